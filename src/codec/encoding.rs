@@ -1,0 +1,144 @@
+//! Text encodings our users' devices speak: UTF-8 and GBK.
+
+use std::fmt;
+
+use encoding_rs::{EncoderResult, Encoding, GBK, UTF_8};
+
+/// A text encoding for the send box and the receive log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum TextEncoding {
+    /// UTF-8, the default on Linux and macOS and in most new protocols.
+    #[default]
+    Utf8,
+    /// GBK (a superset of GB2312), what Chinese Windows programs and many devices use.
+    Gbk,
+}
+
+impl TextEncoding {
+    /// Every encoding, in the order a selector lists them.
+    pub const ALL: [Self; 2] = [Self::Utf8, Self::Gbk];
+
+    fn encoding_rs(self) -> &'static Encoding {
+        match self {
+            Self::Utf8 => UTF_8,
+            Self::Gbk => GBK,
+        }
+    }
+
+    /// Encodes `text`, refusing characters the encoding cannot represent (GBK has no emoji, for
+    /// instance) instead of silently sending something else.
+    pub fn encode(self, text: &str) -> Result<Vec<u8>, EncodeError> {
+        match self {
+            Self::Utf8 => Ok(text.as_bytes().to_vec()),
+            Self::Gbk => encode_strict(GBK, text, self),
+        }
+    }
+
+    /// Decodes one complete message at once; undecodable bytes become U+FFFD.
+    pub fn decode_whole(self, bytes: &[u8]) -> String {
+        let mut decoder = StreamDecoder::new(self);
+        let mut text = decoder.decode(bytes);
+        text.push_str(&decoder.finish());
+        text
+    }
+}
+
+impl fmt::Display for TextEncoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Utf8 => "UTF-8",
+            Self::Gbk => "GBK",
+        })
+    }
+}
+
+/// Text that cannot be encoded as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EncodeError {
+    /// A character has no representation in the chosen encoding.
+    #[error("character '{ch}' at position {position} cannot be encoded as {encoding}")]
+    Unmappable {
+        /// The character that has no mapping.
+        ch: char,
+        /// Its 1-based character position in the input.
+        position: usize,
+        /// The encoding that was asked for.
+        encoding: TextEncoding,
+    },
+}
+
+fn encode_strict(
+    encoding: &'static Encoding,
+    text: &str,
+    which: TextEncoding,
+) -> Result<Vec<u8>, EncodeError> {
+    let mut encoder = encoding.new_encoder();
+    let capacity = encoder
+        .max_buffer_length_from_utf8_without_replacement(text.len())
+        .unwrap_or(text.len() * 2);
+    let mut out = Vec::with_capacity(capacity);
+    let (result, read) = encoder.encode_from_utf8_to_vec_without_replacement(text, &mut out, true);
+    match result {
+        EncoderResult::InputEmpty => Ok(out),
+        EncoderResult::Unmappable(ch) => {
+            // `read` counts bytes up to and including the unmappable character.
+            let before = text.get(..read.saturating_sub(ch.len_utf8())).unwrap_or("");
+            Err(EncodeError::Unmappable {
+                ch,
+                position: before.chars().count() + 1,
+                encoding: which,
+            })
+        }
+        // The buffer was sized for the worst case, so this cannot happen; report it as the
+        // first character rather than panic.
+        EncoderResult::OutputFull => Err(EncodeError::Unmappable {
+            ch: text.chars().next().unwrap_or('\u{FFFD}'),
+            position: 1,
+            encoding: which,
+        }),
+    }
+}
+
+/// Decodes a byte stream chunk by chunk, keeping an incomplete multibyte character from the end
+/// of one chunk until the next arrives, so a character split across two TCP reads shows whole.
+pub struct StreamDecoder {
+    decoder: encoding_rs::Decoder,
+}
+
+impl StreamDecoder {
+    /// A decoder for `encoding`; a UTF-8 byte order mark at the start is dropped.
+    pub fn new(encoding: TextEncoding) -> Self {
+        Self {
+            decoder: encoding.encoding_rs().new_decoder_with_bom_removal(),
+        }
+    }
+
+    /// Decodes the next chunk; an incomplete character at its end is held back.
+    pub fn decode(&mut self, bytes: &[u8]) -> String {
+        self.decode_inner(bytes, false)
+    }
+
+    /// Ends the stream: bytes still held back become U+FFFD.
+    pub fn finish(&mut self) -> String {
+        self.decode_inner(&[], true)
+    }
+
+    fn decode_inner(&mut self, bytes: &[u8], last: bool) -> String {
+        let capacity = self
+            .decoder
+            .max_utf8_buffer_length(bytes.len())
+            .unwrap_or(bytes.len() * 3 + 16);
+        let mut out = String::with_capacity(capacity);
+        let (result, _read, _replaced) = self.decoder.decode_to_string(bytes, &mut out, last);
+        debug_assert!(matches!(result, encoding_rs::CoderResult::InputEmpty));
+        out
+    }
+}
+
+impl fmt::Debug for StreamDecoder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamDecoder")
+            .field("encoding", &self.decoder.encoding().name())
+            .finish()
+    }
+}

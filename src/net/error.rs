@@ -1,0 +1,101 @@
+//! What can go wrong on the network, with the address it went wrong on.
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use super::Endpoint;
+
+/// A network failure, carrying the address involved so the message can say where.
+#[derive(Debug, thiserror::Error)]
+pub enum NetError {
+    /// A name that does not resolve.
+    #[error("cannot resolve {endpoint}: {source}")]
+    Resolve {
+        /// What was looked up.
+        endpoint: Endpoint,
+        /// Why it failed.
+        source: io::Error,
+    },
+    /// A name that resolved to nothing usable.
+    #[error("{endpoint} resolved to no address")]
+    NoAddress {
+        /// What was looked up.
+        endpoint: Endpoint,
+    },
+    /// Binding a listener or UDP socket failed (port in use, address not local, ...).
+    #[error("cannot bind {addr}: {}", describe_bind(source))]
+    Bind {
+        /// The address we tried to bind.
+        addr: SocketAddr,
+        /// Why it failed.
+        source: io::Error,
+    },
+    /// A TCP connection was refused or failed.
+    #[error("cannot connect to {addr}: {source}")]
+    Connect {
+        /// The address we tried.
+        addr: SocketAddr,
+        /// Why it failed.
+        source: io::Error,
+    },
+    /// A TCP connection did not complete in time.
+    #[error("connecting to {endpoint} timed out after {} s", timeout.as_secs_f32())]
+    ConnectTimeout {
+        /// What we tried to reach.
+        endpoint: Endpoint,
+        /// How long we waited.
+        timeout: Duration,
+    },
+    /// Accepting a connection failed (out of file descriptors, for instance).
+    #[error("accepting a connection failed: {source}")]
+    Accept {
+        /// Why it failed.
+        source: io::Error,
+    },
+    /// Sending failed.
+    #[error("sending to {peer} failed: {source}")]
+    Send {
+        /// The peer we were writing to.
+        peer: SocketAddr,
+        /// Why it failed.
+        source: io::Error,
+    },
+    /// Receiving failed.
+    #[error("receiving failed: {source}")]
+    Receive {
+        /// Why it failed.
+        source: io::Error,
+    },
+    /// Sending to a client that is no longer connected.
+    #[error("client {peer} is not connected")]
+    NoSuchClient {
+        /// The client asked for.
+        peer: SocketAddr,
+    },
+    /// Sending to all clients when there are none.
+    #[error("no client is connected, nothing was sent")]
+    NoClients,
+    /// Replying to the last sender before anyone sent anything.
+    #[error("no datagram has been received yet, so there is no sender to reply to")]
+    NoLastSender,
+    /// Sending before the connection is made.
+    #[error("not connected yet, nothing was sent")]
+    NotConnected,
+    /// A send that this kind of session cannot do (a UDP target on a TCP session, say).
+    #[error("this send target does not apply to the open session")]
+    WrongTarget,
+}
+
+fn describe_bind(source: &io::Error) -> String {
+    match source.kind() {
+        io::ErrorKind::AddrInUse => format!("the port is already in use ({source})"),
+        io::ErrorKind::AddrNotAvailable => {
+            format!("that address is not on this machine ({source})")
+        }
+        io::ErrorKind::PermissionDenied => {
+            format!("permission denied; ports below 1024 may need privileges ({source})")
+        }
+        _ => source.to_string(),
+    }
+}

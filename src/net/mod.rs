@@ -1,0 +1,24 @@
+//! The network engine: TCP server, TCP client and UDP sessions on a tokio runtime.
+//!
+//! The UI (or a test, or a CLI) owns an [`Engine`], calls [`Engine::open`], [`Engine::send`] and
+//! [`Engine::close`], and drains [`Event`]s from the [`EventReceiver`]. Every event carries the
+//! [`SessionId`] it came from, so events from a session that was closed can be told apart.
+//! Nothing here knows about egui: the engine wakes its owner through a plain callback.
+
+mod address;
+mod engine;
+mod error;
+mod event;
+mod session;
+mod tcp_client;
+mod tcp_server;
+mod udp;
+
+pub use address::{AddressError, Endpoint, PortError, parse_host, parse_port, parse_target};
+pub use engine::{Engine, EventReceiver, NotOpen, Notifier, SessionConfig};
+pub use error::NetError;
+pub use event::{CloseReason, Event, EventKind, SessionId};
+pub use session::SendTarget;
+
+/// How long a TCP client waits for a connection before giving up, unless told otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);

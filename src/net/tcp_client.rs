@@ -1,0 +1,138 @@
+//! TCP client: connect with a timeout, then read and write until either side closes.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+
+use super::session::{Reporter, SessionCommand, close_reason_for, resolve};
+use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
+
+const READ_BUFFER: usize = 64 * 1024;
+
+/// Connects to `remote` and runs the connection until it ends.
+pub(crate) async fn run(
+    remote: Endpoint,
+    timeout: Duration,
+    mut commands: mpsc::UnboundedReceiver<SessionCommand>,
+    reporter: Reporter,
+) {
+    let connecting = connect(&remote, timeout, &reporter);
+    // Close while connecting cancels the attempt.
+    let stream = tokio::select! {
+        result = connecting => result,
+        () = wait_for_close(&mut commands, &reporter) => {
+            reporter.report(EventKind::Closed { reason: CloseReason::ByUser });
+            return;
+        }
+    };
+    let reason = match stream {
+        Ok(stream) => converse(stream, &mut commands, &reporter).await,
+        Err(error) => CloseReason::Failed(error),
+    };
+    reporter.report(EventKind::Closed { reason });
+}
+
+/// Waits until the owner asks to close (or disappears); sends asked for meanwhile are refused.
+async fn wait_for_close(
+    commands: &mut mpsc::UnboundedReceiver<SessionCommand>,
+    reporter: &Reporter,
+) {
+    loop {
+        match commands.recv().await {
+            None | Some(SessionCommand::Close) => return,
+            Some(_) => reporter.report(EventKind::Error(NetError::NotConnected)),
+        }
+    }
+}
+
+/// Tries each resolved address in turn within one overall timeout.
+async fn connect(
+    remote: &Endpoint,
+    timeout: Duration,
+    reporter: &Reporter,
+) -> Result<TcpStream, NetError> {
+    let attempt = async {
+        let addrs = resolve(remote).await?;
+        let mut last_error = None;
+        for addr in addrs {
+            reporter.report(EventKind::Connecting {
+                endpoint: remote.clone(),
+                remote: addr,
+            });
+            match TcpStream::connect(addr).await {
+                Ok(stream) => return Ok(stream),
+                Err(source) => last_error = Some(NetError::Connect { addr, source }),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| NetError::NoAddress {
+            endpoint: remote.clone(),
+        }))
+    };
+    tokio::time::timeout(timeout, attempt)
+        .await
+        .unwrap_or_else(|_| {
+            Err(NetError::ConnectTimeout {
+                endpoint: remote.clone(),
+                timeout,
+            })
+        })
+}
+
+async fn converse(
+    mut stream: TcpStream,
+    commands: &mut mpsc::UnboundedReceiver<SessionCommand>,
+    reporter: &Reporter,
+) -> CloseReason {
+    let (local, remote) = match (stream.local_addr(), stream.peer_addr()) {
+        (Ok(local), Ok(remote)) => (local, remote),
+        (Err(source), _) | (_, Err(source)) => {
+            return CloseReason::Failed(NetError::Receive { source });
+        }
+    };
+    reporter.report(EventKind::Connected { local, remote });
+    let mut buffer = vec![0u8; READ_BUFFER];
+    loop {
+        tokio::select! {
+            read = stream.read(&mut buffer) => match read {
+                Ok(0) => return CloseReason::ByPeer,
+                Ok(n) => reporter.report(EventKind::Received {
+                    peer: remote,
+                    bytes: buffer.get(..n).unwrap_or_default().to_vec(),
+                }),
+                Err(error) => return close_reason_for(error, remote),
+            },
+            command = commands.recv() => match command {
+                None | Some(SessionCommand::Close) => {
+                    let _ = stream.shutdown().await;
+                    return CloseReason::ByUser;
+                }
+                Some(SessionCommand::Send { target: SendTarget::Connected, bytes }) => {
+                    if let Err(error) = write(&mut stream, remote, bytes, reporter).await {
+                        return error;
+                    }
+                }
+                Some(SessionCommand::Send { .. } | SessionCommand::Disconnect(_)) => {
+                    reporter.report(EventKind::Error(NetError::WrongTarget));
+                }
+            },
+        }
+    }
+}
+
+async fn write(
+    stream: &mut TcpStream,
+    peer: SocketAddr,
+    bytes: Arc<[u8]>,
+    reporter: &Reporter,
+) -> Result<(), CloseReason> {
+    stream
+        .write_all(&bytes)
+        .await
+        .map_err(|error| close_reason_for(error, peer))?;
+    reporter.report(EventKind::Sent { peer, bytes });
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! TCP server: an accept loop and one task per client.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use super::session::{Reporter, SessionCommand, close_reason_for, resolve_local};
+use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
+
+/// Size of each client's read buffer.
+const READ_BUFFER: usize = 64 * 1024;
+
+/// What the server tells one client task.
+enum ClientCommand {
+    Write(Arc<[u8]>),
+    Disconnect,
+}
+
+/// Binds `local` and serves until told to close.
+pub(crate) async fn run(
+    local: Endpoint,
+    commands: mpsc::UnboundedReceiver<SessionCommand>,
+    reporter: Reporter,
+) {
+    let listener = match bind(&local).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            reporter.report(EventKind::Closed {
+                reason: CloseReason::Failed(error),
+            });
+            return;
+        }
+    };
+    match listener.local_addr() {
+        Ok(local) => reporter.report(EventKind::Listening { local }),
+        Err(source) => {
+            reporter.report(EventKind::Closed {
+                reason: CloseReason::Failed(NetError::Accept { source }),
+            });
+            return;
+        }
+    }
+    serve(listener, commands, &reporter).await;
+    reporter.report(EventKind::Closed {
+        reason: CloseReason::ByUser,
+    });
+}
+
+async fn bind(local: &Endpoint) -> Result<TcpListener, NetError> {
+    let addr = resolve_local(local).await?;
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| NetError::Bind { addr, source })
+}
+
+/// The accept loop; returns when the owner closes the session or goes away.
+async fn serve(
+    listener: TcpListener,
+    mut commands: mpsc::UnboundedReceiver<SessionCommand>,
+    reporter: &Reporter,
+) {
+    let mut clients: HashMap<SocketAddr, mpsc::UnboundedSender<ClientCommand>> = HashMap::new();
+    // Dropping the set when the loop ends aborts every client task, closing their sockets.
+    let mut tasks = JoinSet::new();
+    let (left_tx, mut left_rx) = mpsc::unbounded_channel::<SocketAddr>();
+    loop {
+        tokio::select! {
+            command = commands.recv() => match command {
+                None | Some(SessionCommand::Close) => break,
+                Some(SessionCommand::Send { target, bytes }) => {
+                    send(&clients, target, bytes, reporter);
+                }
+                Some(SessionCommand::Disconnect(peer)) => {
+                    match clients.get(&peer) {
+                        Some(client) => { let _ = client.send(ClientCommand::Disconnect); }
+                        None => reporter.report(EventKind::Error(NetError::NoSuchClient { peer })),
+                    }
+                }
+            },
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let (tx, rx) = mpsc::unbounded_channel();
+                    clients.insert(peer, tx);
+                    reporter.report(EventKind::PeerJoined { peer });
+                    tasks.spawn(client_task(stream, peer, rx, reporter.clone(), left_tx.clone()));
+                }
+                Err(source) => {
+                    reporter.report(EventKind::Error(NetError::Accept { source }));
+                    // Out of descriptors, typically: back off instead of spinning.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            },
+            Some(peer) = left_rx.recv() => {
+                clients.remove(&peer);
+            }
+            // Reap finished tasks so the set does not grow with every client that ever came.
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+        }
+    }
+}
+
+fn send(
+    clients: &HashMap<SocketAddr, mpsc::UnboundedSender<ClientCommand>>,
+    target: SendTarget,
+    bytes: Arc<[u8]>,
+    reporter: &Reporter,
+) {
+    match target {
+        SendTarget::AllClients => {
+            if clients.is_empty() {
+                reporter.report(EventKind::Error(NetError::NoClients));
+            }
+            for client in clients.values() {
+                let _ = client.send(ClientCommand::Write(Arc::clone(&bytes)));
+            }
+        }
+        SendTarget::Client(peer) => match clients.get(&peer) {
+            Some(client) => {
+                let _ = client.send(ClientCommand::Write(bytes));
+            }
+            None => reporter.report(EventKind::Error(NetError::NoSuchClient { peer })),
+        },
+        SendTarget::Connected | SendTarget::Datagram(_) | SendTarget::LastSender => {
+            reporter.report(EventKind::Error(NetError::WrongTarget));
+        }
+    }
+}
+
+/// Reads from and writes to one client until either side ends the connection.
+async fn client_task(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    mut commands: mpsc::UnboundedReceiver<ClientCommand>,
+    reporter: Reporter,
+    left: mpsc::UnboundedSender<SocketAddr>,
+) {
+    let mut buffer = vec![0u8; READ_BUFFER];
+    let reason = loop {
+        tokio::select! {
+            read = stream.read(&mut buffer) => match read {
+                Ok(0) => break CloseReason::ByPeer,
+                Ok(n) => reporter.report(EventKind::Received {
+                    peer,
+                    bytes: buffer.get(..n).unwrap_or_default().to_vec(),
+                }),
+                Err(error) => break close_reason_for(error, peer),
+            },
+            command = commands.recv() => match command {
+                Some(ClientCommand::Write(bytes)) => {
+                    if let Err(error) = stream.write_all(&bytes).await {
+                        break close_reason_for(error, peer);
+                    }
+                    reporter.report(EventKind::Sent { peer, bytes });
+                }
+                Some(ClientCommand::Disconnect) | None => {
+                    let _ = stream.shutdown().await;
+                    break CloseReason::ByUser;
+                }
+            },
+        }
+    };
+    reporter.report(EventKind::PeerLeft { peer, reason });
+    let _ = left.send(peer);
+}

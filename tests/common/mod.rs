@@ -1,0 +1,79 @@
+//! Helpers shared by the loopback integration tests.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use netdebug::net::{Endpoint, Engine, Event, EventKind, EventReceiver, SessionConfig};
+
+/// Upper bound on any single wait in a test: long enough for a loaded CI machine, short enough
+/// that a broken test fails instead of hanging.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// An engine on the current tokio runtime that wakes no one.
+pub fn engine() -> (Engine, EventReceiver) {
+    Engine::new(tokio::runtime::Handle::current(), Arc::new(|| {}))
+}
+
+/// The next event, or a panic naming what was awaited.
+pub async fn next_event(events: &mut EventReceiver, what: &str) -> Event {
+    tokio::time::timeout(WAIT, events.recv())
+        .await
+        .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+        .unwrap_or_else(|| panic!("event channel closed while waiting for {what}"))
+}
+
+/// Skips events until one matches, returning it.
+pub async fn wait_for(
+    events: &mut EventReceiver,
+    what: &str,
+    mut matches: impl FnMut(&EventKind) -> bool,
+) -> Event {
+    loop {
+        let event = next_event(events, what).await;
+        if matches(&event.kind) {
+            return event;
+        }
+    }
+}
+
+/// Collects received bytes (from any peer) until `len` bytes have arrived.
+pub async fn receive_bytes(events: &mut EventReceiver, len: usize) -> Vec<u8> {
+    let mut got = Vec::new();
+    while got.len() < len {
+        let event = next_event(events, "received bytes").await;
+        if let EventKind::Received { bytes, .. } = event.kind {
+            got.extend_from_slice(&bytes);
+        }
+    }
+    got
+}
+
+/// Opens a TCP server on 127.0.0.1 port 0 and returns the address it listens on.
+pub async fn open_server(engine: &mut Engine, events: &mut EventReceiver) -> SocketAddr {
+    engine.open(SessionConfig::TcpServer {
+        local: Endpoint::new("127.0.0.1", 0),
+    });
+    match wait_for(events, "listening", |k| matches!(k, EventKind::Listening { .. }))
+        .await
+        .kind
+    {
+        EventKind::Listening { local } => local,
+        other => panic!("expected Listening, got {other:?}"),
+    }
+}
+
+/// Opens a UDP session on 127.0.0.1 port 0 and returns the bound address.
+pub async fn open_udp(engine: &mut Engine, events: &mut EventReceiver) -> SocketAddr {
+    engine.open(SessionConfig::Udp {
+        local: Endpoint::new("127.0.0.1", 0),
+    });
+    match wait_for(events, "bound", |k| matches!(k, EventKind::Bound { .. }))
+        .await
+        .kind
+    {
+        EventKind::Bound { local } => local,
+        other => panic!("expected Bound, got {other:?}"),
+    }
+}

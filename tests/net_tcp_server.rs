@@ -1,0 +1,149 @@
+//! TCP server mode over real loopback sockets.
+
+mod common;
+
+use std::net::SocketAddr;
+
+use common::{engine, next_event, open_server, receive_bytes, wait_for};
+use netdebug::codec::TextEncoding;
+use netdebug::net::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SessionConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+async fn joined(events: &mut netdebug::net::EventReceiver) -> SocketAddr {
+    match wait_for(events, "client joined", |k| matches!(k, EventKind::PeerJoined { .. }))
+        .await
+        .kind
+    {
+        EventKind::PeerJoined { peer } => peer,
+        other => panic!("expected PeerJoined, got {other:?}"),
+    }
+}
+
+async fn read_exact(stream: &mut TcpStream, len: usize) -> Vec<u8> {
+    let mut buf = vec![0; len];
+    tokio::time::timeout(common::WAIT, stream.read_exact(&mut buf))
+        .await
+        .expect("peer read timed out")
+        .expect("peer read failed");
+    buf
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bytes_from_a_client_reach_the_engine_exactly() {
+    let (mut engine, mut events) = engine();
+    let addr = open_server(&mut engine, &mut events).await;
+    let mut client = TcpStream::connect(addr).await.unwrap();
+    let peer = joined(&mut events).await;
+    assert_eq!(peer, client.local_addr().unwrap());
+
+    let payload: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+    client.write_all(&payload).await.unwrap();
+    assert_eq!(receive_bytes(&mut events, payload.len()).await, payload);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gbk_text_goes_out_as_gbk_bytes() {
+    let (mut engine, mut events) = engine();
+    let addr = open_server(&mut engine, &mut events).await;
+    let mut client = TcpStream::connect(addr).await.unwrap();
+    let peer = joined(&mut events).await;
+
+    let bytes = TextEncoding::Gbk.encode("你好").unwrap();
+    engine.send(SendTarget::Client(peer), bytes).unwrap();
+    assert_eq!(read_exact(&mut client, 4).await, [0xC4, 0xE3, 0xBA, 0xC3]);
+    let sent = wait_for(&mut events, "sent", |k| matches!(k, EventKind::Sent { .. })).await;
+    match sent.kind {
+        EventKind::Sent { peer: to, bytes } => {
+            assert_eq!(to, peer);
+            assert_eq!(&*bytes, &[0xC4, 0xE3, 0xBA, 0xC3]);
+        }
+        other => panic!("expected Sent, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fans_out_to_all_and_sends_to_one() {
+    let (mut engine, mut events) = engine();
+    let addr = open_server(&mut engine, &mut events).await;
+    let mut a = TcpStream::connect(addr).await.unwrap();
+    let peer_a = joined(&mut events).await;
+    let mut b = TcpStream::connect(addr).await.unwrap();
+    let peer_b = joined(&mut events).await;
+    let mut c = TcpStream::connect(addr).await.unwrap();
+    let _peer_c = joined(&mut events).await;
+
+    engine.send(SendTarget::AllClients, b"all".to_vec()).unwrap();
+    for stream in [&mut a, &mut b, &mut c] {
+        assert_eq!(read_exact(stream, 3).await, b"all");
+    }
+
+    engine.send(SendTarget::Client(peer_b), b"only-b".to_vec()).unwrap();
+    assert_eq!(read_exact(&mut b, 6).await, b"only-b");
+    // The others got nothing more: a marker sent afterwards to A arrives first in A's stream.
+    engine.send(SendTarget::Client(peer_a), b"!".to_vec()).unwrap();
+    assert_eq!(read_exact(&mut a, 1).await, b"!");
+
+    // Data from each client is tagged with that client.
+    b.write_all(b"from-b").await.unwrap();
+    let got = wait_for(&mut events, "data from b", |k| matches!(k, EventKind::Received { .. })).await;
+    match got.kind {
+        EventKind::Received { peer, bytes } => {
+            assert_eq!(peer, peer_b);
+            assert_eq!(bytes, b"from-b");
+        }
+        other => panic!("expected Received, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_leaving_is_reported_and_can_be_kicked() {
+    let (mut engine, mut events) = engine();
+    let addr = open_server(&mut engine, &mut events).await;
+    let a = TcpStream::connect(addr).await.unwrap();
+    let peer_a = joined(&mut events).await;
+    drop(a);
+    let left = wait_for(&mut events, "client left", |k| matches!(k, EventKind::PeerLeft { .. })).await;
+    assert!(matches!(
+        left.kind,
+        EventKind::PeerLeft { peer, reason: CloseReason::ByPeer | CloseReason::Reset } if peer == peer_a
+    ));
+
+    let mut b = TcpStream::connect(addr).await.unwrap();
+    let peer_b = joined(&mut events).await;
+    engine.disconnect(peer_b).unwrap();
+    let left = wait_for(&mut events, "kicked", |k| matches!(k, EventKind::PeerLeft { .. })).await;
+    assert!(matches!(left.kind, EventKind::PeerLeft { peer, reason: CloseReason::ByUser } if peer == peer_b));
+    let mut buf = [0u8; 8];
+    let n = tokio::time::timeout(common::WAIT, b.read(&mut buf)).await.unwrap().unwrap();
+    assert_eq!(n, 0, "the kicked client sees end of stream");
+
+    // Sending to a client that is gone is an error event, not a crash.
+    engine.send(SendTarget::Client(peer_b), b"x".to_vec()).unwrap();
+    let error = wait_for(&mut events, "error", |k| matches!(k, EventKind::Error(_))).await;
+    assert!(matches!(error.kind, EventKind::Error(NetError::NoSuchClient { .. })));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_port_in_use_is_a_bind_error_and_close_reports_closed() {
+    let (mut engine, mut events) = engine();
+    let addr = open_server(&mut engine, &mut events).await;
+
+    let (mut second, mut second_events) = common::engine();
+    second.open(SessionConfig::TcpServer {
+        local: Endpoint::new("127.0.0.1", addr.port()),
+    });
+    let closed = next_event(&mut second_events, "bind failure").await;
+    match closed.kind {
+        EventKind::Closed { reason: CloseReason::Failed(NetError::Bind { addr: failed, source }) } => {
+            assert_eq!(failed, addr);
+            assert_eq!(source.kind(), std::io::ErrorKind::AddrInUse);
+        }
+        other => panic!("expected a bind failure, got {other:?}"),
+    }
+
+    engine.close();
+    let closed = wait_for(&mut events, "closed", |k| matches!(k, EventKind::Closed { .. })).await;
+    assert!(matches!(closed.kind, EventKind::Closed { reason: CloseReason::ByUser }));
+    assert!(TcpStream::connect(addr).await.is_err(), "the listener is gone after Close");
+}
