@@ -3,7 +3,17 @@
 //! The crate is a library plus a thin `main.rs`, so tests drive the real app:
 //! - [`codec`]: text and bytes (UTF-8, GBK, hex), pure functions;
 //! - [`net`]: the engine that runs TCP server, TCP client and UDP sessions on tokio;
-//! - [`app`], [`state`] and [`ui`]: the egui window that drives the engine.
+//! - [`state`] and [`log`]: what the window shows, changed by engine events, without egui;
+//! - [`ui`] and [`app`]: the egui window that draws the state and drives the engine.
 
+pub mod app;
 pub mod codec;
+pub mod fonts;
+pub mod i18n;
+pub mod log;
 pub mod net;
+pub mod screenshot;
+pub mod state;
+pub mod ui;
+
+pub use app::NetDebugApp;

@@ -1,0 +1,144 @@
+//! NetDebug's entry point: parse the command line, build the tokio runtime, run the window.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Parser, ValueEnum};
+use netdebug::NetDebugApp;
+use netdebug::i18n::Language;
+use netdebug::screenshot::ScreenshotPlan;
+use netdebug::state::{AppState, Mode};
+use netdebug::ui::Action;
+
+/// NetDebug, a network debugging assistant (网络调试助手) for TCP and UDP.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Start in this mode.
+    #[arg(long, value_enum)]
+    mode: Option<ModeArg>,
+    /// Local address (server, UDP) or remote address (client).
+    #[arg(long)]
+    address: Option<String>,
+    /// Port (0 picks a free one where binding).
+    #[arg(long)]
+    port: Option<String>,
+    /// UDP target, host:port.
+    #[arg(long)]
+    target: Option<String>,
+    /// Open (listen, connect or bind) right away.
+    #[arg(long)]
+    open: bool,
+    /// Text to put in the send box.
+    #[arg(long)]
+    send_text: Option<String>,
+    /// Label language; by default the system's.
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    /// Write a PNG of the window to this file after --screenshot-delay-ms.
+    #[arg(long)]
+    screenshot: Option<PathBuf>,
+    /// How long after start to take the screenshot.
+    #[arg(long, default_value_t = 1500)]
+    screenshot_delay_ms: u64,
+    /// Close the window once the screenshot is written.
+    #[arg(long)]
+    quit_after_screenshot: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ModeArg {
+    TcpServer,
+    TcpClient,
+    Udp,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "netdebug=info".into()),
+        )
+        .init();
+    let args = Args::parse();
+
+    // Network work runs here, never on the UI thread.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("netdebug-net")
+        .enable_all()
+        .build()
+        .context("cannot start the network runtime")?;
+
+    let state = initial_state(&args);
+    let screenshot = args.screenshot.clone().map(|path| {
+        ScreenshotPlan::new(
+            path,
+            Duration::from_millis(args.screenshot_delay_ms),
+            args.quit_after_screenshot,
+        )
+    });
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title(state.texts().title)
+            .with_app_id("netdebug")
+            .with_inner_size([1024.0, 700.0])
+            .with_min_inner_size([720.0, 480.0]),
+        ..Default::default()
+    };
+    let handle = runtime.handle().clone();
+    let open = args.open;
+    eframe::run_native(
+        "NetDebug",
+        options,
+        Box::new(move |cc| {
+            let mut app = NetDebugApp::with_state(cc, handle, state);
+            if let Some(plan) = screenshot {
+                app.set_screenshot(plan);
+            }
+            if open {
+                app.perform(Action::Open);
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|error| anyhow::anyhow!("the window failed: {error}"))?;
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    Ok(())
+}
+
+fn initial_state(args: &Args) -> AppState {
+    let language = match args.lang {
+        Some(LangArg::Zh) => Language::Chinese,
+        Some(LangArg::En) => Language::English,
+        None => Language::from_system(),
+    };
+    let mut state = AppState::new(language);
+    if let Some(mode) = args.mode {
+        state.mode = match mode {
+            ModeArg::TcpServer => Mode::TcpServer,
+            ModeArg::TcpClient => Mode::TcpClient,
+            ModeArg::Udp => Mode::Udp,
+        };
+    }
+    if let Some(address) = &args.address {
+        state.address.clone_from(address);
+    }
+    if let Some(port) = &args.port {
+        state.port.clone_from(port);
+    }
+    if let Some(target) = &args.target {
+        state.udp_target.clone_from(target);
+    }
+    if let Some(text) = &args.send_text {
+        state.send_text.clone_from(text);
+    }
+    state
+}

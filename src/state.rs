@@ -1,0 +1,387 @@
+//! Everything the window shows and edits, and how engine events change it. No egui here, so the
+//! rules are testable on their own; `ui/` draws this and `app.rs` connects it to the engine.
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+
+use crate::codec::{InputMode, TextEncoding, encode_payload};
+use crate::i18n::{Language, Texts};
+use crate::log::{Log, Notice};
+use crate::net::{
+    CloseReason, DEFAULT_CONNECT_TIMEOUT, Endpoint, Event, EventKind, NetError, SendTarget,
+    SessionConfig, SessionId, parse_host, parse_port, parse_target,
+};
+
+/// Which kind of session the window opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Listen for TCP clients.
+    #[default]
+    TcpServer,
+    /// Connect to a TCP server.
+    TcpClient,
+    /// Send and receive datagrams.
+    Udp,
+}
+
+impl Mode {
+    /// Every mode, in selector order.
+    pub const ALL: [Self; 3] = [Self::TcpServer, Self::TcpClient, Self::Udp];
+
+    /// The mode's name in the window's language.
+    pub fn label(self, t: &Texts) -> &'static str {
+        match self {
+            Self::TcpServer => t.tcp_server,
+            Self::TcpClient => t.tcp_client,
+            Self::Udp => t.udp,
+        }
+    }
+
+    /// Whether port 0 ("any free port") makes sense: when binding, not when connecting.
+    fn binds(self) -> bool {
+        !matches!(self, Self::TcpClient)
+    }
+}
+
+/// Where the connection stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Connection {
+    /// Nothing open.
+    #[default]
+    Closed,
+    /// Asked to open, nothing heard yet.
+    Opening,
+    /// TCP server accepting.
+    Listening(SocketAddr),
+    /// TCP client connecting.
+    Connecting(Option<SocketAddr>),
+    /// TCP client connected.
+    Connected {
+        /// Our end.
+        local: SocketAddr,
+        /// Their end.
+        remote: SocketAddr,
+    },
+    /// UDP socket bound.
+    Bound(SocketAddr),
+}
+
+impl Connection {
+    /// Whether a session is under way (the button then says Close).
+    pub fn is_open(self) -> bool {
+        !matches!(self, Self::Closed)
+    }
+
+    /// The state in words.
+    pub fn describe(self, t: &Texts) -> String {
+        match self {
+            Self::Closed => t.state_closed.to_owned(),
+            Self::Opening => t.state_opening.to_owned(),
+            Self::Listening(local) => format!("{} {local}", t.state_listening),
+            Self::Connecting(Some(remote)) => format!("{} {remote}", t.state_connecting),
+            Self::Connecting(None) => t.state_connecting.to_owned(),
+            Self::Connected { remote, .. } => format!("{} {remote}", t.state_connected),
+            Self::Bound(local) => format!("{} {local}", t.state_bound),
+        }
+    }
+
+    /// The local address once bound, listening or connected.
+    pub fn local_addr(self) -> Option<SocketAddr> {
+        match self {
+            Self::Listening(local) | Self::Bound(local) | Self::Connected { local, .. } => {
+                Some(local)
+            }
+            Self::Closed | Self::Opening | Self::Connecting(_) => None,
+        }
+    }
+}
+
+/// Which client(s) a TCP server sends to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServerTarget {
+    /// Every connected client.
+    #[default]
+    All,
+    /// One client.
+    One(SocketAddr),
+}
+
+/// A line in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    /// What to say.
+    pub text: String,
+    /// Whether it reports a failure.
+    pub is_error: bool,
+}
+
+/// Messages shown beside the fields they are about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors {
+    /// About the address field.
+    pub address: Option<String>,
+    /// About the port field.
+    pub port: Option<String>,
+    /// About the UDP target field.
+    pub target: Option<String>,
+    /// About the send box.
+    pub send: Option<String>,
+}
+
+/// Everything the window shows and edits.
+#[derive(Debug)]
+pub struct AppState {
+    /// The label language.
+    pub language: Language,
+    /// The mode to open.
+    pub mode: Mode,
+    /// Local address (server, UDP) or remote address (client).
+    pub address: String,
+    /// The port field.
+    pub port: String,
+    /// Show received data as text or hex.
+    pub rx_view: InputMode,
+    /// Read the send box as text or hex.
+    pub tx_mode: InputMode,
+    /// Encode sent text with this.
+    pub tx_encoding: TextEncoding,
+    /// The send box.
+    pub send_text: String,
+    /// TCP server: who to send to.
+    pub server_target: ServerTarget,
+    /// UDP: where to send, `host:port`.
+    pub udp_target: String,
+    /// UDP: send to whoever sent last instead of `udp_target`.
+    pub reply_to_last: bool,
+    /// Where the connection stands.
+    pub connection: Connection,
+    /// Connected clients of a TCP server, sorted.
+    pub clients: BTreeSet<SocketAddr>,
+    /// The data log.
+    pub log: Log,
+    /// Bytes received since the last reset.
+    pub rx_bytes: u64,
+    /// Bytes sent since the last reset.
+    pub tx_bytes: u64,
+    /// The status bar's message.
+    pub status: Option<StatusMessage>,
+    /// Messages beside fields.
+    pub errors: FieldErrors,
+    session: Option<SessionId>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new(Language::default())
+    }
+}
+
+impl AppState {
+    /// A fresh window in `language`.
+    pub fn new(language: Language) -> Self {
+        Self {
+            language,
+            mode: Mode::default(),
+            address: "127.0.0.1".to_owned(),
+            port: "8080".to_owned(),
+            rx_view: InputMode::Text,
+            tx_mode: InputMode::Text,
+            tx_encoding: TextEncoding::Utf8,
+            send_text: String::new(),
+            server_target: ServerTarget::All,
+            udp_target: "127.0.0.1:8081".to_owned(),
+            reply_to_last: false,
+            connection: Connection::Closed,
+            clients: BTreeSet::new(),
+            log: Log::default(),
+            rx_bytes: 0,
+            tx_bytes: 0,
+            status: None,
+            errors: FieldErrors::default(),
+            session: None,
+        }
+    }
+
+    /// The labels in the current language.
+    pub fn texts(&self) -> &'static Texts {
+        self.language.texts()
+    }
+
+    /// Checks the address and port fields; on success the config to open, otherwise the
+    /// messages are set beside the fields and nothing is opened.
+    pub fn prepare_open(&mut self) -> Option<SessionConfig> {
+        let host = parse_host(&self.address);
+        let port = parse_port(&self.port, self.mode.binds());
+        self.errors.address = host.as_ref().err().map(ToString::to_string);
+        self.errors.port = port.as_ref().err().map(ToString::to_string);
+        let (Ok(host), Ok(port)) = (host, port) else {
+            self.set_error(
+                [&self.errors.address, &self.errors.port]
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+            return None;
+        };
+        let endpoint = Endpoint::new(host, port);
+        Some(match self.mode {
+            Mode::TcpServer => SessionConfig::TcpServer { local: endpoint },
+            Mode::TcpClient => SessionConfig::TcpClient {
+                remote: endpoint,
+                timeout: DEFAULT_CONNECT_TIMEOUT,
+            },
+            Mode::Udp => SessionConfig::Udp { local: endpoint },
+        })
+    }
+
+    /// Records that a session was opened; events from any other session are ignored from now.
+    pub fn opened(&mut self, session: SessionId) {
+        self.session = Some(session);
+        self.connection = Connection::Opening;
+        self.clients.clear();
+        self.server_target = ServerTarget::All;
+        self.status = None;
+    }
+
+    /// Records that the person closed the session. The window shows it closed at once; the
+    /// session's own `Closed` event, and any data that was already on its way, still arrive
+    /// and are logged, so nothing received is lost from the log or the counters.
+    pub fn closed_by_user(&mut self) {
+        self.connection = Connection::Closed;
+        self.clients.clear();
+        self.status = None;
+    }
+
+    /// Checks the send box and the target; on success what to send, otherwise a message beside
+    /// the send box (or the target field) and nothing is sent.
+    pub fn prepare_send(&mut self) -> Option<(SendTarget, Vec<u8>)> {
+        let t = self.texts();
+        self.errors.send = None;
+        self.errors.target = None;
+        let refuse = |state: &mut Self, message: String| {
+            state.errors.send = Some(message.clone());
+            state.set_error(message);
+            None
+        };
+        match self.connection {
+            Connection::Closed => return refuse(self, t.not_open.to_owned()),
+            Connection::Opening | Connection::Connecting(_) => {
+                return refuse(self, t.not_connected.to_owned());
+            }
+            Connection::Listening(_) | Connection::Connected { .. } | Connection::Bound(_) => {}
+        }
+        let bytes = match encode_payload(&self.send_text, self.tx_mode, self.tx_encoding) {
+            Ok(bytes) => bytes,
+            Err(error) => return refuse(self, error.to_string()),
+        };
+        let target = match self.mode {
+            Mode::TcpClient => SendTarget::Connected,
+            Mode::TcpServer => match self.server_target {
+                _ if self.clients.is_empty() => return refuse(self, t.no_clients.to_owned()),
+                ServerTarget::All => SendTarget::AllClients,
+                ServerTarget::One(peer) => SendTarget::Client(peer),
+            },
+            Mode::Udp if self.reply_to_last => SendTarget::LastSender,
+            Mode::Udp => match parse_target(&self.udp_target) {
+                Ok(endpoint) => SendTarget::Datagram(endpoint),
+                Err(error) => {
+                    let message = if self.udp_target.trim().is_empty() {
+                        t.empty_target.to_owned()
+                    } else {
+                        error.to_string()
+                    };
+                    self.errors.target = Some(message.clone());
+                    self.set_error(message);
+                    return None;
+                }
+            },
+        };
+        self.status = None;
+        Some((target, bytes))
+    }
+
+    /// Applies one engine event; events from sessions other than the current one are dropped.
+    pub fn apply(&mut self, event: Event) {
+        if self.session != Some(event.session) {
+            return;
+        }
+        match event.kind {
+            EventKind::Listening { local } => {
+                self.connection = Connection::Listening(local);
+                self.log.notice(Notice::Listening(local));
+            }
+            EventKind::Bound { local } => {
+                self.connection = Connection::Bound(local);
+                self.log.notice(Notice::Bound(local));
+            }
+            EventKind::Connecting { remote, .. } => {
+                self.connection = Connection::Connecting(Some(remote));
+                self.log.notice(Notice::Connecting(remote));
+            }
+            EventKind::Connected { local, remote } => {
+                self.connection = Connection::Connected { local, remote };
+                self.log.notice(Notice::Connected { local, remote });
+            }
+            EventKind::PeerJoined { peer } => {
+                self.clients.insert(peer);
+                self.log.notice(Notice::PeerJoined(peer));
+            }
+            EventKind::PeerLeft { peer, reason } => {
+                self.clients.remove(&peer);
+                self.log.peer_gone(peer);
+                if self.server_target == ServerTarget::One(peer) {
+                    self.server_target = ServerTarget::All;
+                }
+                self.log.notice(Notice::PeerLeft(peer, reason.to_string()));
+            }
+            EventKind::Received { peer, bytes } => {
+                self.rx_bytes += bytes.len() as u64;
+                self.log.received(peer, bytes);
+            }
+            EventKind::Sent { peer, bytes } => {
+                self.tx_bytes += bytes.len() as u64;
+                self.log.sent(peer, bytes.to_vec());
+            }
+            EventKind::Error(error) => self.report_error(&error),
+            EventKind::Closed { reason } => {
+                self.session = None;
+                self.connection = Connection::Closed;
+                self.clients.clear();
+                if let CloseReason::Failed(error) = &reason {
+                    self.report_error(error);
+                } else {
+                    self.set_info(format!("{}: {reason}", self.texts().session_closed));
+                }
+                self.log.notice(Notice::Closed(reason.to_string()));
+            }
+        }
+    }
+
+    /// Zeroes the RX and TX counters.
+    pub fn reset_counters(&mut self) {
+        self.rx_bytes = 0;
+        self.tx_bytes = 0;
+    }
+
+    fn report_error(&mut self, error: &NetError) {
+        let text = error.to_string();
+        self.log.notice(Notice::Error(text.clone()));
+        self.set_error(text);
+    }
+
+    fn set_error(&mut self, text: String) {
+        self.status = Some(StatusMessage {
+            text,
+            is_error: true,
+        });
+    }
+
+    fn set_info(&mut self, text: String) {
+        self.status = Some(StatusMessage {
+            text,
+            is_error: false,
+        });
+    }
+}

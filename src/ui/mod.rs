@@ -1,0 +1,69 @@
+//! The window: settings on the left, the data log on the right, the send box below it, the
+//! status bar at the bottom. Panels draw [`AppState`] and return [`Action`]s for the engine.
+
+mod log_view;
+mod send_box;
+mod settings;
+mod status_bar;
+
+use crate::state::AppState;
+
+/// What the person asked for that needs the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Open a session with the current settings.
+    Open,
+    /// Close the open session.
+    Close,
+    /// Send the send box.
+    Send,
+    /// Disconnect one client of the server.
+    Disconnect(std::net::SocketAddr),
+}
+
+/// Lays out the whole window and returns what was asked of the engine this frame.
+pub fn window_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Action> {
+    let mut actions = Vec::new();
+    egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::status_bar_ui(ui, state));
+    egui::Panel::left("settings")
+        .resizable(true)
+        .default_size(250.0)
+        .min_size(220.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                settings::settings_ui(ui, state, &mut actions);
+            });
+        });
+    egui::Panel::bottom("send_box")
+        .resizable(true)
+        .default_size(130.0)
+        .min_size(100.0)
+        .show(ui, |ui| send_box::send_box_ui(ui, state, &mut actions));
+    egui::CentralPanel::default().show(ui, |ui| log_view::log_ui(ui, state));
+    actions
+}
+
+/// A label followed by a single-line text field that the label names (for screen readers and
+/// tests), with an error message under it when there is one.
+fn labelled_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    hint: &str,
+    error: Option<&str>,
+    enabled: bool,
+) -> egui::Response {
+    let label = ui.label(label);
+    let response = ui
+        .add_enabled(
+            enabled,
+            egui::TextEdit::singleline(value)
+                .hint_text(hint)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    if let Some(error) = error {
+        ui.colored_label(ui.visuals().error_fg_color, error);
+    }
+    response
+}

@@ -1,0 +1,126 @@
+//! The left column: 网络设置 / 接收设置 / 发送设置.
+
+use egui::{ComboBox, RichText, Ui};
+
+use super::{Action, labelled_field};
+use crate::codec::{InputMode, TextEncoding};
+use crate::state::{AppState, Connection, Mode};
+
+/// The three settings groups, top to bottom.
+pub(super) fn settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+    let t = state.texts();
+    ui.horizontal(|ui| {
+        ui.heading("NetDebug");
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(t.switch_language).clicked() {
+                state.language = state.language.toggled();
+            }
+        });
+    });
+    ui.separator();
+    group(ui, t.network, |ui| network_ui(ui, state, actions));
+    group(ui, t.receive, |ui| receive_ui(ui, state));
+    group(ui, t.send_settings, |ui| send_settings_ui(ui, state));
+}
+
+fn group(ui: &mut Ui, title: &str, contents: impl FnOnce(&mut Ui)) {
+    ui.add_space(4.0);
+    ui.label(RichText::new(title).strong());
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        contents(ui);
+    });
+}
+
+fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+    let t = state.texts();
+    let open = state.connection.is_open();
+    ui.add_enabled_ui(!open, |ui| {
+        ComboBox::new("protocol", t.protocol)
+            .selected_text(state.mode.label(t))
+            .show_ui(ui, |ui| {
+                for mode in Mode::ALL {
+                    ui.selectable_value(&mut state.mode, mode, mode.label(t));
+                }
+            });
+    });
+    let (address_label, port_label) = match state.mode {
+        Mode::TcpClient => (t.remote_address, t.remote_port),
+        Mode::TcpServer | Mode::Udp => (t.local_address, t.local_port),
+    };
+    labelled_field(
+        ui,
+        address_label,
+        &mut state.address,
+        "127.0.0.1",
+        state.errors.address.as_deref(),
+        !open,
+    );
+    labelled_field(
+        ui,
+        port_label,
+        &mut state.port,
+        "8080",
+        state.errors.port.as_deref(),
+        !open,
+    );
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        let (text, action) = if open {
+            (t.close, Action::Close)
+        } else {
+            (t.open, Action::Open)
+        };
+        if ui
+            .add(egui::Button::new(RichText::new(text).strong()).min_size([80.0, 26.0].into()))
+            .clicked()
+        {
+            actions.push(action);
+        }
+        let (color, dot) = match state.connection {
+            Connection::Closed => (ui.visuals().weak_text_color(), "○"),
+            Connection::Opening | Connection::Connecting(_) => (egui::Color32::from_rgb(0xd0, 0x90, 0x20), "◐"),
+            _ => (egui::Color32::from_rgb(0x30, 0xa0, 0x50), "●"),
+        };
+        ui.colored_label(color, dot);
+    });
+    ui.label(RichText::new(state.connection.describe(t)).small());
+}
+
+fn receive_ui(ui: &mut Ui, state: &mut AppState) {
+    let t = state.texts();
+    view_combo(ui, "rx_view", t.show_as, &mut state.rx_view, t);
+    let mut encoding = state.log.encoding();
+    encoding_combo(ui, "rx_encoding", t.decode_as, &mut encoding);
+    state.log.set_encoding(encoding);
+}
+
+fn send_settings_ui(ui: &mut Ui, state: &mut AppState) {
+    let t = state.texts();
+    view_combo(ui, "tx_mode", t.send_as, &mut state.tx_mode, t);
+    encoding_combo(ui, "tx_encoding", t.encode_as, &mut state.tx_encoding);
+}
+
+fn view_combo(ui: &mut Ui, id: &str, label: &str, value: &mut InputMode, t: &crate::i18n::Texts) {
+    let name = |mode: InputMode| match mode {
+        InputMode::Text => t.text,
+        InputMode::Hex => t.hex,
+    };
+    ComboBox::new(id, label)
+        .selected_text(name(*value))
+        .show_ui(ui, |ui| {
+            for mode in [InputMode::Text, InputMode::Hex] {
+                ui.selectable_value(value, mode, name(mode));
+            }
+        });
+}
+
+fn encoding_combo(ui: &mut Ui, id: &str, label: &str, value: &mut TextEncoding) {
+    ComboBox::new(id, label)
+        .selected_text(value.to_string())
+        .show_ui(ui, |ui| {
+            for encoding in TextEncoding::ALL {
+                ui.selectable_value(value, encoding, encoding.to_string());
+            }
+        });
+}
