@@ -8,35 +8,46 @@ use egui::{FallbackRequest, FontData, FontFamily, FontInsert, FontPriority, Inse
 /// `resources/fonts/OFL.txt`).
 pub const BUNDLED_CJK_FONT: &[u8] = include_bytes!("../resources/fonts/NotoSansSC-GB2312.otf");
 
-const FONT_NAME: &str = "NotoSansSC-GB2312 (bundled)";
+/// DejaVu Sans Mono cut to U+FFFD, which neither egui's fonts nor Noto CJK have, so undecodable
+/// bytes show as the replacement character (licence in `resources/fonts/DejaVu-LICENSE.txt`).
+pub const BUNDLED_REPLACEMENT_FONT: &[u8] =
+    include_bytes!("../resources/fonts/DejaVuSansMono-FFFD.ttf");
 
-/// Offers the bundled font for the characters it covers. Registered after eframe's system font
-/// provider, so a CJK font the system has wins and ours is the last resort.
-struct BundledCjkFont;
+/// Offers the bundled fonts for the characters they cover. Registered after eframe's system
+/// font provider, so a font the system has wins and ours are the last resort.
+struct BundledFonts;
 
-impl egui::FontProvider for BundledCjkFont {
+impl egui::FontProvider for BundledFonts {
     fn font_for(&self, request: &FallbackRequest<'_>) -> Option<FontInsert> {
         let first = request.cluster.chars().next()?;
-        covers(first).then(|| {
-            FontInsert::new(
-                FONT_NAME,
-                FontData::from_static(BUNDLED_CJK_FONT),
-                vec![
-                    InsertFontFamily {
-                        family: FontFamily::Proportional,
-                        priority: FontPriority::Lowest,
-                    },
-                    InsertFontFamily {
-                        family: FontFamily::Monospace,
-                        priority: FontPriority::Lowest,
-                    },
-                ],
-            )
-        })
+        if first == char::REPLACEMENT_CHARACTER {
+            return Some(insert(
+                "DejaVuSansMono-FFFD (bundled)",
+                BUNDLED_REPLACEMENT_FONT,
+            ));
+        }
+        covers(first).then(|| insert("NotoSansSC-GB2312 (bundled)", BUNDLED_CJK_FONT))
     }
 }
 
-/// Whether the bundled subset has `c`: the subset holds exactly the characters GB2312 encodes,
+fn insert(name: &str, data: &'static [u8]) -> FontInsert {
+    FontInsert::new(
+        name,
+        FontData::from_static(data),
+        vec![
+            InsertFontFamily {
+                family: FontFamily::Proportional,
+                priority: FontPriority::Lowest,
+            },
+            InsertFontFamily {
+                family: FontFamily::Monospace,
+                priority: FontPriority::Lowest,
+            },
+        ],
+    )
+}
+
+/// Whether the bundled CJK subset has `c`: the subset holds exactly the characters GB2312 encodes,
 /// which are those GBK encodes to two bytes both in 0xA1..=0xFE (outside the private-use area
 /// GBK maps some of that range to).
 fn covers(c: char) -> bool {
@@ -51,9 +62,9 @@ fn covers(c: char) -> bool {
     )
 }
 
-/// Installs the bundled font as a fallback after any font the system offers.
+/// Installs the bundled fonts as fallbacks after any font the system offers.
 pub fn install(ctx: &egui::Context) {
-    ctx.add_font_provider(Arc::new(BundledCjkFont));
+    ctx.add_font_provider(Arc::new(BundledFonts));
 }
 
 #[cfg(test)]

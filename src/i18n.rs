@@ -33,6 +33,7 @@ impl Language {
     }
 
     /// The other language, for the switch.
+    #[must_use]
     pub fn toggled(self) -> Self {
         match self {
             Self::Chinese => Self::English,
@@ -155,7 +156,7 @@ pub static ZH: Texts = Texts {
 pub static EN: Texts = Texts {
     title: "NetDebug network assistant",
     switch_language: "中文",
-    network: "Network",
+    network: "Network settings",
     protocol: "Protocol",
     tcp_server: "TCP Server",
     tcp_client: "TCP Client",
@@ -166,10 +167,10 @@ pub static EN: Texts = Texts {
     remote_port: "Remote port",
     open: "Open",
     close: "Close",
-    receive: "Receive",
+    receive: "Receive settings",
     show_as: "Show as",
     decode_as: "Decode as",
-    send_settings: "Send",
+    send_settings: "Send settings",
     send_as: "Send as",
     encode_as: "Encode as",
     text: "Text",

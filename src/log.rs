@@ -108,6 +108,7 @@ impl Log {
             .entry(peer)
             .or_insert_with(|| StreamDecoder::new(encoding))
             .decode(&bytes);
+        let text = printable(&text);
         self.push(LogBody::Data {
             direction: Direction::Rx,
             peer,
@@ -118,7 +119,7 @@ impl Log {
 
     /// Adds sent bytes; each send is a whole message, decoded on its own.
     pub fn sent(&mut self, peer: SocketAddr, bytes: Vec<u8>) {
-        let text = self.encoding.decode_whole(&bytes);
+        let text = printable(&self.encoding.decode_whole(&bytes));
         self.push(LogBody::Data {
             direction: Direction::Tx,
             peer,
@@ -153,14 +154,14 @@ impl Log {
                 text,
             } = &mut entry.body
             {
-                *text = match direction {
+                *text = printable(&match direction {
                     Direction::Rx => self
                         .decoders
                         .entry(*peer)
                         .or_insert_with(|| StreamDecoder::new(encoding))
                         .decode(bytes),
                     Direction::Tx => encoding.decode_whole(bytes),
-                };
+                });
             }
         }
     }
@@ -170,5 +171,31 @@ impl Log {
             time: chrono::Local::now().time(),
             body,
         });
+    }
+}
+
+/// Text as the log draws it: line breaks kept (CR dropped, so CRLF and LF look alike), other
+/// control characters shown as `·`, since they have no glyph and would otherwise vanish. The
+/// hex view always shows the exact bytes.
+fn printable(text: &str) -> String {
+    text.chars()
+        .filter(|&c| c != '\r')
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '·'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_become_visible_and_line_breaks_stay() {
+        assert_eq!(printable("a\r\nb\x00\x07\tc\u{7f}"), "a\nb··\tc·");
     }
 }

@@ -92,7 +92,7 @@ pub fn save_png(path: &Path, image: &egui::ColorImage) -> Result<(), ScreenshotE
     let rgba: Vec<u8> = image
         .pixels
         .iter()
-        .flat_map(|p| p.to_srgba_unmultiplied())
+        .flat_map(egui::Color32::to_srgba_unmultiplied)
         .collect();
     let encode_error = |source| ScreenshotError::Encode {
         path: path.to_owned(),

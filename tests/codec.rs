@@ -1,4 +1,10 @@
 //! Codec tables: hex parsing, GBK and UTF-8 round trips, streaming decode across chunks.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // a panic here is a failed test
 
 use netdebug::codec::{
     EncodeError, HexError, InputMode, PayloadError, StreamDecoder, TextEncoding, encode_payload,
@@ -21,16 +27,38 @@ fn hex_accepts_the_forms_people_type() {
         ("   ", &[]),
     ];
     for (input, expected) in cases {
-        assert_eq!(parse_hex(input).as_deref(), Ok(*expected), "input {input:?}");
+        assert_eq!(
+            parse_hex(input).as_deref(),
+            Ok(*expected),
+            "input {input:?}"
+        );
     }
 }
 
 #[test]
 fn hex_refuses_bad_input_with_the_position_of_the_first_bad_character() {
     let cases: &[(&str, HexError)] = &[
-        ("41 4g", HexError::InvalidChar { ch: 'g', position: 5 }),
-        ("zz", HexError::InvalidChar { ch: 'z', position: 1 }),
-        ("01 02 你", HexError::InvalidChar { ch: '你', position: 7 }),
+        (
+            "41 4g",
+            HexError::InvalidChar {
+                ch: 'g',
+                position: 5,
+            },
+        ),
+        (
+            "zz",
+            HexError::InvalidChar {
+                ch: 'z',
+                position: 1,
+            },
+        ),
+        (
+            "01 02 你",
+            HexError::InvalidChar {
+                ch: '你',
+                position: 7,
+            },
+        ),
         ("0x", HexError::EmptyPrefix { position: 1 }),
         ("01 0x", HexError::EmptyPrefix { position: 4 }),
         ("123", HexError::OddDigits { position: 3 }),
@@ -40,7 +68,11 @@ fn hex_refuses_bad_input_with_the_position_of_the_first_bad_character() {
         assert_eq!(parse_hex(input).as_ref(), Err(expected), "input {input:?}");
     }
     assert_eq!(
-        HexError::InvalidChar { ch: 'g', position: 5 }.to_string(),
+        HexError::InvalidChar {
+            ch: 'g',
+            position: 5
+        }
+        .to_string(),
         "invalid hex character 'g' at position 5"
     );
 }
@@ -53,17 +85,30 @@ fn hex_formats_as_spaced_upper_case_pairs() {
 
 #[test]
 fn gbk_and_utf8_encode_as_expected() {
-    assert_eq!(TextEncoding::Gbk.encode("你好").unwrap(), [0xC4, 0xE3, 0xBA, 0xC3]);
-    assert_eq!(TextEncoding::Utf8.encode("你好").unwrap(), "你好".as_bytes());
+    assert_eq!(
+        TextEncoding::Gbk.encode("你好").unwrap(),
+        [0xC4, 0xE3, 0xBA, 0xC3]
+    );
+    assert_eq!(
+        TextEncoding::Utf8.encode("你好").unwrap(),
+        "你好".as_bytes()
+    );
     assert_eq!(TextEncoding::Gbk.encode("AB").unwrap(), b"AB");
-    assert_eq!(TextEncoding::Gbk.decode_whole(&[0xC4, 0xE3, 0xBA, 0xC3]), "你好");
+    assert_eq!(
+        TextEncoding::Gbk.decode_whole(&[0xC4, 0xE3, 0xBA, 0xC3]),
+        "你好"
+    );
 }
 
 #[test]
 fn gbk_refuses_what_it_cannot_encode() {
     assert_eq!(
         TextEncoding::Gbk.encode("ok 😀"),
-        Err(EncodeError::Unmappable { ch: '😀', position: 4, encoding: TextEncoding::Gbk })
+        Err(EncodeError::Unmappable {
+            ch: '😀',
+            position: 4,
+            encoding: TextEncoding::Gbk
+        })
     );
 }
 
@@ -93,13 +138,28 @@ fn undecodable_bytes_become_replacement_characters() {
 
 #[test]
 fn payload_follows_the_mode_and_refuses_empty_input() {
-    assert_eq!(encode_payload("41 42", InputMode::Hex, TextEncoding::Utf8), Ok(b"AB".to_vec()));
-    assert_eq!(encode_payload("41 42", InputMode::Text, TextEncoding::Utf8), Ok(b"41 42".to_vec()));
-    assert_eq!(encode_payload("", InputMode::Text, TextEncoding::Gbk), Err(PayloadError::Empty));
-    assert_eq!(encode_payload(" ", InputMode::Hex, TextEncoding::Gbk), Err(PayloadError::Empty));
+    assert_eq!(
+        encode_payload("41 42", InputMode::Hex, TextEncoding::Utf8),
+        Ok(b"AB".to_vec())
+    );
+    assert_eq!(
+        encode_payload("41 42", InputMode::Text, TextEncoding::Utf8),
+        Ok(b"41 42".to_vec())
+    );
+    assert_eq!(
+        encode_payload("", InputMode::Text, TextEncoding::Gbk),
+        Err(PayloadError::Empty)
+    );
+    assert_eq!(
+        encode_payload(" ", InputMode::Hex, TextEncoding::Gbk),
+        Err(PayloadError::Empty)
+    );
     assert!(matches!(
         encode_payload("4x", InputMode::Hex, TextEncoding::Utf8),
-        Err(PayloadError::Hex(HexError::InvalidChar { ch: 'x', position: 2 }))
+        Err(PayloadError::Hex(HexError::InvalidChar {
+            ch: 'x',
+            position: 2
+        }))
     ));
 }
 
@@ -107,26 +167,56 @@ fn payload_follows_the_mode_and_refuses_empty_input() {
 fn ports_and_addresses_are_checked_before_use() {
     assert_eq!(parse_port("8080", false), Ok(8080));
     assert_eq!(parse_port(" 0 ", true), Ok(0));
-    assert!(matches!(parse_port("0", false), Err(PortError::Invalid { .. })));
-    assert!(matches!(parse_port("65536", true), Err(PortError::Invalid { .. })));
-    assert!(matches!(parse_port("-1", true), Err(PortError::Invalid { .. })));
-    assert!(matches!(parse_port("80a", true), Err(PortError::Invalid { .. })));
+    assert!(matches!(
+        parse_port("0", false),
+        Err(PortError::Invalid { .. })
+    ));
+    assert!(matches!(
+        parse_port("65536", true),
+        Err(PortError::Invalid { .. })
+    ));
+    assert!(matches!(
+        parse_port("-1", true),
+        Err(PortError::Invalid { .. })
+    ));
+    assert!(matches!(
+        parse_port("80a", true),
+        Err(PortError::Invalid { .. })
+    ));
     assert_eq!(parse_port("", true), Err(PortError::Empty));
 
     assert_eq!(parse_host("127.0.0.1").as_deref(), Ok("127.0.0.1"));
     assert_eq!(parse_host("[::1]").as_deref(), Ok("::1"));
-    assert_eq!(parse_host("device-1.local").as_deref(), Ok("device-1.local"));
-    assert!(matches!(parse_host("300.1.1.1"), Err(AddressError::Malformed { .. })));
-    assert!(matches!(parse_host("a b"), Err(AddressError::Malformed { .. })));
+    assert_eq!(
+        parse_host("device-1.local").as_deref(),
+        Ok("device-1.local")
+    );
+    assert!(matches!(
+        parse_host("300.1.1.1"),
+        Err(AddressError::Malformed { .. })
+    ));
+    assert!(matches!(
+        parse_host("a b"),
+        Err(AddressError::Malformed { .. })
+    ));
     assert_eq!(parse_host("  "), Err(AddressError::Empty));
 
     let target = parse_target("[::1]:9000").unwrap();
     assert_eq!((target.host.as_str(), target.port), ("::1", 9000));
     let target = parse_target("localhost:7").unwrap();
     assert_eq!((target.host.as_str(), target.port), ("localhost", 7));
-    assert!(matches!(parse_target("127.0.0.1"), Err(AddressError::MissingPort { .. })));
-    assert!(matches!(parse_target("::1"), Err(AddressError::MissingPort { .. })));
-    assert!(matches!(parse_target("127.0.0.1:0"), Err(AddressError::Port(_))));
+    assert!(matches!(
+        parse_target("127.0.0.1"),
+        Err(AddressError::MissingPort { .. })
+    ));
+    assert!(matches!(
+        parse_target("::1"),
+        Err(AddressError::MissingPort { .. })
+    ));
+    assert!(matches!(
+        parse_target("127.0.0.1:0"),
+        Err(AddressError::Port(_))
+    ));
 }
 
 proptest! {

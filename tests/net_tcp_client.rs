@@ -1,4 +1,10 @@
 //! TCP client mode over real loopback sockets.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // a panic here is a failed test
 
 mod common;
 
@@ -22,21 +28,37 @@ async fn sends_and_receives_exact_bytes_and_sees_the_peer_close() {
     let (mut engine, mut events) = engine();
     engine.open(client_config(listener.local_addr().unwrap().port()));
     let (mut server_side, _) = listener.accept().await.unwrap();
-    let connected = wait_for(&mut events, "connected", |k| matches!(k, EventKind::Connected { .. })).await;
-    assert!(matches!(connected.kind, EventKind::Connected { remote, .. } if remote == listener.local_addr().unwrap()));
+    let connected = wait_for(&mut events, "connected", |k| {
+        matches!(k, EventKind::Connected { .. })
+    })
+    .await;
+    assert!(
+        matches!(connected.kind, EventKind::Connected { remote, .. } if remote == listener.local_addr().unwrap())
+    );
 
-    let payload: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 256) as u8).collect();
+    let payload: Vec<u8> = (0..=255u8).cycle().step_by(7).take(50_000).collect();
     engine.send(SendTarget::Connected, payload.clone()).unwrap();
     let mut got = vec![0; payload.len()];
-    tokio::time::timeout(common::WAIT, server_side.read_exact(&mut got)).await.unwrap().unwrap();
+    tokio::time::timeout(common::WAIT, server_side.read_exact(&mut got))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(got, payload);
 
     server_side.write_all(b"\x00\x01hello\xff").await.unwrap();
     assert_eq!(receive_bytes(&mut events, 8).await, b"\x00\x01hello\xff");
 
     drop(server_side);
-    let closed = wait_for(&mut events, "closed by peer", |k| matches!(k, EventKind::Closed { .. })).await;
-    assert!(matches!(closed.kind, EventKind::Closed { reason: CloseReason::ByPeer }));
+    let closed = wait_for(&mut events, "closed by peer", |k| {
+        matches!(k, EventKind::Closed { .. })
+    })
+    .await;
+    assert!(matches!(
+        closed.kind,
+        EventKind::Closed {
+            reason: CloseReason::ByPeer
+        }
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -45,24 +67,49 @@ async fn a_reset_is_told_apart_from_a_close() {
     let (mut engine, mut events) = engine();
     engine.open(client_config(listener.local_addr().unwrap().port()));
     let (server_side, _) = listener.accept().await.unwrap();
-    wait_for(&mut events, "connected", |k| matches!(k, EventKind::Connected { .. })).await;
+    wait_for(&mut events, "connected", |k| {
+        matches!(k, EventKind::Connected { .. })
+    })
+    .await;
     // SO_LINGER 0 makes close send RST instead of FIN.
     let std_stream = server_side.into_std().unwrap();
-    socket2::SockRef::from(&std_stream).set_linger(Some(Duration::ZERO)).unwrap();
+    socket2::SockRef::from(&std_stream)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
     drop(std_stream);
-    let closed = wait_for(&mut events, "reset", |k| matches!(k, EventKind::Closed { .. })).await;
-    assert!(matches!(closed.kind, EventKind::Closed { reason: CloseReason::Reset }), "{closed:?}");
+    let closed = wait_for(&mut events, "reset", |k| {
+        matches!(k, EventKind::Closed { .. })
+    })
+    .await;
+    assert!(
+        matches!(
+            closed.kind,
+            EventKind::Closed {
+                reason: CloseReason::Reset
+            }
+        ),
+        "{closed:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_connection_is_an_error() {
     // Bind then drop to get a port nobody listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let (mut engine, mut events) = engine();
     engine.open(client_config(port));
-    let closed = wait_for(&mut events, "refused", |k| matches!(k, EventKind::Closed { .. })).await;
+    let closed = wait_for(&mut events, "refused", |k| {
+        matches!(k, EventKind::Closed { .. })
+    })
+    .await;
     match closed.kind {
-        EventKind::Closed { reason: CloseReason::Failed(NetError::Connect { source, .. }) } => {
+        EventKind::Closed {
+            reason: CloseReason::Failed(NetError::Connect { source, .. }),
+        } => {
             assert_eq!(source.kind(), std::io::ErrorKind::ConnectionRefused);
         }
         other => panic!("expected a refused connection, got {other:?}"),
@@ -76,7 +123,14 @@ async fn a_connect_timeout_is_reported() {
     // A listener with a full backlog never completes new handshakes on Linux, so the connect
     // hangs until our timeout. Fill the backlog first.
     let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-    socket.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into()).unwrap();
+    socket
+        .bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
     socket.listen(0).unwrap();
     let addr = socket.local_addr().unwrap().as_socket().unwrap();
     let mut fillers = Vec::new();
@@ -93,9 +147,17 @@ async fn a_connect_timeout_is_reported() {
         remote: Endpoint::new("127.0.0.1", addr.port()),
         timeout: Duration::from_millis(300),
     });
-    let closed = wait_for(&mut events, "timeout", |k| matches!(k, EventKind::Closed { .. })).await;
+    let closed = wait_for(&mut events, "timeout", |k| {
+        matches!(k, EventKind::Closed { .. })
+    })
+    .await;
     assert!(
-        matches!(closed.kind, EventKind::Closed { reason: CloseReason::Failed(NetError::ConnectTimeout { .. }) }),
+        matches!(
+            closed.kind,
+            EventKind::Closed {
+                reason: CloseReason::Failed(NetError::ConnectTimeout { .. })
+            }
+        ),
         "{closed:?}"
     );
     drop(fillers);
@@ -108,9 +170,17 @@ async fn an_unresolvable_name_is_an_error() {
         remote: Endpoint::new("no-such-host.invalid", 80),
         timeout: Duration::from_secs(5),
     });
-    let closed = wait_for(&mut events, "resolve failure", |k| matches!(k, EventKind::Closed { .. })).await;
+    let closed = wait_for(&mut events, "resolve failure", |k| {
+        matches!(k, EventKind::Closed { .. })
+    })
+    .await;
     assert!(
-        matches!(closed.kind, EventKind::Closed { reason: CloseReason::Failed(NetError::Resolve { .. } | NetError::NoAddress { .. }) }),
+        matches!(
+            closed.kind,
+            EventKind::Closed {
+                reason: CloseReason::Failed(NetError::Resolve { .. } | NetError::NoAddress { .. })
+            }
+        ),
         "{closed:?}"
     );
 }

@@ -1,4 +1,10 @@
 //! TCP server mode over real loopback sockets.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // a panic here is a failed test
 
 mod common;
 
@@ -11,9 +17,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 async fn joined(events: &mut netdebug::net::EventReceiver) -> SocketAddr {
-    match wait_for(events, "client joined", |k| matches!(k, EventKind::PeerJoined { .. }))
-        .await
-        .kind
+    match wait_for(events, "client joined", |k| {
+        matches!(k, EventKind::PeerJoined { .. })
+    })
+    .await
+    .kind
     {
         EventKind::PeerJoined { peer } => peer,
         other => panic!("expected PeerJoined, got {other:?}"),
@@ -73,20 +81,29 @@ async fn fans_out_to_all_and_sends_to_one() {
     let mut c = TcpStream::connect(addr).await.unwrap();
     let _peer_c = joined(&mut events).await;
 
-    engine.send(SendTarget::AllClients, b"all".to_vec()).unwrap();
+    engine
+        .send(SendTarget::AllClients, b"all".to_vec())
+        .unwrap();
     for stream in [&mut a, &mut b, &mut c] {
         assert_eq!(read_exact(stream, 3).await, b"all");
     }
 
-    engine.send(SendTarget::Client(peer_b), b"only-b".to_vec()).unwrap();
+    engine
+        .send(SendTarget::Client(peer_b), b"only-b".to_vec())
+        .unwrap();
     assert_eq!(read_exact(&mut b, 6).await, b"only-b");
     // The others got nothing more: a marker sent afterwards to A arrives first in A's stream.
-    engine.send(SendTarget::Client(peer_a), b"!".to_vec()).unwrap();
+    engine
+        .send(SendTarget::Client(peer_a), b"!".to_vec())
+        .unwrap();
     assert_eq!(read_exact(&mut a, 1).await, b"!");
 
     // Data from each client is tagged with that client.
     b.write_all(b"from-b").await.unwrap();
-    let got = wait_for(&mut events, "data from b", |k| matches!(k, EventKind::Received { .. })).await;
+    let got = wait_for(&mut events, "data from b", |k| {
+        matches!(k, EventKind::Received { .. })
+    })
+    .await;
     match got.kind {
         EventKind::Received { peer, bytes } => {
             assert_eq!(peer, peer_b);
@@ -103,7 +120,10 @@ async fn a_client_leaving_is_reported_and_can_be_kicked() {
     let a = TcpStream::connect(addr).await.unwrap();
     let peer_a = joined(&mut events).await;
     drop(a);
-    let left = wait_for(&mut events, "client left", |k| matches!(k, EventKind::PeerLeft { .. })).await;
+    let left = wait_for(&mut events, "client left", |k| {
+        matches!(k, EventKind::PeerLeft { .. })
+    })
+    .await;
     assert!(matches!(
         left.kind,
         EventKind::PeerLeft { peer, reason: CloseReason::ByPeer | CloseReason::Reset } if peer == peer_a
@@ -112,16 +132,29 @@ async fn a_client_leaving_is_reported_and_can_be_kicked() {
     let mut b = TcpStream::connect(addr).await.unwrap();
     let peer_b = joined(&mut events).await;
     engine.disconnect(peer_b).unwrap();
-    let left = wait_for(&mut events, "kicked", |k| matches!(k, EventKind::PeerLeft { .. })).await;
-    assert!(matches!(left.kind, EventKind::PeerLeft { peer, reason: CloseReason::ByUser } if peer == peer_b));
+    let left = wait_for(&mut events, "kicked", |k| {
+        matches!(k, EventKind::PeerLeft { .. })
+    })
+    .await;
+    assert!(
+        matches!(left.kind, EventKind::PeerLeft { peer, reason: CloseReason::ByUser } if peer == peer_b)
+    );
     let mut buf = [0u8; 8];
-    let n = tokio::time::timeout(common::WAIT, b.read(&mut buf)).await.unwrap().unwrap();
+    let n = tokio::time::timeout(common::WAIT, b.read(&mut buf))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(n, 0, "the kicked client sees end of stream");
 
     // Sending to a client that is gone is an error event, not a crash.
-    engine.send(SendTarget::Client(peer_b), b"x".to_vec()).unwrap();
+    engine
+        .send(SendTarget::Client(peer_b), b"x".to_vec())
+        .unwrap();
     let error = wait_for(&mut events, "error", |k| matches!(k, EventKind::Error(_))).await;
-    assert!(matches!(error.kind, EventKind::Error(NetError::NoSuchClient { .. })));
+    assert!(matches!(
+        error.kind,
+        EventKind::Error(NetError::NoSuchClient { .. })
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -135,7 +168,13 @@ async fn a_port_in_use_is_a_bind_error_and_close_reports_closed() {
     });
     let closed = next_event(&mut second_events, "bind failure").await;
     match closed.kind {
-        EventKind::Closed { reason: CloseReason::Failed(NetError::Bind { addr: failed, source }) } => {
+        EventKind::Closed {
+            reason:
+                CloseReason::Failed(NetError::Bind {
+                    addr: failed,
+                    source,
+                }),
+        } => {
             assert_eq!(failed, addr);
             assert_eq!(source.kind(), std::io::ErrorKind::AddrInUse);
         }
@@ -143,7 +182,18 @@ async fn a_port_in_use_is_a_bind_error_and_close_reports_closed() {
     }
 
     engine.close();
-    let closed = wait_for(&mut events, "closed", |k| matches!(k, EventKind::Closed { .. })).await;
-    assert!(matches!(closed.kind, EventKind::Closed { reason: CloseReason::ByUser }));
-    assert!(TcpStream::connect(addr).await.is_err(), "the listener is gone after Close");
+    let closed = wait_for(&mut events, "closed", |k| {
+        matches!(k, EventKind::Closed { .. })
+    })
+    .await;
+    assert!(matches!(
+        closed.kind,
+        EventKind::Closed {
+            reason: CloseReason::ByUser
+        }
+    ));
+    assert!(
+        TcpStream::connect(addr).await.is_err(),
+        "the listener is gone after Close"
+    );
 }

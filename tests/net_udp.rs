@@ -1,4 +1,10 @@
 //! UDP mode over real loopback sockets.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // a panic here is a failed test
 
 mod common;
 
@@ -24,7 +30,10 @@ async fn datagrams_arrive_with_their_source_and_go_out_exactly() {
     let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
 
     peer.send_to(b"\x01\x02\xffdatagram", local).await.unwrap();
-    let got = wait_for(&mut events, "datagram", |k| matches!(k, EventKind::Received { .. })).await;
+    let got = wait_for(&mut events, "datagram", |k| {
+        matches!(k, EventKind::Received { .. })
+    })
+    .await;
     match got.kind {
         EventKind::Received { peer: from, bytes } => {
             assert_eq!(from, peer.local_addr().unwrap());
@@ -35,7 +44,10 @@ async fn datagrams_arrive_with_their_source_and_go_out_exactly() {
 
     let target = Endpoint::new("127.0.0.1", peer.local_addr().unwrap().port());
     engine
-        .send(SendTarget::Datagram(target), TextEncoding::Gbk.encode("你好").unwrap())
+        .send(
+            SendTarget::Datagram(target),
+            TextEncoding::Gbk.encode("你好").unwrap(),
+        )
         .unwrap();
     let (bytes, from) = recv(&peer).await;
     assert_eq!(bytes, [0xC4, 0xE3, 0xBA, 0xC3]);
@@ -47,22 +59,40 @@ async fn replies_to_the_last_sender() {
     let (mut engine, mut events) = engine();
     let local = open_udp(&mut engine, &mut events).await;
 
-    engine.send(SendTarget::LastSender, b"too early".to_vec()).unwrap();
-    let error = wait_for(&mut events, "no sender yet", |k| matches!(k, EventKind::Error(_))).await;
-    assert!(matches!(error.kind, EventKind::Error(NetError::NoLastSender)));
+    engine
+        .send(SendTarget::LastSender, b"too early".to_vec())
+        .unwrap();
+    let error = wait_for(&mut events, "no sender yet", |k| {
+        matches!(k, EventKind::Error(_))
+    })
+    .await;
+    assert!(matches!(
+        error.kind,
+        EventKind::Error(NetError::NoLastSender)
+    ));
 
     let first = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let second = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     first.send_to(b"one", local).await.unwrap();
-    wait_for(&mut events, "first", |k| matches!(k, EventKind::Received { .. })).await;
+    wait_for(&mut events, "first", |k| {
+        matches!(k, EventKind::Received { .. })
+    })
+    .await;
     second.send_to(b"two", local).await.unwrap();
-    wait_for(&mut events, "second", |k| matches!(k, EventKind::Received { .. })).await;
+    wait_for(&mut events, "second", |k| {
+        matches!(k, EventKind::Received { .. })
+    })
+    .await;
 
-    engine.send(SendTarget::LastSender, b"reply".to_vec()).unwrap();
+    engine
+        .send(SendTarget::LastSender, b"reply".to_vec())
+        .unwrap();
     let (bytes, _) = recv(&second).await;
     assert_eq!(bytes, b"reply");
     let sent = wait_for(&mut events, "sent", |k| matches!(k, EventKind::Sent { .. })).await;
-    assert!(matches!(sent.kind, EventKind::Sent { peer, .. } if peer == second.local_addr().unwrap()));
+    assert!(
+        matches!(sent.kind, EventKind::Sent { peer, .. } if peer == second.local_addr().unwrap())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -72,9 +102,14 @@ async fn a_bound_port_cannot_be_bound_twice() {
     engine.open(netdebug::net::SessionConfig::Udp {
         local: Endpoint::new("127.0.0.1", taken.local_addr().unwrap().port()),
     });
-    let closed = wait_for(&mut events, "bind failure", |k| matches!(k, EventKind::Closed { .. })).await;
+    let closed = wait_for(&mut events, "bind failure", |k| {
+        matches!(k, EventKind::Closed { .. })
+    })
+    .await;
     assert!(matches!(
         closed.kind,
-        EventKind::Closed { reason: netdebug::net::CloseReason::Failed(NetError::Bind { .. }) }
+        EventKind::Closed {
+            reason: netdebug::net::CloseReason::Failed(NetError::Bind { .. })
+        }
     ));
 }

@@ -17,7 +17,6 @@ def gb2312_chars():
                 chars.add(bytes([hi, lo]).decode("gb2312"))
             except UnicodeDecodeError:
                 pass
-    chars.update("\u00a0\u2018\u2019\u201c\u201d\u2026\u3000\u00b7\u2014\u25cf\u25cb\u2192\u2190")
     return chars
 
 def main():

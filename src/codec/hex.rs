@@ -57,13 +57,20 @@ pub fn parse_hex(input: &str) -> Result<Vec<u8>, HexError> {
 }
 
 /// Parses `chars[start..end]`, one group with no separators, appending its bytes.
-fn parse_group(chars: &[char], start: usize, end: usize, out: &mut Vec<u8>) -> Result<(), HexError> {
+fn parse_group(
+    chars: &[char],
+    start: usize,
+    end: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), HexError> {
     let group = chars.get(start..end).unwrap_or(&[]);
     let has_prefix = matches!(group, ['0', 'x' | 'X', ..]);
     let digits_start = if has_prefix { start + 2 } else { start };
     let digits = chars.get(digits_start..end).unwrap_or(&[]);
     if has_prefix && digits.is_empty() {
-        return Err(HexError::EmptyPrefix { position: start + 1 });
+        return Err(HexError::EmptyPrefix {
+            position: start + 1,
+        });
     }
     let mut values = Vec::with_capacity(digits.len());
     for (offset, &ch) in digits.iter().enumerate() {

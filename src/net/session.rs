@@ -94,12 +94,9 @@ pub(crate) async fn resolve(endpoint: &Endpoint) -> Result<Vec<SocketAddr>, NetE
 /// Resolves a local endpoint to the one address to bind.
 pub(crate) async fn resolve_local(endpoint: &Endpoint) -> Result<SocketAddr, NetError> {
     let addrs = resolve(endpoint).await?;
-    addrs
-        .into_iter()
-        .next()
-        .ok_or_else(|| NetError::NoAddress {
-            endpoint: endpoint.clone(),
-        })
+    addrs.into_iter().next().ok_or_else(|| NetError::NoAddress {
+        endpoint: endpoint.clone(),
+    })
 }
 
 /// Tells an orderly close from a reset.

@@ -74,7 +74,7 @@ async fn serve(
             command = commands.recv() => match command {
                 None | Some(SessionCommand::Close) => break,
                 Some(SessionCommand::Send { target, bytes }) => {
-                    send(&clients, target, bytes, reporter);
+                    send(&clients, &target, bytes, reporter);
                 }
                 Some(SessionCommand::Disconnect(peer)) => {
                     match clients.get(&peer) {
@@ -107,11 +107,11 @@ async fn serve(
 
 fn send(
     clients: &HashMap<SocketAddr, mpsc::UnboundedSender<ClientCommand>>,
-    target: SendTarget,
+    target: &SendTarget,
     bytes: Arc<[u8]>,
     reporter: &Reporter,
 ) {
-    match target {
+    match *target {
         SendTarget::AllClients => {
             if clients.is_empty() {
                 reporter.report(EventKind::Error(NetError::NoClients));

@@ -43,7 +43,11 @@ fn entry_ui(ui: &mut Ui, entry: &LogEntry, view: InputMode, t: &Texts) {
             } else {
                 NOTICE_COLOR
             };
-            ui.label(RichText::new(format!("[{time}] ● {}", notice_text(notice, t))).color(color).italics());
+            ui.label(
+                RichText::new(format!("[{time}] ● {}", notice_text(notice, t)))
+                    .color(color)
+                    .italics(),
+            );
         }
         LogBody::Data {
             direction,

@@ -9,7 +9,7 @@ mod status_bar;
 use crate::state::AppState;
 
 /// What the person asked for that needs the engine.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// Open a session with the current settings.
     Open,

@@ -19,7 +19,8 @@ pub(super) fn send_box_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
     let t = state.texts();
     ui.horizontal(|ui| {
         let button_width = 90.0;
-        let box_width = (ui.available_width() - button_width - ui.spacing().item_spacing.x).max(100.0);
+        let box_width =
+            (ui.available_width() - button_width - ui.spacing().item_spacing.x).max(100.0);
         let height = (ui.available_height() - 22.0).max(40.0);
         ui.add_sized(
             [box_width, height],
@@ -29,7 +30,10 @@ pub(super) fn send_box_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
         )
         .accessible_name(t.send_data);
         if ui
-            .add_sized([button_width, height], egui::Button::new(RichText::new(t.send).strong()))
+            .add_sized(
+                [button_width, height],
+                egui::Button::new(RichText::new(t.send).strong()),
+            )
             .clicked()
         {
             actions.push(Action::Send);
@@ -54,7 +58,11 @@ fn server_target_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut state.server_target, ServerTarget::All, all);
                 for peer in &state.clients {
-                    ui.selectable_value(&mut state.server_target, ServerTarget::One(*peer), peer.to_string());
+                    ui.selectable_value(
+                        &mut state.server_target,
+                        ServerTarget::One(*peer),
+                        peer.to_string(),
+                    );
                 }
             });
         if let ServerTarget::One(peer) = state.server_target

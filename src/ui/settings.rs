@@ -77,12 +77,14 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         {
             actions.push(action);
         }
-        let (color, dot) = match state.connection {
-            Connection::Closed => (ui.visuals().weak_text_color(), "○"),
-            Connection::Opening | Connection::Connecting(_) => (egui::Color32::from_rgb(0xd0, 0x90, 0x20), "◐"),
-            _ => (egui::Color32::from_rgb(0x30, 0xa0, 0x50), "●"),
+        let color = match state.connection {
+            Connection::Closed => ui.visuals().weak_text_color(),
+            Connection::Opening | Connection::Connecting(_) => {
+                egui::Color32::from_rgb(0xd0, 0x90, 0x20)
+            }
+            _ => egui::Color32::from_rgb(0x30, 0xa0, 0x50),
         };
-        ui.colored_label(color, dot);
+        ui.colored_label(color, "●");
     });
     ui.label(RichText::new(state.connection.describe(t)).small());
 }

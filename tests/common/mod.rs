@@ -55,9 +55,11 @@ pub async fn open_server(engine: &mut Engine, events: &mut EventReceiver) -> Soc
     engine.open(SessionConfig::TcpServer {
         local: Endpoint::new("127.0.0.1", 0),
     });
-    match wait_for(events, "listening", |k| matches!(k, EventKind::Listening { .. }))
-        .await
-        .kind
+    match wait_for(events, "listening", |k| {
+        matches!(k, EventKind::Listening { .. })
+    })
+    .await
+    .kind
     {
         EventKind::Listening { local } => local,
         other => panic!("expected Listening, got {other:?}"),

@@ -1,0 +1,398 @@
+//! UI flows on the real app with egui_kittest: find widgets by label, click, type, and check
+//! what the log shows and what a raw peer socket received. Headless; no display needed.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // a panic here is a failed test
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use netdebug::NetDebugApp;
+use netdebug::i18n::Language;
+use netdebug::state::{AppState, Connection};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+struct Ui {
+    harness: Harness<'static, NetDebugApp>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Ui {
+    fn new(language: Language) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let handle = runtime.handle().clone();
+        let harness = Harness::builder()
+            .with_size([1100.0, 760.0])
+            .build_eframe(move |cc| NetDebugApp::with_state(cc, handle, AppState::new(language)));
+        Self {
+            harness,
+            _runtime: runtime,
+        }
+    }
+
+    fn english() -> Self {
+        Self::new(Language::English)
+    }
+
+    /// Steps frames until `done` holds, failing after [`WAIT`].
+    fn step_until(&mut self, what: &str, done: impl Fn(&Harness<'static, NetDebugApp>) -> bool) {
+        let start = Instant::now();
+        loop {
+            self.harness.step();
+            if done(&self.harness) {
+                return;
+            }
+            assert!(start.elapsed() < WAIT, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn wait_for_text(&mut self, text: &str) {
+        self.step_until(&format!("the window to show {text:?}"), |h| {
+            h.query_all_by_label_contains(text).next().is_some()
+        });
+    }
+
+    fn shows(&self, text: &str) -> bool {
+        self.harness
+            .query_all_by_label_contains(text)
+            .next()
+            .is_some()
+    }
+
+    fn click(&mut self, label: &str) {
+        self.harness.get_by_label(label).click();
+        self.harness.run_steps(2);
+    }
+
+    /// Opens a combo box and picks an entry.
+    fn choose(&mut self, combo: &str, entry: &str) {
+        self.harness
+            .get_by_role_and_label(Role::ComboBox, combo)
+            .click();
+        self.harness.run_steps(2);
+        self.harness.get_by_label(entry).click();
+        self.harness.run_steps(2);
+    }
+
+    /// Replaces a text field's contents the way a person does: focus, select all, type.
+    fn set_text(&mut self, field: &str, text: &str) {
+        self.harness.get_by_label(field).focus();
+        self.harness.run_steps(1);
+        self.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+        self.harness.run_steps(1);
+        self.harness.get_by_label(field).type_text(text);
+        self.harness.run_steps(2);
+    }
+
+    fn wait_for_combo(&mut self, combo: &str, value: &str) {
+        self.step_until(&format!("{combo} to show {value:?}"), |h| {
+            h.get_by_role_and_label(Role::ComboBox, combo)
+                .value()
+                .as_deref()
+                == Some(value)
+        });
+    }
+
+    fn connection(&self) -> Connection {
+        self.harness.state().state().connection
+    }
+
+    fn local_addr(&self) -> SocketAddr {
+        self.connection().local_addr().expect("session is bound")
+    }
+
+    fn open(&mut self) {
+        self.click("Open");
+        self.step_until("the session to open", |h| {
+            h.state().state().connection.local_addr().is_some()
+        });
+    }
+}
+
+fn read_exactly(stream: &mut TcpStream, len: usize) -> Vec<u8> {
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    let mut buf = vec![0; len];
+    stream.read_exact(&mut buf).unwrap();
+    buf
+}
+
+fn assert_nothing_arrives(stream: &mut TcpStream) {
+    stream
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut buf = [0u8; 16];
+    match stream.read(&mut buf) {
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+        other => panic!("expected nothing, got {other:?}"),
+    }
+}
+
+#[test]
+fn tcp_server_flow_receives_sends_text_and_hex_and_refuses_bad_hex() {
+    let mut ui = Ui::english();
+    ui.choose("Protocol", "UDP");
+    ui.choose("Protocol", "TCP Server");
+    ui.set_text("Local address", "127.0.0.1");
+    ui.set_text("Local port", "0");
+    ui.open();
+    let addr = ui.local_addr();
+    assert!(matches!(ui.connection(), Connection::Listening(_)));
+    ui.wait_for_text(&format!("Listening on {addr}"));
+    assert!(ui.shows("Close"), "the button turns into Close");
+
+    let mut device = TcpStream::connect(addr).unwrap();
+    let device_addr = device.local_addr().unwrap();
+    ui.wait_for_text(&format!("Client joined: {device_addr}"));
+    ui.wait_for_combo("Send to", "All clients (1)");
+
+    device.write_all(b"hello from device").unwrap();
+    ui.wait_for_text("hello from device");
+    ui.wait_for_text(&format!("RX ← {device_addr}"));
+
+    ui.set_text("Send data", "ping");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut device, 4), b"ping");
+    ui.wait_for_text("TX: 4");
+
+    ui.choose("Send as", "Hex");
+    ui.set_text("Send data", "41 42");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut device, 2), b"AB");
+
+    ui.set_text("Send data", "41 4g");
+    ui.click("Send");
+    ui.wait_for_text("invalid hex character 'g' at position 5");
+    assert_nothing_arrives(&mut device);
+    assert_eq!(
+        ui.harness.state().state().tx_bytes,
+        6,
+        "the refused send counted nothing"
+    );
+
+    // Received data can be shown as hex.
+    ui.choose("Show as", "Hex");
+    ui.wait_for_text("68 65 6C 6C 6F");
+
+    drop(device);
+    ui.wait_for_text(&format!("Client left: {device_addr}"));
+    ui.click("Close");
+    ui.wait_for_text("Closed: closed locally");
+    assert_eq!(ui.connection(), Connection::Closed);
+}
+
+#[test]
+fn tcp_server_sends_to_one_selected_client_and_disconnects_it() {
+    let mut ui = Ui::english();
+    ui.set_text("Local port", "0");
+    ui.open();
+    let addr = ui.local_addr();
+    let mut first = TcpStream::connect(addr).unwrap();
+    ui.wait_for_text(&format!("Client joined: {}", first.local_addr().unwrap()));
+    let mut second = TcpStream::connect(addr).unwrap();
+    let second_addr = second.local_addr().unwrap();
+    ui.wait_for_text(&format!("Client joined: {second_addr}"));
+    ui.wait_for_combo("Send to", "All clients (2)");
+
+    ui.set_text("Send data", "to all");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut first, 6), b"to all");
+    assert_eq!(read_exactly(&mut second, 6), b"to all");
+
+    ui.choose("Send to", &second_addr.to_string());
+    ui.set_text("Send data", "just you");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut second, 8), b"just you");
+    assert_nothing_arrives(&mut first);
+
+    ui.click("Disconnect client");
+    ui.wait_for_text(&format!("Client left: {second_addr} (closed locally)"));
+    let mut buf = [0u8; 1];
+    second.set_read_timeout(Some(WAIT)).unwrap();
+    assert_eq!(
+        second.read(&mut buf).unwrap(),
+        0,
+        "the kicked client sees the close"
+    );
+    ui.wait_for_combo("Send to", "All clients (1)");
+}
+
+#[test]
+fn tcp_client_flow_connects_sends_gbk_receives_and_sees_the_peer_close() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let mut ui = Ui::english();
+    ui.choose("Protocol", "TCP Client");
+    ui.set_text("Remote address", "127.0.0.1");
+    ui.set_text("Remote port", &port.to_string());
+    ui.open();
+    let (mut peer, _) = server.accept().unwrap();
+    ui.wait_for_text(&format!("Connected to 127.0.0.1:{port}"));
+
+    ui.set_text("Send data", "hello server");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut peer, 12), b"hello server");
+
+    ui.choose("Encode as", "GBK");
+    ui.set_text("Send data", "你好");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut peer, 4), [0xC4, 0xE3, 0xBA, 0xC3]);
+
+    // GBK "你好" split across two writes still shows whole when decoding as GBK.
+    ui.choose("Decode as", "GBK");
+    peer.write_all(&[0xC4, 0xE3, 0xBA]).unwrap();
+    peer.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    ui.harness.run_steps(3);
+    peer.write_all(&[0xC3, b'!']).unwrap();
+    ui.step_until("both halves", |h| h.state().state().rx_bytes == 5);
+    let text: String = ui
+        .harness
+        .state()
+        .state()
+        .log
+        .entries()
+        .iter()
+        .filter_map(|e| match &e.body {
+            netdebug::log::LogBody::Data {
+                direction: netdebug::log::Direction::Rx,
+                text,
+                ..
+            } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(text, "你好!");
+
+    drop(peer);
+    ui.wait_for_text("Closed: closed by peer");
+    ui.step_until("the button to read Open again", |h| {
+        h.query_by_label("Open").is_some()
+    });
+}
+
+#[test]
+fn udp_flow_receives_sends_to_target_and_replies_to_last_sender() {
+    let mut ui = Ui::english();
+    ui.choose("Protocol", "UDP");
+    ui.set_text("Local port", "0");
+    ui.open();
+    let local = ui.local_addr();
+    ui.wait_for_text(&format!("UDP bound to {local}"));
+
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.set_read_timeout(Some(WAIT)).unwrap();
+    peer.send_to(b"datagram one", local).unwrap();
+    ui.wait_for_text("datagram one");
+    ui.wait_for_text(&format!("RX ← {}", peer.local_addr().unwrap()));
+
+    ui.set_text("Target", &peer.local_addr().unwrap().to_string());
+    ui.set_text("Send data", "to target");
+    ui.click("Send");
+    let mut buf = [0u8; 64];
+    let (n, from) = peer.recv_from(&mut buf).unwrap();
+    assert_eq!((&buf[..n], from), (&b"to target"[..], local));
+
+    let other = UdpSocket::bind("127.0.0.1:0").unwrap();
+    other.set_read_timeout(Some(WAIT)).unwrap();
+    other.send_to(b"from other", local).unwrap();
+    ui.wait_for_text("from other");
+    ui.click("Reply to last sender");
+    ui.set_text("Send data", "reply");
+    ui.click("Send");
+    let (n, _) = other.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"reply");
+}
+
+#[test]
+fn bad_input_gives_clear_messages_and_opens_or_sends_nothing() {
+    let mut ui = Ui::english();
+    ui.set_text("Send data", "hello");
+    ui.click("Send");
+    ui.wait_for_text("Not open: press Open first");
+
+    ui.set_text("Local port", "70000");
+    ui.click("Open");
+    ui.wait_for_text("port '70000' is not valid: use 0-65535");
+    assert_eq!(ui.connection(), Connection::Closed);
+
+    ui.choose("Protocol", "TCP Client");
+    ui.set_text("Remote port", "0");
+    ui.set_text("Remote address", "300.1.1.1");
+    ui.click("Open");
+    ui.wait_for_text("port '0' is not valid: use 1-65535");
+    ui.wait_for_text("'300.1.1.1' is not an IP address or host name");
+    assert_eq!(ui.connection(), Connection::Closed);
+
+    // A refused connection is reported and the app goes on.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    ui.set_text("Remote address", "127.0.0.1");
+    ui.set_text("Remote port", &port.to_string());
+    ui.click("Open");
+    ui.wait_for_text("cannot connect to 127.0.0.1");
+    ui.step_until("closed", |h| {
+        h.state().state().connection == Connection::Closed
+    });
+
+    // A port in use is reported.
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    ui.choose("Protocol", "TCP Server");
+    ui.set_text(
+        "Local port",
+        &taken.local_addr().unwrap().port().to_string(),
+    );
+    ui.click("Open");
+    ui.wait_for_text("the port is already in use");
+
+    // UDP with a target that has no port sends nothing.
+    ui.choose("Protocol", "UDP");
+    ui.set_text("Local port", "0");
+    ui.open();
+    ui.set_text("Target", "127.0.0.1");
+    ui.set_text("Send data", "x");
+    ui.click("Send");
+    ui.wait_for_text("needs a port");
+    assert_eq!(ui.harness.state().state().tx_bytes, 0);
+}
+
+#[test]
+fn chinese_labels_render_with_the_bundled_font_and_switch_to_english() {
+    let mut ui = Ui::new(Language::Chinese);
+    ui.harness.run_steps(2);
+    for label in [
+        "网络设置",
+        "接收设置",
+        "发送设置",
+        "打开",
+        "发送",
+        "协议类型",
+        "本地端口",
+    ] {
+        assert!(
+            ui.harness.query_by_label(label).is_some(),
+            "missing {label}"
+        );
+    }
+    ui.click("English");
+    ui.wait_for_text("Network settings");
+    assert!(ui.shows("Receive settings") && ui.harness.query_by_label("Open").is_some());
+    ui.click("中文");
+    ui.wait_for_text("网络设置");
+}
