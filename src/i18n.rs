@@ -205,3 +205,18 @@ pub static EN: Texts = Texts {
     no_clients: "No client is connected, nothing was sent",
     empty_target: "Enter a target host:port",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::Language;
+
+    #[test]
+    fn chinese_locales_pick_chinese() {
+        for tag in ["zh-CN", "zh_TW.UTF-8", "ZH-hans", "zh"] {
+            assert_eq!(Language::from_locale(Some(tag)), Language::Chinese, "{tag}");
+        }
+        for tag in [Some("en-US"), Some("de"), None] {
+            assert_eq!(Language::from_locale(tag), Language::English, "{tag:?}");
+        }
+    }
+}

@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Parser, ValueEnum};
 use netdebug::NetDebugApp;
+use netdebug::codec::TextEncoding;
 use netdebug::i18n::Language;
 use netdebug::screenshot::ScreenshotPlan;
 use netdebug::state::{AppState, Mode};
@@ -33,6 +34,9 @@ struct Args {
     /// Text to put in the send box.
     #[arg(long)]
     send_text: Option<String>,
+    /// Text encoding for both the log and the send box.
+    #[arg(long, value_enum)]
+    encoding: Option<EncodingArg>,
     /// Label language; by default the system's.
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
@@ -52,6 +56,12 @@ enum ModeArg {
     TcpServer,
     TcpClient,
     Udp,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EncodingArg {
+    Utf8,
+    Gbk,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -136,6 +146,14 @@ fn initial_state(args: &Args) -> AppState {
     }
     if let Some(target) = &args.target {
         state.udp_target.clone_from(target);
+    }
+    if let Some(encoding) = args.encoding {
+        let encoding = match encoding {
+            EncodingArg::Utf8 => TextEncoding::Utf8,
+            EncodingArg::Gbk => TextEncoding::Gbk,
+        };
+        state.tx_encoding = encoding;
+        state.log.set_encoding(encoding);
     }
     if let Some(text) = &args.send_text {
         state.send_text.clone_from(text);

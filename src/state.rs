@@ -385,3 +385,105 @@ impl AppState {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use super::{AppState, Connection, Mode};
+    use crate::net::{CloseReason, Event, EventKind, SessionId};
+
+    fn addr(port: u16) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], port))
+    }
+
+    fn event(session: u64, kind: EventKind) -> Event {
+        Event {
+            session: SessionId(session),
+            kind,
+        }
+    }
+
+    #[test]
+    fn events_from_an_old_session_are_dropped() {
+        let mut state = AppState::default();
+        state.opened(SessionId(2));
+        state.apply(event(
+            1,
+            EventKind::Received {
+                peer: addr(1),
+                bytes: b"stale".to_vec(),
+            },
+        ));
+        state.apply(event(
+            1,
+            EventKind::Closed {
+                reason: CloseReason::ByPeer,
+            },
+        ));
+        assert_eq!(state.rx_bytes, 0);
+        assert!(state.log.entries().is_empty());
+        assert_eq!(state.connection, Connection::Opening);
+
+        state.apply(event(2, EventKind::Listening { local: addr(9) }));
+        state.apply(event(
+            2,
+            EventKind::Received {
+                peer: addr(1),
+                bytes: b"fresh".to_vec(),
+            },
+        ));
+        assert_eq!(state.connection, Connection::Listening(addr(9)));
+        assert_eq!(state.rx_bytes, 5);
+    }
+
+    #[test]
+    fn data_already_on_its_way_after_close_is_still_counted() {
+        let mut state = AppState::default();
+        state.opened(SessionId(1));
+        state.apply(event(1, EventKind::Listening { local: addr(9) }));
+        state.closed_by_user();
+        assert_eq!(state.connection, Connection::Closed);
+        state.apply(event(
+            1,
+            EventKind::Received {
+                peer: addr(1),
+                bytes: b"late".to_vec(),
+            },
+        ));
+        assert_eq!(state.rx_bytes, 4);
+    }
+
+    #[test]
+    fn a_leaving_selected_client_falls_back_to_all() {
+        let mut state = AppState::default();
+        state.opened(SessionId(1));
+        state.apply(event(1, EventKind::PeerJoined { peer: addr(1) }));
+        state.server_target = super::ServerTarget::One(addr(1));
+        state.apply(event(
+            1,
+            EventKind::PeerLeft {
+                peer: addr(1),
+                reason: CloseReason::ByPeer,
+            },
+        ));
+        assert_eq!(state.server_target, super::ServerTarget::All);
+        assert!(state.clients.is_empty());
+    }
+
+    #[test]
+    fn the_port_rule_follows_the_mode() {
+        let mut state = AppState::default();
+        state.port = "0".to_owned();
+        assert!(
+            state.prepare_open().is_some(),
+            "a server may bind any free port"
+        );
+        state.mode = Mode::TcpClient;
+        assert!(
+            state.prepare_open().is_none(),
+            "a client cannot connect to port 0"
+        );
+        assert!(state.errors.port.is_some());
+    }
+}

@@ -118,12 +118,12 @@ async fn a_refused_connection_is_an_error() {
     assert!(engine.send(SendTarget::Connected, b"x".to_vec()).is_err());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_connect_timeout_is_reported() {
-    // A listener with a full backlog never completes new handshakes on Linux, so the connect
-    // hangs until our timeout. Fill the backlog first.
-    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-    socket
+/// A listener whose backlog is full: on Linux, new handshakes to it never complete, so a
+/// connect hangs until the caller gives up. The returned sockets must stay alive.
+fn unanswering_listener() -> (std::net::SocketAddr, Vec<socket2::Socket>) {
+    use socket2::{Domain, Socket, Type};
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    listener
         .bind(
             &"127.0.0.1:0"
                 .parse::<std::net::SocketAddr>()
@@ -131,17 +131,22 @@ async fn a_connect_timeout_is_reported() {
                 .into(),
         )
         .unwrap();
-    socket.listen(0).unwrap();
-    let addr = socket.local_addr().unwrap().as_socket().unwrap();
-    let mut fillers = Vec::new();
+    listener.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap().as_socket().unwrap();
+    let mut keep = vec![listener];
     for _ in 0..4 {
-        let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        s.set_nonblocking(true).unwrap();
-        let _ = s.connect(&addr.into());
-        fillers.push(s);
+        let filler = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        filler.set_nonblocking(true).unwrap();
+        let _ = filler.connect(&addr.into());
+        keep.push(filler);
     }
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    std::thread::sleep(Duration::from_millis(100));
+    (addr, keep)
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connect_timeout_is_reported() {
+    let (addr, _keep) = unanswering_listener();
     let (mut engine, mut events) = engine();
     engine.open(SessionConfig::TcpClient {
         remote: Endpoint::new("127.0.0.1", addr.port()),
@@ -160,7 +165,34 @@ async fn a_connect_timeout_is_reported() {
         ),
         "{closed:?}"
     );
-    drop(fillers);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_cancels_a_connection_attempt() {
+    let (addr, _keep) = unanswering_listener();
+    let (mut engine, mut events) = engine();
+    engine.open(SessionConfig::TcpClient {
+        remote: Endpoint::new("127.0.0.1", addr.port()),
+        timeout: Duration::from_secs(30),
+    });
+    wait_for(&mut events, "connecting", |k| {
+        matches!(k, EventKind::Connecting { .. })
+    })
+    .await;
+    engine.close();
+    let closed = wait_for(&mut events, "closed", |k| {
+        matches!(k, EventKind::Closed { .. })
+    })
+    .await;
+    assert!(
+        matches!(
+            closed.kind,
+            EventKind::Closed {
+                reason: CloseReason::ByUser
+            }
+        ),
+        "{closed:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
