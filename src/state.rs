@@ -473,8 +473,10 @@ mod tests {
 
     #[test]
     fn the_port_rule_follows_the_mode() {
-        let mut state = AppState::default();
-        state.port = "0".to_owned();
+        let mut state = AppState {
+            port: "0".to_owned(),
+            ..AppState::default()
+        };
         assert!(
             state.prepare_open().is_some(),
             "a server may bind any free port"

@@ -53,7 +53,15 @@ pub enum NetError {
         /// Why it failed.
         source: io::Error,
     },
-    /// Sending failed.
+    /// A TCP connection failed while reading or writing (other than a reset).
+    #[error("connection with {peer} failed: {source}")]
+    Connection {
+        /// The other end.
+        peer: SocketAddr,
+        /// Why it failed.
+        source: io::Error,
+    },
+    /// Sending a datagram failed.
     #[error("sending to {peer} failed: {source}")]
     Send {
         /// The peer we were writing to.

@@ -99,13 +99,13 @@ pub(crate) async fn resolve_local(endpoint: &Endpoint) -> Result<SocketAddr, Net
     })
 }
 
-/// Tells an orderly close from a reset.
+/// Why a TCP connection ended, from the error a read or write gave: a reset, or a failure.
 pub(crate) fn close_reason_for(error: io::Error, peer: SocketAddr) -> super::CloseReason {
     match error.kind() {
         io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
             super::CloseReason::Reset
         }
-        _ => super::CloseReason::Failed(NetError::Send {
+        _ => super::CloseReason::Failed(NetError::Connection {
             peer,
             source: error,
         }),

@@ -85,7 +85,10 @@ async fn send(
     reporter: &Reporter,
 ) -> Result<(), NetError> {
     let peer = match target {
-        SendTarget::Datagram(endpoint) => pick_family(socket, resolve(&endpoint).await?),
+        SendTarget::Datagram(endpoint) => {
+            let addrs = resolve(&endpoint).await?;
+            pick_family(socket, addrs).ok_or(NetError::NoAddress { endpoint })?
+        }
         SendTarget::LastSender => last_sender.ok_or(NetError::NoLastSender)?,
         SendTarget::Connected | SendTarget::AllClients | SendTarget::Client(_) => {
             return Err(NetError::WrongTarget);
@@ -100,12 +103,8 @@ async fn send(
 }
 
 /// Prefers a resolved address of the socket's own family (a name may resolve to both).
-fn pick_family(socket: &UdpSocket, addrs: Vec<SocketAddr>) -> SocketAddr {
+fn pick_family(socket: &UdpSocket, addrs: Vec<SocketAddr>) -> Option<SocketAddr> {
     let want_v6 = socket.local_addr().is_ok_and(|a| a.is_ipv6());
-    let fallback = addrs.first().copied();
-    addrs
-        .into_iter()
-        .find(|a| a.is_ipv6() == want_v6)
-        .or(fallback)
-        .unwrap_or(SocketAddr::from(([0, 0, 0, 0], 0)))
+    let first = addrs.first().copied();
+    addrs.into_iter().find(|a| a.is_ipv6() == want_v6).or(first)
 }
