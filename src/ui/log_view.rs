@@ -62,10 +62,12 @@ fn entry_ui(ui: &mut Ui, entry: &LogEntry, view: InputMode, t: &Texts) {
             ui.label(
                 RichText::new(format!("[{time}] {arrow} {peer} ({} B)", bytes.len()))
                     .color(color)
-                    .small(),
+                    .monospace()
+                    .size(11.5),
             );
             let shown = match view {
-                InputMode::Text => text.clone(),
+                // Each entry is its own block, so a line break ending it only adds a blank line.
+                InputMode::Text => text.strip_suffix('\n').unwrap_or(text).to_owned(),
                 InputMode::Hex => format_hex(bytes),
             };
             ui.label(RichText::new(shown).monospace());
