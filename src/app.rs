@@ -79,7 +79,8 @@ impl NetDebugApp {
 
 impl eframe::App for NetDebugApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        while let Some(event) = self.events.try_recv() {
+        // Everything waiting is applied in one go: one repaint per frame, however many packets.
+        for event in self.events.drain() {
             self.state.apply(event);
         }
         if self.shown_title != Some(self.state.language) {

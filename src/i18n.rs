@@ -96,6 +96,9 @@ pub struct Texts {
     pub not_connected: &'static str,
     pub no_clients: &'static str,
     pub empty_target: &'static str,
+    pub dropped_marker: &'static str,
+    pub receive_buffer: &'static str,
+    pub log_limit: &'static str,
 }
 
 /// 简体中文.
@@ -150,6 +153,9 @@ pub static ZH: Texts = Texts {
     not_connected: "尚未连接，未发送",
     no_clients: "没有已连接的客户端，未发送",
     empty_target: "请填写目标主机 host:port",
+    dropped_marker: "… 为保持日志在 {limit} 以内，已从显示中移除 {count} 条较早的记录（计数与保存不受影响）",
+    receive_buffer: "接收缓冲区",
+    log_limit: "日志上限 (MB)",
 };
 
 /// English.
@@ -204,6 +210,9 @@ pub static EN: Texts = Texts {
     not_connected: "Not connected yet, nothing was sent",
     no_clients: "No client is connected, nothing was sent",
     empty_target: "Enter a target host:port",
+    dropped_marker: "… {count} older entries dropped from view to keep the log under {limit} (counters and saving are not affected)",
+    receive_buffer: "receive buffer",
+    log_limit: "Log limit (MB)",
 };
 
 #[cfg(test)]

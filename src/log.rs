@@ -1,11 +1,26 @@
 //! The data log: what arrived and what was sent, and what happened to the session.
+//!
+//! The log is bounded by a byte budget (oldest entries go first, and how many went is kept),
+//! text is decoded once per entry when it arrives, and every entry knows how many display rows
+//! it takes in the current view, so the UI lays out only the rows on screen.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 
+use bytes::Bytes;
 use chrono::NaiveTime;
 
-use crate::codec::{StreamDecoder, TextEncoding};
+use crate::codec::{InputMode, StreamDecoder, TextEncoding};
+
+/// The default memory budget for the log's contents.
+pub const DEFAULT_LOG_BUDGET: usize = 64 << 20;
+
+/// Bytes shown per row in the hex view.
+pub const HEX_BYTES_PER_ROW: usize = 16;
+
+/// Characters per row in the text view; longer lines continue on the next row, so one huge
+/// line never means laying out a huge row.
+pub const TEXT_CHARS_PER_ROW: usize = 512;
 
 /// Which way data went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,8 +36,8 @@ pub enum Direction {
 pub enum Notice {
     /// A TCP server is listening.
     Listening(SocketAddr),
-    /// A UDP socket is bound.
-    Bound(SocketAddr),
+    /// A UDP socket is bound, with the kernel receive buffer it got.
+    Bound(SocketAddr, usize),
     /// A TCP client is connecting.
     Connecting(SocketAddr),
     /// A TCP client connected.
@@ -49,7 +64,7 @@ impl Notice {
     }
 }
 
-/// What one log line holds.
+/// What one log entry holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogBody {
     /// Bytes that went over the wire.
@@ -59,7 +74,7 @@ pub enum LogBody {
         /// The other end.
         peer: SocketAddr,
         /// Exactly the bytes.
-        bytes: Vec<u8>,
+        bytes: Bytes,
         /// The bytes decoded with the log's encoding, computed once when they arrive.
         text: String,
     },
@@ -67,7 +82,7 @@ pub enum LogBody {
     Notice(Notice),
 }
 
-/// One line of the log.
+/// One entry of the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogEntry {
     /// Local time it happened.
@@ -76,23 +91,115 @@ pub struct LogEntry {
     pub body: LogBody,
 }
 
+impl LogEntry {
+    /// Memory the entry holds, as the budget counts it.
+    fn cost(&self) -> usize {
+        let payload = match &self.body {
+            LogBody::Data { bytes, text, .. } => bytes.len() + text.capacity(),
+            LogBody::Notice(_) => 64,
+        };
+        size_of::<Self>() + size_of::<u64>() + payload
+    }
+
+    /// Display rows in `view`: notices take one; data takes a header row plus its lines (text)
+    /// or one row per [`HEX_BYTES_PER_ROW`] bytes (hex).
+    fn rows(&self, view: InputMode) -> u64 {
+        let content = match (&self.body, view) {
+            (LogBody::Notice(_), _) => return 1,
+            (LogBody::Data { text, .. }, InputMode::Text) => text_rows(text).count(),
+            (LogBody::Data { bytes, .. }, InputMode::Hex) => {
+                bytes.len().div_ceil(HEX_BYTES_PER_ROW).max(1)
+            }
+        };
+        1 + content as u64
+    }
+}
+
+/// One display row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row<'a> {
+    /// A lifecycle line.
+    Notice(&'a LogEntry, &'a Notice),
+    /// The header of a data entry: time, direction, peer, size.
+    Header(&'a LogEntry),
+    /// One line of a data entry's text.
+    Text(&'a str),
+    /// One row of a data entry's hex: the offset of its first byte and up to 16 bytes.
+    Hex(usize, &'a [u8]),
+}
+
 /// The log, with one streaming decoder per peer so a character split across reads shows whole.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Log {
-    entries: Vec<LogEntry>,
+    entries: VecDeque<LogEntry>,
     encoding: TextEncoding,
+    view: InputMode,
     decoders: HashMap<SocketAddr, StreamDecoder>,
+    budget: usize,
+    used: usize,
+    dropped: u64,
+    /// Cumulative rows up to the end of each entry, counted from `row_base`.
+    row_ends: VecDeque<u64>,
+    /// Rows that belonged to entries since dropped.
+    row_base: u64,
+}
+
+impl Default for Log {
+    fn default() -> Self {
+        Self::with_budget(DEFAULT_LOG_BUDGET)
+    }
 }
 
 impl Log {
-    /// Every line, oldest first.
-    pub fn entries(&self) -> &[LogEntry] {
+    /// An empty log that keeps at most about `budget` bytes.
+    pub fn with_budget(budget: usize) -> Self {
+        Self {
+            entries: VecDeque::new(),
+            encoding: TextEncoding::default(),
+            view: InputMode::Text,
+            decoders: HashMap::new(),
+            budget,
+            used: 0,
+            dropped: 0,
+            row_ends: VecDeque::new(),
+            row_base: 0,
+        }
+    }
+
+    /// The entries kept, oldest first.
+    pub fn entries(&self) -> &VecDeque<LogEntry> {
         &self.entries
+    }
+
+    /// How many entries were dropped from view to stay within the budget since the last clear.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Memory the kept entries hold, as the budget counts it.
+    pub fn used(&self) -> usize {
+        self.used
+    }
+
+    /// The memory budget in bytes.
+    pub fn budget(&self) -> usize {
+        self.budget
+    }
+
+    /// Changes the budget, dropping the oldest entries if the log is now over it.
+    pub fn set_budget(&mut self, budget: usize) {
+        self.budget = budget;
+        self.enforce_budget();
     }
 
     /// The encoding received text is decoded with.
     pub fn encoding(&self) -> TextEncoding {
         self.encoding
+    }
+
+    /// The view rows are counted for.
+    pub fn view(&self) -> InputMode {
+        self.view
     }
 
     /// Adds a lifecycle line.
@@ -101,25 +208,24 @@ impl Log {
     }
 
     /// Adds received bytes, decoded as a continuation of what this peer sent before.
-    pub fn received(&mut self, peer: SocketAddr, bytes: Vec<u8>) {
+    pub fn received(&mut self, peer: SocketAddr, bytes: Bytes) {
         let encoding = self.encoding;
         let text = self
             .decoders
             .entry(peer)
             .or_insert_with(|| StreamDecoder::new(encoding))
             .decode(&bytes);
-        let text = printable(&text);
         self.push(LogBody::Data {
             direction: Direction::Rx,
             peer,
             bytes,
-            text,
+            text: printable(text),
         });
     }
 
     /// Adds sent bytes; each send is a whole message, decoded on its own.
-    pub fn sent(&mut self, peer: SocketAddr, bytes: Vec<u8>) {
-        let text = printable(&self.encoding.decode_whole(&bytes));
+    pub fn sent(&mut self, peer: SocketAddr, bytes: Bytes) {
+        let text = printable(self.encoding.decode_whole(&bytes));
         self.push(LogBody::Data {
             direction: Direction::Tx,
             peer,
@@ -133,13 +239,17 @@ impl Log {
         self.decoders.remove(&peer);
     }
 
-    /// Removes every line.
+    /// Removes every entry and the dropped count.
     pub fn clear(&mut self) {
         self.entries.clear();
         self.decoders.clear();
+        self.row_ends.clear();
+        self.row_base = 0;
+        self.used = 0;
+        self.dropped = 0;
     }
 
-    /// Switches the decoding and decodes every line again, once, replaying each peer's stream.
+    /// Switches the decoding and decodes every entry again, once, replaying each peer's stream.
     pub fn set_encoding(&mut self, encoding: TextEncoding) {
         if encoding == self.encoding {
             return;
@@ -154,48 +264,263 @@ impl Log {
                 text,
             } = &mut entry.body
             {
-                *text = printable(&match direction {
+                let decoded = match direction {
                     Direction::Rx => self
                         .decoders
                         .entry(*peer)
                         .or_insert_with(|| StreamDecoder::new(encoding))
                         .decode(bytes),
                     Direction::Tx => encoding.decode_whole(bytes),
-                });
+                };
+                self.used -= text.capacity();
+                *text = printable(decoded);
+                self.used += text.capacity();
+            }
+        }
+        self.recount_rows();
+        self.enforce_budget();
+    }
+
+    /// Switches between text and hex rows (recounted once).
+    pub fn set_view(&mut self, view: InputMode) {
+        if view != self.view {
+            self.view = view;
+            self.recount_rows();
+        }
+    }
+
+    /// Display rows of the kept entries in the current view.
+    pub fn total_rows(&self) -> u64 {
+        self.row_ends.back().map_or(0, |end| end - self.row_base)
+    }
+
+    /// The rows `first..first + count` of the current view, in order.
+    pub fn rows(&self, first: u64, count: usize) -> Vec<Row<'_>> {
+        let mut out = Vec::with_capacity(count);
+        let target = first + self.row_base;
+        let mut index = self.row_ends.partition_point(|&end| end <= target);
+        let mut skip = target
+            - index
+                .checked_sub(1)
+                .and_then(|i| self.row_ends.get(i))
+                .copied()
+                .unwrap_or(self.row_base);
+        while out.len() < count {
+            let Some(entry) = self.entries.get(index) else {
+                break;
+            };
+            entry_rows(entry, self.view, skip, count - out.len(), &mut out);
+            skip = 0;
+            index += 1;
+        }
+        out
+    }
+
+    fn push(&mut self, body: LogBody) {
+        let entry = LogEntry {
+            time: chrono::Local::now().time(),
+            body,
+        };
+        self.used += entry.cost();
+        let end = self.row_ends.back().copied().unwrap_or(self.row_base) + entry.rows(self.view);
+        self.row_ends.push_back(end);
+        self.entries.push_back(entry);
+        self.enforce_budget();
+    }
+
+    /// Drops the oldest entries until within budget; the newest entry always stays.
+    fn enforce_budget(&mut self) {
+        while self.used > self.budget && self.entries.len() > 1 {
+            if let Some(entry) = self.entries.pop_front() {
+                self.used -= entry.cost();
+                self.dropped += 1;
+            }
+            if let Some(end) = self.row_ends.pop_front() {
+                self.row_base = end;
             }
         }
     }
 
-    fn push(&mut self, body: LogBody) {
-        self.entries.push(LogEntry {
-            time: chrono::Local::now().time(),
-            body,
-        });
+    fn recount_rows(&mut self) {
+        self.row_base = 0;
+        self.row_ends.clear();
+        let mut end = 0;
+        for entry in &self.entries {
+            end += entry.rows(self.view);
+            self.row_ends.push_back(end);
+        }
     }
+}
+
+/// Appends up to `limit` rows of `entry`, skipping its first `skip` rows.
+fn entry_rows<'a>(
+    entry: &'a LogEntry,
+    view: InputMode,
+    mut skip: u64,
+    limit: usize,
+    out: &mut Vec<Row<'a>>,
+) {
+    let (bytes, text) = match &entry.body {
+        LogBody::Notice(notice) => {
+            if skip == 0 && limit > 0 {
+                out.push(Row::Notice(entry, notice));
+            }
+            return;
+        }
+        LogBody::Data { bytes, text, .. } => (bytes, text),
+    };
+    let start = out.len();
+    if skip == 0 {
+        out.push(Row::Header(entry));
+    } else {
+        skip -= 1;
+    }
+    let skip = usize::try_from(skip).unwrap_or(usize::MAX);
+    let room = limit.saturating_sub(out.len() - start);
+    match view {
+        InputMode::Text => out.extend(text_rows(text).skip(skip).take(room).map(Row::Text)),
+        InputMode::Hex => out.extend(
+            bytes
+                .chunks(HEX_BYTES_PER_ROW)
+                .enumerate()
+                .skip(skip)
+                .take(room)
+                .map(|(i, chunk)| Row::Hex(i * HEX_BYTES_PER_ROW, chunk)),
+        ),
+    }
+}
+
+/// The rows of an entry's text: its lines, long ones cut every [`TEXT_CHARS_PER_ROW`]
+/// characters. Each entry is its own block, so a line break ending it adds no empty row.
+fn text_rows(text: &str) -> impl Iterator<Item = &str> {
+    text.strip_suffix('\n')
+        .unwrap_or(text)
+        .split('\n')
+        .flat_map(|line| {
+            let mut rest = Some(line);
+            std::iter::from_fn(move || {
+                let line = rest?;
+                // Fast path: a line of at most that many bytes has at most that many chars.
+                let cut = if line.len() <= TEXT_CHARS_PER_ROW {
+                    None
+                } else {
+                    line.char_indices().nth(TEXT_CHARS_PER_ROW).map(|(i, _)| i)
+                };
+                if let Some(i) = cut {
+                    rest = line.get(i..);
+                    line.get(..i)
+                } else {
+                    rest = None;
+                    Some(line)
+                }
+            })
+        })
 }
 
 /// Text as the log draws it: line breaks kept (CR dropped, so CRLF and LF look alike), other
 /// control characters shown as `·`, since they have no glyph and would otherwise vanish. The
-/// hex view always shows the exact bytes.
-fn printable(text: &str) -> String {
+/// hex view always shows the exact bytes. Text that needs no change is returned as it is.
+fn printable(text: String) -> String {
+    let needs_change = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(needs_change) {
+        return text;
+    }
     text.chars()
         .filter(|&c| c != '\r')
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                '·'
-            } else {
-                c
-            }
-        })
+        .map(|c| if needs_change(c) { '·' } else { c })
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::printable;
+    use super::*;
+
+    fn peer() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 1))
+    }
+
+    fn row_texts(log: &Log, first: u64, count: usize) -> Vec<String> {
+        log.rows(first, count)
+            .into_iter()
+            .map(|row| match row {
+                Row::Notice(_, notice) => format!("notice {notice:?}"),
+                Row::Header(_) => "header".to_owned(),
+                Row::Text(text) => format!("text {text}"),
+                Row::Hex(offset, bytes) => format!("hex {offset} {}", bytes.len()),
+            })
+            .collect()
+    }
 
     #[test]
     fn control_characters_become_visible_and_line_breaks_stay() {
-        assert_eq!(printable("a\r\nb\x00\x07\tc\u{7f}"), "a\nb··\tc·");
+        assert_eq!(
+            printable("a\r\nb\x00\x07\tc\u{7f}".to_owned()),
+            "a\nb··\tc·"
+        );
+    }
+
+    #[test]
+    fn rows_cover_every_line_in_text_and_hex_views() {
+        let mut log = Log::default();
+        log.notice(Notice::Closed("x".to_owned()));
+        log.received(peer(), Bytes::from_static(b"one\ntwo\nthree\n"));
+        log.received(peer(), Bytes::from(vec![0u8; 40]));
+        assert_eq!(log.total_rows(), 1 + 4 + 2);
+        assert_eq!(
+            row_texts(&log, 0, 100),
+            [
+                "notice Closed(\"x\")",
+                "header",
+                "text one",
+                "text two",
+                "text three",
+                "header",
+                "text ········································"
+            ]
+        );
+        assert_eq!(row_texts(&log, 3, 2), ["text two", "text three"]);
+
+        log.set_view(InputMode::Hex);
+        assert_eq!(log.total_rows(), 1 + 2 + 4);
+        assert_eq!(
+            row_texts(&log, 4, 10),
+            ["hex 0 16", "hex 16 16", "hex 32 8"]
+        );
+    }
+
+    #[test]
+    fn long_lines_continue_on_the_next_row() {
+        let mut log = Log::default();
+        let line = "x".repeat(TEXT_CHARS_PER_ROW * 2 + 3);
+        log.received(peer(), Bytes::from(format!("{line}\nend")));
+        assert_eq!(log.total_rows(), 1 + 3 + 1);
+        let rows = log.rows(1, 10);
+        let lengths: Vec<usize> = rows
+            .iter()
+            .map(|row| match row {
+                Row::Text(text) => text.chars().count(),
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(lengths, [TEXT_CHARS_PER_ROW, TEXT_CHARS_PER_ROW, 3, 3]);
+    }
+
+    #[test]
+    fn the_budget_drops_the_oldest_entries_and_counts_them() {
+        let mut log = Log::with_budget(10_000);
+        for i in 0..1_000u32 {
+            log.received(peer(), Bytes::from(i.to_string().into_bytes()));
+        }
+        assert!(log.used() <= 10_000, "used {}", log.used());
+        assert_eq!(log.dropped() + log.entries().len() as u64, 1_000);
+        assert!(log.dropped() > 0);
+        // Rows stay consistent after dropping: the last row is the newest entry's text.
+        let last = log.total_rows() - 1;
+        assert_eq!(row_texts(&log, last, 1), ["text 999"]);
+        assert_eq!(row_texts(&log, 0, 1), ["header"]);
+
+        log.set_budget(usize::MAX);
+        log.clear();
+        assert_eq!((log.dropped(), log.total_rows(), log.used()), (0, 0, 0));
     }
 }

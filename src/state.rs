@@ -139,8 +139,6 @@ pub struct AppState {
     pub address: String,
     /// The port field.
     pub port: String,
-    /// Show received data as text or hex.
-    pub rx_view: InputMode,
     /// Read the send box as text or hex.
     pub tx_mode: InputMode,
     /// Encode sent text with this.
@@ -184,7 +182,6 @@ impl AppState {
             mode: Mode::default(),
             address: "127.0.0.1".to_owned(),
             port: "8080".to_owned(),
-            rx_view: InputMode::Text,
             tx_mode: InputMode::Text,
             tx_encoding: TextEncoding::Utf8,
             send_text: String::new(),
@@ -312,9 +309,12 @@ impl AppState {
                 self.connection = Connection::Listening(local);
                 self.log.notice(Notice::Listening(local));
             }
-            EventKind::Bound { local } => {
+            EventKind::Bound {
+                local,
+                receive_buffer,
+            } => {
                 self.connection = Connection::Bound(local);
-                self.log.notice(Notice::Bound(local));
+                self.log.notice(Notice::Bound(local, receive_buffer));
             }
             EventKind::Connecting { remote, .. } => {
                 self.connection = Connection::Connecting(Some(remote));
@@ -340,9 +340,15 @@ impl AppState {
                 self.rx_bytes += bytes.len() as u64;
                 self.log.received(peer, bytes);
             }
+            EventKind::Datagrams(datagrams) => {
+                for (peer, bytes) in datagrams {
+                    self.rx_bytes += bytes.len() as u64;
+                    self.log.received(peer, bytes);
+                }
+            }
             EventKind::Sent { peer, bytes } => {
                 self.tx_bytes += bytes.len() as u64;
-                self.log.sent(peer, bytes.to_vec());
+                self.log.sent(peer, bytes);
             }
             EventKind::Error(error) => self.report_error(&error),
             EventKind::Closed { reason } => {
@@ -412,7 +418,7 @@ mod tests {
             1,
             EventKind::Received {
                 peer: addr(1),
-                bytes: b"stale".to_vec(),
+                bytes: "stale".into(),
             },
         ));
         state.apply(event(
@@ -430,7 +436,7 @@ mod tests {
             2,
             EventKind::Received {
                 peer: addr(1),
-                bytes: b"fresh".to_vec(),
+                bytes: "fresh".into(),
             },
         ));
         assert_eq!(state.connection, Connection::Listening(addr(9)));
@@ -448,7 +454,7 @@ mod tests {
             1,
             EventKind::Received {
                 peer: addr(1),
-                bytes: b"late".to_vec(),
+                bytes: "late".into(),
             },
         ));
         assert_eq!(state.rx_bytes, 4);

@@ -107,7 +107,7 @@ async fn fans_out_to_all_and_sends_to_one() {
     match got.kind {
         EventKind::Received { peer, bytes } => {
             assert_eq!(peer, peer_b);
-            assert_eq!(bytes, b"from-b");
+            assert_eq!(&bytes[..], b"from-b");
         }
         other => panic!("expected Received, got {other:?}"),
     }
@@ -196,4 +196,24 @@ async fn a_port_in_use_is_a_bind_error_and_close_reports_closed() {
         TcpStream::connect(addr).await.is_err(),
         "the listener is gone after Close"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn save_to_file_is_byte_exact_after_10_mb() {
+    let (mut engine, mut events) = engine();
+    let path = std::env::temp_dir().join(format!("netdebug-capture-{}.bin", std::process::id()));
+    let progress = engine.start_capture(&path).unwrap();
+    let addr = open_server(&mut engine, &mut events).await;
+    let mut client = TcpStream::connect(addr).await.unwrap();
+    joined(&mut events).await;
+
+    let payload: Vec<u8> = (0..10 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    client.write_all(&payload).await.unwrap();
+    receive_bytes(&mut events, payload.len()).await;
+    let written = engine.stop_capture().unwrap().wait().unwrap();
+    assert_eq!(written, payload.len() as u64);
+    assert_eq!(progress.written(), written);
+    let saved = std::fs::read(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert!(saved == payload, "the file differs from what was sent");
 }

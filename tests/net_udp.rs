@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{engine, open_udp, wait_for};
+use common::{engine, next_datagram, open_udp, wait_for};
 use netdebug::codec::TextEncoding;
 use netdebug::net::{Endpoint, EventKind, NetError, SendTarget};
 use tokio::net::UdpSocket;
@@ -30,17 +30,9 @@ async fn datagrams_arrive_with_their_source_and_go_out_exactly() {
     let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
 
     peer.send_to(b"\x01\x02\xffdatagram", local).await.unwrap();
-    let got = wait_for(&mut events, "datagram", |k| {
-        matches!(k, EventKind::Received { .. })
-    })
-    .await;
-    match got.kind {
-        EventKind::Received { peer: from, bytes } => {
-            assert_eq!(from, peer.local_addr().unwrap());
-            assert_eq!(bytes, b"\x01\x02\xffdatagram");
-        }
-        other => panic!("expected Received, got {other:?}"),
-    }
+    let (from, bytes) = next_datagram(&mut events).await;
+    assert_eq!(from, peer.local_addr().unwrap());
+    assert_eq!(bytes, b"\x01\x02\xffdatagram");
 
     let target = Endpoint::new("127.0.0.1", peer.local_addr().unwrap().port());
     engine
@@ -74,15 +66,9 @@ async fn replies_to_the_last_sender() {
     let first = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let second = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     first.send_to(b"one", local).await.unwrap();
-    wait_for(&mut events, "first", |k| {
-        matches!(k, EventKind::Received { .. })
-    })
-    .await;
+    next_datagram(&mut events).await;
     second.send_to(b"two", local).await.unwrap();
-    wait_for(&mut events, "second", |k| {
-        matches!(k, EventKind::Received { .. })
-    })
-    .await;
+    next_datagram(&mut events).await;
 
     engine
         .send(SendTarget::LastSender, b"reply".to_vec())
@@ -112,4 +98,67 @@ async fn a_bound_port_cannot_be_bound_twice() {
             reason: netdebug::net::CloseReason::Failed(NetError::Bind { .. })
         }
     ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_arrives_whole_in_few_events_with_one_wake_up() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let wakes = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&wakes);
+    let (mut engine, mut events) = netdebug::net::Engine::new(
+        tokio::runtime::Handle::current(),
+        Arc::new(move || {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }),
+    );
+    let local = open_udp(&mut engine, &mut events).await;
+    let _ = events.drain().count();
+    wakes.store(0, Ordering::Relaxed);
+
+    // 5,000 numbered datagrams, in bursts of 100 so the kernel buffer never overflows.
+    let count: u32 = 5_000;
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for chunk in (0..count).collect::<Vec<_>>().chunks(100) {
+        for i in chunk {
+            peer.send_to(&i.to_be_bytes(), local).unwrap();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+
+    let mut got = Vec::new();
+    let mut event_count = 0;
+    let deadline = tokio::time::Instant::now() + common::WAIT;
+    while got.len() < count as usize {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {} arrived",
+            got.len()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        // Nobody drained yet: however many datagrams came, the owner was woken once.
+        if event_count == 0 {
+            assert_eq!(wakes.load(Ordering::Relaxed), 1);
+        }
+        for event in events.drain() {
+            if let EventKind::Datagrams(datagrams) = event.kind {
+                event_count += 1;
+                got.extend(
+                    datagrams
+                        .into_iter()
+                        .map(|(_, b)| u32::from_be_bytes(b[..].try_into().unwrap())),
+                );
+            }
+        }
+    }
+    assert_eq!(
+        got,
+        (0..count).collect::<Vec<_>>(),
+        "every datagram, in order"
+    );
+    assert!(
+        event_count < count as usize / 10,
+        "{event_count} events for {count} datagrams"
+    );
 }

@@ -1,17 +1,20 @@
 //! The engine the UI drives: one session at a time, commands in, events out.
 
 use std::fmt;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
-use super::session::{Reporter, SessionCommand};
+use super::capture::{self, CaptureError, CaptureProgress, FinishedCapture, SharedCapture};
+use super::session::{Reporter, SessionCommand, Wake};
 use super::{Endpoint, Event, SendTarget, SessionId, tcp_client, tcp_server, udp};
 
 /// Wakes the owner when events are waiting. The GUI passes `ctx.request_repaint`; tests pass
-/// a no-op. Being a plain callback keeps the engine free of any UI dependency.
+/// a no-op. Being a plain callback keeps the engine free of any UI dependency. It is called
+/// at most once between two [`EventReceiver::drain`] calls.
 pub type Notifier = Arc<dyn Fn() + Send + Sync>;
 
 /// What to open.
@@ -45,7 +48,9 @@ struct ActiveSession {
 pub struct Engine {
     runtime: Handle,
     events: mpsc::UnboundedSender<Event>,
-    notify: Notifier,
+    wake: Arc<Wake>,
+    capture: SharedCapture,
+    capture_writer: Option<FinishedCapture>,
     next_id: u64,
     active: Option<ActiveSession>,
 }
@@ -53,12 +58,15 @@ pub struct Engine {
 /// The owner's end of the event channel.
 pub struct EventReceiver {
     events: mpsc::UnboundedReceiver<Event>,
+    wake: Arc<Wake>,
 }
 
 impl EventReceiver {
-    /// The next waiting event, without blocking (for a UI frame).
-    pub fn try_recv(&mut self) -> Option<Event> {
-        self.events.try_recv().ok()
+    /// Everything waiting now, without blocking (for a UI frame). Events that arrive after this
+    /// call wake the owner again.
+    pub fn drain(&mut self) -> impl Iterator<Item = Event> + '_ {
+        self.wake.rearm();
+        std::iter::from_fn(|| self.events.try_recv().ok())
     }
 
     /// Waits for the next event (for tests and command-line use).
@@ -84,15 +92,21 @@ impl Engine {
     /// An engine that spawns its sessions on `runtime` and calls `notify` whenever it reports.
     pub fn new(runtime: Handle, notify: Notifier) -> (Self, EventReceiver) {
         let (events, receiver) = mpsc::unbounded_channel();
+        let wake = Arc::new(Wake::new(notify));
         (
             Self {
                 runtime,
                 events,
-                notify,
+                wake: Arc::clone(&wake),
+                capture: SharedCapture::default(),
+                capture_writer: None,
                 next_id: 0,
                 active: None,
             },
-            EventReceiver { events: receiver },
+            EventReceiver {
+                events: receiver,
+                wake,
+            },
         )
     }
 
@@ -102,7 +116,12 @@ impl Engine {
         self.next_id += 1;
         let id = SessionId(self.next_id);
         let (commands, command_rx) = mpsc::unbounded_channel();
-        let reporter = Reporter::new(id, self.events.clone(), Arc::clone(&self.notify));
+        let reporter = Reporter::new(
+            id,
+            self.events.clone(),
+            Arc::clone(&self.wake),
+            self.capture.clone(),
+        );
         tracing::info!(session = %id, ?config, "opening session");
         match config {
             SessionConfig::TcpServer { local } => {
@@ -135,11 +154,29 @@ impl Engine {
     }
 
     /// Queues bytes for sending; `Sent` or `Error` events report what happened.
-    pub fn send(&self, target: SendTarget, bytes: Vec<u8>) -> Result<(), NotOpen> {
+    pub fn send(&self, target: SendTarget, bytes: impl Into<bytes::Bytes>) -> Result<(), NotOpen> {
         self.command(SessionCommand::Send {
             target,
             bytes: bytes.into(),
         })
+    }
+
+    /// Starts saving every received byte to `path` (created or truncated), across sessions,
+    /// until [`Engine::stop_capture`]. A capture already running is stopped first.
+    pub fn start_capture(&mut self, path: &Path) -> Result<Arc<CaptureProgress>, CaptureError> {
+        // Dropping the finished writer lets it complete in the background.
+        drop(self.stop_capture());
+        let (sink, progress, writer) = capture::start(path)?;
+        self.capture.replace(Some(sink));
+        self.capture_writer = Some(writer);
+        Ok(progress)
+    }
+
+    /// Stops saving. The writer finishes what is queued on its own; wait on the returned
+    /// handle to know when the file is complete.
+    pub fn stop_capture(&mut self) -> Option<FinishedCapture> {
+        self.capture.replace(None);
+        self.capture_writer.take()
     }
 
     /// Disconnects one client of the open server session.

@@ -1,8 +1,8 @@
 //! What the engine reports.
 
+use bytes::Bytes;
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use super::{Endpoint, NetError};
 
@@ -37,6 +37,8 @@ pub enum EventKind {
     Bound {
         /// The bound address, with the real port when 0 was asked for.
         local: SocketAddr,
+        /// The kernel receive buffer the OS granted, in bytes.
+        receive_buffer: usize,
     },
     /// A TCP client has resolved its target and is connecting.
     Connecting {
@@ -64,19 +66,21 @@ pub enum EventKind {
         /// Why.
         reason: CloseReason,
     },
-    /// Bytes arrived.
+    /// Bytes arrived on a TCP connection.
     Received {
         /// Who sent them.
         peer: SocketAddr,
-        /// Exactly what arrived in one read or datagram.
-        bytes: Vec<u8>,
+        /// Exactly what arrived in one read.
+        bytes: Bytes,
     },
+    /// Datagrams arrived, in order; drained together so a flood is one event, not thousands.
+    Datagrams(Vec<(SocketAddr, Bytes)>),
     /// Bytes were handed to the kernel for a peer.
     Sent {
         /// Who they went to.
         peer: SocketAddr,
         /// Exactly what was written.
-        bytes: Arc<[u8]>,
+        bytes: Bytes,
     },
     /// Something failed but the session goes on (a send to a missing client, say).
     Error(NetError),

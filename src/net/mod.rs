@@ -6,6 +6,7 @@
 //! Nothing here knows about egui: the engine wakes its owner through a plain callback.
 
 mod address;
+mod capture;
 mod engine;
 mod error;
 mod event;
@@ -15,6 +16,7 @@ mod tcp_server;
 mod udp;
 
 pub use address::{AddressError, Endpoint, PortError, parse_host, parse_port, parse_target};
+pub use capture::{CaptureError, CaptureProgress, FinishedCapture};
 pub use engine::{Engine, EventReceiver, NotOpen, Notifier, SessionConfig};
 pub use error::NetError;
 pub use event::{CloseReason, Event, EventKind, SessionId};

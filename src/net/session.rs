@@ -3,9 +3,12 @@
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use bytes::Bytes;
 use tokio::sync::mpsc;
 
+use super::capture::SharedCapture;
 use super::engine::Notifier;
 use super::{Endpoint, Event, EventKind, NetError, SessionId};
 
@@ -28,39 +31,75 @@ pub enum SendTarget {
 #[derive(Debug)]
 pub(crate) enum SessionCommand {
     /// Send bytes.
-    Send {
-        target: SendTarget,
-        bytes: Arc<[u8]>,
-    },
+    Send { target: SendTarget, bytes: Bytes },
     /// Disconnect one client of a server.
     Disconnect(SocketAddr),
     /// End the session.
     Close,
 }
 
-/// Sends a session's events to the owner and wakes it.
+/// Wakes the owner at most once per drain: a flood of events means one wake-up (one repaint
+/// in the GUI), not one per packet.
+pub(crate) struct Wake {
+    pending: AtomicBool,
+    notify: Notifier,
+}
+
+impl Wake {
+    pub(crate) fn new(notify: Notifier) -> Self {
+        Self {
+            pending: AtomicBool::new(false),
+            notify,
+        }
+    }
+
+    fn wake(&self) {
+        if !self.pending.swap(true, Ordering::AcqRel) {
+            (self.notify)();
+        }
+    }
+
+    /// Called by the owner just before it drains, so events sent after that wake it again.
+    pub(crate) fn rearm(&self) {
+        self.pending.store(false, Ordering::Release);
+    }
+}
+
+/// Sends a session's events to the owner and wakes it; hands received bytes to the capture.
 #[derive(Clone)]
 pub(crate) struct Reporter {
     session: SessionId,
     events: mpsc::UnboundedSender<Event>,
-    notify: Notifier,
+    wake: Arc<Wake>,
+    capture: SharedCapture,
 }
 
 impl Reporter {
     pub(crate) fn new(
         session: SessionId,
         events: mpsc::UnboundedSender<Event>,
-        notify: Notifier,
+        wake: Arc<Wake>,
+        capture: SharedCapture,
     ) -> Self {
         Self {
             session,
             events,
-            notify,
+            wake,
+            capture,
         }
     }
 
     /// Reports one event. A gone receiver means the owner quit; there is no one left to tell.
     pub(crate) fn report(&self, kind: EventKind) {
+        match &kind {
+            EventKind::Received { bytes, .. } => self.capture.push(bytes),
+            EventKind::Datagrams(datagrams) => {
+                for (_, bytes) in datagrams {
+                    self.capture.push(bytes);
+                }
+            }
+            _ => {}
+        }
         if self
             .events
             .send(Event {
@@ -69,7 +108,7 @@ impl Reporter {
             })
             .is_ok()
         {
-            (self.notify)();
+            self.wake.wake();
         }
     }
 }
@@ -110,4 +149,36 @@ pub(crate) fn close_reason_for(error: io::Error, peer: SocketAddr) -> super::Clo
             source: error,
         }),
     }
+}
+
+/// Largest single TCP read; one read becomes one log entry.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// What one non-blocking read of a ready TCP stream gave.
+pub(crate) enum ReadOutcome {
+    /// Bytes, in a buffer of exactly their size.
+    Data(Bytes),
+    /// The readiness was spurious; wait again.
+    NotReady,
+    /// The peer closed its end.
+    Closed,
+    /// The read failed.
+    Failed(io::Error),
+}
+
+thread_local! {
+    /// One read buffer per runtime thread, shared by every connection that thread serves.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; READ_CHUNK]);
+}
+
+/// Reads what a ready stream has, up to [`READ_CHUNK`], into a buffer of exactly that size.
+/// The scratch space belongs to the thread, not the connection's task, so ten thousand idle
+/// connections hold no read buffers at all.
+pub(crate) fn read_available(stream: &tokio::net::TcpStream) -> ReadOutcome {
+    SCRATCH.with_borrow_mut(|scratch| match stream.try_read(scratch) {
+        Ok(0) => ReadOutcome::Closed,
+        Ok(n) => ReadOutcome::Data(Bytes::copy_from_slice(scratch.get(..n).unwrap_or_default())),
+        Err(error) if error.kind() == io::ErrorKind::WouldBlock => ReadOutcome::NotReady,
+        Err(error) => ReadOutcome::Failed(error),
+    })
 }

@@ -1,17 +1,17 @@
 //! TCP client: connect with a timeout, then read and write until either side closes.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use bytes::Bytes;
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
-use super::session::{Reporter, SessionCommand, close_reason_for, resolve};
+use super::session::{
+    ReadOutcome, Reporter, SessionCommand, close_reason_for, read_available, resolve,
+};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
-
-const READ_BUFFER: usize = 64 * 1024;
 
 /// Connects to `remote` and runs the connection until it ends.
 pub(crate) async fn run(
@@ -94,16 +94,20 @@ async fn converse(
         }
     };
     reporter.report(EventKind::Connected { local, remote });
-    let mut buffer = vec![0u8; READ_BUFFER];
     loop {
         tokio::select! {
-            read = stream.read(&mut buffer) => match read {
-                Ok(0) => return CloseReason::ByPeer,
-                Ok(n) => reporter.report(EventKind::Received {
-                    peer: remote,
-                    bytes: buffer.get(..n).unwrap_or_default().to_vec(),
-                }),
-                Err(error) => return close_reason_for(error, remote),
+            ready = stream.readable() => {
+                if let Err(error) = ready {
+                    return close_reason_for(error, remote);
+                }
+                match read_available(&stream) {
+                    ReadOutcome::Data(bytes) => {
+                        reporter.report(EventKind::Received { peer: remote, bytes });
+                    }
+                    ReadOutcome::NotReady => {}
+                    ReadOutcome::Closed => return CloseReason::ByPeer,
+                    ReadOutcome::Failed(error) => return close_reason_for(error, remote),
+                }
             },
             command = commands.recv() => match command {
                 None | Some(SessionCommand::Close) => {
@@ -126,7 +130,7 @@ async fn converse(
 async fn write(
     stream: &mut TcpStream,
     peer: SocketAddr,
-    bytes: Arc<[u8]>,
+    bytes: Bytes,
     reporter: &Reporter,
 ) -> Result<(), CloseReason> {
     stream

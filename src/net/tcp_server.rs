@@ -2,23 +2,22 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use bytes::Bytes;
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use super::session::{Reporter, SessionCommand, close_reason_for, resolve_local};
+use super::session::{
+    ReadOutcome, Reporter, SessionCommand, close_reason_for, read_available, resolve_local,
+};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
-
-/// Size of each client's read buffer.
-const READ_BUFFER: usize = 64 * 1024;
 
 /// What the server tells one client task.
 enum ClientCommand {
-    Write(Arc<[u8]>),
+    Write(Bytes),
     Disconnect,
 }
 
@@ -74,7 +73,7 @@ async fn serve(
             command = commands.recv() => match command {
                 None | Some(SessionCommand::Close) => break,
                 Some(SessionCommand::Send { target, bytes }) => {
-                    send(&clients, &target, bytes, reporter);
+                    send(&clients, &target, &bytes, reporter);
                 }
                 Some(SessionCommand::Disconnect(peer)) => {
                     match clients.get(&peer) {
@@ -108,7 +107,7 @@ async fn serve(
 fn send(
     clients: &HashMap<SocketAddr, mpsc::UnboundedSender<ClientCommand>>,
     target: &SendTarget,
-    bytes: Arc<[u8]>,
+    bytes: &Bytes,
     reporter: &Reporter,
 ) {
     match *target {
@@ -117,12 +116,12 @@ fn send(
                 reporter.report(EventKind::Error(NetError::NoClients));
             }
             for client in clients.values() {
-                let _ = client.send(ClientCommand::Write(Arc::clone(&bytes)));
+                let _ = client.send(ClientCommand::Write(bytes.clone()));
             }
         }
         SendTarget::Client(peer) => match clients.get(&peer) {
             Some(client) => {
-                let _ = client.send(ClientCommand::Write(bytes));
+                let _ = client.send(ClientCommand::Write(bytes.clone()));
             }
             None => reporter.report(EventKind::Error(NetError::NoSuchClient { peer })),
         },
@@ -132,7 +131,8 @@ fn send(
     }
 }
 
-/// Reads from and writes to one client until either side ends the connection.
+/// Reads from and writes to one client until either side ends the connection. It holds no
+/// read buffer while idle, so ten thousand quiet clients cost little memory.
 async fn client_task(
     mut stream: TcpStream,
     peer: SocketAddr,
@@ -140,16 +140,18 @@ async fn client_task(
     reporter: Reporter,
     left: mpsc::UnboundedSender<SocketAddr>,
 ) {
-    let mut buffer = vec![0u8; READ_BUFFER];
     let reason = loop {
         tokio::select! {
-            read = stream.read(&mut buffer) => match read {
-                Ok(0) => break CloseReason::ByPeer,
-                Ok(n) => reporter.report(EventKind::Received {
-                    peer,
-                    bytes: buffer.get(..n).unwrap_or_default().to_vec(),
-                }),
-                Err(error) => break close_reason_for(error, peer),
+            ready = stream.readable() => {
+                if let Err(error) = ready {
+                    break close_reason_for(error, peer);
+                }
+                match read_available(&stream) {
+                    ReadOutcome::Data(bytes) => reporter.report(EventKind::Received { peer, bytes }),
+                    ReadOutcome::NotReady => {}
+                    ReadOutcome::Closed => break CloseReason::ByPeer,
+                    ReadOutcome::Failed(error) => break close_reason_for(error, peer),
+                }
             },
             command = commands.recv() => match command {
                 Some(ClientCommand::Write(bytes)) => {

@@ -1,16 +1,25 @@
 //! UDP: one bound socket that receives from anyone and sends to a target or the last sender.
 
+use std::io;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
+use bytes::{Bytes, BytesMut};
+use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use super::session::{Reporter, SessionCommand, resolve, resolve_local};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
 
-/// The largest UDP payload there is; a smaller buffer would truncate big datagrams.
-const DATAGRAM_BUFFER: usize = 65_536;
+/// The largest UDP payload there is.
+const MAX_DATAGRAM: usize = 65_536;
+
+/// How much a burst may fill before it is reported; one event per burst, not per datagram.
+const BATCH_BYTES: usize = 1 << 20;
+
+/// The kernel receive buffer asked for: a burst waits there while we catch up. The OS caps it
+/// (Linux: `net.core.rmem_max`); the size obtained is reported when the socket is bound.
+const RECEIVE_BUFFER_WANTED: usize = 16 << 20;
 
 /// Binds `local` and runs until told to close.
 pub(crate) async fn run(
@@ -18,8 +27,8 @@ pub(crate) async fn run(
     mut commands: mpsc::UnboundedReceiver<SessionCommand>,
     reporter: Reporter,
 ) {
-    let socket = match bind(&local).await {
-        Ok(socket) => socket,
+    let (socket, receive_buffer) = match bind(&local).await {
+        Ok(bound) => bound,
         Err(error) => {
             reporter.report(EventKind::Closed {
                 reason: CloseReason::Failed(error),
@@ -28,7 +37,10 @@ pub(crate) async fn run(
         }
     };
     match socket.local_addr() {
-        Ok(local) => reporter.report(EventKind::Bound { local }),
+        Ok(local) => reporter.report(EventKind::Bound {
+            local,
+            receive_buffer,
+        }),
         Err(source) => {
             reporter.report(EventKind::Closed {
                 reason: CloseReason::Failed(NetError::Receive { source }),
@@ -37,20 +49,25 @@ pub(crate) async fn run(
         }
     }
     let mut last_sender: Option<SocketAddr> = None;
-    let mut buffer = vec![0u8; DATAGRAM_BUFFER];
+    let mut scratch = BytesMut::with_capacity(BATCH_BYTES + MAX_DATAGRAM);
     loop {
         tokio::select! {
-            received = socket.recv_from(&mut buffer) => match received {
-                Ok((n, peer)) => {
-                    last_sender = Some(peer);
-                    reporter.report(EventKind::Received {
-                        peer,
-                        bytes: buffer.get(..n).unwrap_or_default().to_vec(),
-                    });
+            ready = socket.readable() => {
+                let drained = match ready {
+                    Ok(()) => drain(&socket, &mut scratch),
+                    Err(source) => Drained { datagrams: Vec::new(), error: Some(source) },
+                };
+                if let Some((peer, _)) = drained.datagrams.last() {
+                    last_sender = Some(*peer);
+                }
+                if !drained.datagrams.is_empty() {
+                    reporter.report(EventKind::Datagrams(drained.datagrams));
                 }
                 // An ICMP "port unreachable" for an earlier send shows up here on some systems;
                 // it is worth showing, and the socket is still good.
-                Err(source) => reporter.report(EventKind::Error(NetError::Receive { source })),
+                if let Some(source) = drained.error {
+                    reporter.report(EventKind::Error(NetError::Receive { source }));
+                }
             },
             command = commands.recv() => match command {
                 None | Some(SessionCommand::Close) => break,
@@ -70,17 +87,63 @@ pub(crate) async fn run(
     });
 }
 
-async fn bind(local: &Endpoint) -> Result<UdpSocket, NetError> {
+/// Binds with a large receive buffer; returns the socket and the buffer size the OS granted.
+async fn bind(local: &Endpoint) -> Result<(UdpSocket, usize), NetError> {
     let addr = resolve_local(local).await?;
-    UdpSocket::bind(addr)
-        .await
-        .map_err(|source| NetError::Bind { addr, source })
+    let bind_error = |source| NetError::Bind { addr, source };
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))
+        .map_err(bind_error)?;
+    // Best effort: a smaller buffer still works, it only drops sooner under a flood.
+    let _ = socket.set_recv_buffer_size(RECEIVE_BUFFER_WANTED);
+    socket.bind(&addr.into()).map_err(bind_error)?;
+    socket.set_nonblocking(true).map_err(bind_error)?;
+    let granted = socket.recv_buffer_size().unwrap_or(0);
+    let socket = UdpSocket::from_std(socket.into()).map_err(bind_error)?;
+    Ok((socket, granted))
+}
+
+/// What one drain of a readable socket gave.
+struct Drained {
+    datagrams: Vec<(SocketAddr, Bytes)>,
+    error: Option<io::Error>,
+}
+
+/// Receives every datagram waiting, up to [`BATCH_BYTES`], straight into `scratch`, then moves
+/// them into one buffer of exactly their total size. A burst costs two allocations, not one
+/// per datagram, and no datagram keeps a large buffer alive.
+fn drain(socket: &UdpSocket, scratch: &mut BytesMut) -> Drained {
+    scratch.clear();
+    let mut spans: Vec<(SocketAddr, usize)> = Vec::new();
+    let mut error = None;
+    while scratch.len() < BATCH_BYTES {
+        scratch.reserve(MAX_DATAGRAM);
+        let before = scratch.len();
+        match socket.try_recv_buf_from(scratch) {
+            Ok((_, peer)) => spans.push((peer, scratch.len() - before)),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        }
+    }
+    let all = Bytes::copy_from_slice(scratch);
+    let mut start = 0;
+    let datagrams = spans
+        .into_iter()
+        .map(|(peer, len)| {
+            let datagram = all.slice(start..start + len);
+            start += len;
+            (peer, datagram)
+        })
+        .collect();
+    Drained { datagrams, error }
 }
 
 async fn send(
     socket: &UdpSocket,
     target: SendTarget,
-    bytes: Arc<[u8]>,
+    bytes: Bytes,
     last_sender: Option<SocketAddr>,
     reporter: &Reporter,
 ) -> Result<(), NetError> {

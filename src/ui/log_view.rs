@@ -1,15 +1,17 @@
-//! The data log on the right.
+//! The data log on the right. Only the rows on screen are laid out, so a log of a million
+//! lines draws as fast as one of ten.
 
-use egui::{Color32, RichText, ScrollArea, Ui};
+use egui::{Color32, RichText, ScrollArea, TextStyle, Ui};
 
-use crate::codec::{InputMode, format_hex};
+use crate::codec::format_hex;
 use crate::i18n::Texts;
-use crate::log::{Direction, LogBody, LogEntry, Notice};
+use crate::log::{Direction, HEX_BYTES_PER_ROW, LogBody, LogEntry, Notice, Row};
 use crate::state::AppState;
 
 const NOTICE_COLOR: Color32 = Color32::from_rgb(0x3b, 0x82, 0xc4);
 const RX_COLOR: Color32 = Color32::from_rgb(0x2e, 0x9a, 0x5a);
 const TX_COLOR: Color32 = Color32::from_rgb(0xb0, 0x6a, 0x1c);
+const MARKER_COLOR: Color32 = Color32::from_rgb(0xc0, 0x90, 0x30);
 
 pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState) {
     let t = state.texts();
@@ -23,63 +25,114 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState) {
         });
     });
     ui.separator();
-    let view = state.rx_view;
-    ScrollArea::vertical()
+
+    let log = &state.log;
+    let marker = log.dropped() > 0;
+    let total_rows = log.total_rows() + u64::from(marker);
+    let row_height = ui.text_style_height(&TextStyle::Monospace);
+    ui.spacing_mut().item_spacing.y = 1.0;
+    ScrollArea::both()
         .auto_shrink([false, false])
         .stick_to_bottom(true)
-        .show(ui, |ui| {
-            for entry in state.log.entries() {
-                entry_ui(ui, entry, view, t);
-            }
-        });
+        .show_rows(
+            ui,
+            row_height,
+            usize::try_from(total_rows).unwrap_or(usize::MAX),
+            |ui, visible| {
+                let mut first = visible.start as u64;
+                let mut count = visible.len();
+                if marker && first == 0 && count > 0 {
+                    marker_ui(ui, log.dropped(), log.budget(), t);
+                    count -= 1;
+                } else if marker {
+                    first -= 1;
+                }
+                for row in log.rows(first, count) {
+                    row_ui(ui, row, t);
+                }
+            },
+        );
 }
 
-fn entry_ui(ui: &mut Ui, entry: &LogEntry, view: InputMode, t: &Texts) {
-    let time = entry.time.format("%H:%M:%S%.3f");
-    match &entry.body {
-        LogBody::Notice(notice) => {
+fn marker_ui(ui: &mut Ui, dropped: u64, budget: usize, t: &Texts) {
+    let text = t
+        .dropped_marker
+        .replace("{count}", &dropped.to_string())
+        .replace("{limit}", &format!("{} MB", budget >> 20));
+    ui.add(egui::Label::new(RichText::new(text).monospace().color(MARKER_COLOR)).extend());
+}
+
+fn row_ui(ui: &mut Ui, row: Row<'_>, t: &Texts) {
+    let text = match row {
+        Row::Notice(entry, notice) => {
             let color = if notice.is_error() {
                 ui.visuals().error_fg_color
             } else {
                 NOTICE_COLOR
             };
-            ui.label(
-                RichText::new(format!("[{time}] ● {}", notice_text(notice, t)))
-                    .color(color)
-                    .italics(),
-            );
+            RichText::new(format!("{} ● {}", time(entry), notice_text(notice, t)))
+                .color(color)
+                .italics()
         }
-        LogBody::Data {
-            direction,
-            peer,
-            bytes,
-            text,
-        } => {
-            let (arrow, color) = match direction {
-                Direction::Rx => ("RX ←", RX_COLOR),
-                Direction::Tx => ("TX →", TX_COLOR),
-            };
-            ui.label(
-                RichText::new(format!("[{time}] {arrow} {peer} ({} B)", bytes.len()))
-                    .color(color)
-                    .monospace()
-                    .size(11.5),
-            );
-            let shown = match view {
-                // Each entry is its own block, so a line break ending it only adds a blank line.
-                InputMode::Text => text.strip_suffix('\n').unwrap_or(text).to_owned(),
-                InputMode::Hex => format_hex(bytes),
-            };
-            ui.label(RichText::new(shown).monospace());
-        }
-    }
+        Row::Header(entry) => header(entry),
+        Row::Text(line) => RichText::new(line),
+        Row::Hex(offset, bytes) => RichText::new(hex_row(offset, bytes)),
+    };
+    ui.add(egui::Label::new(text.monospace()).extend());
+}
+
+fn time(entry: &LogEntry) -> String {
+    format!("[{}]", entry.time.format("%H:%M:%S%.3f"))
+}
+
+fn header(entry: &LogEntry) -> RichText {
+    let LogBody::Data {
+        direction,
+        peer,
+        bytes,
+        ..
+    } = &entry.body
+    else {
+        return RichText::new(time(entry));
+    };
+    let (arrow, color) = match direction {
+        Direction::Rx => ("RX ←", RX_COLOR),
+        Direction::Tx => ("TX →", TX_COLOR),
+    };
+    RichText::new(format!(
+        "{} {arrow} {peer} ({} B)",
+        time(entry),
+        bytes.len()
+    ))
+    .color(color)
+}
+
+/// `0010  41 42 43 …  ABC…`: offset, the bytes, and their printable ASCII.
+fn hex_row(offset: usize, bytes: &[u8]) -> String {
+    let ascii: String = bytes
+        .iter()
+        .map(|&b| {
+            if b.is_ascii_graphic() || b == b' ' {
+                char::from(b)
+            } else {
+                '.'
+            }
+        })
+        .collect();
+    let width = HEX_BYTES_PER_ROW * 3 - 1;
+    format!("{offset:04X}  {:<width$}  {ascii}", format_hex(bytes))
 }
 
 /// A lifecycle line in the window's language.
 pub(super) fn notice_text(notice: &Notice, t: &Texts) -> String {
     match notice {
         Notice::Listening(local) => format!("{} {local}", t.listening_on),
-        Notice::Bound(local) => format!("{} {local}", t.bound_on),
+        Notice::Bound(local, receive_buffer) => format!(
+            "{} {local} ({} {} KB)",
+            t.bound_on,
+            t.receive_buffer,
+            receive_buffer >> 10
+        ),
         Notice::Connecting(remote) => format!("{} {remote}", t.connecting_to),
         Notice::Connected { local, remote } => format!("{} {remote} ({local})", t.connected_to),
         Notice::PeerJoined(peer) => format!("{}: {peer}", t.client_joined),

@@ -91,10 +91,23 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
 
 fn receive_ui(ui: &mut Ui, state: &mut AppState) {
     let t = state.texts();
-    view_combo(ui, "rx_view", t.show_as, &mut state.rx_view, t);
+    let mut view = state.log.view();
+    view_combo(ui, "rx_view", t.show_as, &mut view, t);
+    state.log.set_view(view);
     let mut encoding = state.log.encoding();
     encoding_combo(ui, "rx_encoding", t.decode_as, &mut encoding);
     state.log.set_encoding(encoding);
+    ui.horizontal(|ui| {
+        let mut megabytes = state.log.budget() >> 20;
+        let label = ui.label(t.log_limit);
+        if ui
+            .add(egui::DragValue::new(&mut megabytes).range(1..=65_536))
+            .labelled_by(label.id)
+            .changed()
+        {
+            state.log.set_budget(megabytes << 20);
+        }
+    });
 }
 
 fn send_settings_ui(ui: &mut Ui, state: &mut AppState) {

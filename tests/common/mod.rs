@@ -42,9 +42,14 @@ pub async fn wait_for(
 pub async fn receive_bytes(events: &mut EventReceiver, len: usize) -> Vec<u8> {
     let mut got = Vec::new();
     while got.len() < len {
-        let event = next_event(events, "received bytes").await;
-        if let EventKind::Received { bytes, .. } = event.kind {
-            got.extend_from_slice(&bytes);
+        match next_event(events, "received bytes").await.kind {
+            EventKind::Received { bytes, .. } => got.extend_from_slice(&bytes),
+            EventKind::Datagrams(datagrams) => {
+                for (_, bytes) in datagrams {
+                    got.extend_from_slice(&bytes);
+                }
+            }
+            _ => {}
         }
     }
     got
@@ -75,7 +80,18 @@ pub async fn open_udp(engine: &mut Engine, events: &mut EventReceiver) -> Socket
         .await
         .kind
     {
-        EventKind::Bound { local } => local,
+        EventKind::Bound { local, .. } => local,
         other => panic!("expected Bound, got {other:?}"),
+    }
+}
+
+/// The next datagram the engine reports, with its source.
+pub async fn next_datagram(events: &mut EventReceiver) -> (SocketAddr, Vec<u8>) {
+    loop {
+        if let EventKind::Datagrams(datagrams) = next_event(events, "a datagram").await.kind
+            && let Some((peer, bytes)) = datagrams.into_iter().next()
+        {
+            return (peer, bytes.to_vec());
+        }
     }
 }
