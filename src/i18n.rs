@@ -99,6 +99,7 @@ pub struct Texts {
     pub dropped_marker: &'static str,
     pub receive_buffer: &'static str,
     pub log_limit: &'static str,
+    pub filter_clients: &'static str,
 }
 
 /// 简体中文.
@@ -156,6 +157,7 @@ pub static ZH: Texts = Texts {
     dropped_marker: "… 为保持日志在 {limit} 以内，已从显示中移除 {count} 条较早的记录（计数与保存不受影响）",
     receive_buffer: "接收缓冲区",
     log_limit: "日志上限 (MB)",
+    filter_clients: "筛选",
 };
 
 /// English.
@@ -213,6 +215,7 @@ pub static EN: Texts = Texts {
     dropped_marker: "… {count} older entries dropped from view to keep the log under {limit} (counters and saving are not affected)",
     receive_buffer: "receive buffer",
     log_limit: "Log limit (MB)",
+    filter_clients: "Filter",
 };
 
 #[cfg(test)]

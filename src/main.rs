@@ -78,6 +78,7 @@ fn main() -> anyhow::Result<()> {
         )
         .init();
     let args = Args::parse();
+    raise_file_limit();
 
     // Network work runs here, never on the UI thread.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -159,4 +160,13 @@ fn initial_state(args: &Args) -> AppState {
         state.send_text.clone_from(text);
     }
     state
+}
+
+/// Raises the soft limit on open files to the hard limit, so a server can hold thousands of
+/// clients (the soft limit is often 1024). Failing leaves the default, which still works.
+fn raise_file_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::debug!(limit, "open file limit"),
+        Err(error) => tracing::warn!(%error, "could not raise the open file limit"),
+    }
 }

@@ -147,6 +147,8 @@ pub struct AppState {
     pub send_text: String,
     /// TCP server: who to send to.
     pub server_target: ServerTarget,
+    /// TCP server: the filter typed in the client selector.
+    pub client_filter: String,
     /// UDP: where to send, `host:port`.
     pub udp_target: String,
     /// UDP: send to whoever sent last instead of `udp_target`.
@@ -186,6 +188,7 @@ impl AppState {
             tx_encoding: TextEncoding::Utf8,
             send_text: String::new(),
             server_target: ServerTarget::All,
+            client_filter: String::new(),
             udp_target: "127.0.0.1:8081".to_owned(),
             reply_to_last: false,
             connection: Connection::Closed,

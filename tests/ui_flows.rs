@@ -212,7 +212,18 @@ fn tcp_server_sends_to_one_selected_client_and_disconnects_it() {
     assert_eq!(read_exactly(&mut first, 6), b"to all");
     assert_eq!(read_exactly(&mut second, 6), b"to all");
 
-    ui.choose("Send to", &second_addr.to_string());
+    // Pick the second client through the selector's filter.
+    let first_addr = first.local_addr().unwrap();
+    ui.harness
+        .get_by_role_and_label(Role::ComboBox, "Send to")
+        .click();
+    ui.harness.run_steps(2);
+    let listed = |ui: &Ui, peer: SocketAddr| ui.harness.query_by_label(&peer.to_string()).is_some();
+    assert!(listed(&ui, first_addr));
+    ui.set_text("Filter", &format!(":{}", second_addr.port()));
+    assert!(!listed(&ui, first_addr), "the filter hides other clients");
+    ui.click(&second_addr.to_string());
+    ui.wait_for_combo("Send to", &second_addr.to_string());
     ui.set_text("Send data", "just you");
     ui.click("Send");
     assert_eq!(read_exactly(&mut second, 8), b"just you");
@@ -395,4 +406,28 @@ fn chinese_labels_render_with_the_bundled_font_and_switch_to_english() {
     assert!(ui.shows("Receive settings") && ui.harness.query_by_label("Open").is_some());
     ui.click("中文");
     ui.wait_for_text("网络设置");
+}
+
+#[test]
+fn the_log_limit_drops_old_entries_from_view_but_counts_every_byte() {
+    let mut ui = Ui::english();
+    ui.harness
+        .get_by_label("Log limit (MB)")
+        .set_value_accesskit(1.0);
+    ui.harness.run_steps(2);
+    assert_eq!(ui.harness.state().state().log.budget(), 1 << 20);
+    ui.set_text("Local port", "0");
+    ui.open();
+    let mut device = TcpStream::connect(ui.local_addr()).unwrap();
+    let chunk = vec![b'x'; 1000];
+    for _ in 0..3000 {
+        device.write_all(&chunk).unwrap();
+    }
+    ui.step_until("all 3 MB counted", |h| {
+        h.state().state().rx_bytes == 3_000_000
+    });
+    ui.wait_for_text("older entries dropped from view to keep the log under 1 MB");
+    let log = &ui.harness.state().state().log;
+    assert!(log.used() <= 1 << 20);
+    assert!(log.dropped() > 0);
 }

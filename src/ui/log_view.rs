@@ -18,6 +18,10 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState) {
     ui.horizontal(|ui| {
         ui.label(RichText::new(t.data_log).strong());
         ui.label(RichText::new(format!("({})", state.log.entries().len())).weak());
+        if state.log.dropped() > 0 {
+            // Always in sight, unlike the marker row at the top of the log.
+            marker_ui(ui, state.log.dropped(), state.log.budget(), t);
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button(t.clear).clicked() {
                 state.log.clear();

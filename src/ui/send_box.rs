@@ -1,5 +1,7 @@
 //! The send box under the log, with its target and the Send button.
 
+use std::net::SocketAddr;
+
 use egui::{ComboBox, RichText, Ui};
 
 use super::Action;
@@ -54,17 +56,9 @@ fn server_target_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>
         };
         ComboBox::new("server_target", t.send_to)
             .selected_text(selected)
-            .width(200.0)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut state.server_target, ServerTarget::All, all);
-                for peer in &state.clients {
-                    ui.selectable_value(
-                        &mut state.server_target,
-                        ServerTarget::One(*peer),
-                        peer.to_string(),
-                    );
-                }
-            });
+            .width(220.0)
+            .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
+            .show_ui(ui, |ui| client_list_ui(ui, state, &all));
         if let ServerTarget::One(peer) = state.server_target
             && ui.button(t.disconnect_client).clicked()
         {
@@ -89,5 +83,50 @@ fn udp_target_ui(ui: &mut Ui, state: &mut AppState) {
     });
     if let Some(error) = &state.errors.target {
         ui.colored_label(ui.visuals().error_fg_color, error);
+    }
+}
+
+/// The client list in the selector: a filter field and only the visible rows laid out, so it
+/// stays quick with ten thousand clients.
+fn client_list_ui(ui: &mut Ui, state: &mut AppState, all: &str) {
+    let t = state.texts();
+    let mut chosen = None;
+    if ui
+        .selectable_label(state.server_target == ServerTarget::All, all)
+        .clicked()
+    {
+        chosen = Some(ServerTarget::All);
+    }
+    let label = ui.label(t.filter_clients);
+    ui.add(egui::TextEdit::singleline(&mut state.client_filter).hint_text("192.168."))
+        .labelled_by(label.id);
+    let filter = state.client_filter.trim();
+    let matching: Vec<SocketAddr> = if filter.is_empty() {
+        state.clients.iter().copied().collect()
+    } else {
+        state
+            .clients
+            .iter()
+            .filter(|peer| peer.to_string().contains(filter))
+            .copied()
+            .collect()
+    };
+    let row_height = ui.text_style_height(&egui::TextStyle::Button);
+    egui::ScrollArea::vertical().max_height(320.0).show_rows(
+        ui,
+        row_height,
+        matching.len(),
+        |ui, rows| {
+            for peer in matching.get(rows).unwrap_or_default() {
+                let selected = state.server_target == ServerTarget::One(*peer);
+                if ui.selectable_label(selected, peer.to_string()).clicked() {
+                    chosen = Some(ServerTarget::One(*peer));
+                }
+            }
+        },
+    );
+    if let Some(target) = chosen {
+        state.server_target = target;
+        ui.close();
     }
 }
