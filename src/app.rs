@@ -17,6 +17,7 @@ pub struct NetDebugApp {
     state: AppState,
     screenshot: Option<ScreenshotPlan>,
     shown_title: Option<Language>,
+    first_frame: Option<Box<dyn FnOnce()>>,
 }
 
 impl NetDebugApp {
@@ -36,12 +37,18 @@ impl NetDebugApp {
             state,
             screenshot: None,
             shown_title: None,
+            first_frame: None,
         }
     }
 
     /// Takes a screenshot as planned (the `--screenshot` option).
     pub fn set_screenshot(&mut self, plan: ScreenshotPlan) {
         self.screenshot = Some(plan);
+    }
+
+    /// Runs `callback` once, after the first frame is laid out.
+    pub fn on_first_frame(&mut self, callback: Box<dyn FnOnce()>) {
+        self.first_frame = Some(callback);
     }
 
     /// What the window shows.
@@ -97,6 +104,9 @@ impl eframe::App for NetDebugApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         for action in ui::window_ui(ui, &mut self.state) {
             self.perform(action);
+        }
+        if let Some(callback) = self.first_frame.take() {
+            callback();
         }
     }
 }

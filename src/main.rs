@@ -49,6 +49,9 @@ struct Args {
     /// Close the window once the screenshot is written.
     #[arg(long)]
     quit_after_screenshot: bool,
+    /// Print one line to stdout when the first frame has been laid out (for benchmarks).
+    #[arg(long)]
+    print_first_frame: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -106,6 +109,7 @@ fn main() -> anyhow::Result<()> {
     };
     let handle = runtime.handle().clone();
     let open = args.open;
+    let print_first_frame = args.print_first_frame;
     eframe::run_native(
         "NetDebug",
         options,
@@ -116,6 +120,9 @@ fn main() -> anyhow::Result<()> {
             }
             if open {
                 app.perform(Action::Open);
+            }
+            if print_first_frame {
+                app.on_first_frame(Box::new(report_first_frame));
             }
             Ok(Box::new(app))
         }),
@@ -169,4 +176,12 @@ fn raise_file_limit() {
         Ok(limit) => tracing::debug!(limit, "open file limit"),
         Err(error) => tracing::warn!(%error, "could not raise the open file limit"),
     }
+}
+
+/// Tells a waiting benchmark that the first frame is laid out; it measures from the spawn.
+#[allow(clippy::print_stdout)]
+fn report_first_frame() {
+    use std::io::Write as _;
+    println!("first-frame");
+    let _ = std::io::stdout().flush();
 }

@@ -1,0 +1,95 @@
+//! Benchmark 3: frame time with a 1,000,000-line log, text and hex views, through a headless
+//! egui context running the real window code (layout and tessellation). Prints median and p99.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)] // measurement code: a panic is a failed run
+
+mod support;
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use bytes::Bytes;
+use netdebug::codec::InputMode;
+use netdebug::state::AppState;
+
+const LINES: u32 = 1_000_000;
+const FRAMES: usize = 300;
+
+fn main() {
+    println!("frame_time: {}", support::machine());
+    let mut state = AppState::default();
+    state.log.set_budget(usize::MAX);
+    let peers: Vec<SocketAddr> = (0..4)
+        .map(|i| SocketAddr::from(([127, 0, 0, 1], 40_000 + i)))
+        .collect();
+    let fill = Instant::now();
+    for i in 0..LINES {
+        let line = format!("sensor {i:07} temperature=25.{} humidity=61%\n", i % 10);
+        state
+            .log
+            .received(peers[(i % 4) as usize], Bytes::from(line.into_bytes()));
+    }
+    println!(
+        "  filled {} entries ({:.0} MB counted) in {:.1} s",
+        state.log.entries().len(),
+        state.log.used() as f64 / 1e6,
+        fill.elapsed().as_secs_f64()
+    );
+
+    let ctx = egui::Context::default();
+    netdebug::fonts::install(&ctx);
+    for view in [InputMode::Text, InputMode::Hex] {
+        state.log.set_view(view);
+        let (median, p99, scrolled_median, scrolled_p99) = measure(&ctx, &mut state);
+        println!(
+            "  {view:?} view, {} rows: still {median:.2} ms median / {p99:.2} ms p99; scrolling {scrolled_median:.2} ms median / {scrolled_p99:.2} ms p99",
+            state.log.total_rows()
+        );
+    }
+}
+
+/// Frames with no input (the log at rest), then frames scrolling up through the log.
+fn measure(ctx: &egui::Context, state: &mut AppState) -> (f64, f64, f64, f64) {
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
+    let mut frame = |events: Vec<egui::Event>| {
+        let input = egui::RawInput {
+            screen_rect: Some(screen),
+            events,
+            ..Default::default()
+        };
+        let start = Instant::now();
+        let output = ctx.run_ui(input, |ui| {
+            netdebug::ui::window_ui(ui, state);
+        });
+        let _primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+        start.elapsed().as_secs_f64() * 1e3
+    };
+    // Warm up: fonts, galley caches, the first layout.
+    for _ in 0..20 {
+        frame(Vec::new());
+    }
+    let mut still: Vec<f64> = (0..FRAMES).map(|_| frame(Vec::new())).collect();
+    frame(vec![egui::Event::PointerMoved(egui::pos2(700.0, 300.0))]);
+    let mut scrolling: Vec<f64> = (0..FRAMES)
+        .map(|_| {
+            frame(vec![egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: egui::vec2(0.0, 600.0),
+                modifiers: egui::Modifiers::NONE,
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
+            }])
+        })
+        .collect();
+    let (a, b) = support::median_p99(&mut still);
+    let (c, d) = support::median_p99(&mut scrolling);
+    (a, b, c, d)
+}

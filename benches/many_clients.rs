@@ -1,0 +1,95 @@
+//! Benchmark 4: 10,000 TCP clients connect to a server session. Prints the time until the
+//! engine has reported every one, and the process's resident memory before and after.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)] // measurement code: a panic is a failed run
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use netdebug::net::{Endpoint, SessionConfig};
+use netdebug::state::{AppState, Connection};
+
+const CLIENTS: usize = 10_000;
+
+fn main() {
+    println!("many_clients: {}", support::machine());
+    // Each client is two descriptors here (both ends live in this process).
+    let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap();
+    println!("  open file limit raised to {limit}");
+    if limit < (CLIENTS as u64) * 2 + 100 {
+        println!("  skipped: the hard limit is too low for {CLIENTS} clients");
+        return;
+    }
+    let runtime = support::runtime();
+    let (mut engine, mut events) = support::engine(&runtime);
+    let mut state = AppState::default();
+    state.opened(engine.open(SessionConfig::TcpServer {
+        local: Endpoint::new("127.0.0.1", 0),
+    }));
+    let addr = loop {
+        for event in events.drain() {
+            state.apply(event);
+        }
+        if let Connection::Listening(addr) = state.connection {
+            break addr;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let pid = std::process::id();
+    let rss_before = support::rss_bytes(pid).unwrap_or(0);
+
+    let start = Instant::now();
+    let clients = runtime.spawn(async move {
+        let mut streams = Vec::with_capacity(CLIENTS);
+        // A few hundred connects in flight at a time, like a fleet of devices coming online.
+        for _ in 0..CLIENTS / 250 {
+            let connects: Vec<_> = (0..250)
+                .map(|_| tokio::spawn(tokio::net::TcpStream::connect(addr)))
+                .collect();
+            for connect in connects {
+                streams.push(connect.await.unwrap().unwrap());
+            }
+        }
+        streams
+    });
+    while state.clients.len() < CLIENTS {
+        std::thread::sleep(Duration::from_millis(16));
+        for event in events.drain() {
+            state.apply(event);
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "only {} joined",
+            state.clients.len()
+        );
+    }
+    let accepted = start.elapsed();
+    let streams = runtime.block_on(clients).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let rss_after = support::rss_bytes(pid).unwrap_or(0);
+
+    println!(
+        "  {} clients accepted and listed in {:.2} s ({:.0} per second)",
+        state.clients.len(),
+        accepted.as_secs_f64(),
+        CLIENTS as f64 / accepted.as_secs_f64()
+    );
+    println!(
+        "  resident memory: {:.1} MB before, {:.1} MB after (+{:.1} MB, {:.1} KB per client; both ends of every connection are in this process)",
+        rss_before as f64 / 1e6,
+        rss_after as f64 / 1e6,
+        (rss_after - rss_before) as f64 / 1e6,
+        (rss_after - rss_before) as f64 / 1024.0 / CLIENTS as f64
+    );
+    drop(streams);
+    engine.close();
+}

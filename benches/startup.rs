@@ -1,0 +1,55 @@
+//! Benchmark 6: the release binary under a display (Xvfb if none): time from spawn to the first
+//! frame, and resident memory once idle. Five runs.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)] // measurement code: a panic is a failed run
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::time::{Duration, Instant};
+
+fn main() {
+    println!("startup: {}", support::machine());
+    let Some(display) = support::Display::get() else {
+        return;
+    };
+    let mut first_frames = Vec::new();
+    let mut idle_rss = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        let mut app = display.spawn_app(&["--lang", "zh", "--print-first-frame"]);
+        let mut lines = BufReader::new(app.stdout.take().unwrap()).lines();
+        assert_eq!(lines.next().unwrap().unwrap(), "first-frame");
+        first_frames.push(start.elapsed().as_secs_f64() * 1e3);
+        std::thread::sleep(Duration::from_secs(3));
+        idle_rss.push(support::rss_bytes(app.id()).unwrap_or(0) as f64 / 1e6);
+        let _ = app.kill();
+        let _ = app.wait();
+    }
+    let (first_median, _) = support::median_p99(&mut first_frames);
+    let (rss_median, _) = support::median_p99(&mut idle_rss);
+    println!(
+        "  start to first frame: median {first_median:.0} ms (runs: {})",
+        join(&first_frames, "ms")
+    );
+    println!(
+        "  idle resident memory: median {rss_median:.0} MB (runs: {})",
+        join(&idle_rss, "MB")
+    );
+}
+
+fn join(values: &[f64], unit: &str) -> String {
+    values
+        .iter()
+        .map(|v| format!("{v:.0} {unit}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

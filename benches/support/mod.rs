@@ -1,0 +1,147 @@
+//! Shared by the benchmarks: process figures from /proc, and a display for the GUI ones.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)] // measurement code: a panic is a failed run
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use netdebug::net::{Engine, EventReceiver};
+
+/// A multi-thread runtime like the app's: two named workers.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("bench-net")
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// An engine that wakes no one.
+pub fn engine(runtime: &tokio::runtime::Runtime) -> (Engine, EventReceiver) {
+    Engine::new(runtime.handle().clone(), Arc::new(|| {}))
+}
+
+/// Resident memory of a process in bytes (VmRSS), Linux only.
+pub fn rss_bytes(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// User + system CPU time a process has used, Linux only.
+pub fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    // Clock ticks are 100 per second on every Linux configuration in use.
+    Some(Duration::from_millis((utime + stime) * 10))
+}
+
+/// Datagrams the kernel dropped for the UDP socket bound to `port` on 127.0.0.1, from
+/// /proc/net/udp (its last column).
+pub fn udp_drops(port: u16) -> Option<u64> {
+    let table = std::fs::read_to_string("/proc/net/udp").ok()?;
+    let wanted = format!("0100007F:{port:04X}");
+    table
+        .lines()
+        .skip(1)
+        .find(|l| l.split_whitespace().nth(1) == Some(wanted.as_str()))
+        .and_then(|l| l.split_whitespace().last()?.parse().ok())
+}
+
+/// A display for the GUI benchmarks: the one in `DISPLAY`, or a fresh Xvfb. `None` (with a
+/// message) when neither is available.
+pub struct Display {
+    xvfb: Option<Child>,
+    pub name: String,
+}
+
+impl Display {
+    pub fn get() -> Option<Self> {
+        if let Ok(name) = std::env::var("DISPLAY") {
+            return Some(Self { xvfb: None, name });
+        }
+        let name = ":93".to_owned();
+        let xvfb = Command::new("Xvfb")
+            .args([name.as_str(), "-screen", "0", "1280x800x24"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        match xvfb {
+            Ok(child) => {
+                std::thread::sleep(Duration::from_millis(800));
+                Some(Self {
+                    xvfb: Some(child),
+                    name,
+                })
+            }
+            Err(error) => {
+                println!("skipped: no DISPLAY and no Xvfb ({error}); apt-get install xvfb");
+                None
+            }
+        }
+    }
+
+    /// The release app on this display, with extra arguments.
+    pub fn spawn_app(&self, args: &[&str]) -> Child {
+        let runtime_dir = std::env::temp_dir().join("netdebug-bench-xdg");
+        let _ = std::fs::create_dir_all(&runtime_dir);
+        Command::new(env!("CARGO_BIN_EXE_netdebug"))
+            .args(args)
+            .env("DISPLAY", &self.name)
+            .env("XDG_RUNTIME_DIR", runtime_dir)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the app")
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        if let Some(xvfb) = &mut self.xvfb {
+            let _ = xvfb.kill();
+            let _ = xvfb.wait();
+        }
+    }
+}
+
+/// Median and 99th percentile of a sample.
+pub fn median_p99(samples: &mut [f64]) -> (f64, f64) {
+    samples.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
+        samples[i]
+    };
+    (at(0.5), at(0.99))
+}
+
+/// One line describing this machine, for the figures.
+pub fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+    format!("{cpu}, {cores} cores")
+}

@@ -1,0 +1,101 @@
+//! Benchmark 2: 1 GB over loopback TCP into a server session with save-to-file on, beside a
+//! bare tokio read loop measured in the same run. Prints MB/s for both.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)] // measurement code: a panic is a failed run
+
+mod support;
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use netdebug::net::{Endpoint, EventKind, SessionConfig};
+use tokio::io::AsyncReadExt;
+
+const TOTAL: u64 = 1 << 30;
+const CHUNK: usize = 256 * 1024;
+
+fn main() {
+    let runtime = support::runtime();
+    println!("tcp_stream: {}", support::machine());
+    for round in 1..=2 {
+        let bare = bare_loop(&runtime);
+        let engine = through_engine(&runtime);
+        println!(
+            "  round {round}: bare tokio read loop {bare:.0} MB/s; engine + save-to-file {engine:.0} MB/s ({:.0} % of bare)",
+            engine * 100.0 / bare
+        );
+    }
+}
+
+/// Sends `TOTAL` bytes to `addr` from a plain blocking socket on its own thread.
+fn blast(addr: std::net::SocketAddr) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        let chunk = vec![0x5Au8; CHUNK];
+        let mut sent = 0u64;
+        while sent < TOTAL {
+            stream.write_all(&chunk).unwrap();
+            sent += CHUNK as u64;
+        }
+    })
+}
+
+fn bare_loop(runtime: &tokio::runtime::Runtime) -> f64 {
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let sender = blast(listener.local_addr().unwrap());
+    let elapsed = runtime.block_on(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut buffer = vec![0u8; 64 * 1024];
+        let start = Instant::now();
+        let mut got = 0u64;
+        while got < TOTAL {
+            got += stream.read(&mut buffer).await.unwrap() as u64;
+        }
+        start.elapsed()
+    });
+    sender.join().unwrap();
+    TOTAL as f64 / 1e6 / elapsed.as_secs_f64()
+}
+
+fn through_engine(runtime: &tokio::runtime::Runtime) -> f64 {
+    let (mut engine, mut events) = support::engine(runtime);
+    let path = std::env::temp_dir().join(format!("netdebug-bench-{}.bin", std::process::id()));
+    engine.start_capture(&path).unwrap();
+    engine.open(SessionConfig::TcpServer {
+        local: Endpoint::new("127.0.0.1", 0),
+    });
+    let addr = loop {
+        if let Some(EventKind::Listening { local }) = events.drain().next().map(|e| e.kind) {
+            break local;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    let start = Instant::now();
+    let sender = blast(addr);
+    // The owner drains as the window would, but keeps nothing: the log is bounded anyway.
+    let mut received = 0u64;
+    while received < TOTAL {
+        for event in events.drain() {
+            if let EventKind::Received { bytes, .. } = event.kind {
+                received += bytes.len() as u64;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let written = engine.stop_capture().unwrap().wait().unwrap();
+    let elapsed = start.elapsed();
+    sender.join().unwrap();
+    assert_eq!(written, TOTAL, "the file holds every byte");
+    std::fs::remove_file(&path).unwrap();
+    TOTAL as f64 / 1e6 / elapsed.as_secs_f64()
+}
