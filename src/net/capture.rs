@@ -138,7 +138,9 @@ fn write_all(
     queue: &mpsc::Receiver<Bytes>,
     progress: &CaptureProgress,
 ) -> Result<u64, CaptureError> {
-    let mut out = BufWriter::with_capacity(1 << 20, file);
+    // Chunks at least this big bypass the buffer and go straight to the file, without a copy;
+    // small ones are gathered so a trickle of bytes is not one system call each.
+    let mut out = BufWriter::with_capacity(64 * 1024, file);
     let fail = |source, written| CaptureError::Write {
         path: path.to_owned(),
         written,

@@ -151,8 +151,12 @@ pub(crate) fn close_reason_for(error: io::Error, peer: SocketAddr) -> super::Clo
     }
 }
 
-/// Largest single TCP read; one read becomes one log entry.
+/// Largest single TCP read; one read becomes one event and one log entry.
 const READ_CHUNK: usize = 64 * 1024;
+
+/// Reads smaller than this are copied into a buffer of their own size, so a few bytes never
+/// keep a large buffer alive in the log; larger ones are handed on without copying.
+const COPY_BELOW: usize = READ_CHUNK / 4;
 
 /// What one non-blocking read of a ready TCP stream gave.
 pub(crate) enum ReadOutcome {
@@ -166,19 +170,15 @@ pub(crate) enum ReadOutcome {
     Failed(io::Error),
 }
 
-thread_local! {
-    /// One read buffer per runtime thread, shared by every connection that thread serves.
-    static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; READ_CHUNK]);
-}
-
-/// Reads what a ready stream has, up to [`READ_CHUNK`], into a buffer of exactly that size.
-/// The scratch space belongs to the thread, not the connection's task, so ten thousand idle
-/// connections hold no read buffers at all.
+/// Reads what a ready stream has, up to [`READ_CHUNK`]. The buffer is allocated for this read
+/// only (an idle connection holds none), and a bulk transfer is passed on without a copy.
 pub(crate) fn read_available(stream: &tokio::net::TcpStream) -> ReadOutcome {
-    SCRATCH.with_borrow_mut(|scratch| match stream.try_read(scratch) {
+    let mut buffer = bytes::BytesMut::with_capacity(READ_CHUNK);
+    match stream.try_read_buf(&mut buffer) {
         Ok(0) => ReadOutcome::Closed,
-        Ok(n) => ReadOutcome::Data(Bytes::copy_from_slice(scratch.get(..n).unwrap_or_default())),
+        Ok(n) if n < COPY_BELOW => ReadOutcome::Data(Bytes::copy_from_slice(&buffer)),
+        Ok(_) => ReadOutcome::Data(buffer.freeze()),
         Err(error) if error.kind() == io::ErrorKind::WouldBlock => ReadOutcome::NotReady,
         Err(error) => ReadOutcome::Failed(error),
-    })
+    }
 }

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use bytes::Bytes;
+use socket2::{Domain, Protocol, Socket, Type};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -51,11 +52,24 @@ pub(crate) async fn run(
     });
 }
 
+/// Connections the kernel may hold for us before we accept them. When thousands of devices
+/// reconnect at once (after a power cut, say), a short queue overflows and each overflowed
+/// client waits a second or more to retry; the OS caps this at its own maximum (somaxconn).
+const LISTEN_BACKLOG: i32 = 8192;
+
 async fn bind(local: &Endpoint) -> Result<TcpListener, NetError> {
     let addr = resolve_local(local).await?;
-    TcpListener::bind(addr)
-        .await
-        .map_err(|source| NetError::Bind { addr, source })
+    let bind_error = |source| NetError::Bind { addr, source };
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
+        .map_err(bind_error)?;
+    // As std and tokio do on Unix: rebinding right after Close must not fail on TIME_WAIT.
+    // (On Windows the option would let another program steal the port, so it stays off.)
+    #[cfg(unix)]
+    socket.set_reuse_address(true).map_err(bind_error)?;
+    socket.bind(&addr.into()).map_err(bind_error)?;
+    socket.listen(LISTEN_BACKLOG).map_err(bind_error)?;
+    socket.set_nonblocking(true).map_err(bind_error)?;
+    TcpListener::from_std(socket.into()).map_err(bind_error)
 }
 
 /// The accept loop; returns when the owner closes the session or goes away.
@@ -67,7 +81,9 @@ async fn serve(
     let mut clients: HashMap<SocketAddr, mpsc::UnboundedSender<ClientCommand>> = HashMap::new();
     // Dropping the set when the loop ends aborts every client task, closing their sockets.
     let mut tasks = JoinSet::new();
-    let (left_tx, mut left_rx) = mpsc::unbounded_channel::<SocketAddr>();
+    // Client tasks say here when they end; the loop forgets the client and only then reports
+    // it gone, so a send asked for after the owner saw it leave finds it missing.
+    let (left_tx, mut left_rx) = mpsc::unbounded_channel::<(SocketAddr, CloseReason)>();
     loop {
         tokio::select! {
             command = commands.recv() => match command {
@@ -95,8 +111,9 @@ async fn serve(
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             },
-            Some(peer) = left_rx.recv() => {
+            Some((peer, reason)) = left_rx.recv() => {
                 clients.remove(&peer);
+                reporter.report(EventKind::PeerLeft { peer, reason });
             }
             // Reap finished tasks so the set does not grow with every client that ever came.
             Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
@@ -115,16 +132,19 @@ fn send(
             if clients.is_empty() {
                 reporter.report(EventKind::Error(NetError::NoClients));
             }
+            // A client whose task just ended is left out; its departure is already on its way.
             for client in clients.values() {
                 let _ = client.send(ClientCommand::Write(bytes.clone()));
             }
         }
-        SendTarget::Client(peer) => match clients.get(&peer) {
-            Some(client) => {
-                let _ = client.send(ClientCommand::Write(bytes.clone()));
+        SendTarget::Client(peer) => {
+            let queued = clients
+                .get(&peer)
+                .is_some_and(|client| client.send(ClientCommand::Write(bytes.clone())).is_ok());
+            if !queued {
+                reporter.report(EventKind::Error(NetError::NoSuchClient { peer }));
             }
-            None => reporter.report(EventKind::Error(NetError::NoSuchClient { peer })),
-        },
+        }
         SendTarget::Connected | SendTarget::Datagram(_) | SendTarget::LastSender => {
             reporter.report(EventKind::Error(NetError::WrongTarget));
         }
@@ -138,7 +158,7 @@ async fn client_task(
     peer: SocketAddr,
     mut commands: mpsc::UnboundedReceiver<ClientCommand>,
     reporter: Reporter,
-    left: mpsc::UnboundedSender<SocketAddr>,
+    left: mpsc::UnboundedSender<(SocketAddr, CloseReason)>,
 ) {
     let reason = loop {
         tokio::select! {
@@ -167,6 +187,5 @@ async fn client_task(
             },
         }
     };
-    reporter.report(EventKind::PeerLeft { peer, reason });
-    let _ = left.send(peer);
+    let _ = left.send((peer, reason));
 }
