@@ -94,11 +94,10 @@ fn measure(ctx: &egui::Context, state: &mut AppState) -> (f64, f64, f64, f64) {
             }])
         })
         .collect();
-    drop(frame);
     println!(
         "    after scrolling: {} log rows drawn, first {:?}",
         shown.len(),
-        shown.first().map(String::as_str).unwrap_or("")
+        shown.first().map_or("", String::as_str)
     );
     let (a, b) = support::median_p99(&mut still);
     let (c, d) = support::median_p99(&mut scrolling);
