@@ -13,7 +13,6 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -26,8 +25,7 @@ fn main() {
     for _ in 0..5 {
         let start = Instant::now();
         let mut app = display.spawn_app(&["--lang", "zh", "--print-first-frame"]);
-        let mut lines = BufReader::new(app.stdout.take().unwrap()).lines();
-        assert_eq!(lines.next().unwrap().unwrap(), "first-frame");
+        let _stdout = support::wait_for_first_frame(&mut app);
         first_frames.push(start.elapsed().as_secs_f64() * 1e3);
         std::thread::sleep(Duration::from_secs(3));
         idle_rss.push(support::rss_bytes(app.id()).unwrap_or(0) as f64 / 1e6);

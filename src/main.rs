@@ -74,7 +74,9 @@ enum LangArg {
 }
 
 fn main() -> anyhow::Result<()> {
+    // Logs go to stderr; stdout carries only what --print-first-frame promises.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "netdebug=info".into()),

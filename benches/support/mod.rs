@@ -145,3 +145,20 @@ pub fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     format!("{cpu}, {cores} cores")
 }
+
+/// Waits for the app's `first-frame` line on its stdout, skipping anything else.
+pub fn wait_for_first_frame(
+    app: &mut Child,
+) -> std::io::Lines<std::io::BufReader<std::process::ChildStdout>> {
+    use std::io::BufRead;
+    let mut lines = std::io::BufReader::new(app.stdout.take().unwrap()).lines();
+    loop {
+        let line = lines
+            .next()
+            .expect("the app exited before its first frame")
+            .unwrap();
+        if line == "first-frame" {
+            return lines;
+        }
+    }
+}
