@@ -431,3 +431,40 @@ fn the_log_limit_drops_old_entries_from_view_but_counts_every_byte() {
     assert!(log.used() <= 1 << 20);
     assert!(log.dropped() > 0);
 }
+
+#[test]
+fn the_client_selector_finds_one_client_among_ten_thousand() {
+    let mut state = AppState::new(Language::English);
+    state.clients = (0..10_000u16)
+        .map(|i| SocketAddr::from(([10, 0, (i >> 8) as u8, (i & 0xFF) as u8], 40_000 + i)))
+        .collect();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let handle = runtime.handle().clone();
+    let mut harness = Harness::builder()
+        .with_size([1100.0, 760.0])
+        .build_eframe(move |cc| NetDebugApp::with_state(cc, handle, state));
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Send to")
+        .click();
+    harness.run_steps(2);
+    // Only the rows in view are laid out, not ten thousand.
+    let listed = harness
+        .query_all_by_label_contains("10.0.")
+        .filter(|node| node.value().is_none())
+        .count();
+    assert!(listed > 0 && listed < 100, "{listed} rows laid out");
+
+    let wanted = "10.0.39.15:49999";
+    assert!(harness.query_by_label(wanted).is_none(), "not in view yet");
+    harness.get_by_label("Filter").focus();
+    harness.run_steps(1);
+    harness.get_by_label("Filter").type_text(":49999");
+    harness.run_steps(2);
+    harness.get_by_label(wanted).click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().state().server_target,
+        netdebug::state::ServerTarget::One(wanted.parse().unwrap())
+    );
+}
