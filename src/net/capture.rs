@@ -1,5 +1,9 @@
 //! Save-to-file: every received byte goes to a file as it arrives, on a writer thread of its
 //! own, whatever the display does (hidden, paused, or trimmed by its memory budget).
+//!
+//! The queue to the writer is bounded: when the disk is slower than the network, reads wait
+//! for room ([`SharedCapture::reserve`]), so TCP slows its sender down instead of the queue
+//! growing without limit, and no byte is dropped.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -9,6 +13,15 @@ use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::thread::JoinHandle;
 
 use bytes::Bytes;
+use tokio::sync::Semaphore;
+
+/// Bytes that may wait for the writer before reads wait too, in KiB (64 MiB).
+const QUEUE_LIMIT_KIB: usize = 64 * 1024;
+
+/// Queue room for `len` bytes, in KiB permits, never more than the whole queue.
+fn kib(len: usize) -> u32 {
+    u32::try_from(len.div_ceil(1024).min(QUEUE_LIMIT_KIB)).unwrap_or(u32::MAX)
+}
 
 /// Why a capture file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +71,7 @@ impl CaptureProgress {
 #[derive(Debug, Clone)]
 pub(crate) struct CaptureSink {
     chunks: mpsc::Sender<Bytes>,
+    room: Arc<Semaphore>,
 }
 
 impl CaptureSink {
@@ -75,6 +89,23 @@ pub(crate) struct SharedCapture {
 }
 
 impl SharedCapture {
+    /// Waits until the file's queue has room for `len` more bytes and takes it; returns at
+    /// once when nothing is being saved (or the writer has stopped).
+    pub(crate) async fn reserve(&self, len: usize) {
+        let room = self
+            .sink
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map(|sink| Arc::clone(&sink.room));
+        if let Some(room) = room
+            && let Ok(permit) = room.acquire_many(kib(len)).await
+        {
+            // Given back by the writer once the bytes are in the file.
+            permit.forget();
+        }
+    }
+
     pub(crate) fn push(&self, bytes: &Bytes) {
         if let Some(sink) = self
             .sink
@@ -119,17 +150,28 @@ pub(crate) fn start(
         source,
     })?;
     let (chunks, queue) = mpsc::channel::<Bytes>();
+    let room = Arc::new(Semaphore::new(QUEUE_LIMIT_KIB));
     let progress = Arc::new(CaptureProgress::default());
     let writer_progress = Arc::clone(&progress);
     let writer_path = path.to_owned();
+    let writer_room = Arc::clone(&room);
     let writer = std::thread::Builder::new()
         .name("netdebug-capture".to_owned())
-        .spawn(move || write_all(&writer_path, file, &queue, &writer_progress))
+        .spawn(move || {
+            let result = write_all(&writer_path, file, &queue, &writer_progress, &writer_room);
+            // However the writer ends, nobody may wait for room again.
+            writer_room.close();
+            result
+        })
         .map_err(|source| CaptureError::Spawn {
             path: path.to_owned(),
             source,
         })?;
-    Ok((CaptureSink { chunks }, progress, FinishedCapture { writer }))
+    Ok((
+        CaptureSink { chunks, room },
+        progress,
+        FinishedCapture { writer },
+    ))
 }
 
 fn write_all(
@@ -137,6 +179,7 @@ fn write_all(
     file: File,
     queue: &mpsc::Receiver<Bytes>,
     progress: &CaptureProgress,
+    room: &Semaphore,
 ) -> Result<u64, CaptureError> {
     // Chunks at least this big bypass the buffer and go straight to the file, without a copy;
     // small ones are gathered so a trickle of bytes is not one system call each.
@@ -153,6 +196,7 @@ fn write_all(
         progress
             .written
             .fetch_add(chunk.len() as u64, Ordering::Relaxed);
+        room.add_permits(kib(chunk.len()) as usize);
     }
     out.flush().map_err(|e| fail(e, progress.written()))?;
     Ok(progress.written())

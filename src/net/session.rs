@@ -89,6 +89,12 @@ impl Reporter {
         }
     }
 
+    /// Waits until save-to-file (if on) can take `len` more received bytes. Called before
+    /// reporting them, so a slow disk slows reading instead of piling bytes up in memory.
+    pub(crate) async fn capture_room(&self, len: usize) {
+        self.capture.reserve(len).await;
+    }
+
     /// Reports one event. A gone receiver means the owner quit; there is no one left to tell.
     pub(crate) fn report(&self, kind: EventKind) {
         match &kind {

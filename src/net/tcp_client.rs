@@ -102,6 +102,7 @@ async fn converse(
                 }
                 match read_available(&stream) {
                     ReadOutcome::Data(bytes) => {
+                        reporter.capture_room(bytes.len()).await;
                         reporter.report(EventKind::Received { peer: remote, bytes });
                     }
                     ReadOutcome::NotReady => {}

@@ -167,7 +167,10 @@ async fn client_task(
                     break close_reason_for(error, peer);
                 }
                 match read_available(&stream) {
-                    ReadOutcome::Data(bytes) => reporter.report(EventKind::Received { peer, bytes }),
+                    ReadOutcome::Data(bytes) => {
+                        reporter.capture_room(bytes.len()).await;
+                        reporter.report(EventKind::Received { peer, bytes });
+                    }
                     ReadOutcome::NotReady => {}
                     ReadOutcome::Closed => break CloseReason::ByPeer,
                     ReadOutcome::Failed(error) => break close_reason_for(error, peer),

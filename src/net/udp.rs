@@ -61,6 +61,8 @@ pub(crate) async fn run(
                     last_sender = Some(*peer);
                 }
                 if !drained.datagrams.is_empty() {
+                    let len = drained.datagrams.iter().map(|(_, bytes)| bytes.len()).sum();
+                    reporter.capture_room(len).await;
                     reporter.report(EventKind::Datagrams(drained.datagrams));
                 }
                 // An ICMP "port unreachable" for an earlier send shows up here on some systems;
