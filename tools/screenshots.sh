@@ -24,7 +24,8 @@ port=19000
   --screenshot-delay-ms 3500 --quit-after-screenshot &
 app_pid=$!
 python3 tools/screenshot_peers.py tcp-clients "$port" &
+peers_pid=$!
 wait "$app_pid"
-wait || true
+wait "$peers_pid" || true
 
 echo "wrote screenshots/tcp-server.png"
