@@ -70,7 +70,7 @@ fn main() {
     let start = Instant::now();
     let deadline = start + Duration::from_secs(30);
     let mut frames = 0u64;
-    while state.rx_bytes < COUNT * SIZE as u64 && Instant::now() < deadline {
+    while state.rx.bytes < COUNT * SIZE as u64 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(16));
         for event in events.drain() {
             state.apply(event);
@@ -82,7 +82,7 @@ fn main() {
     for event in events.drain() {
         state.apply(event);
     }
-    let received = state.rx_bytes / SIZE as u64;
+    let received = state.rx.bytes / SIZE as u64;
     let drops = support::udp_drops(local.port());
 
     println!("udp_burst: {}", support::machine());

@@ -100,6 +100,17 @@ pub struct Texts {
     pub receive_buffer: &'static str,
     pub log_limit: &'static str,
     pub filter_clients: &'static str,
+    pub log_mode: &'static str,
+    pub auto_wrap: &'static str,
+    pub autoscroll: &'static str,
+    pub pause_display: &'static str,
+    pub hide_received: &'static str,
+    pub escapes: &'static str,
+    pub append: &'static str,
+    pub checksum: &'static str,
+    pub not_shown: &'static str,
+    pub rate: &'static str,
+    pub frames: &'static str,
 }
 
 /// 简体中文.
@@ -158,6 +169,17 @@ pub static ZH: Texts = Texts {
     receive_buffer: "接收缓冲区",
     log_limit: "日志上限 (MB)",
     filter_clients: "筛选",
+    log_mode: "按日志模式显示",
+    auto_wrap: "自动换行",
+    autoscroll: "自动滚动",
+    pause_display: "暂停显示",
+    hide_received: "接收数据不显示",
+    escapes: "转义符",
+    append: "自动发送附加位",
+    checksum: "校验",
+    not_shown: "未显示（已计数、已保存）",
+    rate: "速率",
+    frames: "帧",
 };
 
 /// English.
@@ -216,6 +238,17 @@ pub static EN: Texts = Texts {
     receive_buffer: "receive buffer",
     log_limit: "Log limit (MB)",
     filter_clients: "Filter",
+    log_mode: "Log mode (time, direction, peer)",
+    auto_wrap: "Auto line break",
+    autoscroll: "Autoscroll",
+    pause_display: "Pause display",
+    hide_received: "Hide received data",
+    escapes: "Escape sequences",
+    append: "Append",
+    checksum: "Checksum",
+    not_shown: "not shown (counted and saved)",
+    rate: "rate",
+    frames: "frames",
 };
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod codec;
+pub mod counters;
 pub mod fonts;
 pub mod i18n;
 pub mod log;

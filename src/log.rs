@@ -18,9 +18,31 @@ pub const DEFAULT_LOG_BUDGET: usize = 64 << 20;
 /// Bytes shown per row in the hex view.
 pub const HEX_BYTES_PER_ROW: usize = 16;
 
-/// Characters per row in the text view; longer lines continue on the next row, so one huge
-/// line never means laying out a huge row.
+/// Characters per row in the text view when auto line break is off; longer lines continue on
+/// the next row, so one huge line never means laying out a huge row.
 pub const TEXT_CHARS_PER_ROW: usize = 512;
+
+/// How entries become display rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowLayout {
+    /// Text or hex.
+    pub view: InputMode,
+    /// Log mode (按日志模式显示): a header row per data entry and lifecycle lines. Off shows only
+    /// the data, the raw stream.
+    pub headers: bool,
+    /// Characters per text row: the log's width with auto line break, else [`TEXT_CHARS_PER_ROW`].
+    pub columns: usize,
+}
+
+impl Default for RowLayout {
+    fn default() -> Self {
+        Self {
+            view: InputMode::Text,
+            headers: true,
+            columns: TEXT_CHARS_PER_ROW,
+        }
+    }
+}
 
 /// Which way data went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,17 +123,19 @@ impl LogEntry {
         size_of::<Self>() + size_of::<u64>() + payload
     }
 
-    /// Display rows in `view`: notices take one; data takes a header row plus its lines (text)
-    /// or one row per [`HEX_BYTES_PER_ROW`] bytes (hex).
-    fn rows(&self, view: InputMode) -> u64 {
-        let content = match (&self.body, view) {
-            (LogBody::Notice(_), _) => return 1,
-            (LogBody::Data { text, .. }, InputMode::Text) => text_rows(text).count(),
+    /// Display rows in `layout`: notices take one (none without headers); data takes a header
+    /// row plus its text rows, or one row per [`HEX_BYTES_PER_ROW`] bytes in hex.
+    fn rows(&self, layout: RowLayout) -> u64 {
+        let content = match (&self.body, layout.view) {
+            (LogBody::Notice(_), _) => return u64::from(layout.headers),
+            (LogBody::Data { text, .. }, InputMode::Text) => {
+                text_rows(text, layout.columns).count()
+            }
             (LogBody::Data { bytes, .. }, InputMode::Hex) => {
                 bytes.len().div_ceil(HEX_BYTES_PER_ROW).max(1)
             }
         };
-        1 + content as u64
+        u64::from(layout.headers) + content as u64
     }
 }
 
@@ -133,7 +157,7 @@ pub enum Row<'a> {
 pub struct Log {
     entries: VecDeque<LogEntry>,
     encoding: TextEncoding,
-    view: InputMode,
+    layout: RowLayout,
     decoders: HashMap<SocketAddr, StreamDecoder>,
     budget: usize,
     used: usize,
@@ -156,7 +180,7 @@ impl Log {
         Self {
             entries: VecDeque::new(),
             encoding: TextEncoding::default(),
-            view: InputMode::Text,
+            layout: RowLayout::default(),
             decoders: HashMap::new(),
             budget,
             used: 0,
@@ -197,9 +221,9 @@ impl Log {
         self.encoding
     }
 
-    /// The view rows are counted for.
-    pub fn view(&self) -> InputMode {
-        self.view
+    /// How rows are laid out.
+    pub fn layout(&self) -> RowLayout {
+        self.layout
     }
 
     /// Adds a lifecycle line.
@@ -281,12 +305,20 @@ impl Log {
         self.enforce_budget();
     }
 
-    /// Switches between text and hex rows (recounted once).
-    pub fn set_view(&mut self, view: InputMode) {
-        if view != self.view {
-            self.view = view;
+    /// Changes how rows are laid out (rows are recounted once, only if it changed).
+    pub fn set_layout(&mut self, layout: RowLayout) {
+        if layout != self.layout {
+            self.layout = layout;
             self.recount_rows();
         }
+    }
+
+    /// Switches between text and hex rows.
+    pub fn set_view(&mut self, view: InputMode) {
+        self.set_layout(RowLayout {
+            view,
+            ..self.layout
+        });
     }
 
     /// Display rows of the kept entries in the current view.
@@ -309,7 +341,7 @@ impl Log {
             let Some(entry) = self.entries.get(index) else {
                 break;
             };
-            entry_rows(entry, self.view, skip, count - out.len(), &mut out);
+            entry_rows(entry, self.layout, skip, count - out.len(), &mut out);
             skip = 0;
             index += 1;
         }
@@ -322,7 +354,7 @@ impl Log {
             body,
         };
         self.used += entry.cost();
-        let end = self.row_ends.back().copied().unwrap_or(self.row_base) + entry.rows(self.view);
+        let end = self.row_ends.back().copied().unwrap_or(self.row_base) + entry.rows(self.layout);
         self.row_ends.push_back(end);
         self.entries.push_back(entry);
         self.enforce_budget();
@@ -346,7 +378,7 @@ impl Log {
         self.row_ends.clear();
         let mut end = 0;
         for entry in &self.entries {
-            end += entry.rows(self.view);
+            end += entry.rows(self.layout);
             self.row_ends.push_back(end);
         }
     }
@@ -355,14 +387,14 @@ impl Log {
 /// Appends up to `limit` rows of `entry`, skipping its first `skip` rows.
 fn entry_rows<'a>(
     entry: &'a LogEntry,
-    view: InputMode,
+    layout: RowLayout,
     mut skip: u64,
     limit: usize,
     out: &mut Vec<Row<'a>>,
 ) {
     let (bytes, text) = match &entry.body {
         LogBody::Notice(notice) => {
-            if skip == 0 && limit > 0 {
+            if layout.headers && skip == 0 && limit > 0 {
                 out.push(Row::Notice(entry, notice));
             }
             return;
@@ -370,15 +402,22 @@ fn entry_rows<'a>(
         LogBody::Data { bytes, text, .. } => (bytes, text),
     };
     let start = out.len();
-    if skip == 0 {
-        out.push(Row::Header(entry));
-    } else {
-        skip -= 1;
+    if layout.headers {
+        if skip == 0 {
+            out.push(Row::Header(entry));
+        } else {
+            skip -= 1;
+        }
     }
     let skip = usize::try_from(skip).unwrap_or(usize::MAX);
     let room = limit.saturating_sub(out.len() - start);
-    match view {
-        InputMode::Text => out.extend(text_rows(text).skip(skip).take(room).map(Row::Text)),
+    match layout.view {
+        InputMode::Text => out.extend(
+            text_rows(text, layout.columns)
+                .skip(skip)
+                .take(room)
+                .map(Row::Text),
+        ),
         InputMode::Hex => out.extend(
             bytes
                 .chunks(HEX_BYTES_PER_ROW)
@@ -390,21 +429,22 @@ fn entry_rows<'a>(
     }
 }
 
-/// The rows of an entry's text: its lines, long ones cut every [`TEXT_CHARS_PER_ROW`]
-/// characters. Each entry is its own block, so a line break ending it adds no empty row.
-fn text_rows(text: &str) -> impl Iterator<Item = &str> {
+/// The rows of an entry's text: its lines, long ones cut every `columns` characters. Each
+/// entry is its own block, so a line break ending it adds no empty row.
+fn text_rows(text: &str, columns: usize) -> impl Iterator<Item = &str> {
+    let columns = columns.max(1);
     text.strip_suffix('\n')
         .unwrap_or(text)
         .split('\n')
-        .flat_map(|line| {
+        .flat_map(move |line| {
             let mut rest = Some(line);
             std::iter::from_fn(move || {
                 let line = rest?;
                 // Fast path: a line of at most that many bytes has at most that many chars.
-                let cut = if line.len() <= TEXT_CHARS_PER_ROW {
+                let cut = if line.len() <= columns {
                     None
                 } else {
-                    line.char_indices().nth(TEXT_CHARS_PER_ROW).map(|(i, _)| i)
+                    line.char_indices().nth(columns).map(|(i, _)| i)
                 };
                 if let Some(i) = cut {
                     rest = line.get(i..);
@@ -503,6 +543,24 @@ mod tests {
             })
             .collect();
         assert_eq!(lengths, [TEXT_CHARS_PER_ROW, TEXT_CHARS_PER_ROW, 3, 3]);
+    }
+
+    #[test]
+    fn raw_mode_drops_headers_and_notices_and_wrapping_follows_the_columns() {
+        let mut log = Log::default();
+        log.notice(Notice::Closed("x".to_owned()));
+        log.received(peer(), Bytes::from_static(b"abcdefghij"));
+        log.set_layout(RowLayout {
+            headers: false,
+            columns: 4,
+            ..RowLayout::default()
+        });
+        assert_eq!(
+            row_texts(&log, 0, 10),
+            ["text abcd", "text efgh", "text ij"]
+        );
+        log.set_layout(RowLayout::default());
+        assert_eq!(log.total_rows(), 3);
     }
 
     #[test]

@@ -162,7 +162,7 @@ fn initial_state(args: &Args) -> AppState {
             EncodingArg::Utf8 => TextEncoding::Utf8,
             EncodingArg::Gbk => TextEncoding::Gbk,
         };
-        state.tx_encoding = encoding;
+        state.send_format.encoding = encoding;
         state.log.set_encoding(encoding);
     }
     if let Some(text) = &args.send_text {

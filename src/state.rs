@@ -3,10 +3,12 @@
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
+use std::time::Instant;
 
-use crate::codec::{InputMode, TextEncoding, encode_payload};
+use crate::codec::{SendFormat, build_payload};
+use crate::counters::Counter;
 use crate::i18n::{Language, Texts};
-use crate::log::{Log, Notice};
+use crate::log::{Direction, Log, Notice};
 use crate::net::{
     CloseReason, DEFAULT_CONNECT_TIMEOUT, Endpoint, Event, EventKind, NetError, SendTarget,
     SessionConfig, SessionId, parse_host, parse_port, parse_target,
@@ -106,6 +108,37 @@ pub enum ServerTarget {
     One(SocketAddr),
 }
 
+/// Receive settings that decide what the log shows (the log's own layout aside).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // four independent checkboxes, as the window shows them
+pub struct DisplayOptions {
+    /// Keep the newest line in view.
+    pub autoscroll: bool,
+    /// Wrap text rows at the log's width.
+    pub auto_wrap: bool,
+    /// Stop adding data to the log (counting and saving go on).
+    pub paused: bool,
+    /// Do not add received data to the log (counting and saving go on).
+    pub hide_received: bool,
+}
+
+impl Default for DisplayOptions {
+    fn default() -> Self {
+        Self {
+            autoscroll: true,
+            auto_wrap: true,
+            paused: false,
+            hide_received: false,
+        }
+    }
+}
+
+impl DisplayOptions {
+    fn shows(self, direction: Direction) -> bool {
+        !(self.paused || (self.hide_received && direction == Direction::Rx))
+    }
+}
+
 /// A line in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusMessage {
@@ -139,10 +172,8 @@ pub struct AppState {
     pub address: String,
     /// The port field.
     pub port: String,
-    /// Read the send box as text or hex.
-    pub tx_mode: InputMode,
-    /// Encode sent text with this.
-    pub tx_encoding: TextEncoding,
+    /// How the send box becomes bytes: text or hex, encoding, escapes, checksum, line ending.
+    pub send_format: SendFormat,
     /// The send box.
     pub send_text: String,
     /// TCP server: who to send to.
@@ -159,10 +190,14 @@ pub struct AppState {
     pub clients: BTreeSet<SocketAddr>,
     /// The data log.
     pub log: Log,
-    /// Bytes received since the last reset.
-    pub rx_bytes: u64,
-    /// Bytes sent since the last reset.
-    pub tx_bytes: u64,
+    /// What was received since the last reset.
+    pub rx: Counter,
+    /// What was sent since the last reset.
+    pub tx: Counter,
+    /// How the log is shown.
+    pub display: DisplayOptions,
+    /// Bytes received or sent while the display was paused or hid them (still counted).
+    pub not_shown: u64,
     /// The status bar's message.
     pub status: Option<StatusMessage>,
     /// Messages beside fields.
@@ -184,8 +219,7 @@ impl AppState {
             mode: Mode::default(),
             address: "127.0.0.1".to_owned(),
             port: "8080".to_owned(),
-            tx_mode: InputMode::Text,
-            tx_encoding: TextEncoding::Utf8,
+            send_format: SendFormat::default(),
             send_text: String::new(),
             server_target: ServerTarget::All,
             client_filter: String::new(),
@@ -194,8 +228,10 @@ impl AppState {
             connection: Connection::Closed,
             clients: BTreeSet::new(),
             log: Log::default(),
-            rx_bytes: 0,
-            tx_bytes: 0,
+            rx: Counter::default(),
+            tx: Counter::default(),
+            display: DisplayOptions::default(),
+            not_shown: 0,
             status: None,
             errors: FieldErrors::default(),
             session: None,
@@ -272,7 +308,7 @@ impl AppState {
             }
             Connection::Listening(_) | Connection::Connected { .. } | Connection::Bound(_) => {}
         }
-        let bytes = match encode_payload(&self.send_text, self.tx_mode, self.tx_encoding) {
+        let bytes = match build_payload(&self.send_text, &self.send_format) {
             Ok(bytes) => bytes,
             Err(error) => return refuse(self, error.to_string()),
         };
@@ -340,18 +376,23 @@ impl AppState {
                 self.log.notice(Notice::PeerLeft(peer, reason.to_string()));
             }
             EventKind::Received { peer, bytes } => {
-                self.rx_bytes += bytes.len() as u64;
-                self.log.received(peer, bytes);
+                self.rx.add(bytes.len(), Instant::now());
+                self.show_received(peer, bytes);
             }
             EventKind::Datagrams(datagrams) => {
+                let now = Instant::now();
                 for (peer, bytes) in datagrams {
-                    self.rx_bytes += bytes.len() as u64;
-                    self.log.received(peer, bytes);
+                    self.rx.add(bytes.len(), now);
+                    self.show_received(peer, bytes);
                 }
             }
             EventKind::Sent { peer, bytes } => {
-                self.tx_bytes += bytes.len() as u64;
-                self.log.sent(peer, bytes);
+                self.tx.add(bytes.len(), Instant::now());
+                if self.display.shows(Direction::Tx) {
+                    self.log.sent(peer, bytes);
+                } else {
+                    self.not_shown += bytes.len() as u64;
+                }
             }
             EventKind::Error(error) => self.report_error(&error),
             EventKind::Closed { reason } => {
@@ -368,10 +409,19 @@ impl AppState {
         }
     }
 
+    fn show_received(&mut self, peer: SocketAddr, bytes: bytes::Bytes) {
+        if self.display.shows(Direction::Rx) {
+            self.log.received(peer, bytes);
+        } else {
+            self.not_shown += bytes.len() as u64;
+        }
+    }
+
     /// Zeroes the RX and TX counters.
     pub fn reset_counters(&mut self) {
-        self.rx_bytes = 0;
-        self.tx_bytes = 0;
+        self.rx.reset();
+        self.tx.reset();
+        self.not_shown = 0;
     }
 
     fn report_error(&mut self, error: &NetError) {
@@ -430,7 +480,7 @@ mod tests {
                 reason: CloseReason::ByPeer,
             },
         ));
-        assert_eq!(state.rx_bytes, 0);
+        assert_eq!(state.rx.bytes, 0);
         assert!(state.log.entries().is_empty());
         assert_eq!(state.connection, Connection::Opening);
 
@@ -443,7 +493,7 @@ mod tests {
             },
         ));
         assert_eq!(state.connection, Connection::Listening(addr(9)));
-        assert_eq!(state.rx_bytes, 5);
+        assert_eq!(state.rx.bytes, 5);
     }
 
     #[test]
@@ -460,7 +510,7 @@ mod tests {
                 bytes: "late".into(),
             },
         ));
-        assert_eq!(state.rx_bytes, 4);
+        assert_eq!(state.rx.bytes, 4);
     }
 
     #[test]

@@ -247,3 +247,103 @@ proptest! {
         let _ = parse_hex(&input);
     }
 }
+
+#[test]
+fn checksums_match_the_standard_check_values() {
+    use netdebug::codec::Checksum;
+    let check = b"123456789";
+    // CRC catalogue check values, in the byte order each goes on the wire.
+    assert_eq!(Checksum::Crc16Modbus.compute(check), [0x37, 0x4B]); // 0x4B37, low byte first
+    assert_eq!(Checksum::Crc16CcittFalse.compute(check), [0x29, 0xB1]); // 0x29B1
+    assert_eq!(Checksum::Crc32.compute(check), [0xCB, 0xF4, 0x39, 0x26]); // 0xCBF43926
+    assert_eq!(Checksum::Sum8.compute(check), [0xDD]); // 477 mod 256
+    assert_eq!(Checksum::Xor8.compute(check), [0x31]);
+    assert_eq!(Checksum::None.compute(check), Vec::<u8>::new());
+    // A Modbus RTU request, "read 1 holding register at 0 from unit 1": 01 03 00 00 00 01 84 0A.
+    assert_eq!(
+        Checksum::Crc16Modbus.compute(&[0x01, 0x03, 0x00, 0x00, 0x00, 0x01]),
+        [0x84, 0x0A]
+    );
+}
+
+#[test]
+fn escapes_resolve_and_bad_ones_are_refused_with_positions() {
+    use netdebug::codec::{EscapeError, Piece, unescape};
+    assert_eq!(
+        unescape(r"AT\r\n").unwrap(),
+        [Piece::Text("AT\r\n".to_owned())]
+    );
+    assert_eq!(
+        unescape(r"a\tb\\c\0").unwrap(),
+        [Piece::Text("a\tb\\c\0".to_owned())]
+    );
+    assert_eq!(
+        unescape(r"\x1B[0m\xff").unwrap(),
+        [
+            Piece::Byte(0x1B),
+            Piece::Text("[0m".to_owned()),
+            Piece::Byte(0xFF)
+        ]
+    );
+    assert_eq!(
+        unescape(r"ok\xZ1"),
+        Err(EscapeError::BadHex { position: 3 })
+    );
+    assert_eq!(unescape(r"\x1"), Err(EscapeError::BadHex { position: 1 }));
+    assert_eq!(
+        unescape("end\\"),
+        Err(EscapeError::Trailing { position: 4 })
+    );
+    assert_eq!(
+        unescape(r"a\qb"),
+        Err(EscapeError::Unknown {
+            ch: 'q',
+            position: 2
+        })
+    );
+    assert!(
+        EscapeError::Trailing { position: 4 }
+            .to_string()
+            .contains("lone '\\' at position 4")
+    );
+}
+
+#[test]
+fn the_payload_is_text_then_checksum_then_line_ending() {
+    use netdebug::codec::{Checksum, LineEnding, SendFormat, build_payload};
+    let format = SendFormat {
+        mode: InputMode::Text,
+        encoding: TextEncoding::Gbk,
+        escapes: true,
+        checksum: Checksum::Xor8,
+        line_ending: LineEnding::CrLf,
+    };
+    // GBK 你 = C4 E3, then a raw byte from \x01; XOR of C4 E3 01 = 26.
+    assert_eq!(
+        build_payload(r"你\x01", &format).unwrap(),
+        [0xC4, 0xE3, 0x01, 0x26, 0x0D, 0x0A]
+    );
+    // Without escapes the backslash is just text.
+    let plain = SendFormat {
+        escapes: false,
+        checksum: Checksum::None,
+        line_ending: LineEnding::None,
+        ..format
+    };
+    assert_eq!(build_payload(r"\n", &plain).unwrap(), b"\\n");
+    // Hex mode with a Modbus CRC.
+    let modbus = SendFormat {
+        mode: InputMode::Hex,
+        checksum: Checksum::Crc16Modbus,
+        line_ending: LineEnding::None,
+        ..format
+    };
+    assert_eq!(
+        build_payload("01 03 00 00 00 01", &modbus).unwrap(),
+        [0x01, 0x03, 0x00, 0x00, 0x00, 0x01, 0x84, 0x0A]
+    );
+    assert!(matches!(
+        build_payload(r"bad\xZ1", &format),
+        Err(PayloadError::Escape(_))
+    ));
+}

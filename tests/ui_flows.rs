@@ -178,7 +178,7 @@ fn tcp_server_flow_receives_sends_text_and_hex_and_refuses_bad_hex() {
     ui.wait_for_text("invalid hex character 'g' at position 5");
     assert_nothing_arrives(&mut device);
     assert_eq!(
-        ui.harness.state().state().tx_bytes,
+        ui.harness.state().state().tx.bytes,
         6,
         "the refused send counted nothing"
     );
@@ -269,7 +269,7 @@ fn tcp_client_flow_connects_sends_gbk_receives_and_sees_the_peer_close() {
     std::thread::sleep(Duration::from_millis(50));
     ui.harness.run_steps(3);
     peer.write_all(&[0xC3, b'!']).unwrap();
-    ui.step_until("both halves", |h| h.state().state().rx_bytes == 5);
+    ui.step_until("both halves", |h| h.state().state().rx.bytes == 5);
     let text: String = ui
         .harness
         .state()
@@ -380,7 +380,7 @@ fn bad_input_gives_clear_messages_and_opens_or_sends_nothing() {
     ui.set_text("Send data", "x");
     ui.click("Send");
     ui.wait_for_text("needs a port");
-    assert_eq!(ui.harness.state().state().tx_bytes, 0);
+    assert_eq!(ui.harness.state().state().tx.bytes, 0);
 }
 
 #[test]
@@ -424,7 +424,7 @@ fn the_log_limit_drops_old_entries_from_view_but_counts_every_byte() {
         device.write_all(&chunk).unwrap();
     }
     ui.step_until("all 3 MB counted", |h| {
-        h.state().state().rx_bytes == 3_000_000
+        h.state().state().rx.bytes == 3_000_000
     });
     ui.wait_for_text("older entries dropped from view to keep the log under 1 MB");
     let log = &ui.harness.state().state().log;
@@ -467,4 +467,84 @@ fn the_client_selector_finds_one_client_among_ten_thousand() {
         harness.state().state().server_target,
         netdebug::state::ServerTarget::One(wanted.parse().unwrap())
     );
+}
+
+/// A server on port 0 with one raw client connected; returns the client.
+fn server_with_one_client(ui: &mut Ui) -> TcpStream {
+    ui.set_text("Local port", "0");
+    ui.open();
+    let device = TcpStream::connect(ui.local_addr()).unwrap();
+    ui.wait_for_text(&format!("Client joined: {}", device.local_addr().unwrap()));
+    device
+}
+
+#[test]
+fn send_options_escapes_line_ending_checksum_and_ctrl_enter() {
+    let mut ui = Ui::english();
+    let mut device = server_with_one_client(&mut ui);
+
+    // Escapes in text mode, then CRLF appended; sent with Ctrl+Enter.
+    ui.click("Escape sequences");
+    ui.choose("Append", "CRLF");
+    ui.set_text("Send data", r"AT\x2BGMR");
+    ui.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    ui.harness.run_steps(2);
+    assert_eq!(read_exactly(&mut device, 8), b"AT+GMR\r\n");
+
+    // A bad escape is refused and nothing goes out.
+    ui.set_text("Send data", r"oops\xZ1");
+    ui.click("Send");
+    ui.wait_for_text("'\\x' at position 5 needs two hex digits");
+    assert_nothing_arrives(&mut device);
+
+    // Hex with a Modbus CRC, no line ending: the standard read-register request.
+    ui.choose("Append", "—");
+    ui.choose("Send as", "Hex");
+    ui.choose("Checksum", "CRC16/MODBUS");
+    ui.set_text("Send data", "01 03 00 00 00 01");
+    ui.click("Send");
+    assert_eq!(
+        read_exactly(&mut device, 8),
+        [0x01, 0x03, 0x00, 0x00, 0x00, 0x01, 0x84, 0x0A]
+    );
+    ui.wait_for_text("TX: 16 B / 2 frames");
+}
+
+#[test]
+fn receive_options_log_mode_pause_and_hide_keep_counting() {
+    let mut ui = Ui::english();
+    let mut device = server_with_one_client(&mut ui);
+    let peer = device.local_addr().unwrap();
+
+    // Log mode off: the data shows, without its header line.
+    ui.click("Log mode (time, direction, peer)");
+    device.write_all(b"raw-one").unwrap();
+    ui.wait_for_text("raw-one");
+    assert!(!ui.shows(&format!("RX ← {peer}")), "no header in raw mode");
+    ui.click("Log mode (time, direction, peer)");
+    ui.wait_for_text(&format!("RX ← {peer}"));
+
+    // Paused: counted, not shown; resumed: shown again.
+    ui.click("Pause display");
+    device.write_all(b"while-paused").unwrap();
+    ui.step_until("counted", |h| h.state().state().rx.bytes == 19);
+    ui.harness.run_steps(2);
+    assert!(!ui.shows("while-paused"));
+    ui.wait_for_text("12 B not shown (counted and saved)");
+    ui.click("Pause display");
+
+    // Hidden received data: counted, not shown.
+    ui.click("Hide received data");
+    device.write_all(b"hidden-rx").unwrap();
+    ui.step_until("counted", |h| h.state().state().rx.bytes == 28);
+    ui.harness.run_steps(2);
+    assert!(!ui.shows("hidden-rx"));
+    ui.click("Hide received data");
+    device.write_all(b"visible-again").unwrap();
+    ui.wait_for_text("visible-again");
+    ui.wait_for_text("RX: 41 B / 4 frames");
+
+    ui.click("Reset counters");
+    ui.wait_for_text("RX: 0 B / 0 frames");
 }

@@ -5,7 +5,9 @@ use std::fmt;
 use encoding_rs::{EncoderResult, Encoding, GBK, UTF_8};
 
 /// A text encoding for the send box and the receive log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum TextEncoding {
     /// UTF-8, the default on Linux and macOS and in most new protocols.
     #[default]

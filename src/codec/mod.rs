@@ -1,10 +1,14 @@
 //! Text and bytes: encodings (UTF-8, GBK), hex parsing and formatting, and turning what a person
 //! typed into the exact payload to send. Pure functions, no I/O, no UI.
 
+mod checksum;
 mod encoding;
+mod escape;
 mod hex;
 mod payload;
 
+pub use checksum::{Checksum, LineEnding};
 pub use encoding::{EncodeError, StreamDecoder, TextEncoding};
+pub use escape::{ESCAPE_HELP, EscapeError, Piece, unescape};
 pub use hex::{HexError, format_hex, parse_hex};
-pub use payload::{InputMode, PayloadError, encode_payload};
+pub use payload::{InputMode, PayloadError, SendFormat, build_payload, encode_payload};

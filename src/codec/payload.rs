@@ -1,15 +1,31 @@
 //! Turning the send box into the bytes that go on the wire.
 
-use super::{EncodeError, HexError, TextEncoding, parse_hex};
+use super::escape::{EscapeError, Piece, unescape};
+use super::{Checksum, EncodeError, HexError, LineEnding, TextEncoding, parse_hex};
 
 /// How the send box is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum InputMode {
     /// The text is encoded with the chosen [`TextEncoding`].
     #[default]
     Text,
     /// The text is hex digits, see [`parse_hex`].
     Hex,
+}
+
+/// Everything that decides how the send box becomes bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SendFormat {
+    /// Text or hex.
+    pub mode: InputMode,
+    /// The encoding for text.
+    pub encoding: TextEncoding,
+    /// Whether `\r \n \t \\ \0 \xNN` are resolved in text mode.
+    pub escapes: bool,
+    /// A checksum over the payload, appended after it.
+    pub checksum: Checksum,
+    /// What goes last.
+    pub line_ending: LineEnding,
 }
 
 /// Why the send box cannot be turned into bytes.
@@ -21,23 +37,52 @@ pub enum PayloadError {
     /// Text the encoding cannot represent.
     #[error(transparent)]
     Encode(#[from] EncodeError),
+    /// A bad escape sequence.
+    #[error(transparent)]
+    Escape(#[from] EscapeError),
     /// Nothing to send.
     #[error("nothing to send: the send box is empty")]
     Empty,
 }
 
-/// The exact bytes to send for `input`, read as `mode` and encoded with `encoding`.
+/// The exact bytes to send for `input`: the payload read as `format` says, then its checksum,
+/// then the line ending.
+pub fn build_payload(input: &str, format: &SendFormat) -> Result<Vec<u8>, PayloadError> {
+    let mut bytes = match (format.mode, format.escapes) {
+        (InputMode::Hex, _) => parse_hex(input)?,
+        (InputMode::Text, false) => format.encoding.encode(input)?,
+        (InputMode::Text, true) => {
+            let mut bytes = Vec::with_capacity(input.len());
+            for piece in unescape(input)? {
+                match piece {
+                    Piece::Text(text) => bytes.extend(format.encoding.encode(&text)?),
+                    Piece::Byte(byte) => bytes.push(byte),
+                }
+            }
+            bytes
+        }
+    };
+    if bytes.is_empty() {
+        return Err(PayloadError::Empty);
+    }
+    let checksum = format.checksum.compute(&bytes);
+    bytes.extend(checksum);
+    bytes.extend_from_slice(format.line_ending.bytes());
+    Ok(bytes)
+}
+
+/// The bytes for `input` read as `mode` and `encoding`, with nothing appended.
 pub fn encode_payload(
     input: &str,
     mode: InputMode,
     encoding: TextEncoding,
 ) -> Result<Vec<u8>, PayloadError> {
-    let bytes = match mode {
-        InputMode::Text => encoding.encode(input)?,
-        InputMode::Hex => parse_hex(input)?,
-    };
-    if bytes.is_empty() {
-        return Err(PayloadError::Empty);
-    }
-    Ok(bytes)
+    build_payload(
+        input,
+        &SendFormat {
+            mode,
+            encoding,
+            ..SendFormat::default()
+        },
+    )
 }

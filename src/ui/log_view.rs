@@ -5,7 +5,9 @@ use egui::{Color32, RichText, ScrollArea, TextStyle, Ui};
 
 use crate::codec::format_hex;
 use crate::i18n::Texts;
-use crate::log::{Direction, HEX_BYTES_PER_ROW, LogBody, LogEntry, Notice, Row};
+use crate::log::{
+    Direction, HEX_BYTES_PER_ROW, LogBody, LogEntry, Notice, Row, RowLayout, TEXT_CHARS_PER_ROW,
+};
 use crate::state::AppState;
 
 const NOTICE_COLOR: Color32 = Color32::from_rgb(0x3b, 0x82, 0xc4);
@@ -30,14 +32,36 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState) {
     });
     ui.separator();
 
+    if state.display.paused || state.display.hide_received || state.not_shown > 0 {
+        ui.colored_label(
+            MARKER_COLOR,
+            format!("{} B {}", state.not_shown, t.not_shown),
+        );
+    }
+
+    // Auto line break: as many characters per row as the log is wide (the font is monospace).
+    let row_height = ui.text_style_height(&TextStyle::Monospace);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // clamped to a sane range
+    let columns = if state.display.auto_wrap {
+        let char_width =
+            ui.fonts_mut(|fonts| fonts.glyph_width(&TextStyle::Monospace.resolve(ui.style()), '0'));
+        let width = ui.available_width() - ui.spacing().scroll.bar_width - 4.0;
+        (width / char_width.max(1.0)).clamp(8.0, 100_000.0) as usize
+    } else {
+        TEXT_CHARS_PER_ROW
+    };
+    state.log.set_layout(RowLayout {
+        columns,
+        ..state.log.layout()
+    });
+
     let log = &state.log;
     let marker = log.dropped() > 0;
     let total_rows = log.total_rows() + u64::from(marker);
-    let row_height = ui.text_style_height(&TextStyle::Monospace);
     ui.spacing_mut().item_spacing.y = 1.0;
     ScrollArea::both()
         .auto_shrink([false, false])
-        .stick_to_bottom(true)
+        .stick_to_bottom(state.display.autoscroll)
         .show_rows(
             ui,
             row_height,

@@ -19,6 +19,10 @@ pub(super) fn send_box_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
         }
     }
     let t = state.texts();
+    // Ctrl+Enter (Cmd+Enter on macOS) sends, taken before the send box can read it as a newline.
+    if ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter)) {
+        actions.push(Action::Send);
+    }
     ui.horizontal(|ui| {
         let button_width = 90.0;
         let box_width =

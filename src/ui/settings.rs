@@ -3,7 +3,8 @@
 use egui::{ComboBox, RichText, Ui};
 
 use super::{Action, labelled_field};
-use crate::codec::{InputMode, TextEncoding};
+use crate::codec::{Checksum, ESCAPE_HELP, InputMode, LineEnding, TextEncoding};
+use crate::i18n::Texts;
 use crate::state::{AppState, Connection, Mode};
 
 /// The three settings groups, top to bottom.
@@ -91,12 +92,17 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
 
 fn receive_ui(ui: &mut Ui, state: &mut AppState) {
     let t = state.texts();
-    let mut view = state.log.view();
-    view_combo(ui, "rx_view", t.show_as, &mut view, t);
-    state.log.set_view(view);
+    let mut layout = state.log.layout();
+    view_combo(ui, "rx_view", t.show_as, &mut layout.view, t);
     let mut encoding = state.log.encoding();
     encoding_combo(ui, "rx_encoding", t.decode_as, &mut encoding);
     state.log.set_encoding(encoding);
+    ui.checkbox(&mut layout.headers, t.log_mode);
+    state.log.set_layout(layout);
+    ui.checkbox(&mut state.display.auto_wrap, t.auto_wrap);
+    ui.checkbox(&mut state.display.autoscroll, t.autoscroll);
+    ui.checkbox(&mut state.display.paused, t.pause_display);
+    ui.checkbox(&mut state.display.hide_received, t.hide_received);
     ui.horizontal(|ui| {
         let mut megabytes = state.log.budget() >> 20;
         let label = ui.label(t.log_limit);
@@ -112,11 +118,31 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState) {
 
 fn send_settings_ui(ui: &mut Ui, state: &mut AppState) {
     let t = state.texts();
-    view_combo(ui, "tx_mode", t.send_as, &mut state.tx_mode, t);
-    encoding_combo(ui, "tx_encoding", t.encode_as, &mut state.tx_encoding);
+    let format = &mut state.send_format;
+    view_combo(ui, "tx_mode", t.send_as, &mut format.mode, t);
+    encoding_combo(ui, "tx_encoding", t.encode_as, &mut format.encoding);
+    ui.add_enabled(
+        format.mode == InputMode::Text,
+        egui::Checkbox::new(&mut format.escapes, t.escapes),
+    )
+    .on_hover_text(ESCAPE_HELP);
+    ComboBox::new("line_ending", t.append)
+        .selected_text(format.line_ending.name())
+        .show_ui(ui, |ui| {
+            for ending in LineEnding::ALL {
+                ui.selectable_value(&mut format.line_ending, ending, ending.name());
+            }
+        });
+    ComboBox::new("checksum", t.checksum)
+        .selected_text(format.checksum.name())
+        .show_ui(ui, |ui| {
+            for checksum in Checksum::ALL {
+                ui.selectable_value(&mut format.checksum, checksum, checksum.name());
+            }
+        });
 }
 
-fn view_combo(ui: &mut Ui, id: &str, label: &str, value: &mut InputMode, t: &crate::i18n::Texts) {
+fn view_combo(ui: &mut Ui, id: &str, label: &str, value: &mut InputMode, t: &Texts) {
     let name = |mode: InputMode| match mode {
         InputMode::Text => t.text,
         InputMode::Hex => t.hex,

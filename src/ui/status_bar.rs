@@ -21,8 +21,22 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState) {
             if ui.button(t.reset_counters).clicked() {
                 state.reset_counters();
             }
-            ui.label(RichText::new(format!("TX: {}", state.tx_bytes)).monospace());
-            ui.label(RichText::new(format!("RX: {}", state.rx_bytes)).monospace());
+            let now = std::time::Instant::now();
+            for (name, counter) in [("TX", &mut state.tx), ("RX", &mut state.rx)] {
+                let rate = crate::counters::format_rate(counter.rate(now));
+                ui.label(
+                    RichText::new(format!(
+                        "{name}: {} B / {} {} / {rate}",
+                        counter.bytes, counter.frames, t.frames
+                    ))
+                    .monospace(),
+                );
+                // The rate falls back to zero by itself; look again while it is moving.
+                if counter.is_active() {
+                    ui.ctx()
+                        .request_repaint_after(std::time::Duration::from_millis(500));
+                }
+            }
         });
     });
 }

@@ -1,0 +1,110 @@
+//! Checksums appended to a payload, as serial and network devices expect them.
+
+use crc::{CRC_16_IBM_3740, CRC_16_MODBUS, CRC_32_ISO_HDLC, Crc};
+
+/// A checksum over the payload, appended after it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+pub enum Checksum {
+    /// Nothing appended.
+    #[default]
+    None,
+    /// Sum of all bytes, modulo 256 (one byte).
+    Sum8,
+    /// XOR of all bytes (one byte).
+    Xor8,
+    /// CRC-16/MODBUS, low byte first, as Modbus RTU frames carry it.
+    Crc16Modbus,
+    /// CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF), high byte first.
+    Crc16CcittFalse,
+    /// CRC-32 (ISO-HDLC, as in zip and Ethernet), high byte first.
+    Crc32,
+}
+
+impl Checksum {
+    /// Every checksum, in selector order.
+    pub const ALL: [Self; 6] = [
+        Self::None,
+        Self::Sum8,
+        Self::Xor8,
+        Self::Crc16Modbus,
+        Self::Crc16CcittFalse,
+        Self::Crc32,
+    ];
+
+    /// Its name in selectors.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::None => "—",
+            Self::Sum8 => "SUM8",
+            Self::Xor8 => "XOR8",
+            Self::Crc16Modbus => "CRC16/MODBUS",
+            Self::Crc16CcittFalse => "CRC16/CCITT-FALSE",
+            Self::Crc32 => "CRC32",
+        }
+    }
+
+    /// The bytes to append for `payload`, in the order they go on the wire.
+    pub fn compute(self, payload: &[u8]) -> Vec<u8> {
+        match self {
+            Self::None => Vec::new(),
+            Self::Sum8 => vec![payload.iter().fold(0u8, |sum, b| sum.wrapping_add(*b))],
+            Self::Xor8 => vec![payload.iter().fold(0u8, |x, b| x ^ b)],
+            Self::Crc16Modbus => Crc::<u16>::new(&CRC_16_MODBUS)
+                .checksum(payload)
+                .to_le_bytes()
+                .to_vec(),
+            // CRC-16/CCITT-FALSE is catalogued as CRC-16/IBM-3740.
+            Self::Crc16CcittFalse => Crc::<u16>::new(&CRC_16_IBM_3740)
+                .checksum(payload)
+                .to_be_bytes()
+                .to_vec(),
+            Self::Crc32 => Crc::<u32>::new(&CRC_32_ISO_HDLC)
+                .checksum(payload)
+                .to_be_bytes()
+                .to_vec(),
+        }
+    }
+}
+
+/// What goes after the payload (and its checksum).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+pub enum LineEnding {
+    /// Nothing.
+    #[default]
+    None,
+    /// `\r` (0D).
+    Cr,
+    /// `\n` (0A).
+    Lf,
+    /// `\r\n` (0D 0A).
+    CrLf,
+}
+
+impl LineEnding {
+    /// Every ending, in selector order.
+    pub const ALL: [Self; 4] = [Self::None, Self::Cr, Self::Lf, Self::CrLf];
+
+    /// Its name in selectors.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::None => "—",
+            Self::Cr => "CR",
+            Self::Lf => "LF",
+            Self::CrLf => "CRLF",
+        }
+    }
+
+    /// The bytes it adds.
+    pub fn bytes(self) -> &'static [u8] {
+        match self {
+            Self::None => b"",
+            Self::Cr => b"\r",
+            Self::Lf => b"\n",
+            Self::CrLf => b"\r\n",
+        }
+    }
+}
