@@ -1,9 +1,11 @@
 //! The eframe app: drains engine events into [`AppState`] and turns UI actions into commands.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::runtime::Handle;
 
+use crate::dialogs::{DialogPurpose, Dialogs};
 use crate::i18n::Language;
 use crate::net::{Engine, EventReceiver};
 use crate::screenshot::ScreenshotPlan;
@@ -12,7 +14,7 @@ use crate::ui::{self, Action};
 
 /// How soon after network events the window repaints (at most 20 frames per second of log
 /// updates, however fast data arrives).
-const EVENT_REPAINT_DELAY: std::time::Duration = std::time::Duration::from_millis(50);
+const EVENT_REPAINT_DELAY: Duration = Duration::from_millis(50);
 
 /// The NetDebug window.
 pub struct NetDebugApp {
@@ -22,6 +24,8 @@ pub struct NetDebugApp {
     screenshot: Option<ScreenshotPlan>,
     shown_title: Option<Language>,
     first_frame: Option<Box<dyn FnOnce()>>,
+    dialogs: Dialogs,
+    ctx: egui::Context,
 }
 
 impl NetDebugApp {
@@ -34,6 +38,7 @@ impl NetDebugApp {
     pub fn with_state(cc: &eframe::CreationContext<'_>, runtime: Handle, state: AppState) -> Self {
         crate::fonts::install(&cc.egui_ctx);
         let ctx = cc.egui_ctx.clone();
+        let dialogs = Dialogs::new(runtime.clone());
         // Network events repaint after a short delay rather than at once: a flood then costs
         // at most one frame per interval, while a single packet still shows without a lag a
         // person would notice. The engine wakes us at most once per drain anyway.
@@ -48,6 +53,8 @@ impl NetDebugApp {
             screenshot: None,
             shown_title: None,
             first_frame: None,
+            dialogs,
+            ctx: cc.egui_ctx.clone(),
         }
     }
 
@@ -90,6 +97,41 @@ impl NetDebugApp {
             Action::Disconnect(peer) => {
                 let _ = self.engine.disconnect(peer);
             }
+            Action::StartCycle => {
+                if let Some((target, bytes)) = self.state.prepare_send() {
+                    let period = Duration::from_millis(self.state.cycle_period_ms)
+                        .max(crate::net::MIN_CYCLE_PERIOD);
+                    match self.engine.start_cycle(target, bytes, period) {
+                        Ok(sends) => self.state.cycle = Some(sends),
+                        Err(error) => {
+                            self.state.refuse_send::<()>(error.to_string());
+                        }
+                    }
+                }
+            }
+            Action::StopCycle => self.engine.stop_cycle(),
+            Action::PickFileToSend => self.dialogs.open(DialogPurpose::SendFile, &self.ctx),
+            Action::SendFile(path) => {
+                if let Some(target) = self.state.prepare_target() {
+                    match self.engine.send_file(target, path) {
+                        Ok(progress) => self.state.file = Some(progress),
+                        Err(error) => {
+                            self.state.refuse_send::<()>(error.to_string());
+                        }
+                    }
+                }
+            }
+            Action::CancelFile => self.engine.cancel_file(),
+            Action::PickCaptureFile => self.dialogs.open(DialogPurpose::Capture, &self.ctx),
+            Action::StartCapture(path) => match self.engine.start_capture(&path) {
+                Ok(progress) => self.state.capture_started(path, progress),
+                Err(error) => self.state.capture_failed(&error),
+            },
+            Action::StopCapture => {
+                // The writer finishes what is queued on its own thread.
+                drop(self.engine.stop_capture());
+                self.state.capture = None;
+            }
         }
     }
 }
@@ -99,6 +141,13 @@ impl eframe::App for NetDebugApp {
         // Everything waiting is applied in one go: one repaint per frame, however many packets.
         for event in self.events.drain() {
             self.state.apply(event);
+        }
+        let answers: Vec<_> = self.dialogs.answers().collect();
+        for (purpose, path) in answers {
+            self.perform(match purpose {
+                DialogPurpose::SendFile => Action::SendFile(path),
+                DialogPurpose::Capture => Action::StartCapture(path),
+            });
         }
         if self.shown_title != Some(self.state.language) {
             self.shown_title = Some(self.state.language);

@@ -111,6 +111,20 @@ pub struct Texts {
     pub not_shown: &'static str,
     pub rate: &'static str,
     pub frames: &'static str,
+    pub cycle_send: &'static str,
+    pub cycle_period: &'static str,
+    pub cycle_stopped: &'static str,
+    pub cycle_count: &'static str,
+    pub send_file: &'static str,
+    pub cancel: &'static str,
+    pub file_sent: &'static str,
+    pub file_stopped: &'static str,
+    pub save_to_file: &'static str,
+    pub stop_saving: &'static str,
+    pub save_format: &'static str,
+    pub raw_bytes: &'static str,
+    pub log_text: &'static str,
+    pub saving_to: &'static str,
 }
 
 /// 简体中文.
@@ -180,6 +194,20 @@ pub static ZH: Texts = Texts {
     not_shown: "未显示（已计数、已保存）",
     rate: "速率",
     frames: "帧",
+    cycle_send: "循环发送",
+    cycle_period: "周期 (ms)",
+    cycle_stopped: "循环发送已停止，共发送 {n} 次",
+    cycle_count: "已发送",
+    send_file: "打开文件数据源…",
+    cancel: "取消",
+    file_sent: "文件已发送",
+    file_stopped: "文件发送中止",
+    save_to_file: "接收保存到文件…",
+    stop_saving: "停止保存",
+    save_format: "保存格式",
+    raw_bytes: "原始数据",
+    log_text: "日志文本",
+    saving_to: "正在保存到",
 };
 
 /// English.
@@ -249,6 +277,20 @@ pub static EN: Texts = Texts {
     not_shown: "not shown (counted and saved)",
     rate: "rate",
     frames: "frames",
+    cycle_send: "Cycle send",
+    cycle_period: "Period (ms)",
+    cycle_stopped: "Cycle send stopped after {n} sends",
+    cycle_count: "sent",
+    send_file: "Send file…",
+    cancel: "Cancel",
+    file_sent: "File sent",
+    file_stopped: "File send stopped",
+    save_to_file: "Save received data…",
+    stop_saving: "Stop saving",
+    save_format: "Save as",
+    raw_bytes: "Raw bytes",
+    log_text: "Log text",
+    saving_to: "Saving to",
 };
 
 #[cfg(test)]

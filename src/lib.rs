@@ -9,6 +9,7 @@
 pub mod app;
 pub mod codec;
 pub mod counters;
+pub mod dialogs;
 pub mod fonts;
 pub mod i18n;
 pub mod log;

@@ -75,6 +75,17 @@ pub enum Notice {
     PeerLeft(SocketAddr, String),
     /// The session ended, and why.
     Closed(String),
+    /// A cycle send stopped after this many sends.
+    CycleStopped(u64),
+    /// A file send ended.
+    FileDone {
+        /// The file.
+        path: String,
+        /// Bytes sent.
+        sent: u64,
+        /// Whether all of it went.
+        complete: bool,
+    },
     /// Something failed.
     Error(String),
 }

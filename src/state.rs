@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use crate::codec::{SendFormat, build_payload};
@@ -10,8 +12,8 @@ use crate::counters::Counter;
 use crate::i18n::{Language, Texts};
 use crate::log::{Direction, Log, Notice};
 use crate::net::{
-    CloseReason, DEFAULT_CONNECT_TIMEOUT, Endpoint, Event, EventKind, NetError, SendTarget,
-    SessionConfig, SessionId, parse_host, parse_port, parse_target,
+    CloseReason, DEFAULT_CONNECT_TIMEOUT, Endpoint, Event, EventKind, FileProgress, NetError,
+    SendTarget, SessionConfig, SessionId, parse_host, parse_port, parse_target,
 };
 
 /// Which kind of session the window opens.
@@ -139,6 +141,15 @@ impl DisplayOptions {
     }
 }
 
+/// A save-to-file under way.
+#[derive(Debug, Clone)]
+pub struct CaptureStatus {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// Bytes written so far.
+    pub progress: Arc<crate::net::CaptureProgress>,
+}
+
 /// A line in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusMessage {
@@ -194,6 +205,14 @@ pub struct AppState {
     pub rx: Counter,
     /// What was sent since the last reset.
     pub tx: Counter,
+    /// Cycle send period in milliseconds (at least 1).
+    pub cycle_period_ms: u64,
+    /// The running cycle send's count, if one runs.
+    pub cycle: Option<Arc<AtomicU64>>,
+    /// The file being sent, if any.
+    pub file: Option<Arc<FileProgress>>,
+    /// Where received data is being saved, if anywhere.
+    pub capture: Option<CaptureStatus>,
     /// How the log is shown.
     pub display: DisplayOptions,
     /// Bytes received or sent while the display was paused or hid them (still counted).
@@ -230,6 +249,10 @@ impl AppState {
             log: Log::default(),
             rx: Counter::default(),
             tx: Counter::default(),
+            capture: None,
+            cycle_period_ms: 1000,
+            cycle: None,
+            file: None,
             display: DisplayOptions::default(),
             not_shown: 0,
             status: None,
@@ -286,6 +309,8 @@ impl AppState {
     /// and are logged, so nothing received is lost from the log or the counters.
     pub fn closed_by_user(&mut self) {
         self.connection = Connection::Closed;
+        self.cycle = None;
+        self.file = None;
         self.clients.clear();
         self.status = None;
     }
@@ -293,29 +318,30 @@ impl AppState {
     /// Checks the send box and the target; on success what to send, otherwise a message beside
     /// the send box (or the target field) and nothing is sent.
     pub fn prepare_send(&mut self) -> Option<(SendTarget, Vec<u8>)> {
+        let target = self.prepare_target()?;
+        match build_payload(&self.send_text, &self.send_format) {
+            Ok(bytes) => Some((target, bytes)),
+            Err(error) => self.refuse_send(error.to_string()),
+        }
+    }
+
+    /// Checks that something is open and where a send goes; on failure a message beside the
+    /// send box (or the target field).
+    pub fn prepare_target(&mut self) -> Option<SendTarget> {
         let t = self.texts();
         self.errors.send = None;
         self.errors.target = None;
-        let refuse = |state: &mut Self, message: String| {
-            state.errors.send = Some(message.clone());
-            state.set_error(message);
-            None
-        };
         match self.connection {
-            Connection::Closed => return refuse(self, t.not_open.to_owned()),
+            Connection::Closed => return self.refuse_send(t.not_open.to_owned()),
             Connection::Opening | Connection::Connecting(_) => {
-                return refuse(self, t.not_connected.to_owned());
+                return self.refuse_send(t.not_connected.to_owned());
             }
             Connection::Listening(_) | Connection::Connected { .. } | Connection::Bound(_) => {}
         }
-        let bytes = match build_payload(&self.send_text, &self.send_format) {
-            Ok(bytes) => bytes,
-            Err(error) => return refuse(self, error.to_string()),
-        };
         let target = match self.mode {
             Mode::TcpClient => SendTarget::Connected,
             Mode::TcpServer => match self.server_target {
-                _ if self.clients.is_empty() => return refuse(self, t.no_clients.to_owned()),
+                _ if self.clients.is_empty() => return self.refuse_send(t.no_clients.to_owned()),
                 ServerTarget::All => SendTarget::AllClients,
                 ServerTarget::One(peer) => SendTarget::Client(peer),
             },
@@ -335,7 +361,29 @@ impl AppState {
             },
         };
         self.status = None;
-        Some((target, bytes))
+        Some(target)
+    }
+
+    /// Records that received data is now saved to `path`.
+    pub fn capture_started(
+        &mut self,
+        path: std::path::PathBuf,
+        progress: Arc<crate::net::CaptureProgress>,
+    ) {
+        self.set_info(format!("{} {}", self.texts().saving_to, path.display()));
+        self.capture = Some(CaptureStatus { path, progress });
+    }
+
+    /// Shows why saving could not start.
+    pub fn capture_failed(&mut self, error: &crate::net::CaptureError) {
+        self.set_error(error.to_string());
+    }
+
+    /// Shows why a send was refused, beside the send box and in the status bar.
+    pub fn refuse_send<T>(&mut self, message: String) -> Option<T> {
+        self.errors.send = Some(message.clone());
+        self.set_error(message);
+        None
     }
 
     /// Applies one engine event; events from sessions other than the current one are dropped.
@@ -394,9 +442,27 @@ impl AppState {
                     self.not_shown += bytes.len() as u64;
                 }
             }
+            EventKind::CycleStopped { sends } => {
+                self.cycle = None;
+                self.log.notice(Notice::CycleStopped(sends));
+            }
+            EventKind::FileDone {
+                path,
+                sent,
+                complete,
+            } => {
+                self.file = None;
+                self.log.notice(Notice::FileDone {
+                    path: path.display().to_string(),
+                    sent,
+                    complete,
+                });
+            }
             EventKind::Error(error) => self.report_error(&error),
             EventKind::Closed { reason } => {
                 self.session = None;
+                self.cycle = None;
+                self.file = None;
                 self.connection = Connection::Closed;
                 self.clients.clear();
                 if let CloseReason::Failed(error) = &reason {

@@ -1,16 +1,21 @@
 //! The engine the UI drives: one session at a time, commands in, events out.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 use super::capture::{self, CaptureError, CaptureProgress, FinishedCapture, SharedCapture};
 use super::session::{Reporter, SessionCommand, Wake};
-use super::{Endpoint, Event, SendTarget, SessionId, tcp_client, tcp_server, udp};
+use super::transfer::{self, FileProgress};
+use super::{
+    Endpoint, Event, EventKind, NetError, SendTarget, SessionId, tcp_client, tcp_server, udp,
+};
 
 /// Wakes the owner when events are waiting. The GUI passes `ctx.request_repaint`; tests pass
 /// a no-op. Being a plain callback keeps the engine free of any UI dependency. It is called
@@ -42,6 +47,37 @@ pub enum SessionConfig {
 struct ActiveSession {
     id: SessionId,
     commands: mpsc::UnboundedSender<SessionCommand>,
+    reporter: Reporter,
+    cycle: Option<(JoinHandle<()>, Arc<AtomicU64>)>,
+    file: Option<(JoinHandle<()>, Arc<FileProgress>)>,
+}
+
+impl ActiveSession {
+    /// Stops a running cycle send, reporting how many went out.
+    fn stop_cycle(&mut self) {
+        if let Some((task, sends)) = self.cycle.take()
+            && !task.is_finished()
+        {
+            task.abort();
+            self.reporter.report(EventKind::CycleStopped {
+                sends: sends.load(Ordering::Relaxed),
+            });
+        }
+    }
+
+    /// Cancels a file send under way, reporting how far it got.
+    fn cancel_file(&mut self) {
+        if let Some((task, progress)) = self.file.take()
+            && !task.is_finished()
+        {
+            task.abort();
+            self.reporter.report(EventKind::FileDone {
+                path: progress.path.clone(),
+                sent: progress.sent(),
+                complete: false,
+            });
+        }
+    }
 }
 
 /// Runs network sessions on a tokio runtime on behalf of a UI, a test or a CLI.
@@ -83,6 +119,17 @@ impl fmt::Debug for Engine {
     }
 }
 
+/// Why a file send could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SendFileError {
+    /// Nothing is open.
+    #[error(transparent)]
+    NotOpen(#[from] NotOpen),
+    /// The file cannot be read.
+    #[error(transparent)]
+    File(#[from] NetError),
+}
+
 /// Sending while nothing is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("not open: press Open first")]
@@ -122,6 +169,7 @@ impl Engine {
             Arc::clone(&self.wake),
             self.capture.clone(),
         );
+        let session_reporter = reporter.clone();
         tracing::info!(session = %id, ?config, "opening session");
         match config {
             SessionConfig::TcpServer { local } => {
@@ -136,13 +184,21 @@ impl Engine {
                 self.runtime.spawn(udp::run(local, command_rx, reporter));
             }
         }
-        self.active = Some(ActiveSession { id, commands });
+        self.active = Some(ActiveSession {
+            id,
+            commands,
+            reporter: session_reporter,
+            cycle: None,
+            file: None,
+        });
         id
     }
 
     /// Closes the open session, if any. Its `Closed` event follows.
     pub fn close(&mut self) {
-        if let Some(active) = self.active.take() {
+        if let Some(mut active) = self.active.take() {
+            active.stop_cycle();
+            active.cancel_file();
             // A session that already ended has dropped its receiver; nothing to close then.
             let _ = active.commands.send(SessionCommand::Close);
         }
@@ -158,7 +214,72 @@ impl Engine {
         self.command(SessionCommand::Send {
             target,
             bytes: bytes.into(),
+            ack: None,
         })
+    }
+
+    /// Sends `bytes` to `target` every `period` (at least 1 ms) until [`Engine::stop_cycle`],
+    /// Close, or a failed send; `CycleStopped` reports the end. Returns the live send count.
+    pub fn start_cycle(
+        &mut self,
+        target: SendTarget,
+        bytes: impl Into<bytes::Bytes>,
+        period: Duration,
+    ) -> Result<Arc<AtomicU64>, NotOpen> {
+        let runtime = self.runtime.clone();
+        let active = self.active.as_mut().ok_or(NotOpen)?;
+        active.stop_cycle();
+        let sends = Arc::new(AtomicU64::new(0));
+        let task = runtime.spawn(transfer::cycle(
+            active.commands.clone(),
+            target,
+            bytes.into(),
+            period,
+            Arc::clone(&sends),
+            active.reporter.clone(),
+        ));
+        active.cycle = Some((task, Arc::clone(&sends)));
+        Ok(sends)
+    }
+
+    /// Stops the cycle send, if one runs.
+    pub fn stop_cycle(&mut self) {
+        if let Some(active) = &mut self.active {
+            active.stop_cycle();
+        }
+    }
+
+    /// Streams the file at `path` to `target` until done, [`Engine::cancel_file`] or Close;
+    /// `FileDone` reports the end. Returns the live progress.
+    pub fn send_file(
+        &mut self,
+        target: SendTarget,
+        path: PathBuf,
+    ) -> Result<Arc<FileProgress>, SendFileError> {
+        let runtime = self.runtime.clone();
+        let active = self
+            .active
+            .as_mut()
+            .ok_or(SendFileError::NotOpen(NotOpen))?;
+        // Opening a file is quick and local; the reading and sending happen on the runtime.
+        let (file, progress) = transfer::open_file(path)?;
+        active.cancel_file();
+        let task = runtime.spawn(transfer::send_file(
+            active.commands.clone(),
+            target,
+            file,
+            Arc::clone(&progress),
+            active.reporter.clone(),
+        ));
+        active.file = Some((task, Arc::clone(&progress)));
+        Ok(progress)
+    }
+
+    /// Cancels the file send under way, if any.
+    pub fn cancel_file(&mut self) {
+        if let Some(active) = &mut self.active {
+            active.cancel_file();
+        }
     }
 
     /// Starts saving every received byte to `path` (created or truncated), across sessions,

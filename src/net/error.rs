@@ -90,6 +90,14 @@ pub enum NetError {
     /// Sending before the connection is made.
     #[error("not connected yet, nothing was sent")]
     NotConnected,
+    /// A file to send could not be read.
+    #[error("cannot read {path}: {source}")]
+    File {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: io::Error,
+    },
     /// A send that this kind of session cannot do (a UDP target on a TCP session, say).
     #[error("this send target does not apply to the open session")]
     WrongTarget,

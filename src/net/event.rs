@@ -82,6 +82,20 @@ pub enum EventKind {
         /// Exactly what was written.
         bytes: Bytes,
     },
+    /// A cycle send stopped (asked to, or a send failed), after this many sends.
+    CycleStopped {
+        /// Sends that went out.
+        sends: u64,
+    },
+    /// Sending a file ended.
+    FileDone {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Bytes of it that went out.
+        sent: u64,
+        /// Whether all of it went out (otherwise it was cancelled, or a send failed).
+        complete: bool,
+    },
     /// Something failed but the session goes on (a send to a missing client, say).
     Error(NetError),
     /// The session ended; nothing more comes from it.

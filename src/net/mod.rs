@@ -5,6 +5,7 @@
 //! [`SessionId`] it came from, so events from a session that was closed can be told apart.
 //! Nothing here knows about egui: the engine wakes its owner through a plain callback.
 
+mod ack;
 mod address;
 mod capture;
 mod engine;
@@ -13,14 +14,16 @@ mod event;
 mod session;
 mod tcp_client;
 mod tcp_server;
+mod transfer;
 mod udp;
 
 pub use address::{AddressError, Endpoint, PortError, parse_host, parse_port, parse_target};
 pub use capture::{CaptureError, CaptureProgress, FinishedCapture};
-pub use engine::{Engine, EventReceiver, NotOpen, Notifier, SessionConfig};
+pub use engine::{Engine, EventReceiver, NotOpen, Notifier, SendFileError, SessionConfig};
 pub use error::NetError;
 pub use event::{CloseReason, Event, EventKind, SessionId};
 pub use session::SendTarget;
+pub use transfer::{FileProgress, MIN_CYCLE_PERIOD};
 
 /// How long a TCP client waits for a connection before giving up, unless told otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
+use super::ack::Ack;
 use super::capture::SharedCapture;
 use super::engine::Notifier;
 use super::{Endpoint, Event, EventKind, NetError, SessionId};
@@ -31,7 +32,12 @@ pub enum SendTarget {
 #[derive(Debug)]
 pub(crate) enum SessionCommand {
     /// Send bytes.
-    Send { target: SendTarget, bytes: Bytes },
+    Send {
+        target: SendTarget,
+        bytes: Bytes,
+        /// Told when the bytes are written (or not); `None` when nobody waits.
+        ack: Option<Ack>,
+    },
     /// Disconnect one client of a server.
     Disconnect(SocketAddr),
     /// End the session.

@@ -115,11 +115,16 @@ async fn converse(
                     let _ = stream.shutdown().await;
                     return CloseReason::ByUser;
                 }
-                Some(SessionCommand::Send { target: SendTarget::Connected, bytes }) => {
-                    if let Err(error) = write(&mut stream, remote, bytes, reporter).await {
+                Some(SessionCommand::Send { target: SendTarget::Connected, bytes, ack }) => {
+                    let written = write(&mut stream, remote, bytes, reporter).await;
+                    if let Some(ack) = ack {
+                        if written.is_ok() { ack.written() } else { ack.failed() }
+                    }
+                    if let Err(error) = written {
                         return error;
                     }
                 }
+                // A send the session cannot do: its ack, if any, drops unwritten.
                 Some(SessionCommand::Send { .. } | SessionCommand::Disconnect(_)) => {
                     reporter.report(EventKind::Error(NetError::WrongTarget));
                 }

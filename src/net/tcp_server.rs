@@ -11,6 +11,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
+use super::ack::Ack;
 use super::session::{
     ReadOutcome, Reporter, SessionCommand, close_reason_for, read_available, resolve_local,
 };
@@ -18,7 +19,7 @@ use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
 
 /// What the server tells one client task.
 enum ClientCommand {
-    Write(Bytes),
+    Write(Bytes, Option<Ack>),
     Disconnect,
 }
 
@@ -88,8 +89,8 @@ async fn serve(
         tokio::select! {
             command = commands.recv() => match command {
                 None | Some(SessionCommand::Close) => break,
-                Some(SessionCommand::Send { target, bytes }) => {
-                    send(&clients, &target, &bytes, reporter);
+                Some(SessionCommand::Send { target, bytes, ack }) => {
+                    send(&clients, &target, &bytes, ack.as_ref(), reporter);
                 }
                 Some(SessionCommand::Disconnect(peer)) => {
                     match clients.get(&peer) {
@@ -125,29 +126,33 @@ fn send(
     clients: &HashMap<SocketAddr, mpsc::UnboundedSender<ClientCommand>>,
     target: &SendTarget,
     bytes: &Bytes,
+    ack: Option<&Ack>,
     reporter: &Reporter,
 ) {
-    match *target {
+    let write = || ClientCommand::Write(bytes.clone(), ack.cloned());
+    let error = match *target {
         SendTarget::AllClients => {
-            if clients.is_empty() {
-                reporter.report(EventKind::Error(NetError::NoClients));
-            }
             // A client whose task just ended is left out; its departure is already on its way.
             for client in clients.values() {
-                let _ = client.send(ClientCommand::Write(bytes.clone()));
+                let _ = client.send(write());
             }
+            clients.is_empty().then_some(NetError::NoClients)
         }
         SendTarget::Client(peer) => {
             let queued = clients
                 .get(&peer)
-                .is_some_and(|client| client.send(ClientCommand::Write(bytes.clone())).is_ok());
-            if !queued {
-                reporter.report(EventKind::Error(NetError::NoSuchClient { peer }));
-            }
+                .is_some_and(|client| client.send(write()).is_ok());
+            (!queued).then_some(NetError::NoSuchClient { peer })
         }
         SendTarget::Connected | SendTarget::Datagram(_) | SendTarget::LastSender => {
-            reporter.report(EventKind::Error(NetError::WrongTarget));
+            Some(NetError::WrongTarget)
         }
+    };
+    if let Some(error) = error {
+        if let Some(ack) = ack {
+            ack.failed();
+        }
+        reporter.report(EventKind::Error(error));
     }
 }
 
@@ -177,9 +182,15 @@ async fn client_task(
                 }
             },
             command = commands.recv() => match command {
-                Some(ClientCommand::Write(bytes)) => {
+                Some(ClientCommand::Write(bytes, ack)) => {
                     if let Err(error) = stream.write_all(&bytes).await {
+                        if let Some(ack) = ack {
+                            ack.failed();
+                        }
                         break close_reason_for(error, peer);
+                    }
+                    if let Some(ack) = ack {
+                        ack.written();
                     }
                     reporter.report(EventKind::Sent { peer, bytes });
                 }

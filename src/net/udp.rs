@@ -73,8 +73,12 @@ pub(crate) async fn run(
             },
             command = commands.recv() => match command {
                 None | Some(SessionCommand::Close) => break,
-                Some(SessionCommand::Send { target, bytes }) => {
-                    if let Err(error) = send(&socket, target, bytes, last_sender, &reporter).await {
+                Some(SessionCommand::Send { target, bytes, ack }) => {
+                    let sent = send(&socket, target, bytes, last_sender, &reporter).await;
+                    if let Some(ack) = ack {
+                        if sent.is_ok() { ack.written() } else { ack.failed() }
+                    }
+                    if let Err(error) = sent {
                         reporter.report(EventKind::Error(error));
                     }
                 }

@@ -166,6 +166,19 @@ pub(super) fn notice_text(notice: &Notice, t: &Texts) -> String {
         Notice::PeerJoined(peer) => format!("{}: {peer}", t.client_joined),
         Notice::PeerLeft(peer, reason) => format!("{}: {peer} ({reason})", t.client_left),
         Notice::Closed(reason) => format!("{}: {reason}", t.session_closed),
+        Notice::CycleStopped(sends) => t.cycle_stopped.replace("{n}", &sends.to_string()),
+        Notice::FileDone {
+            path,
+            sent,
+            complete,
+        } => {
+            let state = if *complete {
+                t.file_sent
+            } else {
+                t.file_stopped
+            };
+            format!("{state}: {path} ({sent} B)")
+        }
         Notice::Error(message) => format!("{}: {message}", t.error),
     }
 }

@@ -9,7 +9,7 @@ mod status_bar;
 use crate::state::AppState;
 
 /// What the person asked for that needs the engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     /// Open a session with the current settings.
     Open,
@@ -19,6 +19,22 @@ pub enum Action {
     Send,
     /// Disconnect one client of the server.
     Disconnect(std::net::SocketAddr),
+    /// Start sending the send box every cycle period.
+    StartCycle,
+    /// Stop the cycle send.
+    StopCycle,
+    /// Ask which file to send.
+    PickFileToSend,
+    /// Send this file.
+    SendFile(std::path::PathBuf),
+    /// Stop sending the file.
+    CancelFile,
+    /// Ask where to save received data.
+    PickCaptureFile,
+    /// Save received data to this file.
+    StartCapture(std::path::PathBuf),
+    /// Stop saving.
+    StopCapture,
 }
 
 /// Lays out the whole window and returns what was asked of the engine this frame.

@@ -20,8 +20,10 @@ pub(super) fn settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
     });
     ui.separator();
     group(ui, t.network, |ui| network_ui(ui, state, actions));
-    group(ui, t.receive, |ui| receive_ui(ui, state));
-    group(ui, t.send_settings, |ui| send_settings_ui(ui, state));
+    group(ui, t.receive, |ui| receive_ui(ui, state, actions));
+    group(ui, t.send_settings, |ui| {
+        send_settings_ui(ui, state, actions);
+    });
 }
 
 fn group(ui: &mut Ui, title: &str, contents: impl FnOnce(&mut Ui)) {
@@ -90,7 +92,7 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     ui.label(RichText::new(state.connection.describe(t)).small());
 }
 
-fn receive_ui(ui: &mut Ui, state: &mut AppState) {
+fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     let t = state.texts();
     let mut layout = state.log.layout();
     view_combo(ui, "rx_view", t.show_as, &mut layout.view, t);
@@ -114,9 +116,87 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState) {
             state.log.set_budget(megabytes << 20);
         }
     });
+    ui.separator();
+    match &state.capture {
+        Some(capture) => {
+            let written = capture.progress.written();
+            ui.label(
+                RichText::new(format!(
+                    "{} {}\n{written} B",
+                    t.saving_to,
+                    capture.path.display()
+                ))
+                .small(),
+            );
+            if ui.button(t.stop_saving).clicked() {
+                actions.push(Action::StopCapture);
+            }
+            // The count grows while data arrives; show it moving.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(250));
+        }
+        None => {
+            if ui.button(t.save_to_file).clicked() {
+                actions.push(Action::PickCaptureFile);
+            }
+        }
+    }
 }
 
-fn send_settings_ui(ui: &mut Ui, state: &mut AppState) {
+fn send_settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+    let t = state.texts();
+    send_format_ui(ui, state);
+    ui.separator();
+    ui.horizontal(|ui| {
+        let mut cycling = state.cycle.is_some();
+        if ui.checkbox(&mut cycling, t.cycle_send).changed() {
+            actions.push(if cycling {
+                Action::StartCycle
+            } else {
+                Action::StopCycle
+            });
+        }
+        if let Some(sends) = &state.cycle {
+            let sends = sends.load(std::sync::atomic::Ordering::Relaxed);
+            ui.label(RichText::new(format!("{} {sends}", t.cycle_count)).small());
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(t.cycle_period);
+        ui.add_enabled(
+            state.cycle.is_none(),
+            egui::DragValue::new(&mut state.cycle_period_ms).range(1..=86_400_000),
+        )
+        .labelled_by(label.id);
+    });
+    match &state.file {
+        Some(file) => {
+            let sent = file.sent();
+            let fraction = if file.total == 0 {
+                1.0
+            } else {
+                sent as f32 / file.total as f32
+            };
+            ui.add(
+                egui::ProgressBar::new(fraction)
+                    .text(format!("{sent} / {} B", file.total))
+                    .desired_height(14.0),
+            );
+            if ui.button(t.cancel).clicked() {
+                actions.push(Action::CancelFile);
+            }
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        None => {
+            if ui.button(t.send_file).clicked() {
+                actions.push(Action::PickFileToSend);
+            }
+        }
+    }
+}
+
+fn send_format_ui(ui: &mut Ui, state: &mut AppState) {
     let t = state.texts();
     let format = &mut state.send_format;
     view_combo(ui, "tx_mode", t.send_as, &mut format.mode, t);

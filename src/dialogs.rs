@@ -1,0 +1,64 @@
+//! Native file dialogs (rfd's async ones, so the window never freezes), run on the tokio
+//! runtime; the chosen path comes back through a channel the app polls each frame.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use tokio::runtime::Handle;
+
+/// What a file is being chosen for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogPurpose {
+    /// A file to send.
+    SendFile,
+    /// Where to save received data.
+    Capture,
+}
+
+/// Opens dialogs and collects their answers.
+#[derive(Debug)]
+pub struct Dialogs {
+    runtime: Handle,
+    answers_tx: mpsc::Sender<(DialogPurpose, PathBuf)>,
+    answers: mpsc::Receiver<(DialogPurpose, PathBuf)>,
+}
+
+impl Dialogs {
+    /// Dialogs whose futures run on `runtime`.
+    pub fn new(runtime: Handle) -> Self {
+        let (answers_tx, answers) = mpsc::channel();
+        Self {
+            runtime,
+            answers_tx,
+            answers,
+        }
+    }
+
+    /// Shows the dialog for `purpose`; its answer (if the person chose a file) arrives later
+    /// from [`Dialogs::answers`], and `ctx` is repainted then.
+    pub fn open(&self, purpose: DialogPurpose, ctx: &egui::Context) {
+        let answers = self.answers_tx.clone();
+        let ctx = ctx.clone();
+        self.runtime.spawn(async move {
+            let dialog = rfd::AsyncFileDialog::new();
+            let chosen = match purpose {
+                DialogPurpose::SendFile => dialog.pick_file().await,
+                DialogPurpose::Capture => {
+                    dialog
+                        .set_file_name("netdebug-received.bin")
+                        .save_file()
+                        .await
+                }
+            };
+            if let Some(file) = chosen {
+                let _ = answers.send((purpose, file.path().to_owned()));
+                ctx.request_repaint();
+            }
+        });
+    }
+
+    /// The answers that arrived since the last call.
+    pub fn answers(&self) -> impl Iterator<Item = (DialogPurpose, PathBuf)> + '_ {
+        self.answers.try_iter()
+    }
+}

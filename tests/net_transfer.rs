@@ -1,0 +1,169 @@
+//! Cycle send and send-from-file over real loopback sockets.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // a panic here is a failed test
+
+mod common;
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use common::{engine, open_server, open_udp, wait_for};
+use netdebug::net::{Endpoint, EventKind, SendTarget, SessionConfig};
+use tokio::io::AsyncReadExt;
+use tokio::net::{TcpListener, UdpSocket};
+
+/// On tokio's paused clock, a 10 ms cycle for one virtual second sends once per tick, no more
+/// and no fewer: the schedule does not drift however long each send takes.
+#[tokio::test(start_paused = true)]
+async fn cycle_send_keeps_its_schedule_on_a_paused_clock() {
+    let (mut engine, mut events) = engine();
+    let _local = open_udp(&mut engine, &mut events).await;
+    let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let target = Endpoint::new("127.0.0.1", peer.local_addr().unwrap().port());
+
+    let started = tokio::time::Instant::now();
+    let sends = engine
+        .start_cycle(
+            SendTarget::Datagram(target),
+            &b"tick"[..],
+            Duration::from_millis(10),
+        )
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(995)).await;
+    engine.stop_cycle();
+    let count = sends.load(Ordering::Relaxed);
+    // Ticks at 0, 10, ..., 990 ms.
+    assert_eq!(count, 100, "after {:?}", started.elapsed());
+    let stopped = wait_for(&mut events, "cycle stopped", |k| {
+        matches!(k, EventKind::CycleStopped { .. })
+    })
+    .await;
+    assert!(matches!(
+        stopped.kind,
+        EventKind::CycleStopped { sends: 100 }
+    ));
+
+    let mut got = 0;
+    let mut buf = [0u8; 16];
+    while let Ok(Ok((n, _))) =
+        tokio::time::timeout(Duration::from_millis(50), peer.recv_from(&mut buf)).await
+    {
+        assert_eq!(&buf[..n], b"tick");
+        got += 1;
+    }
+    assert_eq!(got, 100, "the peer got every send");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cycle_send_stops_on_an_error() {
+    let (mut engine, mut events) = engine();
+    open_server(&mut engine, &mut events).await;
+    // No client: the first send fails, and the cycle stops by itself.
+    engine
+        .start_cycle(SendTarget::AllClients, &b"x"[..], Duration::from_millis(1))
+        .unwrap();
+    let stopped = wait_for(&mut events, "cycle stopped", |k| {
+        matches!(k, EventKind::CycleStopped { .. })
+    })
+    .await;
+    assert!(matches!(stopped.kind, EventKind::CycleStopped { sends: 0 }));
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("netdebug-{}-{name}", std::process::id()));
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_streams_byte_exact_with_progress() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (mut engine, mut events) = engine();
+    engine.open(SessionConfig::TcpClient {
+        remote: Endpoint::new("127.0.0.1", listener.local_addr().unwrap().port()),
+        timeout: Duration::from_secs(5),
+    });
+    let (mut peer, _) = listener.accept().await.unwrap();
+    wait_for(&mut events, "connected", |k| {
+        matches!(k, EventKind::Connected { .. })
+    })
+    .await;
+
+    let contents: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
+    let path = temp_file("send.bin", &contents);
+    let progress = engine
+        .send_file(SendTarget::Connected, path.clone())
+        .unwrap();
+    assert_eq!(progress.total, contents.len() as u64);
+    let mut got = vec![0u8; contents.len()];
+    tokio::time::timeout(common::WAIT, peer.read_exact(&mut got))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(got == contents, "the peer got the file exactly");
+    let done = wait_for(&mut events, "file done", |k| {
+        matches!(k, EventKind::FileDone { .. })
+    })
+    .await;
+    assert!(matches!(
+        done.kind,
+        EventKind::FileDone {
+            complete: true,
+            sent: 3_000_000,
+            ..
+        }
+    ));
+    assert_eq!(progress.sent(), 3_000_000);
+    std::fs::remove_file(path).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_send_can_be_cancelled() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (mut engine, mut events) = engine();
+    engine.open(SessionConfig::TcpClient {
+        remote: Endpoint::new("127.0.0.1", listener.local_addr().unwrap().port()),
+        timeout: Duration::from_secs(5),
+    });
+    // The peer never reads, so the send stalls once the socket buffers are full.
+    let (_peer, _) = listener.accept().await.unwrap();
+    wait_for(&mut events, "connected", |k| {
+        matches!(k, EventKind::Connected { .. })
+    })
+    .await;
+    let path = temp_file("big.bin", &vec![7u8; 64 * 1024 * 1024]);
+    let progress = engine
+        .send_file(SendTarget::Connected, path.clone())
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    engine.cancel_file();
+    let done = wait_for(&mut events, "file done", |k| {
+        matches!(k, EventKind::FileDone { .. })
+    })
+    .await;
+    match done.kind {
+        EventKind::FileDone { complete, sent, .. } => {
+            assert!(!complete);
+            assert!(sent < progress.total, "stopped part way: {sent}");
+        }
+        other => panic!("expected FileDone, got {other:?}"),
+    }
+    std::fs::remove_file(path).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_file_is_refused_up_front() {
+    let (mut engine, mut events) = engine();
+    open_udp(&mut engine, &mut events).await;
+    let error = engine
+        .send_file(SendTarget::LastSender, "/no/such/file.bin".into())
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("cannot read /no/such/file.bin"),
+        "{error}"
+    );
+}
