@@ -97,7 +97,9 @@ fn bare_loop(runtime: &tokio::runtime::Runtime) -> f64 {
 fn through_engine(runtime: &tokio::runtime::Runtime, dir: &std::path::Path) -> f64 {
     let (mut engine, mut events) = support::engine(runtime);
     let path = dir.join(format!("netdebug-bench-{}.bin", std::process::id()));
-    engine.start_capture(&path).unwrap();
+    engine
+        .start_capture(&path, netdebug::net::CaptureFormat::Raw)
+        .unwrap();
     engine.open(SessionConfig::TcpServer {
         local: Endpoint::new("127.0.0.1", 0),
     });

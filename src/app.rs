@@ -123,7 +123,10 @@ impl NetDebugApp {
             }
             Action::CancelFile => self.engine.cancel_file(),
             Action::PickCaptureFile => self.dialogs.open(DialogPurpose::Capture, &self.ctx),
-            Action::StartCapture(path) => match self.engine.start_capture(&path) {
+            Action::StartCapture(path) => match self
+                .engine
+                .start_capture(&path, self.state.capture_format())
+            {
                 Ok(progress) => self.state.capture_started(path, progress),
                 Err(error) => self.state.capture_failed(&error),
             },

@@ -213,6 +213,8 @@ pub struct AppState {
     pub file: Option<Arc<FileProgress>>,
     /// Where received data is being saved, if anywhere.
     pub capture: Option<CaptureStatus>,
+    /// Save the log as text (decoded with the log's encoding) rather than the raw bytes.
+    pub capture_as_text: bool,
     /// How the log is shown.
     pub display: DisplayOptions,
     /// Bytes received or sent while the display was paused or hid them (still counted).
@@ -250,6 +252,7 @@ impl AppState {
             rx: Counter::default(),
             tx: Counter::default(),
             capture: None,
+            capture_as_text: false,
             cycle_period_ms: 1000,
             cycle: None,
             file: None,
@@ -362,6 +365,15 @@ impl AppState {
         };
         self.status = None;
         Some(target)
+    }
+
+    /// The format a new save-to-file uses.
+    pub fn capture_format(&self) -> crate::net::CaptureFormat {
+        if self.capture_as_text {
+            crate::net::CaptureFormat::Text(self.log.encoding())
+        } else {
+            crate::net::CaptureFormat::Raw
+        }
     }
 
     /// Records that received data is now saved to `path`.

@@ -202,7 +202,9 @@ async fn a_port_in_use_is_a_bind_error_and_close_reports_closed() {
 async fn save_to_file_is_byte_exact_after_10_mb() {
     let (mut engine, mut events) = engine();
     let path = std::env::temp_dir().join(format!("netdebug-capture-{}.bin", std::process::id()));
-    let progress = engine.start_capture(&path).unwrap();
+    let progress = engine
+        .start_capture(&path, netdebug::net::CaptureFormat::Raw)
+        .unwrap();
     let addr = open_server(&mut engine, &mut events).await;
     let mut client = TcpStream::connect(addr).await.unwrap();
     joined(&mut events).await;
@@ -216,4 +218,45 @@ async fn save_to_file_is_byte_exact_after_10_mb() {
     let saved = std::fs::read(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
     assert!(saved == payload, "the file differs from what was sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn save_to_file_as_log_text() {
+    use netdebug::net::CaptureFormat;
+    let (mut engine, mut events) = engine();
+    let path = std::env::temp_dir().join(format!("netdebug-capture-{}.txt", std::process::id()));
+    engine
+        .start_capture(&path, CaptureFormat::Text(TextEncoding::Gbk))
+        .unwrap();
+    let addr = open_server(&mut engine, &mut events).await;
+    let mut client = TcpStream::connect(addr).await.unwrap();
+    let peer = joined(&mut events).await;
+    // GBK 你好 split across two writes, then a reply.
+    client.write_all(&[0xC4, 0xE3, 0xBA]).await.unwrap();
+    receive_bytes(&mut events, 3).await;
+    client.write_all(&[0xC3]).await.unwrap();
+    receive_bytes(&mut events, 1).await;
+    engine
+        .send(
+            SendTarget::Client(peer),
+            TextEncoding::Gbk.encode("好的").unwrap(),
+        )
+        .unwrap();
+    wait_for(&mut events, "sent", |k| matches!(k, EventKind::Sent { .. })).await;
+    engine.stop_capture().unwrap().wait().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert!(text.contains(&format!("* client joined: {peer}")), "{text}");
+    assert!(
+        text.contains(&format!("RX <- {peer} (3 B)\n你\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("RX <- {peer} (1 B)\n好\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("TX -> {peer} (4 B)\n好的\n")),
+        "{text}"
+    );
 }

@@ -12,8 +12,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::thread::JoinHandle;
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
 use bytes::Bytes;
+use chrono::NaiveTime;
 use tokio::sync::Semaphore;
+
+use super::EventKind;
+use crate::codec::{StreamDecoder, TextEncoding};
 
 /// Bytes that may wait for the writer before reads wait too, in KiB (64 MiB).
 const QUEUE_LIMIT_KIB: usize = 64 * 1024;
@@ -67,19 +75,37 @@ impl CaptureProgress {
     }
 }
 
+/// What the file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum CaptureFormat {
+    /// Exactly the received bytes, nothing else.
+    #[default]
+    Raw,
+    /// The log as text: a timestamped line per event, received and sent data decoded with
+    /// the encoding.
+    Text(TextEncoding),
+}
+
+/// One thing for the file.
+#[derive(Debug)]
+pub(crate) enum Record {
+    /// Bytes received (`rx`) or sent.
+    Data {
+        time: NaiveTime,
+        rx: bool,
+        peer: SocketAddr,
+        bytes: Bytes,
+    },
+    /// A lifecycle line (text format only).
+    Notice { time: NaiveTime, text: String },
+}
+
 /// A running capture: feed it with [`CaptureSink::push`]; dropping the sink's last clone ends it.
 #[derive(Debug, Clone)]
 pub(crate) struct CaptureSink {
-    chunks: mpsc::Sender<Bytes>,
+    records: mpsc::Sender<Record>,
     room: Arc<Semaphore>,
-}
-
-impl CaptureSink {
-    /// Queues received bytes for the file. Never blocks the network task.
-    pub(crate) fn push(&self, bytes: &Bytes) {
-        // A failed writer has already reported its error; the bytes have nowhere to go.
-        let _ = self.chunks.send(bytes.clone());
-    }
+    format: CaptureFormat,
 }
 
 /// The engine's end of the current capture, if any; shared with every session's reporter.
@@ -106,14 +132,39 @@ impl SharedCapture {
         }
     }
 
-    pub(crate) fn push(&self, bytes: &Bytes) {
-        if let Some(sink) = self
-            .sink
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_ref()
-        {
-            sink.push(bytes);
+    /// Queues what `kind` means for the file, if anything. Never blocks the network task.
+    pub(crate) fn record(&self, kind: &EventKind) {
+        let guard = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(sink) = guard.as_ref() else {
+            return;
+        };
+        let time = chrono::Local::now().time();
+        let text = matches!(sink.format, CaptureFormat::Text(_));
+        let data = |rx: bool, peer: SocketAddr, bytes: &Bytes| Record::Data {
+            time,
+            rx,
+            peer,
+            bytes: bytes.clone(),
+        };
+        // A failed writer has already reported its error; the records have nowhere to go.
+        match kind {
+            EventKind::Received { peer, bytes } => {
+                let _ = sink.records.send(data(true, *peer, bytes));
+            }
+            EventKind::Datagrams(datagrams) => {
+                for (peer, bytes) in datagrams {
+                    let _ = sink.records.send(data(true, *peer, bytes));
+                }
+            }
+            EventKind::Sent { peer, bytes } if text => {
+                let _ = sink.records.send(data(false, *peer, bytes));
+            }
+            other if text => {
+                if let Some(text) = describe(other) {
+                    let _ = sink.records.send(Record::Notice { time, text });
+                }
+            }
+            _ => {}
         }
     }
 
@@ -144,12 +195,13 @@ impl FinishedCapture {
 /// Creates `path` and starts its writer thread.
 pub(crate) fn start(
     path: &Path,
+    format: CaptureFormat,
 ) -> Result<(CaptureSink, Arc<CaptureProgress>, FinishedCapture), CaptureError> {
     let file = File::create(path).map_err(|source| CaptureError::Create {
         path: path.to_owned(),
         source,
     })?;
-    let (chunks, queue) = mpsc::channel::<Bytes>();
+    let (records, queue) = mpsc::channel::<Record>();
     let room = Arc::new(Semaphore::new(QUEUE_LIMIT_KIB));
     let progress = Arc::new(CaptureProgress::default());
     let writer_progress = Arc::clone(&progress);
@@ -158,7 +210,14 @@ pub(crate) fn start(
     let writer = std::thread::Builder::new()
         .name("netdebug-capture".to_owned())
         .spawn(move || {
-            let result = write_all(&writer_path, file, &queue, &writer_progress, &writer_room);
+            let result = write_all(
+                &writer_path,
+                file,
+                format,
+                &queue,
+                &writer_progress,
+                &writer_room,
+            );
             // However the writer ends, nobody may wait for room again.
             writer_room.close();
             result
@@ -168,7 +227,11 @@ pub(crate) fn start(
             source,
         })?;
     Ok((
-        CaptureSink { chunks, room },
+        CaptureSink {
+            records,
+            room,
+            format,
+        },
         progress,
         FinishedCapture { writer },
     ))
@@ -177,7 +240,8 @@ pub(crate) fn start(
 fn write_all(
     path: &Path,
     file: File,
-    queue: &mpsc::Receiver<Bytes>,
+    format: CaptureFormat,
+    queue: &mpsc::Receiver<Record>,
     progress: &CaptureProgress,
     room: &Semaphore,
 ) -> Result<u64, CaptureError> {
@@ -189,15 +253,79 @@ fn write_all(
         written,
         source,
     };
+    let mut decoders: HashMap<SocketAddr, StreamDecoder> = HashMap::new();
     // Ends when every sender is gone: the capture was stopped and its queue is drained.
-    for chunk in queue {
-        out.write_all(&chunk)
+    for record in queue {
+        let (line, received) = match (&record, format) {
+            (
+                Record::Data {
+                    bytes, rx: true, ..
+                },
+                CaptureFormat::Raw,
+            ) => (Cow::Borrowed(&bytes[..]), bytes.len()),
+            (Record::Data { .. } | Record::Notice { .. }, CaptureFormat::Raw) => continue,
+            (Record::Notice { time, text }, CaptureFormat::Text(_)) => (
+                Cow::Owned(format!("[{}] * {text}\n", time.format("%H:%M:%S%.3f")).into_bytes()),
+                0,
+            ),
+            (
+                Record::Data {
+                    time,
+                    rx,
+                    peer,
+                    bytes,
+                },
+                CaptureFormat::Text(encoding),
+            ) => {
+                let text = if *rx {
+                    decoders
+                        .entry(*peer)
+                        .or_insert_with(|| StreamDecoder::new(encoding))
+                        .decode(bytes)
+                } else {
+                    encoding.decode_whole(bytes)
+                };
+                let arrow = if *rx { "RX <-" } else { "TX ->" };
+                let line = format!(
+                    "[{}] {arrow} {peer} ({} B)\n{}\n",
+                    time.format("%H:%M:%S%.3f"),
+                    bytes.len(),
+                    text.strip_suffix('\n').unwrap_or(&text)
+                );
+                (
+                    Cow::Owned(line.into_bytes()),
+                    if *rx { bytes.len() } else { 0 },
+                )
+            }
+        };
+        out.write_all(&line)
             .map_err(|e| fail(e, progress.written()))?;
         progress
             .written
-            .fetch_add(chunk.len() as u64, Ordering::Relaxed);
-        room.add_permits(kib(chunk.len()) as usize);
+            .fetch_add(line.len() as u64, Ordering::Relaxed);
+        room.add_permits(kib(received) as usize);
     }
     out.flush().map_err(|e| fail(e, progress.written()))?;
     Ok(progress.written())
+}
+
+/// A lifecycle event as one line of the text log, in English (the file is for sharing).
+fn describe(kind: &EventKind) -> Option<String> {
+    Some(match kind {
+        EventKind::Listening { local } => format!("listening on {local}"),
+        EventKind::Bound { local, .. } => format!("UDP bound to {local}"),
+        EventKind::Connecting { remote, .. } => format!("connecting to {remote}"),
+        EventKind::Connected { local, remote } => format!("connected to {remote} from {local}"),
+        EventKind::PeerJoined { peer } => format!("client joined: {peer}"),
+        EventKind::PeerLeft { peer, reason } => format!("client left: {peer} ({reason})"),
+        EventKind::Error(error) => format!("error: {error}"),
+        EventKind::Closed { reason } => format!("closed: {reason}"),
+        EventKind::CycleStopped { sends } => format!("cycle send stopped after {sends} sends"),
+        EventKind::FileDone { path, sent, .. } => {
+            format!("file {} sent {sent} bytes", path.display())
+        }
+        EventKind::Received { .. } | EventKind::Datagrams(_) | EventKind::Sent { .. } => {
+            return None;
+        }
+    })
 }

@@ -10,7 +10,9 @@ use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::capture::{self, CaptureError, CaptureProgress, FinishedCapture, SharedCapture};
+use super::capture::{
+    self, CaptureError, CaptureFormat, CaptureProgress, FinishedCapture, SharedCapture,
+};
 use super::session::{Reporter, SessionCommand, Wake};
 use super::transfer::{self, FileProgress};
 use super::{
@@ -284,10 +286,14 @@ impl Engine {
 
     /// Starts saving every received byte to `path` (created or truncated), across sessions,
     /// until [`Engine::stop_capture`]. A capture already running is stopped first.
-    pub fn start_capture(&mut self, path: &Path) -> Result<Arc<CaptureProgress>, CaptureError> {
+    pub fn start_capture(
+        &mut self,
+        path: &Path,
+        format: CaptureFormat,
+    ) -> Result<Arc<CaptureProgress>, CaptureError> {
         // Dropping the finished writer lets it complete in the background.
         drop(self.stop_capture());
-        let (sink, progress, writer) = capture::start(path)?;
+        let (sink, progress, writer) = capture::start(path, format)?;
         self.capture.replace(Some(sink));
         self.capture_writer = Some(writer);
         Ok(progress)

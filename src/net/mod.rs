@@ -18,7 +18,7 @@ mod transfer;
 mod udp;
 
 pub use address::{AddressError, Endpoint, PortError, parse_host, parse_port, parse_target};
-pub use capture::{CaptureError, CaptureProgress, FinishedCapture};
+pub use capture::{CaptureError, CaptureFormat, CaptureProgress, FinishedCapture};
 pub use engine::{Engine, EventReceiver, NotOpen, Notifier, SendFileError, SessionConfig};
 pub use error::NetError;
 pub use event::{CloseReason, Event, EventKind, SessionId};

@@ -103,15 +103,7 @@ impl Reporter {
 
     /// Reports one event. A gone receiver means the owner quit; there is no one left to tell.
     pub(crate) fn report(&self, kind: EventKind) {
-        match &kind {
-            EventKind::Received { bytes, .. } => self.capture.push(bytes),
-            EventKind::Datagrams(datagrams) => {
-                for (_, bytes) in datagrams {
-                    self.capture.push(bytes);
-                }
-            }
-            _ => {}
-        }
+        self.capture.record(&kind);
         if self
             .events
             .send(Event {

@@ -117,28 +117,35 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         }
     });
     ui.separator();
-    match &state.capture {
-        Some(capture) => {
-            let written = capture.progress.written();
-            ui.label(
-                RichText::new(format!(
-                    "{} {}\n{written} B",
-                    t.saving_to,
-                    capture.path.display()
-                ))
-                .small(),
-            );
-            if ui.button(t.stop_saving).clicked() {
-                actions.push(Action::StopCapture);
-            }
-            // The count grows while data arrives; show it moving.
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_millis(250));
+    if let Some(capture) = &state.capture {
+        let written = capture.progress.written();
+        ui.label(
+            RichText::new(format!(
+                "{} {}\n{written} B",
+                t.saving_to,
+                capture.path.display()
+            ))
+            .small(),
+        );
+        if ui.button(t.stop_saving).clicked() {
+            actions.push(Action::StopCapture);
         }
-        None => {
-            if ui.button(t.save_to_file).clicked() {
-                actions.push(Action::PickCaptureFile);
-            }
+        // The count grows while data arrives; show it moving.
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(250));
+    } else {
+        ComboBox::new("save_format", t.save_format)
+            .selected_text(if state.capture_as_text {
+                t.log_text
+            } else {
+                t.raw_bytes
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.capture_as_text, false, t.raw_bytes);
+                ui.selectable_value(&mut state.capture_as_text, true, t.log_text);
+            });
+        if ui.button(t.save_to_file).clicked() {
+            actions.push(Action::PickCaptureFile);
         }
     }
 }
