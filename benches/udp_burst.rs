@@ -28,6 +28,7 @@ fn main() {
     let (mut engine, mut events) = support::engine(&runtime);
     let session = engine.open(SessionConfig::Udp {
         local: Endpoint::new("127.0.0.1", 0),
+        multicast: None,
     });
     let mut state = AppState::default();
     state.opened(session);

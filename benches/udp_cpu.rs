@@ -33,6 +33,7 @@ fn headless() {
     let mut state = AppState::default();
     state.opened(engine.open(SessionConfig::Udp {
         local: Endpoint::new("127.0.0.1", 0),
+        multicast: None,
     }));
     let local = loop {
         for event in events.drain() {

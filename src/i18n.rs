@@ -125,6 +125,10 @@ pub struct Texts {
     pub raw_bytes: &'static str,
     pub log_text: &'static str,
     pub saving_to: &'static str,
+    pub multicast_group: &'static str,
+    pub not_multicast: &'static str,
+    pub joined_group: &'static str,
+    pub pick_address: &'static str,
 }
 
 /// 简体中文.
@@ -208,6 +212,10 @@ pub static ZH: Texts = Texts {
     raw_bytes: "原始数据",
     log_text: "日志文本",
     saving_to: "正在保存到",
+    multicast_group: "组播地址",
+    not_multicast: "不是组播地址（IPv4 224.0.0.0–239.255.255.255，IPv6 ff00::/8）",
+    joined_group: "已加入组播",
+    pick_address: "选择本机地址",
 };
 
 /// English.
@@ -291,6 +299,10 @@ pub static EN: Texts = Texts {
     raw_bytes: "Raw bytes",
     log_text: "Log text",
     saving_to: "Saving to",
+    multicast_group: "Multicast group",
+    not_multicast: "not a multicast address (IPv4 224.0.0.0-239.255.255.255, IPv6 ff00::/8)",
+    joined_group: "Joined multicast group",
+    pick_address: "Pick a local address",
 };
 
 #[cfg(test)]

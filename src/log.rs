@@ -60,6 +60,8 @@ pub enum Notice {
     Listening(SocketAddr),
     /// A UDP socket is bound, with the kernel receive buffer it got.
     Bound(SocketAddr, usize),
+    /// A UDP socket joined a multicast group.
+    JoinedGroup(std::net::IpAddr),
     /// A TCP client is connecting.
     Connecting(SocketAddr),
     /// A TCP client connected.

@@ -170,6 +170,8 @@ pub struct FieldErrors {
     pub target: Option<String>,
     /// About the send box.
     pub send: Option<String>,
+    /// About the multicast group field.
+    pub multicast: Option<String>,
 }
 
 /// Everything the window shows and edits.
@@ -195,6 +197,10 @@ pub struct AppState {
     pub udp_target: String,
     /// UDP: send to whoever sent last instead of `udp_target`.
     pub reply_to_last: bool,
+    /// UDP: a multicast group to join when opening (empty for none).
+    pub multicast_group: String,
+    /// The addresses offered for the local address field.
+    pub local_addresses: Vec<std::net::IpAddr>,
     /// Where the connection stands.
     pub connection: Connection,
     /// Connected clients of a TCP server, sorted.
@@ -246,6 +252,8 @@ impl AppState {
             client_filter: String::new(),
             udp_target: "127.0.0.1:8081".to_owned(),
             reply_to_last: false,
+            multicast_group: String::new(),
+            local_addresses: crate::net::local_addresses(),
             connection: Connection::Closed,
             clients: BTreeSet::new(),
             log: Log::default(),
@@ -287,6 +295,14 @@ impl AppState {
             );
             return None;
         };
+        let multicast = match self.parse_multicast() {
+            Ok(group) => group,
+            Err(message) => {
+                self.errors.multicast = Some(message.clone());
+                self.set_error(message);
+                return None;
+            }
+        };
         let endpoint = Endpoint::new(host, port);
         Some(match self.mode {
             Mode::TcpServer => SessionConfig::TcpServer { local: endpoint },
@@ -294,8 +310,24 @@ impl AppState {
                 remote: endpoint,
                 timeout: DEFAULT_CONNECT_TIMEOUT,
             },
-            Mode::Udp => SessionConfig::Udp { local: endpoint },
+            Mode::Udp => SessionConfig::Udp {
+                local: endpoint,
+                multicast,
+            },
         })
+    }
+
+    /// The multicast group to join: none when the field is empty or the mode is not UDP.
+    fn parse_multicast(&mut self) -> Result<Option<std::net::IpAddr>, String> {
+        self.errors.multicast = None;
+        let text = self.multicast_group.trim();
+        if self.mode != Mode::Udp || text.is_empty() {
+            return Ok(None);
+        }
+        match text.parse::<std::net::IpAddr>() {
+            Ok(group) if group.is_multicast() => Ok(Some(group)),
+            _ => Err(format!("{}: '{text}'", self.texts().not_multicast)),
+        }
     }
 
     /// Records that a session was opened; events from any other session are ignored from now.
@@ -415,6 +447,7 @@ impl AppState {
                 self.connection = Connection::Bound(local);
                 self.log.notice(Notice::Bound(local, receive_buffer));
             }
+            EventKind::JoinedGroup { group } => self.log.notice(Notice::JoinedGroup(group)),
             EventKind::Connecting { remote, .. } => {
                 self.connection = Connection::Connecting(Some(remote));
                 self.log.notice(Notice::Connecting(remote));

@@ -87,6 +87,7 @@ async fn a_bound_port_cannot_be_bound_twice() {
     let (mut engine, mut events) = engine();
     engine.open(netdebug::net::SessionConfig::Udp {
         local: Endpoint::new("127.0.0.1", taken.local_addr().unwrap().port()),
+        multicast: None,
     });
     let closed = wait_for(&mut events, "bind failure", |k| {
         matches!(k, EventKind::Closed { .. })

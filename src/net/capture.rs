@@ -314,6 +314,7 @@ fn describe(kind: &EventKind) -> Option<String> {
     Some(match kind {
         EventKind::Listening { local } => format!("listening on {local}"),
         EventKind::Bound { local, .. } => format!("UDP bound to {local}"),
+        EventKind::JoinedGroup { group } => format!("joined multicast group {group}"),
         EventKind::Connecting { remote, .. } => format!("connecting to {remote}"),
         EventKind::Connected { local, remote } => format!("connected to {remote} from {local}"),
         EventKind::PeerJoined { peer } => format!("client joined: {peer}"),

@@ -43,6 +43,8 @@ pub enum SessionConfig {
     Udp {
         /// Address and port to bind; port 0 picks a free one.
         local: Endpoint,
+        /// A multicast group to join (IPv4 or IPv6), if any.
+        multicast: Option<std::net::IpAddr>,
     },
 }
 
@@ -182,8 +184,9 @@ impl Engine {
                 self.runtime
                     .spawn(tcp_client::run(remote, timeout, command_rx, reporter));
             }
-            SessionConfig::Udp { local } => {
-                self.runtime.spawn(udp::run(local, command_rx, reporter));
+            SessionConfig::Udp { local, multicast } => {
+                self.runtime
+                    .spawn(udp::run(local, multicast, command_rx, reporter));
             }
         }
         self.active = Some(ActiveSession {

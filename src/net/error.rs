@@ -31,6 +31,14 @@ pub enum NetError {
         /// Why it failed.
         source: io::Error,
     },
+    /// Joining a multicast group failed.
+    #[error("cannot join multicast group {group}: {source}")]
+    Multicast {
+        /// The group.
+        group: std::net::IpAddr,
+        /// Why.
+        source: io::Error,
+    },
     /// A TCP connection was refused or failed.
     #[error("cannot connect to {addr}: {source}")]
     Connect {

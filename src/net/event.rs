@@ -40,6 +40,11 @@ pub enum EventKind {
         /// The kernel receive buffer the OS granted, in bytes.
         receive_buffer: usize,
     },
+    /// A UDP socket joined a multicast group.
+    JoinedGroup {
+        /// The group.
+        group: std::net::IpAddr,
+    },
     /// A TCP client has resolved its target and is connecting.
     Connecting {
         /// What the person asked for.

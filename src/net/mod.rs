@@ -11,6 +11,7 @@ mod capture;
 mod engine;
 mod error;
 mod event;
+mod interfaces;
 mod session;
 mod tcp_client;
 mod tcp_server;
@@ -22,6 +23,7 @@ pub use capture::{CaptureError, CaptureFormat, CaptureProgress, FinishedCapture}
 pub use engine::{Engine, EventReceiver, NotOpen, Notifier, SendFileError, SessionConfig};
 pub use error::NetError;
 pub use event::{CloseReason, Event, EventKind, SessionId};
+pub use interfaces::local_addresses;
 pub use session::SendTarget;
 pub use transfer::{FileProgress, MIN_CYCLE_PERIOD};
 

@@ -67,6 +67,10 @@ async fn bind(local: &Endpoint) -> Result<TcpListener, NetError> {
     // (On Windows the option would let another program steal the port, so it stays off.)
     #[cfg(unix)]
     socket.set_reuse_address(true).map_err(bind_error)?;
+    if addr.is_ipv6() && addr.ip().is_unspecified() {
+        // `::` takes IPv4 clients too, as people binding "any address" expect.
+        let _ = socket.set_only_v6(false);
+    }
     socket.bind(&addr.into()).map_err(bind_error)?;
     socket.listen(LISTEN_BACKLOG).map_err(bind_error)?;
     socket.set_nonblocking(true).map_err(bind_error)?;

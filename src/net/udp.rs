@@ -1,7 +1,7 @@
 //! UDP: one bound socket that receives from anyone and sends to a target or the last sender.
 
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use bytes::{Bytes, BytesMut};
 use socket2::{Domain, Protocol, Socket, Type};
@@ -24,10 +24,11 @@ const RECEIVE_BUFFER_WANTED: usize = 16 << 20;
 /// Binds `local` and runs until told to close.
 pub(crate) async fn run(
     local: Endpoint,
+    multicast: Option<IpAddr>,
     mut commands: mpsc::UnboundedReceiver<SessionCommand>,
     reporter: Reporter,
 ) {
-    let (socket, receive_buffer) = match bind(&local).await {
+    let (socket, receive_buffer) = match bind(&local, multicast).await {
         Ok(bound) => bound,
         Err(error) => {
             reporter.report(EventKind::Closed {
@@ -37,10 +38,15 @@ pub(crate) async fn run(
         }
     };
     match socket.local_addr() {
-        Ok(local) => reporter.report(EventKind::Bound {
-            local,
-            receive_buffer,
-        }),
+        Ok(local) => {
+            reporter.report(EventKind::Bound {
+                local,
+                receive_buffer,
+            });
+            if let Some(group) = multicast {
+                reporter.report(EventKind::JoinedGroup { group });
+            }
+        }
         Err(source) => {
             reporter.report(EventKind::Closed {
                 reason: CloseReason::Failed(NetError::Receive { source }),
@@ -93,19 +99,77 @@ pub(crate) async fn run(
     });
 }
 
-/// Binds with a large receive buffer; returns the socket and the buffer size the OS granted.
-async fn bind(local: &Endpoint) -> Result<(UdpSocket, usize), NetError> {
+/// Binds with a large receive buffer, broadcast allowed and the multicast group joined;
+/// returns the socket and the buffer size the OS granted.
+async fn bind(local: &Endpoint, multicast: Option<IpAddr>) -> Result<(UdpSocket, usize), NetError> {
     let addr = resolve_local(local).await?;
     let bind_error = |source| NetError::Bind { addr, source };
     let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))
         .map_err(bind_error)?;
     // Best effort: a smaller buffer still works, it only drops sooner under a flood.
     let _ = socket.set_recv_buffer_size(RECEIVE_BUFFER_WANTED);
-    socket.bind(&addr.into()).map_err(bind_error)?;
+    if addr.is_ipv4() {
+        // Sending to 255.255.255.255 or a subnet's broadcast address needs this.
+        socket.set_broadcast(true).map_err(bind_error)?;
+    } else if addr.ip().is_unspecified() {
+        // `::` takes IPv4 peers too, as people binding "any address" expect.
+        let _ = socket.set_only_v6(false);
+    }
+    // A socket bound to one address only receives datagrams sent to that address, never a
+    // group's; so with a group, the local address names the interface to join on, and the
+    // socket listens on the port on every address.
+    let listen = match multicast {
+        Some(_) => {
+            // Several programs on one machine may listen to the same group and port.
+            socket.set_reuse_address(true).map_err(bind_error)?;
+            let any = if addr.is_ipv4() {
+                IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+            } else {
+                IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+            };
+            SocketAddr::new(any, addr.port())
+        }
+        None => addr,
+    };
+    socket
+        .bind(&listen.into())
+        .map_err(|source| NetError::Bind {
+            addr: listen,
+            source,
+        })?;
+    if let Some(group) = multicast {
+        join(&socket, addr.ip(), group).map_err(|source| NetError::Multicast { group, source })?;
+    }
     socket.set_nonblocking(true).map_err(bind_error)?;
     let granted = socket.recv_buffer_size().unwrap_or(0);
     let socket = UdpSocket::from_std(socket.into()).map_err(bind_error)?;
     Ok((socket, granted))
+}
+
+/// Joins `group` on the interface that has address `interface` (the one the routing table
+/// picks for the unspecified address), and sends to groups from that interface too.
+fn join(socket: &Socket, interface: IpAddr, group: IpAddr) -> io::Result<()> {
+    match (group, interface) {
+        (IpAddr::V4(group), IpAddr::V4(interface)) => {
+            socket.join_multicast_v4(&group, &interface)?;
+            if !interface.is_unspecified() {
+                socket.set_multicast_if_v4(&interface)?;
+            }
+            Ok(())
+        }
+        (IpAddr::V6(group), IpAddr::V6(interface)) => {
+            let index = super::interfaces::index_of(IpAddr::V6(interface)).unwrap_or(0);
+            socket.join_multicast_v6(&group, index)?;
+            if index != 0 {
+                socket.set_multicast_if_v6(index)?;
+            }
+            Ok(())
+        }
+        _ => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the group and the local address must both be IPv4 or both IPv6",
+        )),
+    }
 }
 
 /// What one drain of a readable socket gave.

@@ -161,6 +161,7 @@ pub(super) fn notice_text(notice: &Notice, t: &Texts) -> String {
             t.receive_buffer,
             receive_buffer >> 10
         ),
+        Notice::JoinedGroup(group) => format!("{} {group}", t.joined_group),
         Notice::Connecting(remote) => format!("{} {remote}", t.connecting_to),
         Notice::Connected { local, remote } => format!("{} {remote} ({local})", t.connected_to),
         Notice::PeerJoined(peer) => format!("{}: {peer}", t.client_joined),

@@ -59,6 +59,20 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         state.errors.address.as_deref(),
         !open,
     );
+    if state.mode != Mode::TcpClient {
+        ui.add_enabled_ui(!open, |ui| {
+            ComboBox::new("local_address_pick", t.pick_address)
+                .selected_text("IP")
+                .show_ui(ui, |ui| {
+                    for address in &state.local_addresses {
+                        let text = address.to_string();
+                        if ui.selectable_label(state.address == text, &text).clicked() {
+                            state.address = text;
+                        }
+                    }
+                });
+        });
+    }
     labelled_field(
         ui,
         port_label,
@@ -67,6 +81,16 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         state.errors.port.as_deref(),
         !open,
     );
+    if state.mode == Mode::Udp {
+        labelled_field(
+            ui,
+            t.multicast_group,
+            &mut state.multicast_group,
+            "239.255.0.1 / ff15::1",
+            state.errors.multicast.as_deref(),
+            !open,
+        );
+    }
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         let (text, action) = if open {

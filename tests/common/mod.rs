@@ -75,6 +75,7 @@ pub async fn open_server(engine: &mut Engine, events: &mut EventReceiver) -> Soc
 pub async fn open_udp(engine: &mut Engine, events: &mut EventReceiver) -> SocketAddr {
     engine.open(SessionConfig::Udp {
         local: Endpoint::new("127.0.0.1", 0),
+        multicast: None,
     });
     match wait_for(events, "bound", |k| matches!(k, EventKind::Bound { .. }))
         .await
