@@ -9,6 +9,7 @@ use crate::dialogs::{DialogPurpose, Dialogs};
 use crate::i18n::Language;
 use crate::net::{Engine, EventReceiver};
 use crate::screenshot::ScreenshotPlan;
+use crate::settings::{STORAGE_KEY, Settings};
 use crate::state::AppState;
 use crate::ui::{self, Action};
 
@@ -29,9 +30,14 @@ pub struct NetDebugApp {
 }
 
 impl NetDebugApp {
-    /// The app in the system's language, with its sessions on `runtime`.
+    /// The app as it was left last time (or fresh, in the system's language), with its
+    /// sessions on `runtime`. Settings that cannot be read are replaced by defaults, and the
+    /// status bar says why.
     pub fn new(cc: &eframe::CreationContext<'_>, runtime: Handle) -> Self {
-        Self::with_state(cc, runtime, AppState::new(Language::from_system()))
+        let stored = cc
+            .storage
+            .and_then(|storage| storage.get_string(STORAGE_KEY));
+        Self::with_state(cc, runtime, restored_state(stored.as_deref()))
     }
 
     /// The app starting from `state` (tests and the command line preset fields this way).
@@ -71,6 +77,11 @@ impl NetDebugApp {
     /// What the window shows.
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// What the window shows, to change before the first frame (command-line presets).
+    pub fn state_mut(&mut self) -> &mut AppState {
+        &mut self.state
     }
 
     /// Runs an action as if its button had been pressed.
@@ -122,6 +133,13 @@ impl NetDebugApp {
                 }
             }
             Action::CancelFile => self.engine.cancel_file(),
+            Action::SendQuick(index) => {
+                if let Some((target, bytes)) = self.state.prepare_quick(index)
+                    && self.engine.send(target, bytes).is_err()
+                {
+                    self.state.errors.send = Some(self.state.texts().not_open.to_owned());
+                }
+            }
             Action::PickCaptureFile => self.dialogs.open(DialogPurpose::Capture, &self.ctx),
             Action::StartCapture(path) => match self
                 .engine
@@ -139,7 +157,28 @@ impl NetDebugApp {
     }
 }
 
+/// The state to start from, given the stored settings text (if any).
+pub fn restored_state(stored: Option<&str>) -> AppState {
+    let mut state = AppState::new(Language::from_system());
+    let (settings, problem) = Settings::from_text(stored);
+    if let Some(settings) = settings {
+        settings.apply(&mut state);
+    }
+    if let Some(problem) = problem {
+        tracing::warn!(%problem, "settings");
+        state.status = Some(crate::state::StatusMessage {
+            text: problem,
+            is_error: true,
+        });
+    }
+    state
+}
+
 impl eframe::App for NetDebugApp {
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        storage.set_string(STORAGE_KEY, Settings::from_state(&self.state).to_text());
+    }
+
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         // Everything waiting is applied in one go: one repaint per frame, however many packets.
         for event in self.events.drain() {

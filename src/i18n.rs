@@ -129,6 +129,13 @@ pub struct Texts {
     pub not_multicast: &'static str,
     pub joined_group: &'static str,
     pub pick_address: &'static str,
+    pub quick_commands: &'static str,
+    pub quick_name: &'static str,
+    pub quick_add: &'static str,
+    pub quick_save: &'static str,
+    pub edit: &'static str,
+    pub delete: &'static str,
+    pub history: &'static str,
 }
 
 /// 简体中文.
@@ -216,6 +223,13 @@ pub static ZH: Texts = Texts {
     not_multicast: "不是组播地址（IPv4 224.0.0.0–239.255.255.255，IPv6 ff00::/8）",
     joined_group: "已加入组播",
     pick_address: "选择本机地址",
+    quick_commands: "快捷指令",
+    quick_name: "名称",
+    quick_add: "添加发送框内容",
+    quick_save: "保存修改",
+    edit: "编辑",
+    delete: "删除",
+    history: "历史发送",
 };
 
 /// English.
@@ -303,6 +317,13 @@ pub static EN: Texts = Texts {
     not_multicast: "not a multicast address (IPv4 224.0.0.0-239.255.255.255, IPv6 ff00::/8)",
     joined_group: "Joined multicast group",
     pick_address: "Pick a local address",
+    quick_commands: "Quick commands",
+    quick_name: "Name",
+    quick_add: "Add the send box",
+    quick_save: "Save changes",
+    edit: "Edit",
+    delete: "Delete",
+    history: "History",
 };
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod log;
 pub mod net;
 pub mod screenshot;
+pub mod settings;
 pub mod state;
 pub mod ui;
 

@@ -93,7 +93,11 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("cannot start the network runtime")?;
 
-    let state = initial_state(&args);
+    let language = match args.lang {
+        Some(LangArg::Zh) => Some(Language::Chinese),
+        Some(LangArg::En) => Some(Language::English),
+        None => None,
+    };
     let screenshot = args.screenshot.clone().map(|path| {
         ScreenshotPlan::new(
             path,
@@ -103,7 +107,7 @@ fn main() -> anyhow::Result<()> {
     });
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title(state.texts().title)
+            .with_title(language.unwrap_or_else(Language::from_system).texts().title)
             .with_app_id("netdebug")
             .with_inner_size([1024.0, 700.0])
             .with_min_inner_size([720.0, 480.0]),
@@ -116,7 +120,8 @@ fn main() -> anyhow::Result<()> {
         "NetDebug",
         options,
         Box::new(move |cc| {
-            let mut app = NetDebugApp::with_state(cc, handle, state);
+            let mut app = NetDebugApp::new(cc, handle);
+            apply_args(&args, app.state_mut());
             if let Some(plan) = screenshot {
                 app.set_screenshot(plan);
             }
@@ -134,13 +139,13 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn initial_state(args: &Args) -> AppState {
-    let language = match args.lang {
-        Some(LangArg::Zh) => Language::Chinese,
-        Some(LangArg::En) => Language::English,
-        None => Language::from_system(),
-    };
-    let mut state = AppState::new(language);
+/// Command-line presets win over the remembered settings.
+fn apply_args(args: &Args, state: &mut AppState) {
+    match args.lang {
+        Some(LangArg::Zh) => state.language = Language::Chinese,
+        Some(LangArg::En) => state.language = Language::English,
+        None => {}
+    }
     if let Some(mode) = args.mode {
         state.mode = match mode {
             ModeArg::TcpServer => Mode::TcpServer,
@@ -168,7 +173,6 @@ fn initial_state(args: &Args) -> AppState {
     if let Some(text) = &args.send_text {
         state.send_text.clone_from(text);
     }
-    state
 }
 
 /// Raises the soft limit on open files to the hard limit, so a server can hold thousands of

@@ -199,6 +199,14 @@ pub struct AppState {
     pub reply_to_last: bool,
     /// UDP: a multicast group to join when opening (empty for none).
     pub multicast_group: String,
+    /// Named payloads, one click to send.
+    pub quick_commands: Vec<crate::settings::QuickCommand>,
+    /// The quick command being edited, and the name field of the editor.
+    pub quick_editing: Option<usize>,
+    /// The name for a quick command being added or edited.
+    pub quick_name: String,
+    /// The last sends, newest first.
+    pub history: Vec<crate::settings::HistoryEntry>,
     /// The addresses offered for the local address field.
     pub local_addresses: Vec<std::net::IpAddr>,
     /// Where the connection stands.
@@ -254,6 +262,10 @@ impl AppState {
             reply_to_last: false,
             multicast_group: String::new(),
             local_addresses: crate::net::local_addresses(),
+            quick_commands: Vec::new(),
+            quick_editing: None,
+            quick_name: String::new(),
+            history: Vec::new(),
             connection: Connection::Closed,
             clients: BTreeSet::new(),
             log: Log::default(),
@@ -355,8 +367,80 @@ impl AppState {
     pub fn prepare_send(&mut self) -> Option<(SendTarget, Vec<u8>)> {
         let target = self.prepare_target()?;
         match build_payload(&self.send_text, &self.send_format) {
-            Ok(bytes) => Some((target, bytes)),
+            Ok(bytes) => {
+                self.remember_send();
+                Some((target, bytes))
+            }
             Err(error) => self.refuse_send(error.to_string()),
+        }
+    }
+
+    /// Checks quick command `index` and where it goes; on success what to send.
+    pub fn prepare_quick(&mut self, index: usize) -> Option<(SendTarget, Vec<u8>)> {
+        let command = self.quick_commands.get(index)?.clone();
+        let target = self.prepare_target()?;
+        match build_payload(&command.text, &command.format) {
+            Ok(bytes) => Some((target, bytes)),
+            Err(error) => self.refuse_send(format!("{}: {error}", command.name)),
+        }
+    }
+
+    /// Puts the send box at the front of the history (once; the oldest fall off).
+    fn remember_send(&mut self) {
+        let entry = crate::settings::HistoryEntry {
+            text: self.send_text.clone(),
+            format: self.send_format,
+        };
+        self.history.retain(|old| *old != entry);
+        self.history.insert(0, entry);
+        self.history.truncate(crate::settings::HISTORY_LIMIT);
+    }
+
+    /// Puts a history entry back into the send box.
+    pub fn recall(&mut self, index: usize) {
+        if let Some(entry) = self.history.get(index) {
+            self.send_text.clone_from(&entry.text);
+            self.send_format = entry.format;
+        }
+    }
+
+    /// Saves the send box as a quick command: a new one, or the one being edited.
+    pub fn save_quick(&mut self) {
+        let name = match self.quick_name.trim() {
+            "" => self.send_text.chars().take(16).collect(),
+            name => name.to_owned(),
+        };
+        let command = crate::settings::QuickCommand {
+            name,
+            text: self.send_text.clone(),
+            format: self.send_format,
+        };
+        match self
+            .quick_editing
+            .take()
+            .and_then(|i| self.quick_commands.get_mut(i))
+        {
+            Some(slot) => *slot = command,
+            None => self.quick_commands.push(command),
+        }
+        self.quick_name.clear();
+    }
+
+    /// Loads quick command `index` into the send box and the name field for editing.
+    pub fn edit_quick(&mut self, index: usize) {
+        if let Some(command) = self.quick_commands.get(index) {
+            self.send_text.clone_from(&command.text);
+            self.send_format = command.format;
+            self.quick_name.clone_from(&command.name);
+            self.quick_editing = Some(index);
+        }
+    }
+
+    /// Deletes quick command `index`.
+    pub fn delete_quick(&mut self, index: usize) {
+        if index < self.quick_commands.len() {
+            self.quick_commands.remove(index);
+            self.quick_editing = None;
         }
     }
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use netdebug::NetDebugApp;
 use netdebug::i18n::Language;
 use netdebug::state::{AppState, Connection};
@@ -28,6 +28,15 @@ struct Ui {
 
 impl Ui {
     fn new(language: Language) -> Self {
+        Self::sized(language, [1100.0, 760.0])
+    }
+
+    /// A window tall enough to show the whole settings column without scrolling.
+    fn tall() -> Self {
+        Self::sized(Language::English, [1100.0, 1500.0])
+    }
+
+    fn sized(language: Language, size: [f32; 2]) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -35,7 +44,7 @@ impl Ui {
             .unwrap();
         let handle = runtime.handle().clone();
         let harness = Harness::builder()
-            .with_size([1100.0, 760.0])
+            .with_size(size)
             .build_eframe(move |cc| NetDebugApp::with_state(cc, handle, AppState::new(language)));
         Self {
             harness,
@@ -615,4 +624,50 @@ fn cycle_send_file_send_and_save_to_file_through_the_window() {
     }
     assert!(std::fs::read(&saved).unwrap() == payload);
     std::fs::remove_file(&saved).unwrap();
+}
+
+#[test]
+fn quick_commands_add_send_edit_delete_and_history_recall() {
+    let mut ui = Ui::tall();
+    let mut device = server_with_one_client(&mut ui);
+
+    // Add the send box as a quick command named "ping", then send it with one click.
+    ui.set_text("Send data", "PING");
+    ui.set_text("Name", "ping");
+    ui.click("Add the send box");
+    ui.set_text("Send data", "something else");
+    ui.click("ping");
+    assert_eq!(read_exactly(&mut device, 4), b"PING");
+
+    // Edit it: loads into the send box and name field; save the change.
+    ui.click("Edit");
+    assert_eq!(ui.harness.state().state().send_text, "PING");
+    ui.set_text("Send data", "PONG");
+    ui.set_text("Name", "pong");
+    ui.click("Save changes");
+    ui.click("pong");
+    assert_eq!(read_exactly(&mut device, 4), b"PONG");
+    assert!(ui.harness.query_by_label("ping").is_none());
+
+    // History: what the Send button sent, recalled into the send box.
+    ui.set_text("Send data", "first");
+    ui.click("Send");
+    ui.set_text("Send data", "second");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut device, 11), b"firstsecond");
+    ui.harness
+        .get_by_role_and_label(Role::ComboBox, "History")
+        .click();
+    ui.harness.run_steps(2);
+    // The log shows "first" too; the history popup's entry is the one that can be clicked.
+    ui.harness
+        .get_all_by_label("first")
+        .find(|node| node.accesskit_node().role() == Role::Button)
+        .expect("the history entry")
+        .click();
+    ui.harness.run_steps(2);
+    assert_eq!(ui.harness.state().state().send_text, "first");
+
+    ui.click("Delete");
+    assert!(ui.harness.state().state().quick_commands.is_empty());
 }

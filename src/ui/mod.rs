@@ -2,6 +2,7 @@
 //! status bar at the bottom. Panels draw [`AppState`] and return [`Action`]s for the engine.
 
 mod log_view;
+mod quick;
 mod send_box;
 mod settings;
 mod status_bar;
@@ -35,6 +36,8 @@ pub enum Action {
     StartCapture(std::path::PathBuf),
     /// Stop saving.
     StopCapture,
+    /// Send quick command number n.
+    SendQuick(usize),
 }
 
 /// Lays out the whole window and returns what was asked of the engine this frame.

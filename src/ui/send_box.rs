@@ -19,6 +19,7 @@ pub(super) fn send_box_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
         }
     }
     let t = state.texts();
+    history_ui(ui, state);
     // Ctrl+Enter (Cmd+Enter on macOS) sends, taken before the send box can read it as a newline.
     if ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter)) {
         actions.push(Action::Send);
@@ -132,5 +133,25 @@ fn client_list_ui(ui: &mut Ui, state: &mut AppState, all: &str) {
     if let Some(target) = chosen {
         state.server_target = target;
         ui.close();
+    }
+}
+
+/// The last sends (历史发送): picking one puts it back in the send box.
+fn history_ui(ui: &mut Ui, state: &mut AppState) {
+    let t = state.texts();
+    let mut recall = None;
+    ComboBox::new("history", t.history)
+        .selected_text(format!("{}", state.history.len()))
+        .width(60.0)
+        .show_ui(ui, |ui| {
+            for (index, entry) in state.history.iter().enumerate() {
+                let shown: String = entry.text.chars().take(60).collect();
+                if ui.selectable_label(false, shown).clicked() {
+                    recall = Some(index);
+                }
+            }
+        });
+    if let Some(index) = recall {
+        state.recall(index);
     }
 }

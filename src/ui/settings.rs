@@ -24,6 +24,9 @@ pub(super) fn settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
     group(ui, t.send_settings, |ui| {
         send_settings_ui(ui, state, actions);
     });
+    group(ui, t.quick_commands, |ui| {
+        super::quick::quick_commands_ui(ui, state, actions);
+    });
 }
 
 fn group(ui: &mut Ui, title: &str, contents: impl FnOnce(&mut Ui)) {

@@ -1,0 +1,292 @@
+//! What the window remembers between runs: mode, addresses, every toggle, quick commands,
+//! history and language (eframe keeps the window size). Stored as RON in eframe's storage; a
+//! file that cannot be read falls back to defaults with a message, never a crash.
+
+use serde::{Deserialize, Serialize};
+
+use crate::codec::{InputMode, SendFormat, TextEncoding};
+use crate::i18n::Language;
+use crate::state::{AppState, DisplayOptions, Mode};
+
+/// The key under which the settings are stored.
+pub const STORAGE_KEY: &str = "netdebug.settings";
+
+/// The settings layout this build writes; older ones load with defaults for what they lack.
+const VERSION: u32 = 1;
+
+/// Most sends kept in the history.
+pub const HISTORY_LIMIT: usize = 50;
+
+/// A named payload that one click sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuickCommand {
+    /// What the button says.
+    pub name: String,
+    /// The payload as typed (text or hex).
+    pub text: String,
+    /// How it becomes bytes.
+    pub format: SendFormat,
+}
+
+/// One earlier send, to recall into the send box.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// The send box as it was.
+    pub text: String,
+    /// How it was read.
+    pub format: SendFormat,
+}
+
+/// Everything remembered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[allow(missing_docs, clippy::struct_excessive_bools)] // one field per setting, as stored
+pub struct Settings {
+    pub version: u32,
+    pub chinese: bool,
+    pub mode: u8,
+    pub address: String,
+    pub port: String,
+    pub udp_target: String,
+    pub reply_to_last: bool,
+    pub multicast_group: String,
+    pub send_format: SendFormat,
+    pub hex_view: bool,
+    pub decode_gbk: bool,
+    pub log_mode: bool,
+    pub autoscroll: bool,
+    pub auto_wrap: bool,
+    pub paused: bool,
+    pub hide_received: bool,
+    pub log_limit_mb: usize,
+    pub cycle_period_ms: u64,
+    pub capture_as_text: bool,
+    pub quick_commands: Vec<QuickCommand>,
+    pub history: Vec<HistoryEntry>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self::from_state(&AppState::default())
+    }
+}
+
+impl Settings {
+    /// What `state` would remember.
+    pub fn from_state(state: &AppState) -> Self {
+        let layout = state.log.layout();
+        Self {
+            version: VERSION,
+            chinese: state.language == Language::Chinese,
+            mode: match state.mode {
+                Mode::TcpServer => 0,
+                Mode::TcpClient => 1,
+                Mode::Udp => 2,
+            },
+            address: state.address.clone(),
+            port: state.port.clone(),
+            udp_target: state.udp_target.clone(),
+            reply_to_last: state.reply_to_last,
+            multicast_group: state.multicast_group.clone(),
+            send_format: state.send_format,
+            hex_view: layout.view == InputMode::Hex,
+            decode_gbk: state.log.encoding() == TextEncoding::Gbk,
+            log_mode: layout.headers,
+            autoscroll: state.display.autoscroll,
+            auto_wrap: state.display.auto_wrap,
+            paused: state.display.paused,
+            hide_received: state.display.hide_received,
+            log_limit_mb: state.log.budget() >> 20,
+            cycle_period_ms: state.cycle_period_ms,
+            capture_as_text: state.capture_as_text,
+            quick_commands: state.quick_commands.clone(),
+            history: state.history.clone(),
+        }
+    }
+
+    /// Puts the remembered settings into `state`.
+    pub fn apply(&self, state: &mut AppState) {
+        state.language = if self.chinese {
+            Language::Chinese
+        } else {
+            Language::English
+        };
+        state.mode = match self.mode {
+            1 => Mode::TcpClient,
+            2 => Mode::Udp,
+            _ => Mode::TcpServer,
+        };
+        state.address.clone_from(&self.address);
+        state.port.clone_from(&self.port);
+        state.udp_target.clone_from(&self.udp_target);
+        state.reply_to_last = self.reply_to_last;
+        state.multicast_group.clone_from(&self.multicast_group);
+        state.send_format = self.send_format;
+        state.log.set_encoding(if self.decode_gbk {
+            TextEncoding::Gbk
+        } else {
+            TextEncoding::Utf8
+        });
+        state.log.set_layout(crate::log::RowLayout {
+            view: if self.hex_view {
+                InputMode::Hex
+            } else {
+                InputMode::Text
+            },
+            headers: self.log_mode,
+            ..state.log.layout()
+        });
+        state.display = DisplayOptions {
+            autoscroll: self.autoscroll,
+            auto_wrap: self.auto_wrap,
+            paused: self.paused,
+            hide_received: self.hide_received,
+        };
+        state
+            .log
+            .set_budget(self.log_limit_mb.clamp(1, 65_536) << 20);
+        state.cycle_period_ms = self.cycle_period_ms.max(1);
+        state.capture_as_text = self.capture_as_text;
+        state.quick_commands.clone_from(&self.quick_commands);
+        state.history = self.history.iter().take(HISTORY_LIMIT).cloned().collect();
+    }
+
+    /// The settings as stored text.
+    pub fn to_text(&self) -> String {
+        ron::ser::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads stored text. Nothing stored gives defaults quietly; text that cannot be read (or
+    /// was written by a newer NetDebug) gives defaults and the reason, for the status bar.
+    pub fn from_text(text: Option<&str>) -> (Option<Self>, Option<String>) {
+        let Some(text) = text else {
+            return (None, None);
+        };
+        match ron::from_str::<Self>(text) {
+            Ok(settings) if settings.version <= VERSION => (Some(settings), None),
+            Ok(settings) => (
+                None,
+                Some(format!(
+                    "saved settings are from a newer NetDebug (layout {}); defaults are used",
+                    settings.version
+                )),
+            ),
+            Err(error) => (
+                None,
+                Some(format!(
+                    "saved settings could not be read ({error}); defaults are used"
+                )),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::{Checksum, LineEnding};
+
+    fn customised() -> AppState {
+        let mut state = AppState::new(Language::Chinese);
+        state.mode = Mode::Udp;
+        state.address = "::".to_owned();
+        state.port = "9000".to_owned();
+        state.udp_target = "[::1]:9001".to_owned();
+        state.reply_to_last = true;
+        state.multicast_group = "239.1.2.3".to_owned();
+        state.send_format = SendFormat {
+            mode: InputMode::Hex,
+            encoding: TextEncoding::Gbk,
+            escapes: true,
+            checksum: Checksum::Crc16Modbus,
+            line_ending: LineEnding::CrLf,
+        };
+        state.log.set_view(InputMode::Hex);
+        state.log.set_encoding(TextEncoding::Gbk);
+        state.log.set_budget(8 << 20);
+        state.display.autoscroll = false;
+        state.display.hide_received = true;
+        state.cycle_period_ms = 250;
+        state.capture_as_text = true;
+        state.send_text = "01 03".to_owned();
+        state.quick_name = "read".to_owned();
+        state.save_quick();
+        state.history.push(HistoryEntry {
+            text: "AT".to_owned(),
+            format: SendFormat::default(),
+        });
+        state
+    }
+
+    #[test]
+    fn settings_round_trip_through_text() {
+        let saved = Settings::from_state(&customised());
+        let (loaded, problem) = Settings::from_text(Some(&saved.to_text()));
+        assert_eq!(problem, None);
+        let mut restored = AppState::new(Language::English);
+        loaded.unwrap().apply(&mut restored);
+        assert_eq!(Settings::from_state(&restored), saved);
+        assert_eq!(restored.quick_commands[0].name, "read");
+        assert_eq!(restored.mode, Mode::Udp);
+        assert_eq!(restored.language, Language::Chinese);
+    }
+
+    #[test]
+    fn corrupt_or_newer_settings_fall_back_to_defaults_with_a_message() {
+        let (settings, problem) = Settings::from_text(Some("(version: 1, port: 12"));
+        assert!(settings.is_none());
+        assert!(
+            problem
+                .unwrap()
+                .contains("saved settings could not be read")
+        );
+
+        let (settings, problem) = Settings::from_text(Some("not ron at all {{{"));
+        assert!(settings.is_none() && problem.is_some());
+
+        let newer = Settings {
+            version: VERSION + 1,
+            ..Settings::default()
+        };
+        let (settings, problem) = Settings::from_text(Some(&newer.to_text()));
+        assert!(settings.is_none());
+        assert!(problem.unwrap().contains("newer NetDebug"));
+
+        // An older file without today's fields loads, with defaults for what it lacks.
+        let (settings, problem) = Settings::from_text(Some("(version: 1, port: \"502\")"));
+        assert_eq!(problem, None);
+        assert_eq!(settings.unwrap().port, "502");
+
+        assert_eq!(Settings::from_text(None), (None, None));
+    }
+
+    #[test]
+    fn the_app_starts_from_defaults_and_says_so_when_settings_are_corrupt() {
+        let state = crate::app::restored_state(Some("garbage"));
+        let status = state.status.expect("a message");
+        assert!(status.is_error && status.text.contains("defaults are used"));
+        assert_eq!(state.port, AppState::default().port);
+    }
+
+    #[test]
+    fn history_keeps_the_last_fifty_once_each_newest_first() {
+        let mut state = AppState::default();
+        state.connection = crate::state::Connection::Listening(([127, 0, 0, 1], 1).into());
+        state.clients.insert(([127, 0, 0, 1], 2).into());
+        for i in 0..60 {
+            state.send_text = format!("cmd {i}");
+            assert!(state.prepare_send().is_some());
+        }
+        state.send_text = "cmd 55".to_owned();
+        assert!(state.prepare_send().is_some());
+        assert_eq!(state.history.len(), HISTORY_LIMIT);
+        assert_eq!(state.history[0].text, "cmd 55");
+        assert_eq!(state.history[1].text, "cmd 59");
+        assert_eq!(
+            state.history.iter().filter(|e| e.text == "cmd 55").count(),
+            1
+        );
+        state.recall(1);
+        assert_eq!(state.send_text, "cmd 59");
+    }
+}
