@@ -103,7 +103,11 @@ impl Ui {
         self.harness.run_steps(1);
         self.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
         self.harness.run_steps(1);
-        self.harness.get_by_label(field).type_text(text);
+        if text.is_empty() {
+            self.harness.key_press(Key::Backspace);
+        } else {
+            self.harness.get_by_label(field).type_text(text);
+        }
         self.harness.run_steps(2);
     }
 
@@ -308,6 +312,11 @@ fn tcp_client_flow_connects_sends_gbk_receives_and_sees_the_peer_close() {
 fn udp_flow_receives_sends_to_target_and_replies_to_last_sender() {
     let mut ui = Ui::english();
     ui.choose("Protocol", "UDP");
+    // The local address can be picked from this machine's addresses.
+    ui.choose("Pick a local address", "::1");
+    assert_eq!(ui.harness.state().state().address, "::1");
+    ui.choose("Pick a local address", "127.0.0.1");
+    assert_eq!(ui.harness.state().state().address, "127.0.0.1");
     ui.set_text("Local port", "0");
     ui.open();
     let local = ui.local_addr();
@@ -381,9 +390,16 @@ fn bad_input_gives_clear_messages_and_opens_or_sends_nothing() {
     ui.click("Open");
     ui.wait_for_text("the port is already in use");
 
-    // UDP with a target that has no port sends nothing.
+    // UDP: a group that is not a multicast address is refused before anything opens.
     ui.choose("Protocol", "UDP");
     ui.set_text("Local port", "0");
+    ui.set_text("Multicast group", "10.0.0.1");
+    ui.click("Open");
+    ui.wait_for_text("not a multicast address");
+    assert_eq!(ui.connection(), Connection::Closed);
+    ui.set_text("Multicast group", "");
+
+    // UDP with a target that has no port sends nothing.
     ui.open();
     ui.set_text("Target", "127.0.0.1");
     ui.set_text("Send data", "x");

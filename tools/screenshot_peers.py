@@ -2,6 +2,9 @@
 """Loopback peers that give the app something to show while tools/screenshots.sh photographs it.
 
 Like the socket programs in a networking course: plain sockets, text encoded as GBK.
+  tcp-clients PORT   two clients connect to the app's TCP server and send
+  tcp-server PORT    a server the app connects to; it greets, then echoes what it gets
+  udp APP_PORT       a UDP peer that sends datagrams to the app
 """
 import socket
 import sys
@@ -27,10 +30,42 @@ def tcp_clients(port):
     plc.sendall(bytes([0x01, 0x03, 0x02, 0x00, 0x19, 0x79, 0x8E]))
     time.sleep(0.3)
     sensor.sendall("状态: 正常\r\n".encode("gbk"))
-    time.sleep(4)
+    time.sleep(5)
     sensor.close()
     plc.close()
 
 
+def tcp_server(port):
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", port))
+    server.listen(1)
+    server.settimeout(10)
+    conn, _ = server.accept()
+    conn.sendall("欢迎连接 NetDebug 测试服务器\r\n".encode("gbk"))
+    conn.settimeout(6)
+    deadline = time.time() + 6
+    while time.time() < deadline:
+        try:
+            data = conn.recv(4096)
+        except socket.timeout:
+            break
+        if not data:
+            break
+        conn.sendall(b"ECHO " + data)
+    conn.close()
+
+
+def udp(port):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", port + 1))
+    time.sleep(1.0)
+    for i, text in enumerate(["hello NetDebug", "temperature=21.5", "湿度=48%"]):
+        sock.sendto(text.encode("utf-8"), ("127.0.0.1", port))
+        time.sleep(0.3)
+    sock.sendto(bytes([0xAA, 0x55, 0x01, 0x02, 0x03, 0x04, 0xFF]), ("127.0.0.1", port))
+    time.sleep(5)
+
+
 if __name__ == "__main__":
-    {"tcp-clients": tcp_clients}[sys.argv[1]](int(sys.argv[2]))
+    {"tcp-clients": tcp_clients, "tcp-server": tcp_server, "udp": udp}[sys.argv[1]](int(sys.argv[2]))

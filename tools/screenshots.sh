@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes the README's pictures: the release build photographs itself (--screenshot) under Xvfb
-# while small Python peers on 127.0.0.1 give it traffic. Needs: xvfb, python3.
+# Makes the README's pictures, one per mode: the release build photographs itself
+# (--screenshot) under Xvfb while small Python peers on 127.0.0.1 give it traffic.
+# Needs: xvfb, python3 (and mesa-vulkan-drivers for a software renderer).
 #   apt-get install -y xvfb mesa-vulkan-drivers && tools/screenshots.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,16 +17,31 @@ if [ -z "${DISPLAY:-}" ]; then
 fi
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 app=target/release/netdebug
-port=19000
 
-# TCP server with two clients (a device speaking GBK and one sending binary frames).
-"$app" --lang zh --encoding gbk --mode tcp-server --address 127.0.0.1 --port "$port" --open \
-  --send-text "READ 01" --screenshot screenshots/tcp-server.png \
-  --screenshot-delay-ms 3500 --quit-after-screenshot &
-app_pid=$!
-python3 tools/screenshot_peers.py tcp-clients "$port" &
-peers_pid=$!
-wait "$app_pid"
-wait "$peers_pid" || true
+# shot NAME PEER PEER_PORT -- APP_ARGS...: starts the peer and the app, waits for the picture.
+shot() {
+  local name=$1 peer=$2 peer_port=$3
+  shift 4
+  python3 tools/screenshot_peers.py "$peer" "$peer_port" &
+  local peer_pid=$!
+  # A server peer must be listening before the app connects.
+  [ "$peer" = tcp-server ] && sleep 1
+  # Throwaway settings for each picture: the defaults plus what is asked here, nothing
+  # remembered from the previous one.
+  XDG_DATA_HOME="$(mktemp -d)" XDG_CONFIG_HOME="$(mktemp -d)" "$app" --screenshot "screenshots/$name.png" --screenshot-delay-ms 3500 \
+    --quit-after-screenshot "$@"
+  wait "$peer_pid" 2>/dev/null || true
+  echo "wrote screenshots/$name.png"
+}
 
-echo "wrote screenshots/tcp-server.png"
+# TCP server with two clients (a device speaking GBK and one sending a Modbus reply).
+shot tcp-server tcp-clients 19000 -- --lang zh --encoding gbk --mode tcp-server \
+  --address 127.0.0.1 --port 19000 --open --send-text "READ 01"
+
+# TCP client connected to a GBK server that greets and echoes.
+shot tcp-client tcp-server 19010 -- --lang zh --encoding gbk --mode tcp-client \
+  --address 127.0.0.1 --port 19010 --open --send-text "查询状态"
+
+# UDP bound on 19020, a peer on 19021 sending text and a binary frame.
+shot udp udp 19020 -- --lang en --mode udp --address 127.0.0.1 --port 19020 \
+  --target 127.0.0.1:19021 --open --send-text "AA 55 01"
