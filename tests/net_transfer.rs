@@ -167,3 +167,32 @@ async fn a_missing_file_is_refused_up_front() {
         "{error}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_stops_a_cycle_send() {
+    let (mut engine, mut events) = engine();
+    open_udp(&mut engine, &mut events).await;
+    let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let target = Endpoint::new("127.0.0.1", peer.local_addr().unwrap().port());
+    let sends = engine
+        .start_cycle(
+            SendTarget::Datagram(target),
+            &b"x"[..],
+            Duration::from_millis(5),
+        )
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    engine.close();
+    wait_for(&mut events, "cycle stopped", |k| {
+        matches!(k, EventKind::CycleStopped { .. })
+    })
+    .await;
+    let at_close = sends.load(Ordering::Relaxed);
+    assert!(at_close > 0);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        sends.load(Ordering::Relaxed),
+        at_close,
+        "nothing is sent after Close"
+    );
+}

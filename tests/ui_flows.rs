@@ -572,6 +572,12 @@ fn receive_options_log_mode_pause_and_hide_keep_counting() {
 
     ui.click("Reset counters");
     ui.wait_for_text("RX: 0 B / 0 frames");
+
+    ui.click("Clear");
+    ui.step_until("the log empty", |h| {
+        h.state().state().log.entries().is_empty()
+    });
+    assert!(!ui.shows("visible-again"));
 }
 
 #[test]
