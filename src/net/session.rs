@@ -163,7 +163,7 @@ const READ_CHUNK: usize = 64 * 1024;
 const COPY_BELOW: usize = READ_CHUNK / 4;
 
 /// What one non-blocking read of a ready TCP stream gave.
-pub(crate) enum ReadOutcome {
+enum ReadOutcome {
     /// Bytes, in a buffer of exactly their size.
     Data(Bytes),
     /// The readiness was spurious; wait again.
@@ -176,7 +176,7 @@ pub(crate) enum ReadOutcome {
 
 /// Reads what a ready stream has, up to [`READ_CHUNK`]. The buffer is allocated for this read
 /// only (an idle connection holds none), and a bulk transfer is passed on without a copy.
-pub(crate) fn read_available(stream: &tokio::net::TcpStream) -> ReadOutcome {
+fn read_available(stream: &tokio::net::TcpStream) -> ReadOutcome {
     let mut buffer = bytes::BytesMut::with_capacity(READ_CHUNK);
     match stream.try_read_buf(&mut buffer) {
         Ok(0) => ReadOutcome::Closed,
@@ -184,5 +184,31 @@ pub(crate) fn read_available(stream: &tokio::net::TcpStream) -> ReadOutcome {
         Ok(_) => ReadOutcome::Data(buffer.freeze()),
         Err(error) if error.kind() == io::ErrorKind::WouldBlock => ReadOutcome::NotReady,
         Err(error) => ReadOutcome::Failed(error),
+    }
+}
+
+/// Handles a TCP stream that `readable()` reported ready: reads what is there and reports it
+/// (after save-to-file has room). `Some(reason)` when the connection ended.
+///
+/// Called from the body of a `select!` branch, not as one of its futures, so a read that has
+/// taken bytes off the socket always gets to report them.
+pub(crate) async fn receive_ready(
+    ready: io::Result<()>,
+    stream: &tokio::net::TcpStream,
+    peer: SocketAddr,
+    reporter: &Reporter,
+) -> Option<super::CloseReason> {
+    if let Err(error) = ready {
+        return Some(close_reason_for(error, peer));
+    }
+    match read_available(stream) {
+        ReadOutcome::Data(bytes) => {
+            reporter.capture_room(bytes.len()).await;
+            reporter.report(EventKind::Received { peer, bytes });
+            None
+        }
+        ReadOutcome::NotReady => None,
+        ReadOutcome::Closed => Some(super::CloseReason::ByPeer),
+        ReadOutcome::Failed(error) => Some(close_reason_for(error, peer)),
     }
 }

@@ -8,9 +8,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
-use super::session::{
-    ReadOutcome, Reporter, SessionCommand, close_reason_for, read_available, resolve,
-};
+use super::session::{Reporter, SessionCommand, close_reason_for, receive_ready, resolve};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
 
 /// Connects to `remote` and runs the connection until it ends.
@@ -97,17 +95,8 @@ async fn converse(
     loop {
         tokio::select! {
             ready = stream.readable() => {
-                if let Err(error) = ready {
-                    return close_reason_for(error, remote);
-                }
-                match read_available(&stream) {
-                    ReadOutcome::Data(bytes) => {
-                        reporter.capture_room(bytes.len()).await;
-                        reporter.report(EventKind::Received { peer: remote, bytes });
-                    }
-                    ReadOutcome::NotReady => {}
-                    ReadOutcome::Closed => return CloseReason::ByPeer,
-                    ReadOutcome::Failed(error) => return close_reason_for(error, remote),
+                if let Some(reason) = receive_ready(ready, &stream, remote, reporter).await {
+                    return reason;
                 }
             },
             command = commands.recv() => match command {

@@ -12,9 +12,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use super::ack::Ack;
-use super::session::{
-    ReadOutcome, Reporter, SessionCommand, close_reason_for, read_available, resolve_local,
-};
+use super::session::{Reporter, SessionCommand, close_reason_for, receive_ready, resolve_local};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
 
 /// What the server tells one client task.
@@ -172,17 +170,8 @@ async fn client_task(
     let reason = loop {
         tokio::select! {
             ready = stream.readable() => {
-                if let Err(error) = ready {
-                    break close_reason_for(error, peer);
-                }
-                match read_available(&stream) {
-                    ReadOutcome::Data(bytes) => {
-                        reporter.capture_room(bytes.len()).await;
-                        reporter.report(EventKind::Received { peer, bytes });
-                    }
-                    ReadOutcome::NotReady => {}
-                    ReadOutcome::Closed => break CloseReason::ByPeer,
-                    ReadOutcome::Failed(error) => break close_reason_for(error, peer),
+                if let Some(reason) = receive_ready(ready, &stream, peer, &reporter).await {
+                    break reason;
                 }
             },
             command = commands.recv() => match command {
