@@ -1,41 +1,43 @@
 //! The status bar: state, the last message, RX/TX counters and their reset.
 
-use egui::{RichText, Ui};
+use egui::{Align, Layout, RichText, Ui};
 
 use crate::state::AppState;
 
 pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState) {
     let t = state.texts();
-    ui.horizontal(|ui| {
-        ui.label(state.connection.describe(t));
-        ui.separator();
-        if let Some(status) = &state.status {
-            let color = if status.is_error {
-                ui.visuals().error_fg_color
-            } else {
-                ui.visuals().text_color()
-            };
-            ui.colored_label(color, &status.text);
+    // Counters first, from the right, so a long message is cut short instead of covering them.
+    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+        if ui.button(t.reset_counters).clicked() {
+            state.reset_counters();
         }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button(t.reset_counters).clicked() {
-                state.reset_counters();
+        let now = std::time::Instant::now();
+        for (name, counter) in [("TX", &mut state.tx), ("RX", &mut state.rx)] {
+            let rate = crate::counters::format_rate(counter.rate(now));
+            ui.label(
+                RichText::new(format!(
+                    "{name}: {} B / {} {} / {rate}",
+                    counter.bytes, counter.frames, t.frames
+                ))
+                .monospace(),
+            );
+            // The rate falls back to zero by itself; look again while it is moving.
+            if counter.is_active() {
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(500));
             }
-            let now = std::time::Instant::now();
-            for (name, counter) in [("TX", &mut state.tx), ("RX", &mut state.rx)] {
-                let rate = crate::counters::format_rate(counter.rate(now));
-                ui.label(
-                    RichText::new(format!(
-                        "{name}: {} B / {} {} / {rate}",
-                        counter.bytes, counter.frames, t.frames
-                    ))
-                    .monospace(),
-                );
-                // The rate falls back to zero by itself; look again while it is moving.
-                if counter.is_active() {
-                    ui.ctx()
-                        .request_repaint_after(std::time::Duration::from_millis(500));
-                }
+        }
+        ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+            ui.label(state.connection.describe(t));
+            ui.separator();
+            if let Some(status) = &state.status {
+                let color = if status.is_error {
+                    ui.visuals().error_fg_color
+                } else {
+                    ui.visuals().text_color()
+                };
+                ui.add(egui::Label::new(RichText::new(&status.text).color(color)).truncate())
+                    .on_hover_text(&status.text);
             }
         });
     });
