@@ -7,7 +7,7 @@ use tokio::runtime::Handle;
 
 use crate::dialogs::{DialogPurpose, Dialogs};
 use crate::i18n::Language;
-use crate::net::{Engine, EventReceiver};
+use crate::net::{Engine, EventReceiver, SendTarget};
 use crate::screenshot::ScreenshotPlan;
 use crate::settings::{STORAGE_KEY, Settings};
 use crate::state::AppState;
@@ -98,12 +98,8 @@ impl NetDebugApp {
                 self.state.closed_by_user();
             }
             Action::Send => {
-                if let Some((target, bytes)) = self.state.prepare_send()
-                    && self.engine.send(target, bytes).is_err()
-                {
-                    // The session ended on its own a moment ago; its Closed event is on the way.
-                    self.state.errors.send = Some(self.state.texts().not_open.to_owned());
-                }
+                let prepared = self.state.prepare_send();
+                self.send_prepared(prepared);
             }
             Action::Disconnect(peer) => {
                 let _ = self.engine.disconnect(peer);
@@ -134,11 +130,8 @@ impl NetDebugApp {
             }
             Action::CancelFile => self.engine.cancel_file(),
             Action::SendQuick(index) => {
-                if let Some((target, bytes)) = self.state.prepare_quick(index)
-                    && self.engine.send(target, bytes).is_err()
-                {
-                    self.state.errors.send = Some(self.state.texts().not_open.to_owned());
-                }
+                let prepared = self.state.prepare_quick(index);
+                self.send_prepared(prepared);
             }
             Action::PickCaptureFile => self.dialogs.open(DialogPurpose::Capture, &self.ctx),
             Action::StartCapture(path) => match self
@@ -153,6 +146,18 @@ impl NetDebugApp {
                 drop(self.engine.stop_capture());
                 self.state.capture = None;
             }
+        }
+    }
+}
+
+impl NetDebugApp {
+    /// Sends what the state prepared (nothing, if it refused and said why).
+    fn send_prepared(&mut self, prepared: Option<(SendTarget, Vec<u8>)>) {
+        if let Some((target, bytes)) = prepared
+            && self.engine.send(target, bytes).is_err()
+        {
+            // The session ended on its own a moment ago; its Closed event is on the way.
+            self.state.errors.send = Some(self.state.texts().not_open.to_owned());
         }
     }
 }

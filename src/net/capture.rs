@@ -138,8 +138,13 @@ impl SharedCapture {
         let Some(sink) = guard.as_ref() else {
             return;
         };
-        let time = chrono::Local::now().time();
         let text = matches!(sink.format, CaptureFormat::Text(_));
+        // Only the text format prints times; raw bytes do not pay for reading the clock.
+        let time = if text {
+            chrono::Local::now().time()
+        } else {
+            NaiveTime::MIN
+        };
         let data = |rx: bool, peer: SocketAddr, bytes: &Bytes| Record::Data {
             time,
             rx,
