@@ -20,7 +20,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use netdebug::net::{Endpoint, SessionConfig};
-use netdebug::state::{AppState, Connection};
 
 const CLIENTS: usize = 10_000;
 const CHILD_ENV: &str = "NETDEBUG_BENCH_CONNECT_TO";
@@ -39,19 +38,13 @@ fn main() {
     }
     let runtime = support::runtime();
     let (mut engine, mut events) = support::engine(&runtime);
-    let mut state = AppState::default();
-    state.opened(engine.open(SessionConfig::TcpServer {
-        local: Endpoint::new("127.0.0.1", 0),
-    }));
-    let addr = loop {
-        for event in events.drain() {
-            state.apply(event);
-        }
-        if let Connection::Listening(addr) = state.connection {
-            break addr;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let (mut state, addr) = support::open_and_wait(
+        &mut engine,
+        &mut events,
+        SessionConfig::TcpServer {
+            local: Endpoint::new("127.0.0.1", 0),
+        },
+    );
     let pid = std::process::id();
     let rss_before = support::rss_bytes(pid).unwrap_or(0);
 

@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use netdebug::log::{LogBody, Notice};
 use netdebug::net::{Endpoint, SessionConfig};
-use netdebug::state::{AppState, Connection};
 
 const COUNT: u64 = 100_000;
 const SIZE: usize = 56;
@@ -26,21 +25,14 @@ const SIZE: usize = 56;
 fn main() {
     let runtime = support::runtime();
     let (mut engine, mut events) = support::engine(&runtime);
-    let session = engine.open(SessionConfig::Udp {
-        local: Endpoint::new("127.0.0.1", 0),
-        multicast: None,
-    });
-    let mut state = AppState::default();
-    state.opened(session);
-    let local = loop {
-        for event in events.drain() {
-            state.apply(event);
-        }
-        if let Connection::Bound(local) = state.connection {
-            break local;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let (mut state, local) = support::open_and_wait(
+        &mut engine,
+        &mut events,
+        SessionConfig::Udp {
+            local: Endpoint::new("127.0.0.1", 0),
+            multicast: None,
+        },
+    );
     let receive_buffer = state
         .log
         .entries()

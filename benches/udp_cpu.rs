@@ -17,7 +17,6 @@
 mod support;
 
 use netdebug::net::{Endpoint, SessionConfig};
-use netdebug::state::{AppState, Connection};
 
 use std::time::{Duration, Instant};
 
@@ -30,20 +29,14 @@ const PAYLOAD: &[u8] = b"sensor 0042 temperature=25.3 humidity=61% status=OK\r\n
 fn headless() {
     let runtime = support::runtime();
     let (mut engine, mut events) = support::engine(&runtime);
-    let mut state = AppState::default();
-    state.opened(engine.open(SessionConfig::Udp {
-        local: Endpoint::new("127.0.0.1", 0),
-        multicast: None,
-    }));
-    let local = loop {
-        for event in events.drain() {
-            state.apply(event);
-        }
-        if let Connection::Bound(local) = state.connection {
-            break local;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let (mut state, local) = support::open_and_wait(
+        &mut engine,
+        &mut events,
+        SessionConfig::Udp {
+            local: Endpoint::new("127.0.0.1", 0),
+            multicast: None,
+        },
+    );
     let sender = std::thread::spawn(move || {
         let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         let start = Instant::now();

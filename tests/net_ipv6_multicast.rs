@@ -8,37 +8,13 @@
 
 mod common;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::time::Duration;
 
-use common::{engine, next_datagram, receive_bytes, wait_for};
+use common::{bound, engine, listening, next_datagram, receive_bytes, wait_for};
 use netdebug::net::{CloseReason, Endpoint, EventKind, SendTarget, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
-
-async fn listening(events: &mut netdebug::net::EventReceiver) -> SocketAddr {
-    match wait_for(events, "listening", |k| {
-        matches!(k, EventKind::Listening { .. })
-    })
-    .await
-    .kind
-    {
-        EventKind::Listening { local } => local,
-        other => panic!("{other:?}"),
-    }
-}
-
-async fn bound(events: &mut netdebug::net::EventReceiver) -> SocketAddr {
-    match wait_for(events, "bound", |k| {
-        matches!(k, EventKind::Bound { .. }) || matches!(k, EventKind::Closed { .. })
-    })
-    .await
-    .kind
-    {
-        EventKind::Bound { local, .. } => local,
-        other => panic!("{other:?}"),
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tcp_server_and_client_on_ipv6_loopback() {

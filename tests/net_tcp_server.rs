@@ -8,25 +8,11 @@
 
 mod common;
 
-use std::net::SocketAddr;
-
-use common::{engine, next_event, open_server, receive_bytes, wait_for};
+use common::{engine, joined, next_event, open_server, receive_bytes, wait_for};
 use netdebug::codec::TextEncoding;
 use netdebug::net::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-async fn joined(events: &mut netdebug::net::EventReceiver) -> SocketAddr {
-    match wait_for(events, "client joined", |k| {
-        matches!(k, EventKind::PeerJoined { .. })
-    })
-    .await
-    .kind
-    {
-        EventKind::PeerJoined { peer } => peer,
-        other => panic!("expected PeerJoined, got {other:?}"),
-    }
-}
 
 async fn read_exact(stream: &mut TcpStream, len: usize) -> Vec<u8> {
     let mut buf = vec![0; len];

@@ -31,6 +31,31 @@ pub fn engine(runtime: &tokio::runtime::Runtime) -> (Engine, EventReceiver) {
     Engine::new(runtime.handle().clone(), Arc::new(|| {}))
 }
 
+/// Opens `config` the way the window does and applies events until the session is bound or
+/// listening; the window state and the local address.
+pub fn open_and_wait(
+    engine: &mut Engine,
+    events: &mut EventReceiver,
+    config: netdebug::net::SessionConfig,
+) -> (netdebug::state::AppState, std::net::SocketAddr) {
+    let mut state = netdebug::state::AppState::default();
+    state.opened(engine.open(config));
+    let start = std::time::Instant::now();
+    loop {
+        for event in events.drain() {
+            state.apply(event);
+        }
+        if let Some(local) = state.connection.local_addr() {
+            return (state, local);
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the session never opened"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 /// Resident memory of a process in bytes (VmRSS), Linux only.
 pub fn rss_bytes(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;

@@ -55,13 +55,10 @@ pub async fn receive_bytes(events: &mut EventReceiver, len: usize) -> Vec<u8> {
     got
 }
 
-/// Opens a TCP server on 127.0.0.1 port 0 and returns the address it listens on.
-pub async fn open_server(engine: &mut Engine, events: &mut EventReceiver) -> SocketAddr {
-    engine.open(SessionConfig::TcpServer {
-        local: Endpoint::new("127.0.0.1", 0),
-    });
+/// Waits until the server listens; its address.
+pub async fn listening(events: &mut EventReceiver) -> SocketAddr {
     match wait_for(events, "listening", |k| {
-        matches!(k, EventKind::Listening { .. })
+        matches!(k, EventKind::Listening { .. } | EventKind::Closed { .. })
     })
     .await
     .kind
@@ -71,19 +68,47 @@ pub async fn open_server(engine: &mut Engine, events: &mut EventReceiver) -> Soc
     }
 }
 
+/// Waits until the UDP socket is bound; its address.
+pub async fn bound(events: &mut EventReceiver) -> SocketAddr {
+    match wait_for(events, "bound", |k| {
+        matches!(k, EventKind::Bound { .. } | EventKind::Closed { .. })
+    })
+    .await
+    .kind
+    {
+        EventKind::Bound { local, .. } => local,
+        other => panic!("expected Bound, got {other:?}"),
+    }
+}
+
+/// Waits until a client joins the server; its address.
+pub async fn joined(events: &mut EventReceiver) -> SocketAddr {
+    match wait_for(events, "client joined", |k| {
+        matches!(k, EventKind::PeerJoined { .. })
+    })
+    .await
+    .kind
+    {
+        EventKind::PeerJoined { peer } => peer,
+        other => panic!("expected PeerJoined, got {other:?}"),
+    }
+}
+
+/// Opens a TCP server on 127.0.0.1 port 0 and returns the address it listens on.
+pub async fn open_server(engine: &mut Engine, events: &mut EventReceiver) -> SocketAddr {
+    engine.open(SessionConfig::TcpServer {
+        local: Endpoint::new("127.0.0.1", 0),
+    });
+    listening(events).await
+}
+
 /// Opens a UDP session on 127.0.0.1 port 0 and returns the bound address.
 pub async fn open_udp(engine: &mut Engine, events: &mut EventReceiver) -> SocketAddr {
     engine.open(SessionConfig::Udp {
         local: Endpoint::new("127.0.0.1", 0),
         multicast: None,
     });
-    match wait_for(events, "bound", |k| matches!(k, EventKind::Bound { .. }))
-        .await
-        .kind
-    {
-        EventKind::Bound { local, .. } => local,
-        other => panic!("expected Bound, got {other:?}"),
-    }
+    bound(events).await
 }
 
 /// The next datagram the engine reports, with its source.
