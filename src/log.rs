@@ -4,6 +4,7 @@
 //! text is decoded once per entry when it arrives, and every entry knows how many display rows
 //! it takes in the current view, so the UI lays out only the rows on screen.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 
@@ -124,9 +125,31 @@ pub struct LogEntry {
     pub time: NaiveTime,
     /// What happened.
     pub body: LogBody,
+    /// Data only: the same peer's stream, in the same direction, was in the middle of a line
+    /// when this arrived, so without log mode this entry's text continues that line.
+    pub joins_previous: bool,
 }
 
 impl LogEntry {
+    /// Whether `peer`'s stream in `direction` is in the middle of a line after this entry.
+    fn ends_mid_line(&self, direction: Direction, peer: SocketAddr) -> bool {
+        match &self.body {
+            LogBody::Data {
+                direction: d,
+                peer: p,
+                text,
+                ..
+            } if *d == direction && *p == peer => {
+                if text.is_empty() {
+                    self.joins_previous
+                } else {
+                    !text.ends_with('\n')
+                }
+            }
+            LogBody::Data { .. } | LogBody::Notice(_) => false,
+        }
+    }
+
     /// Memory the entry holds, as the budget counts it.
     fn cost(&self) -> usize {
         let payload = match &self.body {
@@ -141,6 +164,15 @@ impl LogEntry {
     fn rows(&self, layout: RowLayout) -> u64 {
         let content = match (&self.body, layout.view) {
             (LogBody::Notice(_), _) => return u64::from(layout.headers),
+            // The raw stream: an entry's first line continues the previous row when it joins,
+            // and an entry with no text yet (half a character) adds nothing.
+            (LogBody::Data { text, .. }, InputMode::Text) if !layout.headers => {
+                if text.is_empty() {
+                    return 0;
+                }
+                let segments = text_rows(text, layout.columns).count();
+                return (segments - usize::from(self.joins_previous)) as u64;
+            }
             (LogBody::Data { text, .. }, InputMode::Text) => {
                 text_rows(text, layout.columns).count()
             }
@@ -153,14 +185,14 @@ impl LogEntry {
 }
 
 /// One display row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Row<'a> {
     /// A lifecycle line.
     Notice(&'a LogEntry, &'a Notice),
     /// The header of a data entry: time, direction, peer, size.
     Header(&'a LogEntry),
-    /// One line of a data entry's text.
-    Text(&'a str),
+    /// One line of data as text (in the raw stream, possibly joined from several entries).
+    Text(Cow<'a, str>),
     /// One row of a data entry's hex: the offset of its first byte and up to 16 bytes.
     Hex(usize, &'a [u8]),
 }
@@ -314,6 +346,21 @@ impl Log {
                 self.used += text.capacity();
             }
         }
+        // Where lines end may have moved with the new decoding.
+        for index in 1..self.entries.len() {
+            let joins = match self.entries.get(index).map(|e| &e.body) {
+                Some(LogBody::Data {
+                    direction, peer, ..
+                }) => self
+                    .entries
+                    .get(index - 1)
+                    .is_some_and(|previous| previous.ends_mid_line(*direction, *peer)),
+                _ => false,
+            };
+            if let Some(entry) = self.entries.get_mut(index) {
+                entry.joins_previous = joins;
+            }
+        }
         self.recount_rows();
         self.enforce_budget();
     }
@@ -341,6 +388,9 @@ impl Log {
 
     /// The rows `first..first + count` of the current view, in order.
     pub fn rows(&self, first: u64, count: usize) -> Vec<Row<'_>> {
+        if !self.layout.headers && self.layout.view == InputMode::Text {
+            return self.stream_rows(first, count);
+        }
         let mut out = Vec::with_capacity(count);
         let target = first + self.row_base;
         let mut index = self.row_ends.partition_point(|&end| end <= target);
@@ -361,10 +411,95 @@ impl Log {
         out
     }
 
+    /// The entry holding row `row` of the current view, and how many of its rows come before.
+    fn locate(&self, row: u64) -> (usize, u64) {
+        let target = row + self.row_base;
+        let index = self.row_ends.partition_point(|&end| end <= target);
+        let start = index
+            .checked_sub(1)
+            .and_then(|i| self.row_ends.get(i))
+            .copied()
+            .unwrap_or(self.row_base);
+        (index, target - start)
+    }
+
+    /// Rows of the raw text stream (log mode off): an entry's rows are its lines, except a
+    /// first line that continues the row before; a row that ends an entry takes in the first
+    /// lines of the entries that continue it.
+    fn stream_rows(&self, first: u64, count: usize) -> Vec<Row<'_>> {
+        let columns = self.layout.columns;
+        let mut out = Vec::with_capacity(count);
+        let (mut index, mut skip) = self.locate(first);
+        while out.len() < count {
+            let Some(entry) = self.entries.get(index) else {
+                break;
+            };
+            let LogBody::Data { text, .. } = &entry.body else {
+                index += 1;
+                skip = 0;
+                continue;
+            };
+            let segments: Vec<&str> = if text.is_empty() {
+                Vec::new()
+            } else {
+                text_rows(text, columns).collect()
+            };
+            let first_owned = usize::from(entry.joins_previous);
+            let mut next = index + 1;
+            let mut owned = usize::try_from(skip).unwrap_or(usize::MAX) + first_owned;
+            while owned < segments.len() && out.len() < count {
+                let mut row = Cow::Borrowed(segments.get(owned).copied().unwrap_or(""));
+                if owned + 1 == segments.len() {
+                    next = self.join_following(index + 1, columns, &mut row);
+                }
+                out.push(Row::Text(row));
+                owned += 1;
+            }
+            index = next;
+            skip = 0;
+        }
+        out
+    }
+
+    /// Appends to `row` the first lines of the entries from `index` on that continue it;
+    /// returns the first entry with rows of its own left to show.
+    fn join_following(&self, mut index: usize, columns: usize, row: &mut Cow<'_, str>) -> usize {
+        while let Some(entry) = self.entries.get(index) {
+            let LogBody::Data { text, .. } = &entry.body else {
+                break;
+            };
+            if !entry.joins_previous {
+                break;
+            }
+            let mut segments = text_rows(text, columns);
+            if let Some(first) = segments.next() {
+                row.to_mut().push_str(first);
+            }
+            if text.is_empty() || segments.next().is_none() {
+                // Wholly taken into this row; the next entry may continue it too.
+                index += 1;
+            } else {
+                // Its further lines are its own rows.
+                return index;
+            }
+        }
+        index
+    }
+
     fn push(&mut self, body: LogBody) {
+        let joins_previous = match &body {
+            LogBody::Data {
+                direction, peer, ..
+            } => self
+                .entries
+                .back()
+                .is_some_and(|previous| previous.ends_mid_line(*direction, *peer)),
+            LogBody::Notice(_) => false,
+        };
         let entry = LogEntry {
             time: chrono::Local::now().time(),
             body,
+            joins_previous,
         };
         self.used += entry.cost();
         let end = self.row_ends.back().copied().unwrap_or(self.row_base) + entry.rows(self.layout);
@@ -429,7 +564,7 @@ fn entry_rows<'a>(
             text_rows(text, layout.columns)
                 .skip(skip)
                 .take(room)
-                .map(Row::Text),
+                .map(|line| Row::Text(Cow::Borrowed(line))),
         ),
         InputMode::Hex => out.extend(
             bytes
@@ -574,6 +709,41 @@ mod tests {
         );
         log.set_layout(RowLayout::default());
         assert_eq!(log.total_rows(), 3);
+    }
+
+    #[test]
+    fn without_log_mode_the_stream_continues_across_reads() {
+        let other = SocketAddr::from(([127, 0, 0, 1], 2));
+        let mut log = Log::default();
+        for chunk in ["hel", "lo\nwor", "ld\n", "x"] {
+            log.received(peer(), Bytes::from(chunk));
+        }
+        log.received(other, Bytes::from_static(b"other"));
+        log.received(peer(), Bytes::from_static(b"y"));
+        log.set_layout(RowLayout {
+            headers: false,
+            ..RowLayout::default()
+        });
+        // Another peer's data starts its own line, and so does the first peer's after it.
+        assert_eq!(
+            row_texts(&log, 0, 10),
+            ["text hello", "text world", "text x", "text other", "text y"]
+        );
+        assert_eq!(log.total_rows(), 5);
+        assert_eq!(row_texts(&log, 1, 2), ["text world", "text x"]);
+        assert_eq!(row_texts(&log, 4, 5), ["text y"]);
+
+        // Half a GBK character held back decodes to nothing and joins nothing.
+        let mut gbk = Log::default();
+        gbk.set_encoding(TextEncoding::Gbk);
+        gbk.set_layout(RowLayout {
+            headers: false,
+            ..RowLayout::default()
+        });
+        for chunk in [&b"a"[..], &[0xC4][..], &[0xE3, b'b'][..]] {
+            gbk.received(peer(), Bytes::copy_from_slice(chunk));
+        }
+        assert_eq!(row_texts(&gbk, 0, 5), ["text a你b"]);
     }
 
     #[test]

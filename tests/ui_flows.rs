@@ -542,10 +542,17 @@ fn receive_options_log_mode_pause_and_hide_keep_counting() {
     let mut device = server_with_one_client(&mut ui);
     let peer = device.local_addr().unwrap();
 
-    // Log mode off: the data shows, without its header line.
+    // Log mode off: the raw stream, without header lines; two reads continue one line.
     ui.click("Log mode (time, direction, peer)");
-    device.write_all(b"raw-one").unwrap();
-    ui.wait_for_text("raw-one");
+    device.write_all(b"raw-").unwrap();
+    ui.step_until("the first read", |h| h.state().state().rx.frames == 1);
+    device.write_all(b"one").unwrap();
+    ui.step_until("the second read", |h| h.state().state().rx.frames == 2);
+    ui.harness.run_steps(2);
+    assert!(
+        ui.harness.query_by_label("raw-one").is_some(),
+        "one row, joined"
+    );
     assert!(!ui.shows(&format!("RX ← {peer}")), "no header in raw mode");
     ui.click("Log mode (time, direction, peer)");
     ui.wait_for_text(&format!("RX ← {peer}"));
@@ -568,7 +575,7 @@ fn receive_options_log_mode_pause_and_hide_keep_counting() {
     ui.click("Hide received data");
     device.write_all(b"visible-again").unwrap();
     ui.wait_for_text("visible-again");
-    ui.wait_for_text("RX: 41 B / 4 frames");
+    ui.wait_for_text("RX: 41 B / 5 frames");
 
     ui.click("Reset counters");
     ui.wait_for_text("RX: 0 B / 0 frames");
