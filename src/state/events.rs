@@ -1,0 +1,108 @@
+//! How engine events change the state.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use super::{AppState, Connection, ServerTarget};
+use crate::log::{Direction, Notice};
+use crate::net::{CloseReason, Event, EventKind};
+
+impl AppState {
+    /// Applies one engine event; events from sessions other than the current one are dropped.
+    pub fn apply(&mut self, event: Event) {
+        if self.session != Some(event.session) {
+            return;
+        }
+        match event.kind {
+            EventKind::Listening { local } => {
+                self.connection = Connection::Listening(local);
+                self.log.notice(Notice::Listening(local));
+            }
+            EventKind::Bound {
+                local,
+                receive_buffer,
+            } => {
+                self.connection = Connection::Bound(local);
+                self.log.notice(Notice::Bound(local, receive_buffer));
+            }
+            EventKind::JoinedGroup { group } => self.log.notice(Notice::JoinedGroup(group)),
+            EventKind::Connecting { remote, .. } => {
+                self.connection = Connection::Connecting(Some(remote));
+                self.log.notice(Notice::Connecting(remote));
+            }
+            EventKind::Connected { local, remote } => {
+                self.connection = Connection::Connected { local, remote };
+                self.log.notice(Notice::Connected { local, remote });
+            }
+            EventKind::PeerJoined { peer } => {
+                self.clients.insert(peer);
+                self.log.notice(Notice::PeerJoined(peer));
+            }
+            EventKind::PeerLeft { peer, reason } => {
+                self.clients.remove(&peer);
+                self.log.peer_gone(peer);
+                if self.server_target == ServerTarget::One(peer) {
+                    self.server_target = ServerTarget::All;
+                }
+                self.log.notice(Notice::PeerLeft(peer, reason.to_string()));
+            }
+            EventKind::Received { peer, bytes } => {
+                self.rx.add(bytes.len(), Instant::now());
+                self.show_received(peer, bytes);
+            }
+            EventKind::Datagrams(datagrams) => {
+                let now = Instant::now();
+                for (peer, bytes) in datagrams {
+                    self.rx.add(bytes.len(), now);
+                    self.show_received(peer, bytes);
+                }
+            }
+            EventKind::Sent { peer, bytes } => {
+                self.tx.add(bytes.len(), Instant::now());
+                if self.display.shows(Direction::Tx) {
+                    self.log.sent(peer, bytes);
+                } else {
+                    self.not_shown += bytes.len() as u64;
+                }
+            }
+            EventKind::CycleStopped { sends } => {
+                self.cycle = None;
+                self.log.notice(Notice::CycleStopped(sends));
+            }
+            EventKind::FileDone {
+                path,
+                sent,
+                complete,
+            } => {
+                self.file = None;
+                self.log.notice(Notice::FileDone {
+                    path: path.display().to_string(),
+                    sent,
+                    complete,
+                });
+            }
+            EventKind::Error(error) => self.report_error(&error),
+            EventKind::Closed { reason } => {
+                self.session = None;
+                self.cycle = None;
+                self.file = None;
+                self.connection = Connection::Closed;
+                self.clients.clear();
+                if let CloseReason::Failed(error) = &reason {
+                    self.report_error(error);
+                } else {
+                    self.set_info(format!("{}: {reason}", self.texts().session_closed));
+                }
+                self.log.notice(Notice::Closed(reason.to_string()));
+            }
+        }
+    }
+
+    fn show_received(&mut self, peer: SocketAddr, bytes: bytes::Bytes) {
+        if self.display.shows(Direction::Rx) {
+            self.log.received(peer, bytes);
+        } else {
+            self.not_shown += bytes.len() as u64;
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! Everything the window shows and edits, and how engine events change it. No egui here, so the
+//! rules are testable on their own; `ui/` draws this and `app.rs` connects it to the engine.
+//!
+//! `types` holds the small types the window shows, `events` how engine events change the
+//! state, and `sending` the rules for what a send, a quick command or the history does.
+
+mod events;
+mod sending;
+mod types;
+
+pub use types::{
+    CaptureStatus, Connection, DisplayOptions, FieldErrors, Mode, ServerTarget, StatusMessage,
+};
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+use crate::codec::SendFormat;
+use crate::counters::Counter;
+use crate::i18n::{Language, Texts};
+use crate::log::{Log, Notice};
+use crate::net::{
+    DEFAULT_CONNECT_TIMEOUT, Endpoint, FileProgress, NetError, SessionConfig, SessionId,
+    parse_host, parse_port,
+};
+
+/// Everything the window shows and edits.
+#[derive(Debug)]
+pub struct AppState {
+    /// The label language.
+    pub language: Language,
+    /// The mode to open.
+    pub mode: Mode,
+    /// Local address (server, UDP) or remote address (client).
+    pub address: String,
+    /// The port field.
+    pub port: String,
+    /// How the send box becomes bytes: text or hex, encoding, escapes, checksum, line ending.
+    pub send_format: SendFormat,
+    /// The send box.
+    pub send_text: String,
+    /// TCP server: who to send to.
+    pub server_target: ServerTarget,
+    /// TCP server: the filter typed in the client selector.
+    pub client_filter: String,
+    /// UDP: where to send, `host:port`.
+    pub udp_target: String,
+    /// UDP: send to whoever sent last instead of `udp_target`.
+    pub reply_to_last: bool,
+    /// UDP: a multicast group to join when opening (empty for none).
+    pub multicast_group: String,
+    /// Named payloads, one click to send.
+    pub quick_commands: Vec<crate::settings::QuickCommand>,
+    /// The quick command being edited, and the name field of the editor.
+    pub quick_editing: Option<usize>,
+    /// The name for a quick command being added or edited.
+    pub quick_name: String,
+    /// The last sends, newest first.
+    pub history: Vec<crate::settings::HistoryEntry>,
+    /// The addresses offered for the local address field.
+    pub local_addresses: Vec<std::net::IpAddr>,
+    /// Where the connection stands.
+    pub connection: Connection,
+    /// Connected clients of a TCP server, sorted.
+    pub clients: BTreeSet<SocketAddr>,
+    /// The data log.
+    pub log: Log,
+    /// What was received since the last reset.
+    pub rx: Counter,
+    /// What was sent since the last reset.
+    pub tx: Counter,
+    /// Cycle send period in milliseconds (at least 1).
+    pub cycle_period_ms: u64,
+    /// The running cycle send's count, if one runs.
+    pub cycle: Option<Arc<AtomicU64>>,
+    /// The file being sent, if any.
+    pub file: Option<Arc<FileProgress>>,
+    /// Where received data is being saved, if anywhere.
+    pub capture: Option<CaptureStatus>,
+    /// Save the log as text (decoded with the log's encoding) rather than the raw bytes.
+    pub capture_as_text: bool,
+    /// How the log is shown.
+    pub display: DisplayOptions,
+    /// Bytes received or sent while the display was paused or hid them (still counted).
+    pub not_shown: u64,
+    /// The status bar's message.
+    pub status: Option<StatusMessage>,
+    /// Messages beside fields.
+    pub errors: FieldErrors,
+    session: Option<SessionId>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new(Language::default())
+    }
+}
+
+impl AppState {
+    /// A fresh window in `language`.
+    pub fn new(language: Language) -> Self {
+        Self {
+            language,
+            mode: Mode::default(),
+            address: "127.0.0.1".to_owned(),
+            port: "8080".to_owned(),
+            send_format: SendFormat::default(),
+            send_text: String::new(),
+            server_target: ServerTarget::All,
+            client_filter: String::new(),
+            udp_target: "127.0.0.1:8081".to_owned(),
+            reply_to_last: false,
+            multicast_group: String::new(),
+            local_addresses: crate::net::local_addresses(),
+            quick_commands: Vec::new(),
+            quick_editing: None,
+            quick_name: String::new(),
+            history: Vec::new(),
+            connection: Connection::Closed,
+            clients: BTreeSet::new(),
+            log: Log::default(),
+            rx: Counter::default(),
+            tx: Counter::default(),
+            capture: None,
+            capture_as_text: false,
+            cycle_period_ms: 1000,
+            cycle: None,
+            file: None,
+            display: DisplayOptions::default(),
+            not_shown: 0,
+            status: None,
+            errors: FieldErrors::default(),
+            session: None,
+        }
+    }
+
+    /// The labels in the current language.
+    pub fn texts(&self) -> &'static Texts {
+        self.language.texts()
+    }
+
+    /// Checks the address and port fields; on success the config to open, otherwise the
+    /// messages are set beside the fields and nothing is opened.
+    pub fn prepare_open(&mut self) -> Option<SessionConfig> {
+        let host = parse_host(&self.address);
+        let port = parse_port(&self.port, self.mode.binds());
+        self.errors.address = host.as_ref().err().map(ToString::to_string);
+        self.errors.port = port.as_ref().err().map(ToString::to_string);
+        let (Ok(host), Ok(port)) = (host, port) else {
+            self.set_error(
+                [&self.errors.address, &self.errors.port]
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+            return None;
+        };
+        let multicast = match self.parse_multicast() {
+            Ok(group) => group,
+            Err(message) => {
+                self.errors.multicast = Some(message.clone());
+                self.set_error(message);
+                return None;
+            }
+        };
+        let endpoint = Endpoint::new(host, port);
+        Some(match self.mode {
+            Mode::TcpServer => SessionConfig::TcpServer { local: endpoint },
+            Mode::TcpClient => SessionConfig::TcpClient {
+                remote: endpoint,
+                timeout: DEFAULT_CONNECT_TIMEOUT,
+            },
+            Mode::Udp => SessionConfig::Udp {
+                local: endpoint,
+                multicast,
+            },
+        })
+    }
+
+    /// The multicast group to join: none when the field is empty or the mode is not UDP.
+    fn parse_multicast(&mut self) -> Result<Option<std::net::IpAddr>, String> {
+        self.errors.multicast = None;
+        let text = self.multicast_group.trim();
+        if self.mode != Mode::Udp || text.is_empty() {
+            return Ok(None);
+        }
+        match text.parse::<std::net::IpAddr>() {
+            Ok(group) if group.is_multicast() => Ok(Some(group)),
+            _ => Err(format!("{}: '{text}'", self.texts().not_multicast)),
+        }
+    }
+
+    /// Records that a session was opened; events from any other session are ignored from now.
+    pub fn opened(&mut self, session: SessionId) {
+        self.session = Some(session);
+        self.connection = Connection::Opening;
+        self.clients.clear();
+        self.server_target = ServerTarget::All;
+        self.status = None;
+    }
+
+    /// Records that the person closed the session. The window shows it closed at once; the
+    /// session's own `Closed` event, and any data that was already on its way, still arrive
+    /// and are logged, so nothing received is lost from the log or the counters.
+    pub fn closed_by_user(&mut self) {
+        self.connection = Connection::Closed;
+        self.cycle = None;
+        self.file = None;
+        self.clients.clear();
+        self.status = None;
+    }
+
+    /// The format a new save-to-file uses.
+    pub fn capture_format(&self) -> crate::net::CaptureFormat {
+        if self.capture_as_text {
+            crate::net::CaptureFormat::Text(self.log.encoding())
+        } else {
+            crate::net::CaptureFormat::Raw
+        }
+    }
+
+    /// Records that received data is now saved to `path`.
+    pub fn capture_started(
+        &mut self,
+        path: std::path::PathBuf,
+        progress: Arc<crate::net::CaptureProgress>,
+    ) {
+        self.set_info(format!("{} {}", self.texts().saving_to, path.display()));
+        self.capture = Some(CaptureStatus { path, progress });
+    }
+
+    /// Shows why saving could not start.
+    pub fn capture_failed(&mut self, error: &crate::net::CaptureError) {
+        self.set_error(error.to_string());
+    }
+
+    /// Zeroes the RX and TX counters.
+    pub fn reset_counters(&mut self) {
+        self.rx.reset();
+        self.tx.reset();
+        self.not_shown = 0;
+    }
+
+    pub(super) fn report_error(&mut self, error: &NetError) {
+        let text = error.to_string();
+        self.log.notice(Notice::Error(text.clone()));
+        self.set_error(text);
+    }
+
+    pub(super) fn set_error(&mut self, text: String) {
+        self.status = Some(StatusMessage {
+            text,
+            is_error: true,
+        });
+    }
+
+    pub(super) fn set_info(&mut self, text: String) {
+        self.status = Some(StatusMessage {
+            text,
+            is_error: false,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use super::{AppState, Connection, Mode};
+    use crate::net::{CloseReason, Event, EventKind, SessionId};
+
+    fn addr(port: u16) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], port))
+    }
+
+    fn event(session: u64, kind: EventKind) -> Event {
+        Event {
+            session: SessionId(session),
+            kind,
+        }
+    }
+
+    #[test]
+    fn events_from_an_old_session_are_dropped() {
+        let mut state = AppState::default();
+        state.opened(SessionId(2));
+        state.apply(event(
+            1,
+            EventKind::Received {
+                peer: addr(1),
+                bytes: "stale".into(),
+            },
+        ));
+        state.apply(event(
+            1,
+            EventKind::Closed {
+                reason: CloseReason::ByPeer,
+            },
+        ));
+        assert_eq!(state.rx.bytes, 0);
+        assert!(state.log.entries().is_empty());
+        assert_eq!(state.connection, Connection::Opening);
+
+        state.apply(event(2, EventKind::Listening { local: addr(9) }));
+        state.apply(event(
+            2,
+            EventKind::Received {
+                peer: addr(1),
+                bytes: "fresh".into(),
+            },
+        ));
+        assert_eq!(state.connection, Connection::Listening(addr(9)));
+        assert_eq!(state.rx.bytes, 5);
+    }
+
+    #[test]
+    fn data_already_on_its_way_after_close_is_still_counted() {
+        let mut state = AppState::default();
+        state.opened(SessionId(1));
+        state.apply(event(1, EventKind::Listening { local: addr(9) }));
+        state.closed_by_user();
+        assert_eq!(state.connection, Connection::Closed);
+        state.apply(event(
+            1,
+            EventKind::Received {
+                peer: addr(1),
+                bytes: "late".into(),
+            },
+        ));
+        assert_eq!(state.rx.bytes, 4);
+    }
+
+    #[test]
+    fn a_leaving_selected_client_falls_back_to_all() {
+        let mut state = AppState::default();
+        state.opened(SessionId(1));
+        state.apply(event(1, EventKind::PeerJoined { peer: addr(1) }));
+        state.server_target = super::ServerTarget::One(addr(1));
+        state.apply(event(
+            1,
+            EventKind::PeerLeft {
+                peer: addr(1),
+                reason: CloseReason::ByPeer,
+            },
+        ));
+        assert_eq!(state.server_target, super::ServerTarget::All);
+        assert!(state.clients.is_empty());
+    }
+
+    #[test]
+    fn the_port_rule_follows_the_mode() {
+        let mut state = AppState {
+            port: "0".to_owned(),
+            ..AppState::default()
+        };
+        assert!(
+            state.prepare_open().is_some(),
+            "a server may bind any free port"
+        );
+        state.mode = Mode::TcpClient;
+        assert!(
+            state.prepare_open().is_none(),
+            "a client cannot connect to port 0"
+        );
+        assert!(state.errors.port.is_some());
+    }
+}

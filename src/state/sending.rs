@@ -1,0 +1,135 @@
+//! What a send, a quick command or the history does to the state: checks, targets, refusals.
+
+use super::{AppState, Connection, Mode, ServerTarget};
+use crate::codec::build_payload;
+use crate::net::{SendTarget, parse_target};
+
+impl AppState {
+    /// Checks the send box and the target; on success what to send, otherwise a message beside
+    /// the send box (or the target field) and nothing is sent.
+    pub fn prepare_send(&mut self) -> Option<(SendTarget, Vec<u8>)> {
+        let target = self.prepare_target()?;
+        match build_payload(&self.send_text, &self.send_format) {
+            Ok(bytes) => {
+                self.remember_send();
+                Some((target, bytes))
+            }
+            Err(error) => self.refuse_send(error.to_string()),
+        }
+    }
+
+    /// Checks quick command `index` and where it goes; on success what to send.
+    pub fn prepare_quick(&mut self, index: usize) -> Option<(SendTarget, Vec<u8>)> {
+        let command = self.quick_commands.get(index)?.clone();
+        let target = self.prepare_target()?;
+        match build_payload(&command.text, &command.format) {
+            Ok(bytes) => Some((target, bytes)),
+            Err(error) => self.refuse_send(format!("{}: {error}", command.name)),
+        }
+    }
+
+    /// Puts the send box at the front of the history (once; the oldest fall off).
+    fn remember_send(&mut self) {
+        let entry = crate::settings::HistoryEntry {
+            text: self.send_text.clone(),
+            format: self.send_format,
+        };
+        self.history.retain(|old| *old != entry);
+        self.history.insert(0, entry);
+        self.history.truncate(crate::settings::HISTORY_LIMIT);
+    }
+
+    /// Puts a history entry back into the send box.
+    pub fn recall(&mut self, index: usize) {
+        if let Some(entry) = self.history.get(index) {
+            self.send_text.clone_from(&entry.text);
+            self.send_format = entry.format;
+        }
+    }
+
+    /// Saves the send box as a quick command: a new one, or the one being edited.
+    pub fn save_quick(&mut self) {
+        let name = match self.quick_name.trim() {
+            "" => self.send_text.chars().take(16).collect(),
+            name => name.to_owned(),
+        };
+        let command = crate::settings::QuickCommand {
+            name,
+            text: self.send_text.clone(),
+            format: self.send_format,
+        };
+        match self
+            .quick_editing
+            .take()
+            .and_then(|i| self.quick_commands.get_mut(i))
+        {
+            Some(slot) => *slot = command,
+            None => self.quick_commands.push(command),
+        }
+        self.quick_name.clear();
+    }
+
+    /// Loads quick command `index` into the send box and the name field for editing.
+    pub fn edit_quick(&mut self, index: usize) {
+        if let Some(command) = self.quick_commands.get(index) {
+            self.send_text.clone_from(&command.text);
+            self.send_format = command.format;
+            self.quick_name.clone_from(&command.name);
+            self.quick_editing = Some(index);
+        }
+    }
+
+    /// Deletes quick command `index`.
+    pub fn delete_quick(&mut self, index: usize) {
+        if index < self.quick_commands.len() {
+            self.quick_commands.remove(index);
+            self.quick_editing = None;
+        }
+    }
+
+    /// Checks that something is open and where a send goes; on failure a message beside the
+    /// send box (or the target field).
+    pub fn prepare_target(&mut self) -> Option<SendTarget> {
+        let t = self.texts();
+        self.errors.send = None;
+        self.errors.target = None;
+        match self.connection {
+            Connection::Closed => return self.refuse_send(t.not_open.to_owned()),
+            Connection::Opening | Connection::Connecting(_) => {
+                return self.refuse_send(t.not_connected.to_owned());
+            }
+            Connection::Listening(_) | Connection::Connected { .. } | Connection::Bound(_) => {}
+        }
+        let target = match self.mode {
+            Mode::TcpClient => SendTarget::Connected,
+            Mode::TcpServer => match self.server_target {
+                _ if self.clients.is_empty() => return self.refuse_send(t.no_clients.to_owned()),
+                ServerTarget::All => SendTarget::AllClients,
+                ServerTarget::One(peer) => SendTarget::Client(peer),
+            },
+            Mode::Udp if self.reply_to_last => SendTarget::LastSender,
+            Mode::Udp => match parse_target(&self.udp_target) {
+                Ok(endpoint) => SendTarget::Datagram(endpoint),
+                Err(error) => {
+                    let message = if self.udp_target.trim().is_empty() {
+                        t.empty_target.to_owned()
+                    } else {
+                        error.to_string()
+                    };
+                    self.errors.target = Some(message.clone());
+                    self.set_error(message);
+                    return None;
+                }
+            },
+        };
+        self.status = None;
+        Some(target)
+    }
+
+    /// Shows why a send was refused, beside the send box and in the status bar.
+    pub fn refuse_send<T>(&mut self, message: String) -> Option<T> {
+        self.errors.send = Some(message.clone());
+        self.set_error(message);
+        None
+    }
+}

@@ -1,0 +1,165 @@
+//! The small types the window shows: mode, connection, targets, options, messages.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use crate::i18n::Texts;
+use crate::log::Direction;
+
+/// Which kind of session the window opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Listen for TCP clients.
+    #[default]
+    TcpServer,
+    /// Connect to a TCP server.
+    TcpClient,
+    /// Send and receive datagrams.
+    Udp,
+}
+
+impl Mode {
+    /// Every mode, in selector order.
+    pub const ALL: [Self; 3] = [Self::TcpServer, Self::TcpClient, Self::Udp];
+
+    /// The mode's name in the window's language.
+    pub fn label(self, t: &Texts) -> &'static str {
+        match self {
+            Self::TcpServer => t.tcp_server,
+            Self::TcpClient => t.tcp_client,
+            Self::Udp => t.udp,
+        }
+    }
+
+    /// Whether port 0 ("any free port") makes sense: when binding, not when connecting.
+    pub(super) fn binds(self) -> bool {
+        !matches!(self, Self::TcpClient)
+    }
+}
+
+/// Where the connection stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Connection {
+    /// Nothing open.
+    #[default]
+    Closed,
+    /// Asked to open, nothing heard yet.
+    Opening,
+    /// TCP server accepting.
+    Listening(SocketAddr),
+    /// TCP client connecting.
+    Connecting(Option<SocketAddr>),
+    /// TCP client connected.
+    Connected {
+        /// Our end.
+        local: SocketAddr,
+        /// Their end.
+        remote: SocketAddr,
+    },
+    /// UDP socket bound.
+    Bound(SocketAddr),
+}
+
+impl Connection {
+    /// Whether a session is under way (the button then says Close).
+    pub fn is_open(self) -> bool {
+        !matches!(self, Self::Closed)
+    }
+
+    /// The state in words.
+    pub fn describe(self, t: &Texts) -> String {
+        match self {
+            Self::Closed => t.state_closed.to_owned(),
+            Self::Opening => t.state_opening.to_owned(),
+            Self::Listening(local) => format!("{} {local}", t.state_listening),
+            Self::Connecting(Some(remote)) => format!("{} {remote}", t.state_connecting),
+            Self::Connecting(None) => t.state_connecting.to_owned(),
+            Self::Connected { remote, .. } => format!("{} {remote}", t.state_connected),
+            Self::Bound(local) => format!("{} {local}", t.state_bound),
+        }
+    }
+
+    /// The local address once bound, listening or connected.
+    pub fn local_addr(self) -> Option<SocketAddr> {
+        match self {
+            Self::Listening(local) | Self::Bound(local) | Self::Connected { local, .. } => {
+                Some(local)
+            }
+            Self::Closed | Self::Opening | Self::Connecting(_) => None,
+        }
+    }
+}
+
+/// Which client(s) a TCP server sends to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServerTarget {
+    /// Every connected client.
+    #[default]
+    All,
+    /// One client.
+    One(SocketAddr),
+}
+
+/// Receive settings that decide what the log shows (the log's own layout aside).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // four independent checkboxes, as the window shows them
+pub struct DisplayOptions {
+    /// Keep the newest line in view.
+    pub autoscroll: bool,
+    /// Wrap text rows at the log's width.
+    pub auto_wrap: bool,
+    /// Stop adding data to the log (counting and saving go on).
+    pub paused: bool,
+    /// Do not add received data to the log (counting and saving go on).
+    pub hide_received: bool,
+}
+
+impl Default for DisplayOptions {
+    fn default() -> Self {
+        Self {
+            autoscroll: true,
+            auto_wrap: true,
+            paused: false,
+            hide_received: false,
+        }
+    }
+}
+
+impl DisplayOptions {
+    pub(super) fn shows(self, direction: Direction) -> bool {
+        !(self.paused || (self.hide_received && direction == Direction::Rx))
+    }
+}
+
+/// A save-to-file under way.
+#[derive(Debug, Clone)]
+pub struct CaptureStatus {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// Bytes written so far.
+    pub progress: Arc<crate::net::CaptureProgress>,
+}
+
+/// A line in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    /// What to say.
+    pub text: String,
+    /// Whether it reports a failure.
+    pub is_error: bool,
+}
+
+/// Messages shown beside the fields they are about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors {
+    /// About the address field.
+    pub address: Option<String>,
+    /// About the port field.
+    pub port: Option<String>,
+    /// About the UDP target field.
+    pub target: Option<String>,
+    /// About the send box.
+    pub send: Option<String>,
+    /// About the multicast group field.
+    pub multicast: Option<String>,
+}
