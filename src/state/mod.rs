@@ -230,7 +230,11 @@ impl AppState {
         progress: Arc<crate::net::CaptureProgress>,
     ) {
         self.set_info(format!("{} {}", self.texts().saving_to, path.display()));
-        self.capture = Some(CaptureStatus { path, progress });
+        self.capture = Some(CaptureStatus {
+            path,
+            progress,
+            shown: std::cell::Cell::new(0),
+        });
     }
 
     /// Shows why saving could not start.

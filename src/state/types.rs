@@ -138,6 +138,8 @@ pub struct CaptureStatus {
     pub path: std::path::PathBuf,
     /// Bytes written so far.
     pub progress: Arc<crate::net::CaptureProgress>,
+    /// The count the window showed last, to know whether it is still moving.
+    pub shown: std::cell::Cell<u64>,
 }
 
 /// A line in the status bar.

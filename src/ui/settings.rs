@@ -157,9 +157,12 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         if ui.button(t.stop_saving).clicked() {
             actions.push(Action::StopCapture);
         }
-        // The count grows while data arrives; show it moving.
-        ui.ctx()
-            .request_repaint_after(std::time::Duration::from_millis(250));
+        // The writer runs behind the window: look again while the count is still moving,
+        // and not at all once it has settled.
+        if capture.shown.replace(written) != written {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(250));
+        }
     } else {
         ComboBox::new("save_format", t.save_format)
             .selected_text(if state.capture_as_text {
