@@ -246,6 +246,29 @@ proptest! {
     fn hex_parsing_never_panics(input in "\\PC{0,64}") {
         let _ = parse_hex(&input);
     }
+
+    #[test]
+    fn any_send_box_either_builds_or_is_refused_without_panicking(
+        input in "(\\PC|\\\\[rnt0x\\\\qZ]|[0-9a-fA-F ]){0,48}",
+        hex in any::<bool>(),
+        gbk in any::<bool>(),
+        escapes in any::<bool>(),
+        checksum in 0usize..6,
+        ending in 0usize..4,
+    ) {
+        use netdebug::codec::{Checksum, LineEnding, SendFormat, build_payload};
+        let format = SendFormat {
+            mode: if hex { InputMode::Hex } else { InputMode::Text },
+            encoding: if gbk { TextEncoding::Gbk } else { TextEncoding::Utf8 },
+            escapes,
+            checksum: Checksum::ALL[checksum],
+            line_ending: LineEnding::ALL[ending],
+        };
+        if let Ok(bytes) = build_payload(&input, &format) {
+            // Whatever was built ends with the chosen line ending.
+            prop_assert!(bytes.ends_with(format.line_ending.bytes()));
+        }
+    }
 }
 
 #[test]
