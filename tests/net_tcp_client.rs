@@ -10,7 +10,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{engine, receive_bytes, wait_for};
+use common::{connected_client, engine, receive_bytes, wait_for};
 use netdebug::net::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -63,14 +63,7 @@ async fn sends_and_receives_exact_bytes_and_sees_the_peer_close() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_is_told_apart_from_a_close() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (mut engine, mut events) = engine();
-    engine.open(client_config(listener.local_addr().unwrap().port()));
-    let (server_side, _) = listener.accept().await.unwrap();
-    wait_for(&mut events, "connected", |k| {
-        matches!(k, EventKind::Connected { .. })
-    })
-    .await;
+    let (_engine, mut events, server_side) = connected_client().await;
     // SO_LINGER 0 makes close send RST instead of FIN.
     let std_stream = server_side.into_std().unwrap();
     socket2::SockRef::from(&std_stream)

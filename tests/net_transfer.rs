@@ -11,10 +11,10 @@ mod common;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use common::{engine, open_server, open_udp, wait_for};
-use netdebug::net::{Endpoint, EventKind, SendTarget, SessionConfig};
+use common::{connected_client, engine, open_server, open_udp, wait_for};
+use netdebug::net::{Endpoint, EventKind, SendTarget};
 use tokio::io::AsyncReadExt;
-use tokio::net::{TcpListener, UdpSocket};
+use tokio::net::UdpSocket;
 
 /// On tokio's paused clock, a 10 ms cycle for one virtual second sends once per tick, no more
 /// and no fewer: the schedule does not drift however long each send takes.
@@ -81,17 +81,7 @@ fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_streams_byte_exact_with_progress() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (mut engine, mut events) = engine();
-    engine.open(SessionConfig::TcpClient {
-        remote: Endpoint::new("127.0.0.1", listener.local_addr().unwrap().port()),
-        timeout: Duration::from_secs(5),
-    });
-    let (mut peer, _) = listener.accept().await.unwrap();
-    wait_for(&mut events, "connected", |k| {
-        matches!(k, EventKind::Connected { .. })
-    })
-    .await;
+    let (mut engine, mut events, mut peer) = connected_client().await;
 
     let contents: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
     let path = temp_file("send.bin", &contents);
@@ -123,18 +113,8 @@ async fn a_file_streams_byte_exact_with_progress() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_send_can_be_cancelled() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (mut engine, mut events) = engine();
-    engine.open(SessionConfig::TcpClient {
-        remote: Endpoint::new("127.0.0.1", listener.local_addr().unwrap().port()),
-        timeout: Duration::from_secs(5),
-    });
     // The peer never reads, so the send stalls once the socket buffers are full.
-    let (_peer, _) = listener.accept().await.unwrap();
-    wait_for(&mut events, "connected", |k| {
-        matches!(k, EventKind::Connected { .. })
-    })
-    .await;
+    let (mut engine, mut events, _peer) = connected_client().await;
     let path = temp_file("big.bin", &vec![7u8; 64 * 1024 * 1024]);
     let progress = engine
         .send_file(SendTarget::Connected, path.clone())

@@ -94,6 +94,26 @@ pub async fn joined(events: &mut EventReceiver) -> SocketAddr {
     }
 }
 
+/// An engine whose TCP client session is connected to a fresh loopback listener; the
+/// listener's end of the connection.
+pub async fn connected_client() -> (Engine, EventReceiver, tokio::net::TcpStream) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (mut engine, mut events) = engine();
+    engine.open(SessionConfig::TcpClient {
+        remote: Endpoint::new("127.0.0.1", listener.local_addr().unwrap().port()),
+        timeout: Duration::from_secs(5),
+    });
+    let (peer, _) = tokio::time::timeout(WAIT, listener.accept())
+        .await
+        .expect("the client never connected")
+        .unwrap();
+    wait_for(&mut events, "connected", |k| {
+        matches!(k, EventKind::Connected { .. })
+    })
+    .await;
+    (engine, events, peer)
+}
+
 /// Opens a TCP server on 127.0.0.1 port 0 and returns the address it listens on.
 pub async fn open_server(engine: &mut Engine, events: &mut EventReceiver) -> SocketAddr {
     engine.open(SessionConfig::TcpServer {
