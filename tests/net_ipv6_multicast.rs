@@ -11,7 +11,7 @@ mod common;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use common::{bound, engine, listening, next_datagram, receive_bytes, wait_for};
+use common::{bound, engine, listening, next_datagram, receive_bytes, wait_closed, wait_for};
 use netdebug::net::{CloseReason, Endpoint, EventKind, SendTarget, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
@@ -66,10 +66,7 @@ async fn a_name_that_resolves_to_ipv6_connects() {
             remote: Endpoint::new("localhost", port),
             timeout: Duration::from_secs(5),
         });
-        let closed = wait_for(&mut events, "refused", |k| {
-            matches!(k, EventKind::Closed { .. })
-        })
-        .await;
+        let closed = wait_closed(&mut events, "refused").await;
         assert!(matches!(
             closed.kind,
             EventKind::Closed {
@@ -243,10 +240,7 @@ async fn ipv6_multicast_join_and_bad_groups() {
         local: Endpoint::new("::1", 0),
         multicast: Some("239.1.1.1".parse().unwrap()),
     });
-    let closed = wait_for(&mut mixed_events, "refused", |k| {
-        matches!(k, EventKind::Closed { .. })
-    })
-    .await;
+    let closed = wait_closed(&mut mixed_events, "refused").await;
     match closed.kind {
         EventKind::Closed {
             reason: CloseReason::Failed(error),

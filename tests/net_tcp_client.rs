@@ -10,7 +10,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{connected_client, engine, receive_bytes, wait_for};
+use common::{connected_client, engine, receive_bytes, wait_closed, wait_for};
 use netdebug::net::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -49,10 +49,7 @@ async fn sends_and_receives_exact_bytes_and_sees_the_peer_close() {
     assert_eq!(receive_bytes(&mut events, 8).await, b"\x00\x01hello\xff");
 
     drop(server_side);
-    let closed = wait_for(&mut events, "closed by peer", |k| {
-        matches!(k, EventKind::Closed { .. })
-    })
-    .await;
+    let closed = wait_closed(&mut events, "closed by peer").await;
     assert!(matches!(
         closed.kind,
         EventKind::Closed {
@@ -70,10 +67,7 @@ async fn a_reset_is_told_apart_from_a_close() {
         .set_linger(Some(Duration::ZERO))
         .unwrap();
     drop(std_stream);
-    let closed = wait_for(&mut events, "reset", |k| {
-        matches!(k, EventKind::Closed { .. })
-    })
-    .await;
+    let closed = wait_closed(&mut events, "reset").await;
     assert!(
         matches!(
             closed.kind,
@@ -95,10 +89,7 @@ async fn a_refused_connection_is_an_error() {
         .port();
     let (mut engine, mut events) = engine();
     engine.open(client_config(port));
-    let closed = wait_for(&mut events, "refused", |k| {
-        matches!(k, EventKind::Closed { .. })
-    })
-    .await;
+    let closed = wait_closed(&mut events, "refused").await;
     match closed.kind {
         EventKind::Closed {
             reason: CloseReason::Failed(NetError::Connect { source, .. }),
@@ -145,10 +136,7 @@ async fn a_connect_timeout_is_reported() {
         remote: Endpoint::new("127.0.0.1", addr.port()),
         timeout: Duration::from_millis(300),
     });
-    let closed = wait_for(&mut events, "timeout", |k| {
-        matches!(k, EventKind::Closed { .. })
-    })
-    .await;
+    let closed = wait_closed(&mut events, "timeout").await;
     assert!(
         matches!(
             closed.kind,
@@ -173,10 +161,7 @@ async fn close_cancels_a_connection_attempt() {
     })
     .await;
     engine.close();
-    let closed = wait_for(&mut events, "closed", |k| {
-        matches!(k, EventKind::Closed { .. })
-    })
-    .await;
+    let closed = wait_closed(&mut events, "closed").await;
     assert!(
         matches!(
             closed.kind,
@@ -195,10 +180,7 @@ async fn an_unresolvable_name_is_an_error() {
         remote: Endpoint::new("no-such-host.invalid", 80),
         timeout: Duration::from_secs(5),
     });
-    let closed = wait_for(&mut events, "resolve failure", |k| {
-        matches!(k, EventKind::Closed { .. })
-    })
-    .await;
+    let closed = wait_closed(&mut events, "resolve failure").await;
     assert!(
         matches!(
             closed.kind,

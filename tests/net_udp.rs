@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{engine, next_datagram, open_udp, wait_for};
+use common::{engine, next_datagram, open_udp, wait_closed, wait_for};
 use netdebug::codec::TextEncoding;
 use netdebug::net::{Endpoint, EventKind, NetError, SendTarget};
 use tokio::net::UdpSocket;
@@ -89,10 +89,7 @@ async fn a_bound_port_cannot_be_bound_twice() {
         local: Endpoint::new("127.0.0.1", taken.local_addr().unwrap().port()),
         multicast: None,
     });
-    let closed = wait_for(&mut events, "bind failure", |k| {
-        matches!(k, EventKind::Closed { .. })
-    })
-    .await;
+    let closed = wait_closed(&mut events, "bind failure").await;
     assert!(matches!(
         closed.kind,
         EventKind::Closed {

@@ -38,6 +38,11 @@ pub async fn wait_for(
     }
 }
 
+/// Waits for the session's `Closed` event ("what" names it if it never comes).
+pub async fn wait_closed(events: &mut EventReceiver, what: &str) -> Event {
+    wait_for(events, what, |k| matches!(k, EventKind::Closed { .. })).await
+}
+
 /// Collects received bytes (from any peer) until `len` bytes have arrived.
 pub async fn receive_bytes(events: &mut EventReceiver, len: usize) -> Vec<u8> {
     let mut got = Vec::new();
