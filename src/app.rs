@@ -41,7 +41,12 @@ impl NetDebugApp {
     }
 
     /// The app starting from `state` (tests and the command line preset fields this way).
-    pub fn with_state(cc: &eframe::CreationContext<'_>, runtime: Handle, state: AppState) -> Self {
+    pub fn with_state(
+        cc: &eframe::CreationContext<'_>,
+        runtime: Handle,
+        mut state: AppState,
+    ) -> Self {
+        state.local_addresses = crate::net::local_addresses();
         crate::fonts::install(&cc.egui_ctx);
         let ctx = cc.egui_ctx.clone();
         let dialogs = Dialogs::new(runtime.clone());

@@ -59,7 +59,8 @@ pub struct AppState {
     pub quick_name: String,
     /// The last sends, newest first.
     pub history: Vec<crate::settings::HistoryEntry>,
-    /// The addresses offered for the local address field.
+    /// The addresses offered for the local address field (filled by the app at start: listing
+    /// interfaces is a system call, and the state itself does no I/O).
     pub local_addresses: Vec<std::net::IpAddr>,
     /// Where the connection stands.
     pub connection: Connection,
@@ -113,7 +114,7 @@ impl AppState {
             udp_target: "127.0.0.1:8081".to_owned(),
             reply_to_last: false,
             multicast_group: String::new(),
-            local_addresses: crate::net::local_addresses(),
+            local_addresses: Vec::new(),
             quick_commands: Vec::new(),
             quick_editing: None,
             quick_name: String::new(),
