@@ -209,11 +209,6 @@ impl Engine {
         }
     }
 
-    /// The open session, if any.
-    pub fn session(&self) -> Option<SessionId> {
-        self.active.as_ref().map(|a| a.id)
-    }
-
     /// Queues bytes for sending; `Sent` or `Error` events report what happened.
     pub fn send(&self, target: SendTarget, bytes: impl Into<bytes::Bytes>) -> Result<(), NotOpen> {
         self.command(SessionCommand::Send {
