@@ -44,7 +44,7 @@ pub struct HistoryEntry {
 pub struct Settings {
     pub version: u32,
     pub chinese: bool,
-    pub mode: u8,
+    pub mode: Mode,
     pub address: String,
     pub port: String,
     pub udp_target: String,
@@ -78,11 +78,7 @@ impl Settings {
         Self {
             version: VERSION,
             chinese: state.language == Language::Chinese,
-            mode: match state.mode {
-                Mode::TcpServer => 0,
-                Mode::TcpClient => 1,
-                Mode::Udp => 2,
-            },
+            mode: state.mode,
             address: state.address.clone(),
             port: state.port.clone(),
             udp_target: state.udp_target.clone(),
@@ -111,11 +107,7 @@ impl Settings {
         } else {
             Language::English
         };
-        state.mode = match self.mode {
-            1 => Mode::TcpClient,
-            2 => Mode::Udp,
-            _ => Mode::TcpServer,
-        };
+        state.mode = self.mode;
         state.address.clone_from(&self.address);
         state.port.clone_from(&self.port);
         state.udp_target.clone_from(&self.udp_target);

@@ -7,7 +7,7 @@ use crate::i18n::Texts;
 use crate::log::Direction;
 
 /// Which kind of session the window opens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Mode {
     /// Listen for TCP clients.
     #[default]
