@@ -8,14 +8,11 @@ use tokio::runtime::Handle;
 use crate::dialogs::{DialogPurpose, Dialogs};
 use crate::i18n::Language;
 use crate::net::{Engine, EventReceiver, SendTarget};
+use crate::repaint::RepaintPacer;
 use crate::screenshot::ScreenshotPlan;
 use crate::settings::{STORAGE_KEY, Settings};
 use crate::state::AppState;
 use crate::ui::{self, Action};
-
-/// How soon after network events the window repaints (at most 20 frames per second of log
-/// updates, however fast data arrives).
-const EVENT_REPAINT_DELAY: Duration = Duration::from_millis(50);
 
 /// The NetDebug window.
 pub struct NetDebugApp {
@@ -50,12 +47,12 @@ impl NetDebugApp {
         crate::fonts::install(&cc.egui_ctx);
         let ctx = cc.egui_ctx.clone();
         let dialogs = Dialogs::new(runtime.clone());
-        // Network events repaint after a short delay rather than at once: a flood then costs
-        // at most one frame per interval, while a single packet still shows without a lag a
-        // person would notice. The engine wakes us at most once per drain anyway.
+        // A single packet repaints at once; a flood costs one frame per interval, not one per
+        // packet. The engine wakes us at most once per drain anyway.
+        let pacer = RepaintPacer::default();
         let (engine, events) = Engine::new(
             runtime,
-            Arc::new(move || ctx.request_repaint_after(EVENT_REPAINT_DELAY)),
+            Arc::new(move || ctx.request_repaint_after(pacer.delay())),
         );
         Self {
             engine,
@@ -185,6 +182,13 @@ pub fn restored_state(stored: Option<&str>) -> AppState {
 }
 
 impl eframe::App for NetDebugApp {
+    /// The panels are transparent (see [`ui::window_ui`]): the background is this clear, which
+    /// costs nothing, instead of a full-window fill that a software renderer shades pixel by
+    /// pixel every frame.
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.panel_fill.to_normalized_gamma_f32()
+    }
+
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         storage.set_string(STORAGE_KEY, Settings::from_state(&self.state).to_text());
     }

@@ -14,6 +14,7 @@ pub mod fonts;
 pub mod i18n;
 pub mod log;
 pub mod net;
+pub mod repaint;
 pub mod screenshot;
 pub mod settings;
 pub mod state;

@@ -13,7 +13,7 @@ use netdebug::state::{AppState, Mode};
 use netdebug::ui::Action;
 
 /// NetDebug, a network debugging assistant (网络调试助手) for TCP and UDP.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(version, about)]
 struct Args {
     /// Start in this mode.
@@ -52,6 +52,25 @@ struct Args {
     /// Print one line to stdout when the first frame has been laid out (for benchmarks).
     #[arg(long)]
     print_first_frame: bool,
+    /// How the window is drawn: OpenGL (glow) by default, falling back to wgpu (Vulkan, Metal,
+    /// DirectX) when OpenGL cannot start.
+    #[arg(long, value_enum)]
+    renderer: Option<RendererArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RendererArg {
+    Glow,
+    Wgpu,
+}
+
+impl RendererArg {
+    fn renderer(self) -> eframe::Renderer {
+        match self {
+            Self::Glow => eframe::Renderer::Glow,
+            Self::Wgpu => eframe::Renderer::Wgpu,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -93,50 +112,89 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("cannot start the network runtime")?;
 
+    // OpenGL first: it draws egui's flat shapes with far less CPU than wgpu where the driver
+    // rasterizes in software (Mesa's llvmpipe, remote desktops, virtual machines). wgpu is
+    // the fallback for machines without a usable OpenGL.
+    let first = args.renderer.unwrap_or(RendererArg::Glow);
+    let result = run_window(&args, &runtime, first);
+    let result = match result {
+        Err(WindowError::NotStarted(error)) if args.renderer.is_none() => {
+            tracing::warn!(%error, "OpenGL could not start; drawing with wgpu instead");
+            run_window(&args, &runtime, RendererArg::Wgpu)
+        }
+        other => other,
+    };
+    result.map_err(|error| anyhow::anyhow!("the window failed: {error}"))?;
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    Ok(())
+}
+
+/// Why the window ended with an error: before the app was created (the renderer could not
+/// start, another may) or while it ran.
+#[derive(Debug, thiserror::Error)]
+enum WindowError {
+    #[error("{0}")]
+    NotStarted(eframe::Error),
+    #[error("{0}")]
+    Failed(eframe::Error),
+}
+
+/// Opens the window drawn by `renderer` and runs it until it is closed.
+fn run_window(
+    args: &Args,
+    runtime: &tokio::runtime::Runtime,
+    renderer: RendererArg,
+) -> Result<(), WindowError> {
     let language = match args.lang {
         Some(LangArg::Zh) => Some(Language::Chinese),
         Some(LangArg::En) => Some(Language::English),
         None => None,
     };
-    let screenshot = args.screenshot.clone().map(|path| {
-        ScreenshotPlan::new(
-            path,
-            Duration::from_millis(args.screenshot_delay_ms),
-            args.quit_after_screenshot,
-        )
-    });
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(language.unwrap_or_else(Language::from_system).texts().title)
             .with_app_id("netdebug")
             .with_inner_size([1024.0, 700.0])
             .with_min_inner_size([720.0, 480.0]),
+        renderer: renderer.renderer(),
+        // A flat interface has no gradients to band; dithering would only cost fill time.
+        dithering: false,
         ..Default::default()
     };
+    let started = std::rc::Rc::new(std::cell::Cell::new(false));
+    let app_started = std::rc::Rc::clone(&started);
+    let args = args.clone();
     let handle = runtime.handle().clone();
-    let open = args.open;
-    let print_first_frame = args.print_first_frame;
-    eframe::run_native(
+    let result = eframe::run_native(
         "NetDebug",
         options,
         Box::new(move |cc| {
+            app_started.set(true);
             let mut app = NetDebugApp::new(cc, handle);
             apply_args(&args, app.state_mut());
-            if let Some(plan) = screenshot {
-                app.set_screenshot(plan);
+            if let Some(path) = args.screenshot.clone() {
+                app.set_screenshot(ScreenshotPlan::new(
+                    path,
+                    Duration::from_millis(args.screenshot_delay_ms),
+                    args.quit_after_screenshot,
+                ));
             }
-            if open {
+            if args.open {
                 app.perform(Action::Open);
             }
-            if print_first_frame {
+            if args.print_first_frame {
                 app.on_first_frame(Box::new(report_first_frame));
             }
             Ok(Box::new(app))
         }),
-    )
-    .map_err(|error| anyhow::anyhow!("the window failed: {error}"))?;
-    runtime.shutdown_timeout(Duration::from_millis(500));
-    Ok(())
+    );
+    result.map_err(|error| {
+        if started.get() {
+            WindowError::Failed(error)
+        } else {
+            WindowError::NotStarted(error)
+        }
+    })
 }
 
 /// Command-line presets win over the remembered settings.

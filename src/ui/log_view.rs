@@ -61,6 +61,9 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState) {
     ui.spacing_mut().item_spacing.y = 1.0;
     ScrollArea::both()
         .auto_shrink([false, false])
+        // A log soon outgrows its view; a bar that is always there never animates in (a burst
+        // of frames) and never shifts the rows sideways.
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
         .stick_to_bottom(state.display.autoscroll)
         .show_rows(
             ui,

@@ -43,8 +43,15 @@ pub enum Action {
 /// Lays out the whole window and returns what was asked of the engine this frame.
 pub fn window_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Action> {
     let mut actions = Vec::new();
-    egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::status_bar_ui(ui, state));
+    // Panels leave the background to the window's clear colour (the same panel fill, see
+    // `NetDebugApp::clear_color`), so no frame shades every pixel of the window.
+    let side = egui::Frame::side_top_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
+    let central = egui::Frame::central_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
+    egui::Panel::bottom("status_bar")
+        .frame(side)
+        .show(ui, |ui| status_bar::status_bar_ui(ui, state));
     egui::Panel::left("settings")
+        .frame(side)
         .resizable(true)
         .default_size(250.0)
         .min_size(220.0)
@@ -54,11 +61,14 @@ pub fn window_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Action> {
             });
         });
     egui::Panel::bottom("send_box")
+        .frame(side)
         .resizable(true)
         .default_size(130.0)
         .min_size(100.0)
         .show(ui, |ui| send_box::send_box_ui(ui, state, &mut actions));
-    egui::CentralPanel::default().show(ui, |ui| log_view::log_ui(ui, state));
+    egui::CentralPanel::default()
+        .frame(central)
+        .show(ui, |ui| log_view::log_ui(ui, state));
     actions
 }
 
