@@ -60,6 +60,7 @@ fn main() {
 fn measure(ctx: &egui::Context, state: &mut AppState) -> (f64, f64, f64, f64) {
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
     let mut shown = Vec::new();
+    let mut shaded = 0.0;
     let mut frame = |events: Vec<egui::Event>| {
         let input = egui::RawInput {
             screen_rect: Some(screen),
@@ -71,8 +72,9 @@ fn measure(ctx: &egui::Context, state: &mut AppState) -> (f64, f64, f64, f64) {
             netdebug::ui::window_ui(ui, state);
         });
         let shapes = output.shapes.clone();
-        let _primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+        let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
         let elapsed = start.elapsed().as_secs_f64() * 1e3;
+        shaded = triangle_area(&primitives) / screen.area();
         // What the frame drew from the log, to show the measurement is of real rows.
         shown = log_rows_drawn(&shapes);
         elapsed
@@ -95,13 +97,27 @@ fn measure(ctx: &egui::Context, state: &mut AppState) -> (f64, f64, f64, f64) {
         })
         .collect();
     println!(
-        "    after scrolling: {} log rows drawn, first {:?}",
+        "    after scrolling: {} log rows drawn, first {:?}; triangles cover {shaded:.2} x the window (what a software renderer shades per frame)",
         shown.len(),
         shown.first().map_or("", String::as_str)
     );
     let (a, b) = support::median_p99(&mut still);
     let (c, d) = support::median_p99(&mut scrolling);
     (a, b, c, d)
+}
+
+/// The summed area of every triangle in a frame, in points²: the pixels a renderer shades.
+fn triangle_area(primitives: &[egui::ClippedPrimitive]) -> f32 {
+    let mut area = 0.0;
+    for clipped in primitives {
+        if let egui::epaint::Primitive::Mesh(mesh) = &clipped.primitive {
+            for triangle in mesh.indices.chunks_exact(3) {
+                let [a, b, c] = [0, 1, 2].map(|i| mesh.vertices[triangle[i] as usize].pos);
+                area += ((b - a).x * (c - a).y - (c - a).x * (b - a).y).abs() / 2.0;
+            }
+        }
+    }
+    area
 }
 
 /// The texts of drawn rows that come from the log's data (its lines or hex rows).

@@ -22,6 +22,7 @@ fn main() {
     };
     let mut first_frames = Vec::new();
     let mut idle_rss = Vec::new();
+    let mut split = support::RssBreakdown::default();
     for _ in 0..5 {
         let start = Instant::now();
         let mut app = display.spawn_app(&["--lang", "zh", "--print-first-frame"]);
@@ -29,6 +30,7 @@ fn main() {
         first_frames.push(start.elapsed().as_secs_f64() * 1e3);
         std::thread::sleep(Duration::from_secs(3));
         idle_rss.push(support::rss_bytes(app.id()).unwrap_or(0) as f64 / 1e6);
+        split = support::RssBreakdown::of(app.id()).unwrap_or_default();
         let _ = app.kill();
         let _ = app.wait();
     }
@@ -41,6 +43,15 @@ fn main() {
     println!(
         "  idle resident memory: median {rss_median:.0} MB (runs: {})",
         join(&idle_rss, "MB")
+    );
+    let mb = |bytes: u64| bytes as f64 / 1e6;
+    println!(
+        "  last run's memory by place: graphics driver libraries (Mesa, LLVM, GL, X) {:.0} MB, NetDebug binary {:.0} MB, heap and other anonymous memory {:.0} MB, other files (libraries, fonts) {:.0} MB; NetDebug's own part (binary + anonymous) {:.0} MB",
+        mb(split.graphics_driver),
+        mb(split.binary),
+        mb(split.anonymous),
+        mb(split.other),
+        mb(split.binary + split.anonymous)
     );
 }
 

@@ -24,8 +24,8 @@ const RATE: u64 = 2_000;
 const SECONDS: u64 = 10;
 const PAYLOAD: &[u8] = b"sensor 0042 temperature=25.3 humidity=61% status=OK\r\n";
 
-/// (b): the engine on its runtime, and on this thread the window's frame loop at 20 frames
-/// per second (the app's cap under traffic), laying out and tessellating the real window.
+/// (b): the engine on its runtime, and on this thread the window's frame loop at the app's
+/// frame interval under traffic, laying out and tessellating the real window.
 fn headless() {
     let runtime = support::runtime();
     let (mut engine, mut events) = support::engine(&runtime);
@@ -56,7 +56,7 @@ fn headless() {
     let start = Instant::now();
     let mut frames = 0;
     while !sender.is_finished() {
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(netdebug::repaint::FLOOD_FRAME_INTERVAL);
         for event in events.drain() {
             state.apply(event);
         }

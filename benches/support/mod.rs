@@ -76,6 +76,81 @@ pub fn cpu_time(pid: u32) -> Option<Duration> {
     Some(Duration::from_millis((utime + stime) * 10))
 }
 
+/// Resident memory of a process split by where it lives, in bytes, from /proc/PID/smaps
+/// (Linux only): the graphics driver's libraries (Mesa, LLVM, GL, Vulkan, X), the NetDebug
+/// binary, anonymous memory (heap, stacks, textures a software driver keeps), and the rest
+/// (other libraries, mapped fonts).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RssBreakdown {
+    pub graphics_driver: u64,
+    pub binary: u64,
+    pub anonymous: u64,
+    pub other: u64,
+}
+
+impl RssBreakdown {
+    pub fn of(pid: u32) -> Option<Self> {
+        let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).ok()?;
+        let binary = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
+        let binary = binary.to_string_lossy().into_owned();
+        let mut split = Self::default();
+        let mut mapping = String::new();
+        for line in smaps.lines() {
+            let mut fields = line.split_whitespace();
+            let Some(first) = fields.next() else { continue };
+            if first.contains('-') && !first.ends_with(':') {
+                // A mapping's header: range, perms, offset, device, inode, then the path.
+                fields.nth(4).unwrap_or("").clone_into(&mut mapping);
+            } else if first == "Rss:" {
+                let kb: u64 = fields.next()?.parse().ok()?;
+                let bytes = kb * 1024;
+                let name = mapping.rsplit('/').next().unwrap_or("");
+                let driver = [
+                    "libLLVM",
+                    "_dri.so",
+                    "libgallium",
+                    "libvulkan",
+                    "libGL",
+                    "libEGL",
+                    "libglapi",
+                    "libX",
+                    "libxcb",
+                    "libz3",
+                    "libstdc++",
+                    "libdrm",
+                    "libwayland",
+                    "libxshmfence",
+                    "libexpat",
+                    "libsensors",
+                    "libelf",
+                    "libedit",
+                    "libicu",
+                    "libtinfo",
+                    "libxml2",
+                    "libzstd",
+                    "libffi",
+                    "libgbm",
+                    "SYSV",
+                ];
+                if mapping == binary {
+                    split.binary += bytes;
+                } else if mapping.is_empty() || mapping.starts_with('[') {
+                    split.anonymous += bytes;
+                } else if driver.iter().any(|d| name.contains(d)) {
+                    split.graphics_driver += bytes;
+                } else {
+                    split.other += bytes;
+                }
+            }
+        }
+        Some(split)
+    }
+
+    pub fn total(&self) -> u64 {
+        self.graphics_driver + self.binary + self.anonymous + self.other
+    }
+}
+
 /// Datagrams the kernel dropped for the UDP socket bound to `port` on 127.0.0.1, from
 /// /proc/net/udp (its last column).
 pub fn udp_drops(port: u16) -> Option<u64> {
