@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes the README's pictures, one per mode: the release build photographs itself
 # (--screenshot) under Xvfb while small Python peers on 127.0.0.1 give it traffic.
-# Needs: xvfb, python3 (and mesa-vulkan-drivers for a software renderer).
-#   apt-get install -y xvfb mesa-vulkan-drivers && tools/screenshots.sh
+# Needs: xvfb (which brings Mesa's software OpenGL) and python3.
+#   apt-get install -y xvfb && tools/screenshots.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release
