@@ -1,5 +1,6 @@
 //! The eframe app: drains engine events into [`AppState`] and turns UI actions into commands.
 
+use crate::messages::Message as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -113,7 +114,8 @@ impl NetDebugApp {
                     match self.engine.start_cycle(target, bytes, period) {
                         Ok(sends) => self.state.cycle = Some(sends),
                         Err(error) => {
-                            self.state.refuse_send::<()>(error.to_string());
+                            let message = error.message(self.state.language);
+                            self.state.refuse_send::<()>(message);
                         }
                     }
                 }
@@ -125,7 +127,8 @@ impl NetDebugApp {
                     match self.engine.send_file(target, path) {
                         Ok(progress) => self.state.file = Some(progress),
                         Err(error) => {
-                            self.state.refuse_send::<()>(error.to_string());
+                            let message = error.message(self.state.language);
+                            self.state.refuse_send::<()>(message);
                         }
                     }
                 }

@@ -13,6 +13,7 @@ pub mod dialogs;
 pub mod fonts;
 pub mod i18n;
 pub mod log;
+pub mod messages;
 pub mod net;
 pub mod repaint;
 pub mod screenshot;

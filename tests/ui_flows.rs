@@ -409,6 +409,46 @@ fn bad_input_gives_clear_messages_and_opens_or_sends_nothing() {
 }
 
 #[test]
+fn the_chinese_window_explains_bad_input_in_chinese() {
+    let mut ui = Ui::new(Language::Chinese);
+    ui.set_text("本地端口", "70000");
+    ui.click("打开");
+    ui.wait_for_text("端口“70000”无效：应为 0–65535（0 表示任一空闲端口）");
+    assert_eq!(ui.connection(), Connection::Closed);
+
+    // The operating system's refusal, named in Chinese.
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    ui.set_text("本地端口", &port.to_string());
+    ui.click("打开");
+    ui.wait_for_text("端口已被占用");
+    ui.step_until("closed", |h| {
+        h.state().state().connection == Connection::Closed
+    });
+
+    // Bad hex: the position and the character, in Chinese, and nothing sent.
+    drop(taken);
+    ui.set_text("本地端口", "0");
+    ui.click("打开");
+    ui.step_until("the session to open", |h| {
+        h.state().state().connection.local_addr().is_some()
+    });
+    let mut peer = TcpStream::connect(ui.local_addr()).unwrap();
+    ui.step_until("the client to join", |h| {
+        h.state().state().clients.len() == 1
+    });
+    ui.choose("发送方式", "十六进制");
+    ui.set_text("发送数据", "41 4Z");
+    ui.click("发送");
+    ui.wait_for_text("第 5 个字符“Z”不是十六进制数字");
+    assert_eq!(ui.harness.state().state().tx.bytes, 0);
+    peer.set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let mut buf = [0u8; 4];
+    assert!(peer.read(&mut buf).is_err(), "nothing reached the peer");
+}
+
+#[test]
 fn chinese_labels_render_with_the_bundled_font_and_switch_to_english() {
     let mut ui = Ui::new(Language::Chinese);
     ui.harness.run_steps(2);

@@ -38,12 +38,12 @@ pub enum PortError {
     #[error("enter a port number")]
     Empty,
     /// Not a whole number, or out of range.
-    #[error("port '{text}' is not valid: use {range}")]
+    #[error("port '{text}' is not valid: use {}", port_range(*allow_zero))]
     Invalid {
         /// What was typed.
         text: String,
-        /// The accepted range, in words.
-        range: &'static str,
+        /// Whether 0 ("any free port") was allowed.
+        allow_zero: bool,
     },
 }
 
@@ -77,21 +77,24 @@ pub fn parse_port(text: &str, allow_zero: bool) -> Result<u16, PortError> {
     if text.is_empty() {
         return Err(PortError::Empty);
     }
-    let range = if allow_zero {
-        "0-65535 (0 = any free port)"
-    } else {
-        "1-65535"
-    };
     match text.parse::<u16>() {
         Ok(0) if !allow_zero => Err(PortError::Invalid {
             text: text.to_owned(),
-            range,
+            allow_zero,
         }),
         Ok(port) => Ok(port),
         Err(_) => Err(PortError::Invalid {
             text: text.to_owned(),
-            range,
+            allow_zero,
         }),
+    }
+}
+
+fn port_range(allow_zero: bool) -> &'static str {
+    if allow_zero {
+        "0-65535 (0 = any free port)"
+    } else {
+        "1-65535"
     }
 }
 

@@ -1,5 +1,6 @@
 //! How engine events change the state.
 
+use crate::messages::Message as _;
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -44,7 +45,8 @@ impl AppState {
                 if self.server_target == ServerTarget::One(peer) {
                     self.server_target = ServerTarget::All;
                 }
-                self.log.notice(Notice::PeerLeft(peer, reason.to_string()));
+                self.log
+                    .notice(Notice::PeerLeft(peer, reason.message(self.language)));
             }
             EventKind::Received { peer, bytes } => {
                 self.rx.add(bytes.len(), Instant::now());
@@ -91,9 +93,14 @@ impl AppState {
                 if let CloseReason::Failed(error) = &reason {
                     self.report_error(error);
                 } else {
-                    self.set_info(format!("{}: {reason}", self.texts().session_closed));
+                    self.set_info(format!(
+                        "{}: {}",
+                        self.texts().session_closed,
+                        reason.message(self.language)
+                    ));
                 }
-                self.log.notice(Notice::Closed(reason.to_string()));
+                self.log
+                    .notice(Notice::Closed(reason.message(self.language)));
             }
         }
     }

@@ -12,6 +12,7 @@ pub use types::{
     CaptureStatus, Connection, DisplayOptions, FieldErrors, Mode, ServerTarget, StatusMessage,
 };
 
+use crate::messages::Message as _;
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -147,8 +148,8 @@ impl AppState {
     pub fn prepare_open(&mut self) -> Option<SessionConfig> {
         let host = parse_host(&self.address);
         let port = parse_port(&self.port, self.mode.binds());
-        self.errors.address = host.as_ref().err().map(ToString::to_string);
-        self.errors.port = port.as_ref().err().map(ToString::to_string);
+        self.errors.address = host.as_ref().err().map(|e| e.message(self.language));
+        self.errors.port = port.as_ref().err().map(|e| e.message(self.language));
         let (Ok(host), Ok(port)) = (host, port) else {
             self.set_error(
                 [&self.errors.address, &self.errors.port]
@@ -240,7 +241,7 @@ impl AppState {
 
     /// Shows why saving could not start.
     pub fn capture_failed(&mut self, error: &crate::net::CaptureError) {
-        self.set_error(error.to_string());
+        self.set_error(error.message(self.language));
     }
 
     /// Zeroes the RX and TX counters.
@@ -251,7 +252,7 @@ impl AppState {
     }
 
     pub(super) fn report_error(&mut self, error: &NetError) {
-        let text = error.to_string();
+        let text = error.message(self.language);
         self.log.notice(Notice::Error(text.clone()));
         self.set_error(text);
     }

@@ -2,6 +2,7 @@
 
 use super::{AppState, Connection, Mode, ServerTarget};
 use crate::codec::build_payload;
+use crate::messages::Message as _;
 use crate::net::{SendTarget, parse_target};
 
 impl AppState {
@@ -14,7 +15,7 @@ impl AppState {
                 self.remember_send();
                 Some((target, bytes))
             }
-            Err(error) => self.refuse_send(error.to_string()),
+            Err(error) => self.refuse_send(error.message(self.language)),
         }
     }
 
@@ -24,7 +25,11 @@ impl AppState {
         let target = self.prepare_target()?;
         match build_payload(&command.text, &command.format) {
             Ok(bytes) => Some((target, bytes)),
-            Err(error) => self.refuse_send(format!("{}: {error}", command.name)),
+            Err(error) => self.refuse_send(format!(
+                "{}: {}",
+                command.name,
+                error.message(self.language)
+            )),
         }
     }
 
@@ -114,7 +119,7 @@ impl AppState {
                     let message = if self.udp_target.trim().is_empty() {
                         t.empty_target.to_owned()
                     } else {
-                        error.to_string()
+                        error.message(self.language)
                     };
                     self.errors.target = Some(message.clone());
                     self.set_error(message);
