@@ -49,8 +49,9 @@ fn main() {
     for view in [InputMode::Text, InputMode::Hex] {
         state.log.set_view(view);
         let (median, p99, scrolled_median, scrolled_p99) = measure(&ctx, &mut state);
+        let (resized_median, resized_p99) = resizing(&ctx, &mut state);
         println!(
-            "  {view:?} view, {} rows: still {median:.2} ms median / {p99:.2} ms p99; scrolling {scrolled_median:.2} ms median / {scrolled_p99:.2} ms p99",
+            "  {view:?} view, {} rows: still {median:.2} ms median / {p99:.2} ms p99; scrolling {scrolled_median:.2} ms median / {scrolled_p99:.2} ms p99; resizing the window (auto line break on) {resized_median:.2} ms median / {resized_p99:.2} ms p99",
             state.log.total_rows()
         );
     }
@@ -104,6 +105,31 @@ fn measure(ctx: &egui::Context, state: &mut AppState) -> (f64, f64, f64, f64) {
     let (a, b) = support::median_p99(&mut still);
     let (c, d) = support::median_p99(&mut scrolling);
     (a, b, c, d)
+}
+
+/// Frames while the window is dragged narrower and wider, a few pixels a frame: with auto line
+/// break on, every width change can change how many rows each entry takes.
+fn resizing(ctx: &egui::Context, state: &mut AppState) -> (f64, f64) {
+    state.display.auto_wrap = true;
+    let mut times: Vec<f64> = (0..100)
+        .map(|i| {
+            let width = 1280.0 - 8.0 * f32::from(u8::try_from(i % 50).unwrap());
+            let input = egui::RawInput {
+                screen_rect: Some(egui::Rect::from_min_size(
+                    egui::Pos2::ZERO,
+                    egui::vec2(width, 800.0),
+                )),
+                ..Default::default()
+            };
+            let start = Instant::now();
+            let output = ctx.run_ui(input, |ui| {
+                netdebug::ui::window_ui(ui, state);
+            });
+            let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    support::median_p99(&mut times)
 }
 
 /// The summed area of every triangle in a frame, in points²: the pixels a renderer shades.

@@ -128,6 +128,50 @@ pub struct LogEntry {
     /// Data only: the same peer's stream, in the same direction, was in the middle of a line
     /// when this arrived, so without log mode this entry's text continues that line.
     pub joins_previous: bool,
+    /// Data only: the shape of its text, so rows are recounted without reading it again.
+    shape: TextShape,
+}
+
+/// What the row count of a text depends on, measured once: with auto line break, a change of
+/// width recounts every entry's rows, and reading each text again made resizing a
+/// million-line log take tens of milliseconds a frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct TextShape {
+    /// Lines (a line break at the very end starts none).
+    lines: u32,
+    /// Bytes in the longest line: a line no longer than a row in bytes fits in one row.
+    longest_line_bytes: u32,
+    /// Characters, line breaks excluded; used when the text is a single line.
+    chars: u32,
+}
+
+impl TextShape {
+    /// Entries are single reads (at most a few hundred KiB), far below `u32::MAX`.
+    fn of(text: &str) -> Self {
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let mut shape = Self::default();
+        for line in text.split('\n') {
+            shape.lines = shape.lines.saturating_add(1);
+            shape.longest_line_bytes = shape.longest_line_bytes.max(count(line.len()));
+        }
+        if shape.lines == 1 && shape.longest_line_bytes > 0 {
+            shape.chars = count(text.chars().count());
+        }
+        shape
+    }
+
+    /// The number of rows [`text_rows`] gives for `text` (whose shape this is) at `columns`.
+    fn rows(&self, text: &str, columns: usize) -> usize {
+        let columns = columns.max(1);
+        if self.longest_line_bytes as usize <= columns {
+            self.lines as usize
+        } else if self.lines == 1 {
+            (self.chars as usize).div_ceil(columns).max(1)
+        } else {
+            text_rows(text, columns).count()
+        }
+    }
 }
 
 impl LogEntry {
@@ -170,12 +214,10 @@ impl LogEntry {
                 if text.is_empty() {
                     return 0;
                 }
-                let segments = text_rows(text, layout.columns).count();
+                let segments = self.shape.rows(text, layout.columns);
                 return (segments - usize::from(self.joins_previous)) as u64;
             }
-            (LogBody::Data { text, .. }, InputMode::Text) => {
-                text_rows(text, layout.columns).count()
-            }
+            (LogBody::Data { text, .. }, InputMode::Text) => self.shape.rows(text, layout.columns),
             (LogBody::Data { bytes, .. }, InputMode::Hex) => {
                 bytes.len().div_ceil(HEX_BYTES_PER_ROW).max(1)
             }
@@ -344,6 +386,7 @@ impl Log {
                 self.used -= text.capacity();
                 *text = printable(decoded);
                 self.used += text.capacity();
+                entry.shape = TextShape::of(text);
             }
         }
         // Where lines end may have moved with the new decoding.
@@ -365,10 +408,14 @@ impl Log {
         self.enforce_budget();
     }
 
-    /// Changes how rows are laid out (rows are recounted once, only if it changed).
+    /// Changes how rows are laid out (rows are recounted once, only if their number can
+    /// change: hex rows do not depend on the width).
     pub fn set_layout(&mut self, layout: RowLayout) {
-        if layout != self.layout {
-            self.layout = layout;
+        let old = std::mem::replace(&mut self.layout, layout);
+        let counts_change = old.view != layout.view
+            || old.headers != layout.headers
+            || (layout.view == InputMode::Text && old.columns != layout.columns);
+        if counts_change {
             self.recount_rows();
         }
     }
@@ -496,10 +543,15 @@ impl Log {
                 .is_some_and(|previous| previous.ends_mid_line(*direction, *peer)),
             LogBody::Notice(_) => false,
         };
+        let shape = match &body {
+            LogBody::Data { text, .. } => TextShape::of(text),
+            LogBody::Notice(_) => TextShape::default(),
+        };
         let entry = LogEntry {
             time: chrono::Local::now().time(),
             body,
             joins_previous,
+            shape,
         };
         self.used += entry.cost();
         let end = self.row_ends.back().copied().unwrap_or(self.row_base) + entry.rows(self.layout);
@@ -523,11 +575,12 @@ impl Log {
 
     fn recount_rows(&mut self) {
         self.row_base = 0;
-        self.row_ends.clear();
+        // In place: there is one end per entry already.
+        self.row_ends.resize(self.entries.len(), 0);
         let mut end = 0;
-        for entry in &self.entries {
+        for (entry, row_end) in self.entries.iter().zip(self.row_ends.iter_mut()) {
             end += entry.rows(self.layout);
-            self.row_ends.push_back(end);
+            *row_end = end;
         }
     }
 }
@@ -645,6 +698,30 @@ mod tests {
             printable("a\r\nb\x00\x07\tc\u{7f}".to_owned()),
             "a\nb··\tc·"
         );
+    }
+
+    #[test]
+    fn a_text_shape_counts_the_rows_text_rows_gives() {
+        let mut runner = proptest::test_runner::TestRunner::default();
+        runner
+            .run(
+                &(
+                    proptest::string::string_regex("[a-z\\n好😀]{0,40}").unwrap(),
+                    1usize..12,
+                ),
+                |(text, columns)| {
+                    let shape = TextShape::of(&text);
+                    proptest::prop_assert_eq!(
+                        shape.rows(&text, columns),
+                        text_rows(&text, columns).count(),
+                        "{:?} at {} columns",
+                        text,
+                        columns
+                    );
+                    Ok(())
+                },
+            )
+            .unwrap();
     }
 
     #[test]
