@@ -130,6 +130,10 @@ pub struct LogEntry {
     pub joins_previous: bool,
     /// Data only: the shape of its text, so rows are recounted without reading it again.
     shape: TextShape,
+    /// Data only: bytes of the same peer's stream, in the same direction, logged just before
+    /// this entry without a break; without log mode the hex view runs on across reads, and
+    /// this is where the entry starts in that run.
+    run_offset: usize,
 }
 
 /// What the row count of a text depends on, measured once: with auto line break, a change of
@@ -194,6 +198,21 @@ impl LogEntry {
         }
     }
 
+    /// Where the next read of `peer`'s stream in `direction` starts in the hex run, if it
+    /// comes right after this entry: after this entry's bytes when it is of that stream, else
+    /// a new run.
+    fn stream_end(&self, direction: Direction, peer: SocketAddr) -> usize {
+        match &self.body {
+            LogBody::Data {
+                direction: d,
+                peer: p,
+                bytes,
+                ..
+            } if *d == direction && *p == peer => self.run_offset + bytes.len(),
+            LogBody::Data { .. } | LogBody::Notice(_) => 0,
+        }
+    }
+
     /// Memory the entry holds, as the budget counts it.
     fn cost(&self) -> usize {
         let payload = match &self.body {
@@ -218,6 +237,12 @@ impl LogEntry {
                 return (segments - usize::from(self.joins_previous)) as u64;
             }
             (LogBody::Data { text, .. }, InputMode::Text) => self.shape.rows(text, layout.columns),
+            // The raw stream: the rows that start in this entry.
+            (LogBody::Data { bytes, .. }, InputMode::Hex) if !layout.headers => {
+                let end = self.run_offset + bytes.len();
+                return (end.div_ceil(HEX_BYTES_PER_ROW)
+                    - self.run_offset.div_ceil(HEX_BYTES_PER_ROW)) as u64;
+            }
             (LogBody::Data { bytes, .. }, InputMode::Hex) => {
                 bytes.len().div_ceil(HEX_BYTES_PER_ROW).max(1)
             }
@@ -235,8 +260,9 @@ pub enum Row<'a> {
     Header(&'a LogEntry),
     /// One line of data as text (in the raw stream, possibly joined from several entries).
     Text(Cow<'a, str>),
-    /// One row of a data entry's hex: the offset of its first byte and up to 16 bytes.
-    Hex(usize, &'a [u8]),
+    /// One row of hex: the offset of its first byte (in the entry, or without log mode in the
+    /// stream of reads it continues) and up to 16 bytes.
+    Hex(usize, Cow<'a, [u8]>),
 }
 
 /// The log, with one streaming decoder per peer so a character split across reads shows whole.
@@ -435,8 +461,11 @@ impl Log {
 
     /// The rows `first..first + count` of the current view, in order.
     pub fn rows(&self, first: u64, count: usize) -> Vec<Row<'_>> {
-        if !self.layout.headers && self.layout.view == InputMode::Text {
-            return self.stream_rows(first, count);
+        if !self.layout.headers {
+            return match self.layout.view {
+                InputMode::Text => self.stream_rows(first, count),
+                InputMode::Hex => self.hex_stream_rows(first, count),
+            };
         }
         let mut out = Vec::with_capacity(count);
         let target = first + self.row_base;
@@ -508,6 +537,60 @@ impl Log {
         out
     }
 
+    /// Rows of the raw stream in hex (log mode off): each peer's reads in one direction run on
+    /// as one stream, 16 bytes a row; a row belongs to the entry its first byte is in and takes
+    /// the rest of its bytes from the entries that continue the stream.
+    fn hex_stream_rows(&self, first: u64, count: usize) -> Vec<Row<'_>> {
+        let mut out = Vec::with_capacity(count);
+        let (mut index, skip) = self.locate(first);
+        let mut skip = usize::try_from(skip).unwrap_or(usize::MAX);
+        while out.len() < count {
+            let Some(entry) = self.entries.get(index) else {
+                break;
+            };
+            if let LogBody::Data { bytes, .. } = &entry.body {
+                let start = entry.run_offset;
+                let first_row = start.div_ceil(HEX_BYTES_PER_ROW).saturating_add(skip);
+                let end_row = (start + bytes.len()).div_ceil(HEX_BYTES_PER_ROW);
+                for row in first_row..end_row {
+                    if out.len() == count {
+                        break;
+                    }
+                    let offset = row * HEX_BYTES_PER_ROW;
+                    let local = offset - start;
+                    let row_bytes = match bytes.get(local..local + HEX_BYTES_PER_ROW) {
+                        Some(whole) => Cow::Borrowed(whole),
+                        None => Cow::Owned(self.gather_row(index, local)),
+                    };
+                    out.push(Row::Hex(offset, row_bytes));
+                }
+            }
+            index += 1;
+            skip = 0;
+        }
+        out
+    }
+
+    /// The bytes of a hex row that starts `local` bytes into entry `index` and runs on into
+    /// the entries that continue its stream.
+    fn gather_row(&self, index: usize, local: usize) -> Vec<u8> {
+        let mut row = Vec::with_capacity(HEX_BYTES_PER_ROW);
+        let mut from = local;
+        for entry in self.entries.range(index..) {
+            let LogBody::Data { bytes, .. } = &entry.body else {
+                break;
+            };
+            if row.len() < HEX_BYTES_PER_ROW && (entry.run_offset > 0 || row.is_empty()) {
+                let take = (HEX_BYTES_PER_ROW - row.len()).min(bytes.len().saturating_sub(from));
+                row.extend_from_slice(bytes.get(from..from + take).unwrap_or_default());
+                from = 0;
+            } else {
+                break;
+            }
+        }
+        row
+    }
+
     /// Appends to `row` the first lines of the entries from `index` on that continue it;
     /// returns the first entry with rows of its own left to show.
     fn join_following(&self, mut index: usize, columns: usize, row: &mut Cow<'_, str>) -> usize {
@@ -547,11 +630,21 @@ impl Log {
             LogBody::Data { text, .. } => TextShape::of(text),
             LogBody::Notice(_) => TextShape::default(),
         };
+        let run_offset = match (&body, self.entries.back()) {
+            (
+                LogBody::Data {
+                    direction, peer, ..
+                },
+                Some(previous),
+            ) => previous.stream_end(*direction, *peer),
+            _ => 0,
+        };
         let entry = LogEntry {
             time: chrono::Local::now().time(),
             body,
             joins_previous,
             shape,
+            run_offset,
         };
         self.used += entry.cost();
         let end = self.row_ends.back().copied().unwrap_or(self.row_base) + entry.rows(self.layout);
@@ -625,7 +718,7 @@ fn entry_rows<'a>(
                 .enumerate()
                 .skip(skip)
                 .take(room)
-                .map(|(i, chunk)| Row::Hex(i * HEX_BYTES_PER_ROW, chunk)),
+                .map(|(i, chunk)| Row::Hex(i * HEX_BYTES_PER_ROW, Cow::Borrowed(chunk))),
         ),
     }
 }
@@ -821,6 +914,115 @@ mod tests {
             gbk.received(peer(), Bytes::copy_from_slice(chunk));
         }
         assert_eq!(row_texts(&gbk, 0, 5), ["text a你b"]);
+    }
+
+    #[test]
+    fn without_log_mode_hex_runs_on_across_reads_of_one_stream() {
+        let other = SocketAddr::from(([127, 0, 0, 1], 2));
+        let mut log = Log::default();
+        log.set_layout(RowLayout {
+            view: InputMode::Hex,
+            headers: false,
+            ..RowLayout::default()
+        });
+        // 10 + 16 + 3 bytes of one stream: rows of 16, 13 (across three reads).
+        log.received(peer(), Bytes::from_static(b"ABCDEFGHIJ"));
+        log.received(peer(), Bytes::from_static(b"KLMNOPQRSTUVWXYZ"));
+        log.received(peer(), Bytes::from_static(b"123"));
+        // Another peer starts its own run, at offset 0; so does the first peer after it.
+        log.received(other, Bytes::from_static(b"other"));
+        log.received(peer(), Bytes::from_static(b"y"));
+        let rows = log.rows(0, 10);
+        let shown: Vec<(usize, &[u8])> = rows
+            .iter()
+            .map(|row| match row {
+                Row::Hex(offset, bytes) => (*offset, &bytes[..]),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (0, &b"ABCDEFGHIJKLMNOP"[..]),
+                (16, &b"QRSTUVWXYZ123"[..]),
+                (0, &b"other"[..]),
+                (0, &b"y"[..]),
+            ]
+        );
+        assert_eq!(log.total_rows(), 4);
+        // Rows from the middle: the one starting in the second read, and on.
+        assert_eq!(row_texts(&log, 1, 2), ["hex 16 13", "hex 0 5"]);
+
+        // Log mode keeps each read on its own, offsets from its start.
+        log.set_layout(RowLayout {
+            view: InputMode::Hex,
+            ..RowLayout::default()
+        });
+        assert_eq!(
+            row_texts(&log, 0, 4),
+            ["header", "hex 0 10", "header", "hex 0 16"]
+        );
+    }
+
+    #[test]
+    fn raw_hex_rows_hold_every_byte_in_order_and_each_row_is_reachable_alone() {
+        let other = SocketAddr::from(([127, 0, 0, 1], 2));
+        let reads = proptest::collection::vec((proptest::bool::ANY, 1usize..40), 0..30);
+        proptest::test_runner::TestRunner::default()
+            .run(&reads, |reads| {
+                let mut log = Log::default();
+                log.set_layout(RowLayout {
+                    view: InputMode::Hex,
+                    headers: false,
+                    ..RowLayout::default()
+                });
+                let mut sent = Vec::new();
+                for (n, (first_peer, len)) in reads.iter().enumerate() {
+                    let bytes: Vec<u8> = (0..*len).map(|i| (n * 40 + i).to_le_bytes()[0]).collect();
+                    sent.extend_from_slice(&bytes);
+                    let from = if *first_peer { peer() } else { other };
+                    log.received(from, Bytes::from(bytes));
+                }
+                let total = usize::try_from(log.total_rows()).unwrap();
+                let rows = log.rows(0, total + 5);
+                proptest::prop_assert_eq!(rows.len(), total);
+                let mut shown = Vec::new();
+                for (i, row) in rows.iter().enumerate() {
+                    let Row::Hex(offset, bytes) = row else {
+                        return Err(proptest::test_runner::TestCaseError::fail("not hex"));
+                    };
+                    proptest::prop_assert!(offset % HEX_BYTES_PER_ROW == 0);
+                    proptest::prop_assert_eq!(&log.rows(i as u64, 1)[..], &rows[i..=i]);
+                    shown.extend_from_slice(bytes);
+                }
+                proptest::prop_assert_eq!(shown, sent);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn raw_hex_rows_stay_whole_when_the_budget_drops_the_start_of_a_run() {
+        let mut log = Log::with_budget(5_000);
+        log.set_layout(RowLayout {
+            view: InputMode::Hex,
+            headers: false,
+            ..RowLayout::default()
+        });
+        for i in 0..500u32 {
+            log.received(peer(), Bytes::from(vec![(i % 251) as u8; 7]));
+        }
+        assert!(log.dropped() > 0);
+        let total = usize::try_from(log.total_rows()).unwrap();
+        let rows = log.rows(0, total + 5);
+        assert_eq!(rows.len(), total);
+        // Every row but the last is full: the run goes on across the reads that are kept.
+        for row in &rows[..total - 1] {
+            let Row::Hex(_, bytes) = row else {
+                panic!("{row:?}")
+            };
+            assert_eq!(bytes.len(), HEX_BYTES_PER_ROW);
+        }
     }
 
     #[test]

@@ -107,7 +107,7 @@ fn row_ui(ui: &mut Ui, row: Row<'_>, t: &Texts) {
         }
         Row::Header(entry) => header(entry),
         Row::Text(line) => RichText::new(line),
-        Row::Hex(offset, bytes) => RichText::new(hex_row(offset, bytes)),
+        Row::Hex(offset, bytes) => RichText::new(hex_row(offset, &bytes)),
     };
     ui.add(egui::Label::new(text.monospace()).extend());
 }
