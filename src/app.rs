@@ -1,6 +1,5 @@
 //! The eframe app: drains engine events into [`AppState`] and turns UI actions into commands.
 
-use crate::messages::Message as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,6 +7,7 @@ use tokio::runtime::Handle;
 
 use crate::dialogs::{DialogPurpose, Dialogs};
 use crate::i18n::Language;
+use crate::messages::Message as _;
 use crate::net::{Engine, EventReceiver, SendTarget};
 use crate::repaint::RepaintPacer;
 use crate::screenshot::ScreenshotPlan;

@@ -1,11 +1,11 @@
 //! How engine events change the state.
 
-use crate::messages::Message as _;
 use std::net::SocketAddr;
 use std::time::Instant;
 
 use super::{AppState, Connection, ServerTarget};
 use crate::log::{Direction, Notice};
+use crate::messages::Message as _;
 use crate::net::{CloseReason, Event, EventKind};
 
 impl AppState {

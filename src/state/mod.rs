@@ -12,7 +12,6 @@ pub use types::{
     CaptureStatus, Connection, DisplayOptions, FieldErrors, Mode, ServerTarget, StatusMessage,
 };
 
-use crate::messages::Message as _;
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -22,6 +21,7 @@ use crate::codec::SendFormat;
 use crate::counters::Counter;
 use crate::i18n::{Language, Texts};
 use crate::log::{Log, Notice};
+use crate::messages::Message as _;
 use crate::net::{
     DEFAULT_CONNECT_TIMEOUT, Endpoint, FileProgress, NetError, SessionConfig, SessionId,
     parse_host, parse_port,
