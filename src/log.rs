@@ -181,35 +181,33 @@ impl TextShape {
 impl LogEntry {
     /// Whether `peer`'s stream in `direction` is in the middle of a line after this entry.
     fn ends_mid_line(&self, direction: Direction, peer: SocketAddr) -> bool {
-        match &self.body {
-            LogBody::Data {
-                direction: d,
-                peer: p,
-                text,
-                ..
-            } if *d == direction && *p == peer => {
-                if text.is_empty() {
-                    self.joins_previous
-                } else {
-                    !text.ends_with('\n')
-                }
+        self.stream_data(direction, peer).is_some_and(|(_, text)| {
+            if text.is_empty() {
+                self.joins_previous
+            } else {
+                !text.ends_with('\n')
             }
-            LogBody::Data { .. } | LogBody::Notice(_) => false,
-        }
+        })
     }
 
     /// Where the next read of `peer`'s stream in `direction` starts in the hex run, if it
     /// comes right after this entry: after this entry's bytes when it is of that stream, else
     /// a new run.
     fn stream_end(&self, direction: Direction, peer: SocketAddr) -> usize {
+        self.stream_data(direction, peer)
+            .map_or(0, |(bytes, _)| self.run_offset + bytes.len())
+    }
+
+    /// This entry's bytes and text when it is data of `peer`'s stream in `direction`.
+    fn stream_data(&self, direction: Direction, peer: SocketAddr) -> Option<(&Bytes, &str)> {
         match &self.body {
             LogBody::Data {
                 direction: d,
                 peer: p,
                 bytes,
-                ..
-            } if *d == direction && *p == peer => self.run_offset + bytes.len(),
-            LogBody::Data { .. } | LogBody::Notice(_) => 0,
+                text,
+            } if *d == direction && *p == peer => Some((bytes, text)),
+            LogBody::Data { .. } | LogBody::Notice(_) => None,
         }
     }
 
@@ -617,27 +615,21 @@ impl Log {
     }
 
     fn push(&mut self, body: LogBody) {
-        let joins_previous = match &body {
+        let (joins_previous, run_offset, shape) = match &body {
             LogBody::Data {
-                direction, peer, ..
-            } => self
-                .entries
-                .back()
-                .is_some_and(|previous| previous.ends_mid_line(*direction, *peer)),
-            LogBody::Notice(_) => false,
-        };
-        let shape = match &body {
-            LogBody::Data { text, .. } => TextShape::of(text),
-            LogBody::Notice(_) => TextShape::default(),
-        };
-        let run_offset = match (&body, self.entries.back()) {
-            (
-                LogBody::Data {
-                    direction, peer, ..
-                },
-                Some(previous),
-            ) => previous.stream_end(*direction, *peer),
-            _ => 0,
+                direction,
+                peer,
+                text,
+                ..
+            } => {
+                let previous = self.entries.back();
+                (
+                    previous.is_some_and(|p| p.ends_mid_line(*direction, *peer)),
+                    previous.map_or(0, |p| p.stream_end(*direction, *peer)),
+                    TextShape::of(text),
+                )
+            }
+            LogBody::Notice(_) => (false, 0, TextShape::default()),
         };
         let entry = LogEntry {
             time: chrono::Local::now().time(),

@@ -9,9 +9,11 @@
 mod common;
 
 use std::net::IpAddr;
-use std::time::Duration;
 
-use common::{bound, engine, listening, next_datagram, receive_bytes, wait_closed, wait_for};
+use common::{
+    bound, connected, engine, listening, next_datagram, open_client, receive_bytes, wait_closed,
+    wait_for,
+};
 use netdebug::net::{CloseReason, Endpoint, EventKind, SendTarget, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
@@ -27,14 +29,8 @@ async fn tcp_server_and_client_on_ipv6_loopback() {
 
     // The engine's own client, by IPv6 literal.
     let (mut client, mut client_events) = engine();
-    client.open(SessionConfig::TcpClient {
-        remote: Endpoint::new("::1", addr.port()),
-        timeout: Duration::from_secs(5),
-    });
-    wait_for(&mut client_events, "connected", |k| {
-        matches!(k, EventKind::Connected { .. })
-    })
-    .await;
+    open_client(&mut client, "::1", addr.port());
+    connected(&mut client_events).await;
     client.send(SendTarget::Connected, &b"over v6"[..]).unwrap();
     assert_eq!(receive_bytes(&mut server_events, 7).await, b"over v6");
 }
@@ -62,10 +58,7 @@ async fn a_name_that_resolves_to_ipv6_connects() {
     let Some(name) = name_for_ipv6_loopback().await else {
         // No name maps to ::1 here (this sandbox's /etc/hosts has only 127.0.0.1 localhost):
         // the name resolves to IPv4 only, nothing listens there, and that is reported.
-        engine.open(SessionConfig::TcpClient {
-            remote: Endpoint::new("localhost", port),
-            timeout: Duration::from_secs(5),
-        });
+        open_client(&mut engine, "localhost", port);
         let closed = wait_closed(&mut events, "refused").await;
         assert!(matches!(
             closed.kind,
@@ -75,19 +68,13 @@ async fn a_name_that_resolves_to_ipv6_connects() {
         ));
         return;
     };
-    engine.open(SessionConfig::TcpClient {
-        remote: Endpoint::new(name, port),
-        timeout: Duration::from_secs(5),
-    });
+    open_client(&mut engine, name, port);
     let (mut peer, from) = tokio::time::timeout(common::WAIT, listener.accept())
         .await
         .expect("the client never arrived")
         .unwrap();
     assert!(from.is_ipv6());
-    wait_for(&mut events, "connected", |k| {
-        matches!(k, EventKind::Connected { .. })
-    })
-    .await;
+    connected(&mut events).await;
     peer.write_all(b"hi").await.unwrap();
     assert_eq!(receive_bytes(&mut events, 2).await, b"hi");
 }

@@ -10,23 +10,20 @@ mod common;
 
 use std::time::Duration;
 
-use common::{connected_client, engine, receive_bytes, wait_closed, wait_for};
+use common::{connected_client, engine, open_client, receive_bytes, wait_closed, wait_for};
 use netdebug::net::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-
-fn client_config(port: u16) -> SessionConfig {
-    SessionConfig::TcpClient {
-        remote: Endpoint::new("127.0.0.1", port),
-        timeout: Duration::from_secs(5),
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sends_and_receives_exact_bytes_and_sees_the_peer_close() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let (mut engine, mut events) = engine();
-    engine.open(client_config(listener.local_addr().unwrap().port()));
+    open_client(
+        &mut engine,
+        "127.0.0.1",
+        listener.local_addr().unwrap().port(),
+    );
     let (mut server_side, _) = listener.accept().await.unwrap();
     let connected = wait_for(&mut events, "connected", |k| {
         matches!(k, EventKind::Connected { .. })
@@ -88,7 +85,7 @@ async fn a_refused_connection_is_an_error() {
         .unwrap()
         .port();
     let (mut engine, mut events) = engine();
-    engine.open(client_config(port));
+    open_client(&mut engine, "127.0.0.1", port);
     let closed = wait_closed(&mut events, "refused").await;
     match closed.kind {
         EventKind::Closed {

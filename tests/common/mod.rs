@@ -99,23 +99,37 @@ pub async fn joined(events: &mut EventReceiver) -> SocketAddr {
     }
 }
 
+/// Opens a TCP client session to `host:port` with a 5 s connect timeout.
+pub fn open_client(engine: &mut Engine, host: &str, port: u16) {
+    engine.open(SessionConfig::TcpClient {
+        remote: Endpoint::new(host, port),
+        timeout: Duration::from_secs(5),
+    });
+}
+
+/// Waits until the client session reports it is connected.
+pub async fn connected(events: &mut EventReceiver) {
+    wait_for(events, "connected", |k| {
+        matches!(k, EventKind::Connected { .. })
+    })
+    .await;
+}
+
 /// An engine whose TCP client session is connected to a fresh loopback listener; the
 /// listener's end of the connection.
 pub async fn connected_client() -> (Engine, EventReceiver, tokio::net::TcpStream) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let (mut engine, mut events) = engine();
-    engine.open(SessionConfig::TcpClient {
-        remote: Endpoint::new("127.0.0.1", listener.local_addr().unwrap().port()),
-        timeout: Duration::from_secs(5),
-    });
+    open_client(
+        &mut engine,
+        "127.0.0.1",
+        listener.local_addr().unwrap().port(),
+    );
     let (peer, _) = tokio::time::timeout(WAIT, listener.accept())
         .await
         .expect("the client never connected")
         .unwrap();
-    wait_for(&mut events, "connected", |k| {
-        matches!(k, EventKind::Connected { .. })
-    })
-    .await;
+    connected(&mut events).await;
     (engine, events, peer)
 }
 
