@@ -206,8 +206,8 @@ async fn ipv4_multicast_join_receive_and_send_on_loopback() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ipv6_multicast_join_and_bad_groups() {
     // Joining an IPv6 group works on ::1; delivering IPv6 multicast needs an interface that
-    // routes it, which this sandbox's loopback does not (see the README), so only the join is
-    // checked here.
+    // routes it, which Linux's loopback does not, so delivery is checked in a private network
+    // namespace (tests/net_namespace.rs).
     let group: IpAddr = "ff02::4e44".parse().unwrap();
     let (mut engine, mut events) = engine();
     engine.open(SessionConfig::Udp {
