@@ -1,9 +1,11 @@
-//! IPv6 multicast delivered end to end, in a private network namespace.
+//! What the loopback interface cannot show, in a private network namespace: IPv6 multicast
+//! delivered end to end, and broadcast to 255.255.255.255.
 //!
 //! Linux's loopback interface does not carry IPv6 multicast, so the loopback tests can only
-//! check the join. Here a thread moves into a network namespace of its own (`unshare`), where
-//! a veth pair gives IPv6 a multicast route, and two engines on a runtime built in that thread
-//! send to and receive from a group. Nothing outside the namespace sees any of it, and the
+//! check the join; and the limited broadcast address needs a default route, which a test must
+//! not add to the host. Here a thread moves into a network namespace of its own (`unshare`),
+//! where a veth pair gives IPv6 a multicast route and IPv4 an address and a default route,
+//! and engines on a runtime built in that thread send and receive. Nothing outside the namespace sees any of it, and the
 //! namespace vanishes with the thread.
 //!
 //! Making a namespace needs root (or CAP_SYS_ADMIN) and `ip` from iproute2. Where either is
@@ -28,7 +30,8 @@ use common::{bound, engine, next_datagram, wait_for};
 use netdebug::net::{Endpoint, EventKind, SendTarget, SessionConfig};
 
 /// Moves the calling thread, and every thread and process it starts later, into a new network
-/// namespace with a veth pair that routes IPv6 multicast; returns why not if it cannot.
+/// namespace with a veth pair that routes IPv6 multicast and carries 10.77.0.1/24 with the
+/// default route; returns why not if it cannot.
 fn enter_private_network() -> Result<(), String> {
     nix::sched::unshare(CloneFlags::CLONE_NEWNET)
         .map_err(|e| format!("unshare(CLONE_NEWNET): {e}"))?;
@@ -40,6 +43,8 @@ fn enter_private_network() -> Result<(), String> {
         "link set nd1 multicast off",
         "link set nd0 up",
         "link set nd1 up",
+        "addr add 10.77.0.1/24 dev nd0",
+        "route add default dev nd0",
     ];
     for args in setup {
         let output = Command::new("ip")
@@ -76,9 +81,20 @@ fn in_private_network(body: impl AsyncFnOnce() + Send + 'static) -> Option<Strin
     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
+/// Fails if no namespace could be made while `.ci/run` says one can; otherwise notes the skip.
+fn report_skip(skipped: Option<String>) {
+    if let Some(why) = skipped {
+        assert!(
+            std::env::var_os("NETDEBUG_REQUIRE_NETNS").is_none(),
+            "NETDEBUG_REQUIRE_NETNS is set but no network namespace could be made: {why}"
+        );
+        eprintln!("skipped: no private network namespace here ({why})");
+    }
+}
+
 #[test]
 fn ipv6_multicast_reaches_a_member_of_the_group() {
-    let skipped = in_private_network(async || {
+    report_skip(in_private_network(async || {
         let group: IpAddr = "ff15::4e44".parse().unwrap();
         let (mut member, mut member_events) = engine();
         member.open(SessionConfig::Udp {
@@ -120,12 +136,36 @@ fn ipv6_multicast_reaches_a_member_of_the_group() {
         .expect("no datagram reached the group member");
         assert_eq!(arrived.1, b"to the v6 group");
         assert!(arrived.0.is_ipv6(), "from {}", arrived.0);
-    });
-    if let Some(why) = skipped {
-        assert!(
-            std::env::var_os("NETDEBUG_REQUIRE_NETNS").is_none(),
-            "NETDEBUG_REQUIRE_NETNS is set but no network namespace could be made: {why}"
-        );
-        eprintln!("skipped: no private network namespace here ({why})");
-    }
+    }));
+}
+
+#[test]
+fn broadcast_reaches_every_listener_on_the_network() {
+    report_skip(in_private_network(async || {
+        // A device's listener: any address, a fixed port.
+        let listener = tokio::net::UdpSocket::bind("0.0.0.0:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (mut engine, mut events) = engine();
+        engine.open(SessionConfig::Udp {
+            local: Endpoint::new("0.0.0.0", 0),
+            multicast: None,
+        });
+        bound(&mut events).await;
+        // The limited broadcast address and the subnet's both need SO_BROADCAST, which the
+        // engine sets on every IPv4 socket.
+        for (address, text) in [
+            ("255.255.255.255", &b"to all hosts"[..]),
+            ("10.77.0.255", &b"to the subnet"[..]),
+        ] {
+            engine
+                .send(SendTarget::Datagram(Endpoint::new(address, port)), text)
+                .unwrap();
+            let mut buf = [0u8; 64];
+            let (n, _) = tokio::time::timeout(common::WAIT, listener.recv_from(&mut buf))
+                .await
+                .unwrap_or_else(|_| panic!("nothing arrived through {address}"))
+                .unwrap();
+            assert_eq!(&buf[..n], text, "through {address}");
+        }
+    }));
 }
