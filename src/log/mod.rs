@@ -13,6 +13,10 @@ use chrono::NaiveTime;
 
 use crate::codec::{InputMode, StreamDecoder, TextEncoding};
 
+mod shape;
+
+use shape::{RowShape, text_rows};
+
 /// The default memory budget for the log's contents.
 pub const DEFAULT_LOG_BUDGET: usize = 64 << 20;
 
@@ -128,54 +132,10 @@ pub struct LogEntry {
     /// Data only: the same peer's stream, in the same direction, was in the middle of a line
     /// when this arrived, so without log mode this entry's text continues that line.
     pub joins_previous: bool,
-    /// Data only: the shape of its text, so rows are recounted without reading it again.
-    shape: TextShape,
     /// Data only: bytes of the same peer's stream, in the same direction, logged just before
     /// this entry without a break; without log mode the hex view runs on across reads, and
     /// this is where the entry starts in that run.
     run_offset: usize,
-}
-
-/// What the row count of a text depends on, measured once: with auto line break, a change of
-/// width recounts every entry's rows, and reading each text again made resizing a
-/// million-line log take tens of milliseconds a frame.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct TextShape {
-    /// Lines (a line break at the very end starts none).
-    lines: u32,
-    /// Bytes in the longest line: a line no longer than a row in bytes fits in one row.
-    longest_line_bytes: u32,
-    /// Characters, line breaks excluded; used when the text is a single line.
-    chars: u32,
-}
-
-impl TextShape {
-    /// Entries are single reads (at most a few hundred KiB), far below `u32::MAX`.
-    fn of(text: &str) -> Self {
-        let text = text.strip_suffix('\n').unwrap_or(text);
-        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        let mut shape = Self::default();
-        for line in text.split('\n') {
-            shape.lines = shape.lines.saturating_add(1);
-            shape.longest_line_bytes = shape.longest_line_bytes.max(count(line.len()));
-        }
-        if shape.lines == 1 && shape.longest_line_bytes > 0 {
-            shape.chars = count(text.chars().count());
-        }
-        shape
-    }
-
-    /// The number of rows [`text_rows`] gives for `text` (whose shape this is) at `columns`.
-    fn rows(&self, text: &str, columns: usize) -> usize {
-        let columns = columns.max(1);
-        if self.longest_line_bytes as usize <= columns {
-            self.lines as usize
-        } else if self.lines == 1 {
-            (self.chars as usize).div_ceil(columns).max(1)
-        } else {
-            text_rows(text, columns).count()
-        }
-    }
 }
 
 impl LogEntry {
@@ -211,41 +171,31 @@ impl LogEntry {
         }
     }
 
+    /// Its decoded text; empty for a notice.
+    fn text(&self) -> &str {
+        match &self.body {
+            LogBody::Data { text, .. } => text,
+            LogBody::Notice(_) => "",
+        }
+    }
+
+    /// What its row count depends on.
+    fn shape(&self) -> RowShape {
+        match &self.body {
+            LogBody::Data { bytes, text, .. } => {
+                RowShape::data(bytes.len(), text, self.run_offset, self.joins_previous)
+            }
+            LogBody::Notice(_) => RowShape::notice(),
+        }
+    }
+
     /// Memory the entry holds, as the budget counts it.
     fn cost(&self) -> usize {
         let payload = match &self.body {
             LogBody::Data { bytes, text, .. } => bytes.len() + text.capacity(),
             LogBody::Notice(_) => 64,
         };
-        size_of::<Self>() + size_of::<u64>() + payload
-    }
-
-    /// Display rows in `layout`: notices take one (none without headers); data takes a header
-    /// row plus its text rows, or one row per [`HEX_BYTES_PER_ROW`] bytes in hex.
-    fn rows(&self, layout: RowLayout) -> u64 {
-        let content = match (&self.body, layout.view) {
-            (LogBody::Notice(_), _) => return u64::from(layout.headers),
-            // The raw stream: an entry's first line continues the previous row when it joins,
-            // and an entry with no text yet (half a character) adds nothing.
-            (LogBody::Data { text, .. }, InputMode::Text) if !layout.headers => {
-                if text.is_empty() {
-                    return 0;
-                }
-                let segments = self.shape.rows(text, layout.columns);
-                return (segments - usize::from(self.joins_previous)) as u64;
-            }
-            (LogBody::Data { text, .. }, InputMode::Text) => self.shape.rows(text, layout.columns),
-            // The raw stream: the rows that start in this entry.
-            (LogBody::Data { bytes, .. }, InputMode::Hex) if !layout.headers => {
-                let end = self.run_offset + bytes.len();
-                return (end.div_ceil(HEX_BYTES_PER_ROW)
-                    - self.run_offset.div_ceil(HEX_BYTES_PER_ROW)) as u64;
-            }
-            (LogBody::Data { bytes, .. }, InputMode::Hex) => {
-                bytes.len().div_ceil(HEX_BYTES_PER_ROW).max(1)
-            }
-        };
-        u64::from(layout.headers) + content as u64
+        size_of::<Self>() + size_of::<u64>() + size_of::<RowShape>() + payload
     }
 }
 
@@ -273,6 +223,9 @@ pub struct Log {
     budget: usize,
     used: usize,
     dropped: u64,
+    /// What each entry's row count depends on, one per entry, apart from the entries so a
+    /// recount reads little memory.
+    shapes: VecDeque<RowShape>,
     /// Cumulative rows up to the end of each entry, counted from `row_base`.
     row_ends: VecDeque<u64>,
     /// Rows that belonged to entries since dropped.
@@ -296,6 +249,7 @@ impl Log {
             budget,
             used: 0,
             dropped: 0,
+            shapes: VecDeque::new(),
             row_ends: VecDeque::new(),
             row_base: 0,
         }
@@ -378,6 +332,7 @@ impl Log {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.decoders.clear();
+        self.shapes.clear();
         self.row_ends.clear();
         self.row_base = 0;
         self.used = 0;
@@ -410,7 +365,6 @@ impl Log {
                 self.used -= text.capacity();
                 *text = printable(decoded);
                 self.used += text.capacity();
-                entry.shape = TextShape::of(text);
             }
         }
         // Where lines end may have moved with the new decoding.
@@ -428,6 +382,7 @@ impl Log {
                 entry.joins_previous = joins;
             }
         }
+        self.shapes = self.entries.iter().map(LogEntry::shape).collect();
         self.recount_rows();
         self.enforce_budget();
     }
@@ -615,32 +570,30 @@ impl Log {
     }
 
     fn push(&mut self, body: LogBody) {
-        let (joins_previous, run_offset, shape) = match &body {
+        let (joins_previous, run_offset) = match &body {
             LogBody::Data {
-                direction,
-                peer,
-                text,
-                ..
+                direction, peer, ..
             } => {
                 let previous = self.entries.back();
                 (
                     previous.is_some_and(|p| p.ends_mid_line(*direction, *peer)),
                     previous.map_or(0, |p| p.stream_end(*direction, *peer)),
-                    TextShape::of(text),
                 )
             }
-            LogBody::Notice(_) => (false, 0, TextShape::default()),
+            LogBody::Notice(_) => (false, 0),
         };
         let entry = LogEntry {
             time: chrono::Local::now().time(),
             body,
             joins_previous,
-            shape,
             run_offset,
         };
         self.used += entry.cost();
-        let end = self.row_ends.back().copied().unwrap_or(self.row_base) + entry.rows(self.layout);
+        let shape = entry.shape();
+        let rows = shape.rows(self.layout, || entry.text());
+        let end = self.row_ends.back().copied().unwrap_or(self.row_base) + rows;
         self.row_ends.push_back(end);
+        self.shapes.push_back(shape);
         self.entries.push_back(entry);
         self.enforce_budget();
     }
@@ -652,6 +605,7 @@ impl Log {
                 self.used -= entry.cost();
                 self.dropped += 1;
             }
+            self.shapes.pop_front();
             if let Some(end) = self.row_ends.pop_front() {
                 self.row_base = end;
             }
@@ -663,8 +617,10 @@ impl Log {
         // In place: there is one end per entry already.
         self.row_ends.resize(self.entries.len(), 0);
         let mut end = 0;
-        for (entry, row_end) in self.entries.iter().zip(self.row_ends.iter_mut()) {
-            end += entry.rows(self.layout);
+        for (index, (shape, row_end)) in self.shapes.iter().zip(&mut self.row_ends).enumerate() {
+            end += shape.rows(self.layout, || {
+                self.entries.get(index).map_or("", LogEntry::text)
+            });
             *row_end = end;
         }
     }
@@ -715,34 +671,6 @@ fn entry_rows<'a>(
     }
 }
 
-/// The rows of an entry's text: its lines, long ones cut every `columns` characters. Each
-/// entry is its own block, so a line break ending it adds no empty row.
-fn text_rows(text: &str, columns: usize) -> impl Iterator<Item = &str> {
-    let columns = columns.max(1);
-    text.strip_suffix('\n')
-        .unwrap_or(text)
-        .split('\n')
-        .flat_map(move |line| {
-            let mut rest = Some(line);
-            std::iter::from_fn(move || {
-                let line = rest?;
-                // Fast path: a line of at most that many bytes has at most that many chars.
-                let cut = if line.len() <= columns {
-                    None
-                } else {
-                    line.char_indices().nth(columns).map(|(i, _)| i)
-                };
-                if let Some(i) = cut {
-                    rest = line.get(i..);
-                    line.get(..i)
-                } else {
-                    rest = None;
-                    Some(line)
-                }
-            })
-        })
-}
-
 /// Text as the log draws it: line breaks kept (CR dropped, so CRLF and LF look alike), other
 /// control characters shown as `·`, since they have no glyph and would otherwise vanish. The
 /// hex view always shows the exact bytes. Text that needs no change is returned as it is.
@@ -783,30 +711,6 @@ mod tests {
             printable("a\r\nb\x00\x07\tc\u{7f}".to_owned()),
             "a\nb··\tc·"
         );
-    }
-
-    #[test]
-    fn a_text_shape_counts_the_rows_text_rows_gives() {
-        let mut runner = proptest::test_runner::TestRunner::default();
-        runner
-            .run(
-                &(
-                    proptest::string::string_regex("[a-z\\n好😀]{0,40}").unwrap(),
-                    1usize..12,
-                ),
-                |(text, columns)| {
-                    let shape = TextShape::of(&text);
-                    proptest::prop_assert_eq!(
-                        shape.rows(&text, columns),
-                        text_rows(&text, columns).count(),
-                        "{:?} at {} columns",
-                        text,
-                        columns
-                    );
-                    Ok(())
-                },
-            )
-            .unwrap();
     }
 
     #[test]
