@@ -1,0 +1,212 @@
+//! The real binary in a real window: it starts, draws the interface and photographs it, with
+//! OpenGL and, where OpenGL is missing, with wgpu instead; and its command line opens a
+//! server that a socket can reach.
+//!
+//! Needs Xvfb (and, for wgpu, a Vulkan driver such as Mesa's lavapipe). Where Xvfb is missing
+//! the tests say so and pass, unless `NETDEBUG_REQUIRE_DISPLAY` is set, as `.ci/run` sets it
+//! after installing both, in which case they fail.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // a panic here is a failed test
+
+mod common;
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// An Xvfb server on a display number it picked itself, stopped when dropped.
+struct VirtualDisplay {
+    xvfb: Child,
+    name: String,
+}
+
+impl VirtualDisplay {
+    /// Starts Xvfb with `extra` arguments; `None` if there is no Xvfb here.
+    fn start(extra: &[&str]) -> Option<Self> {
+        let spawned = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn();
+        let mut xvfb = match spawned {
+            Ok(xvfb) => xvfb,
+            Err(error) => {
+                common::skip_unless_required(
+                    "NETDEBUG_REQUIRE_DISPLAY",
+                    &format!("no Xvfb here ({error}); apt-get install xvfb"),
+                );
+                return None;
+            }
+        };
+        // -displayfd: Xvfb writes the display number once it accepts clients.
+        let mut number = String::new();
+        BufReader::new(xvfb.stdout.take().unwrap())
+            .read_line(&mut number)
+            .unwrap();
+        assert!(!number.trim().is_empty(), "Xvfb did not start");
+        Some(Self {
+            xvfb,
+            name: format!(":{}", number.trim()),
+        })
+    }
+}
+
+impl Drop for VirtualDisplay {
+    fn drop(&mut self) {
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}
+
+/// A fresh directory for one run of the app: its settings, runtime files and screenshot.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("netdebug-window-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Where the app run in `dir` writes its screenshot.
+fn shot(dir: &Path) -> PathBuf {
+    dir.join("window.png")
+}
+
+/// The app with fresh settings in `dir` on `display`, photographing itself after a moment
+/// and closing; `env` adds to its environment.
+fn run_app(display: &VirtualDisplay, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_netdebug"))
+        .arg("--screenshot")
+        .arg(shot(dir))
+        .args(["--screenshot-delay-ms", "1500", "--quit-after-screenshot"])
+        .args(args)
+        .env("DISPLAY", &display.name)
+        .env("XDG_RUNTIME_DIR", dir)
+        .env("XDG_DATA_HOME", dir)
+        .env("XDG_CONFIG_HOME", dir)
+        .env("RUST_LOG", "netdebug=info")
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the app")
+}
+
+/// Waits for the app to close by itself, killing it after a minute.
+fn finish(mut app: Child) -> Output {
+    let deadline = Instant::now() + Duration::from_mins(1);
+    while app.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = app.kill();
+            let output = app.wait_with_output().unwrap();
+            panic!(
+                "the app did not close after its screenshot: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    app.wait_with_output().unwrap()
+}
+
+/// The picture's size and how many colours it uses: an interface with text and widgets
+/// has many, a blank or single-colour window has one or two.
+fn picture(path: &Path) -> ([u32; 2], usize) {
+    let decoder = png::Decoder::new(BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let colours: HashSet<&[u8]> = pixels[..info.buffer_size()].chunks(4).collect();
+    ([info.width, info.height], colours.len())
+}
+
+/// Asserts the app run in `dir` exited well and drew its whole default window with text on
+/// it; then removes `dir`.
+fn assert_drew_the_interface(output: &Output, dir: &Path) {
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "the app failed: {log}");
+    let (size, colours) = picture(&shot(dir));
+    assert_eq!(size, [1024, 700], "the default window size");
+    assert!(colours > 50, "only {colours} colours: nothing drawn? {log}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_window_draws_with_opengl_and_its_command_line_opens_a_server() {
+    let Some(display) = VirtualDisplay::start(&[]) else {
+        return;
+    };
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = scratch("opengl");
+    let app = run_app(
+        &display,
+        &dir,
+        &[
+            "--lang",
+            "zh",
+            "--mode",
+            "tcp-server",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--open",
+        ],
+        &[],
+    );
+    // The server the command line opened takes a connection while the window is up.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut peer = loop {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(peer) => break peer,
+            Err(error) if Instant::now() > deadline => panic!("never listened: {error}"),
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    };
+    peer.write_all("你好".as_bytes()).unwrap();
+    let output = finish(app);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(!log.contains("drawing with wgpu"), "{log}");
+    assert_drew_the_interface(&output, &dir);
+}
+
+#[test]
+fn without_opengl_the_window_draws_with_wgpu() {
+    // No GLX on the display and no EGL vendor to load: OpenGL cannot start at all.
+    let Some(display) = VirtualDisplay::start(&["-extension", "GLX"]) else {
+        return;
+    };
+    let dir = scratch("wgpu");
+    let app = run_app(
+        &display,
+        &dir,
+        &[],
+        &[("__EGL_VENDOR_LIBRARY_DIRS", "/nonexistent")],
+    );
+    let output = finish(app);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("OpenGL could not start; drawing with wgpu instead"),
+        "{log}"
+    );
+    assert_drew_the_interface(&output, &dir);
+}
