@@ -939,4 +939,66 @@ mod tests {
         log.clear();
         assert_eq!((log.dropped(), log.total_rows(), log.used()), (0, 0, 0));
     }
+
+    #[test]
+    fn a_log_switched_to_an_encoding_shows_what_one_built_with_it_shows() {
+        // Reads of two peers' streams in both directions, cut anywhere (through GBK and UTF-8
+        // characters and line breaks), in every layout: the rows after switching encoding and
+        // layout are the rows of a log that had them from the start, and every counted row
+        // exists.
+        let pieces = proptest::collection::vec(
+            (
+                proptest::bool::ANY,
+                proptest::bool::ANY,
+                proptest::collection::vec(
+                    proptest::sample::select(vec![0x41u8, 0x0A, 0xC4, 0xE3, 0xE4, 0xBD, 0xA0]),
+                    0..24,
+                ),
+            ),
+            0..24,
+        );
+        let layouts = (
+            proptest::bool::ANY,
+            proptest::bool::ANY,
+            proptest::sample::select(vec![1usize, 3, 8, TEXT_CHARS_PER_ROW]),
+        );
+        let mut runner = proptest::test_runner::TestRunner::default();
+        runner
+            .run(&(pieces, layouts), |(pieces, (hex, headers, columns))| {
+                let layout = RowLayout {
+                    view: if hex { InputMode::Hex } else { InputMode::Text },
+                    headers,
+                    columns,
+                };
+                let second = SocketAddr::from(([127, 0, 0, 1], 2));
+                let fill = |log: &mut Log| {
+                    for (from_second, sent, bytes) in &pieces {
+                        let who = if *from_second { second } else { peer() };
+                        let bytes = Bytes::from(bytes.clone());
+                        if *sent {
+                            log.sent(who, bytes);
+                        } else {
+                            log.received(who, bytes);
+                        }
+                    }
+                };
+                let mut switched = Log::default();
+                fill(&mut switched);
+                switched.set_encoding(TextEncoding::Gbk);
+                switched.set_layout(layout);
+
+                let mut built = Log::default();
+                built.set_encoding(TextEncoding::Gbk);
+                built.set_layout(layout);
+                fill(&mut built);
+
+                // Asking for more rows than there are gives all of them.
+                let all = |log: &Log| row_texts(log, 0, log.total_rows() as usize + 5);
+                proptest::prop_assert_eq!(switched.total_rows(), built.total_rows());
+                proptest::prop_assert_eq!(all(&switched), all(&built));
+                proptest::prop_assert_eq!(all(&built).len() as u64, built.total_rows());
+                Ok(())
+            })
+            .unwrap();
+    }
 }

@@ -114,7 +114,8 @@ impl RowShape {
                 let phase = usize::from(self.run_phase);
                 (phase + self.bytes as usize).div_ceil(HEX_BYTES_PER_ROW) - usize::from(phase > 0)
             }
-            InputMode::Hex => (self.bytes as usize).div_ceil(HEX_BYTES_PER_ROW).max(1),
+            // An empty datagram is its header alone: "(0 B)" says it all.
+            InputMode::Hex => (self.bytes as usize).div_ceil(HEX_BYTES_PER_ROW),
         };
         headers + content as u64
     }
