@@ -993,7 +993,8 @@ mod tests {
                 fill(&mut built);
 
                 // Asking for more rows than there are gives all of them.
-                let all = |log: &Log| row_texts(log, 0, log.total_rows() as usize + 5);
+                let all =
+                    |log: &Log| row_texts(log, 0, usize::try_from(log.total_rows()).unwrap() + 5);
                 proptest::prop_assert_eq!(switched.total_rows(), built.total_rows());
                 proptest::prop_assert_eq!(all(&switched), all(&built));
                 proptest::prop_assert_eq!(all(&built).len() as u64, built.total_rows());
