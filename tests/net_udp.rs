@@ -47,6 +47,31 @@ async fn datagrams_arrive_with_their_source_and_go_out_exactly() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_datagram_arrives_as_a_datagram_of_its_own() {
+    // Zero-length datagrams are legal (some devices send them as a heartbeat): each is one
+    // datagram with no bytes, not lost and not merged with the next.
+    let (mut engine, mut events) = engine();
+    let local = open_udp(&mut engine, &mut events).await;
+    let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    peer.send_to(b"", local).await.unwrap();
+    peer.send_to(b"after", local).await.unwrap();
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        if let EventKind::Datagrams(datagrams) =
+            common::next_event(&mut events, "datagrams").await.kind
+        {
+            seen.extend(
+                datagrams
+                    .into_iter()
+                    .map(|(from, bytes)| (from, bytes.to_vec())),
+            );
+        }
+    }
+    let from = peer.local_addr().unwrap();
+    assert_eq!(seen, [(from, Vec::new()), (from, b"after".to_vec())]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replies_to_the_last_sender() {
     let (mut engine, mut events) = engine();
     let local = open_udp(&mut engine, &mut events).await;
