@@ -46,6 +46,12 @@ impl NetDebugApp {
     ) -> Self {
         state.local_addresses = crate::net::local_addresses();
         crate::fonts::install(&cc.egui_ctx);
+        // Scroll bars that are always in sight, as in any desktop tool: egui's default floating
+        // bars are invisible until the pointer is over them, so neither the log nor the
+        // settings column showed that there was more, and the log's horizontal bar, when it
+        // did appear, covered its last row.
+        cc.egui_ctx
+            .all_styles_mut(|style| style.spacing.scroll = egui::style::ScrollStyle::solid());
         let ctx = cc.egui_ctx.clone();
         let dialogs = Dialogs::new(runtime.clone());
         // A single packet repaints at once; a flood costs one frame per interval, not one per

@@ -59,7 +59,8 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState) {
     let marker = log.dropped() > 0;
     let total_rows = log.total_rows() + u64::from(marker);
     ui.spacing_mut().item_spacing.y = 1.0;
-    ScrollArea::both()
+    // Wrapped rows never overflow sideways; only unwrapped ones need a horizontal bar.
+    ScrollArea::new([!state.display.auto_wrap, true])
         .auto_shrink([false, false])
         // A log soon outgrows its view; a bar that is always there never animates in (a burst
         // of frames) and never shifts the rows sideways.
