@@ -74,11 +74,50 @@ impl Drop for VirtualDisplay {
     }
 }
 
-/// A fresh directory for one run of the app: its settings, runtime files and screenshot.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("netdebug-window-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory for the app's settings, runtime files and screenshot, removed when
+/// dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("netdebug-window-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Where eframe keeps the app's settings under the `XDG_DATA_HOME` that [`run_app`] sets.
+fn settings_file(dir: &Path) -> PathBuf {
+    dir.join("netdebug").join("app.ron")
+}
+
+/// A port that was free a moment ago.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Connects to `port` on 127.0.0.1 once something listens there (within 30 s).
+fn connect_when_listening(port: u16) -> TcpStream {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(peer) => return peer,
+            Err(error) if Instant::now() > deadline => panic!("never listened: {error}"),
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
 }
 
 /// Where the app run in `dir` writes its screenshot.
@@ -136,14 +175,13 @@ fn picture(path: &Path) -> ([u32; 2], usize) {
 }
 
 /// Asserts the app run in `dir` exited well and drew its whole default window with text on
-/// it; then removes `dir`.
+/// it.
 fn assert_drew_the_interface(output: &Output, dir: &Path) {
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "the app failed: {log}");
     let (size, colours) = picture(&shot(dir));
     assert_eq!(size, [1024, 700], "the default window size");
     assert!(colours > 50, "only {colours} colours: nothing drawn? {log}");
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -151,15 +189,11 @@ fn the_window_draws_with_opengl_and_its_command_line_opens_a_server() {
     let Some(display) = VirtualDisplay::start(&[]) else {
         return;
     };
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dir = scratch("opengl");
+    let port = free_port();
+    let dir = Scratch::new("opengl");
     let app = run_app(
         &display,
-        &dir,
+        &dir.0,
         &[
             "--lang",
             "zh",
@@ -174,19 +208,12 @@ fn the_window_draws_with_opengl_and_its_command_line_opens_a_server() {
         &[],
     );
     // The server the command line opened takes a connection while the window is up.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut peer = loop {
-        match TcpStream::connect(("127.0.0.1", port)) {
-            Ok(peer) => break peer,
-            Err(error) if Instant::now() > deadline => panic!("never listened: {error}"),
-            Err(_) => std::thread::sleep(Duration::from_millis(50)),
-        }
-    };
+    let mut peer = connect_when_listening(port);
     peer.write_all("你好".as_bytes()).unwrap();
     let output = finish(app);
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(!log.contains("drawing with wgpu"), "{log}");
-    assert_drew_the_interface(&output, &dir);
+    assert_drew_the_interface(&output, &dir.0);
 }
 
 #[test]
@@ -195,10 +222,10 @@ fn without_opengl_the_window_draws_with_wgpu() {
     let Some(display) = VirtualDisplay::start(&["-extension", "GLX"]) else {
         return;
     };
-    let dir = scratch("wgpu");
+    let dir = Scratch::new("wgpu");
     let app = run_app(
         &display,
-        &dir,
+        &dir.0,
         &[],
         &[("__EGL_VENDOR_LIBRARY_DIRS", "/nonexistent")],
     );
@@ -208,5 +235,53 @@ fn without_opengl_the_window_draws_with_wgpu() {
         log.contains("OpenGL could not start; drawing with wgpu instead"),
         "{log}"
     );
-    assert_drew_the_interface(&output, &dir);
+    assert_drew_the_interface(&output, &dir.0);
+}
+
+#[test]
+fn settings_are_remembered_and_a_corrupt_settings_file_starts_from_defaults() {
+    let Some(display) = VirtualDisplay::start(&[]) else {
+        return;
+    };
+    let dir = Scratch::new("settings");
+    let port = free_port();
+    // First run: choose TCP Server on a port, in English; closing saves the settings.
+    let first = run_app(
+        &display,
+        &dir.0,
+        &[
+            "--lang",
+            "en",
+            "--mode",
+            "tcp-server",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+        ],
+        &[],
+    );
+    assert_drew_the_interface(&finish(first), &dir.0);
+    let saved = std::fs::read_to_string(settings_file(&dir.0)).expect("settings saved on close");
+    assert!(saved.contains(&port.to_string()), "{saved}");
+
+    // Second run, told only to open: it listens on the remembered mode, address and port.
+    let second = run_app(&display, &dir.0, &["--open"], &[]);
+    drop(connect_when_listening(port));
+    assert_drew_the_interface(&finish(second), &dir.0);
+
+    // Damaged settings: the app starts from the defaults, says so, and draws as usual.
+    std::fs::write(
+        settings_file(&dir.0),
+        "{\n    \"netdebug.settings\": \"(version:1,port:\",\n}\n",
+    )
+    .unwrap();
+    let third = finish(run_app(&display, &dir.0, &[], &[]));
+    let log = String::from_utf8_lossy(&third.stderr);
+    assert!(log.contains("saved settings could not be read"), "{log}");
+    assert_drew_the_interface(&third, &dir.0);
+
+    // A file that is not settings at all: the same, without a word from us (eframe drops it).
+    std::fs::write(settings_file(&dir.0), "\u{0}not ron {{{").unwrap();
+    assert_drew_the_interface(&finish(run_app(&display, &dir.0, &[], &[])), &dir.0);
 }
