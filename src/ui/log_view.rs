@@ -45,7 +45,7 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState) {
     let columns = if state.display.auto_wrap {
         let char_width =
             ui.fonts_mut(|fonts| fonts.glyph_width(&TextStyle::Monospace.resolve(ui.style()), '0'));
-        let width = ui.available_width() - ui.spacing().scroll.bar_width - 4.0;
+        let width = ui.available_width() - ui.spacing().scroll.allocated_width();
         (width / char_width.max(1.0)).clamp(8.0, 100_000.0) as usize
     } else {
         TEXT_CHARS_PER_ROW
