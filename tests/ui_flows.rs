@@ -724,9 +724,13 @@ fn quick_commands_add_send_edit_delete_and_history_recall() {
     ui.set_text("Send data", "second");
     ui.click("Send");
     assert_eq!(read_exactly(&mut device, 11), b"firstsecond");
-    ui.harness
-        .get_by_role_and_label(Role::ComboBox, "History")
-        .click();
+    let history = ui.harness.get_by_role_and_label(Role::ComboBox, "History");
+    assert_eq!(
+        history.accesskit_node().value().as_deref(),
+        Some("second"),
+        "the box shows the last send"
+    );
+    history.click();
     ui.harness.run_steps(2);
     // The log shows "first" too; the history popup's entry is the one that can be clicked.
     ui.harness

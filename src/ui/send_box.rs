@@ -140,13 +140,20 @@ fn client_list_ui(ui: &mut Ui, state: &mut AppState, all: &str) {
 fn history_ui(ui: &mut Ui, state: &mut AppState) {
     let t = state.texts();
     let mut recall = None;
+    // Shows the last send, as NetAssist's history box does; the list holds the rest.
+    let newest = state
+        .history
+        .first()
+        .map_or_else(|| "—".to_owned(), |entry| preview(&entry.text, 16));
     ComboBox::new("history", t.history)
-        .selected_text(format!("{}", state.history.len()))
-        .width(60.0)
+        .selected_text(newest)
+        .width(150.0)
         .show_ui(ui, |ui| {
             for (index, entry) in state.history.iter().enumerate() {
-                let shown: String = entry.text.chars().take(60).collect();
-                if ui.selectable_label(false, shown).clicked() {
+                if ui
+                    .selectable_label(false, preview(&entry.text, 60))
+                    .clicked()
+                {
                     recall = Some(index);
                 }
             }
@@ -154,4 +161,14 @@ fn history_ui(ui: &mut Ui, state: &mut AppState) {
     if let Some(index) = recall {
         state.recall(index);
     }
+}
+
+/// The first line of `text`, cut to `chars` characters; an ellipsis says when there is more.
+fn preview(text: &str, chars: usize) -> String {
+    let first_line = text.lines().next().unwrap_or_default();
+    let mut shown: String = first_line.chars().take(chars).collect();
+    if shown.len() < text.len() {
+        shown.push('…');
+    }
+    shown
 }
