@@ -53,7 +53,7 @@ pub fn window_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Action> {
     egui::Panel::left("settings")
         .frame(side)
         .resizable(true)
-        .default_size(250.0)
+        .default_size(262.0)
         .min_size(220.0)
         .show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
