@@ -1,6 +1,7 @@
 //! The real binary in a real window: it starts, draws the interface and photographs it, with
-//! OpenGL and, where OpenGL is missing, with wgpu instead; and its command line opens a
-//! server that a socket can reach.
+//! OpenGL and, where OpenGL is missing, with wgpu instead; its command line opens a server
+//! that a socket can reach; and its settings outlive a restart, or fall back to defaults when
+//! damaged.
 //!
 //! Needs Xvfb (and, for wgpu, a Vulkan driver such as Mesa's lavapipe). Where Xvfb is missing
 //! the tests say so and pass, unless `NETDEBUG_REQUIRE_DISPLAY` is set, as `.ci/run` sets it
@@ -15,10 +16,10 @@
 mod common;
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// An Xvfb server on a display number it picked itself, stopped when dropped.
@@ -146,21 +147,40 @@ fn run_app(display: &VirtualDisplay, dir: &Path, args: &[&str], env: &[(&str, &s
         .expect("start the app")
 }
 
-/// Waits for the app to close by itself, killing it after a minute.
-fn finish(mut app: Child) -> Output {
+/// How a run of the app ended, and what it logged.
+struct Finished {
+    status: ExitStatus,
+    log: String,
+}
+
+/// Waits for the app to close by itself, killing it after a minute. Its log is read as it
+/// comes, so a chatty app never blocks on a full pipe.
+fn finish(mut app: Child) -> Finished {
+    let mut stderr = app.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut log = String::new();
+        let _ = stderr.read_to_string(&mut log);
+        log
+    });
     let deadline = Instant::now() + Duration::from_mins(1);
-    while app.try_wait().unwrap().is_none() {
+    let status = loop {
+        if let Some(status) = app.try_wait().unwrap() {
+            break status;
+        }
         if Instant::now() > deadline {
             let _ = app.kill();
-            let output = app.wait_with_output().unwrap();
+            let _ = app.wait();
             panic!(
                 "the app did not close after its screenshot: {}",
-                String::from_utf8_lossy(&output.stderr)
+                reader.join().unwrap()
             );
         }
         std::thread::sleep(Duration::from_millis(50));
+    };
+    Finished {
+        status,
+        log: reader.join().unwrap(),
     }
-    app.wait_with_output().unwrap()
 }
 
 /// The picture's size and how many colours it uses: an interface with text and widgets
@@ -176,9 +196,9 @@ fn picture(path: &Path) -> ([u32; 2], usize) {
 
 /// Asserts the app run in `dir` exited well and drew its whole default window with text on
 /// it.
-fn assert_drew_the_interface(output: &Output, dir: &Path) {
-    let log = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "the app failed: {log}");
+fn assert_drew_the_interface(run: &Finished, dir: &Path) {
+    let log = &run.log;
+    assert!(run.status.success(), "the app failed: {log}");
     let (size, colours) = picture(&shot(dir));
     assert_eq!(size, [1024, 700], "the default window size");
     assert!(colours > 50, "only {colours} colours: nothing drawn? {log}");
@@ -211,7 +231,7 @@ fn the_window_draws_with_opengl_and_its_command_line_opens_a_server() {
     let mut peer = connect_when_listening(port);
     peer.write_all("你好".as_bytes()).unwrap();
     let output = finish(app);
-    let log = String::from_utf8_lossy(&output.stderr);
+    let log = &output.log;
     assert!(!log.contains("drawing with wgpu"), "{log}");
     assert_drew_the_interface(&output, &dir.0);
 }
@@ -230,7 +250,7 @@ fn without_opengl_the_window_draws_with_wgpu() {
         &[("__EGL_VENDOR_LIBRARY_DIRS", "/nonexistent")],
     );
     let output = finish(app);
-    let log = String::from_utf8_lossy(&output.stderr);
+    let log = &output.log;
     assert!(
         log.contains("OpenGL could not start; drawing with wgpu instead"),
         "{log}"
@@ -277,7 +297,7 @@ fn settings_are_remembered_and_a_corrupt_settings_file_starts_from_defaults() {
     )
     .unwrap();
     let third = finish(run_app(&display, &dir.0, &[], &[]));
-    let log = String::from_utf8_lossy(&third.stderr);
+    let log = &third.log;
     assert!(log.contains("saved settings could not be read"), "{log}");
     assert_drew_the_interface(&third, &dir.0);
 
