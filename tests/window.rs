@@ -16,62 +16,26 @@
 mod common;
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-/// An Xvfb server on a display number it picked itself, stopped when dropped.
-struct VirtualDisplay {
-    xvfb: Child,
-    name: String,
-}
+use common::xvfb::Xvfb;
 
-impl VirtualDisplay {
-    /// Starts Xvfb with `extra` arguments; `None` if there is no Xvfb here.
-    fn start(extra: &[&str]) -> Option<Self> {
-        let spawned = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn();
-        let mut xvfb = match spawned {
-            Ok(xvfb) => xvfb,
-            Err(error) => {
-                common::skip_unless_required(
-                    "NETDEBUG_REQUIRE_DISPLAY",
-                    &format!("no Xvfb here ({error}); apt-get install xvfb"),
-                );
-                return None;
-            }
-        };
-        // -displayfd: Xvfb writes the display number once it accepts clients.
-        let mut number = String::new();
-        BufReader::new(xvfb.stdout.take().unwrap())
-            .read_line(&mut number)
-            .unwrap();
-        assert!(!number.trim().is_empty(), "Xvfb did not start");
-        Some(Self {
-            xvfb,
-            name: format!(":{}", number.trim()),
-        })
-    }
-}
-
-impl Drop for VirtualDisplay {
-    fn drop(&mut self) {
-        let _ = self.xvfb.kill();
-        let _ = self.xvfb.wait();
+/// Xvfb with `extra` arguments, or `None` (after [`common::skip_unless_required`]) where
+/// there is none.
+fn virtual_display(extra: &[&str]) -> Option<Xvfb> {
+    match Xvfb::start(extra) {
+        Ok(xvfb) => Some(xvfb),
+        Err(error) => {
+            common::skip_unless_required(
+                "NETDEBUG_REQUIRE_DISPLAY",
+                &format!("no Xvfb here ({error}); apt-get install xvfb"),
+            );
+            None
+        }
     }
 }
 
@@ -128,7 +92,7 @@ fn shot(dir: &Path) -> PathBuf {
 
 /// The app with fresh settings in `dir` on `display`, photographing itself after a moment
 /// and closing; `env` adds to its environment.
-fn run_app(display: &VirtualDisplay, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
+fn run_app(display: &Xvfb, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_netdebug"))
         .arg("--screenshot")
         .arg(shot(dir))
@@ -206,7 +170,7 @@ fn assert_drew_the_interface(run: &Finished, dir: &Path) {
 
 #[test]
 fn the_window_draws_with_opengl_and_its_command_line_opens_a_server() {
-    let Some(display) = VirtualDisplay::start(&[]) else {
+    let Some(display) = virtual_display(&[]) else {
         return;
     };
     let port = free_port();
@@ -239,7 +203,7 @@ fn the_window_draws_with_opengl_and_its_command_line_opens_a_server() {
 #[test]
 fn without_opengl_the_window_draws_with_wgpu() {
     // No GLX on the display and no EGL vendor to load: OpenGL cannot start at all.
-    let Some(display) = VirtualDisplay::start(&["-extension", "GLX"]) else {
+    let Some(display) = virtual_display(&["-extension", "GLX"]) else {
         return;
     };
     let dir = Scratch::new("wgpu");
@@ -260,7 +224,7 @@ fn without_opengl_the_window_draws_with_wgpu() {
 
 #[test]
 fn settings_are_remembered_and_a_corrupt_settings_file_starts_from_defaults() {
-    let Some(display) = VirtualDisplay::start(&[]) else {
+    let Some(display) = virtual_display(&[]) else {
         return;
     };
     let dir = Scratch::new("settings");

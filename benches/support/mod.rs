@@ -7,6 +7,9 @@ use std::time::Duration;
 
 use netdebug::net::{Engine, EventReceiver};
 
+#[path = "../../tests/common/xvfb.rs"]
+mod xvfb;
+
 /// A multi-thread runtime like the app's: two named workers.
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -157,29 +160,21 @@ pub fn udp_drops(port: u16) -> Option<u64> {
 /// A display for the GUI benchmarks: the one in `DISPLAY`, or a fresh Xvfb. `None` (with a
 /// message) when neither is available.
 pub struct Display {
-    xvfb: Option<Child>,
+    /// Kept so the server runs as long as the display is in use.
+    _xvfb: Option<xvfb::Xvfb>,
     pub name: String,
 }
 
 impl Display {
     pub fn get() -> Option<Self> {
         if let Ok(name) = std::env::var("DISPLAY") {
-            return Some(Self { xvfb: None, name });
+            return Some(Self { _xvfb: None, name });
         }
-        let name = ":93".to_owned();
-        let xvfb = Command::new("Xvfb")
-            .args([name.as_str(), "-screen", "0", "1280x800x24"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
-        match xvfb {
-            Ok(child) => {
-                std::thread::sleep(Duration::from_millis(800));
-                Some(Self {
-                    xvfb: Some(child),
-                    name,
-                })
-            }
+        match xvfb::Xvfb::start(&[]) {
+            Ok(server) => Some(Self {
+                name: server.name.clone(),
+                _xvfb: Some(server),
+            }),
             Err(error) => {
                 println!("skipped: no DISPLAY and no Xvfb ({error}); apt-get install xvfb");
                 None
@@ -200,15 +195,6 @@ impl Display {
             .stderr(Stdio::null())
             .spawn()
             .expect("start the app")
-    }
-}
-
-impl Drop for Display {
-    fn drop(&mut self) {
-        if let Some(xvfb) = &mut self.xvfb {
-            let _ = xvfb.kill();
-            let _ = xvfb.wait();
-        }
     }
 }
 

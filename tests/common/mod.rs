@@ -1,6 +1,8 @@
 //! Helpers shared by the loopback integration tests.
 #![allow(dead_code)]
 
+pub mod xvfb;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
