@@ -11,8 +11,8 @@ mod common;
 use std::net::IpAddr;
 
 use common::{
-    bound, connected, engine, listening, next_datagram, open_client, receive_bytes, wait_closed,
-    wait_for,
+    bound, connected, engine, listening, next_datagram, open_client, open_group_member,
+    receive_bytes, wait_closed, wait_for,
 };
 use netdebug::net::{CloseReason, Endpoint, EventKind, SendTarget, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -175,16 +175,7 @@ async fn ipv4_multicast_join_receive_and_send_on_loopback() {
     let group: IpAddr = "239.255.77.1".parse().unwrap();
     // The receiver joins on the loopback interface (its local address names the interface).
     let (mut receiver, mut receiver_events) = engine();
-    receiver.open(SessionConfig::Udp {
-        local: Endpoint::new("127.0.0.1", 0),
-        multicast: Some(group),
-    });
-    let port = bound(&mut receiver_events).await.port();
-    let joined = wait_for(&mut receiver_events, "joined", |k| {
-        matches!(k, EventKind::JoinedGroup { .. })
-    })
-    .await;
-    assert!(matches!(joined.kind, EventKind::JoinedGroup { group: g } if g == group));
+    let port = open_group_member(&mut receiver, &mut receiver_events, "127.0.0.1", group).await;
 
     // The sender, also on loopback, sends to the group.
     let (mut sender, mut sender_events) = engine();
@@ -210,16 +201,7 @@ async fn ipv6_multicast_join_and_bad_groups() {
     // namespace (tests/net_namespace.rs).
     let group: IpAddr = "ff02::4e44".parse().unwrap();
     let (mut engine, mut events) = engine();
-    engine.open(SessionConfig::Udp {
-        local: Endpoint::new("::1", 0),
-        multicast: Some(group),
-    });
-    bound(&mut events).await;
-    let joined = wait_for(&mut events, "joined", |k| {
-        matches!(k, EventKind::JoinedGroup { .. })
-    })
-    .await;
-    assert!(matches!(joined.kind, EventKind::JoinedGroup { group: g } if g == group));
+    open_group_member(&mut engine, &mut events, "::1", group).await;
 
     // An IPv4 group on an IPv6 socket is refused with a clear reason.
     let (mut mixed, mut mixed_events) = common::engine();

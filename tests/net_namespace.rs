@@ -26,8 +26,8 @@ use std::time::Duration;
 
 use nix::sched::CloneFlags;
 
-use common::{bound, engine, next_datagram, wait_for};
-use netdebug::net::{Endpoint, EventKind, SendTarget, SessionConfig};
+use common::{bound, engine, next_datagram, open_group_member};
+use netdebug::net::{Endpoint, SendTarget, SessionConfig};
 
 /// Moves the calling thread, and every thread and process it starts later, into a new network
 /// namespace with a veth pair that routes IPv6 multicast and carries 10.77.0.1/24 with the
@@ -96,15 +96,7 @@ fn ipv6_multicast_reaches_a_member_of_the_group() {
     report_skip(in_private_network(async || {
         let group: IpAddr = "ff15::4e44".parse().unwrap();
         let (mut member, mut member_events) = engine();
-        member.open(SessionConfig::Udp {
-            local: Endpoint::new("::", 0),
-            multicast: Some(group),
-        });
-        let port = bound(&mut member_events).await.port();
-        wait_for(&mut member_events, "joined the group", |k| {
-            matches!(k, EventKind::JoinedGroup { .. })
-        })
-        .await;
+        let port = open_group_member(&mut member, &mut member_events, "::", group).await;
 
         let (mut sender, mut sender_events) = engine();
         sender.open(SessionConfig::Udp {

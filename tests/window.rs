@@ -64,6 +64,20 @@ fn settings_file(dir: &Path) -> PathBuf {
     dir.join("netdebug").join("app.ron")
 }
 
+/// The command line that presets a TCP server on 127.0.0.1:`port` with labels in `lang`.
+fn server_preset<'a>(lang: &'a str, port: &'a str) -> [&'a str; 8] {
+    [
+        "--lang",
+        lang,
+        "--mode",
+        "tcp-server",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        port,
+    ]
+}
+
 /// A port that was free a moment ago.
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -178,17 +192,7 @@ fn the_window_draws_with_opengl_and_its_command_line_opens_a_server() {
     let app = run_app(
         &display,
         &dir.0,
-        &[
-            "--lang",
-            "zh",
-            "--mode",
-            "tcp-server",
-            "--address",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-            "--open",
-        ],
+        &[&server_preset("zh", &port.to_string())[..], &["--open"]].concat(),
         &[],
     );
     // The server the command line opened takes a connection while the window is up.
@@ -233,16 +237,7 @@ fn settings_are_remembered_and_a_corrupt_settings_file_starts_from_defaults() {
     let first = run_app(
         &display,
         &dir.0,
-        &[
-            "--lang",
-            "en",
-            "--mode",
-            "tcp-server",
-            "--address",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-        ],
+        &server_preset("en", &port.to_string()),
         &[],
     );
     assert_drew_the_interface(&finish(first), &dir.0);

@@ -152,6 +152,27 @@ pub async fn open_udp(engine: &mut Engine, events: &mut EventReceiver) -> Socket
     bound(events).await
 }
 
+/// Opens a UDP session on `local` port 0 that joins `group`, waits until it has, and returns
+/// the port it listens on.
+pub async fn open_group_member(
+    engine: &mut Engine,
+    events: &mut EventReceiver,
+    local: &str,
+    group: std::net::IpAddr,
+) -> u16 {
+    engine.open(SessionConfig::Udp {
+        local: Endpoint::new(local, 0),
+        multicast: Some(group),
+    });
+    let port = bound(events).await.port();
+    let joined = wait_for(events, "joined the group", |k| {
+        matches!(k, EventKind::JoinedGroup { .. })
+    })
+    .await;
+    assert!(matches!(joined.kind, EventKind::JoinedGroup { group: g } if g == group));
+    port
+}
+
 /// The next datagram the engine reports, with its source.
 pub async fn next_datagram(events: &mut EventReceiver) -> (SocketAddr, Vec<u8>) {
     loop {
