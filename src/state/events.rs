@@ -50,22 +50,18 @@ impl AppState {
             }
             EventKind::Received { peer, bytes } => {
                 self.rx.add(bytes.len(), Instant::now());
-                self.show_received(peer, bytes);
+                self.show(Direction::Rx, peer, bytes);
             }
             EventKind::Datagrams(datagrams) => {
                 let now = Instant::now();
                 for (peer, bytes) in datagrams {
                     self.rx.add(bytes.len(), now);
-                    self.show_received(peer, bytes);
+                    self.show(Direction::Rx, peer, bytes);
                 }
             }
             EventKind::Sent { peer, bytes } => {
                 self.tx.add(bytes.len(), Instant::now());
-                if self.display.shows(Direction::Tx) {
-                    self.log.sent(peer, bytes);
-                } else {
-                    self.not_shown += bytes.len() as u64;
-                }
+                self.show(Direction::Tx, peer, bytes);
             }
             EventKind::CycleStopped { sends } => {
                 self.cycle = None;
@@ -105,11 +101,16 @@ impl AppState {
         }
     }
 
-    fn show_received(&mut self, peer: SocketAddr, bytes: bytes::Bytes) {
-        if self.display.shows(Direction::Rx) {
-            self.log.received(peer, bytes);
-        } else {
+    /// Logs data that went `direction`, unless the display is paused or hides it; then it
+    /// is only counted as not shown.
+    fn show(&mut self, direction: Direction, peer: SocketAddr, bytes: bytes::Bytes) {
+        if !self.display.shows(direction) {
             self.not_shown += bytes.len() as u64;
+            return;
+        }
+        match direction {
+            Direction::Rx => self.log.received(peer, bytes),
+            Direction::Tx => self.log.sent(peer, bytes),
         }
     }
 }
