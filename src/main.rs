@@ -14,7 +14,8 @@ use netdebug::ui::Action;
 
 /// NetDebug, a network debugging assistant (网络调试助手) for TCP and UDP.
 #[derive(Debug, Clone, Parser)]
-#[command(version, about)]
+// The last of a repeated option wins, as in most command lines.
+#[command(version, about, args_override_self = true)]
 struct Args {
     /// Start in this mode.
     #[arg(long, value_enum)]

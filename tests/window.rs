@@ -1,7 +1,7 @@
 //! The real binary in a real window: it starts, draws the interface and photographs it, with
 //! OpenGL and, where OpenGL is missing, with wgpu instead; its command line opens a server
-//! that a socket can reach; and its settings outlive a restart, or fall back to defaults when
-//! damaged.
+//! that a socket can reach; its settings and its window size outlive a restart, and damaged
+//! settings fall back to defaults.
 //!
 //! Needs Xvfb (and, for wgpu, a Vulkan driver such as Mesa's lavapipe). Where Xvfb is missing
 //! the tests say so and pass, unless `NETDEBUG_REQUIRE_DISPLAY` is set, as `.ci/run` sets it
@@ -161,6 +161,40 @@ fn finish(mut app: Child) -> Finished {
     }
 }
 
+/// Resizes the window whose title starts with `title` on `display` to `size` pixels once it is on screen, as
+/// a person dragging its corner would (Xvfb has no window manager to ask, so straight to X).
+fn resize_window(display: &Xvfb, title: &str, size: [u32; 2]) {
+    use x11rb::connection::Connection as _;
+    use x11rb::protocol::xproto::{AtomEnum, ConfigureWindowAux, ConnectionExt as _, MapState};
+
+    let (x, screen) = x11rb::connect(Some(&display.name)).unwrap();
+    let root = x.setup().roots[screen].root;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        for window in x.query_tree(root).unwrap().reply().unwrap().children {
+            let name = x
+                .get_property(false, window, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 256)
+                .unwrap()
+                .reply()
+                .unwrap();
+            let attributes = x.get_window_attributes(window).unwrap().reply().unwrap();
+            if name.value.starts_with(title.as_bytes())
+                && attributes.map_state == MapState::VIEWABLE
+            {
+                let size = ConfigureWindowAux::new().width(size[0]).height(size[1]);
+                x.configure_window(window, &size).unwrap();
+                x.flush().unwrap();
+                return;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no window titled {title} appeared"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// The picture's size and how many colours it uses: an interface with text and widgets
 /// has many, a blank or single-colour window has one or two.
 fn picture(path: &Path) -> ([u32; 2], usize) {
@@ -263,4 +297,27 @@ fn settings_are_remembered_and_a_corrupt_settings_file_starts_from_defaults() {
     // A file that is not settings at all: the same, without a word from us (eframe drops it).
     std::fs::write(settings_file(&dir.0), "\u{0}not ron {{{").unwrap();
     assert_drew_the_interface(&finish(run_app(&display, &dir.0, &[], &[])), &dir.0);
+}
+
+#[test]
+fn the_window_size_is_remembered() {
+    let Some(display) = virtual_display(&[]) else {
+        return;
+    };
+    let dir = Scratch::new("size");
+    // First run: the window is made smaller than the default while it is up; a later
+    // screenshot gives the resize time to land.
+    let args = ["--lang", "en", "--screenshot-delay-ms", "3000"];
+    let first = run_app(&display, &dir.0, &args, &[]);
+    resize_window(&display, "NetDebug", [900, 600]);
+    let first = finish(first);
+    assert!(first.status.success(), "the app failed: {}", first.log);
+    assert_eq!(picture(&shot(&dir.0)).0, [900, 600], "the resized window");
+
+    // Second run: it opens at the size it had when it closed.
+    let second = finish(run_app(&display, &dir.0, &["--lang", "en"], &[]));
+    assert!(second.status.success(), "the app failed: {}", second.log);
+    let (size, colours) = picture(&shot(&dir.0));
+    assert_eq!(size, [900, 600], "the remembered size");
+    assert!(colours > 50, "only {colours} colours: nothing drawn?");
 }
