@@ -23,6 +23,8 @@ pub struct NetDebugApp {
     screenshot: Option<ScreenshotPlan>,
     shown_title: Option<Language>,
     first_frame: Option<Box<dyn FnOnce()>>,
+    /// Start a cycle send as soon as a send has somewhere to go (`--cycle-ms`).
+    cycle_when_ready: bool,
     dialogs: Dialogs,
     ctx: egui::Context,
 }
@@ -68,6 +70,7 @@ impl NetDebugApp {
             screenshot: None,
             shown_title: None,
             first_frame: None,
+            cycle_when_ready: false,
             dialogs,
             ctx: cc.egui_ctx.clone(),
         }
@@ -81,6 +84,12 @@ impl NetDebugApp {
     /// Runs `callback` once, after the first frame is laid out.
     pub fn on_first_frame(&mut self, callback: Box<dyn FnOnce()>) {
         self.first_frame = Some(callback);
+    }
+
+    /// Starts a cycle send of the send box, as its checkbox does, as soon as a send has
+    /// somewhere to go: once connected or bound, or for a server once a client has joined.
+    pub fn start_cycle_when_ready(&mut self) {
+        self.cycle_when_ready = true;
     }
 
     /// What the window shows.
@@ -206,6 +215,10 @@ impl eframe::App for NetDebugApp {
         // Everything waiting is applied in one go: one repaint per frame, however many packets.
         for event in self.events.drain() {
             self.state.apply(event);
+        }
+        if self.cycle_when_ready && self.state.has_receiver() {
+            self.cycle_when_ready = false;
+            self.perform(Action::StartCycle);
         }
         let answers: Vec<_> = self.dialogs.answers().collect();
         for (purpose, path) in answers {

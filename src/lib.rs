@@ -4,9 +4,11 @@
 //! - [`codec`]: text and bytes (UTF-8, GBK, hex), pure functions;
 //! - [`net`]: the engine that runs TCP server, TCP client and UDP sessions on tokio;
 //! - [`state`] and [`log`]: what the window shows, changed by engine events, without egui;
-//! - [`ui`] and [`app`]: the egui window that draws the state and drives the engine.
+//! - [`ui`] and [`app`]: the egui window that draws the state and drives the engine;
+//! - [`cli`]: the command line's presets.
 
 pub mod app;
+pub mod cli;
 pub mod codec;
 pub mod counters;
 pub mod dialogs;

@@ -1,97 +1,13 @@
 //! NetDebug's entry point: parse the command line, build the tokio runtime, run the window.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use clap::{Parser, ValueEnum};
+use clap::Parser as _;
 use netdebug::NetDebugApp;
-use netdebug::codec::TextEncoding;
+use netdebug::cli::{Args, RendererArg};
 use netdebug::i18n::Language;
 use netdebug::screenshot::ScreenshotPlan;
-use netdebug::state::{AppState, Mode};
-use netdebug::ui::Action;
-
-/// NetDebug, a network debugging assistant (网络调试助手) for TCP and UDP.
-#[derive(Debug, Clone, Parser)]
-// The last of a repeated option wins, as in most command lines.
-#[command(version, about, args_override_self = true)]
-struct Args {
-    /// Start in this mode.
-    #[arg(long, value_enum)]
-    mode: Option<ModeArg>,
-    /// Local address (server, UDP) or remote address (client).
-    #[arg(long)]
-    address: Option<String>,
-    /// Port (0 picks a free one where binding).
-    #[arg(long)]
-    port: Option<String>,
-    /// UDP target, host:port.
-    #[arg(long)]
-    target: Option<String>,
-    /// Open (listen, connect or bind) right away.
-    #[arg(long)]
-    open: bool,
-    /// Text to put in the send box.
-    #[arg(long)]
-    send_text: Option<String>,
-    /// Text encoding for both the log and the send box.
-    #[arg(long, value_enum)]
-    encoding: Option<EncodingArg>,
-    /// Label language; by default the system's.
-    #[arg(long, value_enum)]
-    lang: Option<LangArg>,
-    /// Write a PNG of the window to this file after --screenshot-delay-ms.
-    #[arg(long)]
-    screenshot: Option<PathBuf>,
-    /// How long after start to take the screenshot.
-    #[arg(long, default_value_t = 1500)]
-    screenshot_delay_ms: u64,
-    /// Close the window once the screenshot is written.
-    #[arg(long)]
-    quit_after_screenshot: bool,
-    /// Print one line to stdout when the first frame has been laid out (for benchmarks).
-    #[arg(long)]
-    print_first_frame: bool,
-    /// How the window is drawn: OpenGL (glow) by default, falling back to wgpu (Vulkan, Metal,
-    /// DirectX) when OpenGL cannot start.
-    #[arg(long, value_enum)]
-    renderer: Option<RendererArg>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum RendererArg {
-    Glow,
-    Wgpu,
-}
-
-impl RendererArg {
-    fn renderer(self) -> eframe::Renderer {
-        match self {
-            Self::Glow => eframe::Renderer::Glow,
-            Self::Wgpu => eframe::Renderer::Wgpu,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ModeArg {
-    TcpServer,
-    TcpClient,
-    Udp,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum EncodingArg {
-    Utf8,
-    Gbk,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum LangArg {
-    Zh,
-    En,
-}
 
 fn main() -> anyhow::Result<()> {
     // Logs go to stderr; stdout carries only what --print-first-frame promises.
@@ -146,11 +62,7 @@ fn run_window(
     runtime: &tokio::runtime::Runtime,
     renderer: RendererArg,
 ) -> Result<(), WindowError> {
-    let language = match args.lang {
-        Some(LangArg::Zh) => Some(Language::Chinese),
-        Some(LangArg::En) => Some(Language::English),
-        None => None,
-    };
+    let language = args.language();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(language.unwrap_or_else(Language::from_system).texts().title)
@@ -172,16 +84,13 @@ fn run_window(
         Box::new(move |cc| {
             app_started.set(true);
             let mut app = NetDebugApp::new(cc, handle);
-            apply_args(&args, app.state_mut());
+            args.apply(&mut app);
             if let Some(path) = args.screenshot.clone() {
                 app.set_screenshot(ScreenshotPlan::new(
                     path,
                     Duration::from_millis(args.screenshot_delay_ms),
                     args.quit_after_screenshot,
                 ));
-            }
-            if args.open {
-                app.perform(Action::Open);
             }
             if args.print_first_frame {
                 app.on_first_frame(Box::new(report_first_frame));
@@ -196,42 +105,6 @@ fn run_window(
             WindowError::NotStarted(error)
         }
     })
-}
-
-/// Command-line presets win over the remembered settings.
-fn apply_args(args: &Args, state: &mut AppState) {
-    match args.lang {
-        Some(LangArg::Zh) => state.language = Language::Chinese,
-        Some(LangArg::En) => state.language = Language::English,
-        None => {}
-    }
-    if let Some(mode) = args.mode {
-        state.mode = match mode {
-            ModeArg::TcpServer => Mode::TcpServer,
-            ModeArg::TcpClient => Mode::TcpClient,
-            ModeArg::Udp => Mode::Udp,
-        };
-    }
-    if let Some(address) = &args.address {
-        state.address.clone_from(address);
-    }
-    if let Some(port) = &args.port {
-        state.port.clone_from(port);
-    }
-    if let Some(target) = &args.target {
-        state.udp_target.clone_from(target);
-    }
-    if let Some(encoding) = args.encoding {
-        let encoding = match encoding {
-            EncodingArg::Utf8 => TextEncoding::Utf8,
-            EncodingArg::Gbk => TextEncoding::Gbk,
-        };
-        state.send_format.encoding = encoding;
-        state.log.set_encoding(encoding);
-    }
-    if let Some(text) = &args.send_text {
-        state.send_text.clone_from(text);
-    }
 }
 
 /// Raises the soft limit on open files to the hard limit, so a server can hold thousands of

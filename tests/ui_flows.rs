@@ -11,11 +11,13 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
+use clap::Parser as _;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use netdebug::NetDebugApp;
+use netdebug::cli::Args;
 use netdebug::i18n::Language;
 use netdebug::state::{AppState, Connection};
 
@@ -37,6 +39,25 @@ impl Ui {
     }
 
     fn sized(language: Language, size: [f32; 2]) -> Self {
+        Self::built(size, move |cc, handle| {
+            NetDebugApp::with_state(cc, handle, AppState::new(language))
+        })
+    }
+
+    /// The app as `netdebug ARGS` starts it (from fresh settings).
+    fn from_command_line(args: &[&str]) -> Self {
+        let args = Args::try_parse_from([&["netdebug"], args].concat()).unwrap();
+        Self::built([1100.0, 760.0], move |cc, handle| {
+            let mut app = NetDebugApp::with_state(cc, handle, AppState::new(Language::English));
+            args.apply(&mut app);
+            app
+        })
+    }
+
+    fn built(
+        size: [f32; 2],
+        app: impl FnOnce(&eframe::CreationContext<'_>, tokio::runtime::Handle) -> NetDebugApp + 'static,
+    ) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -45,7 +66,7 @@ impl Ui {
         let handle = runtime.handle().clone();
         let harness = Harness::builder()
             .with_size(size)
-            .build_eframe(move |cc| NetDebugApp::with_state(cc, handle, AppState::new(language)));
+            .build_eframe(move |cc| app(cc, handle));
         Self {
             harness,
             _runtime: runtime,
@@ -205,6 +226,49 @@ fn tcp_server_flow_receives_sends_text_and_hex_and_refuses_bad_hex() {
     ui.click("Close");
     ui.wait_for_text("Closed: closed locally");
     assert_eq!(ui.connection(), Connection::Closed);
+}
+
+#[test]
+fn the_command_line_presets_the_window_and_cycles_hex_to_the_first_client() {
+    let mut ui = Ui::from_command_line(&[
+        "--mode",
+        "tcp-server",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--open",
+        "--show",
+        "hex",
+        "--send-hex",
+        "41 42",
+        "--cycle-ms",
+        "20",
+    ]);
+    ui.step_until("the server to listen", |h| {
+        matches!(h.state().state().connection, Connection::Listening(_))
+    });
+    ui.wait_for_combo("Show as", "Hex");
+    ui.wait_for_combo("Send as", "Hex");
+    assert_eq!(
+        ui.harness.get_by_label("Send data").value().as_deref(),
+        Some("41 42"),
+        "the send box holds the hex"
+    );
+    // No client yet: the cycle send waits rather than failing.
+    ui.harness.run_steps(3);
+    assert!(ui.harness.state().state().cycle.is_none());
+    assert!(!ui.shows("Cycle send stopped"));
+
+    let mut device = TcpStream::connect(ui.local_addr()).unwrap();
+    device.write_all(b"hi").unwrap();
+    ui.wait_for_text("68 69");
+    ui.step_until("the cycle send to start", |h| {
+        h.state().state().cycle.is_some()
+    });
+    assert_eq!(read_exactly(&mut device, 4), b"ABAB");
+    assert!(ui.shows("Period (ms)"));
+    assert_eq!(ui.harness.state().state().cycle_period_ms, 20);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The real binary in a real window: it starts, draws the interface and photographs it, with
 //! OpenGL and, where OpenGL is missing, with wgpu instead; its command line opens a server
-//! that a socket can reach; its settings and its window size outlive a restart, and damaged
-//! settings fall back to defaults.
+//! or connects a client, and starts a cycle send that a socket receives; its settings and its
+//! window size outlive a restart, and damaged settings fall back to defaults.
 //!
 //! Needs Xvfb (and, for wgpu, a Vulkan driver such as Mesa's lavapipe). Where Xvfb is missing
 //! the tests say so and pass, unless `NETDEBUG_REQUIRE_DISPLAY` is set, as `.ci/run` sets it
@@ -216,6 +216,15 @@ fn assert_drew_the_interface(run: &Finished, dir: &Path) {
     assert!(colours > 50, "only {colours} colours: nothing drawn? {log}");
 }
 
+/// Reads exactly `len` bytes from `peer`, waiting at most 30 s.
+fn read_bytes(peer: &mut TcpStream, len: usize) -> Vec<u8> {
+    peer.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut bytes = vec![0; len];
+    peer.read_exact(&mut bytes).unwrap();
+    bytes
+}
+
 #[test]
 fn the_window_draws_with_opengl_and_its_command_line_opens_a_server() {
     let Some(display) = virtual_display(&[]) else {
@@ -223,18 +232,49 @@ fn the_window_draws_with_opengl_and_its_command_line_opens_a_server() {
     };
     let port = free_port();
     let dir = Scratch::new("opengl");
+    let cycle = ["--open", "--send-text", "ping", "--cycle-ms", "100"];
     let app = run_app(
         &display,
         &dir.0,
-        &[&server_preset("zh", &port.to_string())[..], &["--open"]].concat(),
+        &[&server_preset("zh", &port.to_string())[..], &cycle].concat(),
         &[],
     );
-    // The server the command line opened takes a connection while the window is up.
+    // The server the command line opened takes a connection while the window is up, and its
+    // cycle send, waiting for a client, starts once one has joined.
     let mut peer = connect_when_listening(port);
     peer.write_all("你好".as_bytes()).unwrap();
+    assert_eq!(read_bytes(&mut peer, 8), b"pingping");
     let output = finish(app);
     let log = &output.log;
     assert!(!log.contains("drawing with wgpu"), "{log}");
+    assert_drew_the_interface(&output, &dir.0);
+}
+
+#[test]
+fn the_command_line_connects_a_client_that_sends_hex_every_period() {
+    let Some(display) = virtual_display(&[]) else {
+        return;
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let dir = Scratch::new("client");
+    let args = [
+        "--mode",
+        "tcp-client",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--open",
+        "--send-hex",
+        "41 42 0D 0A",
+        "--cycle-ms",
+        "50",
+    ];
+    let app = run_app(&display, &dir.0, &args, &[]);
+    let (mut peer, _) = listener.accept().unwrap();
+    assert_eq!(read_bytes(&mut peer, 8), b"AB\r\nAB\r\n");
+    let output = finish(app);
     assert_drew_the_interface(&output, &dir.0);
 }
 

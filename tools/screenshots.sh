@@ -34,14 +34,16 @@ shot() {
   echo "wrote screenshots/$name.png"
 }
 
-# TCP server with two clients (a device speaking GBK and one sending a Modbus reply).
+# TCP server with two clients (a device speaking GBK and one sending a Modbus reply); the
+# app polls both every second.
 shot tcp-server tcp-clients 19000 -- --lang zh --encoding gbk --mode tcp-server \
-  --address 127.0.0.1 --port 19000 --open --send-text "READ 01"
+  --address 127.0.0.1 --port 19000 --open --send-text "READ 01" --cycle-ms 1000
 
-# TCP client connected to a GBK server that greets and echoes.
+# TCP client connected to a GBK server that greets and echoes what the app sends each second.
 shot tcp-client tcp-server 19010 -- --lang zh --encoding gbk --mode tcp-client \
-  --address 127.0.0.1 --port 19010 --open --send-text "查询状态"
+  --address 127.0.0.1 --port 19010 --open --send-text "查询状态" --cycle-ms 1000
 
-# UDP bound on 19020, a peer on 19021 sending text and a binary frame.
-shot udp udp 19020 -- --lang en --mode udp --address 127.0.0.1 --port 19020 \
-  --target 127.0.0.1:19021 --open --send-text "AA 55 01"
+# UDP bound on 19020, a peer on 19021 sending text and a binary frame, shown in hex; the app
+# sends it a hex frame each second.
+shot udp udp 19020 -- --lang en --show hex --mode udp --address 127.0.0.1 --port 19020 \
+  --target 127.0.0.1:19021 --open --send-hex "AA 55 01" --cycle-ms 1000

@@ -92,6 +92,16 @@ impl AppState {
         }
     }
 
+    /// Whether a send has somewhere to go: a connection, a bound socket, or a server with at
+    /// least one client.
+    pub fn has_receiver(&self) -> bool {
+        match self.connection {
+            Connection::Listening(_) => !self.clients.is_empty(),
+            Connection::Connected { .. } | Connection::Bound(_) => true,
+            Connection::Closed | Connection::Opening | Connection::Connecting(_) => false,
+        }
+    }
+
     /// Checks that something is open and where a send goes; on failure a message beside the
     /// send box (or the target field).
     pub fn prepare_target(&mut self) -> Option<SendTarget> {

@@ -1,0 +1,203 @@
+//! The command line: presets for the window (mode, addresses, send box, cycle send…), which
+//! win over the remembered settings, and options for screenshots and benchmarks.
+
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+use crate::NetDebugApp;
+use crate::codec::{InputMode, TextEncoding, parse_hex};
+use crate::i18n::Language;
+use crate::state::{AppState, Mode};
+use crate::ui::Action;
+
+/// NetDebug, a network debugging assistant (网络调试助手) for TCP and UDP.
+#[derive(Debug, Clone, Parser)]
+// The last of a repeated option wins, as in most command lines.
+#[command(version, about, args_override_self = true)]
+pub struct Args {
+    /// Start in this mode.
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+    /// Local address (server, UDP) or remote address (client).
+    #[arg(long)]
+    pub address: Option<String>,
+    /// Port (0 picks a free one where binding).
+    #[arg(long)]
+    pub port: Option<String>,
+    /// UDP target, host:port.
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Open (listen, connect or bind) right away.
+    #[arg(long)]
+    pub open: bool,
+    /// Text to put in the send box.
+    #[arg(long, conflicts_with = "send_hex")]
+    pub send_text: Option<String>,
+    /// Bytes in hex (`01 02 ff`, `0102FF`, `0x01,0x02`) to put in the send box, sent as hex.
+    #[arg(long, value_parser = checked_hex)]
+    pub send_hex: Option<String>,
+    /// Cycle send: send the send box every this many ms (at least 1) from the moment
+    /// something can receive it: once connected, bound, or for a server once a client joins.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub cycle_ms: Option<u64>,
+    /// Show received data as text or hex.
+    #[arg(long, value_enum)]
+    pub show: Option<ShowArg>,
+    /// Text encoding for both the log and the send box.
+    #[arg(long, value_enum)]
+    pub encoding: Option<EncodingArg>,
+    /// Label language; by default the system's.
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Write a PNG of the window to this file after --screenshot-delay-ms.
+    #[arg(long)]
+    pub screenshot: Option<PathBuf>,
+    /// How long after start to take the screenshot.
+    #[arg(long, default_value_t = 1500)]
+    pub screenshot_delay_ms: u64,
+    /// Close the window once the screenshot is written.
+    #[arg(long)]
+    pub quit_after_screenshot: bool,
+    /// Print one line to stdout when the first frame has been laid out (for benchmarks).
+    #[arg(long)]
+    pub print_first_frame: bool,
+    /// How the window is drawn: OpenGL (glow) by default, falling back to wgpu (Vulkan, Metal,
+    /// DirectX) when OpenGL cannot start.
+    #[arg(long, value_enum)]
+    pub renderer: Option<RendererArg>,
+}
+
+/// How the window is drawn (`--renderer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RendererArg {
+    /// OpenGL.
+    Glow,
+    /// wgpu: Vulkan, Metal or DirectX.
+    Wgpu,
+}
+
+impl RendererArg {
+    /// The eframe renderer this names.
+    pub fn renderer(self) -> eframe::Renderer {
+        match self {
+            Self::Glow => eframe::Renderer::Glow,
+            Self::Wgpu => eframe::Renderer::Wgpu,
+        }
+    }
+}
+
+/// The protocol to start in (`--mode`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ModeArg {
+    /// TCP server.
+    TcpServer,
+    /// TCP client.
+    TcpClient,
+    /// UDP.
+    Udp,
+}
+
+/// How received data is shown (`--show`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ShowArg {
+    /// Decoded text.
+    Text,
+    /// Hex bytes.
+    Hex,
+}
+
+/// The text encoding (`--encoding`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8.
+    Utf8,
+    /// GBK.
+    Gbk,
+}
+
+/// The label language (`--lang`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    /// Chinese.
+    Zh,
+    /// English.
+    En,
+}
+
+impl Args {
+    /// The label language asked for, if any.
+    pub fn language(&self) -> Option<Language> {
+        match self.lang? {
+            LangArg::Zh => Some(Language::Chinese),
+            LangArg::En => Some(Language::English),
+        }
+    }
+
+    /// Everything the command line asks of a new app, in order: the presets (which win over
+    /// the remembered settings), then Open, then a cycle send once it has a receiver.
+    pub fn apply(&self, app: &mut NetDebugApp) {
+        self.preset(app.state_mut());
+        if self.open {
+            app.perform(Action::Open);
+        }
+        if self.cycle_ms.is_some() {
+            app.start_cycle_when_ready();
+        }
+    }
+
+    /// Presets the state; they win over the remembered settings.
+    pub fn preset(&self, state: &mut AppState) {
+        if let Some(language) = self.language() {
+            state.language = language;
+        }
+        if let Some(mode) = self.mode {
+            state.mode = match mode {
+                ModeArg::TcpServer => Mode::TcpServer,
+                ModeArg::TcpClient => Mode::TcpClient,
+                ModeArg::Udp => Mode::Udp,
+            };
+        }
+        if let Some(address) = &self.address {
+            state.address.clone_from(address);
+        }
+        if let Some(port) = &self.port {
+            state.port.clone_from(port);
+        }
+        if let Some(target) = &self.target {
+            state.udp_target.clone_from(target);
+        }
+        if let Some(encoding) = self.encoding {
+            let encoding = match encoding {
+                EncodingArg::Utf8 => TextEncoding::Utf8,
+                EncodingArg::Gbk => TextEncoding::Gbk,
+            };
+            state.send_format.encoding = encoding;
+            state.log.set_encoding(encoding);
+        }
+        if let Some(show) = self.show {
+            state.log.set_view(match show {
+                ShowArg::Text => InputMode::Text,
+                ShowArg::Hex => InputMode::Hex,
+            });
+        }
+        if let Some(text) = &self.send_text {
+            state.send_text.clone_from(text);
+        }
+        if let Some(hex) = &self.send_hex {
+            state.send_text.clone_from(hex);
+            state.send_format.mode = InputMode::Hex;
+        }
+        if let Some(period) = self.cycle_ms {
+            state.cycle_period_ms = period;
+        }
+    }
+}
+
+/// `--send-hex` as given, if it is hex; otherwise why not, with the position, at the command
+/// line rather than in the window.
+fn checked_hex(input: &str) -> Result<String, String> {
+    parse_hex(input)
+        .map(|_| input.to_owned())
+        .map_err(|error| error.to_string())
+}
