@@ -209,7 +209,7 @@ fn tcp_server_flow_receives_sends_text_and_hex_and_refuses_bad_hex() {
 
     ui.set_text("Send data", "41 4g");
     ui.click("Send");
-    ui.wait_for_text("invalid hex character 'g' at position 5");
+    ui.wait_for_text("Invalid hex character 'g' at position 5");
     assert_nothing_arrives(&mut device);
     assert_eq!(
         ui.harness.state().state().tx.bytes,
@@ -419,14 +419,14 @@ fn bad_input_gives_clear_messages_and_opens_or_sends_nothing() {
 
     ui.set_text("Local port", "70000");
     ui.click("Open");
-    ui.wait_for_text("port '70000' is not valid: use 0-65535");
+    ui.wait_for_text("Port '70000' is not valid: use 0-65535");
     assert_eq!(ui.connection(), Connection::Closed);
 
     ui.choose("Protocol", "TCP Client");
     ui.set_text("Remote port", "0");
     ui.set_text("Remote address", "300.1.1.1");
     ui.click("Open");
-    ui.wait_for_text("port '0' is not valid: use 1-65535");
+    ui.wait_for_text("Port '0' is not valid: use 1-65535");
     ui.wait_for_text("'300.1.1.1' is not an IP address or host name");
     assert_eq!(ui.connection(), Connection::Closed);
 
@@ -459,7 +459,7 @@ fn bad_input_gives_clear_messages_and_opens_or_sends_nothing() {
     ui.set_text("Local port", "0");
     ui.set_text("Multicast group", "10.0.0.1");
     ui.click("Open");
-    ui.wait_for_text("not a multicast address");
+    ui.wait_for_text("Not a multicast address");
     assert_eq!(ui.connection(), Connection::Closed);
     ui.set_text("Multicast group", "");
 

@@ -92,7 +92,37 @@ fn labelled_field(
         )
         .labelled_by(label.id);
     if let Some(error) = error {
-        ui.colored_label(ui.visuals().error_fg_color, error);
+        error_label(ui, error);
     }
     response
+}
+
+/// A message that stands on its own (beside a field, in the status bar), as a sentence: the
+/// library's English errors start in lower case so they can also sit inside other text.
+fn sentence(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some(first) if first.is_lowercase() => {
+            format!("{}{}", first.to_uppercase(), &text[first.len_utf8()..]).into()
+        }
+        _ => text.into(),
+    }
+}
+
+/// An error shown beside what caused it.
+fn error_label(ui: &mut egui::Ui, text: &str) {
+    ui.colored_label(ui.visuals().error_fg_color, sentence(text));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn a_message_on_its_own_starts_with_a_capital() {
+        assert_eq!(sentence("no client is connected"), "No client is connected");
+        assert_eq!(sentence("Listening"), "Listening");
+        assert_eq!(sentence("ünreachable"), "Ünreachable");
+        assert_eq!(sentence("端口已被占用"), "端口已被占用");
+        assert_eq!(sentence(""), "");
+    }
 }

@@ -47,7 +47,7 @@ pub(super) fn send_box_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
         }
     });
     if let Some(error) = &state.errors.send {
-        ui.colored_label(ui.visuals().error_fg_color, error);
+        super::error_label(ui, error);
     }
 }
 
@@ -87,7 +87,7 @@ fn udp_target_ui(ui: &mut Ui, state: &mut AppState) {
         ui.checkbox(&mut state.reply_to_last, t.reply_to_last);
     });
     if let Some(error) = &state.errors.target {
-        ui.colored_label(ui.visuals().error_fg_color, error);
+        super::error_label(ui, error);
     }
 }
 

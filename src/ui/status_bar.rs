@@ -36,8 +36,9 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState) {
                 } else {
                     ui.visuals().text_color()
                 };
-                ui.add(egui::Label::new(RichText::new(&status.text).color(color)).truncate())
-                    .on_hover_text(&status.text);
+                let text = super::sentence(&status.text);
+                ui.add(egui::Label::new(RichText::new(text.as_ref()).color(color)).truncate())
+                    .on_hover_text(text);
             }
         });
     });
