@@ -12,6 +12,7 @@ mod engine;
 mod error;
 mod event;
 mod interfaces;
+mod read_buffers;
 mod session;
 mod tcp_client;
 mod tcp_server;

@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 use super::ack::Ack;
 use super::capture::SharedCapture;
 use super::engine::Notifier;
+use super::read_buffers::{self, READ_CHUNK};
 use super::{Endpoint, Event, EventKind, NetError, SessionId};
 
 /// Where a send goes.
@@ -155,11 +156,6 @@ pub(crate) fn close_reason_for(error: io::Error, peer: SocketAddr) -> super::Clo
     }
 }
 
-/// Largest single TCP read; one read becomes one event and one log entry. Large, so a bulk
-/// transfer costs few system calls, events and file writes (256 KiB moved save-to-file from
-/// about 2.3 to 2.7 GB/s over 64 KiB in the `tcp_stream` benchmark).
-const READ_CHUNK: usize = 256 * 1024;
-
 /// Reads smaller than this are copied into a buffer of their own size, so a few bytes never
 /// keep a large buffer alive in the log; larger ones are handed on without copying, and
 /// never hold more than twice their size.
@@ -167,7 +163,7 @@ const COPY_BELOW: usize = READ_CHUNK / 2;
 
 /// What one non-blocking read of a ready TCP stream gave.
 enum ReadOutcome {
-    /// Bytes, in a buffer of exactly their size.
+    /// Bytes, in a buffer no more than twice their size.
     Data(Bytes),
     /// The readiness was spurious; wait again.
     NotReady,
@@ -177,17 +173,20 @@ enum ReadOutcome {
     Failed(io::Error),
 }
 
-/// Reads what a ready stream has, up to [`READ_CHUNK`]. The buffer is allocated for this read
-/// only (an idle connection holds none), and a bulk transfer is passed on without a copy.
+/// Reads what a ready stream has, up to [`READ_CHUNK`] (256 KiB, so a bulk transfer costs few
+/// system calls, events and file writes), into a recycled buffer: an idle connection holds
+/// none, and a bulk transfer is passed on without a copy.
 fn read_available(stream: &tokio::net::TcpStream) -> ReadOutcome {
-    let mut buffer = bytes::BytesMut::with_capacity(READ_CHUNK);
-    match stream.try_read_buf(&mut buffer) {
+    let mut buffer = read_buffers::take();
+    let outcome = match stream.try_read_buf(&mut buffer) {
         Ok(0) => ReadOutcome::Closed,
         Ok(n) if n < COPY_BELOW => ReadOutcome::Data(Bytes::copy_from_slice(&buffer)),
-        Ok(_) => ReadOutcome::Data(buffer.freeze()),
+        Ok(_) => return ReadOutcome::Data(read_buffers::share(buffer)),
         Err(error) if error.kind() == io::ErrorKind::WouldBlock => ReadOutcome::NotReady,
         Err(error) => ReadOutcome::Failed(error),
-    }
+    };
+    read_buffers::give_back(buffer);
+    outcome
 }
 
 /// Handles a TCP stream that `readable()` reported ready: reads what is there and reports it
