@@ -1,7 +1,8 @@
 //! The real binary in a real window: it starts, draws the interface and photographs it, with
 //! OpenGL and, where OpenGL is missing, with wgpu instead; its command line opens a server
 //! or connects a client, and starts a cycle send that a socket receives; its settings and its
-//! window size outlive a restart, and damaged settings fall back to defaults.
+//! window size outlive a restart, and damaged settings fall back to defaults; on a Chinese
+//! system it starts in Chinese.
 //!
 //! Needs Xvfb (and, for wgpu, a Vulkan driver such as Mesa's lavapipe). Where Xvfb is missing
 //! the tests say so and pass, unless `NETDEBUG_REQUIRE_DISPLAY` is set, as `.ci/run` sets it
@@ -23,6 +24,9 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use common::xvfb::Xvfb;
+use x11rb::connection::Connection as _;
+use x11rb::protocol::xproto::{AtomEnum, ConfigureWindowAux, ConnectionExt as _, MapState, Window};
+use x11rb::rust_connection::RustConnection;
 
 /// Xvfb with `extra` arguments, or `None` (after [`common::skip_unless_required`]) where
 /// there is none.
@@ -161,38 +165,44 @@ fn finish(mut app: Child) -> Finished {
     }
 }
 
-/// Resizes the window whose title starts with `title` on `display` to `size` pixels once it is on screen, as
-/// a person dragging its corner would (Xvfb has no window manager to ask, so straight to X).
-fn resize_window(display: &Xvfb, title: &str, size: [u32; 2]) {
-    use x11rb::connection::Connection as _;
-    use x11rb::protocol::xproto::{AtomEnum, ConfigureWindowAux, ConnectionExt as _, MapState};
-
+/// The app's window on `display` once it is on screen (its title starts with "NetDebug"), with
+/// its title, and the connection that found it.
+fn app_window(display: &Xvfb) -> (RustConnection, Window, String) {
     let (x, screen) = x11rb::connect(Some(&display.name)).unwrap();
     let root = x.setup().roots[screen].root;
+    let title_atom = x
+        .intern_atom(false, b"_NET_WM_NAME")
+        .unwrap()
+        .reply()
+        .unwrap()
+        .atom;
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         for window in x.query_tree(root).unwrap().reply().unwrap().children {
-            let name = x
-                .get_property(false, window, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 256)
+            let title = x
+                .get_property(false, window, title_atom, AtomEnum::ANY, 0, 256)
                 .unwrap()
                 .reply()
-                .unwrap();
+                .unwrap()
+                .value;
             let attributes = x.get_window_attributes(window).unwrap().reply().unwrap();
-            if name.value.starts_with(title.as_bytes())
-                && attributes.map_state == MapState::VIEWABLE
-            {
-                let size = ConfigureWindowAux::new().width(size[0]).height(size[1]);
-                x.configure_window(window, &size).unwrap();
-                x.flush().unwrap();
-                return;
+            if title.starts_with(b"NetDebug") && attributes.map_state == MapState::VIEWABLE {
+                let title = String::from_utf8(title).unwrap();
+                return (x, window, title);
             }
         }
-        assert!(
-            Instant::now() < deadline,
-            "no window titled {title} appeared"
-        );
+        assert!(Instant::now() < deadline, "the app's window never appeared");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Resizes the app's window on `display` to `size` pixels once it is on screen, as a person
+/// dragging its corner would (Xvfb has no window manager to ask, so straight to X).
+fn resize_window(display: &Xvfb, size: [u32; 2]) {
+    let (x, window, _) = app_window(display);
+    let size = ConfigureWindowAux::new().width(size[0]).height(size[1]);
+    x.configure_window(window, &size).unwrap();
+    x.flush().unwrap();
 }
 
 /// The picture's size and how many colours it uses: an interface with text and widgets
@@ -349,7 +359,7 @@ fn the_window_size_is_remembered() {
     // screenshot gives the resize time to land.
     let args = ["--lang", "en", "--screenshot-delay-ms", "3000"];
     let first = run_app(&display, &dir.0, &args, &[]);
-    resize_window(&display, "NetDebug", [900, 600]);
+    resize_window(&display, [900, 600]);
     let first = finish(first);
     assert!(first.status.success(), "the app failed: {}", first.log);
     assert_eq!(picture(&shot(&dir.0)).0, [900, 600], "the resized window");
@@ -360,4 +370,17 @@ fn the_window_size_is_remembered() {
     let (size, colours) = picture(&shot(&dir.0));
     assert_eq!(size, [900, 600], "the remembered size");
     assert!(colours > 50, "only {colours} colours: nothing drawn?");
+}
+
+#[test]
+fn a_chinese_system_starts_in_chinese() {
+    let Some(display) = virtual_display(&[]) else {
+        return;
+    };
+    let dir = Scratch::new("locale");
+    // No --lang and no saved settings: the system's locale decides.
+    let app = run_app(&display, &dir.0, &[], &[("LC_ALL", "zh_CN.UTF-8")]);
+    let (_, _, title) = app_window(&display);
+    assert_eq!(title, "NetDebug 网络调试助手");
+    assert_drew_the_interface(&finish(app), &dir.0);
 }
