@@ -8,7 +8,7 @@ use tokio::runtime::Handle;
 use crate::dialogs::{DialogPurpose, Dialogs};
 use crate::i18n::Language;
 use crate::messages::Message as _;
-use crate::net::{Engine, EventReceiver, SendTarget};
+use crate::net::{Engine, EventReceiver, SendTarget, Wakeup};
 use crate::repaint::RepaintPacer;
 use crate::screenshot::ScreenshotPlan;
 use crate::settings::{STORAGE_KEY, Settings};
@@ -61,7 +61,11 @@ impl NetDebugApp {
         let pacer = RepaintPacer::default();
         let (engine, events) = Engine::new(
             runtime,
-            Arc::new(move || ctx.request_repaint_after(pacer.delay())),
+            Arc::new(move |wakeup| match wakeup {
+                Wakeup::Events => ctx.request_repaint_after(pacer.delay()),
+                // Reads are waiting for this frame's drain.
+                Wakeup::BacklogFull => ctx.request_repaint(),
+            }),
         );
         Self {
             engine,

@@ -132,7 +132,7 @@ async fn a_burst_arrives_whole_in_few_events_with_one_wake_up() {
     let counter = Arc::clone(&wakes);
     let (mut engine, mut events) = netdebug::net::Engine::new(
         tokio::runtime::Handle::current(),
-        Arc::new(move || {
+        Arc::new(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         }),
     );

@@ -22,7 +22,7 @@ pub fn runtime() -> tokio::runtime::Runtime {
 
 /// An engine that wakes no one.
 pub fn engine(runtime: &tokio::runtime::Runtime) -> (Engine, EventReceiver) {
-    Engine::new(runtime.handle().clone(), Arc::new(|| {}))
+    Engine::new(runtime.handle().clone(), Arc::new(|_| {}))
 }
 
 /// Opens `config` the way the window does and applies events until the session is bound or

@@ -133,6 +133,9 @@ impl StreamDecoder {
         let mut out = String::with_capacity(capacity);
         let (result, _read, _replaced) = self.decoder.decode_to_string(bytes, &mut out, last);
         debug_assert!(matches!(result, encoding_rs::CoderResult::InputEmpty));
+        // Room for the worst case (three bytes out per byte in) was reserved so decoding never
+        // reallocates; the log keeps the text for long, so it keeps only what it uses.
+        out.shrink_to_fit();
         out
     }
 }

@@ -21,6 +21,7 @@ use chrono::NaiveTime;
 use tokio::sync::Semaphore;
 
 use super::EventKind;
+use super::backlog::kib_permits;
 use crate::codec::{StreamDecoder, TextEncoding};
 
 /// Bytes that may wait for the writer before reads wait too, in KiB (64 MiB).
@@ -28,7 +29,7 @@ const QUEUE_LIMIT_KIB: usize = 64 * 1024;
 
 /// Queue room for `len` bytes, in KiB permits, never more than the whole queue.
 fn kib(len: usize) -> u32 {
-    u32::try_from(len.div_ceil(1024).min(QUEUE_LIMIT_KIB)).unwrap_or(u32::MAX)
+    kib_permits(len, QUEUE_LIMIT_KIB)
 }
 
 /// Why a capture file could not be used.

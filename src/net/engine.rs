@@ -10,6 +10,7 @@ use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::backlog::Backlog;
 use super::capture::{
     self, CaptureError, CaptureFormat, CaptureProgress, FinishedCapture, SharedCapture,
 };
@@ -19,10 +20,20 @@ use super::{
     Endpoint, Event, EventKind, NetError, SendTarget, SessionId, tcp_client, tcp_server, udp,
 };
 
-/// Wakes the owner when events are waiting. The GUI passes `ctx.request_repaint`; tests pass
-/// a no-op. Being a plain callback keeps the engine free of any UI dependency. It is called
-/// at most once between two [`EventReceiver::drain`] calls.
-pub type Notifier = Arc<dyn Fn() + Send + Sync>;
+/// Wakes the owner when events are waiting. The GUI passes a repaint request; tests pass a
+/// no-op. Being a plain callback keeps the engine free of any UI dependency. It is called at
+/// most once per [`Wakeup`] kind between two [`EventReceiver::drain`] calls.
+pub type Notifier = Arc<dyn Fn(Wakeup) + Send + Sync>;
+
+/// Why the engine wakes its owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wakeup {
+    /// Events are waiting: drain them when convenient (a GUI paces its repaints).
+    Events,
+    /// The undrained data has reached its limit (16 MiB) and reads wait for a drain: drain as
+    /// soon as possible.
+    BacklogFull,
+}
 
 /// What to open.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +100,7 @@ pub struct Engine {
     runtime: Handle,
     events: mpsc::UnboundedSender<Event>,
     wake: Arc<Wake>,
+    backlog: Arc<Backlog>,
     capture: SharedCapture,
     capture_writer: Option<FinishedCapture>,
     next_id: u64,
@@ -99,19 +111,34 @@ pub struct Engine {
 pub struct EventReceiver {
     events: mpsc::UnboundedReceiver<Event>,
     wake: Arc<Wake>,
+    backlog: Arc<Backlog>,
 }
 
 impl EventReceiver {
     /// Everything waiting now, without blocking (for a UI frame). Events that arrive after this
-    /// call wake the owner again.
+    /// call wake the owner again and wait for the next drain: draining frees backlog room, so
+    /// in a flood a drain that went on until the channel was empty might never end.
     pub fn drain(&mut self) -> impl Iterator<Item = Event> + '_ {
         self.wake.rearm();
-        std::iter::from_fn(|| self.events.try_recv().ok())
+        let waiting = self.events.len();
+        (0..waiting).map_while(|_| {
+            let event = self.events.try_recv().ok()?;
+            self.backlog.release(&event.kind);
+            Some(event)
+        })
     }
 
     /// Waits for the next event (for tests and command-line use).
     pub async fn recv(&mut self) -> Option<Event> {
-        self.events.recv().await
+        let event = self.events.recv().await?;
+        self.backlog.release(&event.kind);
+        Some(event)
+    }
+}
+
+impl Drop for EventReceiver {
+    fn drop(&mut self) {
+        self.backlog.close();
     }
 }
 
@@ -144,11 +171,13 @@ impl Engine {
     pub fn new(runtime: Handle, notify: Notifier) -> (Self, EventReceiver) {
         let (events, receiver) = mpsc::unbounded_channel();
         let wake = Arc::new(Wake::new(notify));
+        let backlog = Arc::new(Backlog::default());
         (
             Self {
                 runtime,
                 events,
                 wake: Arc::clone(&wake),
+                backlog: Arc::clone(&backlog),
                 capture: SharedCapture::default(),
                 capture_writer: None,
                 next_id: 0,
@@ -157,6 +186,7 @@ impl Engine {
             EventReceiver {
                 events: receiver,
                 wake,
+                backlog,
             },
         )
     }
@@ -171,6 +201,7 @@ impl Engine {
             id,
             self.events.clone(),
             Arc::clone(&self.wake),
+            Arc::clone(&self.backlog),
             self.capture.clone(),
         );
         let session_reporter = reporter.clone();

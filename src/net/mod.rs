@@ -7,6 +7,7 @@
 
 mod ack;
 mod address;
+mod backlog;
 mod capture;
 mod engine;
 mod error;
@@ -21,7 +22,7 @@ mod udp;
 
 pub use address::{AddressError, Endpoint, PortError, parse_host, parse_port, parse_target};
 pub use capture::{CaptureError, CaptureFormat, CaptureProgress, FinishedCapture};
-pub use engine::{Engine, EventReceiver, NotOpen, Notifier, SendFileError, SessionConfig};
+pub use engine::{Engine, EventReceiver, NotOpen, Notifier, SendFileError, SessionConfig, Wakeup};
 pub use error::NetError;
 pub use event::{CloseReason, Event, EventKind, SessionId};
 pub use interfaces::local_addresses;

@@ -9,8 +9,9 @@ use bytes::Bytes;
 use tokio::sync::mpsc;
 
 use super::ack::Ack;
+use super::backlog::Backlog;
 use super::capture::SharedCapture;
-use super::engine::Notifier;
+use super::engine::{Notifier, Wakeup};
 use super::read_buffers::{self, READ_CHUNK};
 use super::{Endpoint, Event, EventKind, NetError, SessionId};
 
@@ -45,10 +46,11 @@ pub(crate) enum SessionCommand {
     Close,
 }
 
-/// Wakes the owner at most once per drain: a flood of events means one wake-up (one repaint
-/// in the GUI), not one per packet.
+/// Wakes the owner at most once per drain for each reason: a flood of events means one
+/// wake-up (one repaint in the GUI), not one per packet.
 pub(crate) struct Wake {
     pending: AtomicBool,
+    full_pending: AtomicBool,
     notify: Notifier,
 }
 
@@ -56,19 +58,27 @@ impl Wake {
     pub(crate) fn new(notify: Notifier) -> Self {
         Self {
             pending: AtomicBool::new(false),
+            full_pending: AtomicBool::new(false),
             notify,
         }
     }
 
     fn wake(&self) {
         if !self.pending.swap(true, Ordering::AcqRel) {
-            (self.notify)();
+            (self.notify)(Wakeup::Events);
+        }
+    }
+
+    fn backlog_full(&self) {
+        if !self.full_pending.swap(true, Ordering::AcqRel) {
+            (self.notify)(Wakeup::BacklogFull);
         }
     }
 
     /// Called by the owner just before it drains, so events sent after that wake it again.
     pub(crate) fn rearm(&self) {
         self.pending.store(false, Ordering::Release);
+        self.full_pending.store(false, Ordering::Release);
     }
 }
 
@@ -78,6 +88,7 @@ pub(crate) struct Reporter {
     session: SessionId,
     events: mpsc::UnboundedSender<Event>,
     wake: Arc<Wake>,
+    backlog: Arc<Backlog>,
     capture: SharedCapture,
 }
 
@@ -86,12 +97,14 @@ impl Reporter {
         session: SessionId,
         events: mpsc::UnboundedSender<Event>,
         wake: Arc<Wake>,
+        backlog: Arc<Backlog>,
         capture: SharedCapture,
     ) -> Self {
         Self {
             session,
             events,
             wake,
+            backlog,
             capture,
         }
     }
@@ -100,6 +113,15 @@ impl Reporter {
     /// reporting them, so a slow disk slows reading instead of piling bytes up in memory.
     pub(crate) async fn capture_room(&self, len: usize) {
         self.capture.reserve(len).await;
+    }
+
+    /// Reports an event that carries received or sent bytes once the owner's backlog has room
+    /// for them (see [`Backlog`]).
+    pub(crate) async fn report_data(&self, kind: EventKind) {
+        self.backlog
+            .reserve(&kind, || self.wake.backlog_full())
+            .await;
+        self.report(kind);
     }
 
     /// Reports one event. A gone receiver means the owner quit; there is no one left to tell.
@@ -206,7 +228,9 @@ pub(crate) async fn receive_ready(
     match read_available(stream) {
         ReadOutcome::Data(bytes) => {
             reporter.capture_room(bytes.len()).await;
-            reporter.report(EventKind::Received { peer, bytes });
+            reporter
+                .report_data(EventKind::Received { peer, bytes })
+                .await;
             None
         }
         ReadOutcome::NotReady => None,

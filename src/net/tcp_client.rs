@@ -132,6 +132,6 @@ async fn write(
         .write_all(&bytes)
         .await
         .map_err(|error| close_reason_for(error, peer))?;
-    reporter.report(EventKind::Sent { peer, bytes });
+    reporter.report_data(EventKind::Sent { peer, bytes }).await;
     Ok(())
 }

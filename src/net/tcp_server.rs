@@ -182,10 +182,11 @@ async fn client_task(
                         }
                         break close_reason_for(error, peer);
                     }
+                    // Reported before the ack, so a file send waits for the backlog too.
+                    reporter.report_data(EventKind::Sent { peer, bytes }).await;
                     if let Some(ack) = ack {
                         ack.written();
                     }
-                    reporter.report(EventKind::Sent { peer, bytes });
                 }
                 Some(ClientCommand::Disconnect) | None => {
                     let _ = stream.shutdown().await;

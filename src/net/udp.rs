@@ -69,7 +69,7 @@ pub(crate) async fn run(
                 if !drained.datagrams.is_empty() {
                     let len = drained.datagrams.iter().map(|(_, bytes)| bytes.len()).sum();
                     reporter.capture_room(len).await;
-                    reporter.report(EventKind::Datagrams(drained.datagrams));
+                    reporter.report_data(EventKind::Datagrams(drained.datagrams)).await;
                 }
                 // An ICMP "port unreachable" for an earlier send shows up here on some systems;
                 // it is worth showing, and the socket is still good.
@@ -231,7 +231,7 @@ async fn send(
         .send_to(&bytes, peer)
         .await
         .map_err(|source| NetError::Send { peer, source })?;
-    reporter.report(EventKind::Sent { peer, bytes });
+    reporter.report_data(EventKind::Sent { peer, bytes }).await;
     Ok(())
 }
 

@@ -15,7 +15,7 @@ pub const WAIT: Duration = Duration::from_secs(10);
 
 /// An engine on the current tokio runtime that wakes no one.
 pub fn engine() -> (Engine, EventReceiver) {
-    Engine::new(tokio::runtime::Handle::current(), Arc::new(|| {}))
+    Engine::new(tokio::runtime::Handle::current(), Arc::new(|_| {}))
 }
 
 /// The next event, or a panic naming what was awaited.

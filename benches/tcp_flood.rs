@@ -1,0 +1,131 @@
+//! A TCP flood into the window: 2 GB sent as fast as possible to a server session whose events
+//! are applied to the window's state (decoded into the log) on the window's own schedule:
+//! a frame when the repaint pacer asks for one, at once when the engine says its backlog is
+//! full. Prints throughput, the longest and p99 frame (the cost of one drain), the peak
+//! memory, and that every byte was counted while the log kept to its budget.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss
+)] // measurement code: a panic is a failed run
+
+mod support;
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use netdebug::net::{Endpoint, Engine, SessionConfig, Wakeup};
+use netdebug::repaint::RepaintPacer;
+
+const TOTAL: u64 = 2 << 30;
+const CHUNK: usize = 1 << 20;
+
+/// The peak resident memory of this process so far (VmHWM), in bytes.
+fn peak_rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
+}
+
+fn main() {
+    let runtime = support::runtime();
+    // The app's notifier, with the repaint requests sent here instead of to egui: how long
+    // until the next frame.
+    let (repaint, repaint_requests) = channel::<Duration>();
+    let pacer = RepaintPacer::default();
+    let (mut engine, mut events) = Engine::new(
+        runtime.handle().clone(),
+        Arc::new(move |wakeup| {
+            let _ = repaint.send(match wakeup {
+                Wakeup::Events => pacer.delay(),
+                Wakeup::BacklogFull => Duration::ZERO,
+            });
+        }),
+    );
+    let (mut state, local) = support::open_and_wait(
+        &mut engine,
+        &mut events,
+        SessionConfig::TcpServer {
+            local: Endpoint::new("127.0.0.1", 0),
+        },
+    );
+    let before = peak_rss();
+
+    let sender = std::thread::spawn(move || {
+        let mut stream = std::net::TcpStream::connect(local).unwrap();
+        let chunk = vec![b'A'; CHUNK];
+        let start = Instant::now();
+        for _ in 0..TOTAL / CHUNK as u64 {
+            stream.write_all(&chunk).unwrap();
+        }
+        start.elapsed()
+    });
+
+    // The window's loop: sleep until the earliest repaint asked for, then one frame that
+    // drains and applies everything waiting.
+    let start = Instant::now();
+    let mut next_frame: Option<Instant> = None;
+    let mut frame_ms = Vec::new();
+    while state.rx.bytes < TOTAL {
+        assert!(start.elapsed() < Duration::from_secs(120), "the flood stalled");
+        let wait = next_frame.map_or(Duration::from_secs(1), |at| {
+            at.saturating_duration_since(Instant::now())
+        });
+        match repaint_requests.recv_timeout(wait) {
+            Ok(delay) => {
+                let at = Instant::now() + delay;
+                next_frame = Some(next_frame.map_or(at, |next| next.min(at)));
+                continue;
+            }
+            Err(RecvTimeoutError::Timeout) if next_frame.is_some() => {}
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => panic!("the engine is gone"),
+        }
+        next_frame = None;
+        let frame = Instant::now();
+        for event in events.drain() {
+            state.apply(event);
+        }
+        frame_ms.push(frame.elapsed().as_secs_f64() * 1e3);
+    }
+    let elapsed = start.elapsed();
+    let send_time = sender.join().unwrap();
+    let peak = peak_rss();
+
+    let frames = frame_ms.len();
+    let longest = frame_ms.iter().copied().fold(0.0, f64::max);
+    let (median, p99) = support::median_p99(&mut frame_ms);
+    println!("tcp_flood: {}", support::machine());
+    println!(
+        "  {} MB sent in {:.2} s; counted by the window: {} B in {:.2} s = {:.0} MB/s, text decoded into the log",
+        TOTAL >> 20,
+        send_time.as_secs_f64(),
+        state.rx.bytes,
+        elapsed.as_secs_f64(),
+        TOTAL as f64 / 1e6 / elapsed.as_secs_f64()
+    );
+    println!(
+        "  {frames} frames; applying one drain: median {median:.1} ms, p99 {p99:.1} ms, longest {longest:.1} ms"
+    );
+    println!(
+        "  peak resident memory: {:.0} MB before the flood, {:.0} MB during it (log budget {} MB, engine backlog 16 MB)",
+        before as f64 / 1e6,
+        peak as f64 / 1e6,
+        state.log.budget() >> 20
+    );
+    println!(
+        "  log: {} entries kept, {} dropped from view, {:.1} MB used",
+        state.log.entries().len(),
+        state.log.dropped(),
+        state.log.used() as f64 / 1e6
+    );
+    engine.close();
+}
