@@ -38,10 +38,16 @@ impl TextEncoding {
 
     /// Decodes one complete message at once; undecodable bytes become U+FFFD.
     pub fn decode_whole(self, bytes: &[u8]) -> String {
-        let mut decoder = StreamDecoder::new(self);
-        let mut text = decoder.decode(bytes);
-        text.push_str(&decoder.finish());
+        let mut text = String::new();
+        self.decode_whole_into(bytes, &mut text);
         text
+    }
+
+    /// [`TextEncoding::decode_whole`], appending to `out`.
+    pub fn decode_whole_into(self, bytes: &[u8], out: &mut String) {
+        let mut decoder = StreamDecoder::new(self);
+        decoder.decode_into(bytes, out);
+        decoder.finish_into(out);
     }
 }
 
@@ -117,26 +123,37 @@ impl StreamDecoder {
 
     /// Decodes the next chunk; an incomplete character at its end is held back.
     pub fn decode(&mut self, bytes: &[u8]) -> String {
-        self.decode_inner(bytes, false)
+        let mut out = String::new();
+        self.decode_into(bytes, &mut out);
+        out
     }
 
     /// Ends the stream: bytes still held back become U+FFFD.
     pub fn finish(&mut self) -> String {
-        self.decode_inner(&[], true)
+        let mut out = String::new();
+        self.finish_into(&mut out);
+        out
     }
 
-    fn decode_inner(&mut self, bytes: &[u8], last: bool) -> String {
-        let capacity = self
+    /// [`StreamDecoder::decode`], appending to `out` (a buffer the caller reuses, say).
+    pub fn decode_into(&mut self, bytes: &[u8], out: &mut String) {
+        self.decode_inner(bytes, false, out);
+    }
+
+    /// [`StreamDecoder::finish`], appending to `out`.
+    pub fn finish_into(&mut self, out: &mut String) {
+        self.decode_inner(&[], true, out);
+    }
+
+    fn decode_inner(&mut self, bytes: &[u8], last: bool, out: &mut String) {
+        // Room for the worst case (three bytes out per byte in), so one call decodes it all.
+        let room = self
             .decoder
             .max_utf8_buffer_length(bytes.len())
             .unwrap_or(bytes.len() * 3 + 16);
-        let mut out = String::with_capacity(capacity);
-        let (result, _read, _replaced) = self.decoder.decode_to_string(bytes, &mut out, last);
+        out.reserve(room);
+        let (result, _read, _replaced) = self.decoder.decode_to_string(bytes, out, last);
         debug_assert!(matches!(result, encoding_rs::CoderResult::InputEmpty));
-        // Room for the worst case (three bytes out per byte in) was reserved so decoding never
-        // reallocates; the log keeps the text for long, so it keeps only what it uses.
-        out.shrink_to_fit();
-        out
     }
 }
 

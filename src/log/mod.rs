@@ -220,6 +220,9 @@ pub struct Log {
     encoding: TextEncoding,
     layout: RowLayout,
     decoders: HashMap<SocketAddr, StreamDecoder>,
+    /// Where text is decoded before [`printable`] copies it out: reused, so decoding does not
+    /// allocate (and fault in) room for the worst case every time.
+    scratch: String,
     budget: usize,
     used: usize,
     dropped: u64,
@@ -246,6 +249,7 @@ impl Log {
             encoding: TextEncoding::default(),
             layout: RowLayout::default(),
             decoders: HashMap::new(),
+            scratch: String::new(),
             budget,
             used: 0,
             dropped: 0,
@@ -299,22 +303,25 @@ impl Log {
     /// Adds received bytes, decoded as a continuation of what this peer sent before.
     pub fn received(&mut self, peer: SocketAddr, bytes: Bytes) {
         let encoding = self.encoding;
-        let text = self
-            .decoders
+        self.scratch.clear();
+        self.decoders
             .entry(peer)
             .or_insert_with(|| StreamDecoder::new(encoding))
-            .decode(&bytes);
+            .decode_into(&bytes, &mut self.scratch);
+        let text = printable(&self.scratch);
         self.push(LogBody::Data {
             direction: Direction::Rx,
             peer,
             bytes,
-            text: printable(text),
+            text,
         });
     }
 
     /// Adds sent bytes; each send is a whole message, decoded on its own.
     pub fn sent(&mut self, peer: SocketAddr, bytes: Bytes) {
-        let text = printable(self.encoding.decode_whole(&bytes));
+        self.scratch.clear();
+        self.encoding.decode_whole_into(&bytes, &mut self.scratch);
+        let text = printable(&self.scratch);
         self.push(LogBody::Data {
             direction: Direction::Tx,
             peer,
@@ -354,16 +361,17 @@ impl Log {
                 text,
             } = &mut entry.body
             {
-                let decoded = match direction {
+                self.scratch.clear();
+                match direction {
                     Direction::Rx => self
                         .decoders
                         .entry(*peer)
                         .or_insert_with(|| StreamDecoder::new(encoding))
-                        .decode(bytes),
-                    Direction::Tx => encoding.decode_whole(bytes),
-                };
+                        .decode_into(bytes, &mut self.scratch),
+                    Direction::Tx => encoding.decode_whole_into(bytes, &mut self.scratch),
+                }
                 self.used -= text.capacity();
-                *text = printable(decoded);
+                *text = printable(&self.scratch);
                 self.used += text.capacity();
             }
         }
@@ -676,16 +684,28 @@ fn entry_rows<'a>(
 
 /// Text as the log draws it: line breaks kept (CR dropped, so CRLF and LF look alike), other
 /// control characters shown as `·`, since they have no glyph and would otherwise vanish. The
-/// hex view always shows the exact bytes. Text that needs no change is returned as it is.
-fn printable(text: String) -> String {
+/// hex view always shows the exact bytes. Always a copy of exactly the text's size, so the
+/// buffer it was decoded into can be reused and the log keeps no spare room.
+fn printable(text: &str) -> String {
     let needs_change = |c: char| c.is_control() && c != '\n' && c != '\t';
-    if !text.chars().any(needs_change) {
-        return text;
+    if !may_hold_control(text) || !text.chars().any(needs_change) {
+        return text.to_owned();
     }
     text.chars()
         .filter(|&c| c != '\r')
         .map(|c| if needs_change(c) { '·' } else { c })
         .collect()
+}
+
+/// Whether `text` has a byte that can start a control character other than a line break or a
+/// tab: C0, DEL, or 0xC2, which starts the C1 controls (and common characters such as °).
+/// Checked 64 bytes at a time without an early exit, which the compiler turns into vector
+/// instructions: a char-by-char search was a fifth of the window's time in a flood.
+fn may_hold_control(text: &str) -> bool {
+    let suspect = |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F || b == 0xC2;
+    text.as_bytes()
+        .chunks(64)
+        .any(|chunk| chunk.iter().fold(false, |found, &b| found | suspect(b)))
 }
 
 #[cfg(test)]
@@ -710,10 +730,27 @@ mod tests {
 
     #[test]
     fn control_characters_become_visible_and_line_breaks_stay() {
-        assert_eq!(
-            printable("a\r\nb\x00\x07\tc\u{7f}".to_owned()),
-            "a\nb··\tc·"
-        );
+        assert_eq!(printable("a\r\nb\x00\x07\tc\u{7f}"), "a\nb··\tc·");
+        // C1 controls too; characters that merely share their first byte stay.
+        assert_eq!(printable("25°C\u{85}"), "25°C·");
+        assert_eq!(printable("25°C ±1"), "25°C ±1");
+        // A control far into a long text, past the first block of bytes checked.
+        let long = format!("{}\x1b[0m", "x".repeat(1000));
+        assert_eq!(printable(&long), format!("{}·[0m", "x".repeat(1000)));
+        assert_eq!(printable("plain\ttext\n"), "plain\ttext\n");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn printable_changes_exactly_the_control_characters(text in "\\PC*|[\\x00-\\x7f\\u{80}-\\u{a0}°é你]*") {
+            let needs_change = |c: char| c.is_control() && c != '\n' && c != '\t';
+            let expected: String = text
+                .chars()
+                .filter(|&c| c != '\r')
+                .map(|c| if needs_change(c) { '·' } else { c })
+                .collect();
+            proptest::prop_assert_eq!(printable(&text), expected);
+        }
     }
 
     #[test]
