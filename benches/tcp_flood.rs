@@ -28,18 +28,6 @@ use netdebug::repaint::RepaintPacer;
 const TOTAL: u64 = 2 << 30;
 const CHUNK: usize = 1 << 20;
 
-/// The peak resident memory of this process so far (VmHWM), in bytes.
-fn peak_rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    line.split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse::<u64>()
-        .unwrap()
-        * 1024
-}
-
 fn main() {
     let runtime = support::runtime();
     // The app's notifier, with the repaint requests sent here instead of to egui: how long
@@ -62,7 +50,7 @@ fn main() {
             local: Endpoint::new("127.0.0.1", 0),
         },
     );
-    let before = peak_rss();
+    let before = support::peak_rss_bytes().unwrap_or(0);
 
     let sender = std::thread::spawn(move || {
         let mut stream = std::net::TcpStream::connect(local).unwrap();
@@ -106,7 +94,7 @@ fn main() {
     }
     let elapsed = start.elapsed();
     let send_time = sender.join().unwrap();
-    let peak = peak_rss();
+    let peak = support::peak_rss_bytes().unwrap_or(0);
 
     let frames = frame_ms.len();
     let longest = frame_ms.iter().copied().fold(0.0, f64::max);

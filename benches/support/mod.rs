@@ -52,8 +52,18 @@ pub fn open_and_wait(
 
 /// Resident memory of a process in bytes (VmRSS), Linux only.
 pub fn rss_bytes(pid: u32) -> Option<u64> {
+    memory_bytes(&pid.to_string(), "VmRSS:")
+}
+
+/// The peak resident memory of this process so far in bytes (VmHWM), Linux only.
+pub fn peak_rss_bytes() -> Option<u64> {
+    memory_bytes("self", "VmHWM:")
+}
+
+/// A memory figure (given in kB) from /proc/`pid`/status, in bytes.
+fn memory_bytes(pid: &str, key: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }
