@@ -296,3 +296,49 @@ async fn an_owner_that_does_not_drain_slows_the_sender_and_loses_nothing() {
         assert!(got == chunk(i).as_slice(), "chunk {i} differs");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drain_takes_only_what_was_waiting_so_a_frame_stays_small_in_a_flood() {
+    use std::io::Write as _;
+
+    const TOTAL: usize = 128 << 20;
+    let (mut engine, mut events) = engine();
+    let addr = open_server(&mut engine, &mut events).await;
+    let sender = std::thread::spawn(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        let chunk = vec![b'A'; 1 << 20];
+        for _ in 0..TOTAL >> 20 {
+            stream.write_all(&chunk).unwrap();
+        }
+    });
+    let _peer = joined(&mut events).await;
+
+    // Drain the way a window does, frame after frame. Each drain frees backlog room that the
+    // flood fills again at once; still, no drain may take more than the backlog held.
+    let mut total = 0;
+    let mut largest_drain = 0;
+    let start = std::time::Instant::now();
+    while total < TOTAL {
+        assert!(
+            start.elapsed() < common::WAIT * 3,
+            "the flood stalled at {total} B"
+        );
+        let drained: usize = events
+            .drain()
+            .map(|event| match event.kind {
+                EventKind::Received { bytes, .. } => bytes.len(),
+                _ => 0,
+            })
+            .sum();
+        largest_drain = largest_drain.max(drained);
+        total += drained;
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    sender.join().unwrap();
+    assert_eq!(total, TOTAL);
+    assert!(
+        largest_drain <= (16 << 20) + (256 << 10),
+        "one drain took {} MiB",
+        largest_drain >> 20
+    );
+}
