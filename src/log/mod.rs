@@ -213,16 +213,47 @@ pub enum Row<'a> {
     Hex(usize, Cow<'a, [u8]>),
 }
 
-/// The log, with one streaming decoder per peer so a character split across reads shows whole.
+/// How the log turns bytes into text: received bytes continue their peer's stream, so a
+/// character split across reads shows whole; a send is a whole message, decoded on its own.
 #[derive(Debug)]
-pub struct Log {
-    entries: VecDeque<LogEntry>,
+struct TextDecoder {
     encoding: TextEncoding,
-    layout: RowLayout,
-    decoders: HashMap<SocketAddr, StreamDecoder>,
+    streams: HashMap<SocketAddr, StreamDecoder>,
     /// Where text is decoded before [`printable`] copies it out: reused, so decoding does not
     /// allocate (and fault in) room for the worst case every time.
     scratch: String,
+}
+
+impl TextDecoder {
+    fn new(encoding: TextEncoding) -> Self {
+        Self {
+            encoding,
+            streams: HashMap::new(),
+            scratch: String::new(),
+        }
+    }
+
+    /// The text of `bytes` that went `direction` to or from `peer`, as the log shows it.
+    fn decode(&mut self, direction: Direction, peer: SocketAddr, bytes: &[u8]) -> String {
+        self.scratch.clear();
+        match direction {
+            Direction::Rx => self
+                .streams
+                .entry(peer)
+                .or_insert_with(|| StreamDecoder::new(self.encoding))
+                .decode_into(bytes, &mut self.scratch),
+            Direction::Tx => self.encoding.decode_whole_into(bytes, &mut self.scratch),
+        }
+        printable(&self.scratch)
+    }
+}
+
+/// The log of entries, with the decoder that gives their text.
+#[derive(Debug)]
+pub struct Log {
+    entries: VecDeque<LogEntry>,
+    text: TextDecoder,
+    layout: RowLayout,
     budget: usize,
     used: usize,
     dropped: u64,
@@ -246,10 +277,8 @@ impl Log {
     pub fn with_budget(budget: usize) -> Self {
         Self {
             entries: VecDeque::new(),
-            encoding: TextEncoding::default(),
+            text: TextDecoder::new(TextEncoding::default()),
             layout: RowLayout::default(),
-            decoders: HashMap::new(),
-            scratch: String::new(),
             budget,
             used: 0,
             dropped: 0,
@@ -287,7 +316,7 @@ impl Log {
 
     /// The encoding received text is decoded with.
     pub fn encoding(&self) -> TextEncoding {
-        self.encoding
+        self.text.encoding
     }
 
     /// How rows are laid out.
@@ -302,28 +331,18 @@ impl Log {
 
     /// Adds received bytes, decoded as a continuation of what this peer sent before.
     pub fn received(&mut self, peer: SocketAddr, bytes: Bytes) {
-        let encoding = self.encoding;
-        self.scratch.clear();
-        self.decoders
-            .entry(peer)
-            .or_insert_with(|| StreamDecoder::new(encoding))
-            .decode_into(&bytes, &mut self.scratch);
-        let text = printable(&self.scratch);
-        self.push(LogBody::Data {
-            direction: Direction::Rx,
-            peer,
-            bytes,
-            text,
-        });
+        self.data(Direction::Rx, peer, bytes);
     }
 
     /// Adds sent bytes; each send is a whole message, decoded on its own.
     pub fn sent(&mut self, peer: SocketAddr, bytes: Bytes) {
-        self.scratch.clear();
-        self.encoding.decode_whole_into(&bytes, &mut self.scratch);
-        let text = printable(&self.scratch);
+        self.data(Direction::Tx, peer, bytes);
+    }
+
+    fn data(&mut self, direction: Direction, peer: SocketAddr, bytes: Bytes) {
+        let text = self.text.decode(direction, peer, &bytes);
         self.push(LogBody::Data {
-            direction: Direction::Tx,
+            direction,
             peer,
             bytes,
             text,
@@ -332,13 +351,13 @@ impl Log {
 
     /// Forgets a peer's pending partial character (the peer is gone).
     pub fn peer_gone(&mut self, peer: SocketAddr) {
-        self.decoders.remove(&peer);
+        self.text.streams.remove(&peer);
     }
 
     /// Removes every entry and the dropped count.
     pub fn clear(&mut self) {
         self.entries.clear();
-        self.decoders.clear();
+        self.text.streams.clear();
         self.shapes.clear();
         self.row_ends.clear();
         self.row_base = 0;
@@ -348,11 +367,10 @@ impl Log {
 
     /// Switches the decoding and decodes every entry again, once, replaying each peer's stream.
     pub fn set_encoding(&mut self, encoding: TextEncoding) {
-        if encoding == self.encoding {
+        if encoding == self.text.encoding {
             return;
         }
-        self.encoding = encoding;
-        self.decoders.clear();
+        self.text = TextDecoder::new(encoding);
         for entry in &mut self.entries {
             if let LogBody::Data {
                 direction,
@@ -361,17 +379,8 @@ impl Log {
                 text,
             } = &mut entry.body
             {
-                self.scratch.clear();
-                match direction {
-                    Direction::Rx => self
-                        .decoders
-                        .entry(*peer)
-                        .or_insert_with(|| StreamDecoder::new(encoding))
-                        .decode_into(bytes, &mut self.scratch),
-                    Direction::Tx => encoding.decode_whole_into(bytes, &mut self.scratch),
-                }
                 self.used -= text.capacity();
-                *text = printable(&self.scratch);
+                *text = self.text.decode(*direction, *peer, bytes);
                 self.used += text.capacity();
             }
         }
@@ -432,14 +441,7 @@ impl Log {
             };
         }
         let mut out = Vec::with_capacity(count);
-        let target = first + self.row_base;
-        let mut index = self.row_ends.partition_point(|&end| end <= target);
-        let mut skip = target
-            - index
-                .checked_sub(1)
-                .and_then(|i| self.row_ends.get(i))
-                .copied()
-                .unwrap_or(self.row_base);
+        let (mut index, mut skip) = self.locate(first);
         while out.len() < count {
             let Some(entry) = self.entries.get(index) else {
                 break;

@@ -82,10 +82,7 @@ impl AppState {
             EventKind::Error(error) => self.report_error(&error),
             EventKind::Closed { reason } => {
                 self.session = None;
-                self.cycle = None;
-                self.file = None;
-                self.connection = Connection::Closed;
-                self.clients.clear();
+                self.nothing_open();
                 if let CloseReason::Failed(error) = &reason {
                     self.report_error(error);
                 } else {

@@ -209,11 +209,16 @@ impl AppState {
     /// session's own `Closed` event, and any data that was already on its way, still arrive
     /// and are logged, so nothing received is lost from the log or the counters.
     pub fn closed_by_user(&mut self) {
+        self.nothing_open();
+        self.status = None;
+    }
+
+    /// Shows no session: closed, no clients, no cycle or file send under way.
+    pub(super) fn nothing_open(&mut self) {
         self.connection = Connection::Closed;
         self.cycle = None;
         self.file = None;
         self.clients.clear();
-        self.status = None;
     }
 
     /// The format a new save-to-file uses.

@@ -95,10 +95,18 @@ impl AppState {
     /// Whether a send has somewhere to go: a connection, a bound socket, or a server with at
     /// least one client.
     pub fn has_receiver(&self) -> bool {
+        self.no_receiver().is_none()
+    }
+
+    /// Why a send has nowhere to go, if it has not: nothing open, not connected yet, or a
+    /// server without clients.
+    fn no_receiver(&self) -> Option<&'static str> {
+        let t = self.texts();
         match self.connection {
-            Connection::Listening(_) => !self.clients.is_empty(),
-            Connection::Connected { .. } | Connection::Bound(_) => true,
-            Connection::Closed | Connection::Opening | Connection::Connecting(_) => false,
+            Connection::Closed => Some(t.not_open),
+            Connection::Opening | Connection::Connecting(_) => Some(t.not_connected),
+            Connection::Listening(_) if self.clients.is_empty() => Some(t.no_clients),
+            Connection::Listening(_) | Connection::Connected { .. } | Connection::Bound(_) => None,
         }
     }
 
@@ -108,17 +116,12 @@ impl AppState {
         let t = self.texts();
         self.errors.send = None;
         self.errors.target = None;
-        match self.connection {
-            Connection::Closed => return self.refuse_send(t.not_open.to_owned()),
-            Connection::Opening | Connection::Connecting(_) => {
-                return self.refuse_send(t.not_connected.to_owned());
-            }
-            Connection::Listening(_) | Connection::Connected { .. } | Connection::Bound(_) => {}
+        if let Some(reason) = self.no_receiver() {
+            return self.refuse_send(reason.to_owned());
         }
         let target = match self.mode {
             Mode::TcpClient => SendTarget::Connected,
             Mode::TcpServer => match self.server_target {
-                _ if self.clients.is_empty() => return self.refuse_send(t.no_clients.to_owned()),
                 ServerTarget::All => SendTarget::AllClients,
                 ServerTarget::One(peer) => SendTarget::Client(peer),
             },
