@@ -18,19 +18,13 @@ use std::net::SocketAddr;
 
 use bytes::Bytes;
 use chrono::NaiveTime;
-use tokio::sync::Semaphore;
 
 use super::EventKind;
-use super::backlog::kib_permits;
+use super::budget::ByteBudget;
 use crate::codec::{StreamDecoder, TextEncoding};
 
-/// Bytes that may wait for the writer before reads wait too, in KiB (64 MiB).
-const QUEUE_LIMIT_KIB: usize = 64 * 1024;
-
-/// Queue room for `len` bytes, in KiB permits, never more than the whole queue.
-fn kib(len: usize) -> u32 {
-    kib_permits(len, QUEUE_LIMIT_KIB)
-}
+/// Bytes that may wait for the writer before reads wait too (64 MiB).
+const QUEUE_LIMIT: usize = 64 << 20;
 
 /// Why a capture file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -105,7 +99,7 @@ pub(crate) enum Record {
 #[derive(Debug, Clone)]
 pub(crate) struct CaptureSink {
     records: mpsc::Sender<Record>,
-    room: Arc<Semaphore>,
+    room: Arc<ByteBudget>,
     format: CaptureFormat,
 }
 
@@ -125,11 +119,9 @@ impl SharedCapture {
             .unwrap_or_else(PoisonError::into_inner)
             .as_ref()
             .map(|sink| Arc::clone(&sink.room));
-        if let Some(room) = room
-            && let Ok(permit) = room.acquire_many(kib(len)).await
-        {
+        if let Some(room) = room {
             // Given back by the writer once the bytes are in the file.
-            permit.forget();
+            room.take(len).await;
         }
     }
 
@@ -208,7 +200,7 @@ pub(crate) fn start(
         source,
     })?;
     let (records, queue) = mpsc::channel::<Record>();
-    let room = Arc::new(Semaphore::new(QUEUE_LIMIT_KIB));
+    let room = Arc::new(ByteBudget::new(QUEUE_LIMIT));
     let progress = Arc::new(CaptureProgress::default());
     let writer_progress = Arc::clone(&progress);
     let writer_path = path.to_owned();
@@ -249,7 +241,7 @@ fn write_all(
     format: CaptureFormat,
     queue: &mpsc::Receiver<Record>,
     progress: &CaptureProgress,
-    room: &Semaphore,
+    room: &ByteBudget,
 ) -> Result<u64, CaptureError> {
     // Chunks at least this big bypass the buffer and go straight to the file, without a copy;
     // small ones are gathered so a trickle of bytes is not one system call each.
@@ -309,7 +301,7 @@ fn write_all(
         progress
             .written
             .fetch_add(line.len() as u64, Ordering::Relaxed);
-        room.add_permits(kib(received) as usize);
+        room.give_back(received);
     }
     out.flush().map_err(|e| fail(e, progress.written()))?;
     Ok(progress.written())

@@ -8,6 +8,7 @@
 mod ack;
 mod address;
 mod backlog;
+mod budget;
 mod capture;
 mod engine;
 mod error;
