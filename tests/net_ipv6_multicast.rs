@@ -11,8 +11,8 @@ mod common;
 use std::net::IpAddr;
 
 use common::{
-    bound, connected, engine, listening, next_datagram, open_client, open_group_member,
-    receive_bytes, wait_closed, wait_for,
+    bound, connected, engine, listening, next_datagram, open_client, open_group_member, open_udp,
+    open_udp_on, receive_bytes, wait_closed, wait_for,
 };
 use netdebug::net::{CloseReason, Endpoint, EventKind, SendTarget, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -110,11 +110,7 @@ async fn a_server_on_the_ipv6_wildcard_takes_ipv4_clients_too() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn udp_on_ipv6_loopback() {
     let (mut engine, mut events) = engine();
-    engine.open(SessionConfig::Udp {
-        local: Endpoint::new("::1", 0),
-        multicast: None,
-    });
-    let local = bound(&mut events).await;
+    let local = open_udp_on(&mut engine, &mut events, "::1").await;
     let peer = UdpSocket::bind("[::1]:0").await.unwrap();
     peer.send_to(b"v6 datagram", local).await.unwrap();
     let (from, bytes) = next_datagram(&mut events).await;
@@ -154,11 +150,7 @@ async fn udp_broadcast_on_the_loopback_network() {
     );
 
     let (mut engine, mut events) = engine();
-    engine.open(SessionConfig::Udp {
-        local: Endpoint::new("127.0.0.1", 0),
-        multicast: None,
-    });
-    bound(&mut events).await;
+    open_udp(&mut engine, &mut events).await;
     engine
         .send(
             SendTarget::Datagram(Endpoint::new("127.255.255.255", port)),

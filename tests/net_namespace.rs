@@ -26,8 +26,8 @@ use std::time::Duration;
 
 use nix::sched::CloneFlags;
 
-use common::{bound, engine, next_datagram, open_group_member};
-use netdebug::net::{Endpoint, SendTarget, SessionConfig};
+use common::{engine, next_datagram, open_group_member, open_udp_on};
+use netdebug::net::{Endpoint, SendTarget};
 
 /// Moves the calling thread, and every thread and process it starts later, into a new network
 /// namespace with a veth pair that routes IPv6 multicast and carries 10.77.0.1/24 with the
@@ -99,11 +99,7 @@ fn ipv6_multicast_reaches_a_member_of_the_group() {
         let port = open_group_member(&mut member, &mut member_events, "::", group).await;
 
         let (mut sender, mut sender_events) = engine();
-        sender.open(SessionConfig::Udp {
-            local: Endpoint::new("::", 0),
-            multicast: None,
-        });
-        bound(&mut sender_events).await;
+        open_udp_on(&mut sender, &mut sender_events, "::").await;
 
         // A fresh interface may still be checking its link-local address when the first
         // datagram goes out, and that one can be lost; send until one arrives.
@@ -137,11 +133,7 @@ fn broadcast_reaches_every_listener_on_the_network() {
         let listener = tokio::net::UdpSocket::bind("0.0.0.0:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let (mut engine, mut events) = engine();
-        engine.open(SessionConfig::Udp {
-            local: Endpoint::new("0.0.0.0", 0),
-            multicast: None,
-        });
-        bound(&mut events).await;
+        open_udp_on(&mut engine, &mut events, "0.0.0.0").await;
         // The limited broadcast address and the subnet's both need SO_BROADCAST, which the
         // engine sets on every IPv4 socket.
         for (address, text) in [

@@ -145,8 +145,17 @@ pub async fn open_server(engine: &mut Engine, events: &mut EventReceiver) -> Soc
 
 /// Opens a UDP session on 127.0.0.1 port 0 and returns the bound address.
 pub async fn open_udp(engine: &mut Engine, events: &mut EventReceiver) -> SocketAddr {
+    open_udp_on(engine, events, "127.0.0.1").await
+}
+
+/// Opens a UDP session on `local` port 0 and returns the bound address.
+pub async fn open_udp_on(
+    engine: &mut Engine,
+    events: &mut EventReceiver,
+    local: &str,
+) -> SocketAddr {
     engine.open(SessionConfig::Udp {
-        local: Endpoint::new("127.0.0.1", 0),
+        local: Endpoint::new(local, 0),
         multicast: None,
     });
     bound(events).await
