@@ -41,6 +41,9 @@ pub struct Args {
     /// something can receive it: once connected, bound, or for a server once a client joins.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub cycle_ms: Option<u64>,
+    /// TCP client: give up connecting after this many ms (100 to 600000; 5000 by default).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(crate::settings::CONNECT_TIMEOUT_MS))]
+    pub connect_timeout_ms: Option<u64>,
     /// Show received data as text or hex.
     #[arg(long, value_enum)]
     pub show: Option<ShowArg>,
@@ -188,6 +191,9 @@ impl Args {
             state.send_text.clone_from(hex);
             state.send_format.mode = InputMode::Hex;
         }
+        if let Some(timeout) = self.connect_timeout_ms {
+            state.connect_timeout_ms = timeout;
+        }
         if let Some(period) = self.cycle_ms {
             state.cycle_period_ms = period;
         }
@@ -200,4 +206,28 @@ fn checked_hex(input: &str) -> Result<String, String> {
     parse_hex(input)
         .map(|_| input.to_owned())
         .map_err(|error| error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(args: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from([&["netdebug"], args].concat())
+    }
+
+    #[test]
+    fn the_connect_timeout_is_preset_within_its_range() {
+        let mut state = AppState::default();
+        parsed(&["--connect-timeout-ms", "250"])
+            .unwrap()
+            .preset(&mut state);
+        assert_eq!(state.connect_timeout_ms, 250);
+        for refused in ["5", "600001", "soon"] {
+            assert!(
+                parsed(&["--connect-timeout-ms", refused]).is_err(),
+                "{refused}"
+            );
+        }
+    }
 }

@@ -14,6 +14,9 @@ pub const STORAGE_KEY: &str = "netdebug.settings";
 /// The settings layout this build writes; older ones load with defaults for what they lack.
 const VERSION: u32 = 1;
 
+/// The connect timeouts a person may choose, in milliseconds: 0.1 s to 10 minutes.
+pub const CONNECT_TIMEOUT_MS: std::ops::RangeInclusive<u64> = 100..=600_000;
+
 /// Most sends kept in the history.
 pub const HISTORY_LIMIT: usize = 50;
 
@@ -60,6 +63,7 @@ pub struct Settings {
     pub hide_received: bool,
     pub log_limit_mb: usize,
     pub cycle_period_ms: u64,
+    pub connect_timeout_ms: u64,
     pub capture_as_text: bool,
     pub quick_commands: Vec<QuickCommand>,
     pub history: Vec<HistoryEntry>,
@@ -94,6 +98,7 @@ impl Settings {
             hide_received: state.display.hide_received,
             log_limit_mb: state.log.budget() >> 20,
             cycle_period_ms: state.cycle_period_ms,
+            connect_timeout_ms: state.connect_timeout_ms,
             capture_as_text: state.capture_as_text,
             quick_commands: state.quick_commands.clone(),
             history: state.history.clone(),
@@ -138,6 +143,9 @@ impl Settings {
             .log
             .set_budget(self.log_limit_mb.clamp(1, 65_536) << 20);
         state.cycle_period_ms = self.cycle_period_ms.max(1);
+        state.connect_timeout_ms = self
+            .connect_timeout_ms
+            .clamp(*CONNECT_TIMEOUT_MS.start(), *CONNECT_TIMEOUT_MS.end());
         state.capture_as_text = self.capture_as_text;
         state.quick_commands.clone_from(&self.quick_commands);
         state.history = self.history.iter().take(HISTORY_LIMIT).cloned().collect();
@@ -199,6 +207,7 @@ mod tests {
         state.display.autoscroll = false;
         state.display.hide_received = true;
         state.cycle_period_ms = 250;
+        state.connect_timeout_ms = 1500;
         state.capture_as_text = true;
         state.send_text = "01 03".to_owned();
         state.quick_name = "read".to_owned();

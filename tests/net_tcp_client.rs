@@ -10,7 +10,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{connected_client, engine, open_client, receive_bytes, wait_closed, wait_for};
+use common::{
+    connected_client, engine, open_client, receive_bytes, unanswering_listener, wait_closed,
+    wait_for,
+};
 use netdebug::net::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -97,32 +100,6 @@ async fn a_refused_connection_is_an_error() {
     }
     // The session is over, so sending is refused up front.
     assert!(engine.send(SendTarget::Connected, b"x".to_vec()).is_err());
-}
-
-/// A listener whose backlog is full: on Linux, new handshakes to it never complete, so a
-/// connect hangs until the caller gives up. The returned sockets must stay alive.
-fn unanswering_listener() -> (std::net::SocketAddr, Vec<socket2::Socket>) {
-    use socket2::{Domain, Socket, Type};
-    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-    listener
-        .bind(
-            &"127.0.0.1:0"
-                .parse::<std::net::SocketAddr>()
-                .unwrap()
-                .into(),
-        )
-        .unwrap();
-    listener.listen(0).unwrap();
-    let addr = listener.local_addr().unwrap().as_socket().unwrap();
-    let mut keep = vec![listener];
-    for _ in 0..4 {
-        let filler = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-        filler.set_nonblocking(true).unwrap();
-        let _ = filler.connect(&addr.into());
-        keep.push(filler);
-    }
-    std::thread::sleep(Duration::from_millis(100));
-    (addr, keep)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

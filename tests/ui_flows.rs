@@ -7,11 +7,14 @@
     clippy::indexing_slicing
 )] // a panic here is a failed test
 
+mod common;
+
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
 use clap::Parser as _;
+use common::WAIT;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -20,8 +23,6 @@ use netdebug::NetDebugApp;
 use netdebug::cli::Args;
 use netdebug::i18n::Language;
 use netdebug::state::{AppState, Connection};
-
-const WAIT: Duration = Duration::from_secs(10);
 
 struct Ui {
     harness: Harness<'static, NetDebugApp>,
@@ -370,6 +371,36 @@ fn tcp_client_flow_connects_sends_gbk_receives_and_sees_the_peer_close() {
     ui.step_until("the button to read Open again", |h| {
         h.query_by_label("Open").is_some()
     });
+}
+
+#[test]
+fn a_tcp_client_gives_up_after_the_connect_timeout_set_in_the_window() {
+    let (addr, _keep) = common::unanswering_listener();
+    let mut ui = Ui::english();
+    ui.choose("Protocol", "TCP Client");
+    ui.set_text("Remote address", "127.0.0.1");
+    ui.set_text("Remote port", &addr.port().to_string());
+    assert_eq!(ui.harness.state().state().connect_timeout_ms, 5000);
+    ui.harness
+        .get_by_label("Connect timeout (ms)")
+        .set_value_accesskit(300.0);
+    ui.harness.run_steps(2);
+    let started = Instant::now();
+    ui.click("Open");
+    ui.wait_for_text(&format!(
+        "connecting to 127.0.0.1:{} timed out after 0.3 s",
+        addr.port()
+    ));
+    // Gave up on the window's timeout, not the default 5 s.
+    assert!(started.elapsed() < Duration::from_secs(4));
+    assert_eq!(ui.connection(), Connection::Closed);
+
+    // Out of range is clamped to what a person may choose: at least 0.1 s.
+    ui.harness
+        .get_by_label("Connect timeout (ms)")
+        .set_value_accesskit(5.0);
+    ui.harness.run_steps(2);
+    assert_eq!(ui.harness.state().state().connect_timeout_ms, 100);
 }
 
 #[test]

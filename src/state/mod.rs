@@ -75,6 +75,8 @@ pub struct AppState {
     pub tx: Counter,
     /// Cycle send period in milliseconds (at least 1).
     pub cycle_period_ms: u64,
+    /// TCP client: how long a connection attempt may take, in milliseconds.
+    pub connect_timeout_ms: u64,
     /// The running cycle send's count, if one runs.
     pub cycle: Option<Arc<AtomicU64>>,
     /// The file being sent, if any.
@@ -128,6 +130,7 @@ impl AppState {
             capture: None,
             capture_as_text: false,
             cycle_period_ms: 1000,
+            connect_timeout_ms: duration_ms(DEFAULT_CONNECT_TIMEOUT),
             cycle: None,
             file: None,
             display: DisplayOptions::default(),
@@ -174,7 +177,7 @@ impl AppState {
             Mode::TcpServer => SessionConfig::TcpServer { local: endpoint },
             Mode::TcpClient => SessionConfig::TcpClient {
                 remote: endpoint,
-                timeout: DEFAULT_CONNECT_TIMEOUT,
+                timeout: std::time::Duration::from_millis(self.connect_timeout_ms),
             },
             Mode::Udp => SessionConfig::Udp {
                 local: endpoint,
@@ -275,6 +278,11 @@ impl AppState {
             is_error: false,
         });
     }
+}
+
+/// Whole milliseconds in `duration`, saturating.
+fn duration_ms(duration: std::time::Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

@@ -84,6 +84,18 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         state.errors.port.as_deref(),
         !open,
     );
+    if state.mode == Mode::TcpClient {
+        ui.horizontal(|ui| {
+            let label = ui.label(t.connect_timeout);
+            ui.add_enabled(
+                !open,
+                egui::DragValue::new(&mut state.connect_timeout_ms)
+                    .range(crate::settings::CONNECT_TIMEOUT_MS)
+                    .speed(10),
+            )
+            .labelled_by(label.id);
+        });
+    }
     if state.mode == Mode::Udp {
         labelled_field(
             ui,

@@ -204,3 +204,23 @@ pub fn skip_unless_required(required: &str, why: &str) {
     );
     eprintln!("skipped: {why}");
 }
+
+/// A listener whose backlog is full: on Linux, new handshakes to it never complete, so a
+/// connect hangs until the caller gives up. The returned sockets must stay alive.
+pub fn unanswering_listener() -> (SocketAddr, Vec<socket2::Socket>) {
+    use socket2::{Domain, Socket, Type};
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
+    listener.bind(&any_port.into()).unwrap();
+    listener.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap().as_socket().unwrap();
+    let mut keep = vec![listener];
+    for _ in 0..4 {
+        let filler = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        filler.set_nonblocking(true).unwrap();
+        let _ = filler.connect(&addr.into());
+        keep.push(filler);
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    (addr, keep)
+}
