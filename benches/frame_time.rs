@@ -50,11 +50,37 @@ fn main() {
         state.log.set_view(view);
         let (median, p99, scrolled_median, scrolled_p99) = measure(&ctx, &mut state);
         let (resized_median, resized_p99) = resizing(&ctx, &mut state);
+        save_log(&state);
         println!(
             "  {view:?} view, {} rows: still {median:.2} ms median / {p99:.2} ms p99; scrolling {scrolled_median:.2} ms median / {scrolled_p99:.2} ms p99; resizing the window (auto line break on) {resized_median:.2} ms median / {resized_p99:.2} ms p99",
             state.log.total_rows()
         );
     }
+}
+
+/// Save log on the whole log in its current view: the copy taken on the window's thread at
+/// the click, then the file written on a thread of its own.
+fn save_log(state: &AppState) {
+    let path = std::env::temp_dir().join(format!("netdebug-bench-log-{}.txt", std::process::id()));
+    let start = Instant::now();
+    let snapshot = state.log.snapshot();
+    let copied = start.elapsed();
+    let (done, outcome) = std::sync::mpsc::channel();
+    netdebug::log::save_in_background(snapshot, state.texts(), path.clone(), move |result| {
+        done.send(result).unwrap();
+    })
+    .unwrap();
+    let saved = outcome.recv().unwrap().unwrap();
+    let written = start.elapsed();
+    let size = std::fs::metadata(&path).unwrap().len();
+    std::fs::remove_file(&path).unwrap();
+    println!(
+        "    save log: {:.0} ms on the window's thread (copy), file of {} lines / {:.0} MB written in {:.2} s",
+        copied.as_secs_f64() * 1e3,
+        saved.lines,
+        size as f64 / 1e6,
+        written.as_secs_f64()
+    );
 }
 
 /// Frames with no input (the log at rest), then frames scrolling up through the log.

@@ -7,6 +7,7 @@ use tokio::runtime::Handle;
 
 use crate::dialogs::{DialogPurpose, Dialogs};
 use crate::i18n::Language;
+use crate::log::{SaveLogError, SavedLog};
 use crate::messages::Message as _;
 use crate::net::{Engine, EventReceiver, SendTarget, Wakeup};
 use crate::repaint::RepaintPacer;
@@ -14,6 +15,9 @@ use crate::screenshot::ScreenshotPlan;
 use crate::settings::{STORAGE_KEY, Settings};
 use crate::state::AppState;
 use crate::ui::{self, Action};
+
+/// How a Save log ended.
+type SaveOutcome = Result<SavedLog, SaveLogError>;
 
 /// The NetDebug window.
 pub struct NetDebugApp {
@@ -26,6 +30,11 @@ pub struct NetDebugApp {
     /// Start a cycle send as soon as a send has somewhere to go (`--cycle-ms`).
     cycle_when_ready: bool,
     dialogs: Dialogs,
+    /// Outcomes of Save log, sent from its writing thread.
+    saved_logs: (
+        std::sync::mpsc::Sender<SaveOutcome>,
+        std::sync::mpsc::Receiver<SaveOutcome>,
+    ),
     ctx: egui::Context,
 }
 
@@ -76,6 +85,7 @@ impl NetDebugApp {
             first_frame: None,
             cycle_when_ready: false,
             dialogs,
+            saved_logs: std::sync::mpsc::channel(),
             ctx: cc.egui_ctx.clone(),
         }
     }
@@ -158,6 +168,24 @@ impl NetDebugApp {
                 self.send_prepared(prepared);
             }
             Action::PickCaptureFile => self.dialogs.open(DialogPurpose::Capture, &self.ctx),
+            Action::PickLogFile => self.dialogs.open(DialogPurpose::SaveLog, &self.ctx),
+            Action::SaveLog(path) => {
+                let saved = self.saved_logs.0.clone();
+                let ctx = self.ctx.clone();
+                // The copy is taken now, so the file holds the log as it is at the click.
+                let started = crate::log::save_in_background(
+                    self.state.log.snapshot(),
+                    self.state.texts(),
+                    path,
+                    move |outcome| {
+                        let _ = saved.send(outcome);
+                        ctx.request_repaint();
+                    },
+                );
+                if let Err(error) = started {
+                    self.state.log_saved(Err(error));
+                }
+            }
             Action::StartCapture(path) => match self
                 .engine
                 .start_capture(&path, self.state.capture_format())
@@ -229,7 +257,11 @@ impl eframe::App for NetDebugApp {
             self.perform(match purpose {
                 DialogPurpose::SendFile => Action::SendFile(path),
                 DialogPurpose::Capture => Action::StartCapture(path),
+                DialogPurpose::SaveLog => Action::SaveLog(path),
             });
+        }
+        while let Ok(outcome) = self.saved_logs.1.try_recv() {
+            self.state.log_saved(outcome);
         }
         if self.shown_title != Some(self.state.language) {
             self.shown_title = Some(self.state.language);

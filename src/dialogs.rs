@@ -13,6 +13,8 @@ pub enum DialogPurpose {
     SendFile,
     /// Where to save received data.
     Capture,
+    /// Where to save the log as shown.
+    SaveLog,
 }
 
 /// Opens dialogs and collects their answers.
@@ -48,6 +50,9 @@ impl Dialogs {
                         .set_file_name("netdebug-received.bin")
                         .save_file()
                         .await
+                }
+                DialogPurpose::SaveLog => {
+                    dialog.set_file_name("netdebug-log.txt").save_file().await
                 }
             };
             if let Some(file) = chosen {

@@ -69,6 +69,12 @@ pub struct Texts {
     pub hex: &'static str,
     pub data_log: &'static str,
     pub clear: &'static str,
+    /// The button that saves the log as shown to a text file (保存数据).
+    pub save_log: &'static str,
+    /// Status once the log is saved, before the path.
+    pub log_saved: &'static str,
+    /// After the number of lines saved.
+    pub lines: &'static str,
     pub send_data: &'static str,
     pub send: &'static str,
     pub send_to: &'static str,
@@ -165,6 +171,9 @@ pub static ZH: Texts = Texts {
     hex: "十六进制",
     data_log: "数据日志",
     clear: "清除",
+    save_log: "保存数据…",
+    log_saved: "日志已保存到",
+    lines: "行",
     send_data: "发送数据",
     send: "发送",
     send_to: "发送到",
@@ -260,6 +269,9 @@ pub static EN: Texts = Texts {
     hex: "Hex",
     data_log: "Data log",
     clear: "Clear",
+    save_log: "Save log…",
+    log_saved: "Log saved to",
+    lines: "lines",
     send_data: "Send data",
     send: "Send",
     send_to: "Send to",

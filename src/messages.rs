@@ -8,6 +8,7 @@ use std::io;
 
 use crate::codec::{EncodeError, EscapeError, HexError, PayloadError};
 use crate::i18n::Language;
+use crate::log::SaveLogError;
 use crate::net::{
     AddressError, CaptureError, CloseReason, NetError, NotOpen, PortError, SendFileError,
 };
@@ -191,6 +192,26 @@ impl Message for CloseReason {
             Self::ByPeer => english_or!(self, language, "对方关闭了连接".to_owned()),
             Self::Reset => english_or!(self, language, "连接被对方重置".to_owned()),
         }
+    }
+}
+
+impl Message for SaveLogError {
+    fn message(&self, language: Language) -> String {
+        english_or!(
+            self,
+            language,
+            match self {
+                Self::Create { path, source } => {
+                    format!("无法创建 {}：{}", path.display(), io_reason(source))
+                }
+                Self::Write { path, source } => {
+                    format!("写入 {} 失败：{}", path.display(), io_reason(source))
+                }
+                Self::Spawn { path, source } => {
+                    format!("无法开始保存 {}：{}", path.display(), io_reason(source))
+                }
+            }
+        )
     }
 }
 

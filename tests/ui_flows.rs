@@ -791,6 +791,56 @@ fn cycle_send_file_send_and_save_to_file_through_the_window() {
 }
 
 #[test]
+fn save_log_writes_what_the_window_shows_and_explains_a_bad_path() {
+    let mut ui = Ui::english();
+    let mut device = server_with_one_client(&mut ui);
+    let peer = device.local_addr().unwrap();
+    device.write_all("温度=25.3\n".as_bytes()).unwrap();
+    ui.wait_for_text("温度=25.3");
+    ui.set_text("Send data", "READ");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut device, 4), b"READ");
+    ui.wait_for_text(&format!("TX → {peer} (4 B)"));
+    assert!(ui.shows("Save log…"), "the button sits beside Clear");
+
+    // The dialog only supplies the path, so the test supplies it directly.
+    let path = std::env::temp_dir().join(format!("netdebug-ui-log-{}.txt", std::process::id()));
+    ui.harness
+        .state_mut()
+        .perform(netdebug::ui::Action::SaveLog(path.clone()));
+    ui.wait_for_text(&format!("Log saved to {}", path.display()));
+    let saved = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let lines: Vec<&str> = saved.lines().collect();
+    let local = ui.local_addr();
+    assert!(
+        lines[0].ends_with(&format!("● Listening on {local}")),
+        "{saved}"
+    );
+    assert!(
+        lines[1].ends_with(&format!("● Client joined: {peer}")),
+        "{saved}"
+    );
+    assert!(
+        lines[2].ends_with(&format!("RX ← {peer} (12 B)")),
+        "{saved}"
+    );
+    assert_eq!(lines[3], "温度=25.3");
+    assert!(lines[4].ends_with(&format!("TX → {peer} (4 B)")), "{saved}");
+    assert_eq!(lines[5], "READ");
+    assert_eq!(lines.len(), 6);
+
+    let nowhere = std::env::temp_dir()
+        .join("netdebug-no-such-dir")
+        .join("log.txt");
+    ui.harness
+        .state_mut()
+        .perform(netdebug::ui::Action::SaveLog(nowhere.clone()));
+    ui.wait_for_text(&format!("Cannot create {}", nowhere.display()));
+    assert!(!nowhere.exists());
+}
+
+#[test]
 fn quick_commands_add_send_edit_delete_and_history_recall() {
     let mut ui = Ui::tall();
     let mut device = server_with_one_client(&mut ui);

@@ -13,8 +13,12 @@ use chrono::NaiveTime;
 
 use crate::codec::{InputMode, StreamDecoder, TextEncoding};
 
+mod export;
+mod format;
 mod shape;
 
+pub use export::{SaveLogError, SavedLog, save_in_background, write_log};
+pub use format::{dropped_marker, notice_text, row_text};
 use shape::{RowShape, text_rows};
 
 /// The default memory budget for the log's contents.
@@ -285,6 +289,24 @@ impl Log {
             shapes: VecDeque::new(),
             row_ends: VecDeque::new(),
             row_base: 0,
+        }
+    }
+
+    /// A copy of the kept entries and how they are shown, to read on another thread (Save
+    /// log). It does not continue the peers' streams: a character split across the next read
+    /// is not completed in the copy.
+    #[must_use]
+    pub fn snapshot(&self) -> Self {
+        Self {
+            entries: self.entries.clone(),
+            text: TextDecoder::new(self.text.encoding),
+            layout: self.layout,
+            budget: self.budget,
+            used: self.used,
+            dropped: self.dropped,
+            shapes: self.shapes.clone(),
+            row_ends: self.row_ends.clone(),
+            row_base: self.row_base,
         }
     }
 

@@ -252,6 +252,23 @@ impl AppState {
         self.set_error(error.message(self.language));
     }
 
+    /// Shows how Save log ended.
+    pub fn log_saved(&mut self, outcome: Result<crate::log::SavedLog, crate::log::SaveLogError>) {
+        match outcome {
+            Ok(saved) => {
+                let t = self.texts();
+                self.set_info(format!(
+                    "{} {} ({} {})",
+                    t.log_saved,
+                    saved.path.display(),
+                    saved.lines,
+                    t.lines
+                ));
+            }
+            Err(error) => self.set_error(error.message(self.language)),
+        }
+    }
+
     /// Zeroes the RX and TX counters.
     pub fn reset_counters(&mut self) {
         self.rx.reset();

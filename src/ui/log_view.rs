@@ -3,10 +3,10 @@
 
 use egui::{Color32, RichText, ScrollArea, TextStyle, Ui};
 
-use crate::codec::format_hex;
+use super::Action;
 use crate::i18n::Texts;
 use crate::log::{
-    Direction, HEX_BYTES_PER_ROW, LogBody, LogEntry, Notice, Row, RowLayout, TEXT_CHARS_PER_ROW,
+    Direction, LogBody, Row, RowLayout, TEXT_CHARS_PER_ROW, dropped_marker, row_text,
 };
 use crate::state::AppState;
 
@@ -15,7 +15,7 @@ const RX_COLOR: Color32 = Color32::from_rgb(0x2e, 0x9a, 0x5a);
 const TX_COLOR: Color32 = Color32::from_rgb(0xb0, 0x6a, 0x1c);
 const MARKER_COLOR: Color32 = Color32::from_rgb(0xc0, 0x90, 0x30);
 
-pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState) {
+pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     let t = state.texts();
     ui.horizontal(|ui| {
         ui.label(RichText::new(t.data_log).strong());
@@ -27,6 +27,9 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState) {
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button(t.clear).clicked() {
                 state.log.clear();
+            }
+            if ui.button(t.save_log).clicked() {
+                actions.push(Action::PickLogFile);
             }
         });
     });
@@ -80,110 +83,36 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState) {
                     first -= 1;
                 }
                 for row in log.rows(first, count) {
-                    row_ui(ui, row, t);
+                    row_ui(ui, &row, t);
                 }
             },
         );
 }
 
 fn marker_ui(ui: &mut Ui, dropped: u64, budget: usize, t: &Texts) {
-    let text = t
-        .dropped_marker
-        .replace("{count}", &dropped.to_string())
-        .replace("{limit}", &format!("{} MB", budget >> 20));
+    let text = dropped_marker(dropped, budget, t);
     ui.add(egui::Label::new(RichText::new(text).monospace().color(MARKER_COLOR)).extend());
 }
 
-fn row_ui(ui: &mut Ui, row: Row<'_>, t: &Texts) {
+fn row_ui(ui: &mut Ui, row: &Row<'_>, t: &Texts) {
+    let text = RichText::new(row_text(row, t)).monospace();
     let text = match row {
-        Row::Notice(entry, notice) => {
-            let color = if notice.is_error() {
-                ui.visuals().error_fg_color
-            } else {
-                NOTICE_COLOR
-            };
-            RichText::new(format!("{} ● {}", time(entry), notice_text(notice, t)))
-                .color(color)
-                .italics()
+        Row::Notice(_, notice) if notice.is_error() => {
+            text.color(ui.visuals().error_fg_color).italics()
         }
-        Row::Header(entry) => header(entry),
-        Row::Text(line) => RichText::new(line),
-        Row::Hex(offset, bytes) => RichText::new(hex_row(offset, &bytes)),
+        Row::Notice(..) => text.color(NOTICE_COLOR).italics(),
+        Row::Header(entry) => match &entry.body {
+            LogBody::Data {
+                direction: Direction::Rx,
+                ..
+            } => text.color(RX_COLOR),
+            LogBody::Data {
+                direction: Direction::Tx,
+                ..
+            } => text.color(TX_COLOR),
+            LogBody::Notice(_) => text,
+        },
+        Row::Text(_) | Row::Hex(..) => text,
     };
-    ui.add(egui::Label::new(text.monospace()).extend());
-}
-
-fn time(entry: &LogEntry) -> String {
-    format!("[{}]", entry.time.format("%H:%M:%S%.3f"))
-}
-
-fn header(entry: &LogEntry) -> RichText {
-    let LogBody::Data {
-        direction,
-        peer,
-        bytes,
-        ..
-    } = &entry.body
-    else {
-        return RichText::new(time(entry));
-    };
-    let (arrow, color) = match direction {
-        Direction::Rx => ("RX ←", RX_COLOR),
-        Direction::Tx => ("TX →", TX_COLOR),
-    };
-    RichText::new(format!(
-        "{} {arrow} {peer} ({} B)",
-        time(entry),
-        bytes.len()
-    ))
-    .color(color)
-}
-
-/// `0010  41 42 43 …  ABC…`: offset, the bytes, and their printable ASCII.
-fn hex_row(offset: usize, bytes: &[u8]) -> String {
-    let ascii: String = bytes
-        .iter()
-        .map(|&b| {
-            if b.is_ascii_graphic() || b == b' ' {
-                char::from(b)
-            } else {
-                '.'
-            }
-        })
-        .collect();
-    let width = HEX_BYTES_PER_ROW * 3 - 1;
-    format!("{offset:04X}  {:<width$}  {ascii}", format_hex(bytes))
-}
-
-/// A lifecycle line in the window's language.
-pub(super) fn notice_text(notice: &Notice, t: &Texts) -> String {
-    match notice {
-        Notice::Listening(local) => format!("{} {local}", t.listening_on),
-        Notice::Bound(local, receive_buffer) => format!(
-            "{} {local} ({} {} KB)",
-            t.bound_on,
-            t.receive_buffer,
-            receive_buffer >> 10
-        ),
-        Notice::JoinedGroup(group) => format!("{} {group}", t.joined_group),
-        Notice::Connecting(remote) => format!("{} {remote}", t.connecting_to),
-        Notice::Connected { local, remote } => format!("{} {remote} ({local})", t.connected_to),
-        Notice::PeerJoined(peer) => format!("{}: {peer}", t.client_joined),
-        Notice::PeerLeft(peer, reason) => format!("{}: {peer} ({reason})", t.client_left),
-        Notice::Closed(reason) => format!("{}: {reason}", t.session_closed),
-        Notice::CycleStopped(sends) => t.cycle_stopped.replace("{n}", &sends.to_string()),
-        Notice::FileDone {
-            path,
-            sent,
-            complete,
-        } => {
-            let state = if *complete {
-                t.file_sent
-            } else {
-                t.file_stopped
-            };
-            format!("{state}: {path} ({sent} B)")
-        }
-        Notice::Error(message) => format!("{}: {message}", t.error),
-    }
+    ui.add(egui::Label::new(text).extend());
 }

@@ -36,6 +36,10 @@ pub enum Action {
     StartCapture(std::path::PathBuf),
     /// Stop saving.
     StopCapture,
+    /// Ask where to save the log as shown.
+    PickLogFile,
+    /// Save the log as shown to this file.
+    SaveLog(std::path::PathBuf),
     /// Send quick command number n.
     SendQuick(usize),
 }
@@ -68,7 +72,7 @@ pub fn window_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Action> {
         .show(ui, |ui| send_box::send_box_ui(ui, state, &mut actions));
     egui::CentralPanel::default()
         .frame(central)
-        .show(ui, |ui| log_view::log_ui(ui, state));
+        .show(ui, |ui| log_view::log_ui(ui, state, &mut actions));
     actions
 }
 

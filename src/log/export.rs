@@ -1,0 +1,242 @@
+//! Save log (保存数据): the log as the window shows it (view, log mode, lifecycle lines, the
+//! dropped-entries marker) written to a UTF-8 text file, on a thread of its own so a full log
+//! never stalls the window. Long lines stay whole in the file instead of breaking at the
+//! window's width.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use super::{Log, RowLayout, dropped_marker, row_text};
+use crate::i18n::Texts;
+
+/// Rows formatted per batch: enough to amortise finding them, few enough to keep little memory.
+const ROWS_PER_BATCH: usize = 4096;
+
+/// A finished save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedLog {
+    /// The file written.
+    pub path: PathBuf,
+    /// Lines written.
+    pub lines: u64,
+}
+
+/// Why the log could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveLogError {
+    /// The file could not be created.
+    #[error("cannot create {path}: {source}")]
+    Create {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// Writing failed part way (disk full, say).
+    #[error("writing {path} failed: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// The thread that writes could not be started.
+    #[error("cannot start saving {path}: {source}")]
+    Spawn {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+/// Writes every row of `log` in its view, one line each, lifecycle lines in the language of
+/// `t`; returns the number of lines.
+pub fn write_log(log: &Log, t: &Texts, out: &mut impl Write) -> io::Result<u64> {
+    let mut lines = 0;
+    if log.dropped() > 0 {
+        writeln!(out, "{}", dropped_marker(log.dropped(), log.budget(), t))?;
+        lines += 1;
+    }
+    let mut first = 0;
+    loop {
+        let rows = log.rows(first, ROWS_PER_BATCH);
+        if rows.is_empty() {
+            return Ok(lines);
+        }
+        for row in &rows {
+            writeln!(out, "{}", row_text(row, t))?;
+        }
+        lines += rows.len() as u64;
+        first += rows.len() as u64;
+    }
+}
+
+/// Saves `log` (a [`Log::snapshot`]) to `path` on a thread of its own and calls `done` with the
+/// outcome. Fails at once only when the thread cannot start.
+pub fn save_in_background(
+    mut log: Log,
+    t: &'static Texts,
+    path: PathBuf,
+    done: impl FnOnce(Result<SavedLog, SaveLogError>) + Send + 'static,
+) -> Result<(), SaveLogError> {
+    let spawn_path = path.clone();
+    std::thread::Builder::new()
+        .name("netdebug-save-log".to_owned())
+        .spawn(move || {
+            // A line as long as it is: the file has no width to wrap at.
+            log.set_layout(RowLayout {
+                columns: usize::MAX,
+                ..log.layout()
+            });
+            done(save(&log, t, &path));
+        })
+        .map(drop)
+        .map_err(|source| SaveLogError::Spawn {
+            path: spawn_path,
+            source,
+        })
+}
+
+fn save(log: &Log, t: &Texts, path: &Path) -> Result<SavedLog, SaveLogError> {
+    let file = File::create(path).map_err(|source| SaveLogError::Create {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut out = BufWriter::with_capacity(256 * 1024, file);
+    let fail = |source| SaveLogError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let lines = write_log(log, t, &mut out).map_err(fail)?;
+    out.into_inner()
+        .map_err(io::IntoInnerError::into_error)
+        .map_err(fail)?;
+    Ok(SavedLog {
+        path: path.to_owned(),
+        lines,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use super::*;
+    use crate::codec::InputMode;
+    use crate::i18n::Language;
+    use crate::log::Notice;
+
+    /// The lines of the saved log with each line's time (`[hh:mm:ss.mmm] `) cut off.
+    fn saved_lines(log: &Log, language: Language) -> Vec<String> {
+        let mut out = Vec::new();
+        let lines = write_log(log, language.texts(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines_seen: Vec<String> = text
+            .lines()
+            .map(|line| match line.strip_prefix('[') {
+                Some(rest) if rest.get(12..14) == Some("] ") => rest[14..].to_owned(),
+                _ => line.to_owned(),
+            })
+            .collect();
+        assert_eq!(lines, lines_seen.len() as u64);
+        lines_seen
+    }
+
+    fn sample() -> (Log, SocketAddr) {
+        let peer = SocketAddr::from(([127, 0, 0, 1], 4000));
+        let mut log = Log::default();
+        log.notice(Notice::PeerJoined(peer));
+        log.received(peer, "温度=25\nstatus ".into());
+        log.received(peer, "ok\n".into());
+        log.sent(peer, bytes::Bytes::from_static(b"READ\x01"));
+        (log, peer)
+    }
+
+    #[test]
+    fn the_file_holds_the_log_as_the_window_shows_it() {
+        let (mut log, _) = sample();
+        assert_eq!(
+            saved_lines(&log, Language::English),
+            [
+                "● Client joined: 127.0.0.1:4000",
+                "RX ← 127.0.0.1:4000 (17 B)",
+                "温度=25",
+                "status ",
+                "RX ← 127.0.0.1:4000 (3 B)",
+                "ok",
+                "TX → 127.0.0.1:4000 (5 B)",
+                "READ·",
+            ]
+        );
+        assert_eq!(
+            saved_lines(&log, Language::Chinese)[0],
+            "● 客户端接入: 127.0.0.1:4000"
+        );
+
+        log.set_view(InputMode::Hex);
+        assert_eq!(
+            saved_lines(&log, Language::English)[1..3],
+            [
+                "RX ← 127.0.0.1:4000 (17 B)",
+                "0000  E6 B8 A9 E5 BA A6 3D 32 35 0A 73 74 61 74 75 73  ......=25.status",
+            ]
+        );
+
+        // Without log mode: the raw stream, a line continued across reads, no lifecycle lines.
+        log.set_layout(RowLayout {
+            view: InputMode::Text,
+            headers: false,
+            ..log.layout()
+        });
+        assert_eq!(
+            saved_lines(&log, Language::English),
+            ["温度=25", "status ok", "READ·"]
+        );
+    }
+
+    #[test]
+    fn long_lines_stay_whole_and_the_dropped_marker_comes_first() {
+        let peer = SocketAddr::from(([127, 0, 0, 1], 4000));
+        let mut log = Log::with_budget(8192);
+        log.received(peer, format!("{}\n", "old ".repeat(500)).into());
+        let long_line = "x".repeat(3000);
+        log.received(peer, format!("{long_line}\nend\n").into());
+        assert!(log.dropped() > 0);
+        let path = std::env::temp_dir().join(format!("netdebug-log-{}.txt", std::process::id()));
+        let (done, outcome) = std::sync::mpsc::channel();
+        save_in_background(
+            log.snapshot(),
+            Language::English.texts(),
+            path.clone(),
+            move |result| done.send(result).unwrap(),
+        )
+        .unwrap();
+        let saved = outcome.recv().unwrap().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(saved.lines, lines.len() as u64);
+        assert!(lines[0].contains("dropped"), "{}", lines[0]);
+        assert!(
+            text.contains(&long_line),
+            "a 3000-character line is one line in the file"
+        );
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_created_is_an_error_not_a_panic() {
+        let (log, _) = sample();
+        let path = std::env::temp_dir()
+            .join("no-such-dir-netdebug")
+            .join("log.txt");
+        let (done, outcome) = std::sync::mpsc::channel();
+        save_in_background(log, Language::English.texts(), path, move |result| {
+            done.send(result).unwrap();
+        })
+        .unwrap();
+        let error = outcome.recv().unwrap().unwrap_err();
+        assert!(matches!(error, SaveLogError::Create { .. }), "{error}");
+    }
+}

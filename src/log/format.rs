@@ -1,0 +1,97 @@
+//! A display row as the text a person reads: the window draws it, and Save log writes it, so
+//! the file holds exactly what the window shows.
+
+use std::borrow::Cow;
+
+use super::{Direction, HEX_BYTES_PER_ROW, LogBody, LogEntry, Notice, Row};
+use crate::codec::format_hex;
+use crate::i18n::Texts;
+
+/// The text of `row`, with lifecycle lines in the language of `t`.
+pub fn row_text<'a>(row: &Row<'a>, t: &Texts) -> Cow<'a, str> {
+    match row {
+        Row::Notice(entry, notice) => {
+            Cow::Owned(format!("{} ● {}", time(entry), notice_text(notice, t)))
+        }
+        Row::Header(entry) => Cow::Owned(header(entry)),
+        Row::Text(line) => line.clone(),
+        Row::Hex(offset, bytes) => Cow::Owned(hex_row(*offset, bytes)),
+    }
+}
+
+/// The line that says how many of the oldest entries left the log to keep it within `budget`.
+pub fn dropped_marker(dropped: u64, budget: usize, t: &Texts) -> String {
+    t.dropped_marker
+        .replace("{count}", &dropped.to_string())
+        .replace("{limit}", &format!("{} MB", budget >> 20))
+}
+
+/// `[12:00:01.250]`: an entry's local time to the millisecond.
+fn time(entry: &LogEntry) -> String {
+    format!("[{}]", entry.time.format("%H:%M:%S%.3f"))
+}
+
+/// `[time] RX ← peer (n B)`: the header of a data entry.
+fn header(entry: &LogEntry) -> String {
+    let LogBody::Data {
+        direction,
+        peer,
+        bytes,
+        ..
+    } = &entry.body
+    else {
+        return time(entry);
+    };
+    let arrow = match direction {
+        Direction::Rx => "RX ←",
+        Direction::Tx => "TX →",
+    };
+    format!("{} {arrow} {peer} ({} B)", time(entry), bytes.len())
+}
+
+/// `0010  41 42 43 …  ABC…`: offset, the bytes, and their printable ASCII.
+fn hex_row(offset: usize, bytes: &[u8]) -> String {
+    let width = HEX_BYTES_PER_ROW * 3 - 1;
+    let mut row = format!("{offset:04X}  {:<width$}  ", format_hex(bytes));
+    for &b in bytes {
+        row.push(if b.is_ascii_graphic() || b == b' ' {
+            char::from(b)
+        } else {
+            '.'
+        });
+    }
+    row
+}
+
+/// A lifecycle line in the language of `t`.
+pub fn notice_text(notice: &Notice, t: &Texts) -> String {
+    match notice {
+        Notice::Listening(local) => format!("{} {local}", t.listening_on),
+        Notice::Bound(local, receive_buffer) => format!(
+            "{} {local} ({} {} KB)",
+            t.bound_on,
+            t.receive_buffer,
+            receive_buffer >> 10
+        ),
+        Notice::JoinedGroup(group) => format!("{} {group}", t.joined_group),
+        Notice::Connecting(remote) => format!("{} {remote}", t.connecting_to),
+        Notice::Connected { local, remote } => format!("{} {remote} ({local})", t.connected_to),
+        Notice::PeerJoined(peer) => format!("{}: {peer}", t.client_joined),
+        Notice::PeerLeft(peer, reason) => format!("{}: {peer} ({reason})", t.client_left),
+        Notice::Closed(reason) => format!("{}: {reason}", t.session_closed),
+        Notice::CycleStopped(sends) => t.cycle_stopped.replace("{n}", &sends.to_string()),
+        Notice::FileDone {
+            path,
+            sent,
+            complete,
+        } => {
+            let state = if *complete {
+                t.file_sent
+            } else {
+                t.file_stopped
+            };
+            format!("{state}: {path} ({sent} B)")
+        }
+        Notice::Error(message) => format!("{}: {message}", t.error),
+    }
+}
