@@ -261,6 +261,32 @@ mod tests {
         assert_eq!(Settings::from_text(None), (None, None));
     }
 
+    proptest::proptest! {
+        /// A settings file damaged anywhere (cut short, a character changed) either loads and
+        /// applies, or falls back with a message: never a panic.
+        #[test]
+        fn a_damaged_settings_file_never_panics(
+            cut in 0usize..2000,
+            at in 0usize..2000,
+            replacement in proptest::char::any(),
+        ) {
+            let text = Settings::from_state(&customised()).to_text();
+            let mut damaged: Vec<char> = text.chars().collect();
+            if let Some(c) = damaged.get_mut(at % text.len()) {
+                *c = replacement;
+            }
+            damaged.truncate(cut.max(1));
+            let damaged: String = damaged.into_iter().collect();
+            let (settings, problem) = Settings::from_text(Some(&damaged));
+            proptest::prop_assert!(settings.is_some() != problem.is_some());
+            if let Some(settings) = settings {
+                let mut state = AppState::default();
+                settings.apply(&mut state);
+                proptest::prop_assert!(state.cycle_period_ms >= 1);
+            }
+        }
+    }
+
     #[test]
     fn the_app_starts_from_defaults_and_says_so_when_settings_are_corrupt() {
         let state = crate::app::restored_state(Some("garbage"));
