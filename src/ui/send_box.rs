@@ -106,30 +106,38 @@ fn client_list_ui(ui: &mut Ui, state: &mut AppState, all: &str) {
     ui.add(egui::TextEdit::singleline(&mut state.client_filter).hint_text("192.168."))
         .labelled_by(label.id);
     let filter = state.client_filter.trim();
-    let matching: Vec<SocketAddr> = if filter.is_empty() {
-        state.clients.iter().copied().collect()
-    } else {
+    // Without a filter the rows on screen are read straight from the sorted set; only a
+    // filter needs the matching clients gathered.
+    let matching: Option<Vec<SocketAddr>> = (!filter.is_empty()).then(|| {
         state
             .clients
             .iter()
             .filter(|peer| peer.to_string().contains(filter))
             .copied()
             .collect()
-    };
+    });
+    let count = matching.as_ref().map_or(state.clients.len(), Vec::len);
     let row_height = ui.text_style_height(&egui::TextStyle::Button);
-    egui::ScrollArea::vertical().max_height(320.0).show_rows(
-        ui,
-        row_height,
-        matching.len(),
-        |ui, rows| {
-            for peer in matching.get(rows).unwrap_or_default() {
-                let selected = state.server_target == ServerTarget::One(*peer);
+    egui::ScrollArea::vertical()
+        .max_height(320.0)
+        .show_rows(ui, row_height, count, |ui, rows| {
+            let shown: Vec<SocketAddr> = match &matching {
+                Some(matching) => matching.get(rows).unwrap_or_default().to_vec(),
+                None => state
+                    .clients
+                    .iter()
+                    .skip(rows.start)
+                    .take(rows.len())
+                    .copied()
+                    .collect(),
+            };
+            for peer in shown {
+                let selected = state.server_target == ServerTarget::One(peer);
                 if ui.selectable_label(selected, peer.to_string()).clicked() {
-                    chosen = Some(ServerTarget::One(*peer));
+                    chosen = Some(ServerTarget::One(peer));
                 }
             }
-        },
-    );
+        });
     if let Some(target) = chosen {
         state.server_target = target;
         ui.close();
