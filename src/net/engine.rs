@@ -63,17 +63,32 @@ struct ActiveSession {
     id: SessionId,
     commands: mpsc::UnboundedSender<SessionCommand>,
     reporter: Reporter,
-    cycle: Option<(JoinHandle<()>, Arc<AtomicU64>)>,
-    file: Option<(JoinHandle<()>, Arc<FileProgress>)>,
+    cycle: Option<SideTask<AtomicU64>>,
+    file: Option<SideTask<FileProgress>>,
+}
+
+/// A send running beside the session (a cycle or a file) and its live progress.
+struct SideTask<P> {
+    task: JoinHandle<()>,
+    progress: Arc<P>,
+}
+
+impl<P> SideTask<P> {
+    /// Aborts the task; its progress if it was still running (a task that ended on its own
+    /// has reported its end already).
+    fn abort(self) -> Option<Arc<P>> {
+        if self.task.is_finished() {
+            return None;
+        }
+        self.task.abort();
+        Some(self.progress)
+    }
 }
 
 impl ActiveSession {
     /// Stops a running cycle send, reporting how many went out.
     fn stop_cycle(&mut self) {
-        if let Some((task, sends)) = self.cycle.take()
-            && !task.is_finished()
-        {
-            task.abort();
+        if let Some(sends) = self.cycle.take().and_then(SideTask::abort) {
             self.reporter.report(EventKind::CycleStopped {
                 sends: sends.load(Ordering::Relaxed),
             });
@@ -82,10 +97,7 @@ impl ActiveSession {
 
     /// Cancels a file send under way, reporting how far it got.
     fn cancel_file(&mut self) {
-        if let Some((task, progress)) = self.file.take()
-            && !task.is_finished()
-        {
-            task.abort();
+        if let Some(progress) = self.file.take().and_then(SideTask::abort) {
             self.reporter.report(EventKind::FileDone {
                 path: progress.path.clone(),
                 sent: progress.sent(),
@@ -269,7 +281,10 @@ impl Engine {
             Arc::clone(&sends),
             active.reporter.clone(),
         ));
-        active.cycle = Some((task, Arc::clone(&sends)));
+        active.cycle = Some(SideTask {
+            task,
+            progress: Arc::clone(&sends),
+        });
         Ok(sends)
     }
 
@@ -302,7 +317,10 @@ impl Engine {
             Arc::clone(&progress),
             active.reporter.clone(),
         ));
-        active.file = Some((task, Arc::clone(&progress)));
+        active.file = Some(SideTask {
+            task,
+            progress: Arc::clone(&progress),
+        });
         Ok(progress)
     }
 
