@@ -10,6 +10,7 @@ use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::auto_reply::{AutoReply, ReplyTo, Responder, SharedAutoReply};
 use super::backlog::Backlog;
 use super::capture::{
     self, CaptureError, CaptureFormat, CaptureProgress, FinishedCapture, SharedCapture,
@@ -115,6 +116,7 @@ pub struct Engine {
     backlog: Arc<Backlog>,
     capture: SharedCapture,
     capture_writer: Option<FinishedCapture>,
+    auto_reply: SharedAutoReply,
     next_id: u64,
     active: Option<ActiveSession>,
 }
@@ -192,6 +194,7 @@ impl Engine {
                 backlog: Arc::clone(&backlog),
                 capture: SharedCapture::default(),
                 capture_writer: None,
+                auto_reply: SharedAutoReply::default(),
                 next_id: 0,
                 active: None,
             },
@@ -209,12 +212,18 @@ impl Engine {
         self.next_id += 1;
         let id = SessionId(self.next_id);
         let (commands, command_rx) = mpsc::unbounded_channel();
+        let reply_to = match config {
+            SessionConfig::TcpServer { .. } => ReplyTo::Client,
+            SessionConfig::TcpClient { .. } => ReplyTo::Connected,
+            SessionConfig::Udp { .. } => ReplyTo::Source,
+        };
         let reporter = Reporter::new(
             id,
             self.events.clone(),
             Arc::clone(&self.wake),
             Arc::clone(&self.backlog),
             self.capture.clone(),
+            Responder::new(self.auto_reply.clone(), commands.clone(), reply_to),
         );
         let session_reporter = reporter.clone();
         tracing::info!(session = %id, ?config, "opening session");
@@ -351,6 +360,11 @@ impl Engine {
     pub fn stop_capture(&mut self) -> Option<FinishedCapture> {
         self.capture.replace(None);
         self.capture_writer.take()
+    }
+
+    /// Answers what arrives from now on, in every session, as `reply` says (see [`AutoReply`]).
+    pub fn set_auto_reply(&self, reply: AutoReply) {
+        self.auto_reply.set(reply);
     }
 
     /// Disconnects one client of the open server session.

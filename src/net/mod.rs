@@ -7,6 +7,7 @@
 
 mod ack;
 mod address;
+mod auto_reply;
 mod backlog;
 mod budget;
 mod capture;
@@ -22,6 +23,7 @@ mod transfer;
 mod udp;
 
 pub use address::{AddressError, Endpoint, PortError, parse_host, parse_port, parse_target};
+pub use auto_reply::{AutoReply, ReplyRule};
 pub use capture::{CaptureError, CaptureFormat, CaptureProgress, FinishedCapture};
 pub use engine::{Engine, EventReceiver, NotOpen, Notifier, SendFileError, SessionConfig, Wakeup};
 pub use error::NetError;

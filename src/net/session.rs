@@ -9,6 +9,7 @@ use bytes::Bytes;
 use tokio::sync::mpsc;
 
 use super::ack::Ack;
+use super::auto_reply::Responder;
 use super::backlog::Backlog;
 use super::capture::SharedCapture;
 use super::engine::{Notifier, Wakeup};
@@ -28,6 +29,8 @@ pub enum SendTarget {
     Datagram(Endpoint),
     /// Whoever sent the last datagram to this UDP session.
     LastSender,
+    /// A UDP destination already resolved: the source of a datagram being answered.
+    Address(SocketAddr),
 }
 
 /// A request from the owner to a running session.
@@ -90,6 +93,7 @@ pub(crate) struct Reporter {
     wake: Arc<Wake>,
     backlog: Arc<Backlog>,
     capture: SharedCapture,
+    responder: Responder,
 }
 
 impl Reporter {
@@ -99,6 +103,7 @@ impl Reporter {
         wake: Arc<Wake>,
         backlog: Arc<Backlog>,
         capture: SharedCapture,
+        responder: Responder,
     ) -> Self {
         Self {
             session,
@@ -106,6 +111,7 @@ impl Reporter {
             wake,
             backlog,
             capture,
+            responder,
         }
     }
 
@@ -116,12 +122,15 @@ impl Reporter {
     }
 
     /// Reports an event that carries received or sent bytes once the owner's backlog has room
-    /// for them (see [`Backlog`]).
+    /// for them (see [`Backlog`]); then answers what arrived, if auto reply says so (after the
+    /// report, so the log shows what arrived before the answer).
     pub(crate) async fn report_data(&self, kind: EventKind) {
         self.backlog
             .reserve(&kind, || self.wake.backlog_full())
             .await;
+        let replies = self.responder.replies(&kind);
         self.report(kind);
+        self.responder.send(replies);
     }
 
     /// Reports one event. A gone receiver means the owner quit; there is no one left to tell.

@@ -146,7 +146,10 @@ fn send(
                 .is_some_and(|client| client.send(write()).is_ok());
             (!queued).then_some(NetError::NoSuchClient { peer })
         }
-        SendTarget::Connected | SendTarget::Datagram(_) | SendTarget::LastSender => {
+        SendTarget::Connected
+        | SendTarget::Datagram(_)
+        | SendTarget::LastSender
+        | SendTarget::Address(_) => {
             Some(NetError::WrongTarget)
         }
     };

@@ -223,6 +223,7 @@ async fn send(
             pick_family(socket, addrs).ok_or(NetError::NoAddress { endpoint })?
         }
         SendTarget::LastSender => last_sender.ok_or(NetError::NoLastSender)?,
+        SendTarget::Address(peer) => peer,
         SendTarget::Connected | SendTarget::AllClients | SendTarget::Client(_) => {
             return Err(NetError::WrongTarget);
         }

@@ -1,0 +1,121 @@
+//! Auto reply over real loopback sockets: echo and "when X arrives, answer Y", in each mode,
+//! to the sender only, logged as sends, and changed while a session runs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // a panic here is a failed test
+
+mod common;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use common::{WAIT, connected_client, engine, joined, open_server, open_udp, wait_for};
+use netdebug::net::{AutoReply, EventKind, ReplyRule};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpStream, UdpSocket};
+
+fn rule(pattern: &'static [u8], reply: &'static [u8]) -> ReplyRule {
+    ReplyRule {
+        pattern: Bytes::from_static(pattern),
+        reply: Bytes::from_static(reply),
+    }
+}
+
+async fn read_exactly(stream: &mut TcpStream, len: usize) -> Vec<u8> {
+    let mut got = vec![0; len];
+    tokio::time::timeout(WAIT, stream.read_exact(&mut got))
+        .await
+        .expect("the reply never came")
+        .unwrap();
+    got
+}
+
+/// Nothing more arrives on `stream` for a while.
+async fn assert_silent(stream: &mut TcpStream) {
+    let mut byte = [0];
+    let quiet = tokio::time::timeout(Duration::from_millis(200), stream.read(&mut byte)).await;
+    assert!(quiet.is_err(), "unexpected bytes: {byte:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_echoes_and_answers_only_the_client_that_asked() {
+    let (mut engine, mut events) = engine();
+    let addr = open_server(&mut engine, &mut events).await;
+    engine.set_auto_reply(AutoReply {
+        echo: true,
+        rules: vec![rule(b"PING", b"PONG")],
+    });
+    let mut asker = TcpStream::connect(addr).await.unwrap();
+    let asker_addr = joined(&mut events).await;
+    let mut bystander = TcpStream::connect(addr).await.unwrap();
+    joined(&mut events).await;
+
+    asker.write_all(b"PING?").await.unwrap();
+    assert_eq!(read_exactly(&mut asker, 9).await, b"PING?PONG");
+    assert_silent(&mut bystander).await;
+
+    // The log sees what arrived, then the answers as sends to that client.
+    wait_for(&mut events, "the question", |k| {
+        matches!(k, EventKind::Received { peer, bytes } if *peer == asker_addr && bytes == "PING?")
+    })
+    .await;
+    for answer in ["PING?", "PONG"] {
+        wait_for(&mut events, answer, |k| {
+            matches!(k, EventKind::Sent { peer, bytes } if *peer == asker_addr && bytes == answer)
+        })
+        .await;
+    }
+
+    // Turned off while the session runs: nothing answers any more.
+    engine.set_auto_reply(AutoReply::default());
+    asker.write_all(b"PING").await.unwrap();
+    assert_silent(&mut asker).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_answers_a_modbus_request_with_its_reply() {
+    let (engine, _events, mut server_side) = connected_client().await;
+    engine.set_auto_reply(AutoReply {
+        echo: false,
+        rules: vec![
+            rule(&[0x01, 0x03], &[0x01, 0x03, 0x02, 0x00, 0x2A, 0x38, 0x5B]),
+            rule(b"never", b"sent"),
+        ],
+    });
+    server_side
+        .write_all(&[0x01, 0x03, 0x00, 0x00, 0x00, 0x01, 0x84, 0x0A])
+        .await
+        .unwrap();
+    assert_eq!(
+        read_exactly(&mut server_side, 7).await,
+        [0x01, 0x03, 0x02, 0x00, 0x2A, 0x38, 0x5B]
+    );
+    assert_silent(&mut server_side).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn udp_answers_each_datagram_to_its_source() {
+    let (mut engine, mut events) = engine();
+    let addr = open_udp(&mut engine, &mut events).await;
+    engine.set_auto_reply(AutoReply {
+        echo: true,
+        rules: vec![rule(b"", b"ACK")],
+    });
+    let first = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let second = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    first.send_to(b"one", addr).await.unwrap();
+    second.send_to(b"two", addr).await.unwrap();
+    for (socket, expected) in [(&first, [&b"one"[..], b"ACK"]), (&second, [b"two", b"ACK"])] {
+        for datagram in expected {
+            let mut buf = [0; 64];
+            let (n, from) = tokio::time::timeout(WAIT, socket.recv_from(&mut buf))
+                .await
+                .expect("no answer")
+                .unwrap();
+            assert_eq!((&buf[..n], from), (datagram, addr));
+        }
+    }
+}
