@@ -30,6 +30,8 @@ pub struct NetDebugApp {
     /// Start a cycle send as soon as a send has somewhere to go (`--cycle-ms`).
     cycle_when_ready: bool,
     dialogs: Dialogs,
+    /// The auto reply the engine was last given, as the window had it.
+    applied_auto_reply: (bool, Vec<crate::settings::AutoReplyRule>),
     /// Outcomes of Save log, sent from its writing thread.
     saved_logs: (
         std::sync::mpsc::Sender<SaveOutcome>,
@@ -85,6 +87,7 @@ impl NetDebugApp {
             first_frame: None,
             cycle_when_ready: false,
             dialogs,
+            applied_auto_reply: (false, Vec::new()),
             saved_logs: std::sync::mpsc::channel(),
             ctx: cc.egui_ctx.clone(),
         }
@@ -120,6 +123,8 @@ impl NetDebugApp {
     pub fn perform(&mut self, action: Action) {
         match action {
             Action::Open => {
+                // Remembered settings may have auto reply on: in force before anything arrives.
+                self.sync_auto_reply();
                 if let Some(config) = self.state.prepare_open() {
                     let session = self.engine.open(config);
                     self.state.opened(session);
@@ -203,6 +208,15 @@ impl NetDebugApp {
 }
 
 impl NetDebugApp {
+    /// Auto reply runs in the engine: tells it when the window's echo or rules have changed.
+    fn sync_auto_reply(&mut self) {
+        let (echo, rules) = &self.applied_auto_reply;
+        if *echo != self.state.echo || *rules != self.state.reply_rules {
+            self.engine.set_auto_reply(self.state.auto_reply());
+            self.applied_auto_reply = (self.state.echo, self.state.reply_rules.clone());
+        }
+    }
+
     /// Sends what the state prepared (nothing, if it refused and said why).
     fn send_prepared(&mut self, prepared: Option<(SendTarget, Vec<u8>)>) {
         if let Some((target, bytes)) = prepared
@@ -279,6 +293,7 @@ impl eframe::App for NetDebugApp {
         for action in ui::window_ui(ui, &mut self.state) {
             self.perform(action);
         }
+        self.sync_auto_reply();
         if let Some(callback) = self.first_frame.take() {
             callback();
         }

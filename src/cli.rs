@@ -13,7 +13,9 @@ use crate::ui::Action;
 
 /// NetDebug, a network debugging assistant (网络调试助手) for TCP and UDP.
 #[derive(Debug, Clone, Parser)]
-// The last of a repeated option wins, as in most command lines.
+// One field per command-line switch; the last of a repeated option wins, as in most
+// command lines.
+#[allow(clippy::struct_excessive_bools)]
 #[command(version, about, args_override_self = true)]
 pub struct Args {
     /// Start in this mode.
@@ -44,6 +46,9 @@ pub struct Args {
     /// TCP client: give up connecting after this many ms (100 to 600000; 5000 by default).
     #[arg(long, value_parser = clap::value_parser!(u64).range(crate::settings::CONNECT_TIMEOUT_MS))]
     pub connect_timeout_ms: Option<u64>,
+    /// Auto reply: send everything that arrives straight back to its sender (an echo server).
+    #[arg(long)]
+    pub echo: bool,
     /// Show received data as text or hex.
     #[arg(long, value_enum)]
     pub show: Option<ShowArg>,
@@ -191,6 +196,9 @@ impl Args {
             state.send_text.clone_from(hex);
             state.send_format.mode = InputMode::Hex;
         }
+        if self.echo {
+            state.echo = true;
+        }
         if let Some(timeout) = self.connect_timeout_ms {
             state.connect_timeout_ms = timeout;
         }
@@ -217,12 +225,15 @@ mod tests {
     }
 
     #[test]
-    fn the_connect_timeout_is_preset_within_its_range() {
+    fn the_connect_timeout_and_echo_are_preset() {
         let mut state = AppState::default();
         parsed(&["--connect-timeout-ms", "250"])
             .unwrap()
             .preset(&mut state);
         assert_eq!(state.connect_timeout_ms, 250);
+        assert!(!state.echo);
+        parsed(&["--echo"]).unwrap().preset(&mut state);
+        assert!(state.echo);
         for refused in ["5", "600001", "soon"] {
             assert!(
                 parsed(&["--connect-timeout-ms", refused]).is_err(),

@@ -139,6 +139,18 @@ pub struct Texts {
     pub pick_address: &'static str,
     pub quick_commands: &'static str,
     pub quick_name: &'static str,
+    /// Title of the auto reply group.
+    pub auto_reply: &'static str,
+    /// The echo checkbox.
+    pub echo: &'static str,
+    /// Label of the auto reply pattern field.
+    pub reply_when: &'static str,
+    /// Label of the auto reply answer field.
+    pub reply_with: &'static str,
+    /// The button that adds an auto reply rule.
+    pub add_rule: &'static str,
+    /// Tooltip of the auto reply group: how rules are read and matched.
+    pub auto_reply_help: &'static str,
     pub quick_add: &'static str,
     pub quick_save: &'static str,
     pub edit: &'static str,
@@ -237,6 +249,12 @@ pub static ZH: Texts = Texts {
     pick_address: "选择本机地址",
     quick_commands: "快捷指令",
     quick_name: "名称",
+    auto_reply: "自动应答",
+    echo: "回显收到的数据",
+    reply_when: "收到包含",
+    reply_with: "则回复",
+    add_rule: "添加规则",
+    auto_reply_help: "收到的数据（TCP 每次读取、UDP 每个数据报）包含左边的内容时，立即把右边的内容发回给发送方。\n两栏按添加时的发送设置解读（文本/十六进制、编码、转义符）；回复还会加上校验和附加位。\n左栏留空表示收到任何数据都回复。",
     quick_add: "添加发送框内容",
     quick_save: "保存修改",
     edit: "编辑",
@@ -335,6 +353,12 @@ pub static EN: Texts = Texts {
     pick_address: "Pick a local address",
     quick_commands: "Quick commands",
     quick_name: "Name",
+    auto_reply: "Auto reply",
+    echo: "Echo received data",
+    reply_when: "When received contains",
+    reply_with: "reply with",
+    add_rule: "Add rule",
+    auto_reply_help: "When what arrives (each TCP read, each UDP datagram) contains the first field, the second is sent straight back to its sender.\nBoth are read with the send settings at the time the rule is added (text or hex, encoding, escapes); the reply also gets the checksum and line ending.\nAn empty first field answers everything.",
     quick_add: "Add the send box",
     quick_save: "Save changes",
     edit: "Edit",

@@ -31,6 +31,20 @@ pub struct QuickCommand {
     pub format: SendFormat,
 }
 
+/// An auto reply rule as typed: when `pattern` arrives, answer `reply`, both read with
+/// `format` (the pattern without the checksum and line ending).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutoReplyRule {
+    /// Whether the rule answers.
+    pub enabled: bool,
+    /// What to look for in each read or datagram (empty: everything).
+    pub pattern: String,
+    /// What to send back.
+    pub reply: String,
+    /// How both become bytes.
+    pub format: SendFormat,
+}
+
 /// One earlier send, to recall into the send box.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
@@ -67,6 +81,8 @@ pub struct Settings {
     pub capture_as_text: bool,
     pub quick_commands: Vec<QuickCommand>,
     pub history: Vec<HistoryEntry>,
+    pub echo: bool,
+    pub reply_rules: Vec<AutoReplyRule>,
 }
 
 impl Default for Settings {
@@ -102,6 +118,8 @@ impl Settings {
             capture_as_text: state.capture_as_text,
             quick_commands: state.quick_commands.clone(),
             history: state.history.clone(),
+            echo: state.echo,
+            reply_rules: state.reply_rules.clone(),
         }
     }
 
@@ -149,6 +167,8 @@ impl Settings {
         state.capture_as_text = self.capture_as_text;
         state.quick_commands.clone_from(&self.quick_commands);
         state.history = self.history.iter().take(HISTORY_LIMIT).cloned().collect();
+        state.echo = self.echo;
+        state.reply_rules.clone_from(&self.reply_rules);
     }
 
     /// The settings as stored text.
@@ -216,6 +236,12 @@ mod tests {
             text: "AT".to_owned(),
             format: SendFormat::default(),
         });
+        state.echo = true;
+        state.reply_pattern = "PING".to_owned();
+        state.reply_text = "PONG".to_owned();
+        state.send_format.mode = InputMode::Text;
+        state.add_reply_rule();
+        state.send_format.mode = InputMode::Hex;
         state
     }
 

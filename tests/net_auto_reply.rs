@@ -81,7 +81,7 @@ async fn a_client_answers_a_modbus_request_with_its_reply() {
     engine.set_auto_reply(AutoReply {
         echo: false,
         rules: vec![
-            rule(&[0x01, 0x03], &[0x01, 0x03, 0x02, 0x00, 0x2A, 0x38, 0x5B]),
+            rule(&[0x01, 0x03], &[0x01, 0x03, 0x02, 0x00, 0x2A, 0x39, 0x9B]),
             rule(b"never", b"sent"),
         ],
     });
@@ -91,7 +91,7 @@ async fn a_client_answers_a_modbus_request_with_its_reply() {
         .unwrap();
     assert_eq!(
         read_exactly(&mut server_side, 7).await,
-        [0x01, 0x03, 0x02, 0x00, 0x2A, 0x38, 0x5B]
+        [0x01, 0x03, 0x02, 0x00, 0x2A, 0x39, 0x9B]
     );
     assert_silent(&mut server_side).await;
 }

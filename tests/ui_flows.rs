@@ -841,6 +841,51 @@ fn save_log_writes_what_the_window_shows_and_explains_a_bad_path() {
 }
 
 #[test]
+fn auto_reply_echoes_and_answers_by_rule_from_the_window() {
+    let mut ui = Ui::tall();
+    let mut device = server_with_one_client(&mut ui);
+    let peer = device.local_addr().unwrap();
+
+    ui.click("Echo received data");
+    device.write_all(b"hello").unwrap();
+    assert_eq!(read_exactly(&mut device, 5), b"hello");
+    ui.wait_for_text(&format!("TX → {peer} (5 B)"));
+    ui.click("Echo received data");
+
+    // A hex rule read with the send settings: the reply gets the CRC16/MODBUS checksum.
+    ui.choose("Send as", "Hex");
+    ui.choose("Checksum", "CRC16/MODBUS");
+    ui.set_text("When received contains", "01 03");
+    ui.set_text("reply with", "01 03 02 00 2A");
+    ui.click("Add rule");
+    ui.wait_for_text("01 03 → 01 03 02 00 2A");
+    device
+        .write_all(&[0x01, 0x03, 0x00, 0x00, 0x00, 0x01, 0x84, 0x0A])
+        .unwrap();
+    assert_eq!(
+        read_exactly(&mut device, 7),
+        [0x01, 0x03, 0x02, 0x00, 0x2A, 0x39, 0x9B]
+    );
+
+    // Something else gets no answer; a disabled rule answers nothing.
+    device.write_all(b"other").unwrap();
+    assert_nothing_arrives(&mut device);
+    ui.click("01 03 → 01 03 02 00 2A");
+    device.write_all(&[0x01, 0x03]).unwrap();
+    assert_nothing_arrives(&mut device);
+
+    // A rule that cannot be read is explained and not added.
+    ui.set_text("When received contains", "0G");
+    ui.set_text("reply with", "00");
+    ui.click("Add rule");
+    ui.wait_for_text("Invalid hex character 'G' at position 2");
+    assert_eq!(ui.harness.state().state().reply_rules.len(), 1);
+
+    ui.click("Delete");
+    assert!(ui.harness.state().state().reply_rules.is_empty());
+}
+
+#[test]
 fn quick_commands_add_send_edit_delete_and_history_recall() {
     let mut ui = Ui::tall();
     let mut device = server_with_one_client(&mut ui);

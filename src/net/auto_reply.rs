@@ -43,9 +43,10 @@ impl AutoReply {
     /// reply.
     pub fn replies_to<'a>(&'a self, received: &'a Bytes) -> impl Iterator<Item = Bytes> + 'a {
         let echo = self.echo.then(|| received.clone());
-        let rules = self.rules.iter().filter_map(|rule| {
-            memmem::find(received, &rule.pattern).map(|_| rule.reply.clone())
-        });
+        let rules = self
+            .rules
+            .iter()
+            .filter_map(|rule| memmem::find(received, &rule.pattern).map(|_| rule.reply.clone()));
         echo.into_iter().chain(rules)
     }
 }
@@ -120,7 +121,11 @@ impl Responder {
                 ReplyTo::Connected => SendTarget::Connected,
                 ReplyTo::Source => SendTarget::Address(*peer),
             };
-            out.extend(replies.replies_to(bytes).map(|reply| (target.clone(), reply)));
+            out.extend(
+                replies
+                    .replies_to(bytes)
+                    .map(|reply| (target.clone(), reply)),
+            );
         }
         out
     }

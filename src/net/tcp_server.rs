@@ -149,9 +149,7 @@ fn send(
         SendTarget::Connected
         | SendTarget::Datagram(_)
         | SendTarget::LastSender
-        | SendTarget::Address(_) => {
-            Some(NetError::WrongTarget)
-        }
+        | SendTarget::Address(_) => Some(NetError::WrongTarget),
     };
     if let Some(error) = error {
         if let Some(ack) = ack {

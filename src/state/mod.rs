@@ -4,6 +4,7 @@
 //! `types` holds the small types the window shows, `events` how engine events change the
 //! state, and `sending` the rules for what a send, a quick command or the history does.
 
+mod auto_reply;
 mod events;
 mod sending;
 mod types;
@@ -60,6 +61,14 @@ pub struct AppState {
     pub quick_name: String,
     /// The last sends, newest first.
     pub history: Vec<crate::settings::HistoryEntry>,
+    /// Auto reply: send back everything that arrives.
+    pub echo: bool,
+    /// Auto reply: "when this arrives, answer that".
+    pub reply_rules: Vec<crate::settings::AutoReplyRule>,
+    /// The auto reply editor: what to look for.
+    pub reply_pattern: String,
+    /// The auto reply editor: what to answer.
+    pub reply_text: String,
     /// The addresses offered for the local address field (filled by the app at start: listing
     /// interfaces is a system call, and the state itself does no I/O).
     pub local_addresses: Vec<std::net::IpAddr>,
@@ -122,6 +131,10 @@ impl AppState {
             quick_editing: None,
             quick_name: String::new(),
             history: Vec::new(),
+            echo: false,
+            reply_rules: Vec::new(),
+            reply_pattern: String::new(),
+            reply_text: String::new(),
             connection: Connection::Closed,
             clients: BTreeSet::new(),
             log: Log::default(),

@@ -164,4 +164,6 @@ pub struct FieldErrors {
     pub send: Option<String>,
     /// About the multicast group field.
     pub multicast: Option<String>,
+    /// About the auto reply editor.
+    pub auto_reply: Option<String>,
 }

@@ -1,6 +1,7 @@
 //! The window: settings on the left, the data log on the right, the send box below it, the
 //! status bar at the bottom. Panels draw [`AppState`] and return [`Action`]s for the engine.
 
+mod auto_reply;
 mod log_view;
 mod quick;
 mod send_box;

@@ -27,15 +27,21 @@ pub(super) fn settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
     group(ui, t.quick_commands, |ui| {
         super::quick::quick_commands_ui(ui, state, actions);
     });
+    group(ui, t.auto_reply, |ui| {
+        super::auto_reply::auto_reply_ui(ui, state);
+    })
+    .on_hover_text(t.auto_reply_help);
 }
 
-fn group(ui: &mut Ui, title: &str, contents: impl FnOnce(&mut Ui)) {
+/// A titled group; the title's response, for a tooltip.
+fn group(ui: &mut Ui, title: &str, contents: impl FnOnce(&mut Ui)) -> egui::Response {
     ui.add_space(4.0);
-    ui.label(RichText::new(title).strong());
+    let title = ui.label(RichText::new(title).strong());
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         contents(ui);
     });
+    title
 }
 
 fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {

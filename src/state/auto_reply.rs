@@ -1,0 +1,119 @@
+//! Auto reply (自动应答) as the window edits it: echo, and rules typed as text or hex that
+//! become the engine's [`AutoReply`].
+
+use bytes::Bytes;
+
+use super::AppState;
+use crate::codec::{Checksum, LineEnding, PayloadError, SendFormat, build_payload};
+use crate::messages::Message as _;
+use crate::net::{AutoReply, ReplyRule};
+use crate::settings::AutoReplyRule;
+
+impl AutoReplyRule {
+    /// The rule as bytes: the pattern read with the rule's format but nothing appended (an
+    /// empty pattern matches everything), the reply with its checksum and line ending.
+    pub fn to_bytes(&self) -> Result<ReplyRule, PayloadError> {
+        let pattern = if self.pattern.trim().is_empty() {
+            Vec::new()
+        } else {
+            let bare = SendFormat {
+                checksum: Checksum::None,
+                line_ending: LineEnding::None,
+                ..self.format
+            };
+            build_payload(&self.pattern, &bare)?
+        };
+        Ok(ReplyRule {
+            pattern: Bytes::from(pattern),
+            reply: Bytes::from(build_payload(&self.reply, &self.format)?),
+        })
+    }
+}
+
+impl AppState {
+    /// Adds a rule from the editor's two fields, read with the send settings as they are now;
+    /// a field that cannot be read is explained beside the editor and nothing is added.
+    pub fn add_reply_rule(&mut self) {
+        let rule = AutoReplyRule {
+            enabled: true,
+            pattern: self.reply_pattern.clone(),
+            reply: self.reply_text.clone(),
+            format: self.send_format,
+        };
+        match rule.to_bytes() {
+            Ok(_) => {
+                self.reply_rules.push(rule);
+                self.reply_pattern.clear();
+                self.reply_text.clear();
+                self.errors.auto_reply = None;
+            }
+            Err(error) => self.errors.auto_reply = Some(error.message(self.language)),
+        }
+    }
+
+    /// Deletes rule `index`.
+    pub fn delete_reply_rule(&mut self, index: usize) {
+        if index < self.reply_rules.len() {
+            self.reply_rules.remove(index);
+        }
+    }
+
+    /// What the engine should answer with: the echo and the enabled rules (a rule that no
+    /// longer reads, say from a damaged settings file, is left out).
+    pub fn auto_reply(&self) -> AutoReply {
+        AutoReply {
+            echo: self.echo,
+            rules: self
+                .reply_rules
+                .iter()
+                .filter(|rule| rule.enabled)
+                .filter_map(|rule| rule.to_bytes().ok())
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::InputMode;
+
+    #[test]
+    fn rules_read_with_the_send_settings_and_bad_ones_are_refused() {
+        let mut state = AppState::default();
+        state.send_format.mode = InputMode::Hex;
+        state.send_format.checksum = Checksum::Crc16Modbus;
+        state.reply_pattern = "01 03".to_owned();
+        state.reply_text = "01 03 02 00 2A".to_owned();
+        state.add_reply_rule();
+        assert!(state.reply_pattern.is_empty() && state.errors.auto_reply.is_none());
+        // The pattern is bare; the reply carries the checksum, low byte first.
+        let reply = state.auto_reply();
+        assert_eq!(reply.rules[0].pattern, [0x01, 0x03][..]);
+        assert_eq!(
+            reply.rules[0].reply,
+            [0x01, 0x03, 0x02, 0x00, 0x2A, 0x39, 0x9B][..]
+        );
+
+        state.reply_pattern = "01 0G".to_owned();
+        state.reply_text = "00".to_owned();
+        state.add_reply_rule();
+        assert_eq!(state.reply_rules.len(), 1);
+        assert!(
+            state
+                .errors
+                .auto_reply
+                .as_deref()
+                .unwrap()
+                .contains("position 5")
+        );
+        assert_eq!(state.reply_pattern, "01 0G", "the typing is kept to fix");
+
+        state.reply_rules[0].enabled = false;
+        assert!(!state.auto_reply().is_active());
+        state.echo = true;
+        assert!(state.auto_reply().is_active());
+        state.delete_reply_rule(0);
+        assert!(state.reply_rules.is_empty());
+    }
+}

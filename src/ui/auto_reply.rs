@@ -1,0 +1,54 @@
+//! Auto reply (自动应答): echo, and rules that answer what arrives.
+
+use egui::Ui;
+
+use crate::codec::format_hex;
+use crate::state::AppState;
+
+pub(super) fn auto_reply_ui(ui: &mut Ui, state: &mut AppState) {
+    let t = state.texts();
+    ui.checkbox(&mut state.echo, t.echo);
+    let mut delete = None;
+    for (index, rule) in state.reply_rules.iter_mut().enumerate() {
+        // The bytes each side stands for, to check a hex or escaped rule at a glance.
+        let bytes = rule.to_bytes().map_or_else(
+            |_| String::new(),
+            |r| format!("{} → {}", format_hex(&r.pattern), format_hex(&r.reply)),
+        );
+        let pattern = if rule.pattern.is_empty() {
+            "*"
+        } else {
+            rule.pattern.as_str()
+        };
+        let text = format!("{pattern} → {}", rule.reply);
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut rule.enabled, text).on_hover_text(bytes);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.small_button(t.delete).clicked() {
+                    delete = Some(index);
+                }
+            });
+        });
+    }
+    if let Some(index) = delete {
+        state.delete_reply_rule(index);
+    }
+    for (label, value, hint) in [
+        (t.reply_when, &mut state.reply_pattern, "PING / 01 03"),
+        (t.reply_with, &mut state.reply_text, "PONG / 01 03 02 00 2A"),
+    ] {
+        let label = ui.label(label);
+        ui.add(
+            egui::TextEdit::singleline(value)
+                .hint_text(hint)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    }
+    if ui.button(t.add_rule).clicked() {
+        state.add_reply_rule();
+    }
+    if let Some(error) = &state.errors.auto_reply {
+        super::error_label(ui, error);
+    }
+}
