@@ -136,7 +136,10 @@ impl NetDebugApp {
             }
             Action::Send => {
                 let prepared = self.state.prepare_send();
-                self.send_prepared(prepared);
+                // Cleared only once the bytes are on their way: a refused send keeps the typing.
+                if self.send_prepared(prepared) && self.state.clear_after_send {
+                    self.state.send_text.clear();
+                }
             }
             Action::Disconnect(peer) => {
                 let _ = self.engine.disconnect(peer);
@@ -217,14 +220,18 @@ impl NetDebugApp {
         }
     }
 
-    /// Sends what the state prepared (nothing, if it refused and said why).
-    fn send_prepared(&mut self, prepared: Option<(SendTarget, Vec<u8>)>) {
-        if let Some((target, bytes)) = prepared
-            && self.engine.send(target, bytes).is_err()
-        {
+    /// Sends what the state prepared (nothing, if it refused and said why); whether it went
+    /// to the engine.
+    fn send_prepared(&mut self, prepared: Option<(SendTarget, Vec<u8>)>) -> bool {
+        let Some((target, bytes)) = prepared else {
+            return false;
+        };
+        if self.engine.send(target, bytes).is_err() {
             // The session ended on its own a moment ago; its Closed event is on the way.
             self.state.errors.send = Some(self.state.texts().not_open.to_owned());
+            return false;
         }
+        true
     }
 }
 

@@ -68,6 +68,7 @@ pub struct Settings {
     pub reply_to_last: bool,
     pub multicast_group: String,
     pub send_format: SendFormat,
+    pub clear_after_send: bool,
     pub hex_view: bool,
     pub decode_gbk: bool,
     pub log_mode: bool,
@@ -105,6 +106,7 @@ impl Settings {
             reply_to_last: state.reply_to_last,
             multicast_group: state.multicast_group.clone(),
             send_format: state.send_format,
+            clear_after_send: state.clear_after_send,
             hex_view: layout.view == InputMode::Hex,
             decode_gbk: state.log.encoding() == TextEncoding::Gbk,
             log_mode: layout.headers,
@@ -137,6 +139,7 @@ impl Settings {
         state.reply_to_last = self.reply_to_last;
         state.multicast_group.clone_from(&self.multicast_group);
         state.send_format = self.send_format;
+        state.clear_after_send = self.clear_after_send;
         state.log.set_encoding(if self.decode_gbk {
             TextEncoding::Gbk
         } else {
@@ -227,6 +230,7 @@ mod tests {
         state.display.autoscroll = false;
         state.display.hide_received = true;
         state.cycle_period_ms = 250;
+        state.clear_after_send = true;
         state.connect_timeout_ms = 1500;
         state.capture_as_text = true;
         state.send_text = "01 03".to_owned();

@@ -672,6 +672,27 @@ fn send_options_escapes_line_ending_checksum_and_ctrl_enter() {
 }
 
 #[test]
+fn clear_after_send_empties_the_send_box_only_when_the_bytes_went() {
+    let mut ui = Ui::tall();
+    let mut device = server_with_one_client(&mut ui);
+    ui.click("Clear after send");
+    ui.set_text("Send data", "AT+GMR");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut device, 6), b"AT+GMR");
+    assert_eq!(ui.harness.state().state().send_text, "");
+    // The last send is still in the history, to recall.
+    assert_eq!(ui.harness.state().state().history[0].text, "AT+GMR");
+
+    // A refused send keeps the typing to fix.
+    ui.choose("Send as", "Hex");
+    ui.set_text("Send data", "41 4Z");
+    ui.click("Send");
+    ui.wait_for_text("Invalid hex character 'Z' at position 5");
+    assert_eq!(ui.harness.state().state().send_text, "41 4Z");
+    assert_nothing_arrives(&mut device);
+}
+
+#[test]
 fn receive_options_log_mode_pause_and_hide_keep_counting() {
     let mut ui = Ui::english();
     let mut device = server_with_one_client(&mut ui);

@@ -30,6 +30,7 @@ use crate::net::{
 
 /// Everything the window shows and edits.
 #[derive(Debug)]
+#[allow(clippy::struct_excessive_bools)] // one field per checkbox, as the window shows them
 pub struct AppState {
     /// The label language.
     pub language: Language,
@@ -43,6 +44,8 @@ pub struct AppState {
     pub send_format: SendFormat,
     /// The send box.
     pub send_text: String,
+    /// Empty the send box once its contents are sent (发送完自动清空).
+    pub clear_after_send: bool,
     /// TCP server: who to send to.
     pub server_target: ServerTarget,
     /// TCP server: the filter typed in the client selector.
@@ -121,6 +124,7 @@ impl AppState {
             port: "8080".to_owned(),
             send_format: SendFormat::default(),
             send_text: String::new(),
+            clear_after_send: false,
             server_target: ServerTarget::All,
             client_filter: String::new(),
             udp_target: "127.0.0.1:8081".to_owned(),

@@ -275,6 +275,7 @@ fn send_format_ui(ui: &mut Ui, state: &mut AppState) {
                 ui.selectable_value(&mut format.checksum, checksum, checksum.name());
             }
         });
+    ui.checkbox(&mut state.clear_after_send, t.clear_after_send);
 }
 
 fn view_combo(ui: &mut Ui, id: &str, label: &str, value: &mut InputMode, t: &Texts) {
