@@ -69,6 +69,12 @@ pub struct Texts {
     pub hex: &'static str,
     pub data_log: &'static str,
     pub clear: &'static str,
+    /// A log entry's menu: copy its text.
+    pub copy_text: &'static str,
+    /// A log entry's menu: copy its bytes in hex.
+    pub copy_hex: &'static str,
+    /// A log entry's menu: put its bytes in the send box.
+    pub to_send_box: &'static str,
     /// The button that saves the log as shown to a text file (保存数据).
     pub save_log: &'static str,
     /// Status once the log is saved, before the path.
@@ -185,6 +191,9 @@ pub static ZH: Texts = Texts {
     hex: "十六进制",
     data_log: "数据日志",
     clear: "清除",
+    copy_text: "复制为文本",
+    copy_hex: "复制为十六进制",
+    to_send_box: "放入发送框（十六进制）",
     save_log: "保存数据…",
     log_saved: "日志已保存到",
     lines: "行",
@@ -290,6 +299,9 @@ pub static EN: Texts = Texts {
     hex: "Hex",
     data_log: "Data log",
     clear: "Clear",
+    copy_text: "Copy as text",
+    copy_hex: "Copy as hex",
+    to_send_box: "Put in the send box (hex)",
     save_log: "Save log…",
     log_saved: "Log saved to",
     lines: "lines",

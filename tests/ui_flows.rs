@@ -907,6 +907,56 @@ fn auto_reply_echoes_and_answers_by_rule_from_the_window() {
 }
 
 #[test]
+fn a_log_entry_is_copied_or_sent_again_from_its_menu() {
+    let mut ui = Ui::english();
+    let mut device = server_with_one_client(&mut ui);
+    let peer = device.local_addr().unwrap();
+    let frame = "温度=25.3\n".as_bytes();
+    device.write_all(frame).unwrap();
+    let header = format!("RX ← {peer} (12 B)");
+    ui.wait_for_text(&header);
+
+    let copied = |ui: &mut Ui, item: &str| -> Option<String> {
+        ui.harness
+            .query_all_by_label_contains(&header)
+            .next()
+            .unwrap()
+            .click_secondary();
+        ui.harness.run_steps(2);
+        ui.harness.get_by_label(item).click();
+        ui.harness.run_steps(1);
+        ui.harness
+            .output()
+            .platform_output
+            .commands
+            .iter()
+            .find_map(|command| match command {
+                egui::OutputCommand::CopyText(text) => Some(text.clone()),
+                _ => None,
+            })
+    };
+    assert_eq!(
+        copied(&mut ui, "Copy as text").as_deref(),
+        Some("温度=25.3\n")
+    );
+    assert_eq!(
+        copied(&mut ui, "Copy as hex").as_deref(),
+        Some("E6 B8 A9 E5 BA A6 3D 32 35 2E 33 0A")
+    );
+
+    // Back to the device, byte for byte.
+    assert_eq!(copied(&mut ui, "Put in the send box (hex)"), None);
+    ui.harness.run_steps(1);
+    assert_eq!(
+        ui.harness.state().state().send_text,
+        "E6 B8 A9 E5 BA A6 3D 32 35 2E 33 0A"
+    );
+    ui.wait_for_combo("Send as", "Hex");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut device, frame.len()), frame);
+}
+
+#[test]
 fn quick_commands_add_send_edit_delete_and_history_recall() {
     let mut ui = Ui::tall();
     let mut device = server_with_one_client(&mut ui);

@@ -4,9 +4,10 @@
 use egui::{Color32, RichText, ScrollArea, TextStyle, Ui};
 
 use super::Action;
+use crate::codec::{InputMode, format_hex};
 use crate::i18n::Texts;
 use crate::log::{
-    Direction, LogBody, Row, RowLayout, TEXT_CHARS_PER_ROW, dropped_marker, row_text,
+    Direction, LogBody, LogEntry, Row, RowLayout, TEXT_CHARS_PER_ROW, dropped_marker, row_text,
 };
 use crate::state::AppState;
 
@@ -59,6 +60,8 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
     });
 
     let log = &state.log;
+    // An entry's bytes put into the send box from its menu, applied once the log is drawn.
+    let mut to_send_box = None;
     let marker = log.dropped() > 0;
     let total_rows = log.total_rows() + u64::from(marker);
     ui.spacing_mut().item_spacing.y = 1.0;
@@ -83,10 +86,16 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
                     first -= 1;
                 }
                 for row in log.rows(first, count) {
-                    row_ui(ui, &row, t);
+                    if let Some(bytes) = row_ui(ui, &row, t) {
+                        to_send_box = Some(bytes);
+                    }
                 }
             },
         );
+    if let Some(bytes) = to_send_box {
+        state.send_text = format_hex(&bytes);
+        state.send_format.mode = InputMode::Hex;
+    }
 }
 
 fn marker_ui(ui: &mut Ui, dropped: u64, budget: usize, t: &Texts) {
@@ -94,7 +103,9 @@ fn marker_ui(ui: &mut Ui, dropped: u64, budget: usize, t: &Texts) {
     ui.add(egui::Label::new(RichText::new(text).monospace().color(MARKER_COLOR)).extend());
 }
 
-fn row_ui(ui: &mut Ui, row: &Row<'_>, t: &Texts) {
+/// Draws one row; a data entry's header has a menu (right click) to copy the entry or put
+/// its bytes in the send box, which returns them.
+fn row_ui(ui: &mut Ui, row: &Row<'_>, t: &Texts) -> Option<bytes::Bytes> {
     let text = RichText::new(row_text(row, t)).monospace();
     let text = match row {
         Row::Notice(_, notice) if notice.is_error() => {
@@ -114,5 +125,25 @@ fn row_ui(ui: &mut Ui, row: &Row<'_>, t: &Texts) {
         },
         Row::Text(_) | Row::Hex(..) => text,
     };
-    ui.add(egui::Label::new(text).extend());
+    let response = ui.add(egui::Label::new(text).extend());
+    let Row::Header(LogEntry {
+        body: LogBody::Data { bytes, text, .. },
+        ..
+    }) = row
+    else {
+        return None;
+    };
+    let mut to_send_box = None;
+    response.context_menu(|ui| {
+        if ui.button(t.copy_text).clicked() {
+            ui.ctx().copy_text(text.clone());
+        }
+        if ui.button(t.copy_hex).clicked() {
+            ui.ctx().copy_text(format_hex(bytes));
+        }
+        if ui.button(t.to_send_box).clicked() {
+            to_send_box = Some(bytes.clone());
+        }
+    });
+    to_send_box
 }
