@@ -360,7 +360,7 @@ fn tcp_client_flow_connects_sends_gbk_receives_and_sees_the_peer_close() {
                 direction: netdebug::log::Direction::Rx,
                 text,
                 ..
-            } => Some(text.as_str()),
+            } => Some(&**text),
             _ => None,
         })
         .collect();

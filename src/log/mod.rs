@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use chrono::NaiveTime;
@@ -119,8 +120,9 @@ pub enum LogBody {
         peer: SocketAddr,
         /// Exactly the bytes.
         bytes: Bytes,
-        /// The bytes decoded with the log's encoding, computed once when they arrive.
-        text: String,
+        /// The bytes decoded with the log's encoding, computed once when they arrive (shared,
+        /// so a snapshot of the log for Save log copies no text).
+        text: Arc<str>,
     },
     /// A lifecycle event.
     Notice(Notice),
@@ -196,7 +198,8 @@ impl LogEntry {
     /// Memory the entry holds, as the budget counts it.
     fn cost(&self) -> usize {
         let payload = match &self.body {
-            LogBody::Data { bytes, text, .. } => bytes.len() + text.capacity(),
+            // The text's allocation also holds the Arc's two counts.
+            LogBody::Data { bytes, text, .. } => bytes.len() + text.len() + 2 * size_of::<usize>(),
             LogBody::Notice(_) => 64,
         };
         size_of::<Self>() + size_of::<u64>() + size_of::<RowShape>() + payload
@@ -238,7 +241,7 @@ impl TextDecoder {
     }
 
     /// The text of `bytes` that went `direction` to or from `peer`, as the log shows it.
-    fn decode(&mut self, direction: Direction, peer: SocketAddr, bytes: &[u8]) -> String {
+    fn decode(&mut self, direction: Direction, peer: SocketAddr, bytes: &[u8]) -> Arc<str> {
         self.scratch.clear();
         match direction {
             Direction::Rx => self
@@ -401,9 +404,9 @@ impl Log {
                 text,
             } = &mut entry.body
             {
-                self.used -= text.capacity();
+                self.used -= text.len();
                 *text = self.text.decode(*direction, *peer, bytes);
-                self.used += text.capacity();
+                self.used += text.len();
             }
         }
         // Where lines end may have moved with the new decoding.
@@ -710,15 +713,17 @@ fn entry_rows<'a>(
 /// control characters shown as `·`, since they have no glyph and would otherwise vanish. The
 /// hex view always shows the exact bytes. Always a copy of exactly the text's size, so the
 /// buffer it was decoded into can be reused and the log keeps no spare room.
-fn printable(text: &str) -> String {
+fn printable(text: &str) -> Arc<str> {
     let needs_change = |c: char| c.is_control() && c != '\n' && c != '\t';
     if !may_hold_control(text) || !text.chars().any(needs_change) {
-        return text.to_owned();
+        return Arc::from(text);
     }
-    text.chars()
+    let changed: String = text
+        .chars()
         .filter(|&c| c != '\r')
         .map(|c| if needs_change(c) { '·' } else { c })
-        .collect()
+        .collect();
+    Arc::from(changed)
 }
 
 /// Whether `text` has a byte that can start a control character other than a line break or a
@@ -754,14 +759,14 @@ mod tests {
 
     #[test]
     fn control_characters_become_visible_and_line_breaks_stay() {
-        assert_eq!(printable("a\r\nb\x00\x07\tc\u{7f}"), "a\nb··\tc·");
+        assert_eq!(&*printable("a\r\nb\x00\x07\tc\u{7f}"), "a\nb··\tc·");
         // C1 controls too; characters that merely share their first byte stay.
-        assert_eq!(printable("25°C\u{85}"), "25°C·");
-        assert_eq!(printable("25°C ±1"), "25°C ±1");
+        assert_eq!(&*printable("25°C\u{85}"), "25°C·");
+        assert_eq!(&*printable("25°C ±1"), "25°C ±1");
         // A control far into a long text, past the first block of bytes checked.
         let long = format!("{}\x1b[0m", "x".repeat(1000));
-        assert_eq!(printable(&long), format!("{}·[0m", "x".repeat(1000)));
-        assert_eq!(printable("plain\ttext\n"), "plain\ttext\n");
+        assert_eq!(&*printable(&long), format!("{}·[0m", "x".repeat(1000)));
+        assert_eq!(&*printable("plain\ttext\n"), "plain\ttext\n");
     }
 
     proptest::proptest! {
@@ -773,7 +778,7 @@ mod tests {
                 .filter(|&c| c != '\r')
                 .map(|c| if needs_change(c) { '·' } else { c })
                 .collect();
-            proptest::prop_assert_eq!(printable(&text), expected);
+            proptest::prop_assert_eq!(&*printable(&text), expected);
         }
     }
 

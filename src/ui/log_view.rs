@@ -136,7 +136,7 @@ fn row_ui(ui: &mut Ui, row: &Row<'_>, t: &Texts) -> Option<bytes::Bytes> {
     let mut to_send_box = None;
     response.context_menu(|ui| {
         if ui.button(t.copy_text).clicked() {
-            ui.ctx().copy_text(text.clone());
+            ui.ctx().copy_text(text.to_string());
         }
         if ui.button(t.copy_hex).clicked() {
             ui.ctx().copy_text(format_hex(bytes));
