@@ -49,6 +49,9 @@ pub struct Args {
     /// Auto reply: send everything that arrives straight back to its sender (an echo server).
     #[arg(long)]
     pub echo: bool,
+    /// Show the RX/TX rate graph above the log.
+    #[arg(long)]
+    pub rate_graph: bool,
     /// Show received data as text or hex.
     #[arg(long, value_enum)]
     pub show: Option<ShowArg>,
@@ -199,6 +202,9 @@ impl Args {
         if self.echo {
             state.echo = true;
         }
+        if self.rate_graph {
+            state.display.rate_graph = true;
+        }
         if let Some(timeout) = self.connect_timeout_ms {
             state.connect_timeout_ms = timeout;
         }
@@ -225,15 +231,17 @@ mod tests {
     }
 
     #[test]
-    fn the_connect_timeout_and_echo_are_preset() {
+    fn the_connect_timeout_echo_and_rate_graph_are_preset() {
         let mut state = AppState::default();
         parsed(&["--connect-timeout-ms", "250"])
             .unwrap()
             .preset(&mut state);
         assert_eq!(state.connect_timeout_ms, 250);
         assert!(!state.echo);
-        parsed(&["--echo"]).unwrap().preset(&mut state);
-        assert!(state.echo);
+        parsed(&["--echo", "--rate-graph"])
+            .unwrap()
+            .preset(&mut state);
+        assert!(state.echo && state.display.rate_graph);
         for refused in ["5", "600001", "soon"] {
             assert!(
                 parsed(&["--connect-timeout-ms", refused]).is_err(),

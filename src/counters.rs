@@ -1,9 +1,13 @@
 //! RX and TX counters: bytes, frames (datagrams, or reads for TCP) and the current rate.
 
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 /// How far back the rate looks.
 const RATE_WINDOW: Duration = Duration::from_secs(1);
+
+/// How much rate history is kept for the graph.
+pub const HISTORY: Duration = Duration::from_mins(2);
 
 /// One direction's totals and rate.
 #[derive(Debug, Clone, Default)]
@@ -15,6 +19,8 @@ pub struct Counter {
     window_start: Option<Instant>,
     window_bytes: u64,
     rate: f64,
+    /// The rate of each completed window at its end, oldest first, for the last [`HISTORY`].
+    history: VecDeque<(Instant, f64)>,
 }
 
 impl Counter {
@@ -37,6 +43,12 @@ impl Counter {
         self.window_bytes > 0 || self.rate > 0.0
     }
 
+    /// The rate over time, as `(when, bytes per second)` points, oldest first: one per second
+    /// of traffic, and zeros across a silence.
+    pub fn history(&self) -> &VecDeque<(Instant, f64)> {
+        &self.history
+    }
+
     /// Zeroes everything.
     pub fn reset(&mut self) {
         *self = Self::default();
@@ -47,13 +59,40 @@ impl Counter {
         let elapsed = now.saturating_duration_since(start);
         if elapsed >= RATE_WINDOW {
             // A window that saw nothing (after a pause longer than one window) reads as zero.
-            self.rate = if elapsed >= RATE_WINDOW * 2 {
+            let silent = elapsed >= RATE_WINDOW * 2;
+            self.rate = if silent {
                 0.0
             } else {
                 self.window_bytes as f64 / elapsed.as_secs_f64()
             };
+            // Bytes are only ever added to a window before it is a window old, so the window's
+            // own rate is over one window, whenever it is rolled.
+            let window_end = start + RATE_WINDOW;
+            self.record(
+                window_end,
+                self.window_bytes as f64 / RATE_WINDOW.as_secs_f64(),
+            );
+            if silent {
+                // Down to zero right after, and flat until now, not a ramp to the next window.
+                self.record(window_end + RATE_WINDOW, 0.0);
+                self.record(now, 0.0);
+            }
             self.window_bytes = 0;
             self.window_start = Some(now);
+            while self
+                .history
+                .front()
+                .is_some_and(|(when, _)| now.saturating_duration_since(*when) > HISTORY)
+            {
+                self.history.pop_front();
+            }
+        }
+    }
+
+    fn record(&mut self, when: Instant, rate: f64) {
+        // A zero at the end of one silence already stands for the start of the next.
+        if self.history.back() != Some(&(when, rate)) {
+            self.history.push_back((when, rate));
         }
     }
 }
@@ -72,6 +111,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_history_has_a_point_per_second_of_traffic_and_zeros_across_a_silence() {
+        let start = Instant::now();
+        let at = |ms: u64| start + Duration::from_millis(ms);
+        let mut counter = Counter::default();
+        // Three seconds at 500 B/s, then four seconds of nothing, then 2000 B in a second.
+        for i in 0..30 {
+            counter.add(50, at(i * 100));
+        }
+        for i in 0..20 {
+            counter.add(100, at(7000 + i * 50));
+        }
+        counter.rate(at(8000));
+        let points: Vec<(u64, f64)> = counter
+            .history()
+            .iter()
+            .map(|(when, rate)| {
+                let ms = u64::try_from(when.duration_since(start).as_millis()).unwrap();
+                (ms, *rate)
+            })
+            .collect();
+        assert_eq!(
+            points,
+            [
+                (1000, 500.0),
+                (2000, 500.0),
+                (3000, 500.0),
+                (4000, 0.0),
+                (7000, 0.0),
+                (8000, 2000.0)
+            ]
+        );
+
+        // Only the last two minutes are kept.
+        counter.rate(at(200_000));
+        assert!(
+            counter
+                .history()
+                .iter()
+                .all(|(when, _)| at(200_000).duration_since(*when) <= HISTORY)
+        );
+    }
+
+    #[test]
     fn counts_bytes_frames_and_the_rate_over_a_second() {
         let start = Instant::now();
         let mut counter = Counter::default();
@@ -86,6 +168,7 @@ mod tests {
         assert!(counter.rate(start + Duration::from_secs(5)) < 1.0);
         counter.reset();
         assert_eq!((counter.bytes, counter.frames), (0, 0));
+        assert!(counter.history().is_empty());
         assert_eq!(format_rate(1500.0), "1.5 KB/s");
         assert_eq!(format_rate(12.0), "12 B/s");
     }

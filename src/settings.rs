@@ -74,6 +74,7 @@ pub struct Settings {
     pub log_mode: bool,
     pub autoscroll: bool,
     pub auto_wrap: bool,
+    pub rate_graph: bool,
     pub paused: bool,
     pub hide_received: bool,
     pub log_limit_mb: usize,
@@ -112,6 +113,7 @@ impl Settings {
             log_mode: layout.headers,
             autoscroll: state.display.autoscroll,
             auto_wrap: state.display.auto_wrap,
+            rate_graph: state.display.rate_graph,
             paused: state.display.paused,
             hide_received: state.display.hide_received,
             log_limit_mb: state.log.budget() >> 20,
@@ -157,6 +159,7 @@ impl Settings {
         state.display = DisplayOptions {
             autoscroll: self.autoscroll,
             auto_wrap: self.auto_wrap,
+            rate_graph: self.rate_graph,
             paused: self.paused,
             hide_received: self.hide_received,
         };
@@ -229,6 +232,7 @@ mod tests {
         state.log.set_budget(8 << 20);
         state.display.autoscroll = false;
         state.display.hide_received = true;
+        state.display.rate_graph = true;
         state.cycle_period_ms = 250;
         state.clear_after_send = true;
         state.connect_timeout_ms = 1500;

@@ -957,6 +957,56 @@ fn a_log_entry_is_copied_or_sent_again_from_its_menu() {
 }
 
 #[test]
+fn the_rate_graph_shows_rx_and_tx_over_the_last_minute() {
+    let mut ui = Ui::english();
+    let mut device = server_with_one_client(&mut ui);
+    // The plot draws its axes and legend with the painter, not as widgets: look at the texts
+    // the frame drew.
+    let drawn = |ui: &Ui| -> Vec<String> {
+        ui.harness
+            .output()
+            .shapes
+            .iter()
+            .filter_map(|clipped| match &clipped.shape {
+                egui::Shape::Text(text) => Some(text.galley.job.text.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(
+        !drawn(&ui).iter().any(|t| t == "-60 s"),
+        "no graph until asked"
+    );
+    ui.click("Rate graph");
+    let texts = drawn(&ui);
+    for expected in ["-60 s", "-30 s", "0 s", "0 B/s"] {
+        assert!(
+            texts.iter().any(|t| t == expected),
+            "{expected:?} in {texts:?}"
+        );
+    }
+
+    // A second of traffic becomes the graph's first point.
+    device.write_all(&[0x55; 3000]).unwrap();
+    ui.step_until("the bytes", |h| h.state().state().rx.bytes == 3000);
+    std::thread::sleep(Duration::from_millis(1100));
+    ui.step_until("a completed second", |h| {
+        !h.state().state().rx.history().is_empty()
+    });
+    let (_, rate) = ui.harness.state().state().rx.history()[0];
+    assert!((rate - 3000.0).abs() < 1.0, "{rate}");
+    // With data, the legend names the lines, and the scale reaches the rate.
+    ui.harness.run_steps(2);
+    let texts = drawn(&ui);
+    for expected in ["RX", "TX", "3.0 KB/s"] {
+        assert!(
+            texts.iter().any(|t| t == expected),
+            "{expected:?} in {texts:?}"
+        );
+    }
+}
+
+#[test]
 fn quick_commands_add_send_edit_delete_and_history_recall() {
     let mut ui = Ui::tall();
     let mut device = server_with_one_client(&mut ui);

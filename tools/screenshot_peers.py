@@ -30,7 +30,14 @@ def tcp_clients(port):
     plc.sendall(bytes([0x01, 0x03, 0x02, 0x00, 0x19, 0x79, 0x8E]))
     time.sleep(0.3)
     sensor.sendall("状态: 正常\r\n".encode("gbk"))
-    time.sleep(5)
+    # Then a reading every 0.2 s, as a sensor streams them, with a burst of history midway
+    # (for the rate graph).
+    for i in range(50):
+        sensor.sendall(f"温度=25.{i % 10}℃ 湿度={60 + i % 3}%\r\n".encode("gbk"))
+        if i == 20:
+            sensor.sendall(("历史数据 " + "0123456789" * 20 + "\r\n").encode("gbk") * 5)
+        time.sleep(0.2)
+    time.sleep(2)
     sensor.close()
     plc.close()
 

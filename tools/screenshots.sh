@@ -34,10 +34,11 @@ shot() {
   echo "wrote screenshots/$name.png"
 }
 
-# TCP server with two clients (a device speaking GBK and one sending a Modbus reply); the
-# app polls both every second.
+# TCP server with two clients (a device speaking GBK that streams readings, and one sending a
+# Modbus reply); the app polls both every second and graphs the rates.
 shot tcp-server tcp-clients 19000 -- --lang zh --encoding gbk --mode tcp-server \
-  --address 127.0.0.1 --port 19000 --open --send-text "READ 01" --cycle-ms 1000
+  --address 127.0.0.1 --port 19000 --open --send-text "READ 01" --cycle-ms 1000 --rate-graph \
+  --screenshot-delay-ms 9000
 
 # TCP client connected to a GBK server that greets and echoes what the app sends each second.
 shot tcp-client tcp-server 19010 -- --lang zh --encoding gbk --mode tcp-client \

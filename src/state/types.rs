@@ -102,7 +102,7 @@ pub enum ServerTarget {
 
 /// Receive settings that decide what the log shows (the log's own layout aside).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(clippy::struct_excessive_bools)] // four independent checkboxes, as the window shows them
+#[allow(clippy::struct_excessive_bools)] // independent checkboxes, as the window shows them
 pub struct DisplayOptions {
     /// Keep the newest line in view.
     pub autoscroll: bool,
@@ -112,6 +112,8 @@ pub struct DisplayOptions {
     pub paused: bool,
     /// Do not add received data to the log (counting and saving go on).
     pub hide_received: bool,
+    /// Show the RX and TX rates over the last minute above the log.
+    pub rate_graph: bool,
 }
 
 impl Default for DisplayOptions {
@@ -121,6 +123,7 @@ impl Default for DisplayOptions {
             auto_wrap: true,
             paused: false,
             hide_received: false,
+            rate_graph: false,
         }
     }
 }

@@ -12,8 +12,8 @@ use crate::log::{
 use crate::state::AppState;
 
 const NOTICE_COLOR: Color32 = Color32::from_rgb(0x3b, 0x82, 0xc4);
-const RX_COLOR: Color32 = Color32::from_rgb(0x2e, 0x9a, 0x5a);
-const TX_COLOR: Color32 = Color32::from_rgb(0xb0, 0x6a, 0x1c);
+pub(super) const RX_COLOR: Color32 = Color32::from_rgb(0x2e, 0x9a, 0x5a);
+pub(super) const TX_COLOR: Color32 = Color32::from_rgb(0xb0, 0x6a, 0x1c);
 const MARKER_COLOR: Color32 = Color32::from_rgb(0xc0, 0x90, 0x30);
 
 pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
@@ -35,6 +35,10 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
         });
     });
     ui.separator();
+    if state.display.rate_graph {
+        super::rate_graph::rate_graph_ui(ui, state);
+        ui.separator();
+    }
 
     if state.display.paused || state.display.hide_received || state.not_shown > 0 {
         ui.colored_label(

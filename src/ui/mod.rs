@@ -4,6 +4,7 @@
 mod auto_reply;
 mod log_view;
 mod quick;
+mod rate_graph;
 mod send_box;
 mod settings;
 mod status_bar;

@@ -150,6 +150,7 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     ui.checkbox(&mut state.display.autoscroll, t.autoscroll);
     ui.checkbox(&mut state.display.paused, t.pause_display);
     ui.checkbox(&mut state.display.hide_received, t.hide_received);
+    ui.checkbox(&mut state.display.rate_graph, t.rate_graph);
     ui.horizontal(|ui| {
         let mut megabytes = state.log.budget() >> 20;
         let label = ui.label(t.log_limit);
