@@ -51,6 +51,24 @@ fn main() {
         let (median, p99, scrolled_median, scrolled_p99) = measure(&ctx, &mut state);
         let (resized_median, resized_p99) = resizing(&ctx, &mut state);
         save_log(&state);
+        if view == InputMode::Hex {
+            // The same frames with the rate graph on, two minutes of history in each line.
+            state.reset_counters();
+            let start = Instant::now() - std::time::Duration::from_secs(121);
+            for second in 0..120u32 {
+                let at = start + std::time::Duration::from_secs(u64::from(second));
+                state.rx.add(1000 * (second as usize % 7 + 1), at);
+                state.tx.add(500, at);
+            }
+            state.display.rate_graph = true;
+            let (graph_median, graph_p99, _, _) = measure(&ctx, &mut state);
+            state.display.rate_graph = false;
+            println!(
+                "    with the rate graph on ({} + {} points): still {graph_median:.2} ms median / {graph_p99:.2} ms p99",
+                state.rx.history().len(),
+                state.tx.history().len()
+            );
+        }
         println!(
             "  {view:?} view, {} rows: still {median:.2} ms median / {p99:.2} ms p99; scrolling {scrolled_median:.2} ms median / {scrolled_p99:.2} ms p99; resizing the window (auto line break on) {resized_median:.2} ms median / {resized_p99:.2} ms p99",
             state.log.total_rows()
