@@ -289,6 +289,30 @@ fn the_command_line_connects_a_client_that_sends_hex_every_period() {
 }
 
 #[test]
+fn the_command_line_starts_an_echo_server() {
+    let Some(display) = virtual_display(&[]) else {
+        return;
+    };
+    let port = free_port();
+    let dir = Scratch::new("echo");
+    let app = run_app(
+        &display,
+        &dir.0,
+        &[
+            &server_preset("en", &port.to_string())[..],
+            &["--open", "--echo"],
+        ]
+        .concat(),
+        &[],
+    );
+    let mut peer = connect_when_listening(port);
+    peer.write_all("回声 echo".as_bytes()).unwrap();
+    assert_eq!(read_bytes(&mut peer, 11), "回声 echo".as_bytes());
+    let output = finish(app);
+    assert_drew_the_interface(&output, &dir.0);
+}
+
+#[test]
 fn without_opengl_the_window_draws_with_wgpu() {
     // No GLX on the display and no EGL vendor to load: OpenGL cannot start at all.
     let Some(display) = virtual_display(&["-extension", "GLX"]) else {
