@@ -54,7 +54,9 @@ fn main() {
         if view == InputMode::Hex {
             // The same frames with the rate graph on, two minutes of history in each line.
             state.reset_counters();
-            let start = Instant::now() - std::time::Duration::from_secs(121);
+            let start = Instant::now()
+                .checked_sub(std::time::Duration::from_secs(121))
+                .unwrap();
             for second in 0..120u32 {
                 let at = start + std::time::Duration::from_secs(u64::from(second));
                 state.rx.add(1000 * (second as usize % 7 + 1), at);
