@@ -269,6 +269,14 @@ impl eframe::App for NetDebugApp {
         for event in self.events.drain() {
             self.state.apply(event);
         }
+        if let crate::state::Connection::Reconnecting(at) = self.state.connection {
+            let wait = at.saturating_duration_since(std::time::Instant::now());
+            if wait.is_zero() {
+                self.perform(Action::Open);
+            } else {
+                ctx.request_repaint_after(wait);
+            }
+        }
         if self.cycle_when_ready && self.state.has_receiver() {
             self.cycle_when_ready = false;
             self.perform(Action::StartCycle);

@@ -93,6 +93,12 @@ pub struct Texts {
     pub state_opening: &'static str,
     pub state_listening: &'static str,
     pub state_connecting: &'static str,
+    /// Waiting to connect again (auto reconnect).
+    pub state_reconnecting: &'static str,
+    /// The auto reconnect checkbox.
+    pub auto_reconnect: &'static str,
+    /// Label of the wait before an auto reconnect.
+    pub reconnect_every: &'static str,
     pub state_connected: &'static str,
     pub state_bound: &'static str,
     pub clients: &'static str,
@@ -211,6 +217,9 @@ pub static ZH: Texts = Texts {
     state_opening: "正在打开",
     state_listening: "正在监听",
     state_connecting: "正在连接",
+    state_reconnecting: "等待重连",
+    auto_reconnect: "自动重连",
+    reconnect_every: "间隔 (ms)",
     state_connected: "已连接",
     state_bound: "已绑定",
     clients: "客户端",
@@ -320,6 +329,9 @@ pub static EN: Texts = Texts {
     state_opening: "Opening",
     state_listening: "Listening",
     state_connecting: "Connecting",
+    state_reconnecting: "Waiting to reconnect",
+    auto_reconnect: "Auto reconnect",
+    reconnect_every: "every (ms)",
     state_connected: "Connected",
     state_bound: "Bound",
     clients: "clients",

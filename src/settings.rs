@@ -17,6 +17,9 @@ const VERSION: u32 = 1;
 /// The connect timeouts a person may choose, in milliseconds: 0.1 s to 10 minutes.
 pub const CONNECT_TIMEOUT_MS: std::ops::RangeInclusive<u64> = 100..=600_000;
 
+/// The waits before an auto reconnect a person may choose, in milliseconds.
+pub const RECONNECT_MS: std::ops::RangeInclusive<u64> = 100..=600_000;
+
 /// Most sends kept in the history.
 pub const HISTORY_LIMIT: usize = 50;
 
@@ -80,6 +83,8 @@ pub struct Settings {
     pub log_limit_mb: usize,
     pub cycle_period_ms: u64,
     pub connect_timeout_ms: u64,
+    pub auto_reconnect: bool,
+    pub reconnect_ms: u64,
     pub capture_as_text: bool,
     pub quick_commands: Vec<QuickCommand>,
     pub history: Vec<HistoryEntry>,
@@ -119,6 +124,8 @@ impl Settings {
             log_limit_mb: state.log.budget() >> 20,
             cycle_period_ms: state.cycle_period_ms,
             connect_timeout_ms: state.connect_timeout_ms,
+            auto_reconnect: state.auto_reconnect,
+            reconnect_ms: state.reconnect_ms,
             capture_as_text: state.capture_as_text,
             quick_commands: state.quick_commands.clone(),
             history: state.history.clone(),
@@ -170,6 +177,10 @@ impl Settings {
         state.connect_timeout_ms = self
             .connect_timeout_ms
             .clamp(*CONNECT_TIMEOUT_MS.start(), *CONNECT_TIMEOUT_MS.end());
+        state.auto_reconnect = self.auto_reconnect;
+        state.reconnect_ms = self
+            .reconnect_ms
+            .clamp(*RECONNECT_MS.start(), *RECONNECT_MS.end());
         state.capture_as_text = self.capture_as_text;
         state.quick_commands.clone_from(&self.quick_commands);
         state.history = self.history.iter().take(HISTORY_LIMIT).cloned().collect();
@@ -236,6 +247,8 @@ mod tests {
         state.cycle_period_ms = 250;
         state.clear_after_send = true;
         state.connect_timeout_ms = 1500;
+        state.auto_reconnect = true;
+        state.reconnect_ms = 250;
         state.capture_as_text = true;
         state.send_text = "01 03".to_owned();
         state.quick_name = "read".to_owned();

@@ -404,6 +404,58 @@ fn a_tcp_client_gives_up_after_the_connect_timeout_set_in_the_window() {
 }
 
 #[test]
+fn a_tcp_client_with_auto_reconnect_comes_back_after_the_server_drops_it() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let mut ui = Ui::english();
+    ui.choose("Protocol", "TCP Client");
+    ui.set_text("Remote address", "127.0.0.1");
+    ui.set_text("Remote port", &port.to_string());
+    ui.click("Auto reconnect");
+    ui.harness
+        .get_by_label("every (ms)")
+        .set_value_accesskit(200.0);
+    ui.harness.run_steps(2);
+    ui.open();
+    let (first, _) = server.accept().unwrap();
+    ui.wait_for_text(&format!("Connected to 127.0.0.1:{port}"));
+
+    // The server drops the client: the window says so, waits, and connects again.
+    drop(first);
+    ui.wait_for_text("Closed: closed by peer");
+    ui.step_until("a second connection", |h| {
+        h.state()
+            .state()
+            .log
+            .entries()
+            .iter()
+            .filter(|e| {
+                matches!(
+                    &e.body,
+                    netdebug::log::LogBody::Notice(netdebug::log::Notice::Connected { .. })
+                )
+            })
+            .count()
+            == 2
+    });
+    let (mut second, _) = server.accept().unwrap();
+    ui.set_text("Send data", "back");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut second, 4), b"back");
+
+    // Close by hand ends it: no more attempts.
+    ui.click("Close");
+    ui.wait_for_text("Closed: closed locally");
+    server.set_nonblocking(true).unwrap();
+    for _ in 0..10 {
+        ui.harness.run_steps(2);
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(server.accept().is_err(), "no third connection after Close");
+    assert_eq!(ui.connection(), Connection::Closed);
+}
+
+#[test]
 fn udp_flow_receives_sends_to_target_and_replies_to_last_sender() {
     let mut ui = Ui::english();
     ui.choose("Protocol", "UDP");

@@ -1,9 +1,9 @@
 //! How engine events change the state.
 
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use super::{AppState, Connection, ServerTarget};
+use super::{AppState, Connection, Mode, ServerTarget};
 use crate::log::{Direction, Notice};
 use crate::messages::Message as _;
 use crate::net::{CloseReason, Event, EventKind};
@@ -94,6 +94,16 @@ impl AppState {
                 }
                 self.log
                     .notice(Notice::Closed(reason.message(self.language)));
+                // A TCP client that lost its server (or never reached it) tries again, until
+                // the person presses Close.
+                if self.mode == Mode::TcpClient
+                    && self.auto_reconnect
+                    && !matches!(reason, CloseReason::ByUser)
+                {
+                    self.connection = Connection::Reconnecting(
+                        Instant::now() + Duration::from_millis(self.reconnect_ms),
+                    );
+                }
             }
         }
     }

@@ -89,6 +89,10 @@ pub struct AppState {
     pub cycle_period_ms: u64,
     /// TCP client: how long a connection attempt may take, in milliseconds.
     pub connect_timeout_ms: u64,
+    /// TCP client: connect again when the connection ends or fails (自动重连).
+    pub auto_reconnect: bool,
+    /// TCP client: how long to wait before connecting again, in milliseconds.
+    pub reconnect_ms: u64,
     /// The running cycle send's count, if one runs.
     pub cycle: Option<Arc<AtomicU64>>,
     /// The file being sent, if any.
@@ -148,6 +152,8 @@ impl AppState {
             capture_as_text: false,
             cycle_period_ms: 1000,
             connect_timeout_ms: duration_ms(DEFAULT_CONNECT_TIMEOUT),
+            auto_reconnect: false,
+            reconnect_ms: 1000,
             cycle: None,
             file: None,
             display: DisplayOptions::default(),
@@ -402,6 +408,36 @@ mod tests {
         ));
         assert_eq!(state.server_target, super::ServerTarget::All);
         assert!(state.clients.is_empty());
+    }
+
+    #[test]
+    fn a_client_with_auto_reconnect_waits_then_tries_again_unless_closed_by_hand() {
+        let closed = |reason| event(1, EventKind::Closed { reason });
+        let mut state = AppState {
+            mode: Mode::TcpClient,
+            auto_reconnect: true,
+            ..AppState::default()
+        };
+        state.opened(SessionId(1));
+        state.apply(closed(CloseReason::ByPeer));
+        assert!(matches!(state.connection, Connection::Reconnecting(_)));
+        assert!(
+            state.connection.is_open(),
+            "the button offers Close, to stop trying"
+        );
+        assert!(!state.has_receiver());
+        state.closed_by_user();
+        assert_eq!(state.connection, Connection::Closed);
+
+        state.opened(SessionId(1));
+        state.apply(closed(CloseReason::ByUser));
+        assert_eq!(state.connection, Connection::Closed);
+
+        // A server does not reconnect, whatever the checkbox says.
+        state.mode = Mode::TcpServer;
+        state.opened(SessionId(1));
+        state.apply(closed(CloseReason::Reset));
+        assert_eq!(state.connection, Connection::Closed);
     }
 
     #[test]

@@ -104,7 +104,9 @@ impl AppState {
         let t = self.texts();
         match self.connection {
             Connection::Closed => Some(t.not_open),
-            Connection::Opening | Connection::Connecting(_) => Some(t.not_connected),
+            Connection::Opening | Connection::Connecting(_) | Connection::Reconnecting(_) => {
+                Some(t.not_connected)
+            }
             Connection::Listening(_) if self.clients.is_empty() => Some(t.no_clients),
             Connection::Listening(_) | Connection::Connected { .. } | Connection::Bound(_) => None,
         }

@@ -58,6 +58,9 @@ pub enum Connection {
     },
     /// UDP socket bound.
     Bound(SocketAddr),
+    /// TCP client with auto reconnect: the connection ended or failed, and the next attempt
+    /// starts at this time.
+    Reconnecting(std::time::Instant),
 }
 
 impl Connection {
@@ -76,6 +79,7 @@ impl Connection {
             Self::Connecting(None) => t.state_connecting.to_owned(),
             Self::Connected { remote, .. } => format!("{} {remote}", t.state_connected),
             Self::Bound(local) => format!("{} {local}", t.state_bound),
+            Self::Reconnecting(_) => t.state_reconnecting.to_owned(),
         }
     }
 
@@ -85,7 +89,7 @@ impl Connection {
             Self::Listening(local) | Self::Bound(local) | Self::Connected { local, .. } => {
                 Some(local)
             }
-            Self::Closed | Self::Opening | Self::Connecting(_) => None,
+            Self::Closed | Self::Opening | Self::Connecting(_) | Self::Reconnecting(_) => None,
         }
     }
 }

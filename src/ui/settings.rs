@@ -101,6 +101,16 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
             )
             .labelled_by(label.id);
         });
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut state.auto_reconnect, t.auto_reconnect);
+            let label = ui.label(t.reconnect_every);
+            ui.add(
+                egui::DragValue::new(&mut state.reconnect_ms)
+                    .range(crate::settings::RECONNECT_MS)
+                    .speed(10),
+            )
+            .labelled_by(label.id);
+        });
     }
     if state.mode == Mode::Udp {
         labelled_field(
@@ -127,7 +137,7 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         }
         let color = match state.connection {
             Connection::Closed => ui.visuals().weak_text_color(),
-            Connection::Opening | Connection::Connecting(_) => {
+            Connection::Opening | Connection::Connecting(_) | Connection::Reconnecting(_) => {
                 egui::Color32::from_rgb(0xd0, 0x90, 0x20)
             }
             _ => egui::Color32::from_rgb(0x30, 0xa0, 0x50),
