@@ -128,6 +128,8 @@ pub struct Texts {
     pub escapes: &'static str,
     /// The checkbox that empties the send box after a send.
     pub clear_after_send: &'static str,
+    /// Tooltip of the line that previews the bytes Send puts on the wire.
+    pub preview_help: &'static str,
     pub append: &'static str,
     pub checksum: &'static str,
     pub not_shown: &'static str,
@@ -247,6 +249,7 @@ pub static ZH: Texts = Texts {
     hide_received: "接收数据不显示",
     escapes: "转义符",
     clear_after_send: "发送完自动清空",
+    preview_help: "点击发送时实际发出的字节：已处理转义符、编码、校验和附加位",
     append: "自动发送附加位",
     checksum: "校验",
     not_shown: "未显示（已计数、已保存）",
@@ -359,6 +362,7 @@ pub static EN: Texts = Texts {
     hide_received: "Hide received data",
     escapes: "Escape sequences",
     clear_after_send: "Clear after send",
+    preview_help: "The bytes Send puts on the wire: escapes, encoding, checksum and line ending applied",
     append: "Append",
     checksum: "Checksum",
     not_shown: "not shown (counted and saved)",

@@ -745,6 +745,26 @@ fn clear_after_send_empties_the_send_box_only_when_the_bytes_went() {
 }
 
 #[test]
+fn the_bytes_send_would_put_on_the_wire_are_shown_as_you_type() {
+    let mut ui = Ui::tall();
+    assert!(!ui.shows("→ "), "nothing to preview in an empty send box");
+    ui.set_text("Send data", "AT");
+    ui.choose("Append", "CRLF");
+    ui.wait_for_text("→ 4 B: 41 54 0D 0A");
+    ui.choose("Send as", "Hex");
+    ui.choose("Append", "—");
+    ui.choose("Checksum", "CRC16/MODBUS");
+    ui.set_text("Send data", "01 03 00 00 00 01");
+    ui.wait_for_text("→ 8 B: 01 03 00 00 00 01 84 0A");
+    ui.set_text("Send data", "01 0G");
+    ui.wait_for_text("Invalid hex character 'G' at position 5");
+    // Long payloads show their first 16 bytes.
+    ui.choose("Checksum", "—");
+    ui.set_text("Send data", &"AB ".repeat(40));
+    ui.wait_for_text(&format!("→ 40 B: {} …", ["AB"; 16].join(" ")));
+}
+
+#[test]
 fn receive_options_log_mode_pause_and_hide_keep_counting() {
     let mut ui = Ui::english();
     let mut device = server_with_one_client(&mut ui);

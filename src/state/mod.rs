@@ -9,6 +9,8 @@ mod events;
 mod sending;
 mod types;
 
+pub use sending::SendPreview;
+
 pub use types::{
     CaptureStatus, Connection, DisplayOptions, FieldErrors, Mode, ServerTarget, StatusMessage,
 };
@@ -109,6 +111,7 @@ pub struct AppState {
     pub status: Option<StatusMessage>,
     /// Messages beside fields.
     pub errors: FieldErrors,
+    preview: Option<sending::PreviewCache>,
     session: Option<SessionId>,
 }
 
@@ -160,6 +163,7 @@ impl AppState {
             not_shown: 0,
             status: None,
             errors: FieldErrors::default(),
+            preview: None,
             session: None,
         }
     }

@@ -1,11 +1,69 @@
 //! What a send, a quick command or the history does to the state: checks, targets, refusals.
 
 use super::{AppState, Connection, Mode, ServerTarget};
-use crate::codec::build_payload;
+use crate::codec::{PayloadError, SendFormat, build_payload, format_hex};
+use crate::i18n::Language;
 use crate::messages::Message as _;
 use crate::net::{SendTarget, parse_target};
 
+/// Bytes of the send box shown in the preview line.
+const PREVIEW_BYTES: usize = 16;
+
+/// What the send box would put on the wire, for the line beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendPreview {
+    /// The send box is empty.
+    Empty,
+    /// This many bytes; the first ones in hex, with `…` when there are more.
+    Bytes(usize, String),
+    /// Why the send box cannot be sent as it is.
+    Refused(String),
+}
+
+/// The preview and what it was computed from, so it is recomputed only when that changes.
+#[derive(Debug)]
+pub(super) struct PreviewCache {
+    text: String,
+    format: SendFormat,
+    language: Language,
+    preview: SendPreview,
+}
+
 impl AppState {
+    /// What the send box would put on the wire as it stands (escapes, encoding, checksum and
+    /// line ending applied), recomputed only after the text or the format changed.
+    pub fn send_preview(&mut self) -> &SendPreview {
+        let stale = self.preview.as_ref().is_none_or(|cache| {
+            cache.text != self.send_text
+                || cache.format != self.send_format
+                || cache.language != self.language
+        });
+        if stale {
+            let preview = match build_payload(&self.send_text, &self.send_format) {
+                Ok(bytes) => {
+                    let head = bytes.get(..PREVIEW_BYTES).unwrap_or(&bytes);
+                    let more = if bytes.len() > PREVIEW_BYTES {
+                        " …"
+                    } else {
+                        ""
+                    };
+                    SendPreview::Bytes(bytes.len(), format!("{}{more}", format_hex(head)))
+                }
+                Err(PayloadError::Empty) => SendPreview::Empty,
+                Err(error) => SendPreview::Refused(error.message(self.language)),
+            };
+            self.preview = Some(PreviewCache {
+                text: self.send_text.clone(),
+                format: self.send_format,
+                language: self.language,
+                preview,
+            });
+        }
+        self.preview
+            .as_ref()
+            .map_or(&SendPreview::Empty, |cache| &cache.preview)
+    }
+
     /// Checks the send box and the target; on success what to send, otherwise a message beside
     /// the send box (or the target field) and nothing is sent.
     pub fn prepare_send(&mut self) -> Option<(SendTarget, Vec<u8>)> {

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use egui::{ComboBox, RichText, Ui};
 
 use super::Action;
-use crate::state::{AppState, Connection, Mode, ServerTarget};
+use crate::state::{AppState, Connection, Mode, SendPreview, ServerTarget};
 
 pub(super) fn send_box_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     ui.add_space(4.0);
@@ -19,7 +19,10 @@ pub(super) fn send_box_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
         }
     }
     let t = state.texts();
-    history_ui(ui, state);
+    ui.horizontal(|ui| {
+        history_ui(ui, state);
+        preview_ui(ui, state);
+    });
     // Ctrl+Enter (Cmd+Enter on macOS) sends, taken before the send box can read it as a newline.
     if ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter)) {
         actions.push(Action::Send);
@@ -169,6 +172,21 @@ fn history_ui(ui: &mut Ui, state: &mut AppState) {
     if let Some(index) = recall {
         state.recall(index);
     }
+}
+
+/// What Send would put on the wire, updated as the send box and the send settings change, so a
+/// checksum or an escape can be checked before anything goes out.
+fn preview_ui(ui: &mut Ui, state: &mut AppState) {
+    let t = state.texts();
+    let text = match state.send_preview() {
+        SendPreview::Empty => return,
+        SendPreview::Bytes(len, head) => RichText::new(format!("→ {len} B: {head}")).monospace(),
+        SendPreview::Refused(reason) => {
+            RichText::new(super::sentence(reason).into_owned()).color(ui.visuals().warn_fg_color)
+        }
+    };
+    ui.add(egui::Label::new(text).truncate())
+        .on_hover_text(t.preview_help);
 }
 
 /// The first line of `text`, cut to `chars` characters; an ellipsis says when there is more.
