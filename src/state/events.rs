@@ -84,16 +84,13 @@ impl AppState {
                 self.session = None;
                 self.nothing_open();
                 if let CloseReason::Failed(error) = &reason {
+                    // One red line that says why; a "Closed" line repeating it adds nothing.
                     self.report_error(error);
                 } else {
-                    self.set_info(format!(
-                        "{}: {}",
-                        self.texts().session_closed,
-                        reason.message(self.language)
-                    ));
+                    let reason = reason.message(self.language);
+                    self.set_info(format!("{}: {reason}", self.texts().session_closed));
+                    self.log.notice(Notice::Closed(reason));
                 }
-                self.log
-                    .notice(Notice::Closed(reason.message(self.language)));
                 // A TCP client that lost its server (or never reached it) tries again, until
                 // the person presses Close.
                 if self.mode == Mode::TcpClient
