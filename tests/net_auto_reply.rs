@@ -119,3 +119,67 @@ async fn udp_answers_each_datagram_to_its_source() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_echo_to_a_peer_that_does_not_read_slows_the_peer_and_loses_nothing() {
+    use std::io::{Read as _, Write as _};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const TOTAL: usize = 64 << 20;
+    const CHUNK: usize = 1 << 20;
+    let chunk =
+        |i: usize| -> Vec<u8> { (0..=255u8).cycle().skip(i * 7 % 256).take(CHUNK).collect() };
+    let (mut engine, mut events) = engine();
+    let addr = open_server(&mut engine, &mut events).await;
+    engine.set_auto_reply(AutoReply {
+        echo: true,
+        rules: Vec::new(),
+    });
+    // The owner drains everything, as a window does: only the peer holds things up here.
+    tokio::spawn(async move { while events.recv().await.is_some() {} });
+
+    let stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut reader = stream.try_clone().unwrap();
+    let written = Arc::new(AtomicUsize::new(0));
+    let progress = Arc::clone(&written);
+    let sender = std::thread::spawn(move || {
+        let mut stream = stream;
+        for i in 0..TOTAL / CHUNK {
+            stream.write_all(&chunk(i)).unwrap();
+            progress.fetch_add(CHUNK, Ordering::Relaxed);
+        }
+    });
+
+    // The peer reads none of its echoes: once the sockets' buffers are full the engine stops
+    // reading, and the sender stalls far short of everything.
+    let mut last = usize::MAX;
+    let start = std::time::Instant::now();
+    loop {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let now = written.load(Ordering::Relaxed);
+        if now == last {
+            break;
+        }
+        last = now;
+        assert!(start.elapsed() < WAIT, "the sender never stalled");
+    }
+    assert!(
+        last < TOTAL / 2,
+        "{} MiB went in while no echo was read",
+        last >> 20
+    );
+
+    // Reading the echoes lets the rest through, and every byte comes back in order.
+    let echoed = tokio::task::spawn_blocking(move || {
+        let mut echoed = vec![0; TOTAL];
+        reader.read_exact(&mut echoed).unwrap();
+        echoed
+    })
+    .await
+    .unwrap();
+    sender.join().unwrap();
+    for (i, got) in echoed.chunks(CHUNK).enumerate() {
+        assert!(got == chunk(i).as_slice(), "chunk {i} differs");
+    }
+}

@@ -2,17 +2,14 @@
 //! simulated device answers in microseconds rather than at the window's next frame.
 //!
 //! Each read (TCP) or datagram (UDP) is matched on its own, as Packet Sender's smart responses
-//! do: a pattern split across two TCP reads is not seen.
+//! do: a pattern split across two TCP reads is not seen. The session writes the answers before
+//! it reads again, as an echo server does, so a peer that does not read its answers slows
+//! down instead of answers piling up in memory.
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
 use memchr::memmem;
-use tokio::sync::mpsc;
-
-use super::session::SessionCommand;
-use super::{EventKind, SendTarget};
 
 /// What to send back when data arrives.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,85 +58,14 @@ impl SharedAutoReply {
         *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Arc::new(reply);
     }
 
-    fn get(&self) -> Arc<AutoReply> {
-        Arc::clone(&self.0.lock().unwrap_or_else(PoisonError::into_inner))
-    }
-}
-
-/// How a session addresses the sender of what arrived.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum ReplyTo {
-    /// A TCP server answers the client it came from.
-    Client,
-    /// A TCP client answers its one peer.
-    Connected,
-    /// UDP answers the datagram's source.
-    Source,
-}
-
-/// A session's way to answer what arrives, through its own send path (so replies are logged,
-/// counted and saved like any send).
-#[derive(Debug, Clone)]
-pub(crate) struct Responder {
-    replies: SharedAutoReply,
-    commands: mpsc::UnboundedSender<SessionCommand>,
-    to: ReplyTo,
-}
-
-impl Responder {
-    pub(crate) fn new(
-        replies: SharedAutoReply,
-        commands: mpsc::UnboundedSender<SessionCommand>,
-        to: ReplyTo,
-    ) -> Self {
-        Self {
-            replies,
-            commands,
-            to,
-        }
-    }
-
-    /// The replies that what `kind` reports arriving calls for (none for anything else).
-    pub(crate) fn replies(&self, kind: &EventKind) -> Vec<(SendTarget, Bytes)> {
-        let single;
-        let arrivals: &[(SocketAddr, Bytes)] = match kind {
-            EventKind::Received { peer, bytes } => {
-                single = [(*peer, bytes.clone())];
-                &single
-            }
-            EventKind::Datagrams(datagrams) => datagrams,
-            _ => return Vec::new(),
-        };
-        let replies = self.replies.get();
-        if !replies.is_active() {
+    /// What to send back for `received`, in order (nothing, without allocating, when auto
+    /// reply is off).
+    pub(crate) fn replies(&self, received: &Bytes) -> Vec<Bytes> {
+        let reply = Arc::clone(&self.0.lock().unwrap_or_else(PoisonError::into_inner));
+        if !reply.is_active() {
             return Vec::new();
         }
-        let mut out = Vec::new();
-        for (peer, bytes) in arrivals {
-            let target = match self.to {
-                ReplyTo::Client => SendTarget::Client(*peer),
-                ReplyTo::Connected => SendTarget::Connected,
-                ReplyTo::Source => SendTarget::Address(*peer),
-            };
-            out.extend(
-                replies
-                    .replies_to(bytes)
-                    .map(|reply| (target.clone(), reply)),
-            );
-        }
-        out
-    }
-
-    /// Queues `replies` on the session's own send path.
-    pub(crate) fn send(&self, replies: Vec<(SendTarget, Bytes)>) {
-        for (target, bytes) in replies {
-            // A session that has ended has nobody left to answer.
-            let _ = self.commands.send(SessionCommand::Send {
-                target,
-                bytes,
-                ack: None,
-            });
-        }
+        reply.replies_to(received).collect()
     }
 }
 

@@ -10,7 +10,7 @@ use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::auto_reply::{AutoReply, ReplyTo, Responder, SharedAutoReply};
+use super::auto_reply::{AutoReply, SharedAutoReply};
 use super::backlog::Backlog;
 use super::capture::{
     self, CaptureError, CaptureFormat, CaptureProgress, FinishedCapture, SharedCapture,
@@ -212,18 +212,13 @@ impl Engine {
         self.next_id += 1;
         let id = SessionId(self.next_id);
         let (commands, command_rx) = mpsc::unbounded_channel();
-        let reply_to = match config {
-            SessionConfig::TcpServer { .. } => ReplyTo::Client,
-            SessionConfig::TcpClient { .. } => ReplyTo::Connected,
-            SessionConfig::Udp { .. } => ReplyTo::Source,
-        };
         let reporter = Reporter::new(
             id,
             self.events.clone(),
             Arc::clone(&self.wake),
             Arc::clone(&self.backlog),
             self.capture.clone(),
-            Responder::new(self.auto_reply.clone(), commands.clone(), reply_to),
+            self.auto_reply.clone(),
         );
         let session_reporter = reporter.clone();
         tracing::info!(session = %id, ?config, "opening session");

@@ -6,10 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use bytes::Bytes;
+use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
 use super::ack::Ack;
-use super::auto_reply::Responder;
+use super::auto_reply::SharedAutoReply;
 use super::backlog::Backlog;
 use super::capture::SharedCapture;
 use super::engine::{Notifier, Wakeup};
@@ -29,8 +30,6 @@ pub enum SendTarget {
     Datagram(Endpoint),
     /// Whoever sent the last datagram to this UDP session.
     LastSender,
-    /// A UDP destination already resolved: the source of a datagram being answered.
-    Address(SocketAddr),
 }
 
 /// A request from the owner to a running session.
@@ -93,7 +92,7 @@ pub(crate) struct Reporter {
     wake: Arc<Wake>,
     backlog: Arc<Backlog>,
     capture: SharedCapture,
-    responder: Responder,
+    auto_reply: SharedAutoReply,
 }
 
 impl Reporter {
@@ -103,7 +102,7 @@ impl Reporter {
         wake: Arc<Wake>,
         backlog: Arc<Backlog>,
         capture: SharedCapture,
-        responder: Responder,
+        auto_reply: SharedAutoReply,
     ) -> Self {
         Self {
             session,
@@ -111,8 +110,13 @@ impl Reporter {
             wake,
             backlog,
             capture,
-            responder,
+            auto_reply,
         }
+    }
+
+    /// What auto reply sends back for `received` (usually nothing).
+    pub(crate) fn replies_to(&self, received: &Bytes) -> Vec<Bytes> {
+        self.auto_reply.replies(received)
     }
 
     /// Waits until save-to-file (if on) can take `len` more received bytes. Called before
@@ -122,15 +126,12 @@ impl Reporter {
     }
 
     /// Reports an event that carries received or sent bytes once the owner's backlog has room
-    /// for them (see [`Backlog`]); then answers what arrived, if auto reply says so (after the
-    /// report, so the log shows what arrived before the answer).
+    /// for them (see [`Backlog`]).
     pub(crate) async fn report_data(&self, kind: EventKind) {
         self.backlog
             .reserve(&kind, || self.wake.backlog_full())
             .await;
-        let replies = self.responder.replies(&kind);
         self.report(kind);
-        self.responder.send(replies);
     }
 
     /// Reports one event. A gone receiver means the owner quit; there is no one left to tell.
@@ -220,14 +221,15 @@ fn read_available(stream: &tokio::net::TcpStream) -> ReadOutcome {
     outcome
 }
 
-/// Handles a TCP stream that `readable()` reported ready: reads what is there and reports it
-/// (after save-to-file has room). `Some(reason)` when the connection ended.
+/// Handles a TCP stream that `readable()` reported ready: reads what is there, reports it
+/// (after save-to-file has room) and writes what auto reply answers, before anything else is
+/// read. `Some(reason)` when the connection ended.
 ///
 /// Called from the body of a `select!` branch, not as one of its futures, so a read that has
 /// taken bytes off the socket always gets to report them.
 pub(crate) async fn receive_ready(
     ready: io::Result<()>,
-    stream: &tokio::net::TcpStream,
+    stream: &mut tokio::net::TcpStream,
     peer: SocketAddr,
     reporter: &Reporter,
 ) -> Option<super::CloseReason> {
@@ -237,13 +239,34 @@ pub(crate) async fn receive_ready(
     match read_available(stream) {
         ReadOutcome::Data(bytes) => {
             reporter.capture_room(bytes.len()).await;
+            let replies = reporter.replies_to(&bytes);
             reporter
                 .report_data(EventKind::Received { peer, bytes })
                 .await;
+            for reply in replies {
+                if let Err(reason) = write_reported(stream, peer, reply, reporter).await {
+                    return Some(reason);
+                }
+            }
             None
         }
         ReadOutcome::NotReady => None,
         ReadOutcome::Closed => Some(super::CloseReason::ByPeer),
         ReadOutcome::Failed(error) => Some(close_reason_for(error, peer)),
     }
+}
+
+/// Writes `bytes` to a TCP peer and reports them sent; why the connection ended if it failed.
+pub(crate) async fn write_reported(
+    stream: &mut tokio::net::TcpStream,
+    peer: SocketAddr,
+    bytes: Bytes,
+    reporter: &Reporter,
+) -> Result<(), super::CloseReason> {
+    stream
+        .write_all(&bytes)
+        .await
+        .map_err(|error| close_reason_for(error, peer))?;
+    reporter.report_data(EventKind::Sent { peer, bytes }).await;
+    Ok(())
 }

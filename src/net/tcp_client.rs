@@ -1,14 +1,12 @@
 //! TCP client: connect with a timeout, then read and write until either side closes.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use bytes::Bytes;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
-use super::session::{Reporter, SessionCommand, close_reason_for, receive_ready, resolve};
+use super::session::{Reporter, SessionCommand, receive_ready, resolve, write_reported};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
 
 /// Connects to `remote` and runs the connection until it ends.
@@ -95,7 +93,7 @@ async fn converse(
     loop {
         tokio::select! {
             ready = stream.readable() => {
-                if let Some(reason) = receive_ready(ready, &stream, remote, reporter).await {
+                if let Some(reason) = receive_ready(ready, &mut stream, remote, reporter).await {
                     return reason;
                 }
             },
@@ -105,7 +103,7 @@ async fn converse(
                     return CloseReason::ByUser;
                 }
                 Some(SessionCommand::Send { target: SendTarget::Connected, bytes, ack }) => {
-                    let written = write(&mut stream, remote, bytes, reporter).await;
+                    let written = write_reported(&mut stream, remote, bytes, reporter).await;
                     if let Some(ack) = ack {
                         if written.is_ok() { ack.written() } else { ack.failed() }
                     }
@@ -120,18 +118,4 @@ async fn converse(
             },
         }
     }
-}
-
-async fn write(
-    stream: &mut TcpStream,
-    peer: SocketAddr,
-    bytes: Bytes,
-    reporter: &Reporter,
-) -> Result<(), CloseReason> {
-    stream
-        .write_all(&bytes)
-        .await
-        .map_err(|error| close_reason_for(error, peer))?;
-    reporter.report_data(EventKind::Sent { peer, bytes }).await;
-    Ok(())
 }

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use super::ack::Ack;
-use super::session::{Reporter, SessionCommand, close_reason_for, receive_ready, resolve_local};
+use super::session::{Reporter, SessionCommand, receive_ready, resolve_local, write_reported};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
 
 /// What the server tells one client task.
@@ -146,10 +146,9 @@ fn send(
                 .is_some_and(|client| client.send(write()).is_ok());
             (!queued).then_some(NetError::NoSuchClient { peer })
         }
-        SendTarget::Connected
-        | SendTarget::Datagram(_)
-        | SendTarget::LastSender
-        | SendTarget::Address(_) => Some(NetError::WrongTarget),
+        SendTarget::Connected | SendTarget::Datagram(_) | SendTarget::LastSender => {
+            Some(NetError::WrongTarget)
+        }
     };
     if let Some(error) = error {
         if let Some(ack) = ack {
@@ -171,22 +170,19 @@ async fn client_task(
     let reason = loop {
         tokio::select! {
             ready = stream.readable() => {
-                if let Some(reason) = receive_ready(ready, &stream, peer, &reporter).await {
+                if let Some(reason) = receive_ready(ready, &mut stream, peer, &reporter).await {
                     break reason;
                 }
             },
             command = commands.recv() => match command {
                 Some(ClientCommand::Write(bytes, ack)) => {
-                    if let Err(error) = stream.write_all(&bytes).await {
-                        if let Some(ack) = ack {
-                            ack.failed();
-                        }
-                        break close_reason_for(error, peer);
-                    }
                     // Reported before the ack, so a file send waits for the backlog too.
-                    reporter.report_data(EventKind::Sent { peer, bytes }).await;
+                    let written = write_reported(&mut stream, peer, bytes, &reporter).await;
                     if let Some(ack) = ack {
-                        ack.written();
+                        if written.is_ok() { ack.written() } else { ack.failed() }
+                    }
+                    if let Err(reason) = written {
+                        break reason;
                     }
                 }
                 Some(ClientCommand::Disconnect) | None => {

@@ -107,7 +107,7 @@ pub(crate) async fn send_file(
     reporter: Reporter,
 ) {
     let chunk_size = match target {
-        SendTarget::Datagram(_) | SendTarget::LastSender | SendTarget::Address(_) => UDP_FILE_CHUNK,
+        SendTarget::Datagram(_) | SendTarget::LastSender => UDP_FILE_CHUNK,
         SendTarget::Connected | SendTarget::AllClients | SendTarget::Client(_) => TCP_FILE_CHUNK,
     };
     let complete = loop {

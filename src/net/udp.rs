@@ -69,7 +69,20 @@ pub(crate) async fn run(
                 if !drained.datagrams.is_empty() {
                     let len = drained.datagrams.iter().map(|(_, bytes)| bytes.len()).sum();
                     reporter.capture_room(len).await;
+                    let replies: Vec<(SocketAddr, Bytes)> = drained
+                        .datagrams
+                        .iter()
+                        .flat_map(|(peer, bytes)| {
+                            reporter.replies_to(bytes).into_iter().map(|reply| (*peer, reply))
+                        })
+                        .collect();
                     reporter.report_data(EventKind::Datagrams(drained.datagrams)).await;
+                    // Answered before the next read, as the TCP sessions do.
+                    for (peer, reply) in replies {
+                        if let Err(error) = send_to(&socket, peer, reply, &reporter).await {
+                            reporter.report(EventKind::Error(error));
+                        }
+                    }
                 }
                 // An ICMP "port unreachable" for an earlier send shows up here on some systems;
                 // it is worth showing, and the socket is still good.
@@ -223,11 +236,20 @@ async fn send(
             pick_family(socket, addrs).ok_or(NetError::NoAddress { endpoint })?
         }
         SendTarget::LastSender => last_sender.ok_or(NetError::NoLastSender)?,
-        SendTarget::Address(peer) => peer,
         SendTarget::Connected | SendTarget::AllClients | SendTarget::Client(_) => {
             return Err(NetError::WrongTarget);
         }
     };
+    send_to(socket, peer, bytes, reporter).await
+}
+
+/// Sends one datagram to `peer` and reports it sent.
+async fn send_to(
+    socket: &UdpSocket,
+    peer: SocketAddr,
+    bytes: Bytes,
+    reporter: &Reporter,
+) -> Result<(), NetError> {
     socket
         .send_to(&bytes, peer)
         .await
