@@ -183,3 +183,31 @@ async fn an_echo_to_a_peer_that_does_not_read_slows_the_peer_and_loses_nothing()
         assert!(got == chunk(i).as_slice(), "chunk {i} differs");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn udp_never_echoes_what_it_sent_itself() {
+    for local in ["127.0.0.1", "0.0.0.0"] {
+        let (mut engine, mut events) = engine();
+        let addr = common::open_udp_on(&mut engine, &mut events, local).await;
+        engine.set_auto_reply(AutoReply {
+            echo: true,
+            rules: Vec::new(),
+        });
+        // A target set to the socket's own port: the datagram arrives once and is not echoed.
+        let to_itself = netdebug::net::Endpoint::new("127.0.0.1", addr.port());
+        engine
+            .send(netdebug::net::SendTarget::Datagram(to_itself), &b"self"[..])
+            .unwrap();
+        common::next_datagram(&mut events).await;
+        let quiet = tokio::time::timeout(Duration::from_millis(300), async {
+            loop {
+                match common::next_event(&mut events, "anything").await.kind {
+                    EventKind::Sent { .. } | EventKind::Datagrams(_) => return,
+                    _ => {}
+                }
+            }
+        })
+        .await;
+        assert!(quiet.is_err(), "bound to {local}: it answered itself");
+    }
+}

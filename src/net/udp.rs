@@ -37,23 +37,37 @@ pub(crate) async fn run(
             return;
         }
     };
-    match socket.local_addr() {
-        Ok(local) => {
-            reporter.report(EventKind::Bound {
-                local,
-                receive_buffer,
-            });
-            if let Some(group) = multicast {
-                reporter.report(EventKind::JoinedGroup { group });
-            }
-        }
+    let local = match socket.local_addr() {
+        Ok(local) => local,
         Err(source) => {
             reporter.report(EventKind::Closed {
                 reason: CloseReason::Failed(NetError::Receive { source }),
             });
             return;
         }
+    };
+    reporter.report(EventKind::Bound {
+        local,
+        receive_buffer,
+    });
+    if let Some(group) = multicast {
+        reporter.report(EventKind::JoinedGroup { group });
     }
+    // Datagrams from this very socket (a target set to its own port) are never answered: an
+    // echo to itself would bounce forever. Bound to every address, the port is ours alone on
+    // this machine, so any local source with it is this socket.
+    let own_addresses = if local.ip().is_unspecified() {
+        super::local_addresses()
+    } else {
+        Vec::new()
+    };
+    let from_itself = |peer: &SocketAddr| {
+        let ip = peer.ip().to_canonical();
+        *peer == local
+            || (local.ip().is_unspecified()
+                && peer.port() == local.port()
+                && (ip.is_loopback() || own_addresses.contains(&ip)))
+    };
     let mut last_sender: Option<SocketAddr> = None;
     let mut scratch = BytesMut::with_capacity(BATCH_BYTES + MAX_DATAGRAM);
     loop {
@@ -72,6 +86,7 @@ pub(crate) async fn run(
                     let replies: Vec<(SocketAddr, Bytes)> = drained
                         .datagrams
                         .iter()
+                        .filter(|(peer, _)| !from_itself(peer))
                         .flat_map(|(peer, bytes)| {
                             reporter.replies_to(bytes).into_iter().map(|reply| (*peer, reply))
                         })
