@@ -69,6 +69,10 @@ pub struct Texts {
     pub hex: &'static str,
     pub data_log: &'static str,
     pub clear: &'static str,
+    /// The Find field's hint and name.
+    pub find: &'static str,
+    /// Find found nothing.
+    pub not_found: &'static str,
     /// A log entry's menu: copy its text.
     pub copy_text: &'static str,
     /// A log entry's menu: copy its bytes in hex.
@@ -201,6 +205,8 @@ pub static ZH: Texts = Texts {
     hex: "十六进制",
     data_log: "数据日志",
     clear: "清除",
+    find: "查找",
+    not_found: "未找到",
     copy_text: "复制为文本",
     copy_hex: "复制为十六进制",
     to_send_box: "放入发送框（十六进制）",
@@ -314,6 +320,8 @@ pub static EN: Texts = Texts {
     hex: "Hex",
     data_log: "Data log",
     clear: "Clear",
+    find: "Find",
+    not_found: "not found",
     copy_text: "Copy as text",
     copy_hex: "Copy as hex",
     to_send_box: "Put in the send box (hex)",

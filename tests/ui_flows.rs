@@ -1079,6 +1079,46 @@ fn the_rate_graph_shows_rx_and_tx_over_the_last_minute() {
 }
 
 #[test]
+fn find_brings_the_next_matching_entry_into_view() {
+    let mut ui = Ui::english();
+    ui.choose("Protocol", "UDP");
+    ui.set_text("Local port", "0");
+    ui.open();
+    let device = UdpSocket::bind("127.0.0.1:0").unwrap();
+    for i in 0..300 {
+        device
+            .send_to(format!("reading {i:03}").as_bytes(), ui.local_addr())
+            .unwrap();
+    }
+    ui.step_until("every datagram", |h| h.state().state().rx.frames == 300);
+    ui.wait_for_text("reading 299");
+    assert!(!ui.shows("reading 123"), "far above the rows on screen");
+
+    ui.set_text("Find", "reading 123");
+    ui.harness.key_press(Key::Enter);
+    ui.harness.run_steps(3);
+    assert!(ui.shows("reading 123"), "brought into view");
+    assert!(!ui.shows("reading 299"));
+    assert!(
+        !ui.harness.state().state().display.autoscroll,
+        "the log stays there"
+    );
+
+    // The hex view finds bytes: "32 39 39" is "299".
+    ui.choose("Show as", "Hex");
+    ui.set_text("Find", "32 39 39");
+    ui.harness.key_press(Key::Enter);
+    ui.harness.run_steps(3);
+    let found = ui.harness.state().state().log.found().unwrap();
+    assert_eq!(found, ui.harness.state().state().log.entries().len() - 1);
+
+    ui.set_text("Find", "humidity");
+    ui.harness.key_press(Key::Enter);
+    ui.harness.run_steps(2);
+    assert!(ui.shows("not found"));
+}
+
+#[test]
 fn quick_commands_add_send_edit_delete_and_history_recall() {
     let mut ui = Ui::tall();
     let mut device = server_with_one_client(&mut ui);

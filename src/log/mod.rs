@@ -15,6 +15,7 @@ use chrono::NaiveTime;
 use crate::codec::{InputMode, StreamDecoder, TextEncoding};
 
 mod export;
+mod find;
 mod format;
 mod shape;
 
@@ -264,6 +265,9 @@ pub struct Log {
     budget: usize,
     used: usize,
     dropped: u64,
+    /// The entry Find found last, counted from the first entry ever kept (so it stays put as
+    /// old entries are dropped).
+    found: Option<u64>,
     /// What each entry's row count depends on, one per entry, apart from the entries so a
     /// recount reads little memory.
     shapes: VecDeque<RowShape>,
@@ -289,6 +293,7 @@ impl Log {
             budget,
             used: 0,
             dropped: 0,
+            found: None,
             shapes: VecDeque::new(),
             row_ends: VecDeque::new(),
             row_base: 0,
@@ -307,6 +312,7 @@ impl Log {
             budget: self.budget,
             used: self.used,
             dropped: self.dropped,
+            found: self.found,
             shapes: self.shapes.clone(),
             row_ends: self.row_ends.clone(),
             row_base: self.row_base,
@@ -388,6 +394,7 @@ impl Log {
         self.row_base = 0;
         self.used = 0;
         self.dropped = 0;
+        self.found = None;
     }
 
     /// Switches the decoding and decodes every entry again, once, replaying each peer's stream.

@@ -111,6 +111,12 @@ pub struct AppState {
     pub status: Option<StatusMessage>,
     /// Messages beside fields.
     pub errors: FieldErrors,
+    /// What Find looks for in the log.
+    pub find_query: String,
+    /// The last Find found nothing.
+    pub find_missed: bool,
+    /// Bring the entry Find found into view on the next frame.
+    pub scroll_to_found: bool,
     preview: Option<sending::PreviewCache>,
     session: Option<SessionId>,
 }
@@ -163,6 +169,9 @@ impl AppState {
             not_shown: 0,
             status: None,
             errors: FieldErrors::default(),
+            find_query: String::new(),
+            find_missed: false,
+            scroll_to_found: false,
             preview: None,
             session: None,
         }
@@ -293,6 +302,20 @@ impl AppState {
                 ));
             }
             Err(error) => self.set_error(error.message(self.language)),
+        }
+    }
+
+    /// Moves Find to the next entry holding the query and brings it into view; autoscroll stops
+    /// so the log stays there.
+    pub fn find_next(&mut self) {
+        if self.find_query.is_empty() {
+            self.find_missed = false;
+            return;
+        }
+        self.find_missed = !self.log.find_next(&self.find_query);
+        if !self.find_missed {
+            self.scroll_to_found = true;
+            self.display.autoscroll = false;
         }
     }
 

@@ -32,6 +32,7 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
             if ui.button(t.save_log).clicked() {
                 actions.push(Action::PickLogFile);
             }
+            find_ui(ui, state);
         });
     });
     ui.separator();
@@ -68,9 +69,22 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
     let mut to_send_box = None;
     let marker = log.dropped() > 0;
     let total_rows = log.total_rows() + u64::from(marker);
+    let found = log.found();
     ui.spacing_mut().item_spacing.y = 1.0;
+    let mut scroll = ScrollArea::new([!state.display.auto_wrap, true]);
+    if std::mem::take(&mut state.scroll_to_found)
+        && let Some(index) = found
+    {
+        // Rows are evenly spaced, so the found entry's first row is a multiplication away; two
+        // rows above it stay in sight for context.
+        let row = (log.first_row(index) + u64::from(marker)).saturating_sub(2);
+        #[allow(clippy::cast_precision_loss)] // a row number far beyond f32's precision is fine
+        let offset = row as f32 * (row_height + ui.spacing().item_spacing.y);
+        scroll = scroll.vertical_scroll_offset(offset);
+    }
+    let found = found.and_then(|index| log.entries().get(index));
     // Wrapped rows never overflow sideways; only unwrapped ones need a horizontal bar.
-    ScrollArea::new([!state.display.auto_wrap, true])
+    scroll
         .auto_shrink([false, false])
         // A log soon outgrows its view; a bar that is always there never animates in (a burst
         // of frames) and never shifts the rows sideways.
@@ -90,7 +104,7 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
                     first -= 1;
                 }
                 for row in log.rows(first, count) {
-                    if let Some(bytes) = row_ui(ui, &row, t) {
+                    if let Some(bytes) = row_ui(ui, &row, found, t) {
                         to_send_box = Some(bytes);
                     }
                 }
@@ -102,6 +116,25 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
     }
 }
 
+/// The Find field: Enter moves to the next entry that holds what was typed.
+fn find_ui(ui: &mut Ui, state: &mut AppState) {
+    let t = state.texts();
+    let response = ui.add(
+        egui::TextEdit::singleline(&mut state.find_query)
+            .hint_text(t.find)
+            .desired_width(140.0),
+    );
+    let response = response.accessible_name(t.find);
+    if response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter)) {
+        state.find_next();
+        // Enter again finds the one after.
+        response.request_focus();
+    }
+    if state.find_missed {
+        ui.label(RichText::new(t.not_found).color(ui.visuals().warn_fg_color));
+    }
+}
+
 fn marker_ui(ui: &mut Ui, dropped: u64, budget: usize, t: &Texts) {
     let text = dropped_marker(dropped, budget, t);
     ui.add(egui::Label::new(RichText::new(text).monospace().color(MARKER_COLOR)).extend());
@@ -109,7 +142,7 @@ fn marker_ui(ui: &mut Ui, dropped: u64, budget: usize, t: &Texts) {
 
 /// Draws one row; a data entry's header has a menu (right click) to copy the entry or put
 /// its bytes in the send box, which returns them.
-fn row_ui(ui: &mut Ui, row: &Row<'_>, t: &Texts) -> Option<bytes::Bytes> {
+fn row_ui(ui: &mut Ui, row: &Row<'_>, found: Option<&LogEntry>, t: &Texts) -> Option<bytes::Bytes> {
     let text = RichText::new(row_text(row, t)).monospace();
     let text = match row {
         Row::Notice(_, notice) if notice.is_error() => {
@@ -128,6 +161,13 @@ fn row_ui(ui: &mut Ui, row: &Row<'_>, t: &Texts) -> Option<bytes::Bytes> {
             LogBody::Notice(_) => text,
         },
         Row::Text(_) | Row::Hex(..) => text,
+    };
+    // The entry Find moved to stands out.
+    let text = match (row, found) {
+        (Row::Header(entry), Some(found)) if std::ptr::eq(*entry, found) => {
+            text.background_color(ui.visuals().selection.bg_fill)
+        }
+        _ => text,
     };
     let response = ui.add(egui::Label::new(text).extend());
     let Row::Header(LogEntry {
