@@ -58,14 +58,9 @@ impl SharedAutoReply {
         *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Arc::new(reply);
     }
 
-    /// What to send back for `received`, in order (nothing, without allocating, when auto
-    /// reply is off).
-    pub(crate) fn replies(&self, received: &Bytes) -> Vec<Bytes> {
-        let reply = Arc::clone(&self.0.lock().unwrap_or_else(PoisonError::into_inner));
-        if !reply.is_active() {
-            return Vec::new();
-        }
-        reply.replies_to(received).collect()
+    /// The auto reply in force now.
+    pub(crate) fn current(&self) -> Arc<AutoReply> {
+        Arc::clone(&self.0.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 

@@ -114,9 +114,9 @@ impl Reporter {
         }
     }
 
-    /// What auto reply sends back for `received` (usually nothing).
-    pub(crate) fn replies_to(&self, received: &Bytes) -> Vec<Bytes> {
-        self.auto_reply.replies(received)
+    /// The auto reply in force now (read once per read or burst).
+    pub(crate) fn auto_reply(&self) -> Arc<super::AutoReply> {
+        self.auto_reply.current()
     }
 
     /// Waits until save-to-file (if on) can take `len` more received bytes. Called before
@@ -239,7 +239,7 @@ pub(crate) async fn receive_ready(
     match read_available(stream) {
         ReadOutcome::Data(bytes) => {
             reporter.capture_room(bytes.len()).await;
-            let replies = reporter.replies_to(&bytes);
+            let replies: Vec<Bytes> = reporter.auto_reply().replies_to(&bytes).collect();
             reporter
                 .report_data(EventKind::Received { peer, bytes })
                 .await;

@@ -83,12 +83,13 @@ pub(crate) async fn run(
                 if !drained.datagrams.is_empty() {
                     let len = drained.datagrams.iter().map(|(_, bytes)| bytes.len()).sum();
                     reporter.capture_room(len).await;
+                    let auto_reply = reporter.auto_reply();
                     let replies: Vec<(SocketAddr, Bytes)> = drained
                         .datagrams
                         .iter()
-                        .filter(|(peer, _)| !from_itself(peer))
+                        .filter(|(peer, _)| auto_reply.is_active() && !from_itself(peer))
                         .flat_map(|(peer, bytes)| {
-                            reporter.replies_to(bytes).into_iter().map(|reply| (*peer, reply))
+                            auto_reply.replies_to(bytes).map(|reply| (*peer, reply))
                         })
                         .collect();
                     reporter.report_data(EventKind::Datagrams(drained.datagrams)).await;
