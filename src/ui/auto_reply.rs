@@ -10,11 +10,6 @@ pub(super) fn auto_reply_ui(ui: &mut Ui, state: &mut AppState) {
     ui.checkbox(&mut state.echo, t.echo);
     let mut delete = None;
     for (index, rule) in state.reply_rules.iter_mut().enumerate() {
-        // The bytes each side stands for, to check a hex or escaped rule at a glance.
-        let bytes = rule.to_bytes().map_or_else(
-            |_| String::new(),
-            |r| format!("{} → {}", format_hex(&r.pattern), format_hex(&r.reply)),
-        );
         let pattern = if rule.pattern.is_empty() {
             "*"
         } else {
@@ -22,7 +17,18 @@ pub(super) fn auto_reply_ui(ui: &mut Ui, state: &mut AppState) {
         };
         let text = format!("{pattern} → {}", rule.reply);
         ui.horizontal(|ui| {
-            ui.checkbox(&mut rule.enabled, text).on_hover_text(bytes);
+            let checkbox = ui.checkbox(&mut rule.enabled, text);
+            // The bytes each side stands for, to check a hex or escaped rule at a glance
+            // (worked out only while the pointer is on it).
+            checkbox.on_hover_ui(|ui| {
+                if let Ok(bytes) = rule.to_bytes() {
+                    ui.label(format!(
+                        "{} → {}",
+                        format_hex(&bytes.pattern),
+                        format_hex(&bytes.reply)
+                    ));
+                }
+            });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.small_button(t.delete).clicked() {
                     delete = Some(index);
