@@ -2,7 +2,8 @@
 //! are applied to the window's state (decoded into the log) on the window's own schedule:
 //! a frame when the repaint pacer asks for one, at once when the engine says its backlog is
 //! full. Prints throughput, the longest and p99 frame (the cost of one drain), the peak
-//! memory, and that every byte was counted while the log kept to its budget.
+//! memory, and that every byte was counted while the log kept to its budget. Twice: one
+//! letter over and over, and 80-character lines ending in CRLF, as devices send text.
 #![allow(
     dead_code,
     clippy::unwrap_used,
@@ -29,6 +30,37 @@ const TOTAL: u64 = 2 << 30;
 const CHUNK: usize = 1 << 20;
 
 fn main() {
+    // Each flood runs in a process of its own, so neither one's memory counts in the other's
+    // peak.
+    if let Some(kind) = std::env::args().skip_while(|arg| arg != "--flood").nth(1) {
+        let chunk: Vec<u8> = match kind.as_str() {
+            "letters" => vec![b'A'; CHUNK],
+            _ => (0..CHUNK)
+                .map(|i| match i % 80 {
+                    78 => b'\r',
+                    79 => b'\n',
+                    _ => b'A',
+                })
+                .collect(),
+        };
+        flood(chunk);
+        return;
+    }
+    println!("tcp_flood: {}", support::machine());
+    for (kind, name) in [
+        ("letters", "one letter over and over"),
+        ("lines", "80-character lines ending in CRLF"),
+    ] {
+        println!("  {name}:");
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--flood", kind])
+            .status()
+            .unwrap();
+        assert!(status.success(), "the {kind} flood failed");
+    }
+}
+
+fn flood(chunk: Vec<u8>) {
     let runtime = support::runtime();
     // The app's notifier, with the repaint requests sent here instead of to egui: how long
     // until the next frame.
@@ -54,7 +86,6 @@ fn main() {
 
     let sender = std::thread::spawn(move || {
         let mut stream = std::net::TcpStream::connect(local).unwrap();
-        let chunk = vec![b'A'; CHUNK];
         let start = Instant::now();
         for _ in 0..TOTAL / CHUNK as u64 {
             stream.write_all(&chunk).unwrap();
@@ -99,9 +130,8 @@ fn main() {
     let frames = frame_ms.len();
     let longest = frame_ms.iter().copied().fold(0.0, f64::max);
     let (median, p99) = support::median_p99(&mut frame_ms);
-    println!("tcp_flood: {}", support::machine());
     println!(
-        "  {} MB sent in {:.2} s; counted by the window: {} B in {:.2} s = {:.0} MB/s, text decoded into the log",
+        "    {} MB sent in {:.2} s; counted by the window: {} B in {:.2} s = {:.0} MB/s, text decoded into the log",
         TOTAL >> 20,
         send_time.as_secs_f64(),
         state.rx.bytes,
@@ -109,16 +139,16 @@ fn main() {
         TOTAL as f64 / 1e6 / elapsed.as_secs_f64()
     );
     println!(
-        "  {frames} frames; applying one drain: median {median:.1} ms, p99 {p99:.1} ms, longest {longest:.1} ms"
+        "    {frames} frames; applying one drain: median {median:.1} ms, p99 {p99:.1} ms, longest {longest:.1} ms"
     );
     println!(
-        "  peak resident memory: {:.0} MB before the flood, {:.0} MB during it (log budget {} MB, engine backlog 16 MB)",
+        "    peak resident memory: {:.0} MB before the flood, {:.0} MB during it (log budget {} MB, engine backlog 16 MB)",
         before as f64 / 1e6,
         peak as f64 / 1e6,
         state.log.budget() >> 20
     );
     println!(
-        "  log: {} entries kept, {} dropped from view, {:.1} MB used",
+        "    log: {} entries kept, {} dropped from view, {:.1} MB used",
         state.log.entries().len(),
         state.log.dropped(),
         state.log.used() as f64 / 1e6
