@@ -2,8 +2,9 @@
 //! are applied to the window's state (decoded into the log) on the window's own schedule:
 //! a frame when the repaint pacer asks for one, at once when the engine says its backlog is
 //! full. Prints throughput, the longest and p99 frame (the cost of one drain), the peak
-//! memory, and that every byte was counted while the log kept to its budget. Twice: one
-//! letter over and over, and 80-character lines ending in CRLF, as devices send text.
+//! memory, and that every byte was counted while the log kept to its budget. Three times: one
+//! letter over and over; 80-character lines ending in CRLF, as devices send text; and GBK
+//! lines, as Chinese devices send it.
 #![allow(
     dead_code,
     clippy::unwrap_used,
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
+use netdebug::codec::TextEncoding;
 use netdebug::net::{Endpoint, Engine, SessionConfig, Wakeup};
 use netdebug::repaint::RepaintPacer;
 
@@ -35,13 +37,18 @@ fn main() {
     if let Some(kind) = std::env::args().skip_while(|arg| arg != "--flood").nth(1) {
         let chunk: Vec<u8> = match kind.as_str() {
             "letters" => vec![b'A'; CHUNK],
-            _ => (0..CHUNK)
+            "gbk" => {
+                let line = TextEncoding::Gbk.encode("温度=25.3℃ 湿度=61%\r\n").unwrap();
+                line.iter().copied().cycle().take(CHUNK).collect()
+            }
+            "lines" => (0..CHUNK)
                 .map(|i| match i % 80 {
                     78 => b'\r',
                     79 => b'\n',
                     _ => b'A',
                 })
                 .collect(),
+            other => panic!("no flood called {other}"),
         };
         flood(chunk);
         return;
@@ -50,6 +57,7 @@ fn main() {
     for (kind, name) in [
         ("letters", "one letter over and over"),
         ("lines", "80-character lines ending in CRLF"),
+        ("gbk", "GBK lines, half of them Chinese, decoded as GBK"),
     ] {
         println!("  {name}:");
         let status = std::process::Command::new(std::env::current_exe().unwrap())
@@ -82,6 +90,9 @@ fn flood(chunk: Vec<u8>) {
             local: Endpoint::new("127.0.0.1", 0),
         },
     );
+    if std::env::args().any(|arg| arg == "gbk") {
+        state.log.set_encoding(TextEncoding::Gbk);
+    }
     let before = support::peak_rss_bytes().unwrap_or(0);
 
     let sender = std::thread::spawn(move || {

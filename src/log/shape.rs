@@ -25,9 +25,16 @@ impl TextShape {
     fn of(text: &str) -> Self {
         let text = text.strip_suffix('\n').unwrap_or(text);
         let mut shape = Self::default();
-        for line in text.split('\n') {
+        // memchr rather than `split('\n')`: the line breaks of every arriving read are counted
+        // here, and str's searcher costs a comparison call per line.
+        let mut line_start = 0;
+        let line_ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+        for line_end in line_ends {
             shape.lines = shape.lines.saturating_add(1);
-            shape.longest_line_bytes = shape.longest_line_bytes.max(saturate(line.len()));
+            shape.longest_line_bytes = shape
+                .longest_line_bytes
+                .max(saturate(line_end - line_start));
+            line_start = line_end + 1;
         }
         if shape.lines == 1 && shape.longest_line_bytes > 0 {
             shape.chars = saturate(text.chars().count());
