@@ -21,6 +21,7 @@ pub(super) fn send_box_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
     let t = state.texts();
     ui.horizontal(|ui| {
         history_ui(ui, state);
+        ui.separator();
         preview_ui(ui, state);
     });
     // Ctrl+Enter (Cmd+Enter on macOS) sends, taken before the send box can read it as a newline.
