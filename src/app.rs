@@ -272,6 +272,9 @@ impl eframe::App for NetDebugApp {
         if let crate::state::Connection::Reconnecting(at) = self.state.connection {
             let wait = at.saturating_duration_since(std::time::Instant::now());
             if wait.is_zero() {
+                // Closed first, so an Open that cannot start leaves the window closed and
+                // saying why, not waiting for ever.
+                self.state.connection = crate::state::Connection::Closed;
                 self.perform(Action::Open);
             } else {
                 ctx.request_repaint_after(wait);
