@@ -292,6 +292,18 @@ impl eframe::App for NetDebugApp {
                 DialogPurpose::SaveLog => Action::SaveLog(path),
             });
         }
+        // A file dropped on the window is sent as Send file sends one (to the same target, with
+        // the same refusals when there is nowhere to send it).
+        let dropped = ctx.input(|input| {
+            input
+                .raw
+                .dropped_files
+                .first()
+                .map(|file| file.path().to_owned())
+        });
+        if let Some(path) = dropped {
+            self.perform(Action::SendFile(path));
+        }
         while let Ok(outcome) = self.saved_logs.1.try_recv() {
             self.state.log_saved(outcome);
         }

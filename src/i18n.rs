@@ -132,6 +132,8 @@ pub struct Texts {
     pub escapes: &'static str,
     /// The checkbox that empties the send box after a send.
     pub clear_after_send: &'static str,
+    /// Shown while a file is dragged over the window.
+    pub drop_to_send: &'static str,
     /// Tooltip of the line that previews the bytes Send puts on the wire.
     pub preview_help: &'static str,
     pub append: &'static str,
@@ -255,6 +257,7 @@ pub static ZH: Texts = Texts {
     hide_received: "接收数据不显示",
     escapes: "转义符",
     clear_after_send: "发送完自动清空",
+    drop_to_send: "松开鼠标即发送此文件",
     preview_help: "点击发送时实际发出的字节：已处理转义符、编码、校验和附加位",
     append: "自动发送附加位",
     checksum: "校验",
@@ -370,6 +373,7 @@ pub static EN: Texts = Texts {
     hide_received: "Hide received data",
     escapes: "Escape sequences",
     clear_after_send: "Clear after send",
+    drop_to_send: "Drop the file to send it",
     preview_help: "The bytes Send puts on the wire: escapes, encoding, checksum and line ending applied",
     append: "Append",
     checksum: "Checksum",

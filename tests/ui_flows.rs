@@ -1094,7 +1094,13 @@ fn find_brings_the_next_matching_entry_into_view() {
     ui.wait_for_text("reading 299");
     assert!(!ui.shows("reading 123"), "far above the rows on screen");
 
-    ui.set_text("Find", "reading 123");
+    // Ctrl+F goes to the Find field; typing then goes there.
+    ui.harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    ui.harness.run_steps(1);
+    ui.harness
+        .event(egui::Event::Text("reading 123".to_owned()));
+    ui.harness.run_steps(1);
+    assert_eq!(ui.harness.state().state().find_query, "reading 123");
     ui.harness.key_press(Key::Enter);
     ui.harness.run_steps(3);
     assert!(ui.shows("reading 123"), "brought into view");
@@ -1116,6 +1122,59 @@ fn find_brings_the_next_matching_entry_into_view() {
     ui.harness.key_press(Key::Enter);
     ui.harness.run_steps(2);
     assert!(ui.shows("not found"));
+}
+
+/// A file dragged onto the window, as the windowing layer hands it to egui.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|error| error.to_string())
+    }
+}
+
+#[test]
+fn a_file_dropped_on_the_window_is_sent() {
+    let mut ui = Ui::english();
+    let path = std::env::temp_dir().join(format!("netdebug-drop-{}.bin", std::process::id()));
+    let contents: Vec<u8> = (0..50_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &contents).unwrap();
+
+    // Nothing open: refused with a message, nothing sent.
+    ui.harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.clone())));
+    ui.harness.run_steps(2);
+    ui.wait_for_text("Not open: press Open first");
+
+    let mut device = server_with_one_client(&mut ui);
+    // While it is dragged over the window, the window says what dropping it does.
+    ui.harness
+        .input_mut()
+        .hovered_files
+        .push(egui::HoveredFile {
+            path: Some(path.clone()),
+            ..Default::default()
+        });
+    ui.harness.run_steps(1);
+    let hint = ui.harness.output().shapes.iter().any(|clipped| {
+        matches!(&clipped.shape, egui::Shape::Text(text) if text.galley.job.text == "Drop the file to send it")
+    });
+    assert!(hint, "no hint while a file hovers");
+    ui.harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.clone())));
+    ui.harness.run_steps(2);
+    assert_eq!(read_exactly(&mut device, contents.len()), contents);
+    ui.wait_for_text(&format!("File sent: {}", path.display()));
+    std::fs::remove_file(&path).unwrap();
 }
 
 #[test]

@@ -125,6 +125,10 @@ fn find_ui(ui: &mut Ui, state: &mut AppState) {
             .desired_width(140.0),
     );
     let response = response.accessible_name(t.find);
+    // Ctrl+F (Cmd+F on macOS) goes to the field, as in any program with a search.
+    if ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
+        response.request_focus();
+    }
     if response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter)) {
         state.find_next();
         // Enter again finds the one after.

@@ -46,6 +46,26 @@ pub enum Action {
     SendQuick(usize),
 }
 
+/// While a file is dragged over the window, says that dropping it sends it.
+fn drop_hint_ui(ui: &egui::Ui, state: &AppState) {
+    if ui.input(|input| input.raw.hovered_files.is_empty()) {
+        return;
+    }
+    let painter = ui.ctx().layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("drop_hint"),
+    ));
+    let screen = ui.ctx().content_rect();
+    painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(160));
+    painter.text(
+        screen.center(),
+        egui::Align2::CENTER_CENTER,
+        state.texts().drop_to_send,
+        egui::TextStyle::Heading.resolve(ui.style()),
+        egui::Color32::WHITE,
+    );
+}
+
 /// Lays out the whole window and returns what was asked of the engine this frame.
 pub fn window_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Action> {
     let mut actions = Vec::new();
@@ -75,6 +95,7 @@ pub fn window_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Action> {
     egui::CentralPanel::default()
         .frame(central)
         .show(ui, |ui| log_view::log_ui(ui, state, &mut actions));
+    drop_hint_ui(ui, state);
     actions
 }
 
