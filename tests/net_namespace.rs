@@ -11,6 +11,7 @@
 //! Making a namespace needs root (or CAP_SYS_ADMIN) and `ip` from iproute2. Where either is
 //! missing the test says so and passes, unless `NETDEBUG_REQUIRE_NETNS` is set, as `.ci/run`
 //! sets it, in which case it fails.
+#![cfg(target_os = "linux")] // network namespaces are Linux's
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
