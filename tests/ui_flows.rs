@@ -1120,6 +1120,9 @@ fn find_brings_the_next_matching_entry_into_view() {
     ui.harness.key_press(Key::Enter);
     ui.harness.run_steps(2);
     assert!(ui.shows("not found"));
+    // Typing something else takes the message away until Enter looks again.
+    ui.set_text("Find", "reading 2");
+    assert!(!ui.shows("not found"));
 }
 
 /// A file dragged onto the window, as the windowing layer hands it to egui.

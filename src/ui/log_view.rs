@@ -129,6 +129,10 @@ fn find_ui(ui: &mut Ui, state: &mut AppState) {
     if ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
         response.request_focus();
     }
+    if response.changed() {
+        // "Not found" was about the text before this change.
+        state.find_missed = false;
+    }
     if response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter)) {
         state.find_next();
         // Enter again finds the one after.
