@@ -165,3 +165,26 @@ async fn an_unresolvable_name_is_an_error() {
         "{closed:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_ends_a_connection_whose_peer_reads_nothing() {
+    let (mut engine, mut events, _server_side) = connected_client().await;
+    // 64 MiB to a peer that never reads: the write waits once the socket buffers are full.
+    for _ in 0..64 {
+        engine
+            .send(SendTarget::Connected, vec![0x5A; 1 << 20])
+            .unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    engine.close();
+    let closed = wait_closed(&mut events, "closed while a write waits").await;
+    assert!(
+        matches!(
+            closed.kind,
+            EventKind::Closed {
+                reason: CloseReason::ByUser
+            }
+        ),
+        "{closed:?}"
+    );
+}

@@ -342,3 +342,28 @@ async fn a_drain_takes_only_what_was_waiting_so_a_frame_stays_small_in_a_flood()
         largest_drain >> 20
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_reads_nothing_can_still_be_disconnected() {
+    let (mut engine, mut events) = engine();
+    let addr = open_server(&mut engine, &mut events).await;
+    let client = TcpStream::connect(addr).await.unwrap();
+    let peer = joined(&mut events).await;
+    // 64 MiB to a client that never reads: its task waits to write once the buffers fill.
+    for _ in 0..64 {
+        engine
+            .send(SendTarget::Client(peer), vec![0x5A; 1 << 20])
+            .unwrap();
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    engine.disconnect(peer).unwrap();
+    let left = wait_for(&mut events, "the client to leave", |k| {
+        matches!(k, EventKind::PeerLeft { .. })
+    })
+    .await;
+    assert!(
+        matches!(left.kind, EventKind::PeerLeft { peer: p, reason: CloseReason::ByUser } if p == peer),
+        "{left:?}"
+    );
+    drop(client);
+}

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::runtime::Handle;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::auto_reply::{AutoReply, SharedAutoReply};
@@ -15,7 +15,7 @@ use super::backlog::Backlog;
 use super::capture::{
     self, CaptureError, CaptureFormat, CaptureProgress, FinishedCapture, SharedCapture,
 };
-use super::session::{Reporter, SessionCommand, Wake};
+use super::session::{Reporter, SessionCommand, Stop, Wake};
 use super::transfer::{self, FileProgress};
 use super::{
     Endpoint, Event, EventKind, NetError, SendTarget, SessionId, tcp_client, tcp_server, udp,
@@ -63,6 +63,8 @@ pub enum SessionConfig {
 struct ActiveSession {
     id: SessionId,
     commands: mpsc::UnboundedSender<SessionCommand>,
+    /// Ends a TCP client's connection even while a write to its peer waits.
+    stop: watch::Sender<bool>,
     reporter: Reporter,
     cycle: Option<SideTask<AtomicU64>>,
     file: Option<SideTask<FileProgress>>,
@@ -221,6 +223,7 @@ impl Engine {
             self.auto_reply.clone(),
         );
         let session_reporter = reporter.clone();
+        let (stop, stop_rx) = Stop::new();
         tracing::info!(session = %id, ?config, "opening session");
         match config {
             SessionConfig::TcpServer { local } => {
@@ -228,8 +231,9 @@ impl Engine {
                     .spawn(tcp_server::run(local, command_rx, reporter));
             }
             SessionConfig::TcpClient { remote, timeout } => {
-                self.runtime
-                    .spawn(tcp_client::run(remote, timeout, command_rx, reporter));
+                self.runtime.spawn(tcp_client::run(
+                    remote, timeout, command_rx, reporter, stop_rx,
+                ));
             }
             SessionConfig::Udp { local, multicast } => {
                 self.runtime
@@ -239,6 +243,7 @@ impl Engine {
         self.active = Some(ActiveSession {
             id,
             commands,
+            stop,
             reporter: session_reporter,
             cycle: None,
             file: None,
@@ -253,6 +258,7 @@ impl Engine {
             active.cancel_file();
             // A session that already ended has dropped its receiver; nothing to close then.
             let _ = active.commands.send(SessionCommand::Close);
+            let _ = active.stop.send(true);
         }
     }
 

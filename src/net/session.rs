@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use bytes::Bytes;
 use tokio::io::AsyncWriteExt;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use super::ack::Ack;
 use super::auto_reply::SharedAutoReply;
@@ -46,6 +46,25 @@ pub(crate) enum SessionCommand {
     Disconnect(SocketAddr),
     /// End the session.
     Close,
+}
+
+/// Tells a TCP connection to end even while it waits to write to a peer that does not read
+/// (a send, a file chunk or an auto reply), which would otherwise hold it until the peer reads.
+#[derive(Debug, Clone)]
+pub(crate) struct Stop(watch::Receiver<bool>);
+
+impl Stop {
+    /// A stop signal, and the sender that gives it (or gives it by being dropped).
+    pub(crate) fn new() -> (watch::Sender<bool>, Self) {
+        let (sender, receiver) = watch::channel(false);
+        (sender, Self(receiver))
+    }
+
+    /// Returns once the stop is given.
+    pub(crate) async fn requested(&mut self) {
+        // An error means the sender is gone: nobody is left to keep the connection for.
+        let _ = self.0.wait_for(|stop| *stop).await;
+    }
 }
 
 /// Wakes the owner at most once per drain for each reason: a flood of events means one
@@ -232,6 +251,7 @@ pub(crate) async fn receive_ready(
     stream: &mut tokio::net::TcpStream,
     peer: SocketAddr,
     reporter: &Reporter,
+    stop: &mut Stop,
 ) -> Option<super::CloseReason> {
     if let Err(error) = ready {
         return Some(close_reason_for(error, peer));
@@ -244,7 +264,7 @@ pub(crate) async fn receive_ready(
                 .report_data(EventKind::Received { peer, bytes })
                 .await;
             for reply in replies {
-                if let Err(reason) = write_reported(stream, peer, reply, reporter).await {
+                if let Err(reason) = write_reported(stream, peer, reply, reporter, stop).await {
                     return Some(reason);
                 }
             }
@@ -256,17 +276,21 @@ pub(crate) async fn receive_ready(
     }
 }
 
-/// Writes `bytes` to a TCP peer and reports them sent; why the connection ended if it failed.
+/// Writes `bytes` to a TCP peer and reports them sent; why the connection ended if it failed
+/// or was told to stop while waiting for the peer.
 pub(crate) async fn write_reported(
     stream: &mut tokio::net::TcpStream,
     peer: SocketAddr,
     bytes: Bytes,
     reporter: &Reporter,
+    stop: &mut Stop,
 ) -> Result<(), super::CloseReason> {
-    stream
-        .write_all(&bytes)
-        .await
-        .map_err(|error| close_reason_for(error, peer))?;
+    tokio::select! {
+        written = stream.write_all(&bytes) => {
+            written.map_err(|error| close_reason_for(error, peer))?;
+        }
+        () = stop.requested() => return Err(super::CloseReason::ByUser),
+    }
     reporter.report_data(EventKind::Sent { peer, bytes }).await;
     Ok(())
 }

@@ -6,7 +6,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
-use super::session::{Reporter, SessionCommand, receive_ready, resolve, write_reported};
+use super::session::{Reporter, SessionCommand, Stop, receive_ready, resolve, write_reported};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
 
 /// Connects to `remote` and runs the connection until it ends.
@@ -15,6 +15,7 @@ pub(crate) async fn run(
     timeout: Duration,
     mut commands: mpsc::UnboundedReceiver<SessionCommand>,
     reporter: Reporter,
+    stop: Stop,
 ) {
     let connecting = connect(&remote, timeout, &reporter);
     // Close while connecting cancels the attempt.
@@ -26,7 +27,7 @@ pub(crate) async fn run(
         }
     };
     let reason = match stream {
-        Ok(stream) => converse(stream, &mut commands, &reporter).await,
+        Ok(stream) => converse(stream, &mut commands, &reporter, stop).await,
         Err(error) => CloseReason::Failed(error),
     };
     reporter.report(EventKind::Closed { reason });
@@ -82,6 +83,7 @@ async fn converse(
     mut stream: TcpStream,
     commands: &mut mpsc::UnboundedReceiver<SessionCommand>,
     reporter: &Reporter,
+    mut stop: Stop,
 ) -> CloseReason {
     let (local, remote) = match (stream.local_addr(), stream.peer_addr()) {
         (Ok(local), Ok(remote)) => (local, remote),
@@ -93,7 +95,9 @@ async fn converse(
     loop {
         tokio::select! {
             ready = stream.readable() => {
-                if let Some(reason) = receive_ready(ready, &mut stream, remote, reporter).await {
+                if let Some(reason) =
+                    receive_ready(ready, &mut stream, remote, reporter, &mut stop).await
+                {
                     return reason;
                 }
             },
@@ -103,7 +107,8 @@ async fn converse(
                     return CloseReason::ByUser;
                 }
                 Some(SessionCommand::Send { target: SendTarget::Connected, bytes, ack }) => {
-                    let written = write_reported(&mut stream, remote, bytes, reporter).await;
+                    let written =
+                        write_reported(&mut stream, remote, bytes, reporter, &mut stop).await;
                     if let Some(ack) = ack {
                         if written.is_ok() { ack.written() } else { ack.failed() }
                     }

@@ -8,12 +8,22 @@ use bytes::Bytes;
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use super::ack::Ack;
-use super::session::{Reporter, SessionCommand, receive_ready, resolve_local, write_reported};
+use super::session::{
+    Reporter, SessionCommand, Stop, receive_ready, resolve_local, write_reported,
+};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
+
+/// The server's handle on one client's task.
+struct Client {
+    /// Writes and the disconnect, in order.
+    commands: mpsc::UnboundedSender<ClientCommand>,
+    /// Ends the connection even while a write to the client waits.
+    stop: watch::Sender<bool>,
+}
 
 /// What the server tells one client task.
 enum ClientCommand {
@@ -81,7 +91,7 @@ async fn serve(
     mut commands: mpsc::UnboundedReceiver<SessionCommand>,
     reporter: &Reporter,
 ) {
-    let mut clients: HashMap<SocketAddr, mpsc::UnboundedSender<ClientCommand>> = HashMap::new();
+    let mut clients: HashMap<SocketAddr, Client> = HashMap::new();
     // Dropping the set when the loop ends aborts every client task, closing their sockets.
     let mut tasks = JoinSet::new();
     // Client tasks say here when they end; the loop forgets the client and only then reports
@@ -96,17 +106,23 @@ async fn serve(
                 }
                 Some(SessionCommand::Disconnect(peer)) => {
                     match clients.get(&peer) {
-                        Some(client) => { let _ = client.send(ClientCommand::Disconnect); }
+                        Some(client) => {
+                            let _ = client.commands.send(ClientCommand::Disconnect);
+                            // Even if it is waiting to write to a client that does not read.
+                            let _ = client.stop.send(true);
+                        }
                         None => reporter.report(EventKind::Error(NetError::NoSuchClient { peer })),
                     }
                 }
             },
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
-                    let (tx, rx) = mpsc::unbounded_channel();
-                    clients.insert(peer, tx);
+                    let (commands, rx) = mpsc::unbounded_channel();
+                    let (stop, stop_rx) = Stop::new();
+                    clients.insert(peer, Client { commands, stop });
                     reporter.report(EventKind::PeerJoined { peer });
-                    tasks.spawn(client_task(stream, peer, rx, reporter.clone(), left_tx.clone()));
+                    let client = client_task(stream, peer, rx, stop_rx, reporter.clone(), left_tx.clone());
+                    tasks.spawn(client);
                 }
                 Err(source) => {
                     reporter.report(EventKind::Error(NetError::Accept { source }));
@@ -125,7 +141,7 @@ async fn serve(
 }
 
 fn send(
-    clients: &HashMap<SocketAddr, mpsc::UnboundedSender<ClientCommand>>,
+    clients: &HashMap<SocketAddr, Client>,
     target: &SendTarget,
     bytes: &Bytes,
     ack: Option<&Ack>,
@@ -136,14 +152,14 @@ fn send(
         SendTarget::AllClients => {
             // A client whose task just ended is left out; its departure is already on its way.
             for client in clients.values() {
-                let _ = client.send(write());
+                let _ = client.commands.send(write());
             }
             clients.is_empty().then_some(NetError::NoClients)
         }
         SendTarget::Client(peer) => {
             let queued = clients
                 .get(&peer)
-                .is_some_and(|client| client.send(write()).is_ok());
+                .is_some_and(|client| client.commands.send(write()).is_ok());
             (!queued).then_some(NetError::NoSuchClient { peer })
         }
         SendTarget::Connected | SendTarget::Datagram(_) | SendTarget::LastSender => {
@@ -164,20 +180,24 @@ async fn client_task(
     mut stream: TcpStream,
     peer: SocketAddr,
     mut commands: mpsc::UnboundedReceiver<ClientCommand>,
+    mut stop: Stop,
     reporter: Reporter,
     left: mpsc::UnboundedSender<(SocketAddr, CloseReason)>,
 ) {
     let reason = loop {
         tokio::select! {
             ready = stream.readable() => {
-                if let Some(reason) = receive_ready(ready, &mut stream, peer, &reporter).await {
+                if let Some(reason) =
+                    receive_ready(ready, &mut stream, peer, &reporter, &mut stop).await
+                {
                     break reason;
                 }
             },
             command = commands.recv() => match command {
                 Some(ClientCommand::Write(bytes, ack)) => {
                     // Reported before the ack, so a file send waits for the backlog too.
-                    let written = write_reported(&mut stream, peer, bytes, &reporter).await;
+                    let written =
+                        write_reported(&mut stream, peer, bytes, &reporter, &mut stop).await;
                     if let Some(ack) = ack {
                         if written.is_ok() { ack.written() } else { ack.failed() }
                     }
