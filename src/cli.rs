@@ -46,6 +46,16 @@ pub struct Args {
     /// TCP client: give up connecting after this many ms (100 to 600000; 5000 by default).
     #[arg(long, value_parser = clap::value_parser!(u64).range(crate::settings::CONNECT_TIMEOUT_MS))]
     pub connect_timeout_ms: Option<u64>,
+    /// TCP client: connect again this many ms after the connection ends or an attempt fails
+    /// (100 to 600000), until Close.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(crate::settings::RECONNECT_MS))]
+    pub auto_reconnect_ms: Option<u64>,
+    /// Save everything received to this file from the start (created or truncated).
+    #[arg(long)]
+    pub save: Option<PathBuf>,
+    /// What --save writes: the raw bytes (default) or the log as text.
+    #[arg(long, value_enum, requires = "save")]
+    pub save_as: Option<SaveAsArg>,
     /// Auto reply: send everything that arrives straight back to its sender (an echo server).
     #[arg(long)]
     pub echo: bool,
@@ -96,6 +106,15 @@ impl RendererArg {
             Self::Wgpu => eframe::Renderer::Wgpu,
         }
     }
+}
+
+/// What `--save` writes (`--save-as`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SaveAsArg {
+    /// Exactly the received bytes.
+    Raw,
+    /// The log as text: a timestamped line per event, data decoded.
+    Text,
 }
 
 /// The protocol to start in (`--mode`).
@@ -149,6 +168,10 @@ impl Args {
     /// the remembered settings), then Open, then a cycle send once it has a receiver.
     pub fn apply(&self, app: &mut NetDebugApp) {
         self.preset(app.state_mut());
+        if let Some(path) = &self.save {
+            // Before Open, so the first byte is in the file too.
+            app.perform(Action::StartCapture(path.clone()));
+        }
         if self.open {
             app.perform(Action::Open);
         }
@@ -205,6 +228,13 @@ impl Args {
         if self.rate_graph {
             state.display.rate_graph = true;
         }
+        if let Some(wait) = self.auto_reconnect_ms {
+            state.auto_reconnect = true;
+            state.reconnect_ms = wait;
+        }
+        if let Some(save_as) = self.save_as {
+            state.capture_as_text = matches!(save_as, SaveAsArg::Text);
+        }
         if let Some(timeout) = self.connect_timeout_ms {
             state.connect_timeout_ms = timeout;
         }
@@ -231,7 +261,7 @@ mod tests {
     }
 
     #[test]
-    fn the_connect_timeout_echo_and_rate_graph_are_preset() {
+    fn connection_reply_graph_and_saving_options_are_preset() {
         let mut state = AppState::default();
         parsed(&["--connect-timeout-ms", "250"])
             .unwrap()
@@ -242,6 +272,23 @@ mod tests {
             .unwrap()
             .preset(&mut state);
         assert!(state.echo && state.display.rate_graph);
+        parsed(&[
+            "--auto-reconnect-ms",
+            "2000",
+            "--save",
+            "x.txt",
+            "--save-as",
+            "text",
+        ])
+        .unwrap()
+        .preset(&mut state);
+        assert!(state.auto_reconnect && state.capture_as_text);
+        assert_eq!(state.reconnect_ms, 2000);
+        assert!(
+            parsed(&["--save-as", "text"]).is_err(),
+            "--save-as needs --save"
+        );
+        assert!(parsed(&["--auto-reconnect-ms", "10"]).is_err());
         for refused in ["5", "600001", "soon"] {
             assert!(
                 parsed(&["--connect-timeout-ms", refused]).is_err(),

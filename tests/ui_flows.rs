@@ -456,6 +456,49 @@ fn a_tcp_client_with_auto_reconnect_comes_back_after_the_server_drops_it() {
 }
 
 #[test]
+fn the_command_line_records_a_device_across_reconnects_into_a_file() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port().to_string();
+    let path = std::env::temp_dir().join(format!("netdebug-record-{}.bin", std::process::id()));
+    let saved = path.to_str().unwrap().to_owned();
+    let mut ui = Ui::from_command_line(&[
+        "--mode",
+        "tcp-client",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--save",
+        &saved,
+        "--auto-reconnect-ms",
+        "200",
+        "--open",
+    ]);
+    // A device that says something, reboots (drops the connection) and says more.
+    let (mut first, _) = server.accept().unwrap();
+    first.write_all(b"boot 1\n").unwrap();
+    ui.wait_for_text("boot 1");
+    drop(first);
+    ui.step_until("a second connection", |h| {
+        matches!(
+            h.state().state().connection,
+            Connection::Connecting(_) | Connection::Connected { .. }
+        ) && h.state().state().log.entries().len() > 4
+    });
+    let (mut second, _) = server.accept().unwrap();
+    second.write_all(b"boot 2\n").unwrap();
+    // On disk as it arrives, while the app still runs: no Stop, no quit.
+    let start = Instant::now();
+    while std::fs::read(&path).unwrap_or_default() != b"boot 1\nboot 2\n" {
+        ui.harness.run_steps(1);
+        assert!(start.elapsed() < WAIT, "the file never held both boots");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    ui.click("Stop saving");
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
 fn udp_flow_receives_sends_to_target_and_replies_to_last_sender() {
     let mut ui = Ui::english();
     ui.choose("Protocol", "UDP");

@@ -253,7 +253,8 @@ fn write_all(
     };
     let mut decoders: HashMap<SocketAddr, StreamDecoder> = HashMap::new();
     // Ends when every sender is gone: the capture was stopped and its queue is drained.
-    for record in queue {
+    let mut next = queue.recv().ok();
+    while let Some(record) = next {
         let (line, received) = match (&record, format) {
             (
                 Record::Data {
@@ -261,7 +262,10 @@ fn write_all(
                 },
                 CaptureFormat::Raw,
             ) => (Cow::Borrowed(&bytes[..]), bytes.len()),
-            (Record::Data { .. } | Record::Notice { .. }, CaptureFormat::Raw) => continue,
+            // Raw bytes keep only what was received: nothing to write.
+            (Record::Data { .. } | Record::Notice { .. }, CaptureFormat::Raw) => {
+                (Cow::Borrowed(&[][..]), 0)
+            }
             (Record::Notice { time, text }, CaptureFormat::Text(_)) => (
                 Cow::Owned(format!("[{}] * {text}\n", time.format("%H:%M:%S%.3f")).into_bytes()),
                 0,
@@ -302,6 +306,17 @@ fn write_all(
             .written
             .fetch_add(line.len() as u64, Ordering::Relaxed);
         room.give_back(received);
+        next = match queue.try_recv() {
+            Ok(record) => Some(record),
+            // Caught up: what is buffered goes to the file now, not when 64 KiB have gathered,
+            // so a device that sends a line a minute is on disk a line a minute. In a flood the
+            // queue is rarely empty and the buffer still gathers small writes.
+            Err(mpsc::TryRecvError::Empty) => {
+                out.flush().map_err(|e| fail(e, progress.written()))?;
+                queue.recv().ok()
+            }
+            Err(mpsc::TryRecvError::Disconnected) => None,
+        };
     }
     out.flush().map_err(|e| fail(e, progress.written()))?;
     Ok(progress.written())
