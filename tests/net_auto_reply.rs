@@ -122,14 +122,9 @@ async fn udp_answers_each_datagram_to_its_source() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_echo_to_a_peer_that_does_not_read_slows_the_peer_and_loses_nothing() {
-    use std::io::{Read as _, Write as _};
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::io::Read as _;
 
     const TOTAL: usize = 64 << 20;
-    const CHUNK: usize = 1 << 20;
-    let chunk =
-        |i: usize| -> Vec<u8> { (0..=255u8).cycle().skip(i * 7 % 256).take(CHUNK).collect() };
     let (mut engine, mut events) = engine();
     let addr = open_server(&mut engine, &mut events).await;
     engine.set_auto_reply(AutoReply {
@@ -141,33 +136,15 @@ async fn an_echo_to_a_peer_that_does_not_read_slows_the_peer_and_loses_nothing()
 
     let stream = std::net::TcpStream::connect(addr).unwrap();
     let mut reader = stream.try_clone().unwrap();
-    let written = Arc::new(AtomicUsize::new(0));
-    let progress = Arc::clone(&written);
-    let sender = std::thread::spawn(move || {
-        let mut stream = stream;
-        for i in 0..TOTAL / CHUNK {
-            stream.write_all(&chunk(i)).unwrap();
-            progress.fetch_add(CHUNK, Ordering::Relaxed);
-        }
-    });
+    let (written, sender) = common::send_counted(stream, TOTAL);
 
     // The peer reads none of its echoes: once the sockets' buffers are full the engine stops
     // reading, and the sender stalls far short of everything.
-    let mut last = usize::MAX;
-    let start = std::time::Instant::now();
-    loop {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let now = written.load(Ordering::Relaxed);
-        if now == last {
-            break;
-        }
-        last = now;
-        assert!(start.elapsed() < WAIT, "the sender never stalled");
-    }
+    let stalled = common::wait_until_stalled(&written).await;
     assert!(
-        last < TOTAL / 2,
+        stalled < TOTAL / 2,
         "{} MiB went in while no echo was read",
-        last >> 20
+        stalled >> 20
     );
 
     // Reading the echoes lets the rest through, and every byte comes back in order.
@@ -179,9 +156,7 @@ async fn an_echo_to_a_peer_that_does_not_read_slows_the_peer_and_loses_nothing()
     .await
     .unwrap();
     sender.join().unwrap();
-    for (i, got) in echoed.chunks(CHUNK).enumerate() {
-        assert!(got == chunk(i).as_slice(), "chunk {i} differs");
-    }
+    common::assert_numbered_chunks(&echoed, TOTAL);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

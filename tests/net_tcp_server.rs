@@ -246,55 +246,26 @@ async fn save_to_file_as_log_text() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_owner_that_does_not_drain_slows_the_sender_and_loses_nothing() {
-    use std::io::Write as _;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
     const TOTAL: usize = 96 << 20;
-    const CHUNK: usize = 1 << 20;
-    // Chunk `i`: bytes counting up from a different start, so a lost or repeated chunk shows.
-    let chunk =
-        |i: usize| -> Vec<u8> { (0..=255u8).cycle().skip(i * 7 % 256).take(CHUNK).collect() };
     let (mut engine, mut events) = engine();
     let addr = open_server(&mut engine, &mut events).await;
-    // A plain blocking sender on its own thread that counts what the kernel has taken.
-    let written = Arc::new(AtomicUsize::new(0));
-    let progress = Arc::clone(&written);
-    let sender = std::thread::spawn(move || {
-        let mut stream = std::net::TcpStream::connect(addr).unwrap();
-        for i in 0..TOTAL / CHUNK {
-            stream.write_all(&chunk(i)).unwrap();
-            progress.fetch_add(CHUNK, Ordering::Relaxed);
-        }
-    });
+    let stream = std::net::TcpStream::connect(addr).unwrap();
+    let (written, sender) = common::send_counted(stream, TOTAL);
     let _peer = joined(&mut events).await;
 
     // Nobody drains: the sender stalls once the engine's backlog (16 MiB) and the sockets'
     // buffers are full, far short of everything.
-    let mut last = usize::MAX;
-    let start = std::time::Instant::now();
-    loop {
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        let now = written.load(Ordering::Relaxed);
-        if now == last {
-            break;
-        }
-        last = now;
-        assert!(start.elapsed() < common::WAIT, "the sender never stalled");
-    }
+    let stalled = common::wait_until_stalled(&written).await;
     assert!(
-        last < TOTAL / 2,
+        stalled < TOTAL / 2,
         "the sender got {} MiB through an owner that drained nothing",
-        last >> 20
+        stalled >> 20
     );
 
     // Draining lets the rest through, byte-exact.
     let got = receive_bytes(&mut events, TOTAL).await;
     sender.join().unwrap();
-    assert_eq!(got.len(), TOTAL);
-    for (i, got) in got.chunks(CHUNK).enumerate() {
-        assert!(got == chunk(i).as_slice(), "chunk {i} differs");
-    }
+    common::assert_numbered_chunks(&got, TOTAL);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -150,6 +150,13 @@ impl Ui {
         self.connection().local_addr().expect("session is bound")
     }
 
+    /// Chooses TCP Client and aims it at 127.0.0.1:`port`, not yet open.
+    fn client_of(&mut self, port: u16) {
+        self.choose("Protocol", "TCP Client");
+        self.set_text("Remote address", "127.0.0.1");
+        self.set_text("Remote port", &port.to_string());
+    }
+
     fn open(&mut self) {
         self.click("Open");
         self.step_until("the session to open", |h| {
@@ -324,9 +331,7 @@ fn tcp_client_flow_connects_sends_gbk_receives_and_sees_the_peer_close() {
     let server = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = server.local_addr().unwrap().port();
     let mut ui = Ui::english();
-    ui.choose("Protocol", "TCP Client");
-    ui.set_text("Remote address", "127.0.0.1");
-    ui.set_text("Remote port", &port.to_string());
+    ui.client_of(port);
     ui.open();
     let (mut peer, _) = server.accept().unwrap();
     ui.wait_for_text(&format!("Connected to 127.0.0.1:{port}"));
@@ -377,9 +382,7 @@ fn tcp_client_flow_connects_sends_gbk_receives_and_sees_the_peer_close() {
 fn a_tcp_client_gives_up_after_the_connect_timeout_set_in_the_window() {
     let (addr, _keep) = common::unanswering_listener();
     let mut ui = Ui::english();
-    ui.choose("Protocol", "TCP Client");
-    ui.set_text("Remote address", "127.0.0.1");
-    ui.set_text("Remote port", &addr.port().to_string());
+    ui.client_of(addr.port());
     assert_eq!(ui.harness.state().state().connect_timeout_ms, 5000);
     ui.harness
         .get_by_label("Connect timeout (ms)")
@@ -408,9 +411,7 @@ fn a_tcp_client_with_auto_reconnect_comes_back_after_the_server_drops_it() {
     let server = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = server.local_addr().unwrap().port();
     let mut ui = Ui::english();
-    ui.choose("Protocol", "TCP Client");
-    ui.set_text("Remote address", "127.0.0.1");
-    ui.set_text("Remote port", &port.to_string());
+    ui.client_of(port);
     ui.click("Auto reconnect");
     ui.harness
         .get_by_label("every (ms)")

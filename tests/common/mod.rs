@@ -5,6 +5,7 @@ pub mod xvfb;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use netdebug::net::{Endpoint, Engine, Event, EventKind, EventReceiver, SessionConfig};
@@ -223,4 +224,54 @@ pub fn unanswering_listener() -> (SocketAddr, Vec<socket2::Socket>) {
     }
     std::thread::sleep(Duration::from_millis(100));
     (addr, keep)
+}
+
+/// The size of the chunks [`send_counted`] writes.
+pub const CHUNK: usize = 1 << 20;
+
+/// Chunk `i` of a counted send: bytes counting up from a start that differs from chunk to
+/// chunk, so a lost or repeated chunk shows.
+pub fn numbered_chunk(i: usize) -> Vec<u8> {
+    (0..=255u8).cycle().skip(i * 7 % 256).take(CHUNK).collect()
+}
+
+/// Writes `total` bytes of [`numbered_chunk`]s to `stream` from a plain blocking thread; the
+/// bytes the kernel has taken so far, and the thread.
+pub fn send_counted(
+    mut stream: std::net::TcpStream,
+    total: usize,
+) -> (Arc<AtomicUsize>, std::thread::JoinHandle<()>) {
+    use std::io::Write as _;
+    let written = Arc::new(AtomicUsize::new(0));
+    let progress = Arc::clone(&written);
+    let sender = std::thread::spawn(move || {
+        for i in 0..total / CHUNK {
+            stream.write_all(&numbered_chunk(i)).unwrap();
+            progress.fetch_add(CHUNK, Ordering::Relaxed);
+        }
+    });
+    (written, sender)
+}
+
+/// Waits until a counted send makes no progress for 300 ms; how far it got.
+pub async fn wait_until_stalled(written: &AtomicUsize) -> usize {
+    let mut last = usize::MAX;
+    let start = std::time::Instant::now();
+    loop {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let now = written.load(Ordering::Relaxed);
+        if now == last {
+            return last;
+        }
+        last = now;
+        assert!(start.elapsed() < WAIT, "the sender never stalled");
+    }
+}
+
+/// Checks that `got` is exactly the counted send's chunks, in order.
+pub fn assert_numbered_chunks(got: &[u8], total: usize) {
+    assert_eq!(got.len(), total);
+    for (i, chunk) in got.chunks(CHUNK).enumerate() {
+        assert!(chunk == numbered_chunk(i).as_slice(), "chunk {i} differs");
+    }
 }
