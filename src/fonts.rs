@@ -71,6 +71,32 @@ pub fn install(ctx: &egui::Context) {
 mod tests {
     use super::covers;
 
+    /// Every label, in both languages and in both the proportional and the monospace font,
+    /// has its glyphs in the fonts the window installs: a label added with a character the
+    /// bundled subset lacks would show as a box on a machine without CJK fonts.
+    #[test]
+    fn every_label_has_its_glyphs() {
+        use crate::i18n::Language;
+        let ctx = egui::Context::default();
+        super::install(&ctx);
+        // Fonts take effect at the next frame; its texture updates have no renderer to go to.
+        let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+        output.textures_delta.clear();
+        for language in [Language::Chinese, Language::English] {
+            let labels = format!("{:?}", language.texts());
+            for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+                let font = egui::FontId::new(14.0, family);
+                let missing: String = ctx.fonts_mut(|fonts| {
+                    labels
+                        .chars()
+                        .filter(|&c| !fonts.has_glyph(&font, c))
+                        .collect()
+                });
+                assert!(missing.is_empty(), "{language:?}: no glyph for {missing:?}");
+            }
+        }
+    }
+
     #[test]
     fn covers_gb2312_hanzi_and_punctuation_only() {
         assert!(covers('你'));
