@@ -11,8 +11,8 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    connected_client, engine, open_client, receive_bytes, unanswering_listener, wait_closed,
-    wait_for,
+    closed_by_user, connected_client, engine, open_client, receive_bytes, unanswering_listener,
+    wait_closed, wait_for,
 };
 use netdebug::net::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -135,16 +135,7 @@ async fn close_cancels_a_connection_attempt() {
     })
     .await;
     engine.close();
-    let closed = wait_closed(&mut events, "closed").await;
-    assert!(
-        matches!(
-            closed.kind,
-            EventKind::Closed {
-                reason: CloseReason::ByUser
-            }
-        ),
-        "{closed:?}"
-    );
+    closed_by_user(&mut events, "closed").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -177,14 +168,5 @@ async fn close_ends_a_connection_whose_peer_reads_nothing() {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     engine.close();
-    let closed = wait_closed(&mut events, "closed while a write waits").await;
-    assert!(
-        matches!(
-            closed.kind,
-            EventKind::Closed {
-                reason: CloseReason::ByUser
-            }
-        ),
-        "{closed:?}"
-    );
+    closed_by_user(&mut events, "closed while a write waits").await;
 }

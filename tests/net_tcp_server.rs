@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{engine, joined, next_event, open_server, receive_bytes, wait_closed, wait_for};
+use common::{engine, joined, next_event, open_server, receive_bytes, wait_for};
 use netdebug::codec::TextEncoding;
 use netdebug::net::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -168,13 +168,7 @@ async fn a_port_in_use_is_a_bind_error_and_close_reports_closed() {
     }
 
     engine.close();
-    let closed = wait_closed(&mut events, "closed").await;
-    assert!(matches!(
-        closed.kind,
-        EventKind::Closed {
-            reason: CloseReason::ByUser
-        }
-    ));
+    common::closed_by_user(&mut events, "closed").await;
     assert!(
         TcpStream::connect(addr).await.is_err(),
         "the listener is gone after Close"

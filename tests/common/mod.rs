@@ -46,6 +46,20 @@ pub async fn wait_closed(events: &mut EventReceiver, what: &str) -> Event {
     wait_for(events, what, |k| matches!(k, EventKind::Closed { .. })).await
 }
 
+/// Waits for the session's `Closed` event and checks that it was closed by the owner.
+pub async fn closed_by_user(events: &mut EventReceiver, what: &str) {
+    let closed = wait_closed(events, what).await;
+    assert!(
+        matches!(
+            closed.kind,
+            EventKind::Closed {
+                reason: netdebug::net::CloseReason::ByUser
+            }
+        ),
+        "{what}: {closed:?}"
+    );
+}
+
 /// Collects received bytes (from any peer) until `len` bytes have arrived.
 pub async fn receive_bytes(events: &mut EventReceiver, len: usize) -> Vec<u8> {
     let mut got = Vec::new();
