@@ -7,8 +7,9 @@ use tokio::runtime::Handle;
 
 use crate::dialogs::{DialogPurpose, Dialogs};
 use crate::i18n::Language;
-use crate::log::{SaveLogError, SavedLog};
+use crate::log::SavedLog;
 use crate::messages::Message as _;
+use crate::net::FileError;
 use crate::net::{Engine, EventReceiver, SendTarget, Wakeup};
 use crate::repaint::RepaintPacer;
 use crate::screenshot::ScreenshotPlan;
@@ -17,7 +18,7 @@ use crate::state::AppState;
 use crate::ui::{self, Action};
 
 /// How a Save log ended.
-type SaveOutcome = Result<SavedLog, SaveLogError>;
+type SaveOutcome = Result<SavedLog, FileError>;
 
 /// The NetDebug window.
 pub struct NetDebugApp {

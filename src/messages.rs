@@ -8,9 +8,8 @@ use std::io;
 
 use crate::codec::{EncodeError, EscapeError, HexError, PayloadError};
 use crate::i18n::Language;
-use crate::log::SaveLogError;
 use crate::net::{
-    AddressError, CaptureError, CloseReason, NetError, NotOpen, PortError, SendFileError,
+    AddressError, CloseReason, FileError, NetError, NotOpen, PortError, SendFileError,
 };
 
 /// Something the window tells a person, in their language.
@@ -195,27 +194,7 @@ impl Message for CloseReason {
     }
 }
 
-impl Message for SaveLogError {
-    fn message(&self, language: Language) -> String {
-        english_or!(
-            self,
-            language,
-            match self {
-                Self::Create { path, source } => {
-                    format!("无法创建 {}：{}", path.display(), io_reason(source))
-                }
-                Self::Write { path, source } => {
-                    format!("写入 {} 失败：{}", path.display(), io_reason(source))
-                }
-                Self::Spawn { path, source } => {
-                    format!("无法开始保存 {}：{}", path.display(), io_reason(source))
-                }
-            }
-        )
-    }
-}
-
-impl Message for CaptureError {
+impl Message for FileError {
     fn message(&self, language: Language) -> String {
         english_or!(
             self,

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Log, RowLayout, dropped_marker, row_text};
 use crate::i18n::Texts;
+use crate::net::FileError;
 
 /// Rows formatted per batch: enough to amortise finding them, few enough to keep little memory.
 const ROWS_PER_BATCH: usize = 4096;
@@ -20,35 +21,6 @@ pub struct SavedLog {
     pub path: PathBuf,
     /// Lines written.
     pub lines: u64,
-}
-
-/// Why the log could not be saved.
-#[derive(Debug, thiserror::Error)]
-pub enum SaveLogError {
-    /// The file could not be created.
-    #[error("cannot create {path}: {source}")]
-    Create {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: io::Error,
-    },
-    /// Writing failed part way (disk full, say).
-    #[error("writing {path} failed: {source}")]
-    Write {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: io::Error,
-    },
-    /// The thread that writes could not be started.
-    #[error("cannot start saving {path}: {source}")]
-    Spawn {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: io::Error,
-    },
 }
 
 /// Writes every row of `log` in its view, one line each, lifecycle lines in the language of
@@ -79,8 +51,8 @@ pub fn save_in_background(
     mut log: Log,
     t: &'static Texts,
     path: PathBuf,
-    done: impl FnOnce(Result<SavedLog, SaveLogError>) + Send + 'static,
-) -> Result<(), SaveLogError> {
+    done: impl FnOnce(Result<SavedLog, FileError>) + Send + 'static,
+) -> Result<(), FileError> {
     let spawn_path = path.clone();
     std::thread::Builder::new()
         .name("netdebug-save-log".to_owned())
@@ -93,26 +65,29 @@ pub fn save_in_background(
             done(save(&log, t, &path));
         })
         .map(drop)
-        .map_err(|source| SaveLogError::Spawn {
+        .map_err(|source| FileError::Spawn {
             path: spawn_path,
             source,
         })
 }
 
-fn save(log: &Log, t: &Texts, path: &Path) -> Result<SavedLog, SaveLogError> {
-    let file = File::create(path).map_err(|source| SaveLogError::Create {
+fn save(log: &Log, t: &Texts, path: &Path) -> Result<SavedLog, FileError> {
+    let file = File::create(path).map_err(|source| FileError::Create {
         path: path.to_owned(),
         source,
     })?;
     let mut out = BufWriter::with_capacity(256 * 1024, file);
-    let fail = |source| SaveLogError::Write {
+    // What reached the file before a failure, as save-to-file reports it.
+    let fail = |out: &BufWriter<File>, source| FileError::Write {
         path: path.to_owned(),
+        written: out.get_ref().metadata().map_or(0, |file| file.len()),
         source,
     };
-    let lines = write_log(log, t, &mut out).map_err(fail)?;
-    out.into_inner()
-        .map_err(io::IntoInnerError::into_error)
-        .map_err(fail)?;
+    let lines = write_log(log, t, &mut out).map_err(|source| fail(&out, source))?;
+    out.into_inner().map_err(|error| {
+        let (source, out) = error.into_parts();
+        fail(&out, source)
+    })?;
     Ok(SavedLog {
         path: path.to_owned(),
         lines,
@@ -237,6 +212,6 @@ mod tests {
         })
         .unwrap();
         let error = outcome.recv().unwrap().unwrap_err();
-        assert!(matches!(error, SaveLogError::Create { .. }), "{error}");
+        assert!(matches!(error, FileError::Create { .. }), "{error}");
     }
 }

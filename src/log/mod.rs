@@ -19,7 +19,7 @@ mod find;
 mod format;
 mod shape;
 
-pub use export::{SaveLogError, SavedLog, save_in_background, write_log};
+pub use export::{SavedLog, save_in_background, write_log};
 pub use format::{dropped_marker, notice_text, row_text};
 use shape::{RowShape, text_rows};
 

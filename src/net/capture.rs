@@ -19,43 +19,12 @@ use std::net::SocketAddr;
 use bytes::Bytes;
 use chrono::NaiveTime;
 
-use super::EventKind;
 use super::budget::ByteBudget;
+use super::{EventKind, FileError};
 use crate::codec::{StreamDecoder, TextEncoding};
 
 /// Bytes that may wait for the writer before reads wait too (64 MiB).
 const QUEUE_LIMIT: usize = 64 << 20;
-
-/// Why a capture file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum CaptureError {
-    /// Creating the file failed.
-    #[error("cannot create {path}: {source}")]
-    Create {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// Writing failed part way (disk full, say).
-    #[error("writing {path} failed after {written} bytes: {source}")]
-    Write {
-        /// The file.
-        path: PathBuf,
-        /// Bytes written before the failure.
-        written: u64,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The writer thread could not be started.
-    #[error("cannot start the writer for {path}: {source}")]
-    Spawn {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-}
 
 /// How a running capture is doing, readable from any thread.
 #[derive(Debug, Default)]
@@ -175,14 +144,14 @@ impl SharedCapture {
 /// disk.
 #[derive(Debug)]
 pub struct FinishedCapture {
-    writer: JoinHandle<Result<u64, CaptureError>>,
+    writer: JoinHandle<Result<u64, FileError>>,
 }
 
 impl FinishedCapture {
     /// Blocks until the writer has flushed everything; the total written, or why it failed.
-    pub fn wait(self) -> Result<u64, CaptureError> {
+    pub fn wait(self) -> Result<u64, FileError> {
         self.writer.join().unwrap_or_else(|_| {
-            Err(CaptureError::Spawn {
+            Err(FileError::Spawn {
                 path: PathBuf::new(),
                 source: std::io::Error::other("the capture writer panicked"),
             })
@@ -194,8 +163,8 @@ impl FinishedCapture {
 pub(crate) fn start(
     path: &Path,
     format: CaptureFormat,
-) -> Result<(CaptureSink, Arc<CaptureProgress>, FinishedCapture), CaptureError> {
-    let file = File::create(path).map_err(|source| CaptureError::Create {
+) -> Result<(CaptureSink, Arc<CaptureProgress>, FinishedCapture), FileError> {
+    let file = File::create(path).map_err(|source| FileError::Create {
         path: path.to_owned(),
         source,
     })?;
@@ -220,7 +189,7 @@ pub(crate) fn start(
             writer_room.close();
             result
         })
-        .map_err(|source| CaptureError::Spawn {
+        .map_err(|source| FileError::Spawn {
             path: path.to_owned(),
             source,
         })?;
@@ -242,11 +211,11 @@ fn write_all(
     queue: &mpsc::Receiver<Record>,
     progress: &CaptureProgress,
     room: &ByteBudget,
-) -> Result<u64, CaptureError> {
+) -> Result<u64, FileError> {
     // Chunks at least this big bypass the buffer and go straight to the file, without a copy;
     // small ones are gathered so a trickle of bytes is not one system call each.
     let mut out = BufWriter::with_capacity(64 * 1024, file);
-    let fail = |source, written| CaptureError::Write {
+    let fail = |source, written| FileError::Write {
         path: path.to_owned(),
         written,
         source,

@@ -12,13 +12,12 @@ use tokio::task::JoinHandle;
 
 use super::auto_reply::{AutoReply, SharedAutoReply};
 use super::backlog::Backlog;
-use super::capture::{
-    self, CaptureError, CaptureFormat, CaptureProgress, FinishedCapture, SharedCapture,
-};
+use super::capture::{self, CaptureFormat, CaptureProgress, FinishedCapture, SharedCapture};
 use super::session::{Reporter, SessionCommand, Stop, Wake};
 use super::transfer::{self, FileProgress};
 use super::{
-    Endpoint, Event, EventKind, NetError, SendTarget, SessionId, tcp_client, tcp_server, udp,
+    Endpoint, Event, EventKind, FileError, NetError, SendTarget, SessionId, tcp_client, tcp_server,
+    udp,
 };
 
 /// Wakes the owner when events are waiting. The GUI passes a repaint request; tests pass a
@@ -347,7 +346,7 @@ impl Engine {
         &mut self,
         path: &Path,
         format: CaptureFormat,
-    ) -> Result<Arc<CaptureProgress>, CaptureError> {
+    ) -> Result<Arc<CaptureProgress>, FileError> {
         // Dropping the finished writer lets it complete in the background.
         drop(self.stop_capture());
         let (sink, progress, writer) = capture::start(path, format)?;

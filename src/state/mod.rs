@@ -284,12 +284,12 @@ impl AppState {
     }
 
     /// Shows why saving could not start.
-    pub fn capture_failed(&mut self, error: &crate::net::CaptureError) {
+    pub fn capture_failed(&mut self, error: &crate::net::FileError) {
         self.set_error(error.message(self.language));
     }
 
     /// Shows how Save log ended.
-    pub fn log_saved(&mut self, outcome: Result<crate::log::SavedLog, crate::log::SaveLogError>) {
+    pub fn log_saved(&mut self, outcome: Result<crate::log::SavedLog, crate::net::FileError>) {
         match outcome {
             Ok(saved) => {
                 let t = self.texts();
