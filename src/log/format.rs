@@ -64,7 +64,7 @@ fn hex_row(offset: usize, bytes: &[u8]) -> String {
 }
 
 /// A lifecycle line in the language of `t`.
-pub fn notice_text(notice: &Notice, t: &Texts) -> String {
+fn notice_text(notice: &Notice, t: &Texts) -> String {
     match notice {
         Notice::Listening(local) => format!("{} {local}", t.listening_on),
         Notice::Bound(local, receive_buffer) => format!(

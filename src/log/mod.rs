@@ -19,8 +19,8 @@ mod find;
 mod format;
 mod shape;
 
-pub use export::{SavedLog, save_in_background, write_log};
-pub use format::{dropped_marker, notice_text, row_text};
+pub use export::{SavedLog, save_in_background};
+pub use format::{dropped_marker, row_text};
 use shape::{RowShape, text_rows};
 
 /// The default memory budget for the log's contents.
