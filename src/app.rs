@@ -270,7 +270,7 @@ impl eframe::App for NetDebugApp {
         for event in self.events.drain() {
             self.state.apply(event);
         }
-        if let crate::state::Connection::Reconnecting(at) = self.state.connection {
+        if let crate::state::Connection::Reconnecting { at, .. } = self.state.connection {
             let wait = at.saturating_duration_since(std::time::Instant::now());
             if wait.is_zero() {
                 // Closed first, so an Open that cannot start leaves the window closed and

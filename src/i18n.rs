@@ -99,6 +99,8 @@ pub struct Texts {
     pub state_connecting: &'static str,
     /// Waiting to connect again (auto reconnect).
     pub state_reconnecting: &'static str,
+    /// After the reconnect state: how many attempts in a row have failed (`{n}`).
+    pub reconnect_failures: &'static str,
     /// The auto reconnect checkbox.
     pub auto_reconnect: &'static str,
     /// Label of the wait before an auto reconnect.
@@ -228,6 +230,7 @@ pub static ZH: Texts = Texts {
     state_listening: "正在监听",
     state_connecting: "正在连接",
     state_reconnecting: "等待重连",
+    reconnect_failures: "已连续失败 {n} 次",
     auto_reconnect: "自动重连",
     reconnect_every: "间隔 (ms)",
     state_connected: "已连接",
@@ -344,6 +347,7 @@ pub static EN: Texts = Texts {
     state_listening: "Listening",
     state_connecting: "Connecting",
     state_reconnecting: "Waiting to reconnect",
+    reconnect_failures: "{n} failed in a row",
     auto_reconnect: "Auto reconnect",
     reconnect_every: "every (ms)",
     state_connected: "Connected",

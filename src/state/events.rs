@@ -29,10 +29,14 @@ impl AppState {
             EventKind::JoinedGroup { group } => self.log.notice(Notice::JoinedGroup(group)),
             EventKind::Connecting { remote, .. } => {
                 self.connection = Connection::Connecting(Some(remote));
-                self.log.notice(Notice::Connecting(remote));
+                // Retrying after a failure says nothing new: the failure line says where to.
+                if self.retries.failures == 0 {
+                    self.log.notice(Notice::Connecting(remote));
+                }
             }
             EventKind::Connected { local, remote } => {
                 self.connection = Connection::Connected { local, remote };
+                self.retries = RetryTally::default();
                 self.log.notice(Notice::Connected { local, remote });
             }
             EventKind::PeerJoined { peer } => {
@@ -83,23 +87,35 @@ impl AppState {
             EventKind::Closed { reason } => {
                 self.session = None;
                 self.nothing_open();
+                // A TCP client that lost its server (or never reached it) tries again, until
+                // the person presses Close.
+                let retry = self.mode == Mode::TcpClient
+                    && self.auto_reconnect
+                    && !matches!(reason, CloseReason::ByUser);
                 if let CloseReason::Failed(error) = &reason {
                     // One red line that says why; a "Closed" line repeating it adds nothing.
-                    self.report_error(error);
+                    let text = error.message(self.language);
+                    if retry && self.retries.last_error.as_deref() == Some(text.as_str()) {
+                        // The same failure again, every few seconds while a device is off,
+                        // would bury the log: the status bar and the state's count say it.
+                        self.set_error(text);
+                    } else {
+                        self.report_error(error);
+                        self.retries.last_error = Some(text);
+                    }
+                    self.retries.failures = self.retries.failures.saturating_add(1);
                 } else {
                     let reason = reason.message(self.language);
                     self.set_info(format!("{}: {reason}", self.texts().session_closed));
                     self.log.notice(Notice::Closed(reason));
                 }
-                // A TCP client that lost its server (or never reached it) tries again, until
-                // the person presses Close.
-                if self.mode == Mode::TcpClient
-                    && self.auto_reconnect
-                    && !matches!(reason, CloseReason::ByUser)
-                {
-                    self.connection = Connection::Reconnecting(
-                        Instant::now() + Duration::from_millis(self.reconnect_ms),
-                    );
+                if retry {
+                    self.connection = Connection::Reconnecting {
+                        at: Instant::now() + Duration::from_millis(self.reconnect_ms),
+                        failures: self.retries.failures,
+                    };
+                } else {
+                    self.retries = RetryTally::default();
                 }
             }
         }
@@ -117,4 +133,14 @@ impl AppState {
             Direction::Tx => self.log.sent(peer, bytes),
         }
     }
+}
+
+/// Auto reconnect's failed attempts in a row, so a device that stays off logs its failure
+/// once, not once per attempt.
+#[derive(Debug, Default)]
+pub(super) struct RetryTally {
+    /// Attempts that failed since the last connection (or since Open).
+    pub(super) failures: u32,
+    /// The message of the last failure logged.
+    pub(super) last_error: Option<String>,
 }

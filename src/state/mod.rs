@@ -118,6 +118,7 @@ pub struct AppState {
     /// Bring the entry Find found into view on the next frame.
     pub scroll_to_found: bool,
     preview: Option<sending::PreviewCache>,
+    retries: events::RetryTally,
     session: Option<SessionId>,
 }
 
@@ -173,6 +174,7 @@ impl AppState {
             find_missed: false,
             scroll_to_found: false,
             preview: None,
+            retries: events::RetryTally::default(),
             session: None,
         }
     }
@@ -249,6 +251,7 @@ impl AppState {
     /// and are logged, so nothing received is lost from the log or the counters.
     pub fn closed_by_user(&mut self) {
         self.nothing_open();
+        self.retries = events::RetryTally::default();
         self.status = None;
     }
 
@@ -447,7 +450,7 @@ mod tests {
         };
         state.opened(SessionId(1));
         state.apply(closed(CloseReason::ByPeer));
-        assert!(matches!(state.connection, Connection::Reconnecting(_)));
+        assert!(matches!(state.connection, Connection::Reconnecting { .. }));
         assert!(
             state.connection.is_open(),
             "the button offers Close, to stop trying"
@@ -465,6 +468,91 @@ mod tests {
         state.opened(SessionId(1));
         state.apply(closed(CloseReason::Reset));
         assert_eq!(state.connection, Connection::Closed);
+    }
+
+    #[test]
+    fn a_device_that_stays_off_logs_its_failure_once_and_counts_the_attempts() {
+        use crate::net::NetError;
+        let refused = |port| {
+            CloseReason::Failed(NetError::Connect {
+                addr: addr(port),
+                source: std::io::ErrorKind::ConnectionRefused.into(),
+            })
+        };
+        let mut state = AppState {
+            mode: Mode::TcpClient,
+            auto_reconnect: true,
+            language: crate::i18n::Language::English,
+            ..AppState::default()
+        };
+        let attempt = |state: &mut AppState, session, port| {
+            state.opened(SessionId(session));
+            let connecting = EventKind::Connecting {
+                endpoint: crate::net::Endpoint::new("127.0.0.1", port),
+                remote: addr(port),
+            };
+            state.apply(event(session, connecting));
+            state.apply(event(
+                session,
+                EventKind::Closed {
+                    reason: refused(port),
+                },
+            ));
+        };
+        let notices = |state: &AppState| -> Vec<String> {
+            let rows = state.log.rows(0, usize::MAX);
+            rows.iter()
+                .filter(|row| matches!(row, crate::log::Row::Notice(..)))
+                .map(|row| crate::log::row_text(row, state.texts()).into_owned())
+                .collect()
+        };
+
+        for session in 1..=5 {
+            attempt(&mut state, session, 7);
+        }
+        let lines = notices(&state);
+        assert_eq!(lines.len(), 2, "one Connecting and one failure: {lines:?}");
+        assert!(lines[0].contains("Connecting to 127.0.0.1:7"), "{lines:?}");
+        assert!(lines[1].contains("127.0.0.1:7"), "{lines:?}");
+        assert!(matches!(
+            state.connection,
+            Connection::Reconnecting { failures: 5, .. }
+        ));
+        let t = state.texts();
+        assert!(
+            state.connection.describe(t).contains("5 failed in a row"),
+            "{}",
+            state.connection.describe(t)
+        );
+        assert!(state.status.as_ref().is_some_and(|s| s.is_error));
+
+        // A different failure is news, and is logged.
+        attempt(&mut state, 6, 8);
+        assert_eq!(notices(&state).len(), 3);
+
+        // A connection starts the count again: its loss and the next attempt are logged.
+        state.opened(SessionId(7));
+        state.apply(event(
+            7,
+            EventKind::Connected {
+                local: addr(40000),
+                remote: addr(8),
+            },
+        ));
+        state.apply(event(
+            7,
+            EventKind::Closed {
+                reason: CloseReason::ByPeer,
+            },
+        ));
+        assert!(matches!(
+            state.connection,
+            Connection::Reconnecting { failures: 0, .. }
+        ));
+        attempt(&mut state, 8, 8);
+        let lines = notices(&state);
+        assert_eq!(lines.len(), 7, "{lines:?}");
+        assert!(lines[5].contains("Connecting to 127.0.0.1:8"), "{lines:?}");
     }
 
     #[test]

@@ -162,7 +162,7 @@ impl AppState {
         let t = self.texts();
         match self.connection {
             Connection::Closed => Some(t.not_open),
-            Connection::Opening | Connection::Connecting(_) | Connection::Reconnecting(_) => {
+            Connection::Opening | Connection::Connecting(_) | Connection::Reconnecting { .. } => {
                 Some(t.not_connected)
             }
             Connection::Listening(_) if self.clients.is_empty() => Some(t.no_clients),

@@ -59,8 +59,14 @@ pub enum Connection {
     /// UDP socket bound.
     Bound(SocketAddr),
     /// TCP client with auto reconnect: the connection ended or failed, and the next attempt
-    /// starts at this time.
-    Reconnecting(std::time::Instant),
+    /// starts at `at`.
+    Reconnecting {
+        /// When the next attempt starts.
+        at: std::time::Instant,
+        /// Attempts that failed in a row since the last connection (0 after a connection
+        /// ended).
+        failures: u32,
+    },
 }
 
 impl Connection {
@@ -79,7 +85,12 @@ impl Connection {
             Self::Connecting(None) => t.state_connecting.to_owned(),
             Self::Connected { remote, .. } => format!("{} {remote}", t.state_connected),
             Self::Bound(local) => format!("{} {local}", t.state_bound),
-            Self::Reconnecting(_) => t.state_reconnecting.to_owned(),
+            Self::Reconnecting { failures: 0, .. } => t.state_reconnecting.to_owned(),
+            Self::Reconnecting { failures, .. } => format!(
+                "{} ({})",
+                t.state_reconnecting,
+                t.reconnect_failures.replace("{n}", &failures.to_string())
+            ),
         }
     }
 
@@ -89,7 +100,7 @@ impl Connection {
             Self::Listening(local) | Self::Bound(local) | Self::Connected { local, .. } => {
                 Some(local)
             }
-            Self::Closed | Self::Opening | Self::Connecting(_) | Self::Reconnecting(_) => None,
+            Self::Closed | Self::Opening | Self::Connecting(_) | Self::Reconnecting { .. } => None,
         }
     }
 }

@@ -137,7 +137,7 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         }
         let color = match state.connection {
             Connection::Closed => ui.visuals().weak_text_color(),
-            Connection::Opening | Connection::Connecting(_) | Connection::Reconnecting(_) => {
+            Connection::Opening | Connection::Connecting(_) | Connection::Reconnecting { .. } => {
                 egui::Color32::from_rgb(0xd0, 0x90, 0x20)
             }
             _ => egui::Color32::from_rgb(0x30, 0xa0, 0x50),
