@@ -457,6 +457,45 @@ fn a_tcp_client_with_auto_reconnect_comes_back_after_the_server_drops_it() {
 }
 
 #[test]
+fn auto_reconnect_to_a_device_that_stays_off_logs_the_failure_once() {
+    // A port nobody listens on: every attempt is refused.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut ui = Ui::english();
+    ui.client_of(port);
+    ui.click("Auto reconnect");
+    ui.harness
+        .get_by_label("every (ms)")
+        .set_value_accesskit(100.0);
+    ui.harness.run_steps(2);
+    ui.click("Open");
+    ui.step_until("four refused attempts", |h| {
+        matches!(
+            h.state().state().connection,
+            Connection::Reconnecting { failures: 4.., .. }
+        )
+    });
+    let log = &ui.harness.state().state().log;
+    let errors = log
+        .entries()
+        .iter()
+        .filter(|e| {
+            matches!(
+                &e.body,
+                netdebug::log::LogBody::Notice(netdebug::log::Notice::Error(_))
+            )
+        })
+        .count();
+    assert_eq!(errors, 1, "one failure line for four failed attempts");
+    assert!(ui.shows("failed in a row"));
+    ui.click("Close");
+    assert_eq!(ui.connection(), Connection::Closed);
+}
+
+#[test]
 fn the_command_line_records_a_device_across_reconnects_into_a_file() {
     let server = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = server.local_addr().unwrap().port().to_string();
