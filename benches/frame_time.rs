@@ -33,9 +33,11 @@ fn main() {
     let fill = Instant::now();
     for i in 0..LINES {
         let line = format!("sensor {i:07} temperature=25.{} humidity=61%\n", i % 10);
-        state
-            .log
-            .received(peers[(i % 4) as usize], Bytes::from(line.into_bytes()));
+        state.log.received(
+            peers[(i % 4) as usize],
+            Bytes::from(line.into_bytes()),
+            chrono::NaiveTime::MIN,
+        );
     }
     println!(
         "  filled {} entries ({:.0} MB counted) in {:.1} s",

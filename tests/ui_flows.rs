@@ -379,6 +379,65 @@ fn tcp_client_flow_connects_sends_gbk_receives_and_sees_the_peer_close() {
 }
 
 #[test]
+fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let mut ui = Ui::english();
+    ui.client_of(port);
+    ui.open();
+    let (mut device, _) = server.accept().unwrap();
+    let last_received = |ui: &Ui| {
+        ui.harness
+            .state()
+            .state()
+            .log
+            .entries()
+            .iter()
+            .rev()
+            .find(|e| {
+                matches!(
+                    e.body,
+                    netdebug::log::LogBody::Data {
+                        direction: netdebug::log::Direction::Rx,
+                        ..
+                    }
+                )
+            })
+            .cloned()
+            .unwrap()
+    };
+
+    // A device that takes 80 ms to answer.
+    ui.set_text("Send data", "READ");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut device, 4), b"READ");
+    std::thread::sleep(Duration::from_millis(80));
+    device.write_all(b"VALUE=42").unwrap();
+    ui.wait_for_text("answered in");
+    let answered = last_received(&ui).answered_in.unwrap();
+    assert!(
+        answered >= Duration::from_millis(80) && answered < WAIT,
+        "{answered:?}"
+    );
+
+    // Bytes the window gets round to half a second late keep the time they arrived.
+    let written = chrono::Local::now().time();
+    device.write_all(b"late").unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    ui.step_until("the late bytes", |h| h.state().state().rx.bytes == 12);
+    let entry = last_received(&ui);
+    assert_eq!(
+        entry.answered_in, None,
+        "only the first data answers a send"
+    );
+    let lag = (entry.time - written).to_std().unwrap();
+    assert!(
+        lag < Duration::from_millis(300),
+        "logged {lag:?} after it was written"
+    );
+}
+
+#[test]
 fn a_tcp_client_gives_up_after_the_connect_timeout_set_in_the_window() {
     let (addr, _keep) = common::unanswering_listener();
     let mut ui = Ui::english();

@@ -102,6 +102,7 @@ mod tests {
     use crate::codec::InputMode;
     use crate::i18n::Language;
     use crate::log::Notice;
+    use crate::log::T0;
 
     /// The lines of the saved log with each line's time (`[hh:mm:ss.mmm] `) cut off.
     fn saved_lines(log: &Log, language: Language) -> Vec<String> {
@@ -122,10 +123,10 @@ mod tests {
     fn sample() -> (Log, SocketAddr) {
         let peer = SocketAddr::from(([127, 0, 0, 1], 4000));
         let mut log = Log::default();
-        log.notice(Notice::PeerJoined(peer));
-        log.received(peer, "温度=25\nstatus ".into());
-        log.received(peer, "ok\n".into());
-        log.sent(peer, bytes::Bytes::from_static(b"READ\x01"));
+        log.notice(Notice::PeerJoined(peer), T0);
+        log.received(peer, "温度=25\nstatus ".into(), T0);
+        log.received(peer, "ok\n".into(), T0);
+        log.sent(peer, bytes::Bytes::from_static(b"READ\x01"), T0);
         (log, peer)
     }
 
@@ -175,9 +176,9 @@ mod tests {
     fn long_lines_stay_whole_and_the_dropped_marker_comes_first() {
         let peer = SocketAddr::from(([127, 0, 0, 1], 4000));
         let mut log = Log::with_budget(8192);
-        log.received(peer, format!("{}\n", "old ".repeat(500)).into());
+        log.received(peer, format!("{}\n", "old ".repeat(500)).into(), T0);
         let long_line = "x".repeat(3000);
-        log.received(peer, format!("{long_line}\nend\n").into());
+        log.received(peer, format!("{long_line}\nend\n").into(), T0);
         assert!(log.dropped() > 0);
         let path = std::env::temp_dir().join(format!("netdebug-log-{}.txt", std::process::id()));
         let (done, outcome) = std::sync::mpsc::channel();

@@ -57,19 +57,20 @@ mod tests {
     use std::net::SocketAddr;
 
     use super::*;
-    use crate::log::Notice;
+    use crate::log::{Notice, T0};
 
     #[test]
     fn finds_text_or_bytes_in_turn_and_wraps_around() {
         let peer = SocketAddr::from(([127, 0, 0, 1], 1));
         let mut log = Log::default();
-        log.notice(Notice::PeerJoined(peer));
-        log.received(peer, "temp=25\n".into());
+        log.notice(Notice::PeerJoined(peer), T0);
+        log.received(peer, "temp=25\n".into(), T0);
         log.received(
             peer,
             bytes::Bytes::from_static(&[0x01, 0x03, 0x02, 0x00, 0x19]),
+            T0,
         );
-        log.received(peer, "temp=26\n".into());
+        log.received(peer, "temp=26\n".into(), T0);
 
         assert!(log.find_next("temp"));
         assert_eq!(log.found(), Some(1));

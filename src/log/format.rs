@@ -13,7 +13,7 @@ pub fn row_text<'a>(row: &Row<'a>, t: &Texts) -> Cow<'a, str> {
         Row::Notice(entry, notice) => {
             Cow::Owned(format!("{} ● {}", time(entry), notice_text(notice, t)))
         }
-        Row::Header(entry) => Cow::Owned(header(entry)),
+        Row::Header(entry) => Cow::Owned(header(entry, t)),
         Row::Text(line) => line.clone(),
         Row::Hex(offset, bytes) => Cow::Owned(hex_row(*offset, bytes)),
     }
@@ -31,8 +31,9 @@ fn time(entry: &LogEntry) -> String {
     format!("[{}]", entry.time.format("%H:%M:%S%.3f"))
 }
 
-/// `[time] RX ← peer (n B)`: the header of a data entry.
-fn header(entry: &LogEntry) -> String {
+/// `[time] RX ← peer (n B)`: the header of a data entry, and for the first data a peer
+/// sent after a send to it, how long it took to answer.
+fn header(entry: &LogEntry, t: &Texts) -> String {
     let LogBody::Data {
         direction,
         peer,
@@ -46,7 +47,13 @@ fn header(entry: &LogEntry) -> String {
         Direction::Rx => "RX ←",
         Direction::Tx => "TX →",
     };
-    format!("{} {arrow} {peer} ({} B)", time(entry), bytes.len())
+    let mut header = format!("{} {arrow} {peer} ({} B)", time(entry), bytes.len());
+    if let Some(answered_in) = entry.answered_in {
+        let ms = format!("{:.3}", answered_in.as_secs_f64() * 1000.0);
+        header.push_str(" · ");
+        header.push_str(&t.answered_in.replace("{ms}", &ms));
+    }
+    header
 }
 
 /// `0010  41 42 43 …  ABC…`: offset, the bytes, and their printable ASCII.

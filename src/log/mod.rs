@@ -26,6 +26,10 @@ use shape::{RowShape, text_rows};
 /// The default memory budget for the log's contents.
 pub const DEFAULT_LOG_BUDGET: usize = 64 << 20;
 
+/// A time for entries in tests, where the time does not matter.
+#[cfg(test)]
+const T0: NaiveTime = NaiveTime::MIN;
+
 /// Bytes shown per row in the hex view.
 pub const HEX_BYTES_PER_ROW: usize = 16;
 
@@ -143,6 +147,9 @@ pub struct LogEntry {
     /// this entry without a break; without log mode the hex view runs on across reads, and
     /// this is where the entry starts in that run.
     run_offset: usize,
+    /// Received data only: the time since the last send to this peer, when this is the first
+    /// data from the peer after it (how long a device took to answer).
+    pub answered_in: Option<std::time::Duration>,
 }
 
 impl LogEntry {
@@ -278,6 +285,8 @@ pub struct Log {
     row_ends: VecDeque<u64>,
     /// Rows that belonged to entries since dropped.
     row_base: u64,
+    /// When each peer was last sent data it has not answered yet.
+    awaiting_answer: HashMap<SocketAddr, NaiveTime>,
 }
 
 impl Default for Log {
@@ -300,6 +309,7 @@ impl Log {
             shapes: VecDeque::new(),
             row_ends: VecDeque::new(),
             row_base: 0,
+            awaiting_answer: HashMap::new(),
         }
     }
 
@@ -319,6 +329,7 @@ impl Log {
             shapes: self.shapes.clone(),
             row_ends: self.row_ends.clone(),
             row_base: self.row_base,
+            awaiting_answer: HashMap::new(),
         }
     }
 
@@ -358,40 +369,45 @@ impl Log {
         self.layout
     }
 
-    /// Adds a lifecycle line.
-    pub fn notice(&mut self, notice: Notice) {
-        self.push(LogBody::Notice(notice));
+    /// Adds a lifecycle line for something that happened at `time`.
+    pub fn notice(&mut self, notice: Notice, time: NaiveTime) {
+        self.push(LogBody::Notice(notice), time);
     }
 
-    /// Adds received bytes, decoded as a continuation of what this peer sent before.
-    pub fn received(&mut self, peer: SocketAddr, bytes: Bytes) {
-        self.data(Direction::Rx, peer, bytes);
+    /// Adds bytes received at `time`, decoded as a continuation of what this peer sent before.
+    pub fn received(&mut self, peer: SocketAddr, bytes: Bytes, time: NaiveTime) {
+        self.data(Direction::Rx, peer, bytes, time);
     }
 
-    /// Adds sent bytes; each send is a whole message, decoded on its own.
-    pub fn sent(&mut self, peer: SocketAddr, bytes: Bytes) {
-        self.data(Direction::Tx, peer, bytes);
+    /// Adds bytes sent at `time`; each send is a whole message, decoded on its own.
+    pub fn sent(&mut self, peer: SocketAddr, bytes: Bytes, time: NaiveTime) {
+        self.data(Direction::Tx, peer, bytes, time);
     }
 
-    fn data(&mut self, direction: Direction, peer: SocketAddr, bytes: Bytes) {
+    fn data(&mut self, direction: Direction, peer: SocketAddr, bytes: Bytes, time: NaiveTime) {
         let text = self.text.decode(direction, peer, &bytes);
-        self.push(LogBody::Data {
-            direction,
-            peer,
-            bytes,
-            text,
-        });
+        self.push(
+            LogBody::Data {
+                direction,
+                peer,
+                bytes,
+                text,
+            },
+            time,
+        );
     }
 
     /// Forgets a peer's pending partial character (the peer is gone).
     pub fn peer_gone(&mut self, peer: SocketAddr) {
         self.text.streams.remove(&peer);
+        self.awaiting_answer.remove(&peer);
     }
 
     /// Removes every entry and the dropped count.
     pub fn clear(&mut self) {
         self.entries.clear();
         self.text.streams.clear();
+        self.awaiting_answer.clear();
         self.shapes.clear();
         self.row_ends.clear();
         self.row_base = 0;
@@ -617,7 +633,7 @@ impl Log {
         index
     }
 
-    fn push(&mut self, body: LogBody) {
+    fn push(&mut self, body: LogBody, time: NaiveTime) {
         let (joins_previous, run_offset) = match &body {
             LogBody::Data {
                 direction, peer, ..
@@ -630,11 +646,32 @@ impl Log {
             }
             LogBody::Notice(_) => (false, 0),
         };
+        let answered_in = match &body {
+            LogBody::Data {
+                direction: Direction::Tx,
+                peer,
+                ..
+            } => {
+                self.awaiting_answer.insert(*peer, time);
+                None
+            }
+            LogBody::Data {
+                direction: Direction::Rx,
+                peer,
+                ..
+            } => self
+                .awaiting_answer
+                .remove(peer)
+                // Across midnight the times of day go backwards: no figure rather than a wrong one.
+                .and_then(|sent| (time - sent).to_std().ok()),
+            LogBody::Notice(_) => None,
+        };
         let entry = LogEntry {
-            time: chrono::Local::now().time(),
+            time,
             body,
             joins_previous,
             run_offset,
+            answered_in,
         };
         self.used += entry.cost();
         let shape = entry.shape();
@@ -810,6 +847,54 @@ mod tests {
     }
 
     #[test]
+    fn the_first_data_after_a_send_says_how_long_the_peer_took_to_answer() {
+        let at = |ms: u32| NaiveTime::from_hms_micro_opt(12, 0, 0, ms * 1000).unwrap();
+        let other = SocketAddr::from(([127, 0, 0, 1], 2));
+        // A client that left, or a Clear, forgets the send.
+        let mut log = Log::default();
+        log.sent(peer(), "READ".into(), at(200));
+        log.peer_gone(peer());
+        log.received(peer(), "a new client on the same port".into(), at(250));
+        assert_eq!(log.entries().back().unwrap().answered_in, None);
+        log.sent(peer(), "READ".into(), at(300));
+        log.clear();
+        log.received(peer(), "after Clear".into(), at(301));
+        assert_eq!(log.entries().back().unwrap().answered_in, None);
+
+        let mut log = Log::default();
+        log.sent(peer(), "READ".into(), at(100));
+        log.received(other, "not an answer".into(), at(105));
+        log.received(peer(), "VAL".into(), at(112));
+        log.received(peer(), "UE".into(), at(113));
+        let answers: Vec<_> = log.entries().iter().map(|e| e.answered_in).collect();
+        assert_eq!(
+            answers,
+            [None, None, Some(std::time::Duration::from_millis(12)), None]
+        );
+        let t = crate::i18n::Language::English.texts();
+        let header = row_text(&Row::Header(&log.entries()[2]), t);
+        assert_eq!(
+            header,
+            "[12:00:00.112] RX ← 127.0.0.1:1 (3 B) · answered in 12.000 ms"
+        );
+        let header = row_text(&Row::Header(&log.entries()[3]), t);
+        assert_eq!(header, "[12:00:00.113] RX ← 127.0.0.1:1 (2 B)");
+
+        // Across midnight the time of day goes back: no figure rather than a wrong one.
+        log.sent(
+            peer(),
+            "READ".into(),
+            NaiveTime::from_hms_opt(23, 59, 59).unwrap(),
+        );
+        log.received(
+            peer(),
+            "late".into(),
+            NaiveTime::from_hms_opt(0, 0, 1).unwrap(),
+        );
+        assert_eq!(log.entries().back().unwrap().answered_in, None);
+    }
+
+    #[test]
     fn control_characters_become_visible_and_line_breaks_stay() {
         assert_eq!(
             &*printable("a\r\nb\x00\x07\tc\u{7f}", &mut String::new()),
@@ -853,9 +938,9 @@ mod tests {
     #[test]
     fn rows_cover_every_line_in_text_and_hex_views() {
         let mut log = Log::default();
-        log.notice(Notice::Closed("x".to_owned()));
-        log.received(peer(), Bytes::from_static(b"one\ntwo\nthree\n"));
-        log.received(peer(), Bytes::from(vec![0u8; 40]));
+        log.notice(Notice::Closed("x".to_owned()), T0);
+        log.received(peer(), Bytes::from_static(b"one\ntwo\nthree\n"), T0);
+        log.received(peer(), Bytes::from(vec![0u8; 40]), T0);
         assert_eq!(log.total_rows(), 1 + 4 + 2);
         assert_eq!(
             row_texts(&log, 0, 100),
@@ -883,7 +968,7 @@ mod tests {
     fn long_lines_continue_on_the_next_row() {
         let mut log = Log::default();
         let line = "x".repeat(TEXT_CHARS_PER_ROW * 2 + 3);
-        log.received(peer(), Bytes::from(format!("{line}\nend")));
+        log.received(peer(), Bytes::from(format!("{line}\nend")), T0);
         assert_eq!(log.total_rows(), 1 + 3 + 1);
         let rows = log.rows(1, 10);
         let lengths: Vec<usize> = rows
@@ -899,8 +984,8 @@ mod tests {
     #[test]
     fn raw_mode_drops_headers_and_notices_and_wrapping_follows_the_columns() {
         let mut log = Log::default();
-        log.notice(Notice::Closed("x".to_owned()));
-        log.received(peer(), Bytes::from_static(b"abcdefghij"));
+        log.notice(Notice::Closed("x".to_owned()), T0);
+        log.received(peer(), Bytes::from_static(b"abcdefghij"), T0);
         log.set_layout(RowLayout {
             headers: false,
             columns: 4,
@@ -919,10 +1004,10 @@ mod tests {
         let other = SocketAddr::from(([127, 0, 0, 1], 2));
         let mut log = Log::default();
         for chunk in ["hel", "lo\nwor", "ld\n", "x"] {
-            log.received(peer(), Bytes::from(chunk));
+            log.received(peer(), Bytes::from(chunk), T0);
         }
-        log.received(other, Bytes::from_static(b"other"));
-        log.received(peer(), Bytes::from_static(b"y"));
+        log.received(other, Bytes::from_static(b"other"), T0);
+        log.received(peer(), Bytes::from_static(b"y"), T0);
         log.set_layout(RowLayout {
             headers: false,
             ..RowLayout::default()
@@ -944,7 +1029,7 @@ mod tests {
             ..RowLayout::default()
         });
         for chunk in [&b"a"[..], &[0xC4][..], &[0xE3, b'b'][..]] {
-            gbk.received(peer(), Bytes::copy_from_slice(chunk));
+            gbk.received(peer(), Bytes::copy_from_slice(chunk), T0);
         }
         assert_eq!(row_texts(&gbk, 0, 5), ["text a你b"]);
     }
@@ -959,12 +1044,12 @@ mod tests {
             ..RowLayout::default()
         });
         // 10 + 16 + 3 bytes of one stream: rows of 16, 13 (across three reads).
-        log.received(peer(), Bytes::from_static(b"ABCDEFGHIJ"));
-        log.received(peer(), Bytes::from_static(b"KLMNOPQRSTUVWXYZ"));
-        log.received(peer(), Bytes::from_static(b"123"));
+        log.received(peer(), Bytes::from_static(b"ABCDEFGHIJ"), T0);
+        log.received(peer(), Bytes::from_static(b"KLMNOPQRSTUVWXYZ"), T0);
+        log.received(peer(), Bytes::from_static(b"123"), T0);
         // Another peer starts its own run, at offset 0; so does the first peer after it.
-        log.received(other, Bytes::from_static(b"other"));
-        log.received(peer(), Bytes::from_static(b"y"));
+        log.received(other, Bytes::from_static(b"other"), T0);
+        log.received(peer(), Bytes::from_static(b"y"), T0);
         let rows = log.rows(0, 10);
         let shown: Vec<(usize, &[u8])> = rows
             .iter()
@@ -1014,7 +1099,7 @@ mod tests {
                     let bytes: Vec<u8> = (0..*len).map(|i| (n * 40 + i).to_le_bytes()[0]).collect();
                     sent.extend_from_slice(&bytes);
                     let from = if *first_peer { peer() } else { other };
-                    log.received(from, Bytes::from(bytes));
+                    log.received(from, Bytes::from(bytes), T0);
                 }
                 let total = usize::try_from(log.total_rows()).unwrap();
                 let rows = log.rows(0, total + 5);
@@ -1043,7 +1128,7 @@ mod tests {
             ..RowLayout::default()
         });
         for i in 0..500u32 {
-            log.received(peer(), Bytes::from(vec![(i % 251) as u8; 7]));
+            log.received(peer(), Bytes::from(vec![(i % 251) as u8; 7]), T0);
         }
         assert!(log.dropped() > 0);
         let total = usize::try_from(log.total_rows()).unwrap();
@@ -1062,7 +1147,7 @@ mod tests {
     fn the_budget_drops_the_oldest_entries_and_counts_them() {
         let mut log = Log::with_budget(10_000);
         for i in 0..1_000u32 {
-            log.received(peer(), Bytes::from(i.to_string().into_bytes()));
+            log.received(peer(), Bytes::from(i.to_string().into_bytes()), T0);
         }
         assert!(log.used() <= 10_000, "used {}", log.used());
         assert_eq!(log.dropped() + log.entries().len() as u64, 1_000);
@@ -1113,9 +1198,9 @@ mod tests {
                         let who = if *from_second { second } else { peer() };
                         let bytes = Bytes::from(bytes.clone());
                         if *sent {
-                            log.sent(who, bytes);
+                            log.sent(who, bytes, T0);
                         } else {
-                            log.received(who, bytes);
+                            log.received(who, bytes, T0);
                         }
                     }
                 };

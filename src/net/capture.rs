@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use bytes::Bytes;
-use chrono::NaiveTime;
+use std::time::SystemTime;
 
 use super::budget::ByteBudget;
 use super::{EventKind, FileError};
@@ -55,13 +55,13 @@ pub enum CaptureFormat {
 pub(crate) enum Record {
     /// Bytes received (`rx`) or sent.
     Data {
-        time: NaiveTime,
+        time: SystemTime,
         rx: bool,
         peer: SocketAddr,
         bytes: Bytes,
     },
     /// A lifecycle line (text format only).
-    Notice { time: NaiveTime, text: String },
+    Notice { time: SystemTime, text: String },
 }
 
 /// A running capture: feed it with [`CaptureSink::push`]; dropping the sink's last clone ends it.
@@ -94,19 +94,14 @@ impl SharedCapture {
         }
     }
 
-    /// Queues what `kind` means for the file, if anything. Never blocks the network task.
-    pub(crate) fn record(&self, kind: &EventKind) {
+    /// Queues what `kind`, which happened at `time`, means for the file, if anything. Never
+    /// blocks the network task.
+    pub(crate) fn record(&self, time: SystemTime, kind: &EventKind) {
         let guard = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(sink) = guard.as_ref() else {
             return;
         };
         let text = matches!(sink.format, CaptureFormat::Text(_));
-        // Only the text format prints times; raw bytes do not pay for reading the clock.
-        let time = if text {
-            chrono::Local::now().time()
-        } else {
-            NaiveTime::MIN
-        };
         let data = |rx: bool, peer: SocketAddr, bytes: &Bytes| Record::Data {
             time,
             rx,
@@ -236,7 +231,7 @@ fn write_all(
                 (Cow::Borrowed(&[][..]), 0)
             }
             (Record::Notice { time, text }, CaptureFormat::Text(_)) => (
-                Cow::Owned(format!("[{}] * {text}\n", time.format("%H:%M:%S%.3f")).into_bytes()),
+                Cow::Owned(format!("[{}] * {text}\n", local_time(*time)).into_bytes()),
                 0,
             ),
             (
@@ -259,7 +254,7 @@ fn write_all(
                 let arrow = if *rx { "RX <-" } else { "TX ->" };
                 let line = format!(
                     "[{}] {arrow} {peer} ({} B)\n{}\n",
-                    time.format("%H:%M:%S%.3f"),
+                    local_time(*time),
                     bytes.len(),
                     text.strip_suffix('\n').unwrap_or(&text)
                 );
@@ -311,4 +306,9 @@ fn describe(kind: &EventKind) -> Option<String> {
             return None;
         }
     })
+}
+
+/// `12:00:01.250`: the local time of day of `time`, to the millisecond, as the log shows it.
+fn local_time(time: SystemTime) -> impl std::fmt::Display {
+    chrono::DateTime::<chrono::Local>::from(time).format("%H:%M:%S%.3f")
 }

@@ -3,6 +3,7 @@
 use bytes::Bytes;
 use std::fmt;
 use std::net::SocketAddr;
+use std::time::SystemTime;
 
 use super::{Endpoint, NetError};
 
@@ -21,6 +22,9 @@ impl fmt::Display for SessionId {
 pub struct Event {
     /// The session it happened in.
     pub session: SessionId,
+    /// When it happened: stamped in the engine as the bytes were read or written, so the
+    /// log's times are the network's, however late the window gets round to showing them.
+    pub time: SystemTime,
     /// What happened.
     pub kind: EventKind,
 }

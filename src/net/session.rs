@@ -4,6 +4,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::SystemTime;
 
 use bytes::Bytes;
 use tokio::io::AsyncWriteExt;
@@ -144,22 +145,28 @@ impl Reporter {
         self.capture.reserve(len).await;
     }
 
-    /// Reports an event that carries received or sent bytes once the owner's backlog has room
-    /// for them (see [`Backlog`]).
-    pub(crate) async fn report_data(&self, kind: EventKind) {
+    /// Reports an event that carries bytes received or sent at `time` once the owner's backlog
+    /// has room for them (see [`Backlog`]).
+    pub(crate) async fn report_data(&self, time: SystemTime, kind: EventKind) {
         self.backlog
             .reserve(&kind, || self.wake.backlog_full())
             .await;
-        self.report(kind);
+        self.report_at(time, kind);
+    }
+
+    /// Reports one event that happens now.
+    pub(crate) fn report(&self, kind: EventKind) {
+        self.report_at(SystemTime::now(), kind);
     }
 
     /// Reports one event. A gone receiver means the owner quit; there is no one left to tell.
-    pub(crate) fn report(&self, kind: EventKind) {
-        self.capture.record(&kind);
+    fn report_at(&self, time: SystemTime, kind: EventKind) {
+        self.capture.record(time, &kind);
         if self
             .events
             .send(Event {
                 session: self.session,
+                time,
                 kind,
             })
             .is_ok()
@@ -258,10 +265,12 @@ pub(crate) async fn receive_ready(
     }
     match read_available(stream) {
         ReadOutcome::Data(bytes) => {
+            // Before any wait: the time the bytes arrived.
+            let time = SystemTime::now();
             reporter.capture_room(bytes.len()).await;
             let replies: Vec<Bytes> = reporter.auto_reply().replies_to(&bytes).collect();
             reporter
-                .report_data(EventKind::Received { peer, bytes })
+                .report_data(time, EventKind::Received { peer, bytes })
                 .await;
             for reply in replies {
                 if let Err(reason) = write_reported(stream, peer, reply, reporter, stop).await {
@@ -291,6 +300,8 @@ pub(crate) async fn write_reported(
         }
         () = stop.requested() => return Err(super::CloseReason::ByUser),
     }
-    reporter.report_data(EventKind::Sent { peer, bytes }).await;
+    reporter
+        .report_data(SystemTime::now(), EventKind::Sent { peer, bytes })
+        .await;
     Ok(())
 }

@@ -81,6 +81,8 @@ pub(crate) async fn run(
                     last_sender = Some(*peer);
                 }
                 if !drained.datagrams.is_empty() {
+                    // Before any wait: the time the burst arrived.
+                    let time = std::time::SystemTime::now();
                     let len = drained.datagrams.iter().map(|(_, bytes)| bytes.len()).sum();
                     reporter.capture_room(len).await;
                     let auto_reply = reporter.auto_reply();
@@ -92,7 +94,7 @@ pub(crate) async fn run(
                             auto_reply.replies_to(bytes).map(|reply| (*peer, reply))
                         })
                         .collect();
-                    reporter.report_data(EventKind::Datagrams(drained.datagrams)).await;
+                    reporter.report_data(time, EventKind::Datagrams(drained.datagrams)).await;
                     // Answered before the next read, as the TCP sessions do.
                     for (peer, reply) in replies {
                         if let Err(error) = send_to(&socket, peer, reply, &reporter).await {
@@ -270,7 +272,12 @@ async fn send_to(
         .send_to(&bytes, peer)
         .await
         .map_err(|source| NetError::Send { peer, source })?;
-    reporter.report_data(EventKind::Sent { peer, bytes }).await;
+    reporter
+        .report_data(
+            std::time::SystemTime::now(),
+            EventKind::Sent { peer, bytes },
+        )
+        .await;
     Ok(())
 }
 

@@ -14,34 +14,35 @@ impl AppState {
         if self.session != Some(event.session) {
             return;
         }
+        let time = chrono::DateTime::<chrono::Local>::from(event.time).time();
         match event.kind {
             EventKind::Listening { local } => {
                 self.connection = Connection::Listening(local);
-                self.log.notice(Notice::Listening(local));
+                self.log.notice(Notice::Listening(local), time);
             }
             EventKind::Bound {
                 local,
                 receive_buffer,
             } => {
                 self.connection = Connection::Bound(local);
-                self.log.notice(Notice::Bound(local, receive_buffer));
+                self.log.notice(Notice::Bound(local, receive_buffer), time);
             }
-            EventKind::JoinedGroup { group } => self.log.notice(Notice::JoinedGroup(group)),
+            EventKind::JoinedGroup { group } => self.log.notice(Notice::JoinedGroup(group), time),
             EventKind::Connecting { remote, .. } => {
                 self.connection = Connection::Connecting(Some(remote));
                 // Retrying after a failure says nothing new: the failure line says where to.
                 if self.retries.failures == 0 {
-                    self.log.notice(Notice::Connecting(remote));
+                    self.log.notice(Notice::Connecting(remote), time);
                 }
             }
             EventKind::Connected { local, remote } => {
                 self.connection = Connection::Connected { local, remote };
                 self.retries = RetryTally::default();
-                self.log.notice(Notice::Connected { local, remote });
+                self.log.notice(Notice::Connected { local, remote }, time);
             }
             EventKind::PeerJoined { peer } => {
                 self.clients.insert(peer);
-                self.log.notice(Notice::PeerJoined(peer));
+                self.log.notice(Notice::PeerJoined(peer), time);
             }
             EventKind::PeerLeft { peer, reason } => {
                 self.clients.remove(&peer);
@@ -50,26 +51,26 @@ impl AppState {
                     self.server_target = ServerTarget::All;
                 }
                 self.log
-                    .notice(Notice::PeerLeft(peer, reason.message(self.language)));
+                    .notice(Notice::PeerLeft(peer, reason.message(self.language)), time);
             }
             EventKind::Received { peer, bytes } => {
                 self.rx.add(bytes.len(), Instant::now());
-                self.show(Direction::Rx, peer, bytes);
+                self.show(Direction::Rx, peer, bytes, time);
             }
             EventKind::Datagrams(datagrams) => {
                 let now = Instant::now();
                 for (peer, bytes) in datagrams {
                     self.rx.add(bytes.len(), now);
-                    self.show(Direction::Rx, peer, bytes);
+                    self.show(Direction::Rx, peer, bytes, time);
                 }
             }
             EventKind::Sent { peer, bytes } => {
                 self.tx.add(bytes.len(), Instant::now());
-                self.show(Direction::Tx, peer, bytes);
+                self.show(Direction::Tx, peer, bytes, time);
             }
             EventKind::CycleStopped { sends } => {
                 self.cycle = None;
-                self.log.notice(Notice::CycleStopped(sends));
+                self.log.notice(Notice::CycleStopped(sends), time);
             }
             EventKind::FileDone {
                 path,
@@ -77,13 +78,16 @@ impl AppState {
                 complete,
             } => {
                 self.file = None;
-                self.log.notice(Notice::FileDone {
-                    path: path.display().to_string(),
-                    sent,
-                    complete,
-                });
+                self.log.notice(
+                    Notice::FileDone {
+                        path: path.display().to_string(),
+                        sent,
+                        complete,
+                    },
+                    time,
+                );
             }
-            EventKind::Error(error) => self.report_error(&error),
+            EventKind::Error(error) => self.report_error(&error, time),
             EventKind::Closed { reason } => {
                 self.session = None;
                 self.nothing_open();
@@ -100,14 +104,14 @@ impl AppState {
                         // would bury the log: the status bar and the state's count say it.
                         self.set_error(text);
                     } else {
-                        self.report_error(error);
+                        self.report_error(error, time);
                         self.retries.last_error = Some(text);
                     }
                     self.retries.failures = self.retries.failures.saturating_add(1);
                 } else {
                     let reason = reason.message(self.language);
                     self.set_info(format!("{}: {reason}", self.texts().session_closed));
-                    self.log.notice(Notice::Closed(reason));
+                    self.log.notice(Notice::Closed(reason), time);
                 }
                 if retry {
                     self.connection = Connection::Reconnecting {
@@ -123,14 +127,20 @@ impl AppState {
 
     /// Logs data that went `direction`, unless the display is paused or hides it; then it
     /// is only counted as not shown.
-    fn show(&mut self, direction: Direction, peer: SocketAddr, bytes: bytes::Bytes) {
+    fn show(
+        &mut self,
+        direction: Direction,
+        peer: SocketAddr,
+        bytes: bytes::Bytes,
+        time: chrono::NaiveTime,
+    ) {
         if !self.display.shows(direction) {
             self.not_shown += bytes.len() as u64;
             return;
         }
         match direction {
-            Direction::Rx => self.log.received(peer, bytes),
-            Direction::Tx => self.log.sent(peer, bytes),
+            Direction::Rx => self.log.received(peer, bytes, time),
+            Direction::Tx => self.log.sent(peer, bytes, time),
         }
     }
 }

@@ -329,9 +329,10 @@ impl AppState {
         self.not_shown = 0;
     }
 
-    pub(super) fn report_error(&mut self, error: &NetError) {
+    /// Logs `error`, which happened at `time`, and shows it in the status bar.
+    pub(super) fn report_error(&mut self, error: &NetError, time: chrono::NaiveTime) {
         let text = error.message(self.language);
-        self.log.notice(Notice::Error(text.clone()));
+        self.log.notice(Notice::Error(text.clone()), time);
         self.set_error(text);
     }
 
@@ -369,6 +370,7 @@ mod tests {
     fn event(session: u64, kind: EventKind) -> Event {
         Event {
             session: SessionId(session),
+            time: std::time::SystemTime::now(),
             kind,
         }
     }
