@@ -101,6 +101,8 @@ pub struct Texts {
     pub state_reconnecting: &'static str,
     /// In a received entry's header: how long the peer took to answer a send (`{ms}`).
     pub answered_in: &'static str,
+    /// In a sent entry's header: auto reply sent it.
+    pub auto_reply_sent: &'static str,
     /// After the reconnect state: how many attempts in a row have failed (`{n}`).
     pub reconnect_failures: &'static str,
     /// The auto reconnect checkbox.
@@ -234,6 +236,7 @@ pub static ZH: Texts = Texts {
     state_reconnecting: "等待重连",
     reconnect_failures: "已连续失败 {n} 次",
     answered_in: "应答用时 {ms} ms",
+    auto_reply_sent: "自动应答",
     auto_reconnect: "自动重连",
     reconnect_every: "间隔 (ms)",
     state_connected: "已连接",
@@ -352,6 +355,7 @@ pub static EN: Texts = Texts {
     state_reconnecting: "Waiting to reconnect",
     reconnect_failures: "{n} failed in a row",
     answered_in: "answered in {ms} ms",
+    auto_reply_sent: "auto reply",
     auto_reconnect: "Auto reconnect",
     reconnect_every: "every (ms)",
     state_connected: "Connected",

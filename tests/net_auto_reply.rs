@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use common::{WAIT, connected_client, engine, joined, open_server, open_udp, wait_for};
-use netdebug::net::{AutoReply, EventKind, ReplyRule};
+use netdebug::net::{AutoReply, EventKind, ReplyRule, SentBy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
 
@@ -57,14 +57,14 @@ async fn a_server_echoes_and_answers_only_the_client_that_asked() {
     assert_eq!(read_exactly(&mut asker, 9).await, b"PING?PONG");
     assert_silent(&mut bystander).await;
 
-    // The log sees what arrived, then the answers as sends to that client.
+    // The log sees what arrived, then the answers as auto reply's sends to that client.
     wait_for(&mut events, "the question", |k| {
         matches!(k, EventKind::Received { peer, bytes } if *peer == asker_addr && bytes == "PING?")
     })
     .await;
     for answer in ["PING?", "PONG"] {
         wait_for(&mut events, answer, |k| {
-            matches!(k, EventKind::Sent { peer, bytes } if *peer == asker_addr && bytes == answer)
+            matches!(k, EventKind::Sent { peer, bytes, by: SentBy::AutoReply } if *peer == asker_addr && bytes == answer)
         })
         .await;
     }

@@ -10,7 +10,9 @@ mod common;
 
 use common::{engine, joined, next_event, open_server, receive_bytes, wait_for};
 use netdebug::codec::TextEncoding;
-use netdebug::net::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SessionConfig};
+use netdebug::net::{
+    CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy, SessionConfig,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -48,8 +50,13 @@ async fn gbk_text_goes_out_as_gbk_bytes() {
     assert_eq!(read_exact(&mut client, 4).await, [0xC4, 0xE3, 0xBA, 0xC3]);
     let sent = wait_for(&mut events, "sent", |k| matches!(k, EventKind::Sent { .. })).await;
     match sent.kind {
-        EventKind::Sent { peer: to, bytes } => {
+        EventKind::Sent {
+            peer: to,
+            bytes,
+            by,
+        } => {
             assert_eq!(to, peer);
+            assert_eq!(by, SentBy::Owner);
             assert_eq!(&*bytes, &[0xC4, 0xE3, 0xBA, 0xC3]);
         }
         other => panic!("expected Sent, got {other:?}"),

@@ -180,8 +180,11 @@ async fn a_burst_arrives_whole_in_few_events_with_one_wake_up() {
         (0..count).collect::<Vec<_>>(),
         "every datagram, in order"
     );
+    // How many datagrams each drain finds depends on how the sender and the engine are
+    // scheduled (on a busy machine the engine can keep pace with part of a burst), so the
+    // bound is loose; one event per datagram would still fail it.
     assert!(
-        event_count < count as usize / 10,
+        event_count < count as usize / 4,
         "{event_count} events for {count} datagrams"
     );
 }

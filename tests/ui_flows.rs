@@ -22,6 +22,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use netdebug::NetDebugApp;
 use netdebug::cli::Args;
 use netdebug::i18n::Language;
+use netdebug::log::Annotation;
 use netdebug::state::{AppState, Connection};
 
 struct Ui {
@@ -414,7 +415,9 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
     std::thread::sleep(Duration::from_millis(80));
     device.write_all(b"VALUE=42").unwrap();
     ui.wait_for_text("answered in");
-    let answered = last_received(&ui).answered_in.unwrap();
+    let Some(Annotation::AnsweredIn(answered)) = last_received(&ui).annotation else {
+        panic!("no answer time");
+    };
     assert!(
         answered >= Duration::from_millis(80) && answered < WAIT,
         "{answered:?}"
@@ -426,10 +429,7 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
     std::thread::sleep(Duration::from_millis(500));
     ui.step_until("the late bytes", |h| h.state().state().rx.bytes == 12);
     let entry = last_received(&ui);
-    assert_eq!(
-        entry.answered_in, None,
-        "only the first data answers a send"
-    );
+    assert_eq!(entry.annotation, None, "only the first data answers a send");
     let lag = (entry.time - written).to_std().unwrap();
     assert!(
         lag < Duration::from_millis(300),
@@ -1084,7 +1084,8 @@ fn auto_reply_echoes_and_answers_by_rule_from_the_window() {
     ui.click("Echo received data");
     device.write_all(b"hello").unwrap();
     assert_eq!(read_exactly(&mut device, 5), b"hello");
-    ui.wait_for_text(&format!("TX → {peer} (5 B)"));
+    // Marked as auto reply's, so nobody takes it for a send of their own.
+    ui.wait_for_text(&format!("TX → {peer} (5 B) · auto reply"));
     ui.click("Echo received data");
 
     // A hex rule read with the send settings: the reply gets the CRC16/MODBUS checksum.

@@ -198,11 +198,29 @@ fn app_window(display: &Xvfb) -> (RustConnection, Window, String) {
 
 /// Resizes the app's window on `display` to `size` pixels once it is on screen, as a person
 /// dragging its corner would (Xvfb has no window manager to ask, so straight to X).
+///
+/// Just after it appears, the app may still be setting its own first size, which can land
+/// after ours: the size is asked for again until the window has kept it for a while.
 fn resize_window(display: &Xvfb, size: [u32; 2]) {
     let (x, window, _) = app_window(display);
-    let size = ConfigureWindowAux::new().width(size[0]).height(size[1]);
-    x.configure_window(window, &size).unwrap();
-    x.flush().unwrap();
+    let wanted = ConfigureWindowAux::new().width(size[0]).height(size[1]);
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let mut kept = 0;
+    while kept < 3 {
+        assert!(
+            Instant::now() < deadline,
+            "the window would not keep its new size"
+        );
+        let geometry = x.get_geometry(window).unwrap().reply().unwrap();
+        if [u32::from(geometry.width), u32::from(geometry.height)] == size {
+            kept += 1;
+        } else {
+            kept = 0;
+            x.configure_window(window, &wanted).unwrap();
+            x.flush().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// The picture's size and how many colours it uses: an interface with text and widgets
@@ -381,7 +399,7 @@ fn the_window_size_is_remembered() {
     let dir = Scratch::new("size");
     // First run: the window is made smaller than the default while it is up; a later
     // screenshot gives the resize time to land.
-    let args = ["--lang", "en", "--screenshot-delay-ms", "3000"];
+    let args = ["--lang", "en", "--screenshot-delay-ms", "4000"];
     let first = run_app(&display, &dir.0, &args, &[]);
     resize_window(&display, [900, 600]);
     let first = finish(first);

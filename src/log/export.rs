@@ -103,6 +103,7 @@ mod tests {
     use crate::i18n::Language;
     use crate::log::Notice;
     use crate::log::T0;
+    use crate::net::SentBy;
 
     /// The lines of the saved log with each line's time (`[hh:mm:ss.mmm] `) cut off.
     fn saved_lines(log: &Log, language: Language) -> Vec<String> {
@@ -126,7 +127,12 @@ mod tests {
         log.notice(Notice::PeerJoined(peer), T0);
         log.received(peer, "温度=25\nstatus ".into(), T0);
         log.received(peer, "ok\n".into(), T0);
-        log.sent(peer, bytes::Bytes::from_static(b"READ\x01"), T0);
+        log.sent(
+            peer,
+            bytes::Bytes::from_static(b"READ\x01"),
+            SentBy::Owner,
+            T0,
+        );
         (log, peer)
     }
 

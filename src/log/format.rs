@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::{Direction, HEX_BYTES_PER_ROW, LogBody, LogEntry, Notice, Row};
+use super::{Annotation, Direction, HEX_BYTES_PER_ROW, LogBody, LogEntry, Notice, Row};
 use crate::codec::format_hex;
 use crate::i18n::Texts;
 
@@ -48,10 +48,17 @@ fn header(entry: &LogEntry, t: &Texts) -> String {
         Direction::Tx => "TX →",
     };
     let mut header = format!("{} {arrow} {peer} ({} B)", time(entry), bytes.len());
-    if let Some(answered_in) = entry.answered_in {
-        let ms = format!("{:.3}", answered_in.as_secs_f64() * 1000.0);
-        header.push_str(" · ");
-        header.push_str(&t.answered_in.replace("{ms}", &ms));
+    match entry.annotation {
+        Some(Annotation::AnsweredIn(after)) => {
+            let ms = format!("{:.3}", after.as_secs_f64() * 1000.0);
+            header.push_str(" · ");
+            header.push_str(&t.answered_in.replace("{ms}", &ms));
+        }
+        Some(Annotation::AutoReply) => {
+            header.push_str(" · ");
+            header.push_str(t.auto_reply_sent);
+        }
+        None => {}
     }
     header
 }

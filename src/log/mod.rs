@@ -13,6 +13,7 @@ use bytes::Bytes;
 use chrono::NaiveTime;
 
 use crate::codec::{InputMode, StreamDecoder, TextEncoding};
+use crate::net::SentBy;
 
 mod export;
 mod find;
@@ -147,9 +148,17 @@ pub struct LogEntry {
     /// this entry without a break; without log mode the hex view runs on across reads, and
     /// this is where the entry starts in that run.
     run_offset: usize,
-    /// Received data only: the time since the last send to this peer, when this is the first
-    /// data from the peer after it (how long a device took to answer).
-    pub answered_in: Option<std::time::Duration>,
+    /// What the header adds about the entry's data, if anything.
+    pub annotation: Option<Annotation>,
+}
+
+/// What a data entry's header adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Annotation {
+    /// The first data a peer sent after a send to it: how long it took to answer.
+    AnsweredIn(std::time::Duration),
+    /// Sent by auto reply, not by the person.
+    AutoReply,
 }
 
 impl LogEntry {
@@ -371,20 +380,47 @@ impl Log {
 
     /// Adds a lifecycle line for something that happened at `time`.
     pub fn notice(&mut self, notice: Notice, time: NaiveTime) {
-        self.push(LogBody::Notice(notice), time);
+        self.push(LogBody::Notice(notice), time, None);
     }
 
     /// Adds bytes received at `time`, decoded as a continuation of what this peer sent before.
     pub fn received(&mut self, peer: SocketAddr, bytes: Bytes, time: NaiveTime) {
-        self.data(Direction::Rx, peer, bytes, time);
+        let answered_in = self
+            .awaiting_answer
+            .remove(&peer)
+            // Across midnight the time of day goes back: no figure rather than a wrong one.
+            .and_then(|sent| (time - sent).to_std().ok());
+        self.data(
+            Direction::Rx,
+            peer,
+            bytes,
+            time,
+            answered_in.map(Annotation::AnsweredIn),
+        );
     }
 
-    /// Adds bytes sent at `time`; each send is a whole message, decoded on its own.
-    pub fn sent(&mut self, peer: SocketAddr, bytes: Bytes, time: NaiveTime) {
-        self.data(Direction::Tx, peer, bytes, time);
+    /// Adds bytes sent at `time`, `by` the person or auto reply; each send is a whole message,
+    /// decoded on its own.
+    pub fn sent(&mut self, peer: SocketAddr, bytes: Bytes, by: SentBy, time: NaiveTime) {
+        let annotation = match by {
+            SentBy::Owner => {
+                // What the peer sends next answers this.
+                self.awaiting_answer.insert(peer, time);
+                None
+            }
+            SentBy::AutoReply => Some(Annotation::AutoReply),
+        };
+        self.data(Direction::Tx, peer, bytes, time, annotation);
     }
 
-    fn data(&mut self, direction: Direction, peer: SocketAddr, bytes: Bytes, time: NaiveTime) {
+    fn data(
+        &mut self,
+        direction: Direction,
+        peer: SocketAddr,
+        bytes: Bytes,
+        time: NaiveTime,
+        annotation: Option<Annotation>,
+    ) {
         let text = self.text.decode(direction, peer, &bytes);
         self.push(
             LogBody::Data {
@@ -394,6 +430,7 @@ impl Log {
                 text,
             },
             time,
+            annotation,
         );
     }
 
@@ -633,7 +670,7 @@ impl Log {
         index
     }
 
-    fn push(&mut self, body: LogBody, time: NaiveTime) {
+    fn push(&mut self, body: LogBody, time: NaiveTime, annotation: Option<Annotation>) {
         let (joins_previous, run_offset) = match &body {
             LogBody::Data {
                 direction, peer, ..
@@ -646,32 +683,12 @@ impl Log {
             }
             LogBody::Notice(_) => (false, 0),
         };
-        let answered_in = match &body {
-            LogBody::Data {
-                direction: Direction::Tx,
-                peer,
-                ..
-            } => {
-                self.awaiting_answer.insert(*peer, time);
-                None
-            }
-            LogBody::Data {
-                direction: Direction::Rx,
-                peer,
-                ..
-            } => self
-                .awaiting_answer
-                .remove(peer)
-                // Across midnight the times of day go backwards: no figure rather than a wrong one.
-                .and_then(|sent| (time - sent).to_std().ok()),
-            LogBody::Notice(_) => None,
-        };
         let entry = LogEntry {
             time,
             body,
             joins_previous,
             run_offset,
-            answered_in,
+            annotation,
         };
         self.used += entry.cost();
         let shape = entry.shape();
@@ -848,28 +865,25 @@ mod tests {
 
     #[test]
     fn the_first_data_after_a_send_says_how_long_the_peer_took_to_answer() {
-        let at = |ms: u32| NaiveTime::from_hms_micro_opt(12, 0, 0, ms * 1000).unwrap();
+        let at = |ms: i64| {
+            NaiveTime::from_hms_opt(12, 0, 0).unwrap() + chrono::TimeDelta::milliseconds(ms)
+        };
         let other = SocketAddr::from(([127, 0, 0, 1], 2));
-        // A client that left, or a Clear, forgets the send.
+        let annotations =
+            |log: &Log| -> Vec<_> { log.entries().iter().map(|e| e.annotation).collect() };
         let mut log = Log::default();
-        log.sent(peer(), "READ".into(), at(200));
-        log.peer_gone(peer());
-        log.received(peer(), "a new client on the same port".into(), at(250));
-        assert_eq!(log.entries().back().unwrap().answered_in, None);
-        log.sent(peer(), "READ".into(), at(300));
-        log.clear();
-        log.received(peer(), "after Clear".into(), at(301));
-        assert_eq!(log.entries().back().unwrap().answered_in, None);
-
-        let mut log = Log::default();
-        log.sent(peer(), "READ".into(), at(100));
+        log.sent(peer(), "READ".into(), SentBy::Owner, at(100));
         log.received(other, "not an answer".into(), at(105));
         log.received(peer(), "VAL".into(), at(112));
         log.received(peer(), "UE".into(), at(113));
-        let answers: Vec<_> = log.entries().iter().map(|e| e.answered_in).collect();
         assert_eq!(
-            answers,
-            [None, None, Some(std::time::Duration::from_millis(12)), None]
+            annotations(&log),
+            [
+                None,
+                None,
+                Some(Annotation::AnsweredIn(std::time::Duration::from_millis(12))),
+                None
+            ]
         );
         let t = crate::i18n::Language::English.texts();
         let header = row_text(&Row::Header(&log.entries()[2]), t);
@@ -880,18 +894,33 @@ mod tests {
         let header = row_text(&Row::Header(&log.entries()[3]), t);
         assert_eq!(header, "[12:00:00.113] RX ← 127.0.0.1:1 (2 B)");
 
-        // Across midnight the time of day goes back: no figure rather than a wrong one.
-        log.sent(
-            peer(),
-            "READ".into(),
-            NaiveTime::from_hms_opt(23, 59, 59).unwrap(),
+        // Auto reply answers what arrived; what arrives next is not an answer to it.
+        log.received(peer(), "PING".into(), at(200));
+        log.sent(peer(), "PONG".into(), SentBy::AutoReply, at(201));
+        log.received(peer(), "PING".into(), at(1200));
+        assert_eq!(
+            annotations(&log)[4..],
+            [None, Some(Annotation::AutoReply), None]
         );
-        log.received(
-            peer(),
-            "late".into(),
-            NaiveTime::from_hms_opt(0, 0, 1).unwrap(),
-        );
-        assert_eq!(log.entries().back().unwrap().answered_in, None);
+        let header = row_text(&Row::Header(&log.entries()[5]), t);
+        assert_eq!(header, "[12:00:00.201] TX → 127.0.0.1:1 (4 B) · auto reply");
+
+        // A client that left, a Clear, or midnight in between: no figure rather than a wrong one.
+        log.sent(peer(), "READ".into(), SentBy::Owner, at(300));
+        log.peer_gone(peer());
+        log.received(peer(), "a new client on the same port".into(), at(350));
+        log.sent(peer(), "READ".into(), SentBy::Owner, at(400));
+        log.clear();
+        log.received(peer(), "after Clear".into(), at(401));
+        let midnight = NaiveTime::from_hms_opt(23, 59, 59).unwrap();
+        log.sent(peer(), "READ".into(), SentBy::Owner, midnight);
+        log.received(peer(), "late".into(), NaiveTime::MIN);
+        assert_eq!(annotations(&log), [None, None, None]);
+        let mut log = Log::default();
+        log.sent(peer(), "READ".into(), SentBy::Owner, at(300));
+        log.peer_gone(peer());
+        log.received(peer(), "a new client on the same port".into(), at(350));
+        assert_eq!(annotations(&log), [None, None]);
     }
 
     #[test]
@@ -1198,7 +1227,7 @@ mod tests {
                         let who = if *from_second { second } else { peer() };
                         let bytes = Bytes::from(bytes.clone());
                         if *sent {
-                            log.sent(who, bytes, T0);
+                            log.sent(who, bytes, SentBy::Owner, T0);
                         } else {
                             log.received(who, bytes, T0);
                         }

@@ -118,7 +118,7 @@ impl SharedCapture {
                     let _ = sink.records.send(data(true, *peer, bytes));
                 }
             }
-            EventKind::Sent { peer, bytes } if text => {
+            EventKind::Sent { peer, bytes, .. } if text => {
                 let _ = sink.records.send(data(false, *peer, bytes));
             }
             other if text => {

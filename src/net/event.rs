@@ -29,6 +29,15 @@ pub struct Event {
     pub kind: EventKind,
 }
 
+/// Who decided a send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentBy {
+    /// The owner: the send box, a quick command, a cycle send, a file.
+    Owner,
+    /// Auto reply, answering what arrived.
+    AutoReply,
+}
+
 /// What happened.
 #[derive(Debug)]
 pub enum EventKind {
@@ -90,6 +99,8 @@ pub enum EventKind {
         peer: SocketAddr,
         /// Exactly what was written.
         bytes: Bytes,
+        /// Who decided to send them.
+        by: SentBy,
     },
     /// A cycle send stopped (asked to, or a send failed), after this many sends.
     CycleStopped {

@@ -16,7 +16,7 @@ use super::backlog::Backlog;
 use super::capture::SharedCapture;
 use super::engine::{Notifier, Wakeup};
 use super::read_buffers::{self, READ_CHUNK};
-use super::{Endpoint, Event, EventKind, NetError, SessionId};
+use super::{Endpoint, Event, EventKind, NetError, SentBy, SessionId};
 
 /// Where a send goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -273,7 +273,9 @@ pub(crate) async fn receive_ready(
                 .report_data(time, EventKind::Received { peer, bytes })
                 .await;
             for reply in replies {
-                if let Err(reason) = write_reported(stream, peer, reply, reporter, stop).await {
+                let written =
+                    write_reported(stream, peer, reply, SentBy::AutoReply, reporter, stop);
+                if let Err(reason) = written.await {
                     return Some(reason);
                 }
             }
@@ -285,12 +287,13 @@ pub(crate) async fn receive_ready(
     }
 }
 
-/// Writes `bytes` to a TCP peer and reports them sent; why the connection ended if it failed
-/// or was told to stop while waiting for the peer.
+/// Writes `bytes` to a TCP peer and reports them sent `by` the owner or auto reply; why the
+/// connection ended if it failed or was told to stop while waiting for the peer.
 pub(crate) async fn write_reported(
     stream: &mut tokio::net::TcpStream,
     peer: SocketAddr,
     bytes: Bytes,
+    by: SentBy,
     reporter: &Reporter,
     stop: &mut Stop,
 ) -> Result<(), super::CloseReason> {
@@ -301,7 +304,7 @@ pub(crate) async fn write_reported(
         () = stop.requested() => return Err(super::CloseReason::ByUser),
     }
     reporter
-        .report_data(SystemTime::now(), EventKind::Sent { peer, bytes })
+        .report_data(SystemTime::now(), EventKind::Sent { peer, bytes, by })
         .await;
     Ok(())
 }

@@ -7,7 +7,7 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
 use super::session::{Reporter, SessionCommand, Stop, receive_ready, resolve, write_reported};
-use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
+use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy};
 
 /// Connects to `remote` and runs the connection until it ends.
 pub(crate) async fn run(
@@ -108,7 +108,7 @@ async fn converse(
                 }
                 Some(SessionCommand::Send { target: SendTarget::Connected, bytes, ack }) => {
                     let written =
-                        write_reported(&mut stream, remote, bytes, reporter, &mut stop).await;
+                        write_reported(&mut stream, remote, bytes, SentBy::Owner, reporter, &mut stop).await;
                     if let Some(ack) = ack {
                         if written.is_ok() { ack.written() } else { ack.failed() }
                     }

@@ -15,7 +15,7 @@ use super::ack::Ack;
 use super::session::{
     Reporter, SessionCommand, Stop, receive_ready, resolve_local, write_reported,
 };
-use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
+use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy};
 
 /// The server's handle on one client's task.
 struct Client {
@@ -197,7 +197,7 @@ async fn client_task(
                 Some(ClientCommand::Write(bytes, ack)) => {
                     // Reported before the ack, so a file send waits for the backlog too.
                     let written =
-                        write_reported(&mut stream, peer, bytes, &reporter, &mut stop).await;
+                        write_reported(&mut stream, peer, bytes, SentBy::Owner, &reporter, &mut stop).await;
                     if let Some(ack) = ack {
                         if written.is_ok() { ack.written() } else { ack.failed() }
                     }

@@ -9,7 +9,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use super::session::{Reporter, SessionCommand, resolve, resolve_local};
-use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget};
+use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy};
 
 /// The largest UDP payload there is.
 const MAX_DATAGRAM: usize = 65_536;
@@ -97,7 +97,7 @@ pub(crate) async fn run(
                     reporter.report_data(time, EventKind::Datagrams(drained.datagrams)).await;
                     // Answered before the next read, as the TCP sessions do.
                     for (peer, reply) in replies {
-                        if let Err(error) = send_to(&socket, peer, reply, &reporter).await {
+                        if let Err(error) = send_to(&socket, peer, reply, SentBy::AutoReply, &reporter).await {
                             reporter.report(EventKind::Error(error));
                         }
                     }
@@ -258,14 +258,15 @@ async fn send(
             return Err(NetError::WrongTarget);
         }
     };
-    send_to(socket, peer, bytes, reporter).await
+    send_to(socket, peer, bytes, SentBy::Owner, reporter).await
 }
 
-/// Sends one datagram to `peer` and reports it sent.
+/// Sends one datagram to `peer` and reports it sent `by` the owner or auto reply.
 async fn send_to(
     socket: &UdpSocket,
     peer: SocketAddr,
     bytes: Bytes,
+    by: SentBy,
     reporter: &Reporter,
 ) -> Result<(), NetError> {
     socket
@@ -275,7 +276,7 @@ async fn send_to(
     reporter
         .report_data(
             std::time::SystemTime::now(),
-            EventKind::Sent { peer, bytes },
+            EventKind::Sent { peer, bytes, by },
         )
         .await;
     Ok(())

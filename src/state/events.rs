@@ -1,6 +1,5 @@
 //! How engine events change the state.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use super::{AppState, Connection, Mode, ServerTarget};
@@ -55,18 +54,24 @@ impl AppState {
             }
             EventKind::Received { peer, bytes } => {
                 self.rx.add(bytes.len(), Instant::now());
-                self.show(Direction::Rx, peer, bytes, time);
+                if self.shows(Direction::Rx, &bytes) {
+                    self.log.received(peer, bytes, time);
+                }
             }
             EventKind::Datagrams(datagrams) => {
                 let now = Instant::now();
                 for (peer, bytes) in datagrams {
                     self.rx.add(bytes.len(), now);
-                    self.show(Direction::Rx, peer, bytes, time);
+                    if self.shows(Direction::Rx, &bytes) {
+                        self.log.received(peer, bytes, time);
+                    }
                 }
             }
-            EventKind::Sent { peer, bytes } => {
+            EventKind::Sent { peer, bytes, by } => {
                 self.tx.add(bytes.len(), Instant::now());
-                self.show(Direction::Tx, peer, bytes, time);
+                if self.shows(Direction::Tx, &bytes) {
+                    self.log.sent(peer, bytes, by, time);
+                }
             }
             EventKind::CycleStopped { sends } => {
                 self.cycle = None;
@@ -125,23 +130,14 @@ impl AppState {
         }
     }
 
-    /// Logs data that went `direction`, unless the display is paused or hides it; then it
-    /// is only counted as not shown.
-    fn show(
-        &mut self,
-        direction: Direction,
-        peer: SocketAddr,
-        bytes: bytes::Bytes,
-        time: chrono::NaiveTime,
-    ) {
-        if !self.display.shows(direction) {
+    /// Whether data that went `direction` is logged; when the display is paused or hides it,
+    /// it is only counted as not shown.
+    fn shows(&mut self, direction: Direction, bytes: &[u8]) -> bool {
+        let shows = self.display.shows(direction);
+        if !shows {
             self.not_shown += bytes.len() as u64;
-            return;
         }
-        match direction {
-            Direction::Rx => self.log.received(peer, bytes, time),
-            Direction::Tx => self.log.sent(peer, bytes, time),
-        }
+        shows
     }
 }
 
