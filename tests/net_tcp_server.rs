@@ -230,17 +230,11 @@ async fn save_to_file_as_log_text() {
     engine.stop_capture().unwrap().wait().unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
-    assert!(text.contains(&format!("* client joined: {peer}")), "{text}");
+    assert!(text.contains(&format!("● client joined: {peer}")), "{text}");
+    assert!(text.contains(&format!("RX ← {peer} (3 B)\n你\n")), "{text}");
+    assert!(text.contains(&format!("RX ← {peer} (1 B)\n好\n")), "{text}");
     assert!(
-        text.contains(&format!("RX <- {peer} (3 B)\n你\n")),
-        "{text}"
-    );
-    assert!(
-        text.contains(&format!("RX <- {peer} (1 B)\n好\n")),
-        "{text}"
-    );
-    assert!(
-        text.contains(&format!("TX -> {peer} (4 B)\n好的\n")),
+        text.contains(&format!("TX → {peer} (4 B)\n好的\n")),
         "{text}"
     );
 }

@@ -46,7 +46,8 @@ pub enum CaptureFormat {
     #[default]
     Raw,
     /// The log as text: a timestamped line per event, received and sent data decoded with
-    /// the encoding.
+    /// the encoding, with the headers the window's log mode shows (lifecycle lines in
+    /// English, as the file is for sharing).
     Text(TextEncoding),
 }
 
@@ -231,7 +232,7 @@ fn write_all(
                 (Cow::Borrowed(&[][..]), 0)
             }
             (Record::Notice { time, text }, CaptureFormat::Text(_)) => (
-                Cow::Owned(format!("[{}] * {text}\n", local_time(*time)).into_bytes()),
+                Cow::Owned(format!("[{}] ● {text}\n", local_time(*time)).into_bytes()),
                 0,
             ),
             (
@@ -251,7 +252,7 @@ fn write_all(
                 } else {
                     encoding.decode_whole(bytes)
                 };
-                let arrow = if *rx { "RX <-" } else { "TX ->" };
+                let arrow = if *rx { "RX ←" } else { "TX →" };
                 let line = format!(
                     "[{}] {arrow} {peer} ({} B)\n{}\n",
                     local_time(*time),
