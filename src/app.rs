@@ -146,10 +146,10 @@ impl NetDebugApp {
                 let _ = self.engine.disconnect(peer);
             }
             Action::StartCycle => {
-                if let Some((target, bytes)) = self.state.prepare_send() {
+                if let Some((target, payloads)) = self.state.prepare_cycle() {
                     let period = Duration::from_millis(self.state.cycle_period_ms)
                         .max(crate::net::MIN_CYCLE_PERIOD);
-                    match self.engine.start_cycle(target, bytes, period) {
+                    match self.engine.start_cycle(target, payloads, period) {
                         Ok(sends) => self.state.cycle = Some(sends),
                         Err(error) => {
                             let message = error.message(self.state.language);

@@ -149,6 +149,10 @@ pub struct Texts {
     pub frames: &'static str,
     pub cycle_send: &'static str,
     pub cycle_period: &'static str,
+    /// Checkbox: the cycle sends the quick commands in turn instead of the send box.
+    pub cycle_quick: &'static str,
+    /// Refusal: cycling through quick commands with none saved.
+    pub no_quick_commands: &'static str,
     /// Label of the TCP client's connect timeout.
     pub connect_timeout: &'static str,
     pub cycle_stopped: &'static str,
@@ -275,6 +279,8 @@ pub static ZH: Texts = Texts {
     frames: "帧",
     cycle_send: "循环发送",
     cycle_period: "周期 (ms)",
+    cycle_quick: "轮流发送快捷指令",
+    no_quick_commands: "没有快捷指令可轮流发送",
     connect_timeout: "连接超时 (ms)",
     cycle_stopped: "循环发送已停止，共发送 {n} 次",
     cycle_count: "已发送",
@@ -394,6 +400,8 @@ pub static EN: Texts = Texts {
     frames: "frames",
     cycle_send: "Cycle send",
     cycle_period: "Period (ms)",
+    cycle_quick: "Cycle through quick commands",
+    no_quick_commands: "No quick commands to cycle through",
     connect_timeout: "Connect timeout (ms)",
     cycle_stopped: "Cycle send stopped after {n} sends",
     cycle_count: "sent",

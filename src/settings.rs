@@ -82,6 +82,7 @@ pub struct Settings {
     pub hide_received: bool,
     pub log_limit_mb: usize,
     pub cycle_period_ms: u64,
+    pub cycle_quick: bool,
     pub connect_timeout_ms: u64,
     pub auto_reconnect: bool,
     pub reconnect_ms: u64,
@@ -123,6 +124,7 @@ impl Settings {
             hide_received: state.display.hide_received,
             log_limit_mb: state.log.budget() >> 20,
             cycle_period_ms: state.cycle_period_ms,
+            cycle_quick: state.cycle_quick,
             connect_timeout_ms: state.connect_timeout_ms,
             auto_reconnect: state.auto_reconnect,
             reconnect_ms: state.reconnect_ms,
@@ -174,6 +176,7 @@ impl Settings {
             .log
             .set_budget(self.log_limit_mb.clamp(1, 65_536) << 20);
         state.cycle_period_ms = self.cycle_period_ms.max(1);
+        state.cycle_quick = self.cycle_quick;
         state.connect_timeout_ms = self
             .connect_timeout_ms
             .clamp(*CONNECT_TIMEOUT_MS.start(), *CONNECT_TIMEOUT_MS.end());
@@ -245,6 +248,7 @@ mod tests {
         state.display.hide_received = true;
         state.display.rate_graph = true;
         state.cycle_period_ms = 250;
+        state.cycle_quick = true;
         state.clear_after_send = true;
         state.connect_timeout_ms = 1500;
         state.auto_reconnect = true;

@@ -11,6 +11,7 @@ mod common;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use bytes::Bytes;
 use common::{connected_client, engine, open_server, open_udp, wait_for};
 use netdebug::net::{Endpoint, EventKind, SendTarget};
 use tokio::io::AsyncReadExt;
@@ -29,7 +30,7 @@ async fn cycle_send_keeps_its_schedule_on_a_paused_clock() {
     let sends = engine
         .start_cycle(
             SendTarget::Datagram(target),
-            &b"tick"[..],
+            vec![Bytes::from_static(b"tick")],
             Duration::from_millis(10),
         )
         .unwrap();
@@ -64,13 +65,50 @@ async fn cycle_send_stops_on_an_error() {
     open_server(&mut engine, &mut events).await;
     // No client: the first send fails, and the cycle stops by itself.
     engine
-        .start_cycle(SendTarget::AllClients, &b"x"[..], Duration::from_millis(1))
+        .start_cycle(
+            SendTarget::AllClients,
+            vec![Bytes::from_static(b"x")],
+            Duration::from_millis(1),
+        )
         .unwrap();
     let stopped = wait_for(&mut events, "cycle stopped", |k| {
         matches!(k, EventKind::CycleStopped { .. })
     })
     .await;
     assert!(matches!(stopped.kind, EventKind::CycleStopped { sends: 0 }));
+}
+
+/// Several payloads take turns: the first, the second, the third, the first again.
+#[tokio::test(start_paused = true)]
+async fn cycle_send_takes_its_payloads_in_turn() {
+    let (mut engine, mut events) = engine();
+    let _local = open_udp(&mut engine, &mut events).await;
+    let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let target = Endpoint::new("127.0.0.1", peer.local_addr().unwrap().port());
+    let payloads = ["READ 1", "READ 2", "STATUS"].map(|p| Bytes::from_static(p.as_bytes()));
+    engine
+        .start_cycle(
+            SendTarget::Datagram(target),
+            payloads.to_vec(),
+            Duration::from_millis(10),
+        )
+        .unwrap();
+    // Ticks at 0, 10, ..., 60 ms: seven sends.
+    tokio::time::sleep(Duration::from_millis(65)).await;
+    engine.stop_cycle();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 16];
+    while let Ok(Ok((n, _))) =
+        tokio::time::timeout(Duration::from_millis(50), peer.recv_from(&mut buf)).await
+    {
+        got.push(String::from_utf8(buf[..n].to_vec()).unwrap());
+    }
+    assert_eq!(
+        got,
+        [
+            "READ 1", "READ 2", "STATUS", "READ 1", "READ 2", "STATUS", "READ 1"
+        ]
+    );
 }
 
 fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
@@ -157,7 +195,7 @@ async fn close_stops_a_cycle_send() {
     let sends = engine
         .start_cycle(
             SendTarget::Datagram(target),
-            &b"x"[..],
+            vec![Bytes::from_static(b"x")],
             Duration::from_millis(5),
         )
         .unwrap();

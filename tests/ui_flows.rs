@@ -1322,6 +1322,45 @@ fn a_file_dropped_on_the_window_is_sent() {
 }
 
 #[test]
+fn cycle_send_takes_the_quick_commands_in_turn() {
+    let mut ui = Ui::tall();
+    let mut device = server_with_one_client(&mut ui);
+    ui.harness
+        .get_by_label("Period (ms)")
+        .set_value_accesskit(5.0);
+    ui.click("Cycle through quick commands");
+
+    // None saved yet, then one that cannot be read: refused with a reason, nothing starts.
+    ui.click("Cycle send");
+    ui.wait_for_text("No quick commands to cycle through");
+    ui.choose("Send as", "Hex");
+    ui.set_text("Send data", "ZZ");
+    ui.set_text("Name", "Broken");
+    ui.click("Add the send box");
+    ui.click("Cycle send");
+    ui.wait_for_text("Broken: invalid hex character 'Z' at position 1");
+    assert!(ui.harness.state().state().cycle.is_none());
+    assert_nothing_arrives(&mut device);
+    ui.click("Delete");
+
+    // Each command keeps its own format: two in text, one in hex.
+    ui.set_text("Send data", "43 3B");
+    ui.set_text("Name", "c");
+    ui.click("Add the send box");
+    ui.choose("Send as", "Text");
+    for (name, text) in [("a", "A;"), ("b", "B;")] {
+        ui.set_text("Send data", text);
+        ui.set_text("Name", name);
+        ui.click("Add the send box");
+    }
+    ui.set_text("Send data", "not this");
+    ui.click("Cycle send");
+    assert_eq!(read_exactly(&mut device, 12), b"C;A;B;C;A;B;");
+    ui.click("Cycle send");
+    ui.wait_for_text("Cycle send stopped after");
+}
+
+#[test]
 fn quick_commands_add_send_edit_delete_and_history_recall() {
     let mut ui = Ui::tall();
     let mut device = server_with_one_client(&mut ui);

@@ -270,12 +270,13 @@ impl Engine {
         })
     }
 
-    /// Sends `bytes` to `target` every `period` (at least 1 ms) until [`Engine::stop_cycle`],
-    /// Close, or a failed send; `CycleStopped` reports the end. Returns the live send count.
+    /// Sends one of `payloads` to `target` every `period` (at least 1 ms), each in turn and
+    /// round again (one payload: the same every time), until [`Engine::stop_cycle`], Close, or
+    /// a failed send; `CycleStopped` reports the end. Returns the live send count.
     pub fn start_cycle(
         &mut self,
         target: SendTarget,
-        bytes: impl Into<bytes::Bytes>,
+        payloads: Vec<bytes::Bytes>,
         period: Duration,
     ) -> Result<Arc<AtomicU64>, NotOpen> {
         let runtime = self.runtime.clone();
@@ -285,7 +286,7 @@ impl Engine {
         let task = runtime.spawn(transfer::cycle(
             active.commands.clone(),
             target,
-            bytes.into(),
+            payloads,
             period,
             Arc::clone(&sends),
             active.reporter.clone(),

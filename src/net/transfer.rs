@@ -1,5 +1,5 @@
-//! Sends that run on their own: a cycle send (the same payload every period) and a file sent
-//! in chunks. Each chunk waits for the previous one to be written, so both stream in bounded
+//! Sends that run on their own: a cycle send (a payload every period, or several in turn) and
+//! a file sent in chunks. Each chunk waits for the previous one to be written, so both stream in bounded
 //! memory and stop at the first failure.
 
 use std::path::PathBuf;
@@ -56,19 +56,20 @@ async fn send_acked(
     commands.send(command).is_ok() && written.await.unwrap_or(false)
 }
 
-/// Sends `bytes` every `period`, on a fixed schedule (a late send does not shift the ones
-/// after it), until a send fails or the task is aborted.
+/// Sends one of `payloads` every `period`, each in turn and round again, on a fixed schedule
+/// (a late send does not shift the ones after it), until a send fails or the task is aborted.
+/// No payloads, nothing to send: it stops at once.
 pub(crate) async fn cycle(
     commands: mpsc::UnboundedSender<SessionCommand>,
     target: SendTarget,
-    bytes: Bytes,
+    payloads: Vec<Bytes>,
     period: Duration,
     sends: Arc<AtomicU64>,
     reporter: Reporter,
 ) {
     let mut ticks = tokio::time::interval(period.max(MIN_CYCLE_PERIOD));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    loop {
+    for bytes in payloads.iter().cycle() {
         ticks.tick().await;
         if !send_acked(&commands, &target, bytes.clone()).await {
             break;

@@ -89,6 +89,8 @@ pub struct AppState {
     pub tx: Counter,
     /// Cycle send period in milliseconds (at least 1).
     pub cycle_period_ms: u64,
+    /// Cycle send sends the quick commands in turn, not the send box (轮流发送快捷指令).
+    pub cycle_quick: bool,
     /// TCP client: how long a connection attempt may take, in milliseconds.
     pub connect_timeout_ms: u64,
     /// TCP client: connect again when the connection ends or fails (自动重连).
@@ -161,6 +163,7 @@ impl AppState {
             capture: None,
             capture_as_text: false,
             cycle_period_ms: 1000,
+            cycle_quick: false,
             connect_timeout_ms: duration_ms(DEFAULT_CONNECT_TIMEOUT),
             auto_reconnect: false,
             reconnect_ms: 1000,

@@ -91,6 +91,32 @@ impl AppState {
         }
     }
 
+    /// Checks what a cycle send would send and where: the send box, or with
+    /// [`AppState::cycle_quick`] every quick command in turn (each read with its own format).
+    /// On failure a message says why (naming a quick command that cannot be read) and nothing
+    /// starts.
+    pub fn prepare_cycle(&mut self) -> Option<(SendTarget, Vec<bytes::Bytes>)> {
+        if !self.cycle_quick {
+            let (target, bytes) = self.prepare_send()?;
+            return Some((target, vec![bytes.into()]));
+        }
+        if self.quick_commands.is_empty() {
+            return self.refuse_send(self.texts().no_quick_commands.to_owned());
+        }
+        let target = self.prepare_target()?;
+        let mut payloads = Vec::with_capacity(self.quick_commands.len());
+        for command in &self.quick_commands {
+            match build_payload(&command.text, &command.format) {
+                Ok(bytes) => payloads.push(bytes.into()),
+                Err(error) => {
+                    let message = format!("{}: {}", command.name, error.message(self.language));
+                    return self.refuse_send(message);
+                }
+            }
+        }
+        Some((target, payloads))
+    }
+
     /// Puts the send box at the front of the history (once; the oldest fall off).
     fn remember_send(&mut self) {
         let entry = crate::settings::HistoryEntry {

@@ -22,7 +22,7 @@ pub enum Action {
     Send,
     /// Disconnect one client of the server.
     Disconnect(std::net::SocketAddr),
-    /// Start sending the send box every cycle period.
+    /// Start sending the send box (or the quick commands in turn) every cycle period.
     StartCycle,
     /// Stop the cycle send.
     StopCycle,

@@ -235,6 +235,10 @@ fn send_settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>
         )
         .labelled_by(label.id);
     });
+    ui.add_enabled(
+        state.cycle.is_none(),
+        egui::Checkbox::new(&mut state.cycle_quick, t.cycle_quick),
+    );
     match &state.file {
         Some(file) => {
             let sent = file.sent();
