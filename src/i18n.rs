@@ -99,8 +99,8 @@ pub struct Texts {
     pub state_connecting: &'static str,
     /// Waiting to connect again (auto reconnect).
     pub state_reconnecting: &'static str,
-    /// In a received entry's header: how long the peer took to answer a send (`{ms}`).
-    pub answered_in: &'static str,
+    /// In a received entry's header: how long after the last send to the peer it came (`{ms}`).
+    pub since_send: &'static str,
     /// In a sent entry's header: auto reply sent it.
     pub auto_reply_sent: &'static str,
     /// After the reconnect state: how many attempts in a row have failed (`{n}`).
@@ -239,7 +239,7 @@ pub static ZH: Texts = Texts {
     state_connecting: "正在连接",
     state_reconnecting: "等待重连",
     reconnect_failures: "已连续失败 {n} 次",
-    answered_in: "应答用时 {ms} ms",
+    since_send: "应答用时 {ms} ms",
     auto_reply_sent: "自动应答",
     auto_reconnect: "自动重连",
     reconnect_every: "间隔 (ms)",
@@ -360,7 +360,7 @@ pub static EN: Texts = Texts {
     state_connecting: "Connecting",
     state_reconnecting: "Waiting to reconnect",
     reconnect_failures: "{n} failed in a row",
-    answered_in: "answered in {ms} ms",
+    since_send: "{ms} ms after the send",
     auto_reply_sent: "auto reply",
     auto_reconnect: "Auto reconnect",
     reconnect_every: "every (ms)",

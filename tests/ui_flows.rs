@@ -414,9 +414,9 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
     assert_eq!(read_exactly(&mut device, 4), b"READ");
     std::thread::sleep(Duration::from_millis(80));
     device.write_all(b"VALUE=42").unwrap();
-    ui.wait_for_text("answered in");
-    let Some(Annotation::AnsweredIn(answered)) = last_received(&ui).annotation else {
-        panic!("no answer time");
+    ui.wait_for_text("ms after the send");
+    let Some(Annotation::SinceSend(answered)) = last_received(&ui).annotation else {
+        panic!("no time since the send");
     };
     assert!(
         answered >= Duration::from_millis(80) && answered < WAIT,

@@ -32,7 +32,7 @@ fn time(entry: &LogEntry) -> String {
 }
 
 /// `[time] RX ← peer (n B)`: the header of a data entry, and for the first data a peer
-/// sent after a send to it, how long it took to answer.
+/// sent after a send to it, how long after the send it came.
 fn header(entry: &LogEntry, t: &Texts) -> String {
     let LogBody::Data {
         direction,
@@ -49,10 +49,10 @@ fn header(entry: &LogEntry, t: &Texts) -> String {
     };
     let mut header = format!("{} {arrow} {peer} ({} B)", time(entry), bytes.len());
     match entry.annotation {
-        Some(Annotation::AnsweredIn(after)) => {
+        Some(Annotation::SinceSend(after)) => {
             let ms = format!("{:.3}", after.as_secs_f64() * 1000.0);
             header.push_str(" · ");
-            header.push_str(&t.answered_in.replace("{ms}", &ms));
+            header.push_str(&t.since_send.replace("{ms}", &ms));
         }
         Some(Annotation::AutoReply) => {
             header.push_str(" · ");

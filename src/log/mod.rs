@@ -155,8 +155,9 @@ pub struct LogEntry {
 /// What a data entry's header adds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Annotation {
-    /// The first data a peer sent after a send to it: how long it took to answer.
-    AnsweredIn(std::time::Duration),
+    /// The first data a peer sent after a send to it: how long after the send it came (a
+    /// device's response time, if that is what it was).
+    SinceSend(std::time::Duration),
     /// Sent by auto reply, not by the person.
     AutoReply,
 }
@@ -294,8 +295,8 @@ pub struct Log {
     row_ends: VecDeque<u64>,
     /// Rows that belonged to entries since dropped.
     row_base: u64,
-    /// When each peer was last sent data it has not answered yet.
-    awaiting_answer: HashMap<SocketAddr, NaiveTime>,
+    /// When each peer was last sent data, until data from it comes.
+    last_send: HashMap<SocketAddr, NaiveTime>,
 }
 
 impl Default for Log {
@@ -318,7 +319,7 @@ impl Log {
             shapes: VecDeque::new(),
             row_ends: VecDeque::new(),
             row_base: 0,
-            awaiting_answer: HashMap::new(),
+            last_send: HashMap::new(),
         }
     }
 
@@ -338,7 +339,7 @@ impl Log {
             shapes: self.shapes.clone(),
             row_ends: self.row_ends.clone(),
             row_base: self.row_base,
-            awaiting_answer: HashMap::new(),
+            last_send: HashMap::new(),
         }
     }
 
@@ -385,8 +386,8 @@ impl Log {
 
     /// Adds bytes received at `time`, decoded as a continuation of what this peer sent before.
     pub fn received(&mut self, peer: SocketAddr, bytes: Bytes, time: NaiveTime) {
-        let answered_in = self
-            .awaiting_answer
+        let since_send = self
+            .last_send
             .remove(&peer)
             // Across midnight the time of day goes back: no figure rather than a wrong one.
             .and_then(|sent| (time - sent).to_std().ok());
@@ -395,7 +396,7 @@ impl Log {
             peer,
             bytes,
             time,
-            answered_in.map(Annotation::AnsweredIn),
+            since_send.map(Annotation::SinceSend),
         );
     }
 
@@ -404,8 +405,8 @@ impl Log {
     pub fn sent(&mut self, peer: SocketAddr, bytes: Bytes, by: SentBy, time: NaiveTime) {
         let annotation = match by {
             SentBy::Owner => {
-                // What the peer sends next answers this.
-                self.awaiting_answer.insert(peer, time);
+                // The time to the peer's next data counts from here.
+                self.last_send.insert(peer, time);
                 None
             }
             SentBy::AutoReply => Some(Annotation::AutoReply),
@@ -437,14 +438,14 @@ impl Log {
     /// Forgets a peer's pending partial character (the peer is gone).
     pub fn peer_gone(&mut self, peer: SocketAddr) {
         self.text.streams.remove(&peer);
-        self.awaiting_answer.remove(&peer);
+        self.last_send.remove(&peer);
     }
 
     /// Removes every entry and the dropped count.
     pub fn clear(&mut self) {
         self.entries.clear();
         self.text.streams.clear();
-        self.awaiting_answer.clear();
+        self.last_send.clear();
         self.shapes.clear();
         self.row_ends.clear();
         self.row_base = 0;
@@ -864,7 +865,7 @@ mod tests {
     }
 
     #[test]
-    fn the_first_data_after_a_send_says_how_long_the_peer_took_to_answer() {
+    fn the_first_data_after_a_send_says_how_long_after_the_send_it_came() {
         let at = |ms: i64| {
             NaiveTime::from_hms_opt(12, 0, 0).unwrap() + chrono::TimeDelta::milliseconds(ms)
         };
@@ -881,7 +882,7 @@ mod tests {
             [
                 None,
                 None,
-                Some(Annotation::AnsweredIn(std::time::Duration::from_millis(12))),
+                Some(Annotation::SinceSend(std::time::Duration::from_millis(12))),
                 None
             ]
         );
@@ -889,7 +890,7 @@ mod tests {
         let header = row_text(&Row::Header(&log.entries()[2]), t);
         assert_eq!(
             header,
-            "[12:00:00.112] RX ← 127.0.0.1:1 (3 B) · answered in 12.000 ms"
+            "[12:00:00.112] RX ← 127.0.0.1:1 (3 B) · 12.000 ms after the send"
         );
         let header = row_text(&Row::Header(&log.entries()[3]), t);
         assert_eq!(header, "[12:00:00.113] RX ← 127.0.0.1:1 (2 B)");
