@@ -103,6 +103,10 @@ pub struct Texts {
     pub since_send: &'static str,
     /// In a sent entry's header: auto reply sent it.
     pub auto_reply_sent: &'static str,
+    /// Tooltip of the A+ button.
+    pub zoom_in: &'static str,
+    /// Tooltip of the A- button.
+    pub zoom_out: &'static str,
     /// After the reconnect state: how many attempts in a row have failed (`{n}`).
     pub reconnect_failures: &'static str,
     /// The auto reconnect checkbox.
@@ -239,6 +243,8 @@ pub static ZH: Texts = Texts {
     state_connecting: "正在连接",
     state_reconnecting: "等待重连",
     reconnect_failures: "已连续失败 {n} 次",
+    zoom_in: "放大界面",
+    zoom_out: "缩小界面",
     since_send: "应答用时 {ms} ms",
     auto_reply_sent: "自动应答",
     auto_reconnect: "自动重连",
@@ -360,6 +366,8 @@ pub static EN: Texts = Texts {
     state_connecting: "Connecting",
     state_reconnecting: "Waiting to reconnect",
     reconnect_failures: "{n} failed in a row",
+    zoom_in: "Larger text",
+    zoom_out: "Smaller text",
     since_send: "{ms} ms after the send",
     auto_reply_sent: "auto reply",
     auto_reconnect: "Auto reconnect",

@@ -738,6 +738,25 @@ fn the_chinese_window_explains_bad_input_in_chinese() {
 }
 
 #[test]
+fn text_is_made_larger_for_a_projector_and_smaller_again() {
+    let mut ui = Ui::english();
+    let zoom = |ui: &Ui| ui.harness.ctx.zoom_factor();
+    assert!((zoom(&ui) - 1.0).abs() < 1e-6);
+    ui.click("A+");
+    ui.click("A+");
+    ui.harness.run_steps(2);
+    assert!((zoom(&ui) - 1.2).abs() < 1e-6, "{}", zoom(&ui));
+    ui.click("A-");
+    ui.harness.run_steps(2);
+    assert!((zoom(&ui) - 1.1).abs() < 1e-6, "{}", zoom(&ui));
+    // The keyboard does the same.
+    ui.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Minus);
+    ui.harness.run_steps(2);
+    assert!((zoom(&ui) - 1.0).abs() < 1e-6, "{}", zoom(&ui));
+}
+
+#[test]
 fn chinese_labels_render_with_the_bundled_font_and_switch_to_english() {
     let mut ui = Ui::new(Language::Chinese);
     ui.harness.run_steps(2);

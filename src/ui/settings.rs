@@ -16,6 +16,7 @@ pub(super) fn settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
             if ui.button(t.switch_language).clicked() {
                 state.language = state.language.toggled();
             }
+            zoom_buttons_ui(ui, t);
         });
     });
     ui.separator();
@@ -31,6 +32,35 @@ pub(super) fn settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
         super::auto_reply::auto_reply_ui(ui, state);
     })
     .on_hover_text(t.auto_reply_help);
+}
+
+/// Larger and smaller text, for a projector or a small screen; the same steps as Ctrl +/-,
+/// and remembered with the window (eframe keeps egui's zoom).
+fn zoom_buttons_ui(ui: &mut Ui, t: &Texts) {
+    let ctx = ui.ctx().clone();
+    let shortcut = |shortcut| ctx.format_shortcut(&shortcut);
+    if ui
+        .small_button("A+")
+        .on_hover_text(format!(
+            "{} ({})",
+            t.zoom_in,
+            shortcut(egui::gui_zoom::kb_shortcuts::ZOOM_IN)
+        ))
+        .clicked()
+    {
+        egui::gui_zoom::zoom_in(&ctx);
+    }
+    if ui
+        .small_button("A-")
+        .on_hover_text(format!(
+            "{} ({})",
+            t.zoom_out,
+            shortcut(egui::gui_zoom::kb_shortcuts::ZOOM_OUT)
+        ))
+        .clicked()
+    {
+        egui::gui_zoom::zoom_out(&ctx);
+    }
 }
 
 /// A titled group; the title's response, for a tooltip.
