@@ -37,29 +37,18 @@ pub(super) fn settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
 /// Larger and smaller text, for a projector or a small screen; the same steps as Ctrl +/-,
 /// and remembered with the window (eframe keeps egui's zoom).
 fn zoom_buttons_ui(ui: &mut Ui, t: &Texts) {
+    use egui::gui_zoom::{kb_shortcuts, zoom_in, zoom_out};
+    type Zoom = fn(&egui::Context);
     let ctx = ui.ctx().clone();
-    let shortcut = |shortcut| ctx.format_shortcut(&shortcut);
-    if ui
-        .small_button("A+")
-        .on_hover_text(format!(
-            "{} ({})",
-            t.zoom_in,
-            shortcut(egui::gui_zoom::kb_shortcuts::ZOOM_IN)
-        ))
-        .clicked()
-    {
-        egui::gui_zoom::zoom_in(&ctx);
-    }
-    if ui
-        .small_button("A-")
-        .on_hover_text(format!(
-            "{} ({})",
-            t.zoom_out,
-            shortcut(egui::gui_zoom::kb_shortcuts::ZOOM_OUT)
-        ))
-        .clicked()
-    {
-        egui::gui_zoom::zoom_out(&ctx);
+    let buttons = [
+        ("A+", t.zoom_in, kb_shortcuts::ZOOM_IN, zoom_in as Zoom),
+        ("A-", t.zoom_out, kb_shortcuts::ZOOM_OUT, zoom_out),
+    ];
+    for (label, tip, shortcut, zoom) in buttons {
+        let tip = format!("{tip} ({})", ctx.format_shortcut(&shortcut));
+        if ui.small_button(label).on_hover_text(tip).clicked() {
+            zoom(&ctx);
+        }
     }
 }
 
