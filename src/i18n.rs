@@ -103,6 +103,8 @@ pub struct Texts {
     pub since_send: &'static str,
     /// In a sent entry's header: auto reply sent it.
     pub auto_reply_sent: &'static str,
+    /// The list of remotes used before.
+    pub recent: &'static str,
     /// Tooltip of the A+ button.
     pub zoom_in: &'static str,
     /// Tooltip of the A- button.
@@ -244,6 +246,7 @@ pub static ZH: Texts = Texts {
     state_reconnecting: "等待重连",
     reconnect_failures: "已连续失败 {n} 次",
     zoom_in: "放大界面",
+    recent: "最近使用",
     zoom_out: "缩小界面",
     since_send: "应答用时 {ms} ms",
     auto_reply_sent: "自动应答",
@@ -367,6 +370,7 @@ pub static EN: Texts = Texts {
     state_reconnecting: "Waiting to reconnect",
     reconnect_failures: "{n} failed in a row",
     zoom_in: "Larger text",
+    recent: "Recent",
     zoom_out: "Smaller text",
     since_send: "{ms} ms after the send",
     auto_reply_sent: "auto reply",

@@ -23,6 +23,9 @@ pub const RECONNECT_MS: std::ops::RangeInclusive<u64> = 100..=600_000;
 /// Most sends kept in the history.
 pub const HISTORY_LIMIT: usize = 50;
 
+/// Remote endpoints remembered for the Recent lists.
+pub const RECENT_LIMIT: usize = 10;
+
 /// A named payload that one click sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuickCommand {
@@ -89,6 +92,7 @@ pub struct Settings {
     pub capture_as_text: bool,
     pub quick_commands: Vec<QuickCommand>,
     pub history: Vec<HistoryEntry>,
+    pub recent_remotes: Vec<String>,
     pub echo: bool,
     pub reply_rules: Vec<AutoReplyRule>,
 }
@@ -131,6 +135,7 @@ impl Settings {
             capture_as_text: state.capture_as_text,
             quick_commands: state.quick_commands.clone(),
             history: state.history.clone(),
+            recent_remotes: state.recent_remotes.clone(),
             echo: state.echo,
             reply_rules: state.reply_rules.clone(),
         }
@@ -187,6 +192,12 @@ impl Settings {
         state.capture_as_text = self.capture_as_text;
         state.quick_commands.clone_from(&self.quick_commands);
         state.history = self.history.iter().take(HISTORY_LIMIT).cloned().collect();
+        state.recent_remotes = self
+            .recent_remotes
+            .iter()
+            .take(RECENT_LIMIT)
+            .cloned()
+            .collect();
         state.echo = self.echo;
         state.reply_rules.clone_from(&self.reply_rules);
     }
@@ -261,6 +272,7 @@ mod tests {
             text: "AT".to_owned(),
             format: SendFormat::default(),
         });
+        state.recent_remotes = vec!["[::1]:9001".to_owned(), "device.local:502".to_owned()];
         state.echo = true;
         state.reply_pattern = "PING".to_owned();
         state.reply_text = "PONG".to_owned();
@@ -279,6 +291,7 @@ mod tests {
         loaded.unwrap().apply(&mut restored);
         assert_eq!(Settings::from_state(&restored), saved);
         assert_eq!(restored.quick_commands[0].name, "read");
+        assert_eq!(restored.recent_remotes, ["[::1]:9001", "device.local:502"]);
         assert_eq!(restored.mode, Mode::Udp);
         assert_eq!(restored.language, Language::Chinese);
     }

@@ -438,6 +438,51 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
 }
 
 #[test]
+fn remotes_used_before_are_one_click_away() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let mut ui = Ui::english();
+    ui.client_of(port);
+    ui.open();
+    let _device = server.accept().unwrap();
+    ui.click("Close");
+
+    // Another address typed, then the one that worked picked from Recent.
+    ui.set_text("Remote address", "192.0.2.1");
+    ui.set_text("Remote port", "1");
+    ui.choose("Recent", &format!("127.0.0.1:{port}"));
+    let state = ui.harness.state().state();
+    assert_eq!(
+        (state.address.as_str(), state.port.as_str()),
+        ("127.0.0.1", &*port.to_string())
+    );
+    ui.open();
+    let _again = server.accept().unwrap();
+    ui.click("Close");
+
+    // UDP: a target sent to is remembered beside the target field.
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let target = peer.local_addr().unwrap().to_string();
+    ui.choose("Protocol", "UDP");
+    ui.set_text("Local address", "127.0.0.1");
+    ui.set_text("Local port", "0");
+    ui.open();
+    ui.set_text("Target", &target);
+    ui.set_text("Send data", "hi");
+    ui.click("Send");
+    let mut buf = [0u8; 8];
+    peer.set_read_timeout(Some(WAIT)).unwrap();
+    assert_eq!(peer.recv(&mut buf).unwrap(), 2);
+    ui.set_text("Target", "192.0.2.1:9");
+    ui.choose("Recent", &target);
+    assert_eq!(ui.harness.state().state().udp_target, target);
+    assert_eq!(
+        ui.harness.state().state().recent_remotes,
+        [target, format!("127.0.0.1:{port}")]
+    );
+}
+
+#[test]
 fn a_tcp_client_gives_up_after_the_connect_timeout_set_in_the_window() {
     let (addr, _keep) = common::unanswering_listener();
     let mut ui = Ui::english();

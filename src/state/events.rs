@@ -36,6 +36,10 @@ impl AppState {
             }
             EventKind::Connected { local, remote } => {
                 self.connection = Connection::Connected { local, remote };
+                // As it was typed (a name stays a name), now that it is known to work.
+                if let Some(typed) = self.opening_remote.clone() {
+                    self.remember_remote(typed);
+                }
                 self.retries = RetryTally::default();
                 self.log.notice(Notice::Connected { local, remote }, time);
             }

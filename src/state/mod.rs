@@ -66,6 +66,8 @@ pub struct AppState {
     pub quick_name: String,
     /// The last sends, newest first.
     pub history: Vec<crate::settings::HistoryEntry>,
+    /// Remote `host:port`s a TCP client connected to or UDP sent to, newest first (最近).
+    pub recent_remotes: Vec<String>,
     /// Auto reply: send back everything that arrives.
     pub echo: bool,
     /// Auto reply: "when this arrives, answer that".
@@ -121,6 +123,8 @@ pub struct AppState {
     pub scroll_to_found: bool,
     preview: Option<sending::PreviewCache>,
     retries: events::RetryTally,
+    /// The remote a TCP client is opening, remembered in the Recent list once connected.
+    opening_remote: Option<String>,
     session: Option<SessionId>,
 }
 
@@ -151,6 +155,7 @@ impl AppState {
             quick_editing: None,
             quick_name: String::new(),
             history: Vec::new(),
+            recent_remotes: Vec::new(),
             echo: false,
             reply_rules: Vec::new(),
             reply_pattern: String::new(),
@@ -178,6 +183,7 @@ impl AppState {
             scroll_to_found: false,
             preview: None,
             retries: events::RetryTally::default(),
+            opening_remote: None,
             session: None,
         }
     }
@@ -214,6 +220,7 @@ impl AppState {
             }
         };
         let endpoint = Endpoint::new(host, port);
+        self.opening_remote = (self.mode == Mode::TcpClient).then(|| endpoint.to_string());
         Some(match self.mode {
             Mode::TcpServer => SessionConfig::TcpServer { local: endpoint },
             Mode::TcpClient => SessionConfig::TcpClient {
@@ -225,6 +232,30 @@ impl AppState {
                 multicast,
             },
         })
+    }
+
+    /// Puts `remote` (`host:port`) at the front of the Recent list (once; the oldest fall off).
+    pub(super) fn remember_remote(&mut self, remote: String) {
+        self.recent_remotes.retain(|old| *old != remote);
+        self.recent_remotes.insert(0, remote);
+        self.recent_remotes.truncate(crate::settings::RECENT_LIMIT);
+    }
+
+    /// Fills the address and port fields (TCP client) or the target (UDP) from a Recent entry.
+    pub fn use_recent(&mut self, remote: &str) {
+        match self.mode {
+            Mode::TcpClient => {
+                if let Ok(endpoint) = crate::net::parse_target(remote) {
+                    self.address = endpoint.host;
+                    self.port = endpoint.port.to_string();
+                }
+            }
+            Mode::Udp => {
+                remote.clone_into(&mut self.udp_target);
+                self.reply_to_last = false;
+            }
+            Mode::TcpServer => {}
+        }
     }
 
     /// The multicast group to join: none when the field is empty or the mode is not UDP.
@@ -558,6 +589,64 @@ mod tests {
         let lines = notices(&state);
         assert_eq!(lines.len(), 7, "{lines:?}");
         assert!(lines[5].contains("Connecting to 127.0.0.1:8"), "{lines:?}");
+    }
+
+    #[test]
+    fn remotes_that_worked_are_remembered_newest_first_and_put_back_in_the_fields() {
+        let mut state = AppState {
+            mode: Mode::TcpClient,
+            ..AppState::default()
+        };
+        let connect = |state: &mut AppState, session, address: &str, port: &str| {
+            state.address = address.to_owned();
+            state.port = port.to_owned();
+            let _config = state.prepare_open().unwrap();
+            state.opened(SessionId(session));
+            let connected = EventKind::Connected {
+                local: addr(40000),
+                remote: addr(1),
+            };
+            state.apply(event(session, connected));
+        };
+        connect(&mut state, 1, "::1", "502");
+        connect(&mut state, 2, "device.local", "9000");
+        // A failed attempt is not remembered.
+        state.address = "typo.local".to_owned();
+        let _config = state.prepare_open().unwrap();
+        state.opened(SessionId(3));
+        state.apply(event(
+            3,
+            EventKind::Closed {
+                reason: CloseReason::ByPeer,
+            },
+        ));
+        connect(&mut state, 4, "::1", "502");
+        assert_eq!(state.recent_remotes, ["[::1]:502", "device.local:9000"]);
+
+        state.use_recent("device.local:9000");
+        assert_eq!(
+            (state.address.as_str(), state.port.as_str()),
+            ("device.local", "9000")
+        );
+        state.use_recent("[::1]:502");
+        assert_eq!(
+            (state.address.as_str(), state.port.as_str()),
+            ("::1", "502")
+        );
+
+        // UDP remembers the targets it sends to; the Recent list puts one back in the field.
+        state.mode = Mode::Udp;
+        state.connection = Connection::Bound(addr(5000));
+        for port in 0..12 {
+            state.udp_target = format!("10.0.0.{port}:7000");
+            assert!(state.prepare_target().is_some());
+        }
+        assert_eq!(state.recent_remotes.len(), crate::settings::RECENT_LIMIT);
+        assert_eq!(state.recent_remotes[0], "10.0.0.11:7000");
+        state.reply_to_last = true;
+        state.use_recent("10.0.0.5:7000");
+        assert_eq!(state.udp_target, "10.0.0.5:7000");
+        assert!(!state.reply_to_last);
     }
 
     #[test]

@@ -213,7 +213,10 @@ impl AppState {
             },
             Mode::Udp if self.reply_to_last => SendTarget::LastSender,
             Mode::Udp => match parse_target(&self.udp_target) {
-                Ok(endpoint) => SendTarget::Datagram(endpoint),
+                Ok(endpoint) => {
+                    self.remember_remote(endpoint.to_string());
+                    SendTarget::Datagram(endpoint)
+                }
                 Err(error) => {
                     let message = if self.udp_target.trim().is_empty() {
                         t.empty_target.to_owned()

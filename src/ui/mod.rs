@@ -135,6 +135,27 @@ fn sentence(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The Recent list (最近): a remote a TCP client connected to or UDP sent to before, one
+/// click to put it back in the fields.
+fn recent_remotes_ui(ui: &mut egui::Ui, state: &mut AppState) {
+    let t = state.texts();
+    let mut chosen = None;
+    ui.add_enabled_ui(!state.recent_remotes.is_empty(), |ui| {
+        egui::ComboBox::new("recent_remotes", t.recent)
+            .selected_text("host:port")
+            .show_ui(ui, |ui| {
+                for remote in &state.recent_remotes {
+                    if ui.selectable_label(false, remote).clicked() {
+                        chosen = Some(remote.clone());
+                    }
+                }
+            });
+    });
+    if let Some(remote) = chosen {
+        state.use_recent(&remote);
+    }
+}
+
 /// An error shown beside what caused it.
 fn error_label(ui: &mut egui::Ui, text: &str) {
     ui.colored_label(ui.visuals().error_fg_color, sentence(text));

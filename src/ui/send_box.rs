@@ -89,6 +89,7 @@ fn udp_target_ui(ui: &mut Ui, state: &mut AppState) {
         )
         .labelled_by(label.id);
         ui.checkbox(&mut state.reply_to_last, t.reply_to_last);
+        super::recent_remotes_ui(ui, state);
     });
     if let Some(error) = &state.errors.target {
         super::error_label(ui, error);

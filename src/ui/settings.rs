@@ -87,7 +87,9 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         state.errors.address.as_deref(),
         !open,
     );
-    if state.mode != Mode::TcpClient {
+    if state.mode == Mode::TcpClient {
+        ui.add_enabled_ui(!open, |ui| super::recent_remotes_ui(ui, state));
+    } else {
         ui.add_enabled_ui(!open, |ui| {
             ComboBox::new("local_address_pick", t.pick_address)
                 .selected_text("IP")
