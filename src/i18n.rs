@@ -248,7 +248,7 @@ pub static ZH: Texts = Texts {
     zoom_in: "放大界面",
     recent: "最近使用",
     zoom_out: "缩小界面",
-    since_send: "应答用时 {ms} ms",
+    since_send: "发送后 {ms} ms",
     auto_reply_sent: "自动应答",
     auto_reconnect: "自动重连",
     reconnect_every: "间隔 (ms)",
