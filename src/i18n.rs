@@ -103,6 +103,10 @@ pub struct Texts {
     pub since_send: &'static str,
     /// In a sent entry's header: auto reply sent it.
     pub auto_reply_sent: &'static str,
+    /// Label of the merge gap for TCP reads.
+    pub merge_reads: &'static str,
+    /// Tooltip of the merge gap.
+    pub merge_reads_help: &'static str,
     /// The list of remotes used before.
     pub recent: &'static str,
     /// Tooltip of the A+ button.
@@ -247,6 +251,8 @@ pub static ZH: Texts = Texts {
     reconnect_failures: "已连续失败 {n} 次",
     zoom_in: "放大界面",
     recent: "最近使用",
+    merge_reads: "合并间隔 (ms)",
+    merge_reads_help: "0：每次 TCP 读取各占一条记录。\n大于 0：同一对端在这段时间内接连到达的数据并入同一条记录（最多 8 KB），\n例如串口转网络模块把一条消息拆成几段发来时。只影响显示，计数和保存不变。",
     zoom_out: "缩小界面",
     since_send: "发送后 {ms} ms",
     auto_reply_sent: "自动应答",
@@ -371,6 +377,8 @@ pub static EN: Texts = Texts {
     reconnect_failures: "{n} failed in a row",
     zoom_in: "Larger text",
     recent: "Recent",
+    merge_reads: "Merge reads within (ms)",
+    merge_reads_help: "0: each TCP read is an entry of its own.\nAbove 0: data from the same peer that follows the previous read within this time joins its entry (up to 8 KB),\nas when a serial-to-network module sends one message in pieces. Only the display changes; counting and saving do not.",
     zoom_out: "Smaller text",
     since_send: "{ms} ms after the send",
     auto_reply_sent: "auto reply",

@@ -23,6 +23,9 @@ pub const RECONNECT_MS: std::ops::RangeInclusive<u64> = 100..=600_000;
 /// Most sends kept in the history.
 pub const HISTORY_LIMIT: usize = 50;
 
+/// The merge gaps for TCP reads a person may choose, in milliseconds (0: no merging).
+pub const MERGE_READS_MS: std::ops::RangeInclusive<u64> = 0..=10_000;
+
 /// Remote endpoints remembered for the Recent lists.
 pub const RECENT_LIMIT: usize = 10;
 
@@ -84,6 +87,7 @@ pub struct Settings {
     pub paused: bool,
     pub hide_received: bool,
     pub log_limit_mb: usize,
+    pub merge_reads_ms: u64,
     pub cycle_period_ms: u64,
     pub cycle_quick: bool,
     pub connect_timeout_ms: u64,
@@ -127,6 +131,9 @@ impl Settings {
             paused: state.display.paused,
             hide_received: state.display.hide_received,
             log_limit_mb: state.log.budget() >> 20,
+            merge_reads_ms: state.log.merge_gap().map_or(0, |gap| {
+                u64::try_from(gap.as_millis()).unwrap_or(*MERGE_READS_MS.end())
+            }),
             cycle_period_ms: state.cycle_period_ms,
             cycle_quick: state.cycle_quick,
             connect_timeout_ms: state.connect_timeout_ms,
@@ -180,6 +187,7 @@ impl Settings {
         state
             .log
             .set_budget(self.log_limit_mb.clamp(1, 65_536) << 20);
+        state.log.set_merge_gap(merge_gap(self.merge_reads_ms));
         state.cycle_period_ms = self.cycle_period_ms.max(1);
         state.cycle_quick = self.cycle_quick;
         state.connect_timeout_ms = self
@@ -232,6 +240,12 @@ impl Settings {
     }
 }
 
+/// The merge gap for `ms` milliseconds (within [`MERGE_READS_MS`]); 0 is no merging.
+pub fn merge_gap(ms: u64) -> Option<std::time::Duration> {
+    let ms = ms.clamp(*MERGE_READS_MS.start(), *MERGE_READS_MS.end());
+    (ms > 0).then(|| std::time::Duration::from_millis(ms))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +269,7 @@ mod tests {
         state.log.set_view(InputMode::Hex);
         state.log.set_encoding(TextEncoding::Gbk);
         state.log.set_budget(8 << 20);
+        state.log.set_merge_gap(merge_gap(120));
         state.display.autoscroll = false;
         state.display.hide_received = true;
         state.display.rate_graph = true;

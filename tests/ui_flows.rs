@@ -897,6 +897,56 @@ fn server_with_one_client(ui: &mut Ui) -> TcpStream {
 }
 
 #[test]
+fn pieces_of_one_message_merge_into_one_entry() {
+    let mut ui = Ui::english();
+    let mut device = server_with_one_client(&mut ui);
+    let peer = device.local_addr().unwrap();
+    let received = |ui: &Ui| -> Vec<String> {
+        ui.harness
+            .state()
+            .state()
+            .log
+            .entries()
+            .iter()
+            .filter_map(|e| match &e.body {
+                netdebug::log::LogBody::Data {
+                    direction: netdebug::log::Direction::Rx,
+                    text,
+                    ..
+                } => Some(text.to_string()),
+                _ => None,
+            })
+            .collect()
+    };
+    // As a serial-to-network module sends a line: in pieces a few milliseconds apart.
+    let send_in_pieces = |device: &mut TcpStream, pieces: &[&str]| {
+        for piece in pieces {
+            device.write_all(piece.as_bytes()).unwrap();
+            device.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    };
+    ui.harness
+        .get_by_label("Merge reads within (ms)")
+        .set_value_accesskit(500.0);
+    ui.harness.run_steps(2);
+    send_in_pieces(&mut device, &["tem", "p=2", "5\n"]);
+    ui.step_until("the whole line", |h| h.state().state().rx.bytes == 8);
+    assert_eq!(received(&ui), ["temp=25\n"]);
+    ui.wait_for_text(&format!("RX ← {peer} (8 B)"));
+    assert_eq!(ui.harness.state().state().rx.frames, 3, "still three reads");
+
+    // Off again: each read is its own entry.
+    ui.harness
+        .get_by_label("Merge reads within (ms)")
+        .set_value_accesskit(0.0);
+    ui.harness.run_steps(2);
+    send_in_pieces(&mut device, &["hum", "=61\n"]);
+    ui.step_until("both pieces", |h| h.state().state().rx.bytes == 15);
+    assert_eq!(received(&ui), ["temp=25\n", "hum", "=61\n"]);
+}
+
+#[test]
 fn send_options_escapes_line_ending_checksum_and_ctrl_enter() {
     let mut ui = Ui::english();
     let mut device = server_with_one_client(&mut ui);

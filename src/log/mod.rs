@@ -31,6 +31,10 @@ pub const DEFAULT_LOG_BUDGET: usize = 64 << 20;
 #[cfg(test)]
 const T0: NaiveTime = NaiveTime::MIN;
 
+/// The largest entry that reads are merged into (see [`Log::set_merge_gap`]): each merge
+/// copies the entry, so it stays small, and a message from a device is smaller still.
+pub const MERGE_LIMIT: usize = 8 * 1024;
+
 /// Bytes shown per row in the hex view.
 pub const HEX_BYTES_PER_ROW: usize = 16;
 
@@ -297,6 +301,11 @@ pub struct Log {
     row_base: u64,
     /// When each peer was last sent data, until data from it comes.
     last_send: HashMap<SocketAddr, NaiveTime>,
+    /// A TCP read that comes within this time of the previous read from the same peer joins
+    /// its entry; `None`: every read is an entry of its own.
+    merge_gap: Option<std::time::Duration>,
+    /// The peer and time of the last TCP read logged.
+    last_read: Option<(SocketAddr, NaiveTime)>,
 }
 
 impl Default for Log {
@@ -320,6 +329,8 @@ impl Log {
             row_ends: VecDeque::new(),
             row_base: 0,
             last_send: HashMap::new(),
+            merge_gap: None,
+            last_read: None,
         }
     }
 
@@ -340,6 +351,8 @@ impl Log {
             row_ends: self.row_ends.clone(),
             row_base: self.row_base,
             last_send: HashMap::new(),
+            merge_gap: self.merge_gap,
+            last_read: None,
         }
     }
 
@@ -398,6 +411,88 @@ impl Log {
             time,
             since_send.map(Annotation::SinceSend),
         );
+    }
+
+    /// Adds a TCP read that came at `time`. With a merge gap set, a read that follows the
+    /// previous read from the same peer within the gap, with nothing logged in between, joins
+    /// that read's entry (up to [`MERGE_LIMIT`] bytes): the pieces of one message from a
+    /// serial-to-network module show as one entry with one header.
+    pub fn received_read(&mut self, peer: SocketAddr, bytes: Bytes, time: NaiveTime) {
+        let follows = self.merge_gap.is_some_and(|gap| {
+            self.last_read.is_some_and(|(last_peer, last_time)| {
+                last_peer == peer && (time - last_time).to_std().is_ok_and(|since| since <= gap)
+            })
+        });
+        self.last_read = Some((peer, time));
+        let bytes = if follows {
+            match self.merge_into_last(peer, bytes) {
+                Ok(()) => return,
+                Err(bytes) => bytes,
+            }
+        } else {
+            bytes
+        };
+        self.received(peer, bytes, time);
+    }
+
+    /// Appends `more` from `peer` to the last entry if it is data received from `peer` with
+    /// room for it; gives `more` back otherwise.
+    fn merge_into_last(&mut self, peer: SocketAddr, more: Bytes) -> Result<(), Bytes> {
+        let Some(entry) = self.entries.back_mut() else {
+            return Err(more);
+        };
+        let old_cost = entry.cost();
+        let LogBody::Data {
+            direction: Direction::Rx,
+            peer: entry_peer,
+            bytes,
+            text,
+        } = &mut entry.body
+        else {
+            return Err(more);
+        };
+        if *entry_peer != peer || bytes.len() + more.len() > MERGE_LIMIT {
+            return Err(more);
+        }
+        let added = self.text.decode(Direction::Rx, peer, &more);
+        let mut joined = bytes::BytesMut::with_capacity(bytes.len() + more.len());
+        joined.extend_from_slice(bytes);
+        joined.extend_from_slice(&more);
+        *bytes = joined.freeze();
+        let mut joined_text = String::with_capacity(text.len() + added.len());
+        joined_text.push_str(text);
+        joined_text.push_str(&added);
+        *text = Arc::from(joined_text);
+        self.used = self.used - old_cost + entry.cost();
+        // The entry's rows change; those before it do not.
+        let shape = entry.shape();
+        let rows = shape.rows(self.layout, || entry.text());
+        let start = self
+            .row_ends
+            .len()
+            .checked_sub(2)
+            .and_then(|i| self.row_ends.get(i))
+            .copied()
+            .unwrap_or(self.row_base);
+        if let Some(end) = self.row_ends.back_mut() {
+            *end = start + rows;
+        }
+        if let Some(last_shape) = self.shapes.back_mut() {
+            *last_shape = shape;
+        }
+        self.enforce_budget();
+        Ok(())
+    }
+
+    /// The merge gap for TCP reads, if merging is on.
+    pub fn merge_gap(&self) -> Option<std::time::Duration> {
+        self.merge_gap
+    }
+
+    /// Sets the merge gap for TCP reads (see [`Log::received_read`]); `None` turns merging off.
+    /// Entries already logged stay as they are.
+    pub fn set_merge_gap(&mut self, gap: Option<std::time::Duration>) {
+        self.merge_gap = gap;
     }
 
     /// Adds bytes sent at `time`, `by` the person or auto reply; each send is a whole message,
@@ -922,6 +1017,86 @@ mod tests {
         log.peer_gone(peer());
         log.received(peer(), "a new client on the same port".into(), at(350));
         assert_eq!(annotations(&log), [None, None]);
+    }
+
+    #[test]
+    fn reads_that_follow_within_the_merge_gap_join_one_entry() {
+        let at = |ms: i64| {
+            NaiveTime::from_hms_opt(12, 0, 0).unwrap() + chrono::TimeDelta::milliseconds(ms)
+        };
+        let other = SocketAddr::from(([127, 0, 0, 1], 2));
+        let mut log = Log::default();
+        log.set_encoding(TextEncoding::Gbk);
+        log.set_merge_gap(Some(std::time::Duration::from_millis(50)));
+        // "温度=25\n" in GBK, in three pieces, one split inside a character; each piece comes
+        // within 50 ms of the one before, so the last is 70 ms after the first and still joins.
+        let gbk = TextEncoding::Gbk.encode("温度=25\n").unwrap();
+        log.received_read(peer(), Bytes::copy_from_slice(&gbk[..3]), at(0));
+        log.received_read(peer(), Bytes::copy_from_slice(&gbk[3..6]), at(35));
+        log.received_read(peer(), Bytes::copy_from_slice(&gbk[6..]), at(70));
+        // Too late, another peer, or a datagram: entries of their own.
+        log.received_read(peer(), "late\n".into(), at(200));
+        log.received_read(other, "other\n".into(), at(210));
+        log.received_read(peer(), "after other\n".into(), at(220));
+        log.received(peer(), "datagram".into(), at(225));
+        // Something logged in between ends the message too.
+        log.sent(peer(), "READ".into(), SentBy::Owner, at(230));
+        log.received_read(peer(), "answer".into(), at(235));
+        let texts: Vec<_> = log.entries().iter().map(|e| e.text().to_owned()).collect();
+        assert_eq!(
+            texts,
+            [
+                "温度=25\n",
+                "late\n",
+                "other\n",
+                "after other\n",
+                "datagram",
+                "READ",
+                "answer"
+            ]
+        );
+        let LogBody::Data { bytes, .. } = &log.entries()[0].body else {
+            panic!("data");
+        };
+        assert_eq!(bytes[..], gbk[..], "the exact bytes");
+        assert_eq!(log.entries()[0].time, at(0), "the first piece's time");
+        // The rows and the memory count follow the merged entry: one header, one line.
+        assert_eq!(row_texts(&log, 0, 3), ["header", "text 温度=25", "header"]);
+        let mut fresh = Log::default();
+        fresh.set_encoding(TextEncoding::Gbk);
+        fresh.received(peer(), Bytes::from(gbk), at(0));
+        assert_eq!(log.entries()[0].cost(), fresh.entries()[0].cost());
+        let counted: usize = log.entries().iter().map(LogEntry::cost).sum();
+        assert_eq!(log.used(), counted);
+        assert_eq!(log.total_rows(), 7 * 2);
+        // Kept up to date in place, as a full recount finds them, in every view.
+        for (view, headers) in [
+            (InputMode::Hex, true),
+            (InputMode::Text, false),
+            (InputMode::Hex, false),
+        ] {
+            log.set_layout(RowLayout {
+                view,
+                headers,
+                columns: 4,
+            });
+            log.received_read(other, "1234".into(), at(300));
+            log.received_read(other, "5678".into(), at(301));
+            let kept = log.total_rows();
+            log.recount_rows();
+            assert_eq!(kept, log.total_rows(), "{view:?} headers {headers}");
+        }
+
+        // An entry stops growing at the limit; without a gap nothing merges.
+        let mut log = Log::default();
+        log.set_merge_gap(Some(std::time::Duration::from_millis(50)));
+        for i in 0..3 {
+            log.received_read(peer(), Bytes::from(vec![b'x'; MERGE_LIMIT / 2]), at(i));
+        }
+        assert_eq!(log.entries().len(), 2);
+        log.set_merge_gap(None);
+        log.received_read(peer(), "y".into(), at(3));
+        assert_eq!(log.entries().len(), 3);
     }
 
     #[test]

@@ -59,7 +59,7 @@ impl AppState {
             EventKind::Received { peer, bytes } => {
                 self.rx.add(bytes.len(), Instant::now());
                 if self.shows(Direction::Rx, &bytes) {
-                    self.log.received(peer, bytes, time);
+                    self.log.received_read(peer, bytes, time);
                 }
             }
             EventKind::Datagrams(datagrams) => {

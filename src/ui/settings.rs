@@ -193,6 +193,21 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
             state.log.set_budget(megabytes << 20);
         }
     });
+    ui.horizontal(|ui| {
+        let mut ms = state
+            .log
+            .merge_gap()
+            .map_or(0, |gap| u64::try_from(gap.as_millis()).unwrap_or(u64::MAX));
+        let label = ui.label(t.merge_reads);
+        if ui
+            .add(egui::DragValue::new(&mut ms).range(crate::settings::MERGE_READS_MS))
+            .labelled_by(label.id)
+            .on_hover_text(t.merge_reads_help)
+            .changed()
+        {
+            state.log.set_merge_gap(crate::settings::merge_gap(ms));
+        }
+    });
     ui.separator();
     if let Some(capture) = &state.capture {
         let written = capture.progress.written();
