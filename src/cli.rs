@@ -62,6 +62,10 @@ pub struct Args {
     /// Show the RX/TX rate graph above the log.
     #[arg(long)]
     pub rate_graph: bool,
+    /// TCP: a read that follows the previous one from the same peer within this many ms joins
+    /// its log entry (0 to 10000; 0, the default, merges nothing).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(crate::settings::MERGE_READS_MS))]
+    pub merge_ms: Option<u64>,
     /// Show received data as text or hex.
     #[arg(long, value_enum)]
     pub show: Option<ShowArg>,
@@ -241,6 +245,9 @@ impl Args {
         if let Some(period) = self.cycle_ms {
             state.cycle_period_ms = period;
         }
+        if let Some(ms) = self.merge_ms {
+            state.log.set_merge_gap(crate::settings::merge_gap(ms));
+        }
     }
 }
 
@@ -289,6 +296,12 @@ mod tests {
             "--save-as needs --save"
         );
         assert!(parsed(&["--auto-reconnect-ms", "10"]).is_err());
+        parsed(&["--merge-ms", "40"]).unwrap().preset(&mut state);
+        assert_eq!(
+            state.log.merge_gap(),
+            Some(std::time::Duration::from_millis(40))
+        );
+        assert!(parsed(&["--merge-ms", "10001"]).is_err());
         for refused in ["5", "600001", "soon"] {
             assert!(
                 parsed(&["--connect-timeout-ms", refused]).is_err(),
