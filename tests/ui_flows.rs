@@ -1073,7 +1073,7 @@ fn receive_options_log_mode_pause_and_hide_keep_counting() {
 
 #[test]
 fn cycle_send_file_send_and_save_to_file_through_the_window() {
-    let mut ui = Ui::english();
+    let mut ui = Ui::tall();
     let mut device = server_with_one_client(&mut ui);
 
     // Cycle send every 5 ms, stopped from the same checkbox.
