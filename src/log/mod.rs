@@ -1370,9 +1370,9 @@ mod tests {
     #[test]
     fn a_log_switched_to_an_encoding_shows_what_one_built_with_it_shows() {
         // Reads of two peers' streams in both directions, cut anywhere (through GBK and UTF-8
-        // characters and line breaks), in every layout: the rows after switching encoding and
-        // layout are the rows of a log that had them from the start, and every counted row
-        // exists.
+        // characters and line breaks), in every layout, merged or not: the rows after switching
+        // encoding and layout are the rows of a log that had them from the start, every counted
+        // row exists, and the counts kept as reads arrive (and merge) are those a recount finds.
         let pieces = proptest::collection::vec(
             (
                 proptest::bool::ANY,
@@ -1388,44 +1388,55 @@ mod tests {
             proptest::bool::ANY,
             proptest::bool::ANY,
             proptest::sample::select(vec![1usize, 3, 8, TEXT_CHARS_PER_ROW]),
+            proptest::bool::ANY,
         );
         let mut runner = proptest::test_runner::TestRunner::default();
         runner
-            .run(&(pieces, layouts), |(pieces, (hex, headers, columns))| {
-                let layout = RowLayout {
-                    view: if hex { InputMode::Hex } else { InputMode::Text },
-                    headers,
-                    columns,
-                };
-                let second = SocketAddr::from(([127, 0, 0, 1], 2));
-                let fill = |log: &mut Log| {
-                    for (from_second, sent, bytes) in &pieces {
-                        let who = if *from_second { second } else { peer() };
-                        let bytes = Bytes::from(bytes.clone());
-                        if *sent {
-                            log.sent(who, bytes, SentBy::Owner, T0);
-                        } else {
-                            log.received(who, bytes, T0);
+            .run(
+                &(pieces, layouts),
+                |(pieces, (hex, headers, columns, merge))| {
+                    let layout = RowLayout {
+                        view: if hex { InputMode::Hex } else { InputMode::Text },
+                        headers,
+                        columns,
+                    };
+                    let second = SocketAddr::from(([127, 0, 0, 1], 2));
+                    let fill = |log: &mut Log| {
+                        // All at once: with a gap, every read that follows one from its peer merges.
+                        log.set_merge_gap(merge.then_some(std::time::Duration::from_millis(50)));
+                        for (from_second, sent, bytes) in &pieces {
+                            let who = if *from_second { second } else { peer() };
+                            let bytes = Bytes::from(bytes.clone());
+                            if *sent {
+                                log.sent(who, bytes, SentBy::Owner, T0);
+                            } else {
+                                log.received_read(who, bytes, T0);
+                            }
                         }
-                    }
-                };
-                let mut switched = Log::default();
-                fill(&mut switched);
-                switched.set_encoding(TextEncoding::Gbk);
-                switched.set_layout(layout);
+                    };
+                    let mut switched = Log::default();
+                    fill(&mut switched);
+                    switched.set_encoding(TextEncoding::Gbk);
+                    switched.set_layout(layout);
 
-                let mut built = Log::default();
-                built.set_encoding(TextEncoding::Gbk);
-                built.set_layout(layout);
-                fill(&mut built);
+                    let mut built = Log::default();
+                    built.set_encoding(TextEncoding::Gbk);
+                    built.set_layout(layout);
+                    fill(&mut built);
 
-                // Asking for more rows than there are gives all of them.
-                let all = |log: &Log| row_texts(log, 0, usize::MAX);
-                proptest::prop_assert_eq!(switched.total_rows(), built.total_rows());
-                proptest::prop_assert_eq!(all(&switched), all(&built));
-                proptest::prop_assert_eq!(all(&built).len() as u64, built.total_rows());
-                Ok(())
-            })
+                    // Asking for more rows than there are gives all of them.
+                    let all = |log: &Log| row_texts(log, 0, usize::MAX);
+                    proptest::prop_assert_eq!(switched.total_rows(), built.total_rows());
+                    proptest::prop_assert_eq!(all(&switched), all(&built));
+                    proptest::prop_assert_eq!(all(&built).len() as u64, built.total_rows());
+                    let kept = built.total_rows();
+                    built.recount_rows();
+                    proptest::prop_assert_eq!(kept, built.total_rows());
+                    let counted: usize = built.entries().iter().map(LogEntry::cost).sum();
+                    proptest::prop_assert_eq!(built.used(), counted);
+                    Ok(())
+                },
+            )
             .unwrap();
     }
 }
