@@ -40,6 +40,33 @@ async fn assert_silent(stream: &mut TcpStream) {
     assert!(quiet.is_err(), "unexpected bytes: {byte:?}");
 }
 
+/// A device that writes its request in pieces still gets its answer: the rule is matched
+/// across the connection's reads, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pattern_split_across_reads_is_answered_once() {
+    let (mut engine, mut events) = engine();
+    let addr = open_server(&mut engine, &mut events).await;
+    engine.set_auto_reply(AutoReply {
+        echo: false,
+        rules: vec![rule(b"PING", b"PONG")],
+    });
+    let mut device = TcpStream::connect(addr).await.unwrap();
+    joined(&mut events).await;
+    for piece in [&b"PI"[..], b"N", b"G\n"] {
+        device.write_all(piece).await.unwrap();
+        // Each piece its own read.
+        wait_for(
+            &mut events,
+            "the piece",
+            |k| matches!(k, EventKind::Received { bytes, .. } if bytes == piece),
+        )
+        .await;
+    }
+    assert_eq!(read_exactly(&mut device, 4).await, b"PONG");
+    device.write_all(b"status\n").await.unwrap();
+    assert_silent(&mut device).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_echoes_and_answers_only_the_client_that_asked() {
     let (mut engine, mut events) = engine();

@@ -1,10 +1,11 @@
 //! Auto reply (自动应答): answer what arrives right where it arrives, in the session, so a
 //! simulated device answers in microseconds rather than at the window's next frame.
 //!
-//! Each read (TCP) or datagram (UDP) is matched on its own, as Packet Sender's smart responses
-//! do: a pattern split across two TCP reads is not seen. The session writes the answers before
-//! it reads again, as an echo server does, so a peer that does not read its answers slows
-//! down instead of answers piling up in memory.
+//! Each datagram (UDP) is matched on its own. A TCP connection is a stream: a pattern that
+//! arrives split across two reads is found too, in the read that completes it
+//! ([`StreamMatcher`]). The session writes the answers before it reads again, as an echo
+//! server does, so a peer that does not read its answers slows down instead of answers piling
+//! up in memory.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -45,6 +46,58 @@ impl AutoReply {
             .iter()
             .filter_map(|rule| memmem::find(received, &rule.pattern).map(|_| rule.reply.clone()));
         echo.into_iter().chain(rules)
+    }
+
+    /// The longest pattern, in bytes.
+    fn longest_pattern(&self) -> usize {
+        self.rules
+            .iter()
+            .map(|rule| rule.pattern.len())
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// Matches rules across the reads of one TCP connection: the last bytes of the stream are kept
+/// (one fewer than the longest pattern), so a pattern split across reads is found in the read
+/// that completes it, and one found before is not found again.
+#[derive(Debug, Default)]
+pub(crate) struct StreamMatcher {
+    tail: Vec<u8>,
+}
+
+impl StreamMatcher {
+    /// What `reply` sends back for the read `received`: the echo first, then the reply of each
+    /// rule whose pattern ends in this read (once per read).
+    pub(crate) fn replies_to(&mut self, reply: &AutoReply, received: &Bytes) -> Vec<Bytes> {
+        let keep = reply.longest_pattern().saturating_sub(1);
+        // Where a pattern can start in the tail and end in this read: the tail and the first
+        // bytes of the read, a few bytes whatever the read's size.
+        let carried = self.tail.len();
+        let mut seam = std::mem::take(&mut self.tail);
+        seam.extend_from_slice(received.get(..keep.min(received.len())).unwrap_or_default());
+        let echo = reply.echo.then(|| received.clone());
+        let rules = reply.rules.iter().filter_map(|rule| {
+            // A match that ends past the tail starts no earlier than this.
+            let from = carried.saturating_sub(rule.pattern.len().saturating_sub(1));
+            let across =
+                || memmem::find(seam.get(from..).unwrap_or_default(), &rule.pattern).is_some();
+            let found = memmem::find(received, &rule.pattern).is_some() || across();
+            found.then(|| rule.reply.clone())
+        });
+        let replies = echo.into_iter().chain(rules).collect();
+        // The stream's last `keep` bytes, for the next read.
+        self.tail = if received.len() >= keep {
+            received
+                .get(received.len() - keep..)
+                .unwrap_or_default()
+                .to_vec()
+        } else {
+            let from = seam.len().saturating_sub(keep);
+            seam.drain(..from);
+            seam
+        };
+        replies
     }
 }
 
@@ -100,5 +153,59 @@ mod tests {
         .collect();
         assert_eq!(got, [&[0x01, 0x03, 0x02, 0x00, 0x2A][..], b"ACK"]);
         assert!(!AutoReply::default().is_active());
+    }
+
+    #[test]
+    fn a_stream_finds_patterns_split_across_reads_once() {
+        let reply = AutoReply {
+            echo: false,
+            rules: vec![
+                ReplyRule {
+                    pattern: Bytes::from_static(b"PING"),
+                    reply: Bytes::from_static(b"PONG"),
+                },
+                ReplyRule {
+                    pattern: Bytes::from_static(b"AA"),
+                    reply: Bytes::from_static(b"2A"),
+                },
+            ],
+        };
+        let mut matcher = StreamMatcher::default();
+        let mut answers = |read: &'static [u8]| -> Vec<Bytes> {
+            matcher.replies_to(&reply, &Bytes::from_static(read))
+        };
+        assert!(answers(b"xxPI").is_empty());
+        assert_eq!(answers(b"NGyy"), ["PONG"], "across two reads");
+        assert!(
+            answers(b"y").is_empty(),
+            "the PING before is not found again"
+        );
+        assert_eq!(answers(b"PINGPI"), ["PONG"]);
+        assert_eq!(answers(b"NG"), ["PONG"], "the second PING ends here");
+        for byte in [&b"P"[..], b"I", b"N"] {
+            assert!(answers(byte).is_empty());
+        }
+        assert_eq!(answers(b"G"), ["PONG"], "one byte at a time");
+        assert_eq!(answers(b"A"), Vec::<Bytes>::new());
+        assert_eq!(answers(b"A"), ["2A"]);
+        assert_eq!(answers(b"A"), ["2A"], "a new AA ends in each read");
+
+        // A long read keeps only the few bytes a pattern could need.
+        assert!(answers(&[b'z'; 10_000]).is_empty());
+        assert_eq!(matcher.tail.len(), 3);
+
+        // Echo and an empty pattern answer every read, once.
+        let every = AutoReply {
+            echo: true,
+            rules: vec![ReplyRule {
+                pattern: Bytes::new(),
+                reply: Bytes::from_static(b"ACK"),
+            }],
+        };
+        let mut matcher = StreamMatcher::default();
+        for read in [&b"one"[..], b"two"] {
+            let got = matcher.replies_to(&every, &Bytes::from_static(read));
+            assert_eq!(got, [read, b"ACK"]);
+        }
     }
 }

@@ -11,7 +11,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::{mpsc, watch};
 
 use super::ack::Ack;
-use super::auto_reply::SharedAutoReply;
+use super::auto_reply::{SharedAutoReply, StreamMatcher};
 use super::backlog::Backlog;
 use super::capture::SharedCapture;
 use super::engine::{Notifier, Wakeup};
@@ -248,8 +248,9 @@ fn read_available(stream: &tokio::net::TcpStream) -> ReadOutcome {
 }
 
 /// Handles a TCP stream that `readable()` reported ready: reads what is there, reports it
-/// (after save-to-file has room) and writes what auto reply answers, before anything else is
-/// read. `Some(reason)` when the connection ended.
+/// (after save-to-file has room) and writes what auto reply answers (matched across this
+/// connection's reads by `matcher`), before anything else is read. `Some(reason)` when the
+/// connection ended.
 ///
 /// Called from the body of a `select!` branch, not as one of its futures, so a read that has
 /// taken bytes off the socket always gets to report them.
@@ -259,6 +260,7 @@ pub(crate) async fn receive_ready(
     peer: SocketAddr,
     reporter: &Reporter,
     stop: &mut Stop,
+    matcher: &mut StreamMatcher,
 ) -> Option<super::CloseReason> {
     if let Err(error) = ready {
         return Some(close_reason_for(error, peer));
@@ -268,7 +270,7 @@ pub(crate) async fn receive_ready(
             // Before any wait: the time the bytes arrived.
             let time = SystemTime::now();
             reporter.capture_room(bytes.len()).await;
-            let replies: Vec<Bytes> = reporter.auto_reply().replies_to(&bytes).collect();
+            let replies = matcher.replies_to(&reporter.auto_reply(), &bytes);
             reporter
                 .report_data(time, EventKind::Received { peer, bytes })
                 .await;

@@ -6,6 +6,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
+use super::auto_reply::StreamMatcher;
 use super::session::{Reporter, SessionCommand, Stop, receive_ready, resolve, write_reported};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy};
 
@@ -92,11 +93,12 @@ async fn converse(
         }
     };
     reporter.report(EventKind::Connected { local, remote });
+    let mut matcher = StreamMatcher::default();
     loop {
         tokio::select! {
             ready = stream.readable() => {
                 if let Some(reason) =
-                    receive_ready(ready, &mut stream, remote, reporter, &mut stop).await
+                    receive_ready(ready, &mut stream, remote, reporter, &mut stop, &mut matcher).await
                 {
                     return reason;
                 }

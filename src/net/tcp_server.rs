@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use super::ack::Ack;
+use super::auto_reply::StreamMatcher;
 use super::session::{
     Reporter, SessionCommand, Stop, receive_ready, resolve_local, write_reported,
 };
@@ -184,11 +185,12 @@ async fn client_task(
     reporter: Reporter,
     left: mpsc::UnboundedSender<(SocketAddr, CloseReason)>,
 ) {
+    let mut matcher = StreamMatcher::default();
     let reason = loop {
         tokio::select! {
             ready = stream.readable() => {
                 if let Some(reason) =
-                    receive_ready(ready, &mut stream, peer, &reporter, &mut stop).await
+                    receive_ready(ready, &mut stream, peer, &reporter, &mut stop, &mut matcher).await
                 {
                     break reason;
                 }
