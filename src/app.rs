@@ -176,6 +176,10 @@ impl NetDebugApp {
                 let prepared = self.state.prepare_quick(index);
                 self.send_prepared(prepared);
             }
+            Action::SendAgain(peer, bytes) => {
+                let prepared = self.state.prepare_send_again(peer);
+                self.send_prepared(prepared.map(|target| (target, bytes.to_vec())));
+            }
             Action::PickCaptureFile => self.dialogs.open(DialogPurpose::Capture, &self.ctx),
             Action::PickLogFile => self.dialogs.open(DialogPurpose::SaveLog, &self.ctx),
             Action::SaveLog(path) => {

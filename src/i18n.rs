@@ -79,6 +79,10 @@ pub struct Texts {
     pub copy_hex: &'static str,
     /// A log entry's menu: put its bytes in the send box.
     pub to_send_box: &'static str,
+    /// Log entry menu: send the entry's bytes to its peer again (`{peer}`).
+    pub send_again: &'static str,
+    /// Refusal: the entry's peer is not connected any more (`{peer}`).
+    pub peer_not_connected: &'static str,
     /// The button that saves the log as shown to a text file (保存数据).
     pub save_log: &'static str,
     /// Status once the log is saved, before the path.
@@ -232,6 +236,8 @@ pub static ZH: Texts = Texts {
     copy_text: "复制为文本",
     copy_hex: "复制为十六进制",
     to_send_box: "放入发送框（十六进制）",
+    send_again: "再发一次给 {peer}",
+    peer_not_connected: "{peer} 已不在连接中，未发送",
     save_log: "保存数据…",
     log_saved: "日志已保存到",
     lines: "行",
@@ -358,6 +364,8 @@ pub static EN: Texts = Texts {
     copy_text: "Copy as text",
     copy_hex: "Copy as hex",
     to_send_box: "Put in the send box (hex)",
+    send_again: "Send again to {peer}",
+    peer_not_connected: "{peer} is not connected any more, nothing was sent",
     save_log: "Save log…",
     log_saved: "Log saved to",
     lines: "lines",

@@ -1283,6 +1283,19 @@ fn a_log_entry_is_copied_or_sent_again_from_its_menu() {
     ui.wait_for_combo("Send as", "Hex");
     ui.click("Send");
     assert_eq!(read_exactly(&mut device, frame.len()), frame);
+
+    // Or straight back to that peer, in one click, as often as wanted.
+    for _ in 0..2 {
+        assert_eq!(copied(&mut ui, &format!("Send again to {peer}")), None);
+        assert_eq!(read_exactly(&mut device, frame.len()), frame);
+    }
+    // Not once it has left: said so, nothing sent.
+    drop(device);
+    ui.wait_for_text(&format!("Client left: {peer}"));
+    assert_eq!(copied(&mut ui, &format!("Send again to {peer}")), None);
+    ui.wait_for_text(&format!(
+        "{peer} is not connected any more, nothing was sent"
+    ));
 }
 
 #[test]

@@ -650,6 +650,46 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_is_sent_again_to_its_peer_while_that_peer_can_be_reached() {
+        use crate::net::{Endpoint, SendTarget};
+        let mut state = AppState::new(crate::i18n::Language::English);
+        assert_eq!(state.prepare_send_again(addr(7)), None);
+        assert_eq!(state.errors.send.as_deref(), Some(state.texts().not_open));
+
+        state.mode = Mode::TcpServer;
+        state.connection = Connection::Listening(addr(9000));
+        state.clients.insert(addr(7));
+        assert_eq!(
+            state.prepare_send_again(addr(7)),
+            Some(SendTarget::Client(addr(7)))
+        );
+        assert_eq!(state.prepare_send_again(addr(8)), None);
+        assert_eq!(
+            state.errors.send.as_deref(),
+            Some("127.0.0.1:8 is not connected any more, nothing was sent")
+        );
+
+        state.mode = Mode::TcpClient;
+        state.connection = Connection::Connected {
+            local: addr(40000),
+            remote: addr(7),
+        };
+        assert_eq!(
+            state.prepare_send_again(addr(7)),
+            Some(SendTarget::Connected)
+        );
+        assert_eq!(state.prepare_send_again(addr(8)), None, "another server");
+
+        state.mode = Mode::Udp;
+        state.connection = Connection::Bound(addr(5000));
+        let v6 = SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 7));
+        assert_eq!(
+            state.prepare_send_again(v6),
+            Some(SendTarget::Datagram(Endpoint::new("::1", 7)))
+        );
+    }
+
+    #[test]
     fn the_port_rule_follows_the_mode() {
         let mut state = AppState {
             port: "0".to_owned(),

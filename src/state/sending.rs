@@ -117,6 +117,38 @@ impl AppState {
         Some((target, payloads))
     }
 
+    /// Checks that `peer` (a log entry's) can be sent to now: the server still connected
+    /// through a TCP client, the client still connected to a server, any address over UDP.
+    /// On success where to send; otherwise a message says why.
+    pub fn prepare_send_again(&mut self, peer: std::net::SocketAddr) -> Option<SendTarget> {
+        self.errors.send = None;
+        let reachable = match (self.mode, self.connection) {
+            (Mode::TcpClient, Connection::Connected { remote, .. }) => {
+                (remote == peer).then_some(SendTarget::Connected)
+            }
+            (Mode::TcpServer, Connection::Listening(_)) => self
+                .clients
+                .contains(&peer)
+                .then_some(SendTarget::Client(peer)),
+            (Mode::Udp, Connection::Bound(_)) => Some(SendTarget::Datagram(
+                crate::net::Endpoint::new(peer.ip().to_string(), peer.port()),
+            )),
+            _ => None,
+        };
+        if reachable.is_none() {
+            let message = if self.connection.is_open() {
+                self.texts()
+                    .peer_not_connected
+                    .replace("{peer}", &peer.to_string())
+            } else {
+                self.texts().not_open.to_owned()
+            };
+            return self.refuse_send(message);
+        }
+        self.status = None;
+        reachable
+    }
+
     /// Puts the send box at the front of the history (once; the oldest fall off).
     fn remember_send(&mut self) {
         let entry = crate::settings::HistoryEntry {

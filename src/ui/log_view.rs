@@ -65,8 +65,8 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
     });
 
     let log = &state.log;
-    // An entry's bytes put into the send box from its menu, applied once the log is drawn.
-    let mut to_send_box = None;
+    // What an entry's menu asked for, done once the log is drawn.
+    let mut chosen = None;
     let marker = log.dropped() > 0;
     let total_rows = log.total_rows() + u64::from(marker);
     let found = log.found();
@@ -104,16 +104,28 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
                     first -= 1;
                 }
                 for row in log.rows(first, count) {
-                    if let Some(bytes) = row_ui(ui, &row, found, t) {
-                        to_send_box = Some(bytes);
+                    if let Some(choice) = row_ui(ui, &row, found, t) {
+                        chosen = Some(choice);
                     }
                 }
             },
         );
-    if let Some(bytes) = to_send_box {
-        state.send_text = format_hex(&bytes);
-        state.send_format.mode = InputMode::Hex;
+    match chosen {
+        Some(MenuChoice::ToSendBox(bytes)) => {
+            state.send_text = format_hex(&bytes);
+            state.send_format.mode = InputMode::Hex;
+        }
+        Some(MenuChoice::SendAgain(peer, bytes)) => actions.push(Action::SendAgain(peer, bytes)),
+        None => {}
     }
+}
+
+/// What a log entry's menu asks for.
+enum MenuChoice {
+    /// Put these bytes in the send box, as hex.
+    ToSendBox(bytes::Bytes),
+    /// Send these bytes to this peer again.
+    SendAgain(std::net::SocketAddr, bytes::Bytes),
 }
 
 /// The Find field: Enter moves to the next entry that holds what was typed.
@@ -148,9 +160,9 @@ fn marker_ui(ui: &mut Ui, dropped: u64, budget: usize, t: &Texts) {
     ui.add(egui::Label::new(RichText::new(text).monospace().color(MARKER_COLOR)).extend());
 }
 
-/// Draws one row; a data entry's header has a menu (right click) to copy the entry or put
-/// its bytes in the send box, which returns them.
-fn row_ui(ui: &mut Ui, row: &Row<'_>, found: Option<&LogEntry>, t: &Texts) -> Option<bytes::Bytes> {
+/// Draws one row; a data entry's header has a menu (right click) to copy the entry, put its
+/// bytes in the send box or send them to its peer again, which returns the choice.
+fn row_ui(ui: &mut Ui, row: &Row<'_>, found: Option<&LogEntry>, t: &Texts) -> Option<MenuChoice> {
     let text = RichText::new(row_text(row, t)).monospace();
     let text = match row {
         Row::Notice(_, notice) if notice.is_error() => {
@@ -179,13 +191,15 @@ fn row_ui(ui: &mut Ui, row: &Row<'_>, found: Option<&LogEntry>, t: &Texts) -> Op
     };
     let response = ui.add(egui::Label::new(text).extend());
     let Row::Header(LogEntry {
-        body: LogBody::Data { bytes, text, .. },
+        body: LogBody::Data {
+            bytes, text, peer, ..
+        },
         ..
     }) = row
     else {
         return None;
     };
-    let mut to_send_box = None;
+    let mut choice = None;
     response.context_menu(|ui| {
         if ui.button(t.copy_text).clicked() {
             ui.ctx().copy_text(text.to_string());
@@ -194,8 +208,12 @@ fn row_ui(ui: &mut Ui, row: &Row<'_>, found: Option<&LogEntry>, t: &Texts) -> Op
             ui.ctx().copy_text(format_hex(bytes));
         }
         if ui.button(t.to_send_box).clicked() {
-            to_send_box = Some(bytes.clone());
+            choice = Some(MenuChoice::ToSendBox(bytes.clone()));
+        }
+        let send_again = t.send_again.replace("{peer}", &peer.to_string());
+        if ui.button(send_again).clicked() {
+            choice = Some(MenuChoice::SendAgain(*peer, bytes.clone()));
         }
     });
-    to_send_box
+    choice
 }

@@ -44,6 +44,8 @@ pub enum Action {
     SaveLog(std::path::PathBuf),
     /// Send quick command number n.
     SendQuick(usize),
+    /// Send these bytes (a log entry's) to this peer again.
+    SendAgain(std::net::SocketAddr, bytes::Bytes),
 }
 
 /// While a file is dragged over the window, says that dropping it sends it.
