@@ -158,11 +158,42 @@ impl Ui {
         self.set_text("Remote port", &port.to_string());
     }
 
+    /// The received entries in the log, oldest first.
+    fn received(&self) -> Vec<netdebug::log::LogEntry> {
+        let log = &self.harness.state().state().log;
+        log.entries()
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.body,
+                    netdebug::log::LogBody::Data {
+                        direction: netdebug::log::Direction::Rx,
+                        ..
+                    }
+                )
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// The text of each received entry, oldest first.
+    fn received_texts(&self) -> Vec<String> {
+        self.received().iter().map(received_text).collect()
+    }
+
     fn open(&mut self) {
         self.click("Open");
         self.step_until("the session to open", |h| {
             h.state().state().connection.local_addr().is_some()
         });
+    }
+}
+
+/// A data entry's decoded text.
+fn received_text(entry: &netdebug::log::LogEntry) -> String {
+    match &entry.body {
+        netdebug::log::LogBody::Data { text, .. } => text.to_string(),
+        netdebug::log::LogBody::Notice(_) => String::new(),
     }
 }
 
@@ -354,22 +385,7 @@ fn tcp_client_flow_connects_sends_gbk_receives_and_sees_the_peer_close() {
     ui.harness.run_steps(3);
     peer.write_all(&[0xC3, b'!']).unwrap();
     ui.step_until("both halves", |h| h.state().state().rx.bytes == 5);
-    let text: String = ui
-        .harness
-        .state()
-        .state()
-        .log
-        .entries()
-        .iter()
-        .filter_map(|e| match &e.body {
-            netdebug::log::LogBody::Data {
-                direction: netdebug::log::Direction::Rx,
-                text,
-                ..
-            } => Some(&**text),
-            _ => None,
-        })
-        .collect();
+    let text: String = ui.received_texts().concat();
     assert_eq!(text, "你好!");
 
     drop(peer);
@@ -387,26 +403,7 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
     ui.client_of(port);
     ui.open();
     let (mut device, _) = server.accept().unwrap();
-    let last_received = |ui: &Ui| {
-        ui.harness
-            .state()
-            .state()
-            .log
-            .entries()
-            .iter()
-            .rev()
-            .find(|e| {
-                matches!(
-                    e.body,
-                    netdebug::log::LogBody::Data {
-                        direction: netdebug::log::Direction::Rx,
-                        ..
-                    }
-                )
-            })
-            .cloned()
-            .unwrap()
-    };
+    let last_received = |ui: &Ui| ui.received().pop().unwrap();
 
     // A device that takes 80 ms to answer.
     ui.set_text("Send data", "READ");
@@ -901,23 +898,6 @@ fn pieces_of_one_message_merge_into_one_entry() {
     let mut ui = Ui::english();
     let mut device = server_with_one_client(&mut ui);
     let peer = device.local_addr().unwrap();
-    let received = |ui: &Ui| -> Vec<String> {
-        ui.harness
-            .state()
-            .state()
-            .log
-            .entries()
-            .iter()
-            .filter_map(|e| match &e.body {
-                netdebug::log::LogBody::Data {
-                    direction: netdebug::log::Direction::Rx,
-                    text,
-                    ..
-                } => Some(text.to_string()),
-                _ => None,
-            })
-            .collect()
-    };
     // As a serial-to-network module sends a line: in pieces a few milliseconds apart.
     let send_in_pieces = |device: &mut TcpStream, pieces: &[&str]| {
         for piece in pieces {
@@ -932,7 +912,7 @@ fn pieces_of_one_message_merge_into_one_entry() {
     ui.harness.run_steps(2);
     send_in_pieces(&mut device, &["tem", "p=2", "5\n"]);
     ui.step_until("the whole line", |h| h.state().state().rx.bytes == 8);
-    assert_eq!(received(&ui), ["temp=25\n"]);
+    assert_eq!(ui.received_texts(), ["temp=25\n"]);
     ui.wait_for_text(&format!("RX ← {peer} (8 B)"));
     assert_eq!(ui.harness.state().state().rx.frames, 3, "still three reads");
 
@@ -943,7 +923,7 @@ fn pieces_of_one_message_merge_into_one_entry() {
     ui.harness.run_steps(2);
     send_in_pieces(&mut device, &["hum", "=61\n"]);
     ui.step_until("both pieces", |h| h.state().state().rx.bytes == 15);
-    assert_eq!(received(&ui), ["temp=25\n", "hum", "=61\n"]);
+    assert_eq!(ui.received_texts(), ["temp=25\n", "hum", "=61\n"]);
 }
 
 #[test]
