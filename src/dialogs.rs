@@ -52,7 +52,12 @@ impl Dialogs {
                         .await
                 }
                 DialogPurpose::SaveLog => {
-                    dialog.set_file_name("netdebug-log.txt").save_file().await
+                    dialog
+                        .set_file_name("netdebug-log.txt")
+                        .add_filter("Text", &["txt"])
+                        .add_filter("CSV (spreadsheet)", &["csv"])
+                        .save_file()
+                        .await
                 }
             };
             if let Some(file) = chosen {

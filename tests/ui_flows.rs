@@ -1159,6 +1159,40 @@ fn save_log_writes_what_the_window_shows_and_explains_a_bad_path() {
     assert_eq!(lines[5], "READ");
     assert_eq!(lines.len(), 6);
 
+    // Named .csv: a table for a spreadsheet, one row per entry, UTF-8 with a byte order mark.
+    let path = path.with_extension("csv");
+    ui.harness
+        .state_mut()
+        .perform(netdebug::ui::Action::SaveLog(path.clone()));
+    ui.wait_for_text(&format!("Log saved to {}", path.display()));
+    let saved = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let table = saved.strip_prefix('\u{FEFF}').expect("a byte order mark");
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(table.as_bytes())
+        .records()
+        .map(|row| row.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    assert_eq!(rows.len(), 4, "{saved}");
+    assert_eq!(
+        rows[0][1..5],
+        ["event", "", "", &format!("Listening on {local}")]
+    );
+    assert_eq!(
+        rows[2][1..7],
+        [
+            "RX",
+            &peer.to_string(),
+            "12",
+            "温度=25.3",
+            "E6 B8 A9 E5 BA A6 3D 32 35 2E 33 0A",
+            ""
+        ]
+    );
+    assert_eq!(
+        rows[3][1..6],
+        ["TX", &peer.to_string(), "4", "READ", "52 45 41 44"]
+    );
+
     let nowhere = std::env::temp_dir()
         .join("netdebug-no-such-dir")
         .join("log.txt");

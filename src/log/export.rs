@@ -1,7 +1,7 @@
 //! Save log (保存数据): the log as the window shows it (view, log mode, lifecycle lines, the
-//! dropped-entries marker) written to a UTF-8 text file, on a thread of its own so a full log
-//! never stalls the window. Long lines stay whole in the file instead of breaking at the
-//! window's width.
+//! dropped-entries marker) written to a UTF-8 text file, or to a `.csv` file as a table (see
+//! [`super::table`]), on a thread of its own so a full log never stalls the window. Long lines
+//! stay whole in the file instead of breaking at the window's width.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -83,7 +83,15 @@ fn save(log: &Log, t: &Texts, path: &Path) -> Result<SavedLog, FileError> {
         written: out.get_ref().metadata().map_or(0, |file| file.len()),
         source,
     };
-    let lines = write_log(log, t, &mut out).map_err(|source| fail(&out, source))?;
+    let is_csv = path
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("csv"));
+    let written = if is_csv {
+        super::table::write_csv(log, t, &mut out)
+    } else {
+        write_log(log, t, &mut out)
+    };
+    let lines = written.map_err(|source| fail(&out, source))?;
     out.into_inner().map_err(|error| {
         let (source, out) = error.into_parts();
         fail(&out, source)

@@ -28,7 +28,12 @@ pub fn dropped_marker(dropped: u64, budget: usize, t: &Texts) -> String {
 
 /// `[12:00:01.250]`: an entry's local time to the millisecond.
 fn time(entry: &LogEntry) -> String {
-    format!("[{}]", entry.time.format("%H:%M:%S%.3f"))
+    format!("[{}]", clock(entry))
+}
+
+/// `12:00:01.250`: an entry's local time to the millisecond.
+pub(super) fn clock(entry: &LogEntry) -> impl std::fmt::Display + use<'_> {
+    entry.time.format("%H:%M:%S%.3f")
 }
 
 /// `[time] RX ← peer (n B)`: the header of a data entry, and for the first data a peer
@@ -48,19 +53,22 @@ fn header(entry: &LogEntry, t: &Texts) -> String {
         Direction::Tx => "TX →",
     };
     let mut header = format!("{} {arrow} {peer} ({} B)", time(entry), bytes.len());
-    match entry.annotation {
-        Some(Annotation::SinceSend(after)) => {
-            let ms = format!("{:.3}", after.as_secs_f64() * 1000.0);
-            header.push_str(" · ");
-            header.push_str(&t.since_send.replace("{ms}", &ms));
-        }
-        Some(Annotation::AutoReply) => {
-            header.push_str(" · ");
-            header.push_str(t.auto_reply_sent);
-        }
-        None => {}
+    if let Some(annotation) = &entry.annotation {
+        header.push_str(" · ");
+        header.push_str(&annotation_text(annotation, t));
     }
     header
+}
+
+/// What a header adds about its entry, in the language of `t`.
+pub(super) fn annotation_text(annotation: &Annotation, t: &Texts) -> String {
+    match annotation {
+        Annotation::SinceSend(after) => {
+            let ms = format!("{:.3}", after.as_secs_f64() * 1000.0);
+            t.since_send.replace("{ms}", &ms)
+        }
+        Annotation::AutoReply => t.auto_reply_sent.to_owned(),
+    }
 }
 
 /// `0010  41 42 43 …  ABC…`: offset, the bytes, and their printable ASCII.
@@ -78,7 +86,7 @@ fn hex_row(offset: usize, bytes: &[u8]) -> String {
 }
 
 /// A lifecycle line in the language of `t`.
-fn notice_text(notice: &Notice, t: &Texts) -> String {
+pub(super) fn notice_text(notice: &Notice, t: &Texts) -> String {
     match notice {
         Notice::Listening(local) => format!("{} {local}", t.listening_on),
         Notice::Bound(local, receive_buffer) => format!(

@@ -19,6 +19,7 @@ mod export;
 mod find;
 mod format;
 mod shape;
+mod table;
 
 pub use export::{SavedLog, save_in_background};
 pub use format::{dropped_marker, row_text};

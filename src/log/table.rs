@@ -1,0 +1,134 @@
+//! Save log as a table (CSV) for a spreadsheet: one row per entry, whatever the view, with
+//! the time, direction, peer, size, the data as text and as hex, and what the header adds.
+
+use std::io::{self, Write};
+
+use super::format::{annotation_text, clock, notice_text};
+use super::{Direction, LogBody, dropped_marker};
+use crate::codec::format_hex;
+use crate::i18n::Texts;
+use crate::log::Log;
+
+/// The column names (for programs as much as people, so in English).
+const COLUMNS: [&str; 7] = ["time", "direction", "peer", "bytes", "text", "hex", "note"];
+
+/// Writes `log` as CSV, lifecycle lines in the language of `t`; returns the rows written
+/// (the column names not counted).
+pub(super) fn write_csv(log: &Log, t: &Texts, mut out: impl Write) -> io::Result<u64> {
+    // The byte order mark tells spreadsheet programs (Excel above all) that the file is
+    // UTF-8, so Chinese text opens as text, not as mojibake.
+    out.write_all("\u{FEFF}".as_bytes())?;
+    let mut table = csv::Writer::from_writer(out);
+    table.write_record(COLUMNS)?;
+    let mut rows = 0;
+    if log.dropped() > 0 {
+        let marker = dropped_marker(log.dropped(), log.budget(), t);
+        table.write_record(["", "event", "", "", &marker, "", ""])?;
+        rows += 1;
+    }
+    for entry in log.entries() {
+        let time = clock(entry).to_string();
+        match &entry.body {
+            LogBody::Notice(notice) => {
+                table.write_record([&time, "event", "", "", &notice_text(notice, t), "", ""])?;
+            }
+            LogBody::Data {
+                direction,
+                peer,
+                bytes,
+                text,
+            } => {
+                let direction = match direction {
+                    Direction::Rx => "RX",
+                    Direction::Tx => "TX",
+                };
+                let note = entry
+                    .annotation
+                    .as_ref()
+                    .map(|annotation| annotation_text(annotation, t))
+                    .unwrap_or_default();
+                table.write_record([
+                    time.as_str(),
+                    direction,
+                    &peer.to_string(),
+                    &bytes.len().to_string(),
+                    // The line break that ends an entry ends its cell; the hex keeps it.
+                    text.strip_suffix('\n').unwrap_or(text),
+                    &format_hex(bytes),
+                    &note,
+                ])?;
+            }
+        }
+        rows += 1;
+    }
+    table.flush()?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use chrono::NaiveTime;
+
+    use super::*;
+    use crate::i18n::Language;
+    use crate::log::Notice;
+    use crate::net::SentBy;
+
+    #[test]
+    fn each_entry_is_a_row_with_its_note_and_the_dropped_count_comes_first() {
+        let peer = SocketAddr::from(([127, 0, 0, 1], 502));
+        let at = |ms| NaiveTime::from_hms_milli_opt(9, 30, 0, ms).unwrap();
+        let mut log = Log::with_budget(600);
+        log.notice(Notice::PeerJoined(peer), at(0));
+        log.sent(peer, "READ".into(), SentBy::Owner, at(100));
+        log.received(peer, "a, \"quoted\"\nline\n".into(), at(112));
+        log.sent(
+            peer,
+            bytes::Bytes::from_static(&[0x06]),
+            SentBy::AutoReply,
+            at(113),
+        );
+        assert!(
+            log.dropped() > 0,
+            "the small budget dropped the first entries"
+        );
+        let mut out = Vec::new();
+        let rows = write_csv(&log, Language::English.texts(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let table = text.strip_prefix('\u{FEFF}').unwrap();
+        let read: Vec<Vec<String>> = csv::Reader::from_reader(table.as_bytes())
+            .records()
+            .map(|row| row.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        assert_eq!(rows, read.len() as u64);
+        assert_eq!(read[0][1], "event");
+        assert!(read[0][4].contains("dropped"), "{:?}", read[0]);
+        let last = &read[read.len() - 2..];
+        assert_eq!(
+            last[0],
+            [
+                "09:30:00.112",
+                "RX",
+                "127.0.0.1:502",
+                "17",
+                "a, \"quoted\"\nline",
+                "61 2C 20 22 71 75 6F 74 65 64 22 0A 6C 69 6E 65 0A",
+                "12.000 ms after the send"
+            ]
+        );
+        assert_eq!(
+            last[1],
+            [
+                "09:30:00.113",
+                "TX",
+                "127.0.0.1:502",
+                "1",
+                "·",
+                "06",
+                "auto reply"
+            ]
+        );
+    }
+}
