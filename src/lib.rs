@@ -18,6 +18,7 @@ pub mod log;
 pub mod messages;
 pub mod net;
 pub mod repaint;
+pub mod response_times;
 pub mod screenshot;
 pub mod settings;
 pub mod state;

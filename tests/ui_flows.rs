@@ -419,6 +419,11 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
         answered >= Duration::from_millis(80) && answered < WAIT,
         "{answered:?}"
     );
+    // The status bar sums them up.
+    let responses = ui.harness.state().state().responses;
+    assert_eq!((responses.count, responses.last), (1, answered));
+    let ms = format!("{:.1}", answered.as_secs_f64() * 1000.0);
+    ui.wait_for_text(&format!("Response {ms} ms (avg {ms}, max {ms}, 1×)"));
 
     // Bytes the window gets round to half a second late keep the time they arrived.
     let written = chrono::Local::now().time();
@@ -432,6 +437,10 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
         lag < Duration::from_millis(300),
         "logged {lag:?} after it was written"
     );
+
+    ui.click("Reset counters");
+    assert_eq!(ui.harness.state().state().responses.count, 0);
+    assert!(!ui.shows("Response "));
 }
 
 #[test]

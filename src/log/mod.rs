@@ -399,7 +399,13 @@ impl Log {
     }
 
     /// Adds bytes received at `time`, decoded as a continuation of what this peer sent before.
-    pub fn received(&mut self, peer: SocketAddr, bytes: Bytes, time: NaiveTime) {
+    /// Returns the time since the last send to the peer when this is the first data after it.
+    pub fn received(
+        &mut self,
+        peer: SocketAddr,
+        bytes: Bytes,
+        time: NaiveTime,
+    ) -> Option<std::time::Duration> {
         let since_send = self
             .last_send
             .remove(&peer)
@@ -412,13 +418,22 @@ impl Log {
             time,
             since_send.map(Annotation::SinceSend),
         );
+        since_send
     }
 
     /// Adds a TCP read that came at `time`. With a merge gap set, a read that follows the
     /// previous read from the same peer within the gap, with nothing logged in between, joins
     /// that read's entry (up to [`MERGE_LIMIT`] bytes): the pieces of one message from a
     /// serial-to-network module show as one entry with one header.
-    pub fn received_read(&mut self, peer: SocketAddr, bytes: Bytes, time: NaiveTime) {
+    ///
+    /// Returns the time since the last send to the peer when this read starts the first entry
+    /// after it.
+    pub fn received_read(
+        &mut self,
+        peer: SocketAddr,
+        bytes: Bytes,
+        time: NaiveTime,
+    ) -> Option<std::time::Duration> {
         let follows = self.merge_gap.is_some_and(|gap| {
             self.last_read.is_some_and(|(last_peer, last_time)| {
                 last_peer == peer && (time - last_time).to_std().is_ok_and(|since| since <= gap)
@@ -427,13 +442,13 @@ impl Log {
         self.last_read = Some((peer, time));
         let bytes = if follows {
             match self.merge_into_last(peer, bytes) {
-                Ok(()) => return,
+                Ok(()) => return None,
                 Err(bytes) => bytes,
             }
         } else {
             bytes
         };
-        self.received(peer, bytes, time);
+        self.received(peer, bytes, time)
     }
 
     /// Appends `more` from `peer` to the last entry if it is data received from `peer` with

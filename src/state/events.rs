@@ -58,16 +58,20 @@ impl AppState {
             }
             EventKind::Received { peer, bytes } => {
                 self.rx.add(bytes.len(), Instant::now());
-                if self.shows(Direction::Rx, &bytes) {
-                    self.log.received_read(peer, bytes, time);
+                if self.shows(Direction::Rx, &bytes)
+                    && let Some(after) = self.log.received_read(peer, bytes, time)
+                {
+                    self.responses.add(after);
                 }
             }
             EventKind::Datagrams(datagrams) => {
                 let now = Instant::now();
                 for (peer, bytes) in datagrams {
                     self.rx.add(bytes.len(), now);
-                    if self.shows(Direction::Rx, &bytes) {
-                        self.log.received(peer, bytes, time);
+                    if self.shows(Direction::Rx, &bytes)
+                        && let Some(after) = self.log.received(peer, bytes, time)
+                    {
+                        self.responses.add(after);
                     }
                 }
             }

@@ -89,6 +89,8 @@ pub struct AppState {
     pub rx: Counter,
     /// What was sent since the last reset.
     pub tx: Counter,
+    /// How long peers took to send after a send to them, since the last reset.
+    pub responses: crate::response_times::ResponseTimes,
     /// Cycle send period in milliseconds (at least 1).
     pub cycle_period_ms: u64,
     /// Cycle send sends the quick commands in turn, not the send box (轮流发送快捷指令).
@@ -165,6 +167,7 @@ impl AppState {
             log: Log::default(),
             rx: Counter::default(),
             tx: Counter::default(),
+            responses: crate::response_times::ResponseTimes::default(),
             capture: None,
             capture_as_text: false,
             cycle_period_ms: 1000,
@@ -360,6 +363,7 @@ impl AppState {
     pub fn reset_counters(&mut self) {
         self.rx.reset();
         self.tx.reset();
+        self.responses.reset();
         self.not_shown = 0;
     }
 

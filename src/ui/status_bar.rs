@@ -11,6 +11,7 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState) {
         if ui.button(t.reset_counters).clicked() {
             state.reset_counters();
         }
+        responses_ui(ui, state);
         let now = std::time::Instant::now();
         for (name, counter) in [("TX", &mut state.tx), ("RX", &mut state.rx)] {
             let rate = crate::counters::format_rate(counter.rate(now));
@@ -42,4 +43,23 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState) {
             }
         });
     });
+}
+
+/// The response times, once there are any: the last, the mean and the longest.
+fn responses_ui(ui: &mut Ui, state: &AppState) {
+    let times = &state.responses;
+    let Some(average) = times.average() else {
+        return;
+    };
+    let t = state.texts();
+    let ms = |duration: std::time::Duration| format!("{:.1}", duration.as_secs_f64() * 1000.0);
+    let text = t
+        .responses
+        .replace("{last}", &ms(times.last))
+        .replace("{avg}", &ms(average))
+        .replace("{max}", &ms(times.max))
+        .replace("{n}", &times.count.to_string());
+    ui.label(RichText::new(text).monospace())
+        .on_hover_text(t.responses_help.replace("{min}", &ms(times.min)));
+    ui.separator();
 }
