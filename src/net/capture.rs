@@ -15,9 +15,9 @@ use std::thread::JoinHandle;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::time::SystemTime;
 
 use bytes::Bytes;
-use std::time::SystemTime;
 
 use super::budget::ByteBudget;
 use super::{EventKind, FileError};
