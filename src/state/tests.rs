@@ -1,0 +1,316 @@
+//! The state's tests: engine events, sends, reconnects, the Recent list.
+
+use std::net::SocketAddr;
+
+use super::{AppState, Connection, Mode};
+use crate::net::{CloseReason, Event, EventKind, SessionId};
+
+fn addr(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
+}
+
+fn event(session: u64, kind: EventKind) -> Event {
+    Event {
+        session: SessionId(session),
+        time: std::time::SystemTime::now(),
+        kind,
+    }
+}
+
+#[test]
+fn events_from_an_old_session_are_dropped() {
+    let mut state = AppState::default();
+    state.opened(SessionId(2));
+    state.apply(event(
+        1,
+        EventKind::Received {
+            peer: addr(1),
+            bytes: "stale".into(),
+        },
+    ));
+    state.apply(event(
+        1,
+        EventKind::Closed {
+            reason: CloseReason::ByPeer,
+        },
+    ));
+    assert_eq!(state.rx.bytes, 0);
+    assert!(state.log.entries().is_empty());
+    assert_eq!(state.connection, Connection::Opening);
+
+    state.apply(event(2, EventKind::Listening { local: addr(9) }));
+    state.apply(event(
+        2,
+        EventKind::Received {
+            peer: addr(1),
+            bytes: "fresh".into(),
+        },
+    ));
+    assert_eq!(state.connection, Connection::Listening(addr(9)));
+    assert_eq!(state.rx.bytes, 5);
+}
+
+#[test]
+fn data_already_on_its_way_after_close_is_still_counted() {
+    let mut state = AppState::default();
+    state.opened(SessionId(1));
+    state.apply(event(1, EventKind::Listening { local: addr(9) }));
+    state.closed_by_user();
+    assert_eq!(state.connection, Connection::Closed);
+    state.apply(event(
+        1,
+        EventKind::Received {
+            peer: addr(1),
+            bytes: "late".into(),
+        },
+    ));
+    assert_eq!(state.rx.bytes, 4);
+}
+
+#[test]
+fn a_leaving_selected_client_falls_back_to_all() {
+    let mut state = AppState::default();
+    state.opened(SessionId(1));
+    state.apply(event(1, EventKind::PeerJoined { peer: addr(1) }));
+    state.server_target = super::ServerTarget::One(addr(1));
+    state.apply(event(
+        1,
+        EventKind::PeerLeft {
+            peer: addr(1),
+            reason: CloseReason::ByPeer,
+        },
+    ));
+    assert_eq!(state.server_target, super::ServerTarget::All);
+    assert!(state.clients.is_empty());
+}
+
+#[test]
+fn a_client_with_auto_reconnect_waits_then_tries_again_unless_closed_by_hand() {
+    let closed = |reason| event(1, EventKind::Closed { reason });
+    let mut state = AppState {
+        mode: Mode::TcpClient,
+        auto_reconnect: true,
+        ..AppState::default()
+    };
+    state.opened(SessionId(1));
+    state.apply(closed(CloseReason::ByPeer));
+    assert!(matches!(state.connection, Connection::Reconnecting { .. }));
+    assert!(
+        state.connection.is_open(),
+        "the button offers Close, to stop trying"
+    );
+    assert!(!state.has_receiver());
+    state.closed_by_user();
+    assert_eq!(state.connection, Connection::Closed);
+
+    state.opened(SessionId(1));
+    state.apply(closed(CloseReason::ByUser));
+    assert_eq!(state.connection, Connection::Closed);
+
+    // A server does not reconnect, whatever the checkbox says.
+    state.mode = Mode::TcpServer;
+    state.opened(SessionId(1));
+    state.apply(closed(CloseReason::Reset));
+    assert_eq!(state.connection, Connection::Closed);
+}
+
+#[test]
+fn a_device_that_stays_off_logs_its_failure_once_and_counts_the_attempts() {
+    use crate::net::NetError;
+    let refused = |port| {
+        CloseReason::Failed(NetError::Connect {
+            addr: addr(port),
+            source: std::io::ErrorKind::ConnectionRefused.into(),
+        })
+    };
+    let mut state = AppState {
+        mode: Mode::TcpClient,
+        auto_reconnect: true,
+        language: crate::i18n::Language::English,
+        ..AppState::default()
+    };
+    let attempt = |state: &mut AppState, session, port| {
+        state.opened(SessionId(session));
+        let connecting = EventKind::Connecting {
+            endpoint: crate::net::Endpoint::new("127.0.0.1", port),
+            remote: addr(port),
+        };
+        state.apply(event(session, connecting));
+        state.apply(event(
+            session,
+            EventKind::Closed {
+                reason: refused(port),
+            },
+        ));
+    };
+    let notices = |state: &AppState| -> Vec<String> {
+        let rows = state.log.rows(0, usize::MAX);
+        rows.iter()
+            .filter(|row| matches!(row, crate::log::Row::Notice(..)))
+            .map(|row| crate::log::row_text(row, state.texts()).into_owned())
+            .collect()
+    };
+
+    for session in 1..=5 {
+        attempt(&mut state, session, 7);
+    }
+    let lines = notices(&state);
+    assert_eq!(lines.len(), 2, "one Connecting and one failure: {lines:?}");
+    assert!(lines[0].contains("Connecting to 127.0.0.1:7"), "{lines:?}");
+    assert!(lines[1].contains("127.0.0.1:7"), "{lines:?}");
+    assert!(matches!(
+        state.connection,
+        Connection::Reconnecting { failures: 5, .. }
+    ));
+    let t = state.texts();
+    assert!(
+        state.connection.describe(t).contains("5 failed in a row"),
+        "{}",
+        state.connection.describe(t)
+    );
+    assert!(state.status.as_ref().is_some_and(|s| s.is_error));
+
+    // A different failure is news, and is logged.
+    attempt(&mut state, 6, 8);
+    assert_eq!(notices(&state).len(), 3);
+
+    // A connection starts the count again: its loss and the next attempt are logged.
+    state.opened(SessionId(7));
+    state.apply(event(
+        7,
+        EventKind::Connected {
+            local: addr(40000),
+            remote: addr(8),
+        },
+    ));
+    state.apply(event(
+        7,
+        EventKind::Closed {
+            reason: CloseReason::ByPeer,
+        },
+    ));
+    assert!(matches!(
+        state.connection,
+        Connection::Reconnecting { failures: 0, .. }
+    ));
+    attempt(&mut state, 8, 8);
+    let lines = notices(&state);
+    assert_eq!(lines.len(), 7, "{lines:?}");
+    assert!(lines[5].contains("Connecting to 127.0.0.1:8"), "{lines:?}");
+}
+
+#[test]
+fn remotes_that_worked_are_remembered_newest_first_and_put_back_in_the_fields() {
+    let mut state = AppState {
+        mode: Mode::TcpClient,
+        ..AppState::default()
+    };
+    let connect = |state: &mut AppState, session, address: &str, port: &str| {
+        state.address = address.to_owned();
+        state.port = port.to_owned();
+        let _config = state.prepare_open().unwrap();
+        state.opened(SessionId(session));
+        let connected = EventKind::Connected {
+            local: addr(40000),
+            remote: addr(1),
+        };
+        state.apply(event(session, connected));
+    };
+    connect(&mut state, 1, "::1", "502");
+    connect(&mut state, 2, "device.local", "9000");
+    // A failed attempt is not remembered.
+    state.address = "typo.local".to_owned();
+    let _config = state.prepare_open().unwrap();
+    state.opened(SessionId(3));
+    state.apply(event(
+        3,
+        EventKind::Closed {
+            reason: CloseReason::ByPeer,
+        },
+    ));
+    connect(&mut state, 4, "::1", "502");
+    assert_eq!(state.recent_remotes, ["[::1]:502", "device.local:9000"]);
+
+    state.use_recent("device.local:9000");
+    assert_eq!(
+        (state.address.as_str(), state.port.as_str()),
+        ("device.local", "9000")
+    );
+    state.use_recent("[::1]:502");
+    assert_eq!(
+        (state.address.as_str(), state.port.as_str()),
+        ("::1", "502")
+    );
+
+    // UDP remembers the targets it sends to; the Recent list puts one back in the field.
+    state.mode = Mode::Udp;
+    state.connection = Connection::Bound(addr(5000));
+    for port in 0..12 {
+        state.udp_target = format!("10.0.0.{port}:7000");
+        assert!(state.prepare_target().is_some());
+    }
+    assert_eq!(state.recent_remotes.len(), crate::settings::RECENT_LIMIT);
+    assert_eq!(state.recent_remotes[0], "10.0.0.11:7000");
+    state.reply_to_last = true;
+    state.use_recent("10.0.0.5:7000");
+    assert_eq!(state.udp_target, "10.0.0.5:7000");
+    assert!(!state.reply_to_last);
+}
+
+#[test]
+fn an_entry_is_sent_again_to_its_peer_while_that_peer_can_be_reached() {
+    use crate::net::{Endpoint, SendTarget};
+    let mut state = AppState::new(crate::i18n::Language::English);
+    assert_eq!(state.prepare_send_again(addr(7)), None);
+    assert_eq!(state.errors.send.as_deref(), Some(state.texts().not_open));
+
+    state.mode = Mode::TcpServer;
+    state.connection = Connection::Listening(addr(9000));
+    state.clients.insert(addr(7));
+    assert_eq!(
+        state.prepare_send_again(addr(7)),
+        Some(SendTarget::Client(addr(7)))
+    );
+    assert_eq!(state.prepare_send_again(addr(8)), None);
+    assert_eq!(
+        state.errors.send.as_deref(),
+        Some("127.0.0.1:8 is not connected any more, nothing was sent")
+    );
+
+    state.mode = Mode::TcpClient;
+    state.connection = Connection::Connected {
+        local: addr(40000),
+        remote: addr(7),
+    };
+    assert_eq!(
+        state.prepare_send_again(addr(7)),
+        Some(SendTarget::Connected)
+    );
+    assert_eq!(state.prepare_send_again(addr(8)), None, "another server");
+
+    state.mode = Mode::Udp;
+    state.connection = Connection::Bound(addr(5000));
+    let v6 = SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 7));
+    assert_eq!(
+        state.prepare_send_again(v6),
+        Some(SendTarget::Datagram(Endpoint::new("::1", 7)))
+    );
+}
+
+#[test]
+fn the_port_rule_follows_the_mode() {
+    let mut state = AppState {
+        port: "0".to_owned(),
+        ..AppState::default()
+    };
+    assert!(
+        state.prepare_open().is_some(),
+        "a server may bind any free port"
+    );
+    state.mode = Mode::TcpClient;
+    assert!(
+        state.prepare_open().is_none(),
+        "a client cannot connect to port 0"
+    );
+    assert!(state.errors.port.is_some());
+}
