@@ -65,7 +65,8 @@ pub(crate) enum Record {
     Notice { time: SystemTime, text: String },
 }
 
-/// A running capture: feed it with [`CaptureSink::push`]; dropping the sink's last clone ends it.
+/// A running capture, fed through [`SharedCapture::record`]; dropping the sink's last clone ends
+/// it.
 #[derive(Debug, Clone)]
 pub(crate) struct CaptureSink {
     records: mpsc::Sender<Record>,
