@@ -155,6 +155,38 @@ mod tests {
         assert!(!AutoReply::default().is_active());
     }
 
+    proptest::proptest! {
+        /// However a stream is cut into reads, a rule answers in exactly the reads in which an
+        /// occurrence of its pattern in the whole stream ends.
+        #[test]
+        fn a_rule_answers_where_a_match_in_the_whole_stream_ends(
+            reads in proptest::collection::vec(proptest::collection::vec(0u8..3, 0..8), 0..12),
+            pattern in proptest::collection::vec(0u8..3, 1..5),
+            other in proptest::collection::vec(0u8..3, 1..3),
+        ) {
+            let reply = AutoReply {
+                echo: false,
+                rules: vec![
+                    ReplyRule { pattern: Bytes::from(pattern.clone()), reply: Bytes::from_static(b"P") },
+                    ReplyRule { pattern: Bytes::from(other), reply: Bytes::from_static(b"O") },
+                ],
+            };
+            let stream: Vec<u8> = reads.concat();
+            let ends: Vec<usize> = (pattern.len()..=stream.len())
+                .filter(|&end| stream[end - pattern.len()..end] == pattern[..])
+                .collect();
+            let mut matcher = StreamMatcher::default();
+            let mut start = 0;
+            for read in &reads {
+                let end = start + read.len();
+                let expected = ends.iter().any(|&e| e > start && e <= end);
+                let got = matcher.replies_to(&reply, &Bytes::from(read.clone()));
+                proptest::prop_assert_eq!(got.contains(&Bytes::from_static(b"P")), expected);
+                start = end;
+            }
+        }
+    }
+
     #[test]
     fn a_stream_finds_patterns_split_across_reads_once() {
         let reply = AutoReply {
