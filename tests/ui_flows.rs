@@ -337,6 +337,8 @@ fn tcp_server_sends_to_one_selected_client_and_disconnects_it() {
     ui.harness.run_steps(2);
     let listed = |ui: &Ui, peer: SocketAddr| ui.harness.query_by_label(&peer.to_string()).is_some();
     assert!(listed(&ui, first_addr));
+    // Each client with what went each way: 6 bytes to each, nothing back yet.
+    assert_eq!(ui.harness.query_all_by_label("RX 0 B · TX 6 B").count(), 2);
     ui.set_text("Filter", &format!(":{}", second_addr.port()));
     assert!(!listed(&ui, first_addr), "the filter hides other clients");
     ui.click(&second_addr.to_string());

@@ -49,6 +49,7 @@ impl AppState {
             }
             EventKind::PeerLeft { peer, reason } => {
                 self.clients.remove(&peer);
+                self.client_totals.remove(&peer);
                 self.log.peer_gone(peer);
                 if self.server_target == ServerTarget::One(peer) {
                     self.server_target = ServerTarget::All;
@@ -58,6 +59,7 @@ impl AppState {
             }
             EventKind::Received { peer, bytes } => {
                 self.rx.add(bytes.len(), Instant::now());
+                self.count_for_client(peer, bytes.len(), Direction::Rx);
                 if self.shows(Direction::Rx, &bytes)
                     && let Some(after) = self.log.received_read(peer, bytes, time)
                 {
@@ -77,6 +79,7 @@ impl AppState {
             }
             EventKind::Sent { peer, bytes, by } => {
                 self.tx.add(bytes.len(), Instant::now());
+                self.count_for_client(peer, bytes.len(), Direction::Tx);
                 if self.shows(Direction::Tx, &bytes) {
                     self.log.sent(peer, bytes, by, time);
                 }
@@ -135,6 +138,19 @@ impl AppState {
                     self.retries = RetryTally::default();
                 }
             }
+        }
+    }
+
+    /// Adds `len` bytes that went `direction` to a server client's totals (a TCP client's
+    /// or UDP's peers are not counted apart).
+    fn count_for_client(&mut self, peer: std::net::SocketAddr, len: usize, direction: Direction) {
+        if !self.clients.contains(&peer) {
+            return;
+        }
+        let totals = self.client_totals.entry(peer).or_default();
+        match direction {
+            Direction::Rx => totals.rx += len as u64,
+            Direction::Tx => totals.tx += len as u64,
         }
     }
 

@@ -12,7 +12,8 @@ mod types;
 pub use sending::SendPreview;
 
 pub use types::{
-    CaptureStatus, Connection, DisplayOptions, FieldErrors, Mode, ServerTarget, StatusMessage,
+    CaptureStatus, Connection, DisplayOptions, FieldErrors, Mode, PeerTotals, ServerTarget,
+    StatusMessage,
 };
 
 use std::collections::BTreeSet;
@@ -83,6 +84,8 @@ pub struct AppState {
     pub connection: Connection,
     /// Connected clients of a TCP server, sorted.
     pub clients: BTreeSet<SocketAddr>,
+    /// TCP server: bytes received from and sent to each connected client.
+    pub client_totals: std::collections::HashMap<SocketAddr, PeerTotals>,
     /// The data log.
     pub log: Log,
     /// What was received since the last reset.
@@ -164,6 +167,7 @@ impl AppState {
             reply_text: String::new(),
             connection: Connection::Closed,
             clients: BTreeSet::new(),
+            client_totals: std::collections::HashMap::new(),
             log: Log::default(),
             rx: Counter::default(),
             tx: Counter::default(),
@@ -279,6 +283,7 @@ impl AppState {
         self.session = Some(session);
         self.connection = Connection::Opening;
         self.clients.clear();
+        self.client_totals.clear();
         self.server_target = ServerTarget::All;
         self.status = None;
     }
@@ -298,6 +303,7 @@ impl AppState {
         self.cycle = None;
         self.file = None;
         self.clients.clear();
+        self.client_totals.clear();
     }
 
     /// The format a new save-to-file uses.

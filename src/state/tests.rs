@@ -298,6 +298,52 @@ fn an_entry_is_sent_again_to_its_peer_while_that_peer_can_be_reached() {
 }
 
 #[test]
+fn a_server_counts_what_went_to_and_from_each_client() {
+    let mut state = AppState {
+        mode: Mode::TcpServer,
+        ..AppState::default()
+    };
+    state.opened(SessionId(1));
+    for port in [1, 2] {
+        state.apply(event(1, EventKind::PeerJoined { peer: addr(port) }));
+    }
+    let data = |peer, len: usize, received: bool| {
+        let bytes = bytes::Bytes::from(vec![b'x'; len]);
+        if received {
+            EventKind::Received { peer, bytes }
+        } else {
+            EventKind::Sent {
+                peer,
+                bytes,
+                by: crate::net::SentBy::Owner,
+            }
+        }
+    };
+    state.apply(event(1, data(addr(1), 10, true)));
+    state.apply(event(1, data(addr(1), 5, false)));
+    state.apply(event(1, data(addr(2), 7, true)));
+    state.apply(event(1, data(addr(1), 1, true)));
+    assert_eq!(
+        state.client_totals[&addr(1)],
+        super::PeerTotals { rx: 11, tx: 5 }
+    );
+    assert_eq!(
+        state.client_totals[&addr(2)],
+        super::PeerTotals { rx: 7, tx: 0 }
+    );
+    state.apply(event(
+        1,
+        EventKind::PeerLeft {
+            peer: addr(2),
+            reason: CloseReason::ByPeer,
+        },
+    ));
+    assert!(!state.client_totals.contains_key(&addr(2)));
+    state.closed_by_user();
+    assert!(state.client_totals.is_empty());
+}
+
+#[test]
 fn the_port_rule_follows_the_mode() {
     let mut state = AppState {
         port: "0".to_owned(),

@@ -185,3 +185,12 @@ pub struct FieldErrors {
     /// About the auto reply editor.
     pub auto_reply: Option<String>,
 }
+
+/// What went each way between a TCP server and one client.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PeerTotals {
+    /// Bytes received from it.
+    pub rx: u64,
+    /// Bytes sent to it.
+    pub tx: u64,
+}

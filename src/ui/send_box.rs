@@ -138,9 +138,13 @@ fn client_list_ui(ui: &mut Ui, state: &mut AppState, all: &str) {
             };
             for peer in shown {
                 let selected = state.server_target == ServerTarget::One(peer);
-                if ui.selectable_label(selected, peer.to_string()).clicked() {
-                    chosen = Some(ServerTarget::One(peer));
-                }
+                ui.horizontal(|ui| {
+                    if ui.selectable_label(selected, peer.to_string()).clicked() {
+                        chosen = Some(ServerTarget::One(peer));
+                    }
+                    let totals = state.client_totals.get(&peer).copied().unwrap_or_default();
+                    ui.weak(format!("RX {} B · TX {} B", totals.rx, totals.tx));
+                });
             }
         });
     if let Some(target) = chosen {
