@@ -989,6 +989,11 @@ fn clear_after_send_empties_the_send_box_only_when_the_bytes_went() {
     ui.wait_for_text("Invalid hex character 'Z' at position 5");
     assert_eq!(ui.harness.state().state().send_text, "41 4Z");
     assert_nothing_arrives(&mut device);
+
+    // Clear input (清除输入) empties it by hand, and the refusal goes with it.
+    ui.click("Clear input");
+    assert_eq!(ui.harness.state().state().send_text, "");
+    assert!(!ui.shows("Invalid hex character"));
 }
 
 #[test]

@@ -149,6 +149,19 @@ impl AppState {
         reachable
     }
 
+    /// Empties the send box (清除输入); a refusal of what it held goes too.
+    pub fn clear_send_box(&mut self) {
+        self.send_text.clear();
+        if let Some(refusal) = self.errors.send.take()
+            && self
+                .status
+                .as_ref()
+                .is_some_and(|status| status.text == refusal)
+        {
+            self.status = None;
+        }
+    }
+
     /// Puts the send box at the front of the history (once; the oldest fall off).
     fn remember_send(&mut self) {
         let entry = crate::settings::HistoryEntry {

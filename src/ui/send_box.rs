@@ -22,7 +22,15 @@ pub(super) fn send_box_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
     ui.horizontal(|ui| {
         history_ui(ui, state);
         ui.separator();
-        preview_ui(ui, state);
+        // At the far right, so the preview's length never moves it.
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.small_button(t.clear_input).clicked() {
+                state.clear_send_box();
+            }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                preview_ui(ui, state);
+            });
+        });
     });
     // Ctrl+Enter (Cmd+Enter on macOS) sends, taken before the send box can read it as a newline.
     if ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter)) {
