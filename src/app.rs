@@ -149,7 +149,8 @@ impl NetDebugApp {
                 if let Some((target, payloads)) = self.state.prepare_cycle() {
                     let period = Duration::from_millis(self.state.cycle_period_ms)
                         .max(crate::net::MIN_CYCLE_PERIOD);
-                    match self.engine.start_cycle(target, payloads, period) {
+                    let times = (self.state.cycle_times > 0).then_some(self.state.cycle_times);
+                    match self.engine.start_cycle(target, payloads, period, times) {
                         Ok(sends) => self.state.cycle = Some(sends),
                         Err(error) => {
                             let message = error.message(self.state.language);

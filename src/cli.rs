@@ -43,6 +43,9 @@ pub struct Args {
     /// something can receive it: once connected, bound, or for a server once a client joins.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub cycle_ms: Option<u64>,
+    /// With --cycle-ms: stop after this many sends.
+    #[arg(long, requires = "cycle_ms", value_parser = clap::value_parser!(u64).range(1..))]
+    pub cycle_times: Option<u64>,
     /// TCP client: give up connecting after this many ms (100 to 600000; 5000 by default).
     #[arg(long, value_parser = clap::value_parser!(u64).range(crate::settings::CONNECT_TIMEOUT_MS))]
     pub connect_timeout_ms: Option<u64>,
@@ -245,6 +248,9 @@ impl Args {
         if let Some(period) = self.cycle_ms {
             state.cycle_period_ms = period;
         }
+        if let Some(times) = self.cycle_times {
+            state.cycle_times = times;
+        }
         if let Some(ms) = self.merge_ms {
             state.log.set_merge_gap(crate::settings::merge_gap(ms));
         }
@@ -302,6 +308,14 @@ mod tests {
             Some(std::time::Duration::from_millis(40))
         );
         assert!(parsed(&["--merge-ms", "10001"]).is_err());
+        parsed(&["--cycle-ms", "10", "--cycle-times", "100"])
+            .unwrap()
+            .preset(&mut state);
+        assert_eq!((state.cycle_period_ms, state.cycle_times), (10, 100));
+        assert!(
+            parsed(&["--cycle-times", "100"]).is_err(),
+            "--cycle-times needs --cycle-ms"
+        );
         for refused in ["5", "600001", "soon"] {
             assert!(
                 parsed(&["--connect-timeout-ms", refused]).is_err(),

@@ -169,6 +169,8 @@ pub struct Texts {
     pub frames: &'static str,
     pub cycle_send: &'static str,
     pub cycle_period: &'static str,
+    /// Label of how many sends a cycle makes (0: until stopped).
+    pub cycle_times: &'static str,
     /// Checkbox: the cycle sends the quick commands in turn instead of the send box.
     pub cycle_quick: &'static str,
     /// Refusal: cycling through quick commands with none saved.
@@ -309,6 +311,7 @@ pub static ZH: Texts = Texts {
     frames: "帧",
     cycle_send: "循环发送",
     cycle_period: "周期 (ms)",
+    cycle_times: "次数 (0=不限)",
     cycle_quick: "轮流发送快捷指令",
     no_quick_commands: "没有快捷指令可轮流发送",
     connect_timeout: "连接超时 (ms)",
@@ -440,6 +443,7 @@ pub static EN: Texts = Texts {
     frames: "frames",
     cycle_send: "Cycle send",
     cycle_period: "Period (ms)",
+    cycle_times: "Times (0 = until stopped)",
     cycle_quick: "Cycle through quick commands",
     no_quick_commands: "No quick commands to cycle through",
     connect_timeout: "Connect timeout (ms)",

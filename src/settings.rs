@@ -90,6 +90,7 @@ pub struct Settings {
     pub merge_reads_ms: u64,
     pub cycle_period_ms: u64,
     pub cycle_quick: bool,
+    pub cycle_times: u64,
     pub connect_timeout_ms: u64,
     pub auto_reconnect: bool,
     pub reconnect_ms: u64,
@@ -136,6 +137,7 @@ impl Settings {
             }),
             cycle_period_ms: state.cycle_period_ms,
             cycle_quick: state.cycle_quick,
+            cycle_times: state.cycle_times,
             connect_timeout_ms: state.connect_timeout_ms,
             auto_reconnect: state.auto_reconnect,
             reconnect_ms: state.reconnect_ms,
@@ -190,6 +192,7 @@ impl Settings {
         state.log.set_merge_gap(merge_gap(self.merge_reads_ms));
         state.cycle_period_ms = self.cycle_period_ms.max(1);
         state.cycle_quick = self.cycle_quick;
+        state.cycle_times = self.cycle_times;
         state.connect_timeout_ms = self
             .connect_timeout_ms
             .clamp(*CONNECT_TIMEOUT_MS.start(), *CONNECT_TIMEOUT_MS.end());
@@ -275,6 +278,7 @@ mod tests {
         state.display.rate_graph = true;
         state.cycle_period_ms = 250;
         state.cycle_quick = true;
+        state.cycle_times = 100;
         state.clear_after_send = true;
         state.connect_timeout_ms = 1500;
         state.auto_reconnect = true;

@@ -32,6 +32,7 @@ async fn cycle_send_keeps_its_schedule_on_a_paused_clock() {
             SendTarget::Datagram(target),
             vec![Bytes::from_static(b"tick")],
             Duration::from_millis(10),
+            None,
         )
         .unwrap();
     tokio::time::sleep(Duration::from_millis(995)).await;
@@ -69,6 +70,7 @@ async fn cycle_send_stops_on_an_error() {
             SendTarget::AllClients,
             vec![Bytes::from_static(b"x")],
             Duration::from_millis(1),
+            None,
         )
         .unwrap();
     let stopped = wait_for(&mut events, "cycle stopped", |k| {
@@ -76,6 +78,39 @@ async fn cycle_send_stops_on_an_error() {
     })
     .await;
     assert!(matches!(stopped.kind, EventKind::CycleStopped { sends: 0 }));
+}
+
+/// A cycle with a count stops by itself after that many sends, and says so.
+#[tokio::test(start_paused = true)]
+async fn cycle_send_stops_after_the_count_given() {
+    let (mut engine, mut events) = engine();
+    let _local = open_udp(&mut engine, &mut events).await;
+    let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let target = Endpoint::new("127.0.0.1", peer.local_addr().unwrap().port());
+    let payloads = ["A", "B"].map(|p| Bytes::from_static(p.as_bytes()));
+    let sends = engine
+        .start_cycle(
+            SendTarget::Datagram(target),
+            payloads.to_vec(),
+            Duration::from_millis(10),
+            Some(5),
+        )
+        .unwrap();
+    let stopped = wait_for(&mut events, "cycle stopped", |k| {
+        matches!(k, EventKind::CycleStopped { .. })
+    })
+    .await;
+    assert!(matches!(stopped.kind, EventKind::CycleStopped { sends: 5 }));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(sends.load(Ordering::Relaxed), 5);
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4];
+    while let Ok(Ok((n, _))) =
+        tokio::time::timeout(Duration::from_millis(50), peer.recv_from(&mut buf)).await
+    {
+        got.push(String::from_utf8(buf[..n].to_vec()).unwrap());
+    }
+    assert_eq!(got, ["A", "B", "A", "B", "A"]);
 }
 
 /// Several payloads take turns: the first, the second, the third, the first again.
@@ -91,6 +126,7 @@ async fn cycle_send_takes_its_payloads_in_turn() {
             SendTarget::Datagram(target),
             payloads.to_vec(),
             Duration::from_millis(10),
+            None,
         )
         .unwrap();
     // Ticks at 0, 10, ..., 60 ms: seven sends.
@@ -197,6 +233,7 @@ async fn close_stops_a_cycle_send() {
             SendTarget::Datagram(target),
             vec![Bytes::from_static(b"x")],
             Duration::from_millis(5),
+            None,
         )
         .unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;

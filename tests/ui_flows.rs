@@ -1515,6 +1515,22 @@ fn cycle_send_takes_the_quick_commands_in_turn() {
     assert_eq!(read_exactly(&mut device, 12), b"C;A;B;C;A;B;");
     ui.click("Cycle send");
     ui.wait_for_text("Cycle send stopped after");
+    // Drain what was on its way when it stopped.
+    device
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let _ = device.read(&mut [0u8; 4096]);
+
+    // A count: four sends, then it stops by itself and unticks.
+    ui.harness
+        .get_by_label("Times (0 = until stopped)")
+        .set_value_accesskit(4.0);
+    ui.harness.run_steps(2);
+    ui.click("Cycle send");
+    assert_eq!(read_exactly(&mut device, 8), b"C;A;B;C;");
+    ui.wait_for_text("Cycle send stopped after 4 sends");
+    ui.step_until("the cycle to end", |h| h.state().state().cycle.is_none());
+    assert_nothing_arrives(&mut device);
 }
 
 #[test]

@@ -271,13 +271,15 @@ impl Engine {
     }
 
     /// Sends one of `payloads` to `target` every `period` (at least 1 ms), each in turn and
-    /// round again (one payload: the same every time), until [`Engine::stop_cycle`], Close, or
-    /// a failed send; `CycleStopped` reports the end. Returns the live send count.
+    /// round again (one payload: the same every time), until `times` sends have gone (if
+    /// given), [`Engine::stop_cycle`], Close, or a failed send; `CycleStopped` reports the end.
+    /// Returns the live send count.
     pub fn start_cycle(
         &mut self,
         target: SendTarget,
         payloads: Vec<bytes::Bytes>,
         period: Duration,
+        times: Option<u64>,
     ) -> Result<Arc<AtomicU64>, NotOpen> {
         let runtime = self.runtime.clone();
         let active = self.active.as_mut().ok_or(NotOpen)?;
@@ -288,6 +290,7 @@ impl Engine {
             target,
             payloads,
             period,
+            times,
             Arc::clone(&sends),
             active.reporter.clone(),
         ));

@@ -57,19 +57,21 @@ async fn send_acked(
 }
 
 /// Sends one of `payloads` every `period`, each in turn and round again, on a fixed schedule
-/// (a late send does not shift the ones after it), until a send fails or the task is aborted.
-/// No payloads, nothing to send: it stops at once.
+/// (a late send does not shift the ones after it), until `times` sends have gone (if given),
+/// a send fails or the task is aborted. No payloads, nothing to send: it stops at once.
 pub(crate) async fn cycle(
     commands: mpsc::UnboundedSender<SessionCommand>,
     target: SendTarget,
     payloads: Vec<Bytes>,
     period: Duration,
+    times: Option<u64>,
     sends: Arc<AtomicU64>,
     reporter: Reporter,
 ) {
     let mut ticks = tokio::time::interval(period.max(MIN_CYCLE_PERIOD));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    for bytes in payloads.iter().cycle() {
+    let times = usize::try_from(times.unwrap_or(u64::MAX)).unwrap_or(usize::MAX);
+    for bytes in payloads.iter().cycle().take(times) {
         ticks.tick().await;
         if !send_acked(&commands, &target, bytes.clone()).await {
             break;

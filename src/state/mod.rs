@@ -96,6 +96,8 @@ pub struct AppState {
     pub responses: crate::response_times::ResponseTimes,
     /// Cycle send period in milliseconds (at least 1).
     pub cycle_period_ms: u64,
+    /// Cycle send stops after this many sends; 0 sends until stopped.
+    pub cycle_times: u64,
     /// Cycle send sends the quick commands in turn, not the send box (轮流发送快捷指令).
     pub cycle_quick: bool,
     /// TCP client: how long a connection attempt may take, in milliseconds.
@@ -176,6 +178,7 @@ impl AppState {
             capture_as_text: false,
             cycle_period_ms: 1000,
             cycle_quick: false,
+            cycle_times: 0,
             connect_timeout_ms: duration_ms(DEFAULT_CONNECT_TIMEOUT),
             auto_reconnect: false,
             reconnect_ms: 1000,

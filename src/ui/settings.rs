@@ -271,6 +271,14 @@ fn send_settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>
         )
         .labelled_by(label.id);
     });
+    ui.horizontal(|ui| {
+        let label = ui.label(t.cycle_times);
+        ui.add_enabled(
+            state.cycle.is_none(),
+            egui::DragValue::new(&mut state.cycle_times).range(0..=1_000_000_000),
+        )
+        .labelled_by(label.id);
+    });
     ui.add_enabled(
         state.cycle.is_none(),
         egui::Checkbox::new(&mut state.cycle_quick, t.cycle_quick),
