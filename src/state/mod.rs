@@ -67,7 +67,7 @@ pub struct AppState {
     pub quick_name: String,
     /// The last sends, newest first.
     pub history: Vec<crate::settings::HistoryEntry>,
-    /// Remote `host:port`s a TCP client connected to or UDP sent to, newest first (最近).
+    /// Remote `host:port`s a TCP client connected to or UDP sent to, newest first (最近使用).
     pub recent_remotes: Vec<String>,
     /// Auto reply: send back everything that arrives.
     pub echo: bool,

@@ -137,7 +137,7 @@ fn sentence(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The Recent list (最近): a remote a TCP client connected to or UDP sent to before, one
+/// The Recent list (最近使用): a remote a TCP client connected to or UDP sent to before, one
 /// click to put it back in the fields.
 fn recent_remotes_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let t = state.texts();
