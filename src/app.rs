@@ -177,6 +177,10 @@ impl NetDebugApp {
                 let prepared = self.state.prepare_quick(index);
                 self.send_prepared(prepared);
             }
+            Action::PickQuickExport => self.dialogs.open(DialogPurpose::ExportQuick, &self.ctx),
+            Action::PickQuickImport => self.dialogs.open(DialogPurpose::ImportQuick, &self.ctx),
+            Action::ExportQuick(path) => self.state.export_quick(&path),
+            Action::ImportQuick(path) => self.state.import_quick(&path),
             Action::SendAgain(peer, bytes) => {
                 let prepared = self.state.prepare_send_again(peer);
                 self.send_prepared(prepared.map(|target| (target, bytes.to_vec())));
@@ -296,6 +300,8 @@ impl eframe::App for NetDebugApp {
                 DialogPurpose::SendFile => Action::SendFile(path),
                 DialogPurpose::Capture => Action::StartCapture(path),
                 DialogPurpose::SaveLog => Action::SaveLog(path),
+                DialogPurpose::ExportQuick => Action::ExportQuick(path),
+                DialogPurpose::ImportQuick => Action::ImportQuick(path),
             });
         }
         // A file dropped on the window is sent as Send file sends one (to the same target, with

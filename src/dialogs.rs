@@ -15,6 +15,10 @@ pub enum DialogPurpose {
     Capture,
     /// Where to save the log as shown.
     SaveLog,
+    /// Where to export the quick commands.
+    ExportQuick,
+    /// A quick command file to import.
+    ImportQuick,
 }
 
 /// Opens dialogs and collects their answers.
@@ -45,6 +49,18 @@ impl Dialogs {
             let dialog = rfd::AsyncFileDialog::new();
             let chosen = match purpose {
                 DialogPurpose::SendFile => dialog.pick_file().await,
+                DialogPurpose::ImportQuick => {
+                    dialog
+                        .add_filter("NetDebug quick commands", &["ron"])
+                        .pick_file()
+                        .await
+                }
+                DialogPurpose::ExportQuick => {
+                    dialog
+                        .set_file_name("netdebug-commands.ron")
+                        .save_file()
+                        .await
+                }
                 DialogPurpose::Capture => {
                     dialog
                         .set_file_name("netdebug-received.bin")

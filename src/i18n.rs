@@ -111,6 +111,14 @@ pub struct Texts {
     pub responses: &'static str,
     /// Tooltip of the response times (`{min}` in ms).
     pub responses_help: &'static str,
+    /// Button: write the quick commands to a file.
+    pub quick_export: &'static str,
+    /// Button: add the quick commands of a file.
+    pub quick_import: &'static str,
+    /// Status after an export (`{n}` commands, `{path}`).
+    pub quick_exported: &'static str,
+    /// Status after an import (`{n}` added, `{same}` already there, `{path}`).
+    pub quick_imported: &'static str,
     /// Button that empties the send box.
     pub clear_input: &'static str,
     /// Label of the merge gap for TCP reads.
@@ -268,6 +276,10 @@ pub static ZH: Texts = Texts {
     responses: "响应 {last} ms（平均 {avg}，最长 {max}，{n} 次）",
     responses_help: "对端在本程序发送之后、第一次发来数据所用的时间（日志里的“发送后 … ms”）。\n最短 {min} ms。复位计数时清零。",
     clear_input: "清除输入",
+    quick_export: "导出…",
+    quick_import: "导入…",
+    quick_exported: "已导出 {n} 条快捷指令到 {path}",
+    quick_imported: "从 {path} 导入 {n} 条快捷指令（{same} 条已存在）",
     merge_reads: "合并间隔 (ms)",
     merge_reads_help: "0：每次 TCP 读取各占一条记录。\n大于 0：同一对端在这段时间内接连到达的数据并入同一条记录（最多 8 KB），\n例如串口转网络模块把一条消息拆成几段发来时。只影响显示，计数和保存不变。",
     zoom_out: "缩小界面",
@@ -400,6 +412,10 @@ pub static EN: Texts = Texts {
     responses: "Response {last} ms (avg {avg}, max {max}, {n}×)",
     responses_help: "How long peers took to send something after a send to them (the log's \"ms after the send\").\nShortest {min} ms. Reset counters clears them.",
     clear_input: "Clear input",
+    quick_export: "Export…",
+    quick_import: "Import…",
+    quick_exported: "Exported {n} quick commands to {path}",
+    quick_imported: "Imported {n} quick commands from {path} ({same} already there)",
     merge_reads: "Merge reads within (ms)",
     merge_reads_help: "0: each TCP read is an entry of its own.\nAbove 0: data from the same peer that follows the previous read within this time joins its entry (up to 8 KB),\nas when a serial-to-network module sends one message in pieces. Only the display changes; counting and saving do not.",
     zoom_out: "Smaller text",

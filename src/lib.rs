@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod log;
 pub mod messages;
 pub mod net;
+pub mod quick_file;
 pub mod repaint;
 pub mod response_times;
 pub mod screenshot;

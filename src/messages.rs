@@ -222,6 +222,32 @@ impl Message for FileError {
     }
 }
 
+impl Message for crate::quick_file::QuickFileError {
+    fn message(&self, language: Language) -> String {
+        english_or!(
+            self,
+            language,
+            match self {
+                Self::Write { path, source } => {
+                    format!("无法写入 {}：{}", path.display(), io_reason(source))
+                }
+                Self::Read { path, source } => {
+                    format!("无法读取 {}：{}", path.display(), io_reason(source))
+                }
+                Self::NotQuickCommands { path, reason } => {
+                    format!("{} 不是 NetDebug 快捷指令文件（{reason}）", path.display())
+                }
+                Self::Newer { path, version } => {
+                    format!(
+                        "{} 来自更新版本的 NetDebug（格式 {version}）",
+                        path.display()
+                    )
+                }
+            }
+        )
+    }
+}
+
 impl Message for NotOpen {
     fn message(&self, language: Language) -> String {
         language.texts().not_open.to_owned()

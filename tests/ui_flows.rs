@@ -1536,6 +1536,44 @@ fn cycle_send_takes_the_quick_commands_in_turn() {
 }
 
 #[test]
+fn quick_commands_are_exported_to_a_file_and_imported_from_one() {
+    let mut ui = Ui::tall();
+    for (name, text) in [("读温度", "READ T"), ("status", "STATUS")] {
+        ui.set_text("Send data", text);
+        ui.set_text("Name", name);
+        ui.click("Add the send box");
+    }
+    assert!(ui.shows("Export…") && ui.shows("Import…"), "beside Add");
+    // The dialogs only supply the paths, so the test supplies them directly.
+    let path = std::env::temp_dir().join(format!("netdebug-ui-quick-{}.ron", std::process::id()));
+    let perform = |ui: &mut Ui, action| {
+        ui.harness.state_mut().perform(action);
+        ui.harness.run_steps(2);
+    };
+    perform(&mut ui, netdebug::ui::Action::ExportQuick(path.clone()));
+    ui.wait_for_text(&format!("Exported 2 quick commands to {}", path.display()));
+    let exported = ui.harness.state().state().quick_commands.clone();
+
+    // Another engineer's window: empty, then the file's commands, once each.
+    let mut other = Ui::tall();
+    perform(&mut other, netdebug::ui::Action::ImportQuick(path.clone()));
+    other.wait_for_text("Imported 2 quick commands");
+    assert_eq!(other.harness.state().state().quick_commands, exported);
+    perform(&mut other, netdebug::ui::Action::ImportQuick(path.clone()));
+    other.wait_for_text("Imported 0 quick commands");
+    other.wait_for_text("(2 already there)");
+    assert_eq!(other.harness.state().state().quick_commands.len(), 2);
+    assert!(other.shows("读温度"));
+
+    // A file that is not one: said so, nothing changes.
+    std::fs::write(&path, "temp=25\n").unwrap();
+    perform(&mut other, netdebug::ui::Action::ImportQuick(path.clone()));
+    other.wait_for_text("is not a NetDebug quick command file");
+    assert_eq!(other.harness.state().state().quick_commands.len(), 2);
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
 fn quick_commands_add_send_edit_delete_and_history_recall() {
     let mut ui = Ui::tall();
     let mut device = server_with_one_client(&mut ui);

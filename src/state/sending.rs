@@ -213,6 +213,47 @@ impl AppState {
         }
     }
 
+    /// Writes the quick commands to `path`, saying how it went.
+    pub fn export_quick(&mut self, path: &std::path::Path) {
+        match crate::quick_file::export(path, &self.quick_commands) {
+            Ok(()) => {
+                let message = self
+                    .texts()
+                    .quick_exported
+                    .replace("{n}", &self.quick_commands.len().to_string())
+                    .replace("{path}", &path.display().to_string());
+                self.set_info(message);
+            }
+            Err(error) => self.set_error(error.message(self.language)),
+        }
+    }
+
+    /// Adds the quick commands in `path` after the ones there (a command already there is
+    /// not added twice), saying how it went; a file that cannot be read changes nothing.
+    pub fn import_quick(&mut self, path: &std::path::Path) {
+        match crate::quick_file::import(path) {
+            Ok(commands) => {
+                let (mut added, mut same) = (0, 0);
+                for command in commands {
+                    if self.quick_commands.contains(&command) {
+                        same += 1;
+                    } else {
+                        self.quick_commands.push(command);
+                        added += 1;
+                    }
+                }
+                let message = self
+                    .texts()
+                    .quick_imported
+                    .replace("{n}", &added.to_string())
+                    .replace("{same}", &same.to_string())
+                    .replace("{path}", &path.display().to_string());
+                self.set_info(message);
+            }
+            Err(error) => self.set_error(error.message(self.language)),
+        }
+    }
+
     /// Deletes quick command `index`.
     pub fn delete_quick(&mut self, index: usize) {
         if index < self.quick_commands.len() {

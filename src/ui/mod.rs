@@ -44,6 +44,14 @@ pub enum Action {
     SaveLog(std::path::PathBuf),
     /// Send quick command number n.
     SendQuick(usize),
+    /// Ask where to export the quick commands.
+    PickQuickExport,
+    /// Export the quick commands to this file.
+    ExportQuick(std::path::PathBuf),
+    /// Ask which quick command file to import.
+    PickQuickImport,
+    /// Add the quick commands in this file.
+    ImportQuick(std::path::PathBuf),
     /// Send these bytes (a log entry's) to this peer again.
     SendAgain(std::net::SocketAddr, bytes::Bytes),
 }

@@ -44,7 +44,23 @@ pub(super) fn quick_commands_ui(ui: &mut Ui, state: &mut AppState, actions: &mut
     } else {
         t.quick_add
     };
-    if ui.button(save).clicked() {
-        state.save_quick();
-    }
+    ui.horizontal(|ui| {
+        if ui.button(save).clicked() {
+            state.save_quick();
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.small_button(t.quick_import).clicked() {
+                actions.push(Action::PickQuickImport);
+            }
+            if ui
+                .add_enabled(
+                    !state.quick_commands.is_empty(),
+                    egui::Button::new(t.quick_export).small(),
+                )
+                .clicked()
+            {
+                actions.push(Action::PickQuickExport);
+            }
+        });
+    });
 }
