@@ -362,12 +362,7 @@ fn tcp_server_sends_to_one_selected_client_and_disconnects_it() {
 
 #[test]
 fn tcp_client_flow_connects_sends_gbk_receives_and_sees_the_peer_close() {
-    let server = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = server.local_addr().unwrap().port();
-    let mut ui = Ui::english();
-    ui.client_of(port);
-    ui.open();
-    let (mut peer, _) = server.accept().unwrap();
+    let (mut ui, _server, mut peer, port) = client_of_a_device();
     ui.wait_for_text(&format!("Connected to 127.0.0.1:{port}"));
 
     ui.set_text("Send data", "hello server");
@@ -399,12 +394,7 @@ fn tcp_client_flow_connects_sends_gbk_receives_and_sees_the_peer_close() {
 
 #[test]
 fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
-    let server = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = server.local_addr().unwrap().port();
-    let mut ui = Ui::english();
-    ui.client_of(port);
-    ui.open();
-    let (mut device, _) = server.accept().unwrap();
+    let (mut ui, _server, mut device, _) = client_of_a_device();
     let last_received = |ui: &Ui| ui.received().pop().unwrap();
 
     // A device that takes 80 ms to answer.
@@ -447,12 +437,7 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
 
 #[test]
 fn remotes_used_before_are_one_click_away() {
-    let server = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = server.local_addr().unwrap().port();
-    let mut ui = Ui::english();
-    ui.client_of(port);
-    ui.open();
-    let _device = server.accept().unwrap();
+    let (mut ui, server, _device, port) = client_of_a_device();
     ui.click("Close");
 
     // Another address typed, then the one that worked picked from Recent.
@@ -896,6 +881,18 @@ fn the_client_selector_finds_one_client_among_ten_thousand() {
 }
 
 /// A server on port 0 with one raw client connected; returns the client.
+/// An English window connected as a TCP client to a listening socket of the test's: the
+/// listener (for more connections), the accepted device end, and the port.
+fn client_of_a_device() -> (Ui, TcpListener, TcpStream, u16) {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let mut ui = Ui::english();
+    ui.client_of(port);
+    ui.open();
+    let (device, _) = server.accept().unwrap();
+    (ui, server, device, port)
+}
+
 fn server_with_one_client(ui: &mut Ui) -> TcpStream {
     ui.set_text("Local port", "0");
     ui.open();
