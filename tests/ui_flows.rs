@@ -105,7 +105,12 @@ impl Ui {
             .is_some()
     }
 
+    /// Clicks a widget as a person would: scrolled into view first, since a click aimed at
+    /// one outside the visible part of a scroll area lands on whatever is drawn there.
     fn click(&mut self, label: &str) {
+        self.harness.get_by_label(label).scroll_to_me();
+        // Scrolling is animated: let it settle so the click lands where the widget ends up.
+        self.harness.run_steps(20);
         self.harness.get_by_label(label).click();
         self.harness.run_steps(2);
     }
@@ -1068,7 +1073,7 @@ fn receive_options_log_mode_pause_and_hide_keep_counting() {
 
 #[test]
 fn cycle_send_file_send_and_save_to_file_through_the_window() {
-    let mut ui = Ui::tall();
+    let mut ui = Ui::english();
     let mut device = server_with_one_client(&mut ui);
 
     // Cycle send every 5 ms, stopped from the same checkbox.
@@ -1514,11 +1519,11 @@ fn cycle_send_takes_the_quick_commands_in_turn() {
     assert_eq!(read_exactly(&mut device, 12), b"C;A;B;C;A;B;");
     ui.click("Cycle send");
     ui.wait_for_text("Cycle send stopped after");
-    // Drain what was on its way when it stopped.
+    // Drain what was on its way when it stopped: read until 300 ms pass without a byte.
     device
         .set_read_timeout(Some(Duration::from_millis(300)))
         .unwrap();
-    let _ = device.read(&mut [0u8; 4096]);
+    while device.read(&mut [0u8; 4096]).is_ok_and(|n| n > 0) {}
 
     // A count: four sends, then it stops by itself and unticks.
     ui.harness
