@@ -246,9 +246,11 @@ impl AppState {
 
     /// Puts `remote` (`host:port`) at the front of the Recent list (once; the oldest fall off).
     pub(super) fn remember_remote(&mut self, remote: String) {
-        self.recent_remotes.retain(|old| *old != remote);
-        self.recent_remotes.insert(0, remote);
-        self.recent_remotes.truncate(crate::settings::RECENT_LIMIT);
+        put_first(
+            &mut self.recent_remotes,
+            remote,
+            crate::settings::RECENT_LIMIT,
+        );
     }
 
     /// Fills the address and port fields (TCP client) or the target (UDP) from a Recent entry.
@@ -396,6 +398,14 @@ impl AppState {
             is_error: false,
         });
     }
+}
+
+/// Puts `item` at the front of a most-recent-first `list`, once (an equal one further down
+/// goes), keeping at most `limit`.
+fn put_first<T: PartialEq>(list: &mut Vec<T>, item: T, limit: usize) {
+    list.retain(|old| *old != item);
+    list.insert(0, item);
+    list.truncate(limit);
 }
 
 /// Whole milliseconds in `duration`, saturating.

@@ -168,9 +168,7 @@ impl AppState {
             text: self.send_text.clone(),
             format: self.send_format,
         };
-        self.history.retain(|old| *old != entry);
-        self.history.insert(0, entry);
-        self.history.truncate(crate::settings::HISTORY_LIMIT);
+        super::put_first(&mut self.history, entry, crate::settings::HISTORY_LIMIT);
     }
 
     /// Puts a history entry back into the send box.
