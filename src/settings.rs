@@ -132,9 +132,7 @@ impl Settings {
             paused: state.display.paused,
             hide_received: state.display.hide_received,
             log_limit_mb: state.log.budget() >> 20,
-            merge_reads_ms: state.log.merge_gap().map_or(0, |gap| {
-                u64::try_from(gap.as_millis()).unwrap_or(*MERGE_READS_MS.end())
-            }),
+            merge_reads_ms: merge_ms(state.log.merge_gap()),
             cycle_period_ms: state.cycle_period_ms,
             cycle_quick: state.cycle_quick,
             cycle_times: state.cycle_times,
@@ -241,6 +239,16 @@ impl Settings {
             ),
         }
     }
+}
+
+/// Whole milliseconds in `duration`, saturating.
+pub fn duration_ms(duration: std::time::Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The milliseconds the merge field shows for `gap` (0: no merging); [`merge_gap`] backwards.
+pub fn merge_ms(gap: Option<std::time::Duration>) -> u64 {
+    gap.map_or(0, duration_ms)
 }
 
 /// The merge gap for `ms` milliseconds (within [`MERGE_READS_MS`]); 0 is no merging.

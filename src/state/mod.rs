@@ -179,7 +179,7 @@ impl AppState {
             cycle_period_ms: 1000,
             cycle_quick: false,
             cycle_times: 0,
-            connect_timeout_ms: duration_ms(DEFAULT_CONNECT_TIMEOUT),
+            connect_timeout_ms: crate::settings::duration_ms(DEFAULT_CONNECT_TIMEOUT),
             auto_reconnect: false,
             reconnect_ms: 1000,
             cycle: None,
@@ -406,11 +406,6 @@ fn put_first<T: PartialEq>(list: &mut Vec<T>, item: T, limit: usize) {
     list.retain(|old| *old != item);
     list.insert(0, item);
     list.truncate(limit);
-}
-
-/// Whole milliseconds in `duration`, saturating.
-fn duration_ms(duration: std::time::Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

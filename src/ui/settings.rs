@@ -194,10 +194,7 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         }
     });
     ui.horizontal(|ui| {
-        let mut ms = state
-            .log
-            .merge_gap()
-            .map_or(0, |gap| u64::try_from(gap.as_millis()).unwrap_or(u64::MAX));
+        let mut ms = crate::settings::merge_ms(state.log.merge_gap());
         let label = ui.label(t.merge_reads);
         if ui
             .add(egui::DragValue::new(&mut ms).range(crate::settings::MERGE_READS_MS))
