@@ -52,6 +52,21 @@ fn zoom_buttons_ui(ui: &mut Ui, t: &Texts) {
     }
 }
 
+/// A number field with its label before it on one row, the label naming it for screen
+/// readers; the field's response.
+fn number_row(
+    ui: &mut Ui,
+    label: &str,
+    enabled: bool,
+    field: egui::DragValue<'_>,
+) -> egui::Response {
+    ui.horizontal(|ui| {
+        let label = ui.label(label);
+        ui.add_enabled(enabled, field).labelled_by(label.id)
+    })
+    .inner
+}
+
 /// A titled group; the title's response, for a tooltip.
 fn group(ui: &mut Ui, title: &str, contents: impl FnOnce(&mut Ui)) -> egui::Response {
     ui.add_space(4.0);
@@ -112,16 +127,14 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         !open,
     );
     if state.mode == Mode::TcpClient {
-        ui.horizontal(|ui| {
-            let label = ui.label(t.connect_timeout);
-            ui.add_enabled(
-                !open,
-                egui::DragValue::new(&mut state.connect_timeout_ms)
-                    .range(crate::settings::CONNECT_TIMEOUT_MS)
-                    .speed(10),
-            )
-            .labelled_by(label.id);
-        });
+        number_row(
+            ui,
+            t.connect_timeout,
+            !open,
+            egui::DragValue::new(&mut state.connect_timeout_ms)
+                .range(crate::settings::CONNECT_TIMEOUT_MS)
+                .speed(10),
+        );
         ui.horizontal(|ui| {
             ui.checkbox(&mut state.auto_reconnect, t.auto_reconnect);
             let label = ui.label(t.reconnect_every);
@@ -182,29 +195,19 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     ui.checkbox(&mut state.display.paused, t.pause_display);
     ui.checkbox(&mut state.display.hide_received, t.hide_received);
     ui.checkbox(&mut state.display.rate_graph, t.rate_graph);
-    ui.horizontal(|ui| {
-        let mut megabytes = state.log.budget() >> 20;
-        let label = ui.label(t.log_limit);
-        if ui
-            .add(egui::DragValue::new(&mut megabytes).range(1..=65_536))
-            .labelled_by(label.id)
-            .changed()
-        {
-            state.log.set_budget(megabytes << 20);
-        }
-    });
-    ui.horizontal(|ui| {
-        let mut ms = crate::settings::merge_ms(state.log.merge_gap());
-        let label = ui.label(t.merge_reads);
-        if ui
-            .add(egui::DragValue::new(&mut ms).range(crate::settings::MERGE_READS_MS))
-            .labelled_by(label.id)
-            .on_hover_text(t.merge_reads_help)
-            .changed()
-        {
-            state.log.set_merge_gap(crate::settings::merge_gap(ms));
-        }
-    });
+    let mut megabytes = state.log.budget() >> 20;
+    let limit = egui::DragValue::new(&mut megabytes).range(1..=65_536);
+    if number_row(ui, t.log_limit, true, limit).changed() {
+        state.log.set_budget(megabytes << 20);
+    }
+    let mut ms = crate::settings::merge_ms(state.log.merge_gap());
+    let merge = egui::DragValue::new(&mut ms).range(crate::settings::MERGE_READS_MS);
+    if number_row(ui, t.merge_reads, true, merge)
+        .on_hover_text(t.merge_reads_help)
+        .changed()
+    {
+        state.log.set_merge_gap(crate::settings::merge_gap(ms));
+    }
     ui.separator();
     if let Some(capture) = &state.capture {
         let written = capture.progress.written();
@@ -260,22 +263,11 @@ fn send_settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>
             ui.label(RichText::new(format!("{} {sends}", t.cycle_count)).small());
         }
     });
-    ui.horizontal(|ui| {
-        let label = ui.label(t.cycle_period);
-        ui.add_enabled(
-            state.cycle.is_none(),
-            egui::DragValue::new(&mut state.cycle_period_ms).range(1..=86_400_000),
-        )
-        .labelled_by(label.id);
-    });
-    ui.horizontal(|ui| {
-        let label = ui.label(t.cycle_times);
-        ui.add_enabled(
-            state.cycle.is_none(),
-            egui::DragValue::new(&mut state.cycle_times).range(0..=1_000_000_000),
-        )
-        .labelled_by(label.id);
-    });
+    let idle = state.cycle.is_none();
+    let period = egui::DragValue::new(&mut state.cycle_period_ms).range(1..=86_400_000);
+    number_row(ui, t.cycle_period, idle, period);
+    let times = egui::DragValue::new(&mut state.cycle_times).range(0..=1_000_000_000);
+    number_row(ui, t.cycle_times, idle, times);
     ui.add_enabled(
         state.cycle.is_none(),
         egui::Checkbox::new(&mut state.cycle_quick, t.cycle_quick),
