@@ -33,7 +33,7 @@ fn time(entry: &LogEntry) -> String {
 
 /// `12:00:01.250`: an entry's local time to the millisecond.
 pub(super) fn clock(entry: &LogEntry) -> impl std::fmt::Display + use<'_> {
-    entry.time.format("%H:%M:%S%.3f")
+    entry.time.format(crate::net::TIME_OF_DAY)
 }
 
 /// `[time] RX ← peer (n B)`: the header of a data entry, and for the first data a peer

@@ -312,5 +312,5 @@ fn describe(kind: &EventKind) -> Option<String> {
 
 /// `12:00:01.250`: the local time of day of `time`, to the millisecond, as the log shows it.
 fn local_time(time: SystemTime) -> impl std::fmt::Display {
-    chrono::DateTime::<chrono::Local>::from(time).format("%H:%M:%S%.3f")
+    super::local_time_of_day(time).format(super::TIME_OF_DAY)
 }

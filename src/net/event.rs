@@ -17,6 +17,14 @@ impl fmt::Display for SessionId {
     }
 }
 
+/// How the log and save-to-file write a time of day: `12:00:01.250`.
+pub const TIME_OF_DAY: &str = "%H:%M:%S%.3f";
+
+/// The local time of day of `time` (an event's), as the log and save-to-file show it.
+pub fn local_time_of_day(time: SystemTime) -> chrono::NaiveTime {
+    chrono::DateTime::<chrono::Local>::from(time).time()
+}
+
 /// One thing that happened in a session.
 #[derive(Debug)]
 pub struct Event {

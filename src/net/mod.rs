@@ -28,7 +28,7 @@ pub use auto_reply::{AutoReply, ReplyRule};
 pub use capture::{CaptureFormat, CaptureProgress, FinishedCapture};
 pub use engine::{Engine, EventReceiver, NotOpen, Notifier, SendFileError, SessionConfig, Wakeup};
 pub use error::NetError;
-pub use event::{CloseReason, Event, EventKind, SentBy, SessionId};
+pub use event::{CloseReason, Event, EventKind, SentBy, SessionId, TIME_OF_DAY, local_time_of_day};
 pub use file_error::FileError;
 pub use interfaces::local_addresses;
 pub use session::SendTarget;

@@ -13,7 +13,7 @@ impl AppState {
         if self.session != Some(event.session) {
             return;
         }
-        let time = chrono::DateTime::<chrono::Local>::from(event.time).time();
+        let time = crate::net::local_time_of_day(event.time);
         match event.kind {
             EventKind::Listening { local } => {
                 self.connection = Connection::Listening(local);
