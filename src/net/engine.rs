@@ -62,8 +62,9 @@ pub enum SessionConfig {
 struct ActiveSession {
     id: SessionId,
     commands: mpsc::UnboundedSender<SessionCommand>,
-    /// Ends a TCP client's connection even while a write to its peer waits.
-    stop: watch::Sender<bool>,
+    /// Ends a TCP client's connection even while a write to its peer waits (a server has one
+    /// per client, and UDP never waits for a peer).
+    stop: Option<watch::Sender<bool>>,
     reporter: Reporter,
     cycle: Option<SideTask<AtomicU64>>,
     file: Option<SideTask<FileProgress>>,
@@ -222,23 +223,26 @@ impl Engine {
             self.auto_reply.clone(),
         );
         let session_reporter = reporter.clone();
-        let (stop, stop_rx) = Stop::new();
         tracing::info!(session = %id, ?config, "opening session");
-        match config {
+        let stop = match config {
             SessionConfig::TcpServer { local } => {
                 self.runtime
                     .spawn(tcp_server::run(local, command_rx, reporter));
+                None
             }
             SessionConfig::TcpClient { remote, timeout } => {
+                let (stop, stop_rx) = Stop::new();
                 self.runtime.spawn(tcp_client::run(
                     remote, timeout, command_rx, reporter, stop_rx,
                 ));
+                Some(stop)
             }
             SessionConfig::Udp { local, multicast } => {
                 self.runtime
                     .spawn(udp::run(local, multicast, command_rx, reporter));
+                None
             }
-        }
+        };
         self.active = Some(ActiveSession {
             id,
             commands,
@@ -257,7 +261,9 @@ impl Engine {
             active.cancel_file();
             // A session that already ended has dropped its receiver; nothing to close then.
             let _ = active.commands.send(SessionCommand::Close);
-            let _ = active.stop.send(true);
+            if let Some(stop) = &active.stop {
+                let _ = stop.send(true);
+            }
         }
     }
 
