@@ -179,8 +179,15 @@ impl NetDebugApp {
             }
             Action::PickQuickExport => self.dialogs.open(DialogPurpose::ExportQuick, &self.ctx),
             Action::PickQuickImport => self.dialogs.open(DialogPurpose::ImportQuick, &self.ctx),
-            Action::ExportQuick(path) => self.state.export_quick(&path),
-            Action::ImportQuick(path) => self.state.import_quick(&path),
+            // The state does no I/O: the file is read or written here, the outcome shown there.
+            Action::ExportQuick(path) => {
+                let outcome = crate::quick_file::export(&path, &self.state.quick_commands);
+                self.state.quick_exported(&path, outcome);
+            }
+            Action::ImportQuick(path) => {
+                let outcome = crate::quick_file::import(&path);
+                self.state.quick_imported(&path, outcome);
+            }
             Action::SendAgain(peer, bytes) => {
                 let prepared = self.state.prepare_send_again(peer);
                 self.send_prepared(prepared.map(|target| (target, bytes.to_vec())));

@@ -211,9 +211,13 @@ impl AppState {
         }
     }
 
-    /// Writes the quick commands to `path`, saying how it went.
-    pub fn export_quick(&mut self, path: &std::path::Path) {
-        match crate::quick_file::export(path, &self.quick_commands) {
+    /// Says how writing the quick commands to `path` went.
+    pub fn quick_exported(
+        &mut self,
+        path: &std::path::Path,
+        outcome: Result<(), crate::quick_file::QuickFileError>,
+    ) {
+        match outcome {
             Ok(()) => {
                 let message = self
                     .texts()
@@ -226,10 +230,14 @@ impl AppState {
         }
     }
 
-    /// Adds the quick commands in `path` after the ones there (a command already there is
-    /// not added twice), saying how it went; a file that cannot be read changes nothing.
-    pub fn import_quick(&mut self, path: &std::path::Path) {
-        match crate::quick_file::import(path) {
+    /// Adds the quick commands read from `path` after the ones there (a command already there
+    /// is not added twice), saying how it went; a file that could not be read changes nothing.
+    pub fn quick_imported(
+        &mut self,
+        path: &std::path::Path,
+        outcome: Result<Vec<crate::settings::QuickCommand>, crate::quick_file::QuickFileError>,
+    ) {
+        match outcome {
             Ok(commands) => {
                 let (mut added, mut same) = (0, 0);
                 for command in commands {
