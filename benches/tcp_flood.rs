@@ -2,9 +2,10 @@
 //! are applied to the window's state (decoded into the log) on the window's own schedule:
 //! a frame when the repaint pacer asks for one, at once when the engine says its backlog is
 //! full. Prints throughput, the longest and p99 frame (the cost of one drain), the peak
-//! memory, and that every byte was counted while the log kept to its budget. Three times: one
-//! letter over and over; 80-character lines ending in CRLF, as devices send text; and GBK
-//! lines, as Chinese devices send it.
+//! memory, and that every byte was counted while the log kept to its budget. Four times: one
+//! letter over and over; 80-character lines ending in CRLF, as devices send text; the same
+//! lines split into one entry each (*Split messages at* `\r\n`); and GBK lines, as Chinese
+//! devices send it.
 #![allow(
     dead_code,
     clippy::unwrap_used,
@@ -41,7 +42,7 @@ fn main() {
                 let line = TextEncoding::Gbk.encode("温度=25.3℃ 湿度=61%\r\n").unwrap();
                 line.iter().copied().cycle().take(CHUNK).collect()
             }
-            "lines" => (0..CHUNK)
+            "lines" | "split" => (0..CHUNK)
                 .map(|i| match i % 80 {
                     78 => b'\r',
                     79 => b'\n',
@@ -57,6 +58,7 @@ fn main() {
     for (kind, name) in [
         ("letters", "one letter over and over"),
         ("lines", "80-character lines ending in CRLF"),
+        ("split", "the same lines split into one entry each at CRLF"),
         ("gbk", "GBK lines, half of them Chinese, decoded as GBK"),
     ] {
         println!("  {name}:");
@@ -92,6 +94,10 @@ fn flood(chunk: Vec<u8>) {
     );
     if std::env::args().any(|arg| arg == "gbk") {
         state.log.set_encoding(TextEncoding::Gbk);
+    }
+    if std::env::args().any(|arg| arg == "split") {
+        r"\r\n".clone_into(&mut state.split_at);
+        state.apply_split_at();
     }
     let before = support::peak_rss_bytes().unwrap_or(0);
 

@@ -69,6 +69,10 @@ pub struct Args {
     /// its log entry (0 to 10000; 0, the default, merges nothing).
     #[arg(long, value_parser = clap::value_parser!(u64).range(crate::settings::MERGE_READS_MS))]
     pub merge_ms: Option<u64>,
+    /// TCP: cut received data after each occurrence of this delimiter, one log entry per
+    /// message however TCP cut the stream; escapes work: '\n', '\r\n', '\x03'.
+    #[arg(long, value_name = "DELIMITER", value_parser = checked_escapes)]
+    pub split_at: Option<String>,
     /// Show received data as text or hex.
     #[arg(long, value_enum)]
     pub show: Option<ShowArg>,
@@ -254,6 +258,11 @@ impl Args {
         if let Some(ms) = self.merge_ms {
             state.log.set_merge_gap(crate::settings::merge_gap(ms));
         }
+        if let Some(delimiter) = &self.split_at {
+            state.split_at.clone_from(delimiter);
+        }
+        // Encoded with the receive encoding, which --encoding may have changed.
+        state.apply_split_at();
     }
 }
 
@@ -261,6 +270,13 @@ impl Args {
 /// line rather than in the window.
 fn checked_hex(input: &str) -> Result<String, String> {
     parse_hex(input)
+        .map(|_| input.to_owned())
+        .map_err(|error| error.to_string())
+}
+
+/// `--split-at` as given, if its escapes are good; otherwise why not, with the position.
+fn checked_escapes(input: &str) -> Result<String, String> {
+    crate::codec::unescape(input)
         .map(|_| input.to_owned())
         .map_err(|error| error.to_string())
 }
@@ -308,6 +324,11 @@ mod tests {
             Some(std::time::Duration::from_millis(40))
         );
         assert!(parsed(&["--merge-ms", "10001"]).is_err());
+        parsed(&["--encoding", "gbk", "--split-at", r"\x03结束"])
+            .unwrap()
+            .preset(&mut state);
+        assert_eq!(state.log.split_at(), Some(&b"\x03\xbd\xe1\xca\xf8"[..]));
+        assert!(parsed(&["--split-at", r"\xZ1"]).is_err());
         parsed(&["--cycle-ms", "10", "--cycle-times", "100"])
             .unwrap()
             .preset(&mut state);

@@ -125,6 +125,10 @@ pub struct Texts {
     pub merge_reads: &'static str,
     /// Tooltip of the merge gap.
     pub merge_reads_help: &'static str,
+    /// Label of the delimiter TCP reads are split at.
+    pub split_at: &'static str,
+    /// Tooltip of the split delimiter.
+    pub split_at_help: &'static str,
     /// The list of remotes used before.
     pub recent: &'static str,
     /// Tooltip of the A+ button.
@@ -282,6 +286,8 @@ pub static ZH: Texts = Texts {
     quick_imported: "从 {path} 导入 {n} 条快捷指令（{same} 条已存在）",
     merge_reads: "合并间隔 (ms)",
     merge_reads_help: "0：每次 TCP 读取各占一条记录。\n大于 0：同一对端在这段时间内接连到达的数据并入同一条记录（最多 8 KB），\n例如串口转网络模块把一条消息拆成几段发来时。只影响显示，计数和保存不变。",
+    split_at: "按分隔符分包",
+    split_at_help: "TCP 只传字节流：设备分开发的两条消息可能一次读到，一条消息也可能分两次读到。\n填一个分隔符（支持转义：\\n、\\r\\n、\\x03），接收的数据就在每个分隔符之后断开，每条消息一条记录，\n不管 TCP 怎样切分。留空则每次读取一条记录。只影响 TCP 的显示，计数和保存不变；开启时不按合并间隔合并。",
     zoom_out: "缩小界面",
     since_send: "发送后 {ms} ms",
     auto_reply_sent: "自动应答",
@@ -418,6 +424,8 @@ pub static EN: Texts = Texts {
     quick_imported: "Imported {n} quick commands from {path} ({same} already there)",
     merge_reads: "Merge reads within (ms)",
     merge_reads_help: "0: each TCP read is an entry of its own.\nAbove 0: data from the same peer that follows the previous read within this time joins its entry (up to 8 KB),\nas when a serial-to-network module sends one message in pieces. Only the display changes; counting and saving do not.",
+    split_at: "Split messages at",
+    split_at_help: "TCP carries a stream of bytes: two messages a device sent apart can arrive in one read, and one message in two.\nType a delimiter (escapes work: \\n, \\r\\n, \\x03) and received data is cut after each delimiter, one entry per message,\nhowever TCP cut it. Empty: one entry per read. Only the TCP display changes; counting and saving do not. While on, reads are not merged by time.",
     zoom_out: "Smaller text",
     since_send: "{ms} ms after the send",
     auto_reply_sent: "auto reply",

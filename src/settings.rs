@@ -88,6 +88,7 @@ pub struct Settings {
     pub hide_received: bool,
     pub log_limit_mb: usize,
     pub merge_reads_ms: u64,
+    pub split_at: String,
     pub cycle_period_ms: u64,
     pub cycle_quick: bool,
     pub cycle_times: u64,
@@ -133,6 +134,7 @@ impl Settings {
             hide_received: state.display.hide_received,
             log_limit_mb: state.log.budget() >> 20,
             merge_reads_ms: merge_ms(state.log.merge_gap()),
+            split_at: state.split_at.clone(),
             cycle_period_ms: state.cycle_period_ms,
             cycle_quick: state.cycle_quick,
             cycle_times: state.cycle_times,
@@ -188,6 +190,9 @@ impl Settings {
             .log
             .set_budget(self.log_limit_mb.clamp(1, 65_536) << 20);
         state.log.set_merge_gap(merge_gap(self.merge_reads_ms));
+        // After the encoding, which the delimiter is encoded in.
+        state.split_at.clone_from(&self.split_at);
+        state.apply_split_at();
         state.cycle_period_ms = self.cycle_period_ms.max(1);
         state.cycle_quick = self.cycle_quick;
         state.cycle_times = self.cycle_times;
@@ -281,6 +286,8 @@ mod tests {
         state.log.set_encoding(TextEncoding::Gbk);
         state.log.set_budget(8 << 20);
         state.log.set_merge_gap(merge_gap(120));
+        state.split_at = r"\r\n".to_owned();
+        state.apply_split_at();
         state.display.autoscroll = false;
         state.display.hide_received = true;
         state.display.rate_graph = true;
@@ -321,6 +328,7 @@ mod tests {
         assert_eq!(restored.recent_remotes, ["[::1]:9001", "device.local:502"]);
         assert_eq!(restored.mode, Mode::Udp);
         assert_eq!(restored.language, Language::Chinese);
+        assert_eq!(restored.log.split_at(), Some(&b"\r\n"[..]));
     }
 
     #[test]

@@ -906,23 +906,24 @@ fn server_with_one_client(ui: &mut Ui) -> TcpStream {
     device
 }
 
+/// Sends a message as a serial-to-network module does: in pieces a few milliseconds apart,
+/// each one read by the engine (and counted by the window) before the next goes.
+fn send_in_pieces(ui: &mut Ui, device: &mut TcpStream, pieces: &[&str]) {
+    for piece in pieces {
+        let before = ui.harness.state().state().rx.bytes;
+        device.write_all(piece.as_bytes()).unwrap();
+        device.flush().unwrap();
+        let after = before + piece.len() as u64;
+        ui.step_until("the piece", |h| h.state().state().rx.bytes == after);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn pieces_of_one_message_merge_into_one_entry() {
     let mut ui = Ui::english();
     let mut device = server_with_one_client(&mut ui);
     let peer = device.local_addr().unwrap();
-    // As a serial-to-network module sends a line: in pieces a few milliseconds apart, each
-    // one read by the engine (and counted by the window) before the next goes.
-    let send_in_pieces = |ui: &mut Ui, device: &mut TcpStream, pieces: &[&str]| {
-        for piece in pieces {
-            let before = ui.harness.state().state().rx.bytes;
-            device.write_all(piece.as_bytes()).unwrap();
-            device.flush().unwrap();
-            let after = before + piece.len() as u64;
-            ui.step_until("the piece", |h| h.state().state().rx.bytes == after);
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    };
     ui.harness
         .get_by_label("Merge reads within (ms)")
         .set_value_accesskit(500.0);
@@ -939,6 +940,48 @@ fn pieces_of_one_message_merge_into_one_entry() {
     ui.harness.run_steps(2);
     send_in_pieces(&mut ui, &mut device, &["hum", "=61\n"]);
     assert_eq!(ui.received_texts(), ["temp=25\n", "hum", "=61\n"]);
+}
+
+#[test]
+fn messages_split_at_a_delimiter_are_one_entry_each_however_tcp_cut_them() {
+    let mut ui = Ui::english();
+    let mut device = server_with_one_client(&mut ui);
+    let peer = device.local_addr().unwrap();
+    // A delimiter that cannot be read is explained beside the field and splits nothing.
+    ui.set_text("Split messages at", r"\xZ1");
+    ui.wait_for_text("'\\x' at position 1 needs two hex digits");
+    assert_eq!(ui.harness.state().state().log.split_at(), None);
+
+    ui.set_text("Split messages at", r"\r\n");
+    assert!(!ui.shows("needs two hex digits"));
+    // Merging by time gives way while splitting decides.
+    assert!(
+        ui.harness
+            .get_by_label("Merge reads within (ms)")
+            .accesskit_node()
+            .is_disabled()
+    );
+    // Two messages in one read, one in three reads with its CRLF cut in two.
+    send_in_pieces(
+        &mut ui,
+        &mut device,
+        &["temp=25\r\nhu", "m=6", "1\r", "\nok\r\n"],
+    );
+    assert_eq!(ui.received_texts(), ["temp=25\n", "hum=61\n", "ok\n"]);
+    ui.wait_for_text(&format!("RX ← {peer} (9 B)"));
+    ui.wait_for_text(&format!("RX ← {peer} (8 B)"));
+    assert_eq!(ui.harness.state().state().rx.frames, 4, "still four reads");
+
+    // Cleared: each read is its own entry again.
+    ui.set_text("Split messages at", "");
+    assert!(
+        !ui.harness
+            .get_by_label("Merge reads within (ms)")
+            .accesskit_node()
+            .is_disabled()
+    );
+    send_in_pieces(&mut ui, &mut device, &["a\nb", "c\n"]);
+    assert_eq!(ui.received_texts()[3..], ["a\nb", "c\n"]);
 }
 
 #[test]

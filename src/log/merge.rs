@@ -18,6 +18,9 @@ impl Log {
     /// that read's entry (up to [`MERGE_LIMIT`] bytes): the pieces of one message from a
     /// serial-to-network module show as one entry with one header.
     ///
+    /// With a delimiter set (see [`Log::set_split_at`]), reads are cut into messages at the
+    /// delimiter instead and the merge gap does not apply.
+    ///
     /// Returns the time since the last send to the peer when this read starts the first entry
     /// after it.
     pub fn received_read(
@@ -26,6 +29,9 @@ impl Log {
         bytes: Bytes,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
+        if let Some(delimiter) = self.split_at.clone() {
+            return self.received_split(peer, &bytes, time, &delimiter);
+        }
         let follows = self.merge_gap.is_some_and(|gap| {
             self.last_read.is_some_and(|(last_peer, last_time)| {
                 last_peer == peer && (time - last_time).to_std().is_ok_and(|since| since <= gap)
@@ -45,7 +51,7 @@ impl Log {
 
     /// Appends `more` from `peer` to the last entry if it is data received from `peer` with
     /// room for it; gives `more` back otherwise.
-    fn merge_into_last(&mut self, peer: SocketAddr, more: Bytes) -> Result<(), Bytes> {
+    pub(super) fn merge_into_last(&mut self, peer: SocketAddr, more: Bytes) -> Result<(), Bytes> {
         let Some(entry) = self.entries.back_mut() else {
             return Err(more);
         };
@@ -90,6 +96,18 @@ impl Log {
         }
         self.enforce_budget();
         Ok(())
+    }
+
+    /// Notes a TCP read from `peer` that is not logged (the display is paused or hides
+    /// received data): the next read from it starts an entry of its own, as what joined them
+    /// is missing from the log.
+    pub fn skipped_read(&mut self, peer: SocketAddr) {
+        if self.last_read.is_some_and(|(last, _)| last == peer) {
+            self.last_read = None;
+        }
+        if self.open_frame == Some(peer) {
+            self.open_frame = None;
+        }
     }
 
     /// The merge gap for TCP reads, if merging is on.

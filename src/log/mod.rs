@@ -20,6 +20,9 @@ mod find;
 mod format;
 mod merge;
 mod shape;
+mod split;
+#[cfg(test)]
+mod split_tests;
 mod stream_rows;
 mod table;
 mod text;
@@ -270,6 +273,11 @@ pub struct Log {
     merge_gap: Option<std::time::Duration>,
     /// The peer and time of the last TCP read logged.
     last_read: Option<(SocketAddr, NaiveTime)>,
+    /// TCP reads are cut after this delimiter into one entry per message; `None`: they are
+    /// not (and the merge gap applies).
+    split_at: Option<Bytes>,
+    /// The peer whose message the last entry is, while that message waits for its delimiter.
+    open_frame: Option<SocketAddr>,
 }
 
 impl Default for Log {
@@ -295,6 +303,8 @@ impl Log {
             last_send: HashMap::new(),
             merge_gap: None,
             last_read: None,
+            split_at: None,
+            open_frame: None,
         }
     }
 
@@ -317,6 +327,8 @@ impl Log {
             last_send: HashMap::new(),
             merge_gap: self.merge_gap,
             last_read: None,
+            split_at: self.split_at.clone(),
+            open_frame: None,
         }
     }
 
@@ -436,6 +448,8 @@ impl Log {
         self.used = 0;
         self.dropped = 0;
         self.found = None;
+        self.last_read = None;
+        self.open_frame = None;
     }
 
     /// Switches the decoding and decodes every entry again, once, replaying each peer's stream.
@@ -558,6 +572,8 @@ impl Log {
             run_offset,
             annotation,
         };
+        // Whatever comes now ends a message waiting for its delimiter.
+        self.open_frame = None;
         self.used += entry.cost();
         let shape = entry.shape();
         let rows = shape.rows(self.layout, || entry.text());

@@ -2,11 +2,11 @@
 
 use super::*;
 
-fn peer() -> SocketAddr {
+pub(super) fn peer() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 1))
 }
 
-fn row_texts(log: &Log, first: u64, count: usize) -> Vec<String> {
+pub(super) fn row_texts(log: &Log, first: u64, count: usize) -> Vec<String> {
     log.rows(first, count)
         .into_iter()
         .map(|row| match row {
@@ -386,9 +386,10 @@ fn the_budget_drops_the_oldest_entries_and_counts_them() {
 #[test]
 fn a_log_switched_to_an_encoding_shows_what_one_built_with_it_shows() {
     // Reads of two peers' streams in both directions, cut anywhere (through GBK and UTF-8
-    // characters and line breaks), in every layout, merged or not: the rows after switching
+    // characters and line breaks), in every layout, merged, split or neither: the rows after switching
     // encoding and layout are the rows of a log that had them from the start, every counted
-    // row exists, and the counts kept as reads arrive (and merge) are those a recount finds.
+    // row exists, and the counts kept as reads arrive (and merge, or split) are those a
+    // recount finds.
     let pieces = proptest::collection::vec(
         (
             proptest::bool::ANY,
@@ -404,13 +405,14 @@ fn a_log_switched_to_an_encoding_shows_what_one_built_with_it_shows() {
         proptest::bool::ANY,
         proptest::bool::ANY,
         proptest::sample::select(vec![1usize, 3, 8, TEXT_CHARS_PER_ROW]),
-        proptest::bool::ANY,
+        // Each read its own entry, merged within a gap, or split after each line break.
+        0u8..3,
     );
     let mut runner = proptest::test_runner::TestRunner::default();
     runner
         .run(
             &(pieces, layouts),
-            |(pieces, (hex, headers, columns, merge))| {
+            |(pieces, (hex, headers, columns, grouping))| {
                 let layout = RowLayout {
                     view: if hex { InputMode::Hex } else { InputMode::Text },
                     headers,
@@ -419,7 +421,10 @@ fn a_log_switched_to_an_encoding_shows_what_one_built_with_it_shows() {
                 let second = SocketAddr::from(([127, 0, 0, 1], 2));
                 let fill = |log: &mut Log| {
                     // All at once: with a gap, every read that follows one from its peer merges.
-                    log.set_merge_gap(merge.then_some(std::time::Duration::from_millis(50)));
+                    log.set_merge_gap(
+                        (grouping == 1).then_some(std::time::Duration::from_millis(50)),
+                    );
+                    log.set_split_at((grouping == 2).then_some(Bytes::from_static(b"\n")));
                     for (from_second, sent, bytes) in &pieces {
                         let who = if *from_second { second } else { peer() };
                         let bytes = Bytes::from(bytes.clone());

@@ -60,9 +60,9 @@ impl AppState {
             EventKind::Received { peer, bytes } => {
                 self.rx.add(bytes.len(), Instant::now());
                 self.count_for_client(peer, bytes.len(), Direction::Rx);
-                if self.shows(Direction::Rx, &bytes)
-                    && let Some(after) = self.log.received_read(peer, bytes, time)
-                {
+                if !self.shows(Direction::Rx, &bytes) {
+                    self.log.skipped_read(peer);
+                } else if let Some(after) = self.log.received_read(peer, bytes, time) {
                     self.responses.add(after);
                 }
             }

@@ -21,7 +21,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
-use crate::codec::SendFormat;
+use crate::codec::{PayloadError, SendFormat, build_payload};
 use crate::counters::Counter;
 use crate::i18n::{Language, Texts};
 use crate::log::{Log, Notice};
@@ -116,6 +116,9 @@ pub struct AppState {
     pub capture_as_text: bool,
     /// How the log is shown.
     pub display: DisplayOptions,
+    /// The delimiter TCP reads are split at, as typed (escapes allowed; empty: no splitting);
+    /// [`AppState::apply_split_at`] gives it to the log.
+    pub split_at: String,
     /// Bytes received or sent while the display was paused or hid them (still counted).
     pub not_shown: u64,
     /// The status bar's message.
@@ -185,6 +188,7 @@ impl AppState {
             cycle: None,
             file: None,
             display: DisplayOptions::default(),
+            split_at: String::new(),
             not_shown: 0,
             status: None,
             errors: FieldErrors::default(),
@@ -354,6 +358,25 @@ impl AppState {
             }
             Err(error) => self.set_error(error.message(self.language)),
         }
+    }
+
+    /// Gives the log the delimiter typed in *Split messages at*, read as text with escapes in
+    /// the receive encoding; one that cannot be read turns splitting off and says why beside
+    /// the field.
+    pub fn apply_split_at(&mut self) {
+        let format = SendFormat {
+            mode: crate::codec::InputMode::Text,
+            encoding: self.log.encoding(),
+            escapes: true,
+            ..SendFormat::default()
+        };
+        let (delimiter, error) = match build_payload(&self.split_at, &format) {
+            Ok(bytes) => (Some(bytes.into()), None),
+            Err(PayloadError::Empty) => (None, None),
+            Err(error) => (None, Some(error.message(self.language))),
+        };
+        self.log.set_split_at(delimiter);
+        self.errors.split_at = error;
     }
 
     /// Moves Find to the next entry holding the query and brings it into view; autoscroll stops

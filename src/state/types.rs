@@ -184,6 +184,8 @@ pub struct FieldErrors {
     pub multicast: Option<String>,
     /// About the auto reply editor.
     pub auto_reply: Option<String>,
+    /// About the delimiter TCP reads are split at.
+    pub split_at: Option<String>,
 }
 
 /// What went each way between a TCP server and one client.

@@ -187,6 +187,7 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     view_combo(ui, "rx_view", t.show_as, &mut layout.view, t);
     let mut encoding = state.log.encoding();
     encoding_combo(ui, "rx_encoding", t.decode_as, &mut encoding);
+    let encoding_changed = encoding != state.log.encoding();
     state.log.set_encoding(encoding);
     ui.checkbox(&mut layout.headers, t.log_mode);
     state.log.set_layout(layout);
@@ -200,9 +201,24 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     if number_row(ui, t.log_limit, true, limit).changed() {
         state.log.set_budget(megabytes << 20);
     }
+    let split = labelled_field(
+        ui,
+        t.split_at,
+        &mut state.split_at,
+        r"\n",
+        state.errors.split_at.as_deref(),
+        true,
+    )
+    .on_hover_text(t.split_at_help);
+    // The delimiter is encoded in the receive encoding.
+    if split.changed() || encoding_changed {
+        state.apply_split_at();
+    }
     let mut ms = crate::settings::merge_ms(state.log.merge_gap());
     let merge = egui::DragValue::new(&mut ms).range(crate::settings::MERGE_READS_MS);
-    if number_row(ui, t.merge_reads, true, merge)
+    // Splitting decides the entries by content; merging by time would fight it.
+    let merging_applies = state.log.split_at().is_none();
+    if number_row(ui, t.merge_reads, merging_applies, merge)
         .on_hover_text(t.merge_reads_help)
         .changed()
     {

@@ -1,0 +1,112 @@
+//! Splitting TCP reads at a delimiter: one entry per message, however TCP cut the stream.
+//!
+//! TCP delivers a byte stream, not messages: two lines a device sent apart can come in one
+//! read, and one line in two. With a delimiter set, the log cuts the stream after each
+//! delimiter instead, so every line (or frame ending in `\x03`, or …) is an entry of its own.
+
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use chrono::NaiveTime;
+
+use super::{Direction, Log, LogBody};
+
+impl Log {
+    /// Adds a TCP read with splitting on: the read is cut after each `delimiter`, the first
+    /// piece completes this peer's unfinished entry if that is still the last one, and a last
+    /// piece without a delimiter stays open for the next read.
+    pub(super) fn received_split(
+        &mut self,
+        peer: SocketAddr,
+        bytes: &Bytes,
+        time: NaiveTime,
+        delimiter: &[u8],
+    ) -> Option<std::time::Duration> {
+        let open = self.open_frame == Some(peer);
+        let carried = if open {
+            self.unfinished_tail(peer, delimiter.len())
+        } else {
+            Bytes::new()
+        };
+        let mut ends = frame_ends(&carried, bytes, delimiter);
+        let complete = ends.last() == Some(&bytes.len());
+        if !complete && !bytes.is_empty() {
+            ends.push(bytes.len());
+        }
+        let mut since_send = None;
+        let mut start = 0;
+        for (i, end) in ends.into_iter().enumerate() {
+            let piece = bytes.slice(start..end);
+            start = end;
+            let piece = if i == 0 && open {
+                match self.merge_into_last(peer, piece) {
+                    Ok(()) => continue,
+                    Err(piece) => piece,
+                }
+            } else {
+                piece
+            };
+            if let Some(after) = self.received(peer, piece, time) {
+                since_send.get_or_insert(after);
+            }
+        }
+        if !bytes.is_empty() {
+            self.open_frame = (!complete).then_some(peer);
+        }
+        since_send
+    }
+
+    /// The last bytes (fewer than the delimiter's length) of the last entry, if it is data
+    /// from `peer`: where a delimiter cut in two by TCP begins.
+    fn unfinished_tail(&self, peer: SocketAddr, delimiter_len: usize) -> Bytes {
+        match self.entries.back().map(|entry| &entry.body) {
+            Some(LogBody::Data {
+                direction: Direction::Rx,
+                peer: entry_peer,
+                bytes,
+                ..
+            }) if *entry_peer == peer => {
+                let keep = bytes.len().min(delimiter_len.saturating_sub(1));
+                bytes.slice(bytes.len() - keep..)
+            }
+            _ => Bytes::new(),
+        }
+    }
+
+    /// The delimiter TCP reads are split at, if splitting is on.
+    pub fn split_at(&self) -> Option<&[u8]> {
+        self.split_at.as_deref()
+    }
+
+    /// Splits TCP reads after `delimiter` (see [`Log::received_read`]); `None` or an empty
+    /// delimiter turns splitting off. Entries already logged stay as they are.
+    pub fn set_split_at(&mut self, delimiter: Option<Bytes>) {
+        let delimiter = delimiter.filter(|d| !d.is_empty());
+        if delimiter != self.split_at {
+            self.split_at = delimiter;
+            self.open_frame = None;
+        }
+    }
+}
+
+/// Where messages end in `bytes` (the offset just after each delimiter), given the `carried`
+/// end of the unfinished message before it, which may hold the start of a delimiter.
+fn frame_ends(carried: &[u8], bytes: &[u8], delimiter: &[u8]) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut from = 0;
+    if !carried.is_empty() {
+        // `carried` is shorter than the delimiter, so a delimiter found here starts in it and
+        // ends in `bytes`.
+        let take = bytes.len().min(delimiter.len().saturating_sub(1));
+        let mut seam = Vec::with_capacity(carried.len() + take);
+        seam.extend_from_slice(carried);
+        seam.extend_from_slice(bytes.get(..take).unwrap_or_default());
+        if let Some(at) = memchr::memmem::find(&seam, delimiter) {
+            from = at + delimiter.len() - carried.len();
+            ends.push(from);
+        }
+    }
+    let rest = bytes.get(from..).unwrap_or_default();
+    ends.extend(memchr::memmem::find_iter(rest, delimiter).map(|at| from + at + delimiter.len()));
+    ends
+}
