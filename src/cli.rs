@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, ValueEnum};
 
 use crate::NetDebugApp;
-use crate::codec::{InputMode, TextEncoding, parse_hex};
+use crate::codec::{Checksum, InputMode, TextEncoding, parse_hex};
 use crate::i18n::Language;
 use crate::state::{AppState, Mode};
 use crate::ui::Action;
@@ -73,6 +73,10 @@ pub struct Args {
     /// message however TCP cut the stream; escapes work: '\n', '\r\n', '\x03'.
     #[arg(long, value_name = "DELIMITER", value_parser = checked_escapes)]
     pub split_at: Option<String>,
+    /// Check that each received entry ends with this checksum of the bytes before it (before
+    /// the --split-at delimiter, if any).
+    #[arg(long, value_enum)]
+    pub check: Option<CheckArg>,
     /// Show received data as text or hex.
     #[arg(long, value_enum)]
     pub show: Option<ShowArg>,
@@ -155,6 +159,34 @@ pub enum EncodingArg {
     Utf8,
     /// GBK.
     Gbk,
+}
+
+/// The checksum received entries are checked for (`--check`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CheckArg {
+    /// Sum of the bytes, modulo 256.
+    Sum8,
+    /// XOR of the bytes.
+    Xor8,
+    /// CRC-16/MODBUS, low byte first.
+    Crc16Modbus,
+    /// CRC-16/CCITT-FALSE, high byte first.
+    Crc16CcittFalse,
+    /// CRC-32, high byte first.
+    Crc32,
+}
+
+impl CheckArg {
+    /// The checksum this names.
+    pub fn checksum(self) -> Checksum {
+        match self {
+            Self::Sum8 => Checksum::Sum8,
+            Self::Xor8 => Checksum::Xor8,
+            Self::Crc16Modbus => Checksum::Crc16Modbus,
+            Self::Crc16CcittFalse => Checksum::Crc16CcittFalse,
+            Self::Crc32 => Checksum::Crc32,
+        }
+    }
 }
 
 /// The label language (`--lang`).
@@ -263,6 +295,9 @@ impl Args {
         }
         // Encoded with the receive encoding, which --encoding may have changed.
         state.apply_split_at();
+        if let Some(check) = self.check {
+            state.log.set_check_kind(check.checksum());
+        }
     }
 }
 
@@ -329,6 +364,10 @@ mod tests {
             .preset(&mut state);
         assert_eq!(state.log.split_at(), Some(&b"\x03\xbd\xe1\xca\xf8"[..]));
         assert!(parsed(&["--split-at", r"\xZ1"]).is_err());
+        parsed(&["--check", "crc16-modbus"])
+            .unwrap()
+            .preset(&mut state);
+        assert_eq!(state.log.check_kind(), Checksum::Crc16Modbus);
         parsed(&["--cycle-ms", "10", "--cycle-times", "100"])
             .unwrap()
             .preset(&mut state);

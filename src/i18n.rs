@@ -125,6 +125,18 @@ pub struct Texts {
     pub merge_reads: &'static str,
     /// Tooltip of the merge gap.
     pub merge_reads_help: &'static str,
+    /// Label of the checksum received entries are checked for.
+    pub check_received: &'static str,
+    /// Tooltip of the receive check.
+    pub check_received_help: &'static str,
+    /// A header's note for a right checksum; `{kind}` is its name.
+    pub check_good: &'static str,
+    /// A header's note for a wrong checksum; `{kind}`, and `{expected}` in hex.
+    pub check_bad: &'static str,
+    /// The status bar's count of checked entries: `{kind}`, `{good}`, `{bad}`.
+    pub check_tally: &'static str,
+    /// Tooltip of that count.
+    pub check_tally_help: &'static str,
     /// Label of the delimiter TCP reads are split at.
     pub split_at: &'static str,
     /// Tooltip of the split delimiter.
@@ -286,6 +298,12 @@ pub static ZH: Texts = Texts {
     quick_imported: "从 {path} 导入 {n} 条快捷指令（{same} 条已存在）",
     merge_reads: "合并间隔 (ms)",
     merge_reads_help: "0：每次 TCP 读取各占一条记录。\n大于 0：同一对端在这段时间内接连到达的数据并入同一条记录（最多 8 KB），\n例如串口转网络模块把一条消息拆成几段发来时。只影响显示，计数和保存不变。",
+    check_received: "校验接收",
+    check_received_help: "检查每条接收记录末尾的校验值是否与它前面的数据相符（例如 Modbus RTU 帧末尾的 CRC16）。\n按分隔符分包时，校验值在分隔符之前，尚未收到分隔符的记录暂不检查。\n记录头注明校验正确或错误（及应有的值），状态栏统计正确和错误的条数，复位计数时清零。\n超过 64 KB 的记录不检查。",
+    check_good: "{kind} 校验正确",
+    check_bad: "{kind} 校验错误，应为 {expected}",
+    check_tally: "{kind}：{good} 正确，{bad} 错误",
+    check_tally_help: "接收记录的校验结果（选择校验方式或复位计数以来）。暂停显示或不显示接收数据时收到的数据不检查。",
     split_at: "按分隔符分包",
     split_at_help: "TCP 只传字节流：设备分开发的两条消息可能一次读到，一条消息也可能分两次读到。\n填一个分隔符（支持转义：\\n、\\r\\n、\\x03），接收的数据就在每个分隔符之后断开，每条消息一条记录，\n不管 TCP 怎样切分。留空则每次读取一条记录。只影响 TCP 的显示，计数和保存不变；开启时不按合并间隔合并。",
     zoom_out: "缩小界面",
@@ -424,6 +442,12 @@ pub static EN: Texts = Texts {
     quick_imported: "Imported {n} quick commands from {path} ({same} already there)",
     merge_reads: "Merge reads within (ms)",
     merge_reads_help: "0: each TCP read is an entry of its own.\nAbove 0: data from the same peer that follows the previous read within this time joins its entry (up to 8 KB),\nas when a serial-to-network module sends one message in pieces. Only the display changes; counting and saving do not.",
+    check_received: "Check received",
+    check_received_help: "Checks that each received entry ends with the checksum of the bytes before it (such as the CRC16 at the end of a Modbus RTU frame).\nWith Split messages at, the checksum comes before the delimiter, and an entry still waiting for its delimiter is not checked yet.\nThe header says whether the checksum is right (and if not, what it should be); the status bar counts right and wrong ones until Reset counters.\nEntries over 64 KB are not checked.",
+    check_good: "{kind} OK",
+    check_bad: "{kind} wrong, expected {expected}",
+    check_tally: "{kind}: {good} OK, {bad} wrong",
+    check_tally_help: "How received entries' checksums came out since the checksum was chosen or the counters reset. Data received while the display is paused or hides received data is not checked.",
     split_at: "Split messages at",
     split_at_help: "TCP carries a stream of bytes: two messages a device sent apart can arrive in one read, and one message in two.\nType a delimiter (escapes work: \\n, \\r\\n, \\x03) and received data is cut after each delimiter, one entry per message,\nhowever TCP cut it. Empty: one entry per read. Only the TCP display changes; counting and saving do not. While on, reads are not merged by time.",
     zoom_out: "Smaller text",

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::codec::{InputMode, SendFormat, TextEncoding};
+use crate::codec::{Checksum, InputMode, SendFormat, TextEncoding};
 use crate::i18n::Language;
 use crate::state::{AppState, DisplayOptions, Mode};
 
@@ -89,6 +89,7 @@ pub struct Settings {
     pub log_limit_mb: usize,
     pub merge_reads_ms: u64,
     pub split_at: String,
+    pub check_received: Checksum,
     pub cycle_period_ms: u64,
     pub cycle_quick: bool,
     pub cycle_times: u64,
@@ -135,6 +136,7 @@ impl Settings {
             log_limit_mb: state.log.budget() >> 20,
             merge_reads_ms: merge_ms(state.log.merge_gap()),
             split_at: state.split_at.clone(),
+            check_received: state.log.check_kind(),
             cycle_period_ms: state.cycle_period_ms,
             cycle_quick: state.cycle_quick,
             cycle_times: state.cycle_times,
@@ -193,6 +195,7 @@ impl Settings {
         // After the encoding, which the delimiter is encoded in.
         state.split_at.clone_from(&self.split_at);
         state.apply_split_at();
+        state.log.set_check_kind(self.check_received);
         state.cycle_period_ms = self.cycle_period_ms.max(1);
         state.cycle_quick = self.cycle_quick;
         state.cycle_times = self.cycle_times;
@@ -288,6 +291,7 @@ mod tests {
         state.log.set_merge_gap(merge_gap(120));
         state.split_at = r"\r\n".to_owned();
         state.apply_split_at();
+        state.log.set_check_kind(Checksum::Crc32);
         state.display.autoscroll = false;
         state.display.hide_received = true;
         state.display.rate_graph = true;

@@ -985,6 +985,31 @@ fn messages_split_at_a_delimiter_are_one_entry_each_however_tcp_cut_them() {
 }
 
 #[test]
+fn received_checksums_are_checked_and_counted() {
+    let (mut ui, _server, mut device, _) = client_of_a_device();
+    ui.choose("Check received", "CRC16/MODBUS");
+    // A Modbus RTU answer with the right CRC, then one with a wrong CRC.
+    let frames: [&[u8]; 2] = [
+        &[0x01, 0x03, 0x02, 0x00, 0x2A, 0x39, 0x9B],
+        &[0x01, 0x03, 0x02, 0x00, 0x2B, 0x39, 0x9B],
+    ];
+    for frame in frames {
+        let before = ui.harness.state().state().rx.bytes;
+        device.write_all(frame).unwrap();
+        ui.step_until("the frame", |h| h.state().state().rx.bytes == before + 7);
+    }
+    ui.wait_for_text("(7 B) · CRC16/MODBUS OK");
+    ui.wait_for_text("(7 B) · CRC16/MODBUS wrong, expected F8 5B");
+    ui.wait_for_text("CRC16/MODBUS: 1 OK, 1 wrong");
+    ui.click("Reset counters");
+    ui.wait_for_text("CRC16/MODBUS: 0 OK, 0 wrong");
+    // Off: no marks, no count.
+    ui.choose("Check received", "—");
+    ui.harness.run_steps(2);
+    assert!(!ui.shows("CRC16/MODBUS"));
+}
+
+#[test]
 fn send_options_escapes_line_ending_checksum_and_ctrl_enter() {
     let mut ui = Ui::english();
     let mut device = server_with_one_client(&mut ui);

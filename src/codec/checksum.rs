@@ -45,6 +45,16 @@ impl Checksum {
         }
     }
 
+    /// How many bytes it appends.
+    pub fn width(self) -> usize {
+        match self {
+            Self::None => 0,
+            Self::Sum8 | Self::Xor8 => 1,
+            Self::Crc16Modbus | Self::Crc16CcittFalse => 2,
+            Self::Crc32 => 4,
+        }
+    }
+
     /// The bytes to append for `payload`, in the order they go on the wire.
     pub fn compute(self, payload: &[u8]) -> Vec<u8> {
         match self {

@@ -53,15 +53,36 @@ fn header(entry: &LogEntry, t: &Texts) -> String {
         Direction::Tx => "TX →",
     };
     let mut header = format!("{} {arrow} {peer} ({} B)", time(entry), bytes.len());
-    if let Some(annotation) = &entry.annotation {
+    for note in entry_notes(entry, t) {
         header.push_str(" · ");
-        header.push_str(&annotation_text(annotation, t));
+        header.push_str(&note);
     }
     header
 }
 
+/// What a data entry's header says about it beyond time, direction, peer and size: how long
+/// after a send it came, or that auto reply sent it; whether its checksum is right.
+pub(super) fn entry_notes(entry: &LogEntry, t: &Texts) -> impl Iterator<Item = String> {
+    let annotation = entry
+        .annotation
+        .map(|annotation| annotation_text(&annotation, t));
+    let check = entry.check.map(|check| check_text(check, t));
+    annotation.into_iter().chain(check)
+}
+
+/// Whether an entry's checksum is right, in the language of `t`.
+fn check_text(check: super::Check, t: &Texts) -> String {
+    let text = if check.good {
+        t.check_good
+    } else {
+        t.check_bad
+    };
+    text.replace("{kind}", check.kind.name())
+        .replace("{expected}", &format_hex(check.expected()))
+}
+
 /// What a header adds about its entry, in the language of `t`.
-pub(super) fn annotation_text(annotation: &Annotation, t: &Texts) -> String {
+fn annotation_text(annotation: &Annotation, t: &Texts) -> String {
     match annotation {
         Annotation::SinceSend(after) => {
             let ms = format!("{:.3}", after.as_secs_f64() * 1000.0);

@@ -73,11 +73,16 @@ impl Log {
         joined.extend_from_slice(bytes);
         joined.extend_from_slice(&more);
         *bytes = joined.freeze();
+        // The message grew: its checksum is the one at its new end.
+        let new_check = super::check::check(self.check, bytes, self.split_at.as_deref());
         let mut joined_text = String::with_capacity(text.len() + added.len());
         joined_text.push_str(text);
         joined_text.push_str(&added);
         *text = Arc::from(joined_text);
         self.used = self.used - old_cost + entry.cost();
+        self.check_tally.count(entry.check, false);
+        self.check_tally.count(new_check, true);
+        entry.check = new_check;
         // The entry's rows change; those before it do not.
         let shape = entry.shape();
         let rows = shape.rows(self.layout, || entry.text());

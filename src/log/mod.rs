@@ -12,9 +12,10 @@ use std::sync::Arc;
 use bytes::Bytes;
 use chrono::NaiveTime;
 
-use crate::codec::{InputMode, TextEncoding};
+use crate::codec::{Checksum, InputMode, TextEncoding};
 use crate::net::SentBy;
 
+mod check;
 mod export;
 mod find;
 mod format;
@@ -27,6 +28,7 @@ mod stream_rows;
 mod table;
 mod text;
 
+pub use check::{CHECK_LIMIT, Check, CheckTally};
 pub use export::{SavedLog, save_in_background};
 pub use format::{dropped_marker, row_text};
 pub use merge::MERGE_LIMIT;
@@ -159,6 +161,9 @@ pub struct LogEntry {
     run_offset: usize,
     /// What the header adds about the entry's data, if anything.
     pub annotation: Option<Annotation>,
+    /// Received data only, with a checksum to check chosen: whether the entry ends with the
+    /// right one.
+    pub check: Option<Check>,
 }
 
 /// What a data entry's header adds.
@@ -278,6 +283,10 @@ pub struct Log {
     split_at: Option<Bytes>,
     /// The peer whose message the last entry is, while that message waits for its delimiter.
     open_frame: Option<SocketAddr>,
+    /// The checksum received entries are checked for (校验接收); `None` checks nothing.
+    check: Checksum,
+    /// How many checked entries were right and wrong.
+    check_tally: CheckTally,
 }
 
 impl Default for Log {
@@ -305,6 +314,8 @@ impl Log {
             last_read: None,
             split_at: None,
             open_frame: None,
+            check: Checksum::None,
+            check_tally: CheckTally::default(),
         }
     }
 
@@ -329,6 +340,8 @@ impl Log {
             last_read: None,
             split_at: self.split_at.clone(),
             open_frame: None,
+            check: self.check,
+            check_tally: self.check_tally,
         }
     }
 
@@ -565,13 +578,16 @@ impl Log {
             }
             LogBody::Notice(_) => (false, 0),
         };
-        let entry = LogEntry {
+        let mut entry = LogEntry {
             time,
             body,
             joins_previous,
             run_offset,
             annotation,
+            check: None,
         };
+        entry.check = self.check_of(&entry);
+        self.check_tally.count(entry.check, true);
         // Whatever comes now ends a message waiting for its delimiter.
         self.open_frame = None;
         self.used += entry.cost();

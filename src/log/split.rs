@@ -85,6 +85,10 @@ impl Log {
         if delimiter != self.split_at {
             self.split_at = delimiter;
             self.open_frame = None;
+            // A checksum sits before the delimiter.
+            if self.check != crate::codec::Checksum::None {
+                self.check_again();
+            }
         }
     }
 }

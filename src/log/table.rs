@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::format::{annotation_text, clock, notice_text};
+use super::format::{clock, entry_notes, notice_text};
 use super::{Direction, LogBody, dropped_marker};
 use crate::codec::format_hex;
 use crate::i18n::Texts;
@@ -42,11 +42,7 @@ pub(super) fn write_csv(log: &Log, t: &Texts, mut out: impl Write) -> io::Result
                     Direction::Rx => "RX",
                     Direction::Tx => "TX",
                 };
-                let note = entry
-                    .annotation
-                    .as_ref()
-                    .map(|annotation| annotation_text(annotation, t))
-                    .unwrap_or_default();
+                let note = entry_notes(entry, t).collect::<Vec<_>>().join("; ");
                 table.write_record([
                     time.as_str(),
                     direction,

@@ -398,6 +398,7 @@ impl AppState {
         self.rx.reset();
         self.tx.reset();
         self.responses.reset();
+        self.log.reset_check_tally();
         self.not_shown = 0;
     }
 

@@ -170,6 +170,10 @@ fn row_ui(ui: &mut Ui, row: &Row<'_>, found: Option<&LogEntry>, t: &Texts) -> Op
         }
         Row::Notice(..) => text.color(NOTICE_COLOR).italics(),
         Row::Header(entry) => match &entry.body {
+            // A wrong checksum is what the person is looking for.
+            LogBody::Data { .. } if entry.check.is_some_and(|check| !check.good) => {
+                text.color(ui.visuals().error_fg_color)
+            }
             LogBody::Data {
                 direction: Direction::Rx,
                 ..

@@ -214,6 +214,17 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     if split.changed() || encoding_changed {
         state.apply_split_at();
     }
+    let mut check = state.log.check_kind();
+    ComboBox::new("rx_check", t.check_received)
+        .selected_text(check.name())
+        .show_ui(ui, |ui| {
+            for checksum in Checksum::ALL {
+                ui.selectable_value(&mut check, checksum, checksum.name());
+            }
+        })
+        .response
+        .on_hover_text(t.check_received_help);
+    state.log.set_check_kind(check);
     let mut ms = crate::settings::merge_ms(state.log.merge_gap());
     let merge = egui::DragValue::new(&mut ms).range(crate::settings::MERGE_READS_MS);
     // Splitting decides the entries by content; merging by time would fight it.

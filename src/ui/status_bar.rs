@@ -12,6 +12,7 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState) {
             state.reset_counters();
         }
         responses_ui(ui, state);
+        check_tally_ui(ui, state);
         let now = std::time::Instant::now();
         for (name, counter) in [("TX", &mut state.tx), ("RX", &mut state.rx)] {
             let rate = crate::counters::format_rate(counter.rate(now));
@@ -43,6 +44,29 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState) {
             }
         });
     });
+}
+
+/// How received checksums came out, while they are being checked.
+fn check_tally_ui(ui: &mut Ui, state: &AppState) {
+    let kind = state.log.check_kind();
+    if kind == crate::codec::Checksum::None {
+        return;
+    }
+    let t = state.texts();
+    let tally = state.log.check_tally();
+    let text = t
+        .check_tally
+        .replace("{kind}", kind.name())
+        .replace("{good}", &tally.good.to_string())
+        .replace("{bad}", &tally.bad.to_string());
+    let text = RichText::new(text).monospace();
+    let text = if tally.bad > 0 {
+        text.color(ui.visuals().error_fg_color)
+    } else {
+        text
+    };
+    ui.label(text).on_hover_text(t.check_tally_help);
+    ui.separator();
 }
 
 /// The response times, once there are any: the last, the mean and the longest.
