@@ -2,10 +2,10 @@
 //! are applied to the window's state (decoded into the log) on the window's own schedule:
 //! a frame when the repaint pacer asks for one, at once when the engine says its backlog is
 //! full. Prints throughput, the longest and p99 frame (the cost of one drain), the peak
-//! memory, and that every byte was counted while the log kept to its budget. Four times: one
+//! memory, and that every byte was counted while the log kept to its budget. Five times: one
 //! letter over and over; 80-character lines ending in CRLF, as devices send text; the same
-//! lines split into one entry each (*Split messages at* `\r\n`); and GBK lines, as Chinese
-//! devices send it.
+//! lines split into one entry each (*Split messages at* `\r\n`), and also checked for a
+//! CRC16/MODBUS (*Check received*); and GBK lines, as Chinese devices send it.
 #![allow(
     dead_code,
     clippy::unwrap_used,
@@ -42,7 +42,7 @@ fn main() {
                 let line = TextEncoding::Gbk.encode("温度=25.3℃ 湿度=61%\r\n").unwrap();
                 line.iter().copied().cycle().take(CHUNK).collect()
             }
-            "lines" | "split" => (0..CHUNK)
+            "lines" | "split" | "checked" => (0..CHUNK)
                 .map(|i| match i % 80 {
                     78 => b'\r',
                     79 => b'\n',
@@ -59,6 +59,10 @@ fn main() {
         ("letters", "one letter over and over"),
         ("lines", "80-character lines ending in CRLF"),
         ("split", "the same lines split into one entry each at CRLF"),
+        (
+            "checked",
+            "the same lines split at CRLF and each checked for a CRC16/MODBUS",
+        ),
         ("gbk", "GBK lines, half of them Chinese, decoded as GBK"),
     ] {
         println!("  {name}:");
@@ -95,7 +99,12 @@ fn flood(chunk: Vec<u8>) {
     if std::env::args().any(|arg| arg == "gbk") {
         state.log.set_encoding(TextEncoding::Gbk);
     }
-    if std::env::args().any(|arg| arg == "split") {
+    if std::env::args().any(|arg| arg == "checked") {
+        state
+            .log
+            .set_check_kind(netdebug::codec::Checksum::Crc16Modbus);
+    }
+    if std::env::args().any(|arg| arg == "split" || arg == "checked") {
         r"\r\n".clone_into(&mut state.split_at);
         state.apply_split_at();
     }

@@ -1,6 +1,13 @@
 //! Checksums appended to a payload, as serial and network devices expect them.
 
-use crc::{CRC_16_IBM_3740, CRC_16_MODBUS, CRC_32_ISO_HDLC, Crc};
+use crc::{CRC_16_IBM_3740, CRC_16_MODBUS, CRC_32_ISO_HDLC, Crc, Table};
+
+// Built at compile time: `Crc::new` computes its table, which would cost more than checking a
+// short frame if it ran for each one.
+const CRC16_MODBUS: Crc<u16, Table<16>> = Crc::<u16, Table<16>>::new(&CRC_16_MODBUS);
+// CRC-16/CCITT-FALSE is catalogued as CRC-16/IBM-3740.
+const CRC16_CCITT_FALSE: Crc<u16, Table<16>> = Crc::<u16, Table<16>>::new(&CRC_16_IBM_3740);
+const CRC32: Crc<u32, Table<16>> = Crc::<u32, Table<16>>::new(&CRC_32_ISO_HDLC);
 
 /// A checksum over the payload, appended after it.
 #[derive(
@@ -61,19 +68,9 @@ impl Checksum {
             Self::None => Vec::new(),
             Self::Sum8 => vec![payload.iter().fold(0u8, |sum, b| sum.wrapping_add(*b))],
             Self::Xor8 => vec![payload.iter().fold(0u8, |x, b| x ^ b)],
-            Self::Crc16Modbus => Crc::<u16>::new(&CRC_16_MODBUS)
-                .checksum(payload)
-                .to_le_bytes()
-                .to_vec(),
-            // CRC-16/CCITT-FALSE is catalogued as CRC-16/IBM-3740.
-            Self::Crc16CcittFalse => Crc::<u16>::new(&CRC_16_IBM_3740)
-                .checksum(payload)
-                .to_be_bytes()
-                .to_vec(),
-            Self::Crc32 => Crc::<u32>::new(&CRC_32_ISO_HDLC)
-                .checksum(payload)
-                .to_be_bytes()
-                .to_vec(),
+            Self::Crc16Modbus => CRC16_MODBUS.checksum(payload).to_le_bytes().to_vec(),
+            Self::Crc16CcittFalse => CRC16_CCITT_FALSE.checksum(payload).to_be_bytes().to_vec(),
+            Self::Crc32 => CRC32.checksum(payload).to_be_bytes().to_vec(),
         }
     }
 }
