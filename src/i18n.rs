@@ -141,6 +141,8 @@ pub struct Texts {
     pub split_at: &'static str,
     /// Tooltip of the split delimiter.
     pub split_at_help: &'static str,
+    /// What the empty split field says (it is off).
+    pub split_at_hint: &'static str,
     /// The list of remotes used before.
     pub recent: &'static str,
     /// Tooltip of the A+ button.
@@ -305,6 +307,7 @@ pub static ZH: Texts = Texts {
     check_tally: "{kind}：{good} 正确，{bad} 错误",
     check_tally_help: "接收记录的校验结果（选择校验方式或复位计数以来）。暂停显示或不显示接收数据时收到的数据不检查。",
     split_at: "按分隔符分包",
+    split_at_hint: r"不分包（例如 \r\n）",
     split_at_help: "TCP 只传字节流：设备分开发的两条消息可能一次读到，一条消息也可能分两次读到。\n填一个分隔符（支持转义：\\n、\\r\\n、\\x03），接收的数据就在每个分隔符之后断开，每条消息一条记录，\n不管 TCP 怎样切分。留空则每次读取一条记录。只影响 TCP 的显示，计数和保存不变；开启时不按合并间隔合并。",
     zoom_out: "缩小界面",
     since_send: "发送后 {ms} ms",
@@ -449,6 +452,7 @@ pub static EN: Texts = Texts {
     check_tally: "{kind}: {good} OK, {bad} wrong",
     check_tally_help: "How received entries' checksums came out since the checksum was chosen or the counters reset. Data received while the display is paused or hides received data is not checked.",
     split_at: "Split messages at",
+    split_at_hint: r"off (e.g. \r\n)",
     split_at_help: "TCP carries a stream of bytes: two messages a device sent apart can arrive in one read, and one message in two.\nType a delimiter (escapes work: \\n, \\r\\n, \\x03) and received data is cut after each delimiter, one entry per message,\nhowever TCP cut it. Empty: one entry per read. Only the TCP display changes; counting and saving do not. While on, reads are not merged by time.",
     zoom_out: "Smaller text",
     since_send: "{ms} ms after the send",

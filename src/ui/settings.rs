@@ -205,7 +205,7 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         ui,
         t.split_at,
         &mut state.split_at,
-        r"\n",
+        t.split_at_hint,
         state.errors.split_at.as_deref(),
         true,
     )
