@@ -73,6 +73,9 @@ pub struct Args {
     /// message however TCP cut the stream; escapes work: '\n', '\r\n', '\x03'.
     #[arg(long, value_name = "DELIMITER", value_parser = checked_escapes)]
     pub split_at: Option<String>,
+    /// TCP client: connect from this local port (0, the default, lets the system pick).
+    #[arg(long, value_name = "PORT")]
+    pub local_port: Option<u16>,
     /// Check that each received entry ends with this checksum of the bytes before it (before
     /// the --split-at delimiter, if any).
     #[arg(long, value_enum)]
@@ -295,6 +298,9 @@ impl Args {
         }
         // Encoded with the receive encoding, which --encoding may have changed.
         state.apply_split_at();
+        if let Some(port) = self.local_port {
+            state.client_local_port = port;
+        }
         if let Some(check) = self.check {
             state.log.set_check_kind(check.checksum());
         }
@@ -368,6 +374,11 @@ mod tests {
             .unwrap()
             .preset(&mut state);
         assert_eq!(state.log.check_kind(), Checksum::Crc16Modbus);
+        parsed(&["--local-port", "50123"])
+            .unwrap()
+            .preset(&mut state);
+        assert_eq!(state.client_local_port, 50_123);
+        assert!(parsed(&["--local-port", "65536"]).is_err());
         parsed(&["--cycle-ms", "10", "--cycle-times", "100"])
             .unwrap()
             .preset(&mut state);

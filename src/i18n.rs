@@ -137,6 +137,10 @@ pub struct Texts {
     pub check_tally: &'static str,
     /// Tooltip of that count.
     pub check_tally_help: &'static str,
+    /// Label of the TCP client's local port.
+    pub client_local_port: &'static str,
+    /// Tooltip of the TCP client's local port.
+    pub client_local_port_help: &'static str,
     /// Label of the delimiter TCP reads are split at.
     pub split_at: &'static str,
     /// Tooltip of the split delimiter.
@@ -300,6 +304,8 @@ pub static ZH: Texts = Texts {
     quick_imported: "从 {path} 导入 {n} 条快捷指令（{same} 条已存在）",
     merge_reads: "合并间隔 (ms)",
     merge_reads_help: "0：每次 TCP 读取各占一条记录。\n大于 0：同一对端在这段时间内接连到达的数据并入同一条记录（最多 8 KB），\n例如串口转网络模块把一条消息拆成几段发来时。只影响显示，计数和保存不变。",
+    client_local_port: "本地端口 (0 = 自动)",
+    client_local_port_help: "从本机的这个端口去连接服务器。0：由系统任选一个端口（通常的做法）。\n有的设备（例如某些 PLC 的以太网模块）只接受来自指定端口的连接。",
     check_received: "校验接收",
     check_received_help: "检查每条接收记录末尾的校验值是否与它前面的数据相符（例如 Modbus RTU 帧末尾的 CRC16）。\n按分隔符分包时，校验值在分隔符之前，尚未收到分隔符的记录暂不检查。\n记录头注明校验正确或错误（及应有的值），状态栏统计正确和错误的条数，复位计数时清零。\n超过 64 KB 的记录不检查。",
     check_good: "{kind} 校验正确",
@@ -445,6 +451,8 @@ pub static EN: Texts = Texts {
     quick_imported: "Imported {n} quick commands from {path} ({same} already there)",
     merge_reads: "Merge reads within (ms)",
     merge_reads_help: "0: each TCP read is an entry of its own.\nAbove 0: data from the same peer that follows the previous read within this time joins its entry (up to 8 KB),\nas when a serial-to-network module sends one message in pieces. Only the display changes; counting and saving do not.",
+    client_local_port: "Local port (0 = any)",
+    client_local_port_help: "Connect from this port of this machine. 0: the system picks one (the usual way).\nSome devices (the Ethernet modules of some PLCs, for one) only accept connections from a set port.",
     check_received: "Check received",
     check_received_help: "Checks that each received entry ends with the checksum of the bytes before it (such as the CRC16 at the end of a Modbus RTU frame).\nWith Split messages at, the checksum comes before the delimiter, and an entry still waiting for its delimiter is not checked yet.\nThe header says whether the checksum is right (and if not, what it should be); the status bar counts right and wrong ones until Reset counters.\nEntries over 64 KB are not checked.",
     check_good: "{kind} OK",

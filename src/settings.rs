@@ -95,6 +95,7 @@ pub struct Settings {
     pub cycle_times: u64,
     pub connect_timeout_ms: u64,
     pub auto_reconnect: bool,
+    pub client_local_port: u16,
     pub reconnect_ms: u64,
     pub capture_as_text: bool,
     pub quick_commands: Vec<QuickCommand>,
@@ -142,6 +143,7 @@ impl Settings {
             cycle_times: state.cycle_times,
             connect_timeout_ms: state.connect_timeout_ms,
             auto_reconnect: state.auto_reconnect,
+            client_local_port: state.client_local_port,
             reconnect_ms: state.reconnect_ms,
             capture_as_text: state.capture_as_text,
             quick_commands: state.quick_commands.clone(),
@@ -203,6 +205,7 @@ impl Settings {
             .connect_timeout_ms
             .clamp(*CONNECT_TIMEOUT_MS.start(), *CONNECT_TIMEOUT_MS.end());
         state.auto_reconnect = self.auto_reconnect;
+        state.client_local_port = self.client_local_port;
         state.reconnect_ms = self
             .reconnect_ms
             .clamp(*RECONNECT_MS.start(), *RECONNECT_MS.end());
@@ -302,6 +305,7 @@ mod tests {
         state.connect_timeout_ms = 1500;
         state.auto_reconnect = true;
         state.reconnect_ms = 250;
+        state.client_local_port = 50_123;
         state.capture_as_text = true;
         state.send_text = "01 03".to_owned();
         state.quick_name = "read".to_owned();

@@ -109,6 +109,7 @@ async fn a_connect_timeout_is_reported() {
     engine.open(SessionConfig::TcpClient {
         remote: Endpoint::new("127.0.0.1", addr.port()),
         timeout: Duration::from_millis(300),
+        local_port: 0,
     });
     let closed = wait_closed(&mut events, "timeout").await;
     assert!(
@@ -129,6 +130,7 @@ async fn close_cancels_a_connection_attempt() {
     engine.open(SessionConfig::TcpClient {
         remote: Endpoint::new("127.0.0.1", addr.port()),
         timeout: Duration::from_secs(30),
+        local_port: 0,
     });
     wait_for(&mut events, "connecting", |k| {
         matches!(k, EventKind::Connecting { .. })
@@ -144,6 +146,7 @@ async fn an_unresolvable_name_is_an_error() {
     engine.open(SessionConfig::TcpClient {
         remote: Endpoint::new("no-such-host.invalid", 80),
         timeout: Duration::from_secs(5),
+        local_port: 0,
     });
     let closed = wait_closed(&mut events, "resolve failure").await;
     assert!(
@@ -169,4 +172,66 @@ async fn close_ends_a_connection_whose_peer_reads_nothing() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     engine.close();
     closed_by_user(&mut events, "closed while a write waits").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connects_from_the_local_port_asked_for_again_after_closing() {
+    let server = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let remote = Endpoint::new("127.0.0.1", server.local_addr().unwrap().port());
+    // Bind then drop to get a port nobody uses.
+    let local_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (mut engine, mut events) = engine();
+    // Twice: the second time right after we closed the first connection, whose port is then
+    // in TIME_WAIT on our side, as when auto reconnect follows a close.
+    for round in 0..2 {
+        engine.open(SessionConfig::TcpClient {
+            remote: remote.clone(),
+            timeout: Duration::from_secs(5),
+            local_port,
+        });
+        let accepted = tokio::time::timeout(common::WAIT, server.accept()).await;
+        let Ok(Ok((mut device, peer))) = accepted else {
+            let events: Vec<_> = events.drain().collect();
+            panic!("round {round}: no connection came ({events:?})");
+        };
+        assert_eq!(peer.port(), local_port, "round {round}");
+        let connected = wait_for(&mut events, "connected", |k| {
+            matches!(k, EventKind::Connected { .. })
+        })
+        .await;
+        assert!(
+            matches!(connected.kind, EventKind::Connected { local, .. } if local.port() == local_port)
+        );
+        engine.close();
+        closed_by_user(&mut events, "closed").await;
+        let mut rest = Vec::new();
+        device.read_to_end(&mut rest).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_local_port_in_use_is_an_error_naming_it() {
+    let server = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let taken = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let taken_port = taken.local_addr().unwrap().port();
+    let (mut engine, mut events) = engine();
+    engine.open(SessionConfig::TcpClient {
+        remote: Endpoint::new("127.0.0.1", server.local_addr().unwrap().port()),
+        timeout: Duration::from_secs(5),
+        local_port: taken_port,
+    });
+    let closed = wait_closed(&mut events, "port in use").await;
+    match closed.kind {
+        EventKind::Closed {
+            reason: CloseReason::Failed(NetError::Bind { addr, source }),
+        } => {
+            assert_eq!(addr.port(), taken_port);
+            assert_eq!(source.kind(), std::io::ErrorKind::AddrInUse);
+        }
+        other => panic!("expected the port to be in use, got {other:?}"),
+    }
 }

@@ -481,6 +481,28 @@ fn remotes_used_before_are_one_click_away() {
 }
 
 #[test]
+fn a_tcp_client_connects_from_the_local_port_set_in_the_window() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    // Bind then drop to get a port nobody uses.
+    let local_port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut ui = Ui::english();
+    ui.client_of(port);
+    ui.harness
+        .get_by_label("Local port (0 = any)")
+        .set_value_accesskit(f64::from(local_port));
+    ui.harness.run_steps(2);
+    ui.open();
+    let (_device, peer) = server.accept().unwrap();
+    assert_eq!(peer.port(), local_port);
+    ui.wait_for_text(&format!("(127.0.0.1:{local_port})"));
+}
+
+#[test]
 fn a_tcp_client_gives_up_after_the_connect_timeout_set_in_the_window() {
     let (addr, _keep) = common::unanswering_listener();
     let mut ui = Ui::english();

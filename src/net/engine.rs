@@ -49,6 +49,8 @@ pub enum SessionConfig {
         remote: Endpoint,
         /// How long to wait for the connection.
         timeout: Duration,
+        /// The local port to connect from; 0 lets the system pick one.
+        local_port: u16,
     },
     /// Bind a UDP socket.
     Udp {
@@ -230,10 +232,14 @@ impl Engine {
                     .spawn(tcp_server::run(local, command_rx, reporter));
                 None
             }
-            SessionConfig::TcpClient { remote, timeout } => {
+            SessionConfig::TcpClient {
+                remote,
+                timeout,
+                local_port,
+            } => {
                 let (stop, stop_rx) = Stop::new();
                 self.runtime.spawn(tcp_client::run(
-                    remote, timeout, command_rx, reporter, stop_rx,
+                    remote, timeout, local_port, command_rx, reporter, stop_rx,
                 ));
                 Some(stop)
             }

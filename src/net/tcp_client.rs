@@ -1,24 +1,26 @@
 //! TCP client: connect with a timeout, then read and write until either side closes.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
 use tokio::io::AsyncWriteExt;
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::mpsc;
 
 use super::auto_reply::StreamMatcher;
 use super::session::{Reporter, SessionCommand, Stop, receive_ready, resolve, write_reported};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy};
 
-/// Connects to `remote` and runs the connection until it ends.
+/// Connects to `remote` from `local_port` (0: any) and runs the connection until it ends.
 pub(crate) async fn run(
     remote: Endpoint,
     timeout: Duration,
+    local_port: u16,
     mut commands: mpsc::UnboundedReceiver<SessionCommand>,
     reporter: Reporter,
     stop: Stop,
 ) {
-    let connecting = connect(&remote, timeout, &reporter);
+    let connecting = connect(&remote, timeout, local_port, &reporter);
     // Close while connecting cancels the attempt.
     let stream = tokio::select! {
         result = connecting => result,
@@ -51,6 +53,7 @@ async fn wait_for_close(
 async fn connect(
     remote: &Endpoint,
     timeout: Duration,
+    local_port: u16,
     reporter: &Reporter,
 ) -> Result<TcpStream, NetError> {
     let attempt = async {
@@ -61,9 +64,9 @@ async fn connect(
                 endpoint: remote.clone(),
                 remote: addr,
             });
-            match TcpStream::connect(addr).await {
+            match connect_from(local_port, addr).await {
                 Ok(stream) => return Ok(stream),
-                Err(source) => last_error = Some(NetError::Connect { addr, source }),
+                Err(error) => last_error = Some(error),
             }
         }
         Err(last_error.unwrap_or_else(|| NetError::NoAddress {
@@ -78,6 +81,36 @@ async fn connect(
                 timeout,
             })
         })
+}
+
+/// Connects to `addr` from `local_port` of this machine, or from any port for 0.
+async fn connect_from(local_port: u16, addr: SocketAddr) -> Result<TcpStream, NetError> {
+    if local_port == 0 {
+        return TcpStream::connect(addr)
+            .await
+            .map_err(|source| NetError::Connect { addr, source });
+    }
+    let (socket, any) = if addr.is_ipv4() {
+        (TcpSocket::new_v4(), IpAddr::from(Ipv4Addr::UNSPECIFIED))
+    } else {
+        (TcpSocket::new_v6(), IpAddr::from(Ipv6Addr::UNSPECIFIED))
+    };
+    let local = SocketAddr::new(any, local_port);
+    let bind_error = |source| NetError::Bind {
+        addr: local,
+        source,
+    };
+    let socket = socket.map_err(bind_error)?;
+    // The last connection from this port may still be in TIME_WAIT here (we closed it), which
+    // would refuse the port to auto reconnect for a minute or more. Windows' SO_REUSEADDR would
+    // also let the port be taken from another program, so it is left alone there.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true).map_err(bind_error)?;
+    socket.bind(local).map_err(bind_error)?;
+    socket
+        .connect(addr)
+        .await
+        .map_err(|source| NetError::Connect { addr, source })
 }
 
 async fn converse(

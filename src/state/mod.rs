@@ -102,6 +102,9 @@ pub struct AppState {
     pub cycle_quick: bool,
     /// TCP client: how long a connection attempt may take, in milliseconds.
     pub connect_timeout_ms: u64,
+    /// TCP client: the local port to connect from (0: any), for a device that only talks to
+    /// a known port.
+    pub client_local_port: u16,
     /// TCP client: connect again when the connection ends or fails (自动重连).
     pub auto_reconnect: bool,
     /// TCP client: how long to wait before connecting again, in milliseconds.
@@ -183,6 +186,7 @@ impl AppState {
             cycle_quick: false,
             cycle_times: 0,
             connect_timeout_ms: crate::settings::duration_ms(DEFAULT_CONNECT_TIMEOUT),
+            client_local_port: 0,
             auto_reconnect: false,
             reconnect_ms: 1000,
             cycle: None,
@@ -240,6 +244,7 @@ impl AppState {
             Mode::TcpClient => SessionConfig::TcpClient {
                 remote: endpoint,
                 timeout: std::time::Duration::from_millis(self.connect_timeout_ms),
+                local_port: self.client_local_port,
             },
             Mode::Udp => SessionConfig::Udp {
                 local: endpoint,

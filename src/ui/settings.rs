@@ -135,6 +135,13 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
                 .range(crate::settings::CONNECT_TIMEOUT_MS)
                 .speed(10),
         );
+        number_row(
+            ui,
+            t.client_local_port,
+            !open,
+            egui::DragValue::new(&mut state.client_local_port),
+        )
+        .on_hover_text(t.client_local_port_help);
         ui.horizontal(|ui| {
             ui.checkbox(&mut state.auto_reconnect, t.auto_reconnect);
             let label = ui.label(t.reconnect_every);

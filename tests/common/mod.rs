@@ -121,6 +121,7 @@ pub fn open_client(engine: &mut Engine, host: &str, port: u16) {
     engine.open(SessionConfig::TcpClient {
         remote: Endpoint::new(host, port),
         timeout: Duration::from_secs(5),
+        local_port: 0,
     });
 }
 
