@@ -115,8 +115,13 @@ impl Ui {
         self.harness.run_steps(2);
     }
 
-    /// Opens a combo box and picks an entry.
+    /// Opens a combo box and picks an entry, scrolling the combo box into view first as
+    /// [`Ui::click`] does.
     fn choose(&mut self, combo: &str, entry: &str) {
+        self.harness
+            .get_by_role_and_label(Role::ComboBox, combo)
+            .scroll_to_me();
+        self.harness.run_steps(20);
         self.harness
             .get_by_role_and_label(Role::ComboBox, combo)
             .click();
