@@ -137,6 +137,10 @@ pub struct Texts {
     pub check_tally: &'static str,
     /// Tooltip of that count.
     pub check_tally_help: &'static str,
+    /// The status message when the send box could not be rewritten for text or hex.
+    pub send_box_kept: &'static str,
+    /// The status message when switching to text turned escapes on.
+    pub escapes_turned_on: &'static str,
     /// Label of the TCP client's local port.
     pub client_local_port: &'static str,
     /// Tooltip of the TCP client's local port.
@@ -304,6 +308,8 @@ pub static ZH: Texts = Texts {
     quick_imported: "从 {path} 导入 {n} 条快捷指令（{same} 条已存在）",
     merge_reads: "合并间隔 (ms)",
     merge_reads_help: "0：每次 TCP 读取各占一条记录。\n大于 0：同一对端在这段时间内接连到达的数据并入同一条记录（最多 8 KB），\n例如串口转网络模块把一条消息拆成几段发来时。只影响显示，计数和保存不变。",
+    send_box_kept: "发送框内容保持不变：{reason}",
+    escapes_turned_on: "已开启转义符：这些字节不全是 {encoding} 文本，用 \\xNN 写出",
     client_local_port: "本地端口 (0 = 自动)",
     client_local_port_help: "从本机的这个端口去连接服务器。0：由系统任选一个端口（通常的做法）。\n有的设备（例如某些 PLC 的以太网模块）只接受来自指定端口的连接。",
     check_received: "校验接收",
@@ -451,6 +457,8 @@ pub static EN: Texts = Texts {
     quick_imported: "Imported {n} quick commands from {path} ({same} already there)",
     merge_reads: "Merge reads within (ms)",
     merge_reads_help: "0: each TCP read is an entry of its own.\nAbove 0: data from the same peer that follows the previous read within this time joins its entry (up to 8 KB),\nas when a serial-to-network module sends one message in pieces. Only the display changes; counting and saving do not.",
+    send_box_kept: "The send box was kept as it was: {reason}",
+    escapes_turned_on: "Escapes turned on: these bytes are not all {encoding} text, so some are written as \\xNN",
     client_local_port: "Local port (0 = any)",
     client_local_port_help: "Connect from this port of this machine. 0: the system picks one (the usual way).\nSome devices (the Ethernet modules of some PLCs, for one) only accept connections from a set port.",
     check_received: "Check received",

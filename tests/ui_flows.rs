@@ -1037,6 +1037,25 @@ fn received_checksums_are_checked_and_counted() {
 }
 
 #[test]
+fn switching_the_send_box_to_hex_and_back_keeps_its_bytes() {
+    let (mut ui, _server, mut device, _) = client_of_a_device();
+    let send_box = |ui: &Ui| ui.harness.get_by_label("Send data").value().unwrap();
+    ui.set_text("Send data", "温度=25");
+    ui.choose("Send as", "Hex");
+    assert_eq!(send_box(&ui), "E6 B8 A9 E5 BA A6 3D 32 35");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut device, 9), "温度=25".as_bytes());
+    ui.choose("Send as", "Text");
+    assert_eq!(send_box(&ui), "温度=25");
+    // Text the encoding cannot represent is kept as typed, and the status bar says why.
+    ui.choose("Encode as", "GBK");
+    ui.set_text("Send data", "Erdő");
+    ui.choose("Send as", "Hex");
+    assert_eq!(send_box(&ui), "Erdő");
+    ui.wait_for_text("The send box was kept as it was");
+}
+
+#[test]
 fn send_options_escapes_line_ending_checksum_and_ctrl_enter() {
     let mut ui = Ui::english();
     let mut device = server_with_one_client(&mut ui);

@@ -36,6 +36,13 @@ impl TextEncoding {
         }
     }
 
+    /// Decodes `bytes` if they are all text in this encoding, `None` otherwise.
+    pub fn decode_exact(self, bytes: &[u8]) -> Option<String> {
+        self.encoding_rs()
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .map(std::borrow::Cow::into_owned)
+    }
+
     /// Decodes one complete message at once; undecodable bytes become U+FFFD.
     pub fn decode_whole(self, bytes: &[u8]) -> String {
         let mut text = String::new();

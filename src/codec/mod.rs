@@ -1,12 +1,14 @@
 //! Text and bytes: encodings (UTF-8, GBK), hex parsing and formatting, and turning what a person
 //! typed into the exact payload to send. Pure functions, no I/O, no UI.
 
+mod as_text;
 mod checksum;
 mod encoding;
 mod escape;
 mod hex;
 mod payload;
 
+pub use as_text::text_for_bytes;
 pub use checksum::{Checksum, LineEnding};
 pub use encoding::{EncodeError, StreamDecoder, TextEncoding};
 pub use escape::{ESCAPE_HELP, EscapeError, Piece, unescape};

@@ -6,6 +6,7 @@
 
 mod auto_reply;
 mod events;
+mod send_mode;
 mod sending;
 mod types;
 

@@ -335,8 +335,10 @@ fn send_settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>
 
 fn send_format_ui(ui: &mut Ui, state: &mut AppState) {
     let t = state.texts();
+    let mut mode = state.send_format.mode;
+    view_combo(ui, "tx_mode", t.send_as, &mut mode, t);
+    state.set_send_mode(mode);
     let format = &mut state.send_format;
-    view_combo(ui, "tx_mode", t.send_as, &mut format.mode, t);
     encoding_combo(ui, "tx_encoding", t.encode_as, &mut format.encoding);
     ui.add_enabled(
         format.mode == InputMode::Text,

@@ -1,0 +1,133 @@
+//! The way back from bytes to the send box's text: what the send box shows when it switches
+//! from hex to text, so that Send still sends exactly those bytes.
+
+use super::{InputMode, SendFormat, TextEncoding, build_payload};
+
+/// Text that the send box, read as `encoding` text (with escapes if `escapes`), turns back
+/// into exactly `bytes`; `None` when there is none: bytes that are not text in the encoding,
+/// with escapes off.
+///
+/// With escapes on, what is not printable text is written as an escape (`\r`, `\n`, `\t`,
+/// `\0`, `\\`, or `\xNN` for other control characters and bytes that are no character), so
+/// `41 54 0D 0A` shows as `AT\r\n` and a Modbus frame as `\x01\x03…`.
+pub fn text_for_bytes(bytes: &[u8], encoding: TextEncoding, escapes: bool) -> Option<String> {
+    if bytes.is_empty() {
+        return Some(String::new());
+    }
+    let text = if escapes {
+        escaped(bytes, encoding)
+    } else {
+        encoding.decode_exact(bytes)?
+    };
+    // Whichever way it was made, only text that gives the same bytes back will do.
+    let format = SendFormat {
+        mode: InputMode::Text,
+        encoding,
+        escapes,
+        ..SendFormat::default()
+    };
+    (build_payload(&text, &format).ok()? == bytes).then_some(text)
+}
+
+/// `bytes` as text with escapes: each character that encodes back to its own bytes as itself
+/// (or its escape), every other byte as `\xNN`.
+fn escaped(bytes: &[u8], encoding: TextEncoding) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some(&first) = rest.first() {
+        // GBK characters are one to four bytes, UTF-8 ones too.
+        let found = (1..=4.min(rest.len())).find_map(|len| {
+            let (run, after) = rest.split_at(len);
+            one_char(run, encoding).map(|ch| (ch, after))
+        });
+        match found {
+            Some((ch, after)) if !ch.is_control() || ch.is_ascii() => {
+                push_escaped(&mut out, ch, first);
+                rest = after;
+            }
+            // A byte that starts no character, or a control character beyond ASCII (which
+            // the box would hide): byte by byte.
+            _ => {
+                push_byte(&mut out, first);
+                rest = rest.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    out
+}
+
+/// The one character `run` decodes to, if it is exactly one that encodes back to `run`.
+fn one_char(run: &[u8], encoding: TextEncoding) -> Option<char> {
+    let text = encoding.decode_exact(run)?;
+    let mut chars = text.chars();
+    let ch = chars.next()?;
+    let encodes_back = encoding.encode(&text).ok()? == run;
+    (chars.next().is_none() && encodes_back).then_some(ch)
+}
+
+fn push_escaped(out: &mut String, ch: char, byte: u8) {
+    match ch {
+        '\\' => out.push_str("\\\\"),
+        '\r' => out.push_str("\\r"),
+        '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
+        '\0' => out.push_str("\\0"),
+        ch if ch.is_control() => push_byte(out, byte),
+        ch => out.push(ch),
+    }
+}
+
+fn push_byte(out: &mut String, byte: u8) {
+    use std::fmt::Write as _;
+    // Writing to a String cannot fail.
+    let _ = write!(out, "\\x{byte:02X}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_become_text_that_sends_them_again() {
+        use TextEncoding::{Gbk, Utf8};
+        let cases: [(&[u8], TextEncoding, bool, Option<&str>); 10] = [
+            (b"AT\r\n", Utf8, true, Some(r"AT\r\n")),
+            (b"AT\r\n", Utf8, false, Some("AT\r\n")),
+            (&[0x01, 0x03, 0x00, 0x2A], Utf8, true, Some(r"\x01\x03\0*")),
+            // Not text at all: with escapes off there is no way back.
+            (&[0x01, 0xFF], Utf8, false, None),
+            (&[0xC4, 0xE3, 0xBA, 0xC3], Gbk, false, Some("你好")),
+            (&[0xC4, 0xE3, 0xBA, 0xC3], Gbk, true, Some("你好")),
+            (
+                &[0xC4, 0xE3, 0xBA, 0xC3],
+                Utf8,
+                true,
+                Some(r"\xC4\xE3\xBA\xC3"),
+            ),
+            ("温度\\".as_bytes(), Utf8, true, Some(r"温度\\")),
+            // Half a character at the end, and a C1 control character.
+            (&[b'a', 0xC4], Gbk, true, Some(r"a\xC4")),
+            (&[0xC2, 0x85], Utf8, true, Some(r"\xC2\x85")),
+        ];
+        for (bytes, encoding, escapes, expected) in cases {
+            assert_eq!(
+                text_for_bytes(bytes, encoding, escapes).as_deref(),
+                expected,
+                "{bytes:02X?} as {encoding} escapes {escapes}"
+            );
+        }
+    }
+
+    #[test]
+    fn any_bytes_come_back_exactly_through_escaped_text() {
+        let bytes = proptest::collection::vec(proptest::num::u8::ANY, 0..64);
+        let encodings = proptest::sample::select(TextEncoding::ALL.to_vec());
+        proptest::test_runner::TestRunner::default()
+            .run(&(bytes, encodings), |(bytes, encoding)| {
+                // With escapes there is always a way back (the function checks it is exact).
+                proptest::prop_assert!(text_for_bytes(&bytes, encoding, true).is_some());
+                Ok(())
+            })
+            .unwrap();
+    }
+}
