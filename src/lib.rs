@@ -5,11 +5,13 @@
 //! - [`net`]: the engine that runs TCP server, TCP client and UDP sessions on tokio;
 //! - [`state`] and [`log`]: what the window shows, changed by engine events, without egui;
 //! - [`ui`] and [`app`]: the egui window that draws the state and drives the engine;
+//! - [`controller`]: drives the engine from the state, for the window and without one;
 //! - [`cli`]: the command line's presets.
 
 pub mod app;
 pub mod cli;
 pub mod codec;
+pub mod controller;
 pub mod counters;
 pub mod dialogs;
 pub mod fonts;

@@ -1,0 +1,190 @@
+//! What drives the engine from the state, with or without a window: opening, sending, cycle
+//! and file sends, saving, auto reply, reconnecting. The window ([`crate::NetDebugApp`]) and
+//! the headless mode ([`crate::headless`]) both run through it.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::runtime::Handle;
+
+use crate::messages::Message as _;
+use crate::net::{Engine, EventReceiver, SendTarget, Wakeup};
+use crate::state::{AppState, Connection};
+use crate::ui::Action;
+
+/// The engine, the state it changes, and what connects them.
+pub struct Controller {
+    engine: Engine,
+    events: EventReceiver,
+    /// What the window shows (or the headless mode prints).
+    pub state: AppState,
+    /// Start a cycle send as soon as there is someone to send to (`--cycle-ms`).
+    cycle_when_ready: bool,
+    /// The echo and rules the engine was last given.
+    applied_auto_reply: (bool, Vec<crate::settings::AutoReplyRule>),
+}
+
+impl Controller {
+    /// An engine on `runtime` for `state`; `wake` is called when events are waiting.
+    pub fn new(runtime: Handle, state: AppState, wake: Arc<dyn Fn(Wakeup) + Send + Sync>) -> Self {
+        let (engine, events) = Engine::new(runtime, wake);
+        Self {
+            engine,
+            events,
+            state,
+            cycle_when_ready: false,
+            applied_auto_reply: (false, Vec::new()),
+        }
+    }
+
+    /// Starts a cycle send as soon as the session has someone to send to.
+    pub fn start_cycle_when_ready(&mut self) {
+        self.cycle_when_ready = true;
+    }
+
+    /// Applies everything the engine reported, reconnects when auto reconnect's wait is over
+    /// and starts a cycle send that waited for a receiver. Returns how soon to look again for
+    /// a reconnect still to come.
+    pub fn tick(&mut self) -> Option<Duration> {
+        // Everything waiting is applied in one go: one repaint per frame, however many packets.
+        for event in self.events.drain() {
+            self.state.apply(event);
+        }
+        let mut again = None;
+        if let Connection::Reconnecting { at, .. } = self.state.connection {
+            let wait = at.saturating_duration_since(Instant::now());
+            if wait.is_zero() {
+                // Closed first, so an Open that cannot start leaves the session closed and
+                // saying why, not waiting for ever.
+                self.state.connection = Connection::Closed;
+                self.perform(Action::Open);
+            } else {
+                again = Some(wait);
+            }
+        }
+        if self.cycle_when_ready && self.state.has_receiver() {
+            self.cycle_when_ready = false;
+            self.perform(Action::StartCycle);
+        }
+        again
+    }
+
+    /// Does what `action` asks of the engine. Actions that need a window (file dialogs, Save
+    /// log) are the window's to do and do nothing here.
+    pub fn perform(&mut self, action: Action) {
+        match action {
+            Action::Open => {
+                // Remembered settings may have auto reply on: in force before anything arrives.
+                self.sync_auto_reply();
+                if let Some(config) = self.state.prepare_open() {
+                    let session = self.engine.open(config);
+                    self.state.opened(session);
+                }
+            }
+            Action::Close => {
+                self.engine.close();
+                self.state.closed_by_user();
+            }
+            Action::Send => {
+                let prepared = self.state.prepare_send();
+                // Cleared only once the bytes are on their way: a refused send keeps the typing.
+                if self.send_prepared(prepared) && self.state.clear_after_send {
+                    self.state.send_text.clear();
+                }
+            }
+            Action::Disconnect(peer) => {
+                let _ = self.engine.disconnect(peer);
+            }
+            Action::StartCycle => self.start_cycle(),
+            Action::StopCycle => self.engine.stop_cycle(),
+            Action::SendFile(path) => {
+                if let Some(target) = self.state.prepare_target() {
+                    match self.engine.send_file(target, path) {
+                        Ok(progress) => self.state.file = Some(progress),
+                        Err(error) => {
+                            let message = error.message(self.state.language);
+                            self.state.refuse_send::<()>(message);
+                        }
+                    }
+                }
+            }
+            Action::CancelFile => self.engine.cancel_file(),
+            Action::SendQuick(index) => {
+                let prepared = self.state.prepare_quick(index);
+                self.send_prepared(prepared);
+            }
+            // The state does no I/O: the file is read or written here, the outcome shown there.
+            Action::ExportQuick(path) => {
+                let outcome = crate::quick_file::export(&path, &self.state.quick_commands);
+                self.state.quick_exported(&path, outcome);
+            }
+            Action::ImportQuick(path) => {
+                let outcome = crate::quick_file::import(&path);
+                self.state.quick_imported(&path, outcome);
+            }
+            Action::SendAgain(peer, bytes) => {
+                let prepared = self.state.prepare_send_again(peer);
+                self.send_prepared(prepared.map(|target| (target, bytes.to_vec())));
+            }
+            Action::StartCapture(path) => match self
+                .engine
+                .start_capture(&path, self.state.capture_format())
+            {
+                Ok(progress) => self.state.capture_started(path, progress),
+                Err(error) => self.state.capture_failed(&error),
+            },
+            Action::StopCapture => {
+                // The writer finishes what is queued on its own thread.
+                drop(self.engine.stop_capture());
+                self.state.capture = None;
+            }
+            Action::PickFileToSend
+            | Action::PickCaptureFile
+            | Action::PickLogFile
+            | Action::PickQuickExport
+            | Action::PickQuickImport
+            | Action::SaveLog(_) => {
+                tracing::debug!(?action, "needs a window");
+            }
+        }
+    }
+
+    fn start_cycle(&mut self) {
+        let Some((target, payloads)) = self.state.prepare_cycle() else {
+            return;
+        };
+        let period =
+            Duration::from_millis(self.state.cycle_period_ms).max(crate::net::MIN_CYCLE_PERIOD);
+        let times = (self.state.cycle_times > 0).then_some(self.state.cycle_times);
+        match self.engine.start_cycle(target, payloads, period, times) {
+            Ok(sends) => self.state.cycle = Some(sends),
+            Err(error) => {
+                let message = error.message(self.state.language);
+                self.state.refuse_send::<()>(message);
+            }
+        }
+    }
+
+    /// Auto reply runs in the engine: tells it when the echo or rules have changed.
+    pub fn sync_auto_reply(&mut self) {
+        let (echo, rules) = &self.applied_auto_reply;
+        if *echo != self.state.echo || *rules != self.state.reply_rules {
+            self.engine.set_auto_reply(self.state.auto_reply());
+            self.applied_auto_reply = (self.state.echo, self.state.reply_rules.clone());
+        }
+    }
+
+    /// Sends what the state prepared (nothing, if it refused and said why); whether it went
+    /// to the engine.
+    fn send_prepared(&mut self, prepared: Option<(SendTarget, Vec<u8>)>) -> bool {
+        let Some((target, bytes)) = prepared else {
+            return false;
+        };
+        if self.engine.send(target, bytes).is_err() {
+            // The session ended on its own a moment ago; its Closed event is on the way.
+            self.state.errors.send = Some(self.state.texts().not_open.to_owned());
+            return false;
+        }
+        true
+    }
+}
