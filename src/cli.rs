@@ -33,9 +33,21 @@ pub struct Args {
     /// Open (listen, connect or bind) right away.
     #[arg(long)]
     pub open: bool,
+    /// Run without a window: open at once, send the send box once there is someone to send to
+    /// (or cycle it with --cycle-ms), print the log to stdout as it grows, and end when the
+    /// session does, after --exit-after-idle-ms of quiet, or when stopped. Remembered
+    /// settings are not used, only the command line. Exits with 1 if the session cannot open.
+    #[arg(long)]
+    pub headless: bool,
+    /// With --headless: end after this many ms with nothing sent or received.
+    #[arg(long, value_name = "MS", requires = "headless")]
+    pub exit_after_idle_ms: Option<u64>,
     /// Text to put in the send box.
     #[arg(long, conflicts_with = "send_hex")]
     pub send_text: Option<String>,
+    /// Read escapes in the send box's text: \r \n \t \\ \0 \xNN (`--send-text 'AT\r\n'`).
+    #[arg(long)]
+    pub escapes: bool,
     /// Bytes in hex (`01 02 ff`, `0102FF`, `0x01,0x02`) to put in the send box, sent as hex.
     #[arg(long, value_parser = checked_hex)]
     pub send_hex: Option<String>,
@@ -264,6 +276,9 @@ impl Args {
         if let Some(text) = &self.send_text {
             state.send_text.clone_from(text);
         }
+        if self.escapes {
+            state.send_format.escapes = true;
+        }
         if let Some(hex) = &self.send_hex {
             state.send_text.clone_from(hex);
             state.send_format.mode = InputMode::Hex;
@@ -374,6 +389,8 @@ mod tests {
             .unwrap()
             .preset(&mut state);
         assert_eq!(state.log.check_kind(), Checksum::Crc16Modbus);
+        parsed(&["--escapes"]).unwrap().preset(&mut state);
+        assert!(state.send_format.escapes);
         parsed(&["--local-port", "50123"])
             .unwrap()
             .preset(&mut state);

@@ -165,6 +165,15 @@ impl Controller {
         }
     }
 
+    /// Stops saving received data, if it is on, and waits until the file is complete: the
+    /// bytes written, or why writing failed.
+    pub fn finish_capture(&mut self) -> Option<Result<u64, crate::net::FileError>> {
+        self.state.capture = None;
+        self.engine
+            .stop_capture()
+            .map(crate::net::FinishedCapture::wait)
+    }
+
     /// Auto reply runs in the engine: tells it when the echo or rules have changed.
     pub fn sync_auto_reply(&mut self) {
         let (echo, rules) = &self.applied_auto_reply;

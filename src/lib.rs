@@ -6,7 +6,7 @@
 //! - [`state`] and [`log`]: what the window shows, changed by engine events, without egui;
 //! - [`ui`] and [`app`]: the egui window that draws the state and drives the engine;
 //! - [`controller`]: drives the engine from the state, for the window and without one;
-//! - [`cli`]: the command line's presets.
+//! - [`cli`]: the command line's presets; [`headless`]: a session run without a window.
 
 pub mod app;
 pub mod cli;
@@ -15,6 +15,7 @@ pub mod controller;
 pub mod counters;
 pub mod dialogs;
 pub mod fonts;
+pub mod headless;
 pub mod i18n;
 pub mod log;
 pub mod messages;

@@ -29,6 +29,20 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("cannot start the network runtime")?;
 
+    if args.headless {
+        let outcome = netdebug::headless::run(
+            &args,
+            runtime.handle().clone(),
+            &mut std::io::stdout().lock(),
+        )
+        .context("cannot write to stdout")?;
+        runtime.shutdown_timeout(Duration::from_millis(500));
+        if let netdebug::headless::Outcome::Failed(reason) = outcome {
+            anyhow::bail!("the session did not open: {reason}");
+        }
+        return Ok(());
+    }
+
     // OpenGL first: it draws egui's flat shapes with far less CPU than wgpu where the driver
     // rasterizes in software (Mesa's llvmpipe, remote desktops, virtual machines). wgpu is
     // the fallback for machines without a usable OpenGL.

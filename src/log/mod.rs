@@ -553,6 +553,19 @@ impl Log {
         out
     }
 
+    /// Every row of `entry` in the current view (text or hex) with its header, lines kept
+    /// whole: an entry as a log printed line by line shows it.
+    pub fn entry_lines<'a>(&self, entry: &'a LogEntry) -> Vec<Row<'a>> {
+        let layout = RowLayout {
+            headers: true,
+            columns: usize::MAX,
+            ..self.layout
+        };
+        let mut rows = Vec::new();
+        entry_rows(entry, layout, 0, usize::MAX, &mut rows);
+        rows
+    }
+
     /// The entry holding row `row` of the current view, and how many of its rows come before.
     fn locate(&self, row: u64) -> (usize, u64) {
         let target = row + self.row_base;

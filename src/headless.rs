@@ -1,0 +1,170 @@
+//! NetDebug without a window (`--headless`), for scripts and machines without a desktop: the
+//! command line sets up a session as it would the window's, the session opens at once, the
+//! send box is sent once there is someone to send to (or cycled with `--cycle-ms`), and the
+//! log is printed to stdout as it grows, in the lines Save log writes. It ends when the session
+//! does (the peer closed, an error), after `--exit-after-idle-ms` with nothing sent or
+//! received, or when the process is stopped.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use tokio::runtime::Handle;
+
+use crate::cli::Args;
+use crate::controller::Controller;
+use crate::i18n::{Language, Texts};
+use crate::log::{Log, dropped_marker, row_text};
+use crate::state::{AppState, Connection};
+use crate::ui::Action;
+
+/// How often the loop looks at the session when nothing wakes it (for the idle exit and
+/// auto reconnect's wait).
+const POLL: Duration = Duration::from_millis(50);
+
+/// How a headless run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The session opened and ran until it ended or went idle.
+    Ran,
+    /// The session never opened: the reason, as the log shows it.
+    Failed(String),
+}
+
+/// Runs the session the command line describes on `runtime`, printing the log to `out`.
+pub fn run(args: &Args, runtime: Handle, out: &mut impl Write) -> std::io::Result<Outcome> {
+    // Only the command line counts: a script must not depend on what the window remembered.
+    let state = AppState::new(args.language().unwrap_or(Language::English));
+    let (wake, woken) = channel::<()>();
+    let mut controller = Controller::new(
+        runtime,
+        state,
+        Arc::new(move |_| {
+            let _ = wake.send(());
+        }),
+    );
+    args.preset(&mut controller.state);
+    if let Some(path) = &args.save {
+        controller.perform(Action::StartCapture(path.clone()));
+    }
+    controller.perform(Action::Open);
+    let cycle = args.cycle_ms.is_some();
+    if cycle {
+        controller.start_cycle_when_ready();
+    }
+    let mut send_once = !cycle && !controller.state.send_text.is_empty();
+    let idle_exit = args.exit_after_idle_ms.map(Duration::from_millis);
+    let mut printer = Printer::default();
+    let mut opened = false;
+    let mut last_activity = Instant::now();
+    let mut activity = Activity::of(&controller.state);
+    loop {
+        match woken.recv_timeout(POLL) {
+            Ok(()) => while woken.try_recv().is_ok() {},
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        controller.tick();
+        let state = &controller.state;
+        opened |= state.connection.local_addr().is_some();
+        if send_once && state.has_receiver() {
+            send_once = false;
+            controller.perform(Action::Send);
+        }
+        let state = &controller.state;
+        printer.print(&state.log, state.texts(), false, out)?;
+        let now = Activity::of(state);
+        if now != activity {
+            activity = now;
+            last_activity = Instant::now();
+        }
+        let ended = state.connection == Connection::Closed;
+        let idle = idle_exit.is_some_and(|idle| last_activity.elapsed() >= idle);
+        if ended || idle {
+            break;
+        }
+    }
+    // Before Close, which clears the status bar's message.
+    let outcome = if opened {
+        Outcome::Ran
+    } else {
+        let status = controller.state.status.as_ref();
+        Outcome::Failed(status.map(|status| status.text.clone()).unwrap_or_default())
+    };
+    controller.perform(Action::Close);
+    // The last events (what was sent last, the close) and the file, complete.
+    std::thread::sleep(POLL);
+    controller.tick();
+    if let Some(Err(error)) = controller.finish_capture() {
+        use crate::messages::Message as _;
+        let message = error.message(controller.state.language);
+        writeln!(out, "{message}")?;
+    }
+    let state = &controller.state;
+    printer.print(&state.log, state.texts(), true, out)?;
+    out.flush()?;
+    Ok(outcome)
+}
+
+/// What changes while data moves, to tell a quiet session from a busy one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Activity {
+    rx: u64,
+    tx: u64,
+    entries: u64,
+}
+
+impl Activity {
+    fn of(state: &AppState) -> Self {
+        Self {
+            rx: state.rx.bytes,
+            tx: state.tx.bytes,
+            entries: state.log.dropped() + state.log.entries().len() as u64,
+        }
+    }
+}
+
+/// Prints log entries once each, as they come.
+#[derive(Debug, Default)]
+struct Printer {
+    /// Entries printed, counted from the first entry ever logged.
+    printed: u64,
+}
+
+impl Printer {
+    /// Prints the entries not printed yet. While reads are merged or split into messages, the
+    /// last entry may still grow, so it waits for the next one, or for `all`.
+    fn print(
+        &mut self,
+        log: &Log,
+        t: &Texts,
+        all: bool,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        let dropped = log.dropped();
+        if self.printed < dropped {
+            // Gone to the log's budget before they could be printed: say how many.
+            writeln!(
+                out,
+                "{}",
+                dropped_marker(dropped - self.printed, log.budget(), t)
+            )?;
+            self.printed = dropped;
+        }
+        let growing = log.merge_gap().is_some() || log.split_at().is_some();
+        let settled = if all || !growing {
+            log.entries().len()
+        } else {
+            log.entries().len().saturating_sub(1)
+        };
+        let first = usize::try_from(self.printed - dropped).unwrap_or(usize::MAX);
+        for entry in log.entries().range(first.min(settled)..settled) {
+            for row in log.entry_lines(entry) {
+                writeln!(out, "{}", row_text(&row, t))?;
+            }
+            self.printed += 1;
+        }
+        out.flush()
+    }
+}

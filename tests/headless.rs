@@ -1,0 +1,179 @@
+//! `--headless`: the real binary runs a session from its command line without a window and
+//! prints the log; the peers here are plain std sockets on 127.0.0.1.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests: a panic is a failure
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+fn netdebug(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_netdebug"))
+        .args(["--headless", "--lang", "en"])
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn a_tcp_client_sends_once_prints_the_answer_and_ends_when_idle() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let device = std::thread::spawn(move || {
+        let (mut stream, _) = server.accept().unwrap();
+        let mut request = [0; 6];
+        stream.read_exact(&mut request).unwrap();
+        stream.write_all("PONG 你好\n".as_bytes()).unwrap();
+        // Held open: the run ends because it went quiet, not because we closed.
+        let mut rest = Vec::new();
+        stream.read_to_end(&mut rest).unwrap();
+        request
+    });
+    let output = netdebug(&[
+        "--mode",
+        "tcp-client",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+        "--send-text",
+        r"PING\r\n",
+        "--escapes",
+        "--exit-after-idle-ms",
+        "300",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(&device.join().unwrap(), b"PING\r\n");
+    let printed = stdout(&output);
+    let lines: Vec<&str> = printed.lines().collect();
+    let tx = lines
+        .iter()
+        .position(|l| l.contains(&format!("TX → 127.0.0.1:{port} (6 B)")));
+    let rx = lines
+        .iter()
+        .position(|l| l.contains(&format!("RX ← 127.0.0.1:{port} (12 B)")));
+    let (Some(tx), Some(rx)) = (tx, rx) else {
+        panic!("{printed}");
+    };
+    assert_eq!(lines[tx + 1], "PING");
+    assert_eq!(lines[rx + 1], "PONG 你好");
+    assert!(
+        lines.last().unwrap().contains("Closed: closed locally"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn a_session_that_cannot_open_exits_with_the_reason() {
+    // Bind then drop to get a port nobody listens on.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let output = netdebug(&[
+        "--mode",
+        "tcp-client",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+        "--send-text",
+        "never sent",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "the session did not open: cannot connect to 127.0.0.1:{port}"
+        )),
+        "{stderr}"
+    );
+    assert!(!stdout(&output).contains("TX"));
+}
+
+#[test]
+fn udp_sends_hex_to_the_target_and_prints_the_reply() {
+    let device = UdpSocket::bind("127.0.0.1:0").unwrap();
+    device
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let target = device.local_addr().unwrap().to_string();
+    let answering = std::thread::spawn(move || {
+        let mut buffer = [0; 64];
+        let (len, from) = device.recv_from(&mut buffer).unwrap();
+        device.send_to(&[0x06], from).unwrap();
+        buffer[..len].to_vec()
+    });
+    let output = netdebug(&[
+        "--mode",
+        "udp",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--target",
+        &target,
+        "--send-hex",
+        "01 03 00 00 00 01",
+        "--show",
+        "hex",
+        "--exit-after-idle-ms",
+        "300",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(answering.join().unwrap(), [1, 3, 0, 0, 0, 1]);
+    let printed = stdout(&output);
+    assert!(
+        printed.contains(&format!("RX ← {target} (1 B)")),
+        "{printed}"
+    );
+    assert!(printed.contains("0000  06 "), "{printed}");
+}
+
+#[test]
+fn a_headless_echo_server_answers_its_clients() {
+    // Port 0 would leave us guessing the port; a free one is found first.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = std::thread::spawn(move || {
+        netdebug(&[
+            "--mode",
+            "tcp-server",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--echo",
+            "--exit-after-idle-ms",
+            "1000",
+        ])
+    });
+    let mut client = (0..100)
+        .find_map(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            TcpStream::connect(("127.0.0.1", port)).ok()
+        })
+        .expect("the server listens");
+    client.write_all(b"hello").unwrap();
+    let mut echoed = [0; 5];
+    client.read_exact(&mut echoed).unwrap();
+    assert_eq!(&echoed, b"hello");
+    drop(client);
+    let output = server.join().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let printed = stdout(&output);
+    assert!(
+        printed.contains(&format!("Listening on 127.0.0.1:{port}")),
+        "{printed}"
+    );
+    assert!(printed.contains("· auto reply"), "{printed}");
+}
