@@ -35,7 +35,7 @@ pub struct Args {
     pub open: bool,
     /// Run without a window: open at once, send the send box once there is someone to send to
     /// (or cycle it with --cycle-ms), print the log to stdout as it grows, and end when the
-    /// session does, after --exit-after-idle-ms of quiet, or when stopped. Remembered
+    /// session does, after --exit-after-idle-ms of quiet, or on Ctrl+C. Remembered
     /// settings are not used, only the command line. Exits with 1 if the session cannot open.
     #[arg(long)]
     pub headless: bool,

@@ -3,10 +3,11 @@
 //! send box is sent once there is someone to send to (or cycled with `--cycle-ms`), and the
 //! log is printed to stdout as it grows, in the lines Save log writes. It ends when the session
 //! does (the peer closed, an error), after `--exit-after-idle-ms` with nothing sent or
-//! received, or when the process is stopped.
+//! received, or on Ctrl+C.
 
 use std::io::Write;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
@@ -37,6 +38,16 @@ pub fn run(args: &Args, runtime: Handle, out: &mut impl Write) -> std::io::Resul
     // Only the command line counts: a script must not depend on what the window remembered.
     let state = AppState::new(args.language().unwrap_or(Language::English));
     let (wake, woken) = channel::<()>();
+    // Ctrl+C ends the run as the session ending would: the file complete, the log printed.
+    let stopped = Arc::new(AtomicBool::new(false));
+    let interrupt = wake.clone();
+    let on_interrupt = Arc::clone(&stopped);
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.store(true, Ordering::Relaxed);
+            let _ = interrupt.send(());
+        }
+    });
     let mut controller = Controller::new(
         runtime,
         state,
@@ -81,7 +92,7 @@ pub fn run(args: &Args, runtime: Handle, out: &mut impl Write) -> std::io::Resul
         }
         let ended = state.connection == Connection::Closed;
         let idle = idle_exit.is_some_and(|idle| last_activity.elapsed() >= idle);
-        if ended || idle {
+        if ended || idle || stopped.load(Ordering::Relaxed) {
             break;
         }
     }

@@ -177,3 +177,59 @@ fn a_headless_echo_server_answers_its_clients() {
     );
     assert!(printed.contains("· auto reply"), "{printed}");
 }
+
+/// Ctrl+C ends a run that would otherwise go on (a server with no idle exit) cleanly: the
+/// saved file complete, the log printed, status 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_ends_a_headless_server_with_its_file_complete() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = std::env::temp_dir().join(format!("netdebug-headless-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let saved = dir.join("received.bin");
+    let child = Command::new(env!("CARGO_BIN_EXE_netdebug"))
+        .args(["--headless", "--lang", "en", "--mode", "tcp-server"])
+        .args(["--address", "127.0.0.1", "--port", &port.to_string()])
+        .arg("--save")
+        .arg(&saved)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut client = (0..100)
+        .find_map(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            TcpStream::connect(("127.0.0.1", port)).ok()
+        })
+        .expect("the server listens");
+    let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+    client.write_all(&data).unwrap();
+    // Until the file has it all: then the interrupt finds nothing in flight.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::fs::metadata(&saved).map_or(0, |m| m.len()) < data.len() as u64 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the file never filled"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    kill(
+        Pid::from_raw(i32::try_from(child.id()).unwrap()),
+        Signal::SIGINT,
+    )
+    .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(std::fs::read(&saved).unwrap(), data);
+    let printed = stdout(&output);
+    assert!(printed.contains("Client joined"), "{printed}");
+    assert!(printed.contains("Closed: closed locally"), "{printed}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
