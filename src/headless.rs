@@ -1,7 +1,7 @@
 //! NetDebug without a window (`--headless`), for scripts and machines without a desktop: the
 //! command line sets up a session as it would the window's, the session opens at once, the
 //! send box is sent once there is someone to send to (or cycled with `--cycle-ms`), and the
-//! log is printed to stdout as it grows, in the lines Save log writes. It ends when the session
+//! log is printed to stdout as it grows, each entry with its header line as in log mode. It ends when the session
 //! does (the peer closed, an error), after `--exit-after-idle-ms` with nothing sent or
 //! received, or on Ctrl+C.
 
