@@ -1711,6 +1711,24 @@ fn quick_commands_add_send_edit_delete_and_history_recall() {
     ui.click("pong");
     assert_eq!(read_exactly(&mut device, 4), b"PONG");
     assert!(ui.harness.query_by_label("ping").is_none());
+    // F1 sends the first quick command, F2 the second; F3 has none and sends nothing.
+    ui.set_text("Send data", "STATUS");
+    ui.set_text("Name", "status");
+    ui.click("Add the send box");
+    for key in [Key::F2, Key::F1, Key::F3] {
+        ui.harness.key_press(key);
+        ui.harness.run_steps(2);
+    }
+    assert_eq!(read_exactly(&mut device, 10), b"STATUSPONG");
+    assert_nothing_arrives(&mut device);
+    // The second command's Delete.
+    ui.harness
+        .get_all_by_label("Delete")
+        .last()
+        .unwrap()
+        .click();
+    ui.harness.run_steps(2);
+    assert_eq!(ui.harness.state().state().quick_commands.len(), 1);
 
     // History: what the Send button sent, recalled into the send box.
     ui.set_text("Send data", "first");

@@ -1,16 +1,40 @@
 //! Quick commands (快捷指令): named payloads, one click to send; add, edit, delete.
 
-use egui::{RichText, Ui};
+use egui::{Key, Modifiers, RichText, Ui};
 
 use super::Action;
 use crate::state::AppState;
+
+/// The keys that send the first twelve quick commands, as function keys send a terminal
+/// program's preset strings.
+const KEYS: [Key; 12] = [
+    Key::F1,
+    Key::F2,
+    Key::F3,
+    Key::F4,
+    Key::F5,
+    Key::F6,
+    Key::F7,
+    Key::F8,
+    Key::F9,
+    Key::F10,
+    Key::F11,
+    Key::F12,
+];
 
 pub(super) fn quick_commands_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     let t = state.texts();
     let mut edit = None;
     let mut delete = None;
     for (index, command) in state.quick_commands.iter().enumerate() {
+        let key = KEYS.get(index).copied();
+        if key.is_some_and(|key| ui.input_mut(|input| input.consume_key(Modifiers::NONE, key))) {
+            actions.push(Action::SendQuick(index));
+        }
         ui.horizontal(|ui| {
+            if let Some(key) = key {
+                ui.label(RichText::new(key.name()).small().weak());
+            }
             if ui
                 .button(RichText::new(&command.name).strong())
                 .on_hover_text(&command.text)
