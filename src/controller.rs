@@ -95,6 +95,9 @@ impl Controller {
             Action::Disconnect(peer) => {
                 let _ = self.engine.disconnect(peer);
             }
+            Action::StopListening => {
+                let _ = self.engine.stop_listening();
+            }
             Action::StartCycle => self.start_cycle(),
             Action::StopCycle => self.engine.stop_cycle(),
             Action::SendFile(path) => {

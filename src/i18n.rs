@@ -141,6 +141,14 @@ pub struct Texts {
     pub send_box_kept: &'static str,
     /// The status message when switching to text turned escapes on.
     pub escapes_turned_on: &'static str,
+    /// The state of a server that stopped listening.
+    pub state_serving: &'static str,
+    /// The Stop listening button.
+    pub stop_listening: &'static str,
+    /// Its tooltip.
+    pub stop_listening_help: &'static str,
+    /// The log line when a server stopped listening; `{n}` clients stay.
+    pub stopped_listening: &'static str,
     /// Label of the TCP client's local port.
     pub client_local_port: &'static str,
     /// Tooltip of the TCP client's local port.
@@ -310,6 +318,10 @@ pub static ZH: Texts = Texts {
     merge_reads_help: "0：每次 TCP 读取各占一条记录。\n大于 0：同一对端在这段时间内接连到达的数据并入同一条记录（最多 8 KB），\n例如串口转网络模块把一条消息拆成几段发来时。只影响显示，计数和保存不变。",
     send_box_kept: "发送框内容保持不变：{reason}",
     escapes_turned_on: "已开启转义符：这些字节不全是 {encoding} 文本，用 \\xNN 写出",
+    state_serving: "已停止监听，保持已有连接",
+    stop_listening: "停止监听",
+    stop_listening_help: "关闭监听套接字：新的客户端连不上（连接被拒绝），已经连上的客户端照常收发。\n这正是 accept 返回的套接字与监听套接字彼此独立的演示。关闭按钮结束一切。",
+    stopped_listening: "已停止监听：新的连接将被拒绝，已连接的 {n} 个客户端保持连接",
     client_local_port: "本地端口 (0 = 自动)",
     client_local_port_help: "从本机的这个端口去连接服务器。0：由系统任选一个端口（通常的做法）。\n有的设备（例如某些 PLC 的以太网模块）只接受来自指定端口的连接。",
     check_received: "校验接收",
@@ -459,6 +471,10 @@ pub static EN: Texts = Texts {
     merge_reads_help: "0: each TCP read is an entry of its own.\nAbove 0: data from the same peer that follows the previous read within this time joins its entry (up to 8 KB),\nas when a serial-to-network module sends one message in pieces. Only the display changes; counting and saving do not.",
     send_box_kept: "The send box was kept as it was: {reason}",
     escapes_turned_on: "Escapes turned on: these bytes are not all {encoding} text, so some are written as \\xNN",
+    state_serving: "Not listening; clients stay",
+    stop_listening: "Stop listening",
+    stop_listening_help: "Closes the listening socket: new clients are refused, the connected ones go on sending and receiving,\nas each accepted connection has a socket of its own. Close ends everything.",
+    stopped_listening: "Stopped listening: new connections are refused; the {n} connected clients stay",
     client_local_port: "Local port (0 = any)",
     client_local_port_help: "Connect from this port of this machine. 0: the system picks one (the usual way).\nSome devices (the Ethernet modules of some PLCs, for one) only accept connections from a set port.",
     check_received: "Check received",

@@ -333,3 +333,31 @@ async fn a_client_that_reads_nothing_can_still_be_disconnected() {
     );
     drop(client);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_stops_listening_refuses_new_clients_and_keeps_its_own() {
+    let (mut engine, mut events) = engine();
+    let addr = open_server(&mut engine, &mut events).await;
+    let mut client = TcpStream::connect(addr).await.unwrap();
+    let peer = joined(&mut events).await;
+
+    engine.stop_listening().unwrap();
+    let stopped = wait_for(&mut events, "stopped listening", |k| {
+        matches!(k, EventKind::StoppedListening { .. })
+    })
+    .await;
+    assert!(matches!(
+        stopped.kind,
+        EventKind::StoppedListening { clients: 1 }
+    ));
+    // The listening socket is gone: nobody new gets in.
+    let refused = TcpStream::connect(addr).await.unwrap_err();
+    assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused);
+    // The accepted connection has a socket of its own and carries on both ways.
+    client.write_all(b"still here").await.unwrap();
+    assert_eq!(receive_bytes(&mut events, 10).await, b"still here");
+    engine
+        .send(SendTarget::Client(peer), b"so am I".to_vec())
+        .unwrap();
+    assert_eq!(read_exact(&mut client, 7).await, b"so am I");
+}

@@ -947,6 +947,29 @@ fn send_in_pieces(ui: &mut Ui, device: &mut TcpStream, pieces: &[&str]) {
 }
 
 #[test]
+fn a_server_that_stops_listening_keeps_its_clients_as_a_class_can_see() {
+    let mut ui = Ui::english();
+    let mut device = server_with_one_client(&mut ui);
+    let addr = ui.local_addr();
+    ui.click("Stop listening");
+    ui.wait_for_text(
+        "Stopped listening: new connections are refused; the 1 connected clients stay",
+    );
+    ui.wait_for_text("Not listening; clients stay");
+    assert!(ui.harness.query_by_label("Stop listening").is_none());
+    let refused = TcpStream::connect(addr).unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::ConnectionRefused);
+    // The client connected before still talks both ways.
+    ui.set_text("Send data", "still connected");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut device, 15), b"still connected");
+    device.write_all(b"me too").unwrap();
+    ui.step_until("the reply", |h| h.state().state().rx.bytes == 6);
+    ui.click("Close");
+    ui.wait_for_text("Closed");
+}
+
+#[test]
 fn pieces_of_one_message_merge_into_one_entry() {
     let mut ui = Ui::english();
     let mut device = server_with_one_client(&mut ui);

@@ -110,6 +110,9 @@ fn hex_row(offset: usize, bytes: &[u8]) -> String {
 pub(super) fn notice_text(notice: &Notice, t: &Texts) -> String {
     match notice {
         Notice::Listening(local) => format!("{} {local}", t.listening_on),
+        Notice::StoppedListening(clients) => {
+            t.stopped_listening.replace("{n}", &clients.to_string())
+        }
         Notice::Bound(local, receive_buffer) => format!(
             "{} {local} ({} {} KB)",
             t.bound_on,

@@ -85,6 +85,8 @@ pub enum Direction {
 pub enum Notice {
     /// A TCP server is listening.
     Listening(SocketAddr),
+    /// A TCP server stopped listening; this many clients stay connected.
+    StoppedListening(usize),
     /// A UDP socket is bound, with the kernel receive buffer it got.
     Bound(SocketAddr, usize),
     /// A UDP socket joined a multicast group.

@@ -292,6 +292,9 @@ fn write_all(
 fn describe(kind: &EventKind) -> Option<String> {
     Some(match kind {
         EventKind::Listening { local } => format!("listening on {local}"),
+        EventKind::StoppedListening { clients } => {
+            format!("stopped listening; {clients} connected clients stay")
+        }
         EventKind::Bound { local, .. } => format!("UDP bound to {local}"),
         EventKind::JoinedGroup { group } => format!("joined multicast group {group}"),
         EventKind::Connecting { remote, .. } => format!("connecting to {remote}"),

@@ -383,6 +383,12 @@ impl Engine {
         self.auto_reply.set(reply);
     }
 
+    /// Has the open server session stop accepting clients, keeping those it has (closing the
+    /// listening socket does not close the connections accepted from it).
+    pub fn stop_listening(&self) -> Result<(), NotOpen> {
+        self.command(SessionCommand::StopListening)
+    }
+
     /// Disconnects one client of the open server session.
     pub fn disconnect(&self, peer: std::net::SocketAddr) -> Result<(), NotOpen> {
         self.command(SessionCommand::Disconnect(peer))

@@ -54,6 +54,12 @@ pub enum EventKind {
         /// The bound address, with the real port when 0 was asked for.
         local: SocketAddr,
     },
+    /// A TCP server closed its listening socket: new clients are refused, the connected
+    /// ones stay.
+    StoppedListening {
+        /// Clients still connected.
+        clients: usize,
+    },
     /// A UDP socket is bound.
     Bound {
         /// The bound address, with the real port when 0 was asked for.

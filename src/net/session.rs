@@ -45,6 +45,8 @@ pub(crate) enum SessionCommand {
     },
     /// Disconnect one client of a server.
     Disconnect(SocketAddr),
+    /// A server stops accepting; the clients it has stay connected.
+    StopListening,
     /// End the session.
     Close,
 }

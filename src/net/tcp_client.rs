@@ -152,7 +152,11 @@ async fn converse(
                     }
                 }
                 // A send the session cannot do: its ack, if any, drops unwritten.
-                Some(SessionCommand::Send { .. } | SessionCommand::Disconnect(_)) => {
+                Some(
+                    SessionCommand::Send { .. }
+                    | SessionCommand::Disconnect(_)
+                    | SessionCommand::StopListening,
+                ) => {
                     reporter.report(EventKind::Error(NetError::WrongTarget));
                 }
             },

@@ -56,7 +56,7 @@ pub(crate) async fn run(
             return;
         }
     }
-    serve(listener, commands, &reporter).await;
+    serve(Some(listener), commands, &reporter).await;
     reporter.report(EventKind::Closed {
         reason: CloseReason::ByUser,
     });
@@ -86,9 +86,19 @@ async fn bind(local: &Endpoint) -> Result<TcpListener, NetError> {
     TcpListener::from_std(socket.into()).map_err(bind_error)
 }
 
+/// The next connection, or never once the server stopped listening (`None`).
+async fn accept(
+    listener: Option<&TcpListener>,
+) -> Option<std::io::Result<(TcpStream, SocketAddr)>> {
+    match listener {
+        Some(listener) => Some(listener.accept().await),
+        None => std::future::pending().await,
+    }
+}
+
 /// The accept loop; returns when the owner closes the session or goes away.
 async fn serve(
-    listener: TcpListener,
+    mut listener: Option<TcpListener>,
     mut commands: mpsc::UnboundedReceiver<SessionCommand>,
     reporter: &Reporter,
 ) {
@@ -115,8 +125,15 @@ async fn serve(
                         None => reporter.report(EventKind::Error(NetError::NoSuchClient { peer })),
                     }
                 }
+                Some(SessionCommand::StopListening) => {
+                    // Closing the listening socket refuses new clients; the connected ones
+                    // have sockets of their own and carry on.
+                    if listener.take().is_some() {
+                        reporter.report(EventKind::StoppedListening { clients: clients.len() });
+                    }
+                }
             },
-            accepted = listener.accept() => match accepted {
+            Some(accepted) = accept(listener.as_ref()) => match accepted {
                 Ok((stream, peer)) => {
                     let (commands, rx) = mpsc::unbounded_channel();
                     let (stop, stop_rx) = Stop::new();

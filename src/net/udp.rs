@@ -119,7 +119,7 @@ pub(crate) async fn run(
                         reporter.report(EventKind::Error(error));
                     }
                 }
-                Some(SessionCommand::Disconnect(_)) => {
+                Some(SessionCommand::Disconnect(_) | SessionCommand::StopListening) => {
                     reporter.report(EventKind::Error(NetError::WrongTarget));
                 }
             },

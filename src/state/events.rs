@@ -19,6 +19,12 @@ impl AppState {
                 self.connection = Connection::Listening(local);
                 self.log.notice(Notice::Listening(local), time);
             }
+            EventKind::StoppedListening { clients } => {
+                if let Connection::Listening(local) = self.connection {
+                    self.connection = Connection::Serving(local);
+                }
+                self.log.notice(Notice::StoppedListening(clients), time);
+            }
             EventKind::Bound {
                 local,
                 receive_buffer,

@@ -126,7 +126,7 @@ impl AppState {
             (Mode::TcpClient, Connection::Connected { remote, .. }) => {
                 (remote == peer).then_some(SendTarget::Connected)
             }
-            (Mode::TcpServer, Connection::Listening(_)) => self
+            (Mode::TcpServer, Connection::Listening(_) | Connection::Serving(_)) => self
                 .clients
                 .contains(&peer)
                 .then_some(SendTarget::Client(peer)),
@@ -283,8 +283,13 @@ impl AppState {
             Connection::Opening | Connection::Connecting(_) | Connection::Reconnecting { .. } => {
                 Some(t.not_connected)
             }
-            Connection::Listening(_) if self.clients.is_empty() => Some(t.no_clients),
-            Connection::Listening(_) | Connection::Connected { .. } | Connection::Bound(_) => None,
+            Connection::Listening(_) | Connection::Serving(_) if self.clients.is_empty() => {
+                Some(t.no_clients)
+            }
+            Connection::Listening(_)
+            | Connection::Serving(_)
+            | Connection::Connected { .. }
+            | Connection::Bound(_) => None,
         }
     }
 

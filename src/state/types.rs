@@ -47,6 +47,8 @@ pub enum Connection {
     Opening,
     /// TCP server accepting.
     Listening(SocketAddr),
+    /// TCP server no longer accepting (Stop listening): the clients it has stay connected.
+    Serving(SocketAddr),
     /// TCP client connecting.
     Connecting(Option<SocketAddr>),
     /// TCP client connected.
@@ -81,6 +83,7 @@ impl Connection {
             Self::Closed => t.state_closed.to_owned(),
             Self::Opening => t.state_opening.to_owned(),
             Self::Listening(local) => format!("{} {local}", t.state_listening),
+            Self::Serving(local) => format!("{} ({local})", t.state_serving),
             Self::Connecting(Some(remote)) => format!("{} {remote}", t.state_connecting),
             Self::Connecting(None) => t.state_connecting.to_owned(),
             Self::Connected { remote, .. } => format!("{} {remote}", t.state_connected),
@@ -97,9 +100,10 @@ impl Connection {
     /// The local address once bound, listening or connected.
     pub fn local_addr(self) -> Option<SocketAddr> {
         match self {
-            Self::Listening(local) | Self::Bound(local) | Self::Connected { local, .. } => {
-                Some(local)
-            }
+            Self::Listening(local)
+            | Self::Serving(local)
+            | Self::Bound(local)
+            | Self::Connected { local, .. } => Some(local),
             Self::Closed | Self::Opening | Self::Connecting(_) | Self::Reconnecting { .. } => None,
         }
     }

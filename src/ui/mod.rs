@@ -22,6 +22,8 @@ pub enum Action {
     Send,
     /// Disconnect one client of the server.
     Disconnect(std::net::SocketAddr),
+    /// Have the server stop accepting clients, keeping those it has.
+    StopListening,
     /// Start sending the send box (or the quick commands in turn) every cycle period.
     StartCycle,
     /// Stop the cycle send.

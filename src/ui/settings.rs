@@ -184,6 +184,14 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
             _ => egui::Color32::from_rgb(0x30, 0xa0, 0x50),
         };
         ui.colored_label(color, "●");
+        if matches!(state.connection, Connection::Listening(_))
+            && ui
+                .small_button(t.stop_listening)
+                .on_hover_text(t.stop_listening_help)
+                .clicked()
+        {
+            actions.push(Action::StopListening);
+        }
     });
     ui.label(RichText::new(state.connection.describe(t)).small());
 }
