@@ -74,6 +74,9 @@ pub struct Args {
     /// Auto reply: send everything that arrives straight back to its sender (an echo server).
     #[arg(long)]
     pub echo: bool,
+    /// Auto reply: wait this many ms before answering, as a slow device would (0 to 60000).
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(crate::settings::REPLY_DELAY_MS))]
+    pub reply_delay_ms: Option<u64>,
     /// Show the RX/TX rate graph above the log.
     #[arg(long)]
     pub rate_graph: bool,
@@ -285,6 +288,9 @@ impl Args {
         }
         if self.echo {
             state.echo = true;
+        }
+        if let Some(delay) = self.reply_delay_ms {
+            state.reply_delay_ms = delay;
         }
         if self.rate_graph {
             state.display.rate_graph = true;

@@ -20,8 +20,8 @@ pub struct Controller {
     pub state: AppState,
     /// Start a cycle send as soon as there is someone to send to (`--cycle-ms`).
     cycle_when_ready: bool,
-    /// The echo and rules the engine was last given.
-    applied_auto_reply: (bool, Vec<crate::settings::AutoReplyRule>),
+    /// The auto reply the engine was last given.
+    applied_auto_reply: crate::net::AutoReply,
 }
 
 impl Controller {
@@ -33,7 +33,7 @@ impl Controller {
             events,
             state,
             cycle_when_ready: false,
-            applied_auto_reply: (false, Vec::new()),
+            applied_auto_reply: crate::net::AutoReply::default(),
         }
     }
 
@@ -177,12 +177,13 @@ impl Controller {
             .map(crate::net::FinishedCapture::wait)
     }
 
-    /// Auto reply runs in the engine: tells it when the echo or rules have changed.
+    /// Auto reply runs in the engine: tells it when the echo, the rules or the delay have
+    /// changed.
     pub fn sync_auto_reply(&mut self) {
-        let (echo, rules) = &self.applied_auto_reply;
-        if *echo != self.state.echo || *rules != self.state.reply_rules {
-            self.engine.set_auto_reply(self.state.auto_reply());
-            self.applied_auto_reply = (self.state.echo, self.state.reply_rules.clone());
+        let wanted = self.state.auto_reply();
+        if wanted != self.applied_auto_reply {
+            self.engine.set_auto_reply(wanted.clone());
+            self.applied_auto_reply = wanted;
         }
     }
 

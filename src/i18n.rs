@@ -141,6 +141,10 @@ pub struct Texts {
     pub send_box_kept: &'static str,
     /// The status message when switching to text turned escapes on.
     pub escapes_turned_on: &'static str,
+    /// Label of auto reply's delay.
+    pub reply_delay: &'static str,
+    /// Its tooltip.
+    pub reply_delay_help: &'static str,
     /// The state of a server that stopped listening.
     pub state_serving: &'static str,
     /// The Stop listening button.
@@ -318,6 +322,8 @@ pub static ZH: Texts = Texts {
     merge_reads_help: "0：每次 TCP 读取各占一条记录。\n大于 0：同一对端在这段时间内接连到达的数据并入同一条记录（最多 8 KB），\n例如串口转网络模块把一条消息拆成几段发来时。只影响显示，计数和保存不变。",
     send_box_kept: "发送框内容保持不变：{reason}",
     escapes_turned_on: "已开启转义符：这些字节不全是 {encoding} 文本，用 \\xNN 写出",
+    reply_delay: "延时应答 (ms)",
+    reply_delay_help: "等这么久再应答，模拟一台慢设备，用来检验客户端的超时处理。0：立即应答。\nTCP 在等待期间不再读取（一次处理一个请求的设备）；UDP 照常接收，每个应答在各自的数据报之后延时发出。",
     state_serving: "已停止监听，保持已有连接",
     stop_listening: "停止监听",
     stop_listening_help: "关闭监听套接字：新的客户端连不上（连接被拒绝），已经连上的客户端照常收发。\n这正是 accept 返回的套接字与监听套接字彼此独立的演示。关闭按钮结束一切。",
@@ -471,6 +477,8 @@ pub static EN: Texts = Texts {
     merge_reads_help: "0: each TCP read is an entry of its own.\nAbove 0: data from the same peer that follows the previous read within this time joins its entry (up to 8 KB),\nas when a serial-to-network module sends one message in pieces. Only the display changes; counting and saving do not.",
     send_box_kept: "The send box was kept as it was: {reason}",
     escapes_turned_on: "Escapes turned on: these bytes are not all {encoding} text, so some are written as \\xNN",
+    reply_delay: "Reply after (ms)",
+    reply_delay_help: "Waits this long before answering, as a slow device would: to see how a client handles its timeout. 0: at once.\nOver TCP nothing more is read meanwhile (a device that handles one request at a time); UDP goes on receiving, and each answer leaves its delay after its own datagram.",
     state_serving: "Not listening; clients stay",
     stop_listening: "Stop listening",
     stop_listening_help: "Closes the listening socket: new clients are refused, the connected ones go on sending and receiving,\nas each accepted connection has a socket of its own. Close ends everything.",

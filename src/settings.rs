@@ -23,6 +23,9 @@ pub const RECONNECT_MS: std::ops::RangeInclusive<u64> = 100..=600_000;
 /// Most sends kept in the history.
 pub const HISTORY_LIMIT: usize = 50;
 
+/// The auto reply delays a person may choose, in milliseconds (0: at once).
+pub const REPLY_DELAY_MS: std::ops::RangeInclusive<u64> = 0..=60_000;
+
 /// The merge gaps for TCP reads a person may choose, in milliseconds (0: no merging).
 pub const MERGE_READS_MS: std::ops::RangeInclusive<u64> = 0..=10_000;
 
@@ -102,6 +105,7 @@ pub struct Settings {
     pub history: Vec<HistoryEntry>,
     pub recent_remotes: Vec<String>,
     pub echo: bool,
+    pub reply_delay_ms: u64,
     pub reply_rules: Vec<AutoReplyRule>,
 }
 
@@ -150,6 +154,7 @@ impl Settings {
             history: state.history.clone(),
             recent_remotes: state.recent_remotes.clone(),
             echo: state.echo,
+            reply_delay_ms: state.reply_delay_ms,
             reply_rules: state.reply_rules.clone(),
         }
     }
@@ -219,6 +224,9 @@ impl Settings {
             .cloned()
             .collect();
         state.echo = self.echo;
+        state.reply_delay_ms = self
+            .reply_delay_ms
+            .clamp(*REPLY_DELAY_MS.start(), *REPLY_DELAY_MS.end());
         state.reply_rules.clone_from(&self.reply_rules);
     }
 
@@ -316,6 +324,7 @@ mod tests {
         });
         state.recent_remotes = vec!["[::1]:9001".to_owned(), "device.local:502".to_owned()];
         state.echo = true;
+        state.reply_delay_ms = 250;
         state.reply_pattern = "PING".to_owned();
         state.reply_text = "PONG".to_owned();
         state.send_format.mode = InputMode::Text;

@@ -49,6 +49,7 @@ async fn a_pattern_split_across_reads_is_answered_once() {
     engine.set_auto_reply(AutoReply {
         echo: false,
         rules: vec![rule(b"PING", b"PONG")],
+        ..AutoReply::default()
     });
     let mut device = TcpStream::connect(addr).await.unwrap();
     joined(&mut events).await;
@@ -74,6 +75,7 @@ async fn a_server_echoes_and_answers_only_the_client_that_asked() {
     engine.set_auto_reply(AutoReply {
         echo: true,
         rules: vec![rule(b"PING", b"PONG")],
+        ..AutoReply::default()
     });
     let mut asker = TcpStream::connect(addr).await.unwrap();
     let asker_addr = joined(&mut events).await;
@@ -111,6 +113,7 @@ async fn a_client_answers_a_modbus_request_with_its_reply() {
             rule(&[0x01, 0x03], &[0x01, 0x03, 0x02, 0x00, 0x2A, 0x39, 0x9B]),
             rule(b"never", b"sent"),
         ],
+        ..AutoReply::default()
     });
     server_side
         .write_all(&[0x01, 0x03, 0x00, 0x00, 0x00, 0x01, 0x84, 0x0A])
@@ -130,6 +133,7 @@ async fn udp_answers_each_datagram_to_its_source() {
     engine.set_auto_reply(AutoReply {
         echo: true,
         rules: vec![rule(b"", b"ACK")],
+        ..AutoReply::default()
     });
     let first = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let second = UdpSocket::bind("127.0.0.1:0").await.unwrap();
@@ -157,6 +161,7 @@ async fn an_echo_to_a_peer_that_does_not_read_slows_the_peer_and_loses_nothing()
     engine.set_auto_reply(AutoReply {
         echo: true,
         rules: Vec::new(),
+        ..AutoReply::default()
     });
     // The owner drains everything, as a window does: only the peer holds things up here.
     tokio::spawn(async move { while events.recv().await.is_some() {} });
@@ -194,6 +199,7 @@ async fn udp_never_echoes_what_it_sent_itself() {
         engine.set_auto_reply(AutoReply {
             echo: true,
             rules: Vec::new(),
+            ..AutoReply::default()
         });
         // A target set to the socket's own port: the datagram arrives once and is not echoed.
         let to_itself = netdebug::net::Endpoint::new("127.0.0.1", addr.port());
@@ -212,4 +218,91 @@ async fn udp_never_echoes_what_it_sent_itself() {
         .await;
         assert!(quiet.is_err(), "bound to {local}: it answered itself");
     }
+}
+
+/// A slow device: the answer leaves no sooner than the delay after the request, and Close
+/// does not wait for a delay to run out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delayed_answer_waits_and_close_does_not() {
+    let delay = Duration::from_millis(300);
+    let (mut engine, mut events) = engine();
+    let addr = open_server(&mut engine, &mut events).await;
+    engine.set_auto_reply(AutoReply {
+        rules: vec![rule(b"PING", b"PONG")],
+        delay,
+        ..AutoReply::default()
+    });
+    let mut device = TcpStream::connect(addr).await.unwrap();
+    joined(&mut events).await;
+    let asked = std::time::Instant::now();
+    device.write_all(b"PING").await.unwrap();
+    assert_eq!(read_exactly(&mut device, 4).await, b"PONG");
+    assert!(
+        asked.elapsed() >= delay,
+        "answered after {:?}",
+        asked.elapsed()
+    );
+
+    // A delay far longer than the test: Close ends the session at once all the same.
+    engine.set_auto_reply(AutoReply {
+        echo: true,
+        delay: Duration::from_mins(10),
+        ..AutoReply::default()
+    });
+    device.write_all(b"x").await.unwrap();
+    wait_for(&mut events, "the read", |k| {
+        matches!(k, EventKind::Received { .. })
+    })
+    .await;
+    engine.close();
+    common::closed_by_user(&mut events, "closed").await;
+    let mut rest = Vec::new();
+    tokio::time::timeout(WAIT, device.read_to_end(&mut rest))
+        .await
+        .expect("the connection ended")
+        .unwrap();
+    assert!(rest.is_empty(), "nothing was answered: {rest:?}");
+}
+
+/// UDP goes on receiving while answers wait: each datagram is answered, each no sooner than
+/// the delay after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn udp_answers_each_datagram_after_the_delay_and_keeps_receiving() {
+    // Long enough that both datagrams are surely read before the first answer is due.
+    let delay = Duration::from_secs(2);
+    let (mut engine, mut events) = engine();
+    let addr = open_udp(&mut engine, &mut events).await;
+    engine.set_auto_reply(AutoReply {
+        echo: true,
+        delay,
+        ..AutoReply::default()
+    });
+    let device = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let asked = std::time::Instant::now();
+    device.send_to(b"one", addr).await.unwrap();
+    device.send_to(b"two", addr).await.unwrap();
+    let mut received = Vec::new();
+    while received.len() < 2 {
+        let event = wait_for(&mut events, "a datagram", |k| {
+            matches!(k, EventKind::Datagrams(_))
+        })
+        .await;
+        if let EventKind::Datagrams(datagrams) = event.kind {
+            received.extend(datagrams.into_iter().map(|(_, bytes)| bytes));
+        }
+    }
+    assert_eq!(received, [&b"one"[..], b"two"]);
+    // The second was read while the first answer waited.
+    let mut buffer = [0; 16];
+    assert!(device.try_recv_from(&mut buffer).is_err(), "answered early");
+    let mut answers = Vec::new();
+    for _ in 0..2 {
+        let (len, _) = tokio::time::timeout(WAIT, device.recv_from(&mut buffer))
+            .await
+            .expect("an answer")
+            .unwrap();
+        answers.push(buffer[..len].to_vec());
+    }
+    assert!(asked.elapsed() >= delay);
+    assert_eq!(answers, [b"one".to_vec(), b"two".to_vec()]);
 }

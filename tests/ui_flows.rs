@@ -1371,6 +1371,31 @@ fn auto_reply_echoes_and_answers_by_rule_from_the_window() {
     assert_eq!(read_exactly(&mut device, 5), b"hello");
     // Marked as auto reply's, so nobody takes it for a send of their own.
     ui.wait_for_text(&format!("TX → {peer} (5 B) · auto reply"));
+    // A slow device: the echo leaves only after the delay set in the window.
+    ui.harness
+        .get_by_label("Reply after (ms)")
+        .set_value_accesskit(300.0);
+    ui.harness.run_steps(2);
+    let asked = Instant::now();
+    device.write_all(b"slow").unwrap();
+    let mut echoed = [0; 4];
+    // The window must keep drawing meanwhile, as it would; the echo comes from the engine.
+    let reader = std::thread::spawn(move || {
+        device.read_exact(&mut echoed).unwrap();
+        (device, echoed, asked.elapsed())
+    });
+    ui.step_until("the slow echo", |h| h.state().state().tx.bytes == 9);
+    let (returned, echoed, after) = reader.join().unwrap();
+    let mut device = returned;
+    assert_eq!(&echoed, b"slow");
+    assert!(
+        after >= Duration::from_millis(300),
+        "echoed after {after:?}"
+    );
+    ui.harness
+        .get_by_label("Reply after (ms)")
+        .set_value_accesskit(0.0);
+    ui.harness.run_steps(2);
     ui.click("Echo received data");
 
     // A hex rule read with the send settings: the reply gets the CRC16/MODBUS checksum.

@@ -20,6 +20,10 @@ pub struct AutoReply {
     /// Tried in order on everything that arrives; each rule whose pattern occurs in it sends
     /// its reply once.
     pub rules: Vec<ReplyRule>,
+    /// How long to wait before answering, as a slow device would (zero: at once). Over TCP
+    /// the connection reads nothing more meanwhile, as a device that handles one request at a
+    /// time; UDP goes on receiving, and each answer leaves its delay after its datagram.
+    pub delay: std::time::Duration,
 }
 
 /// "When this arrives, answer that."
@@ -139,6 +143,7 @@ mod tests {
                     reply: Bytes::from_static(b"ACK"),
                 },
             ],
+            ..AutoReply::default()
         };
         let got: Vec<Bytes> = reply
             .replies_to(&Bytes::from_static(b"xxPINGyyPING"))
@@ -170,6 +175,7 @@ mod tests {
                     ReplyRule { pattern: Bytes::from(pattern.clone()), reply: Bytes::from_static(b"P") },
                     ReplyRule { pattern: Bytes::from(other), reply: Bytes::from_static(b"O") },
                 ],
+                ..AutoReply::default()
             };
             let stream: Vec<u8> = reads.concat();
             let ends: Vec<usize> = (pattern.len()..=stream.len())
@@ -201,6 +207,7 @@ mod tests {
                     reply: Bytes::from_static(b"2A"),
                 },
             ],
+            ..AutoReply::default()
         };
         let mut matcher = StreamMatcher::default();
         let mut answers = |read: &'static [u8]| -> Vec<Bytes> {
@@ -233,6 +240,7 @@ mod tests {
                 pattern: Bytes::new(),
                 reply: Bytes::from_static(b"ACK"),
             }],
+            ..AutoReply::default()
         };
         let mut matcher = StreamMatcher::default();
         for read in [&b"one"[..], b"two"] {

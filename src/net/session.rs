@@ -272,10 +272,18 @@ pub(crate) async fn receive_ready(
             // Before any wait: the time the bytes arrived.
             let time = SystemTime::now();
             reporter.capture_room(bytes.len()).await;
-            let replies = matcher.replies_to(&reporter.auto_reply(), &bytes);
+            let auto_reply = reporter.auto_reply();
+            let replies = matcher.replies_to(&auto_reply, &bytes);
             reporter
                 .report_data(time, EventKind::Received { peer, bytes })
                 .await;
+            if !replies.is_empty() && !auto_reply.delay.is_zero() {
+                // A slow device: Close and Disconnect still end the wait at once.
+                tokio::select! {
+                    () = tokio::time::sleep(auto_reply.delay) => {}
+                    () = stop.requested() => return Some(super::CloseReason::ByUser),
+                }
+            }
             for reply in replies {
                 let written =
                     write_reported(stream, peer, reply, SentBy::AutoReply, reporter, stop);

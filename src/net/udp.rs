@@ -70,6 +70,8 @@ pub(crate) async fn run(
     };
     let mut last_sender: Option<SocketAddr> = None;
     let mut scratch = BytesMut::with_capacity(BATCH_BYTES + MAX_DATAGRAM);
+    // Answers waiting out auto reply's delay; dropped, and so never sent, on Close.
+    let mut delayed = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
             ready = socket.readable() => {
@@ -95,11 +97,17 @@ pub(crate) async fn run(
                         })
                         .collect();
                     reporter.report_data(time, EventKind::Datagrams(drained.datagrams)).await;
-                    // Answered before the next read, as the TCP sessions do.
-                    for (peer, reply) in replies {
-                        if let Err(error) = send_to(&socket, peer, reply, SentBy::AutoReply, &reporter).await {
-                            reporter.report(EventKind::Error(error));
+                    if auto_reply.delay.is_zero() {
+                        // Answered before the next read, as the TCP sessions do.
+                        for (peer, reply) in replies {
+                            answer(&socket, peer, reply, &reporter).await;
                         }
+                    } else if !replies.is_empty() {
+                        let delay = auto_reply.delay;
+                        delayed.spawn(async move {
+                            tokio::time::sleep(delay).await;
+                            replies
+                        });
                     }
                 }
                 // An ICMP "port unreachable" for an earlier send shows up here on some systems;
@@ -108,6 +116,11 @@ pub(crate) async fn run(
                     reporter.report(EventKind::Error(NetError::Receive { source }));
                 }
             },
+            Some(Ok(replies)) = delayed.join_next(), if !delayed.is_empty() => {
+                for (peer, reply) in replies {
+                    answer(&socket, peer, reply, &reporter).await;
+                }
+            }
             command = commands.recv() => match command {
                 None | Some(SessionCommand::Close) => break,
                 Some(SessionCommand::Send { target, bytes, ack }) => {
@@ -262,6 +275,13 @@ async fn send(
 }
 
 /// Sends one datagram to `peer` and reports it sent `by` the owner or auto reply.
+/// Sends auto reply's answer `reply` to `peer`; a failure is reported, and the socket goes on.
+async fn answer(socket: &UdpSocket, peer: SocketAddr, reply: Bytes, reporter: &Reporter) {
+    if let Err(error) = send_to(socket, peer, reply, SentBy::AutoReply, reporter).await {
+        reporter.report(EventKind::Error(error));
+    }
+}
+
 async fn send_to(
     socket: &UdpSocket,
     peer: SocketAddr,

@@ -69,6 +69,7 @@ impl AppState {
                 .filter(|rule| rule.enabled)
                 .filter_map(|rule| rule.to_bytes().ok())
                 .collect(),
+            delay: std::time::Duration::from_millis(self.reply_delay_ms),
         }
     }
 }

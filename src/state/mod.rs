@@ -74,6 +74,8 @@ pub struct AppState {
     pub echo: bool,
     /// Auto reply: "when this arrives, answer that".
     pub reply_rules: Vec<crate::settings::AutoReplyRule>,
+    /// Auto reply: how long to wait before answering, in milliseconds (0: at once).
+    pub reply_delay_ms: u64,
     /// The auto reply editor: what to look for.
     pub reply_pattern: String,
     /// The auto reply editor: what to answer.
@@ -172,6 +174,7 @@ impl AppState {
             recent_remotes: Vec::new(),
             echo: false,
             reply_rules: Vec::new(),
+            reply_delay_ms: 0,
             reply_pattern: String::new(),
             reply_text: String::new(),
             connection: Connection::Closed,

@@ -8,6 +8,10 @@ use crate::state::AppState;
 pub(super) fn auto_reply_ui(ui: &mut Ui, state: &mut AppState) {
     let t = state.texts();
     ui.checkbox(&mut state.echo, t.echo);
+    let delay = egui::DragValue::new(&mut state.reply_delay_ms)
+        .range(crate::settings::REPLY_DELAY_MS)
+        .speed(10);
+    super::settings::number_row(ui, t.reply_delay, true, delay).on_hover_text(t.reply_delay_help);
     let mut delete = None;
     for (index, rule) in state.reply_rules.iter_mut().enumerate() {
         let pattern = if rule.pattern.is_empty() {

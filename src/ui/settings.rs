@@ -54,7 +54,7 @@ fn zoom_buttons_ui(ui: &mut Ui, t: &Texts) {
 
 /// A number field with its label before it on one row, the label naming it for screen
 /// readers; the field's response.
-fn number_row(
+pub(super) fn number_row(
     ui: &mut Ui,
     label: &str,
     enabled: bool,
