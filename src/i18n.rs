@@ -141,6 +141,12 @@ pub struct Texts {
     pub send_box_kept: &'static str,
     /// The status message when switching to text turned escapes on.
     pub escapes_turned_on: &'static str,
+    /// The checkbox that filters the log to the selected client.
+    pub show_selected_only: &'static str,
+    /// Its tooltip.
+    pub show_selected_only_help: &'static str,
+    /// The log header's note while filtered, before the peer.
+    pub showing_only: &'static str,
     /// Label of auto reply's delay.
     pub reply_delay: &'static str,
     /// Its tooltip.
@@ -322,6 +328,9 @@ pub static ZH: Texts = Texts {
     merge_reads_help: "0：每次 TCP 读取各占一条记录。\n大于 0：同一对端在这段时间内接连到达的数据并入同一条记录（最多 8 KB），\n例如串口转网络模块把一条消息拆成几段发来时。只影响显示，计数和保存不变。",
     send_box_kept: "发送框内容保持不变：{reason}",
     escapes_turned_on: "已开启转义符：这些字节不全是 {encoding} 文本，用 \\xNN 写出",
+    show_selected_only: "只显示该客户端",
+    show_selected_only_help: "数据日志只显示所选客户端收发的数据（连接事件全部显示），查找和保存数据也一样。\n计数和接收保存到文件不受影响。",
+    showing_only: "只显示",
     reply_delay: "延时应答 (ms)",
     reply_delay_help: "等这么久再应答，模拟一台慢设备，用来检验客户端的超时处理。0：立即应答。\nTCP 在等待期间不再读取（一次处理一个请求的设备）；UDP 照常接收，每个应答在各自的数据报之后延时发出。",
     state_serving: "已停止监听，保持已有连接",
@@ -477,6 +486,9 @@ pub static EN: Texts = Texts {
     merge_reads_help: "0: each TCP read is an entry of its own.\nAbove 0: data from the same peer that follows the previous read within this time joins its entry (up to 8 KB),\nas when a serial-to-network module sends one message in pieces. Only the display changes; counting and saving do not.",
     send_box_kept: "The send box was kept as it was: {reason}",
     escapes_turned_on: "Escapes turned on: these bytes are not all {encoding} text, so some are written as \\xNN",
+    show_selected_only: "Only this client in the log",
+    show_selected_only_help: "The data log shows only what the selected client sent and received (every connection event still shows), and so do Find and Save log.\nCounters and save-to-file are not affected.",
+    showing_only: "only",
     reply_delay: "Reply after (ms)",
     reply_delay_help: "Waits this long before answering, as a slow device would: to see how a client handles its timeout. 0: at once.\nOver TCP nothing more is read meanwhile (a device that handles one request at a time); UDP goes on receiving, and each answer leaves its delay after its own datagram.",
     state_serving: "Not listening; clients stay",

@@ -106,6 +106,7 @@ pub struct Settings {
     pub recent_remotes: Vec<String>,
     pub echo: bool,
     pub reply_delay_ms: u64,
+    pub show_selected_only: bool,
     pub reply_rules: Vec<AutoReplyRule>,
 }
 
@@ -155,6 +156,7 @@ impl Settings {
             recent_remotes: state.recent_remotes.clone(),
             echo: state.echo,
             reply_delay_ms: state.reply_delay_ms,
+            show_selected_only: state.show_selected_only,
             reply_rules: state.reply_rules.clone(),
         }
     }
@@ -224,6 +226,7 @@ impl Settings {
             .cloned()
             .collect();
         state.echo = self.echo;
+        state.show_selected_only = self.show_selected_only;
         state.reply_delay_ms = self
             .reply_delay_ms
             .clamp(*REPLY_DELAY_MS.start(), *REPLY_DELAY_MS.end());
@@ -325,6 +328,7 @@ mod tests {
         state.recent_remotes = vec!["[::1]:9001".to_owned(), "device.local:502".to_owned()];
         state.echo = true;
         state.reply_delay_ms = 250;
+        state.show_selected_only = true;
         state.reply_pattern = "PING".to_owned();
         state.reply_text = "PONG".to_owned();
         state.send_format.mode = InputMode::Text;

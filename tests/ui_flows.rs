@@ -970,6 +970,44 @@ fn a_server_that_stops_listening_keeps_its_clients_as_a_class_can_see() {
 }
 
 #[test]
+fn the_log_shows_only_the_selected_client_when_asked() {
+    let mut ui = Ui::english();
+    let mut first = server_with_one_client(&mut ui);
+    let mut second = TcpStream::connect(ui.local_addr()).unwrap();
+    let second_addr = second.local_addr().unwrap();
+    ui.wait_for_text(&format!("Client joined: {second_addr}"));
+    first.write_all(b"from the first").unwrap();
+    second.write_all(b"from the second").unwrap();
+    ui.step_until("both", |h| h.state().state().rx.bytes == 29);
+    assert!(ui.shows("from the first") && ui.shows("from the second"));
+
+    ui.harness
+        .get_by_role_and_label(Role::ComboBox, "Send to")
+        .click();
+    ui.harness.run_steps(2);
+    ui.click(&second_addr.to_string());
+    ui.wait_for_combo("Send to", &second_addr.to_string());
+    ui.harness.key_press(Key::Escape);
+    ui.harness.run_steps(2);
+    ui.click("Only this client in the log");
+    ui.wait_for_text(&format!("· only {second_addr}"));
+    assert!(
+        !ui.shows("from the first"),
+        "the other client's data is hidden"
+    );
+    assert!(ui.shows("from the second"));
+    assert!(ui.shows(&format!("Client joined: {}", first.local_addr().unwrap())));
+    // Counting goes on for everyone; what arrives from the other client stays hidden.
+    first.write_all(b"more from the first").unwrap();
+    ui.step_until("counted", |h| h.state().state().rx.bytes == 48);
+    assert!(!ui.shows("more from the first"));
+
+    ui.click("Only this client in the log");
+    ui.wait_for_text("more from the first");
+    assert!(!ui.shows("· only"));
+}
+
+#[test]
 fn pieces_of_one_message_merge_into_one_entry() {
     let mut ui = Ui::english();
     let mut device = server_with_one_client(&mut ui);

@@ -30,7 +30,11 @@ impl Log {
         let start = self.found().map_or(0, |index| index + 1);
         let hit = (0..count)
             .map(|step| (start + step) % count)
-            .find(|&index| self.entries.get(index).is_some_and(|e| matches(&e.body)));
+            .find(|&index| {
+                self.entries
+                    .get(index)
+                    .is_some_and(|e| !self.hides(e) && matches(&e.body))
+            });
         self.found = hit.map(|index| self.dropped + index as u64);
         hit.is_some()
     }

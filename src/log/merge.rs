@@ -85,7 +85,11 @@ impl Log {
         entry.check = new_check;
         // The entry's rows change; those before it do not.
         let shape = entry.shape();
-        let rows = shape.rows(self.layout, || entry.text());
+        let rows = if super::filter::hidden(self.show_only, entry) {
+            0
+        } else {
+            shape.rows(self.layout, || entry.text())
+        };
         let start = self
             .row_ends
             .len()

@@ -17,6 +17,7 @@ use crate::net::SentBy;
 
 mod check;
 mod export;
+mod filter;
 mod find;
 mod format;
 mod merge;
@@ -289,6 +290,8 @@ pub struct Log {
     check: Checksum,
     /// How many checked entries were right and wrong.
     check_tally: CheckTally,
+    /// Only this peer's data is shown (lifecycle lines all are); `None`: everything.
+    show_only: Option<SocketAddr>,
 }
 
 impl Default for Log {
@@ -318,6 +321,7 @@ impl Log {
             open_frame: None,
             check: Checksum::None,
             check_tally: CheckTally::default(),
+            show_only: None,
         }
     }
 
@@ -344,6 +348,7 @@ impl Log {
             open_frame: None,
             check: self.check,
             check_tally: self.check_tally,
+            show_only: self.show_only,
         }
     }
 
@@ -548,7 +553,9 @@ impl Log {
             let Some(entry) = self.entries.get(index) else {
                 break;
             };
-            entry_rows(entry, self.layout, skip, count - out.len(), &mut out);
+            if !self.hides(entry) {
+                entry_rows(entry, self.layout, skip, count - out.len(), &mut out);
+            }
             skip = 0;
             index += 1;
         }
@@ -607,7 +614,11 @@ impl Log {
         self.open_frame = None;
         self.used += entry.cost();
         let shape = entry.shape();
-        let rows = shape.rows(self.layout, || entry.text());
+        let rows = if self.hides(&entry) {
+            0
+        } else {
+            shape.rows(self.layout, || entry.text())
+        };
         let end = self.row_ends.back().copied().unwrap_or(self.row_base) + rows;
         self.row_ends.push_back(end);
         self.shapes.push_back(shape);
@@ -635,9 +646,13 @@ impl Log {
         self.row_ends.resize(self.entries.len(), 0);
         let mut end = 0;
         for (index, (shape, row_end)) in self.shapes.iter().zip(&mut self.row_ends).enumerate() {
-            end += shape.rows(self.layout, || {
-                self.entries.get(index).map_or("", LogEntry::text)
-            });
+            let entry = || self.entries.get(index);
+            // The entries are read only when a filter is on (or a long line needs it).
+            let hidden = self.show_only.is_some()
+                && entry().is_some_and(|entry| filter::hidden(self.show_only, entry));
+            if !hidden {
+                end += shape.rows(self.layout, || entry().map_or("", LogEntry::text));
+            }
             *row_end = end;
         }
     }

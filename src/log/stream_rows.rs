@@ -23,6 +23,11 @@ impl Log {
                 skip = 0;
                 continue;
             };
+            if self.hides(entry) {
+                index += 1;
+                skip = 0;
+                continue;
+            }
             let segments: Vec<&str> = if text.is_empty() {
                 Vec::new()
             } else {
@@ -56,7 +61,9 @@ impl Log {
             let Some(entry) = self.entries.get(index) else {
                 break;
             };
-            if let LogBody::Data { bytes, .. } = &entry.body {
+            if let LogBody::Data { bytes, .. } = &entry.body
+                && !self.hides(entry)
+            {
                 let start = entry.run_offset;
                 let first_row = start.div_ceil(HEX_BYTES_PER_ROW).saturating_add(skip);
                 let end_row = (start + bytes.len()).div_ceil(HEX_BYTES_PER_ROW);

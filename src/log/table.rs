@@ -26,7 +26,8 @@ pub(super) fn write_csv(log: &Log, t: &Texts, mut out: impl Write) -> io::Result
         table.write_record(["", "event", "", "", &marker, "", ""])?;
         rows += 1;
     }
-    for entry in log.entries() {
+    // As the window shows it: without the data a filter hides.
+    for entry in log.entries().iter().filter(|entry| !log.hides(entry)) {
         let time = clock(entry).to_string();
         match &entry.body {
             LogBody::Notice(notice) => {

@@ -52,6 +52,8 @@ pub struct AppState {
     pub clear_after_send: bool,
     /// TCP server: who to send to.
     pub server_target: ServerTarget,
+    /// TCP server: the log shows only the selected client's data (只显示该客户端).
+    pub show_selected_only: bool,
     /// TCP server: the filter typed in the client selector.
     pub client_filter: String,
     /// UDP: where to send, `host:port`.
@@ -162,6 +164,7 @@ impl AppState {
             send_text: String::new(),
             clear_after_send: false,
             server_target: ServerTarget::All,
+            show_selected_only: false,
             client_filter: String::new(),
             udp_target: "127.0.0.1:8081".to_owned(),
             reply_to_last: false,
@@ -386,6 +389,17 @@ impl AppState {
         };
         self.log.set_split_at(delimiter);
         self.errors.split_at = error;
+    }
+
+    /// Has the log show only the selected client's data while that is asked for (TCP server,
+    /// one client selected), everything otherwise: when the client leaves, the selection goes
+    /// back to all clients, and so does the log.
+    pub fn sync_log_filter(&mut self) {
+        let shown = match (self.mode, self.server_target) {
+            (Mode::TcpServer, ServerTarget::One(peer)) if self.show_selected_only => Some(peer),
+            _ => None,
+        };
+        self.log.set_show_only(shown);
     }
 
     /// Moves Find to the next entry holding the query and brings it into view; autoscroll stops

@@ -21,6 +21,9 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
     ui.horizontal(|ui| {
         ui.label(RichText::new(t.data_log).strong());
         ui.label(RichText::new(format!("({})", state.log.entries().len())).weak());
+        if let Some(peer) = state.log.show_only() {
+            ui.label(RichText::new(format!("· {} {peer}", t.showing_only)).color(MARKER_COLOR));
+        }
         if state.log.dropped() > 0 {
             // Always in sight, unlike the marker row at the top of the log.
             marker_ui(ui, state.log.dropped(), state.log.budget(), t);

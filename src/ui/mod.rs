@@ -104,6 +104,8 @@ pub fn window_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Action> {
         .default_size(130.0)
         .min_size(100.0)
         .show(ui, |ui| send_box::send_box_ui(ui, state, &mut actions));
+    // After the client selector, before the log: the log shows what was chosen this frame.
+    state.sync_log_filter();
     egui::CentralPanel::default()
         .frame(central)
         .show(ui, |ui| log_view::log_ui(ui, state, &mut actions));

@@ -81,6 +81,12 @@ fn server_target_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>
         {
             actions.push(Action::Disconnect(peer));
         }
+        let one = matches!(state.server_target, ServerTarget::One(_));
+        ui.add_enabled(
+            one,
+            egui::Checkbox::new(&mut state.show_selected_only, t.show_selected_only),
+        )
+        .on_hover_text(t.show_selected_only_help);
     });
 }
 
