@@ -1,5 +1,6 @@
 //! UDP: one bound socket that receives from anyone and sends to a target or the last sender.
 
+use std::collections::VecDeque;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -7,6 +8,7 @@ use bytes::{Bytes, BytesMut};
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 use super::session::{Reporter, SessionCommand, resolve, resolve_local};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy};
@@ -70,8 +72,9 @@ pub(crate) async fn run(
     };
     let mut last_sender: Option<SocketAddr> = None;
     let mut scratch = BytesMut::with_capacity(BATCH_BYTES + MAX_DATAGRAM);
-    // Answers waiting out auto reply's delay; dropped, and so never sent, on Close.
-    let mut delayed = tokio::task::JoinSet::new();
+    // Answers waiting out auto reply's delay, oldest first, each batch with the time it is
+    // due; sent in the order their datagrams came, and never once the session is closed.
+    let mut delayed: VecDeque<(Instant, Vec<(SocketAddr, Bytes)>)> = VecDeque::new();
     loop {
         tokio::select! {
             ready = socket.readable() => {
@@ -103,11 +106,7 @@ pub(crate) async fn run(
                             answer(&socket, peer, reply, &reporter).await;
                         }
                     } else if !replies.is_empty() {
-                        let delay = auto_reply.delay;
-                        delayed.spawn(async move {
-                            tokio::time::sleep(delay).await;
-                            replies
-                        });
+                        delayed.push_back((Instant::now() + auto_reply.delay, replies));
                     }
                 }
                 // An ICMP "port unreachable" for an earlier send shows up here on some systems;
@@ -116,9 +115,12 @@ pub(crate) async fn run(
                     reporter.report(EventKind::Error(NetError::Receive { source }));
                 }
             },
-            Some(Ok(replies)) = delayed.join_next(), if !delayed.is_empty() => {
-                for (peer, reply) in replies {
-                    answer(&socket, peer, reply, &reporter).await;
+            () = tokio::time::sleep_until(delayed.front().map_or_else(Instant::now, |(due, _)| *due)),
+                if !delayed.is_empty() => {
+                if let Some((_, replies)) = delayed.pop_front() {
+                    for (peer, reply) in replies {
+                        answer(&socket, peer, reply, &reporter).await;
+                    }
                 }
             }
             command = commands.recv() => match command {
