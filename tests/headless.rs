@@ -1,5 +1,6 @@
 //! `--headless`: the real binary runs a session from its command line without a window and
-//! prints the log; the peers here are plain std sockets on 127.0.0.1.
+//! prints the log; the peers here are plain std sockets on 127.0.0.1. The idle exits are long
+//! enough that a busy machine does not end a run before its peer has answered.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests: a panic is a failure
 
 use std::io::{Read, Write};
@@ -45,7 +46,7 @@ fn a_tcp_client_sends_once_prints_the_answer_and_ends_when_idle() {
         r"PING\r\n",
         "--escapes",
         "--exit-after-idle-ms",
-        "300",
+        "1000",
     ]);
     assert!(output.status.success(), "{output:?}");
     assert_eq!(&device.join().unwrap(), b"PING\r\n");
@@ -124,7 +125,7 @@ fn udp_sends_hex_to_the_target_and_prints_the_reply() {
         "--show",
         "hex",
         "--exit-after-idle-ms",
-        "300",
+        "1000",
     ]);
     assert!(output.status.success(), "{output:?}");
     assert_eq!(answering.join().unwrap(), [1, 3, 0, 0, 0, 1]);
@@ -154,7 +155,7 @@ fn a_headless_echo_server_answers_its_clients() {
             &port.to_string(),
             "--echo",
             "--exit-after-idle-ms",
-            "1000",
+            "3000",
         ])
     });
     let mut client = (0..100)
