@@ -292,6 +292,9 @@ pub struct Log {
     check_tally: CheckTally,
     /// Only this peer's data is shown (lifecycle lines all are); `None`: everything.
     show_only: Option<SocketAddr>,
+    /// Whether each entry is hidden by `show_only`, one per entry while it is set (empty
+    /// otherwise), so a recount reads no entries.
+    hidden: VecDeque<bool>,
 }
 
 impl Default for Log {
@@ -322,6 +325,7 @@ impl Log {
             check: Checksum::None,
             check_tally: CheckTally::default(),
             show_only: None,
+            hidden: VecDeque::new(),
         }
     }
 
@@ -349,6 +353,7 @@ impl Log {
             check: self.check,
             check_tally: self.check_tally,
             show_only: self.show_only,
+            hidden: self.hidden.clone(),
         }
     }
 
@@ -463,6 +468,7 @@ impl Log {
         self.text.streams.clear();
         self.last_send.clear();
         self.shapes.clear();
+        self.hidden.clear();
         self.row_ends.clear();
         self.row_base = 0;
         self.used = 0;
@@ -614,7 +620,11 @@ impl Log {
         self.open_frame = None;
         self.used += entry.cost();
         let shape = entry.shape();
-        let rows = if self.hides(&entry) {
+        let hidden = self.hides(&entry);
+        if self.show_only.is_some() {
+            self.hidden.push_back(hidden);
+        }
+        let rows = if hidden {
             0
         } else {
             shape.rows(self.layout, || entry.text())
@@ -634,6 +644,7 @@ impl Log {
                 self.dropped += 1;
             }
             self.shapes.pop_front();
+            self.hidden.pop_front();
             if let Some(end) = self.row_ends.pop_front() {
                 self.row_base = end;
             }
@@ -646,12 +657,10 @@ impl Log {
         self.row_ends.resize(self.entries.len(), 0);
         let mut end = 0;
         for (index, (shape, row_end)) in self.shapes.iter().zip(&mut self.row_ends).enumerate() {
-            let entry = || self.entries.get(index);
-            // The entries are read only when a filter is on (or a long line needs it).
-            let hidden = self.show_only.is_some()
-                && entry().is_some_and(|entry| filter::hidden(self.show_only, entry));
-            if !hidden {
-                end += shape.rows(self.layout, || entry().map_or("", LogEntry::text));
+            if !self.hidden.get(index).copied().unwrap_or(false) {
+                end += shape.rows(self.layout, || {
+                    self.entries.get(index).map_or("", LogEntry::text)
+                });
             }
             *row_end = end;
         }
