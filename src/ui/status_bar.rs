@@ -30,7 +30,11 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState) {
             }
         }
         ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
-            ui.label(state.connection.describe(t));
+            // Cut short, as the message is, when the counters leave little room: drawn whole
+            // it ran into them.
+            let described = state.connection.describe(t);
+            ui.add(egui::Label::new(described.as_str()).truncate())
+                .on_hover_text(described);
             ui.separator();
             if let Some(status) = &state.status {
                 let color = if status.is_error {
