@@ -3,8 +3,10 @@
 //! enough that a busy machine does not end a run before its peer has answered.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests: a panic is a failure
 
+mod common;
+
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::net::{TcpListener, UdpSocket};
 use std::process::{Command, Output};
 use std::time::Duration;
 
@@ -15,6 +17,21 @@ fn netdebug(args: &[&str]) -> Output {
         .env("RUST_LOG", "warn")
         .output()
         .unwrap()
+}
+
+/// A headless TCP client of 127.0.0.1:`port`, with `more` options.
+fn tcp_client_of(port: u16, more: &[&str]) -> Output {
+    let port = port.to_string();
+    let mut args = vec![
+        "--mode",
+        "tcp-client",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port,
+    ];
+    args.extend_from_slice(more);
+    netdebug(&args)
 }
 
 fn stdout(output: &Output) -> String {
@@ -35,19 +52,16 @@ fn a_tcp_client_sends_once_prints_the_answer_and_ends_when_idle() {
         stream.read_to_end(&mut rest).unwrap();
         request
     });
-    let output = netdebug(&[
-        "--mode",
-        "tcp-client",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-        "--send-text",
-        r"PING\r\n",
-        "--escapes",
-        "--exit-after-idle-ms",
-        "1000",
-    ]);
+    let output = tcp_client_of(
+        port,
+        &[
+            "--send-text",
+            r"PING\r\n",
+            "--escapes",
+            "--exit-after-idle-ms",
+            "1000",
+        ],
+    );
     assert!(output.status.success(), "{output:?}");
     assert_eq!(&device.join().unwrap(), b"PING\r\n");
     let printed = stdout(&output);
@@ -71,22 +85,8 @@ fn a_tcp_client_sends_once_prints_the_answer_and_ends_when_idle() {
 
 #[test]
 fn a_session_that_cannot_open_exits_with_the_reason() {
-    // Bind then drop to get a port nobody listens on.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let output = netdebug(&[
-        "--mode",
-        "tcp-client",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-        "--send-text",
-        "never sent",
-    ]);
+    let port = common::free_port();
+    let output = tcp_client_of(port, &["--send-text", "never sent"]);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -139,12 +139,8 @@ fn udp_sends_hex_to_the_target_and_prints_the_reply() {
 
 #[test]
 fn a_headless_echo_server_answers_its_clients() {
-    // Port 0 would leave us guessing the port; a free one is found first.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // Port 0 would leave us guessing the port.
+    let port = common::free_port();
     let server = std::thread::spawn(move || {
         netdebug(&[
             "--mode",
@@ -158,12 +154,7 @@ fn a_headless_echo_server_answers_its_clients() {
             "3000",
         ])
     });
-    let mut client = (0..100)
-        .find_map(|_| {
-            std::thread::sleep(Duration::from_millis(50));
-            TcpStream::connect(("127.0.0.1", port)).ok()
-        })
-        .expect("the server listens");
+    let mut client = common::connect_when_listening(port);
     client.write_all(b"hello").unwrap();
     let mut echoed = [0; 5];
     client.read_exact(&mut echoed).unwrap();
@@ -186,11 +177,7 @@ fn a_headless_echo_server_answers_its_clients() {
 fn ctrl_c_ends_a_headless_server_with_its_file_complete() {
     use nix::sys::signal::{Signal, kill};
     use nix::unistd::Pid;
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::free_port();
     let dir = std::env::temp_dir().join(format!("netdebug-headless-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let saved = dir.join("received.bin");
@@ -204,12 +191,7 @@ fn ctrl_c_ends_a_headless_server_with_its_file_complete() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut client = (0..100)
-        .find_map(|_| {
-            std::thread::sleep(Duration::from_millis(50));
-            TcpStream::connect(("127.0.0.1", port)).ok()
-        })
-        .expect("the server listens");
+    let mut client = common::connect_when_listening(port);
     let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
     client.write_all(&data).unwrap();
     // Until the file has it all: then the interrupt finds nothing in flight.

@@ -81,12 +81,7 @@ async fn a_reset_is_told_apart_from_a_close() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_connection_is_an_error() {
-    // Bind then drop to get a port nobody listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::free_port();
     let (mut engine, mut events) = engine();
     open_client(&mut engine, "127.0.0.1", port);
     let closed = wait_closed(&mut events, "refused").await;
@@ -178,12 +173,7 @@ async fn close_ends_a_connection_whose_peer_reads_nothing() {
 async fn connects_from_the_local_port_asked_for_again_after_closing() {
     let server = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let remote = Endpoint::new("127.0.0.1", server.local_addr().unwrap().port());
-    // Bind then drop to get a port nobody uses.
-    let local_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let local_port = common::free_port();
     let (mut engine, mut events) = engine();
     // Twice: the second time right after we closed the first connection, whose port is then
     // in TIME_WAIT on our side, as when auto reconnect follows a close.

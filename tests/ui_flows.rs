@@ -489,12 +489,7 @@ fn remotes_used_before_are_one_click_away() {
 fn a_tcp_client_connects_from_the_local_port_set_in_the_window() {
     let server = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = server.local_addr().unwrap().port();
-    // Bind then drop to get a port nobody uses.
-    let local_port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let local_port = common::free_port();
     let mut ui = Ui::english();
     ui.client_of(port);
     ui.harness
@@ -588,11 +583,7 @@ fn a_tcp_client_with_auto_reconnect_comes_back_after_the_server_drops_it() {
 #[test]
 fn auto_reconnect_to_a_device_that_stays_off_logs_the_failure_once() {
     // A port nobody listens on: every attempt is refused.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::free_port();
     let mut ui = Ui::english();
     ui.client_of(port);
     ui.click("Auto reconnect");
@@ -726,11 +717,7 @@ fn bad_input_gives_clear_messages_and_opens_or_sends_nothing() {
     assert_eq!(ui.connection(), Connection::Closed);
 
     // A refused connection is reported and the app goes on.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::free_port();
     ui.set_text("Remote address", "127.0.0.1");
     ui.set_text("Remote port", &port.to_string());
     ui.click("Open");

@@ -24,6 +24,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use common::xvfb::Xvfb;
+use common::{connect_when_listening, free_port};
 use x11rb::connection::Connection as _;
 use x11rb::protocol::xproto::{AtomEnum, ConfigureWindowAux, ConnectionExt as _, MapState, Window};
 use x11rb::rust_connection::RustConnection;
@@ -80,27 +81,6 @@ fn server_preset<'a>(lang: &'a str, port: &'a str) -> [&'a str; 8] {
         "--port",
         port,
     ]
-}
-
-/// A port that was free a moment ago.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Connects to `port` on 127.0.0.1 once something listens there (within 30 s).
-fn connect_when_listening(port: u16) -> TcpStream {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        match TcpStream::connect(("127.0.0.1", port)) {
-            Ok(peer) => return peer,
-            Err(error) if Instant::now() > deadline => panic!("never listened: {error}"),
-            Err(_) => std::thread::sleep(Duration::from_millis(50)),
-        }
-    }
 }
 
 /// Where the app run in `dir` writes its screenshot.

@@ -10,6 +10,30 @@ use std::time::Duration;
 
 use netdebug::net::{Endpoint, Engine, Event, EventKind, EventReceiver, SessionConfig};
 
+/// A port on 127.0.0.1 that was free a moment ago (bound, then let go): nobody listens on it.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Connects to `port` on 127.0.0.1 once something listens there (within 30 s), for a program
+/// started a moment ago.
+pub fn connect_when_listening(port: u16) -> std::net::TcpStream {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match std::net::TcpStream::connect(("127.0.0.1", port)) {
+            Ok(peer) => return peer,
+            Err(error) if std::time::Instant::now() > deadline => {
+                panic!("never listened: {error}")
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+}
+
 /// Upper bound on any single wait in a test: long enough for a loaded CI machine, short enough
 /// that a broken test fails instead of hanging.
 pub const WAIT: Duration = Duration::from_secs(10);
