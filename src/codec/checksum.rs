@@ -64,14 +64,45 @@ impl Checksum {
 
     /// The bytes to append for `payload`, in the order they go on the wire.
     pub fn compute(self, payload: &[u8]) -> Vec<u8> {
+        self.digest(payload).as_bytes().to_vec()
+    }
+
+    /// [`Checksum::compute`] without allocating, for checking every received frame.
+    pub fn digest(self, payload: &[u8]) -> Digest {
         match self {
-            Self::None => Vec::new(),
-            Self::Sum8 => vec![payload.iter().fold(0u8, |sum, b| sum.wrapping_add(*b))],
-            Self::Xor8 => vec![payload.iter().fold(0u8, |x, b| x ^ b)],
-            Self::Crc16Modbus => CRC16_MODBUS.checksum(payload).to_le_bytes().to_vec(),
-            Self::Crc16CcittFalse => CRC16_CCITT_FALSE.checksum(payload).to_be_bytes().to_vec(),
-            Self::Crc32 => CRC32.checksum(payload).to_be_bytes().to_vec(),
+            Self::None => Digest::new(&[]),
+            Self::Sum8 => Digest::new(&[payload.iter().fold(0u8, |sum, b| sum.wrapping_add(*b))]),
+            Self::Xor8 => Digest::new(&[payload.iter().fold(0u8, |x, b| x ^ b)]),
+            Self::Crc16Modbus => Digest::new(&CRC16_MODBUS.checksum(payload).to_le_bytes()),
+            Self::Crc16CcittFalse => {
+                Digest::new(&CRC16_CCITT_FALSE.checksum(payload).to_be_bytes())
+            }
+            Self::Crc32 => Digest::new(&CRC32.checksum(payload).to_be_bytes()),
         }
+    }
+}
+
+/// A checksum's bytes in wire order (up to four), held without an allocation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Digest {
+    bytes: [u8; 4],
+    len: u8,
+}
+
+impl Digest {
+    /// Up to four bytes; any more are not kept (no checksum here has more).
+    fn new(wire: &[u8]) -> Self {
+        let mut digest = Self::default();
+        for (slot, byte) in digest.bytes.iter_mut().zip(wire) {
+            *slot = *byte;
+            digest.len += 1;
+        }
+        digest
+    }
+
+    /// The bytes, in the order they go on the wire.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
     }
 }
 

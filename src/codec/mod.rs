@@ -9,7 +9,7 @@ mod hex;
 mod payload;
 
 pub use as_text::text_for_bytes;
-pub use checksum::{Checksum, LineEnding};
+pub use checksum::{Checksum, Digest, LineEnding};
 pub use encoding::{EncodeError, StreamDecoder, TextEncoding};
 pub use escape::{ESCAPE_HELP, EscapeError, Piece, unescape};
 pub use hex::{HexError, format_hex, parse_hex};

@@ -2,7 +2,7 @@
 //! one, and a wrong one is what an engineer is looking for.
 
 use super::{Direction, Log, LogBody, LogEntry};
-use crate::codec::Checksum;
+use crate::codec::{Checksum, Digest};
 
 /// Entries longer than this are not checked: a message with a checksum is a frame, and
 /// checking a bulk read would cost more than it tells.
@@ -15,17 +15,14 @@ pub struct Check {
     pub kind: Checksum,
     /// Whether the entry ends with it.
     pub good: bool,
-    /// The checksum the entry should end with, in wire order (the first `width` bytes).
-    expected: [u8; 4],
-    width: u8,
+    /// The checksum the entry should end with.
+    expected: Digest,
 }
 
 impl Check {
     /// The bytes the entry should have ended with, in wire order.
     pub fn expected(&self) -> &[u8] {
-        self.expected
-            .get(..usize::from(self.width))
-            .unwrap_or_default()
+        self.expected.as_bytes()
     }
 }
 
@@ -119,19 +116,16 @@ pub(super) fn check(kind: Checksum, bytes: &[u8], delimiter: Option<&[u8]>) -> O
         Some(delimiter) => bytes.strip_suffix(delimiter)?,
         None => bytes,
     };
-    let width = kind.width();
-    let payload_len = frame.len().checked_sub(width).filter(|&len| len > 0)?;
+    let payload_len = frame
+        .len()
+        .checked_sub(kind.width())
+        .filter(|&len| len > 0)?;
     let (payload, found) = frame.split_at(payload_len);
-    let computed = kind.compute(payload);
-    let mut expected = [0; 4];
-    for (slot, byte) in expected.iter_mut().zip(&computed) {
-        *slot = *byte;
-    }
+    let expected = kind.digest(payload);
     Some(Check {
         kind,
-        good: computed == found,
+        good: expected.as_bytes() == found,
         expected,
-        width: u8::try_from(width).unwrap_or(4),
     })
 }
 
@@ -148,28 +142,25 @@ mod tests {
     #[test]
     fn frames_are_checked_against_the_checksum_they_end_with() {
         use Checksum::{Crc16CcittFalse, Crc16Modbus, Crc32, None, Sum8, Xor8};
+        // (kind, frame, whether it is right, the checksum it should end with)
+        let cases = [
+            // Modbus RTU "read holding register 0, one register", and a corrupted copy.
+            (Crc16Modbus, "01 03 00 00 00 01 84 0A", true, "84 0A"),
+            (Crc16Modbus, "01 03 00 00 00 02 84 0A", false, "C4 0B"),
+            // The standard check values of "123456789".
+            (Crc16CcittFalse, "313233343536373839 29B1", true, "29 B1"),
+            (Crc32, "313233343536373839 CBF43926", true, "CB F4 39 26"),
+            (Sum8, "01 02 03 06", true, "06"),
+            (Xor8, "01 02 03 01", false, "00"),
+        ];
+        for (kind, frame, good, expected) in cases {
+            assert_eq!(
+                checked(kind, frame, Option::None),
+                Some((good, parse_hex(expected).unwrap())),
+                "{kind:?} {frame}"
+            );
+        }
         let good = |expected: &str| Some((true, parse_hex(expected).unwrap()));
-        let bad = |expected: &str| Some((false, parse_hex(expected).unwrap()));
-        // Modbus RTU "read holding register 0, one register", and a corrupted copy.
-        assert_eq!(
-            checked(Crc16Modbus, "01 03 00 00 00 01 84 0A", Option::None),
-            good("84 0A")
-        );
-        assert_eq!(
-            checked(Crc16Modbus, "01 03 00 00 00 02 84 0A", Option::None),
-            bad("C4 0B")
-        );
-        // The standard check values of "123456789".
-        assert_eq!(
-            checked(Crc16CcittFalse, "313233343536373839 29B1", Option::None),
-            good("29 B1")
-        );
-        assert_eq!(
-            checked(Crc32, "313233343536373839 CBF43926", Option::None),
-            good("CB F4 39 26")
-        );
-        assert_eq!(checked(Sum8, "01 02 03 06", Option::None), good("06"));
-        assert_eq!(checked(Xor8, "01 02 03 01", Option::None), bad("00"));
         // With splitting on, the delimiter after the checksum is not part of it, and an
         // entry still waiting for its delimiter is not checked yet.
         assert_eq!(checked(Sum8, "41 42 83 0D 0A", Some(b"\r\n")), good("83"));
