@@ -1,7 +1,7 @@
 //! The way back from bytes to the send box's text: what the send box shows when it switches
 //! from hex to text, so that Send still sends exactly those bytes.
 
-use super::{InputMode, SendFormat, TextEncoding, build_payload};
+use super::{SendFormat, TextEncoding, build_payload};
 
 /// Text that the send box, read as `encoding` text (with escapes if `escapes`), turns back
 /// into exactly `bytes`; `None` when there is none: bytes that are not text in the encoding,
@@ -20,12 +20,7 @@ pub fn text_for_bytes(bytes: &[u8], encoding: TextEncoding, escapes: bool) -> Op
         encoding.decode_exact(bytes)?
     };
     // Whichever way it was made, only text that gives the same bytes back will do.
-    let format = SendFormat {
-        mode: InputMode::Text,
-        encoding,
-        escapes,
-        ..SendFormat::default()
-    };
+    let format = SendFormat::text(encoding, escapes);
     (build_payload(&text, &format).ok()? == bytes).then_some(text)
 }
 

@@ -28,6 +28,19 @@ pub struct SendFormat {
     pub line_ending: LineEnding,
 }
 
+impl SendFormat {
+    /// Text in `encoding`, escapes read or not, nothing appended: a payload alone, or a
+    /// delimiter.
+    pub fn text(encoding: TextEncoding, escapes: bool) -> Self {
+        Self {
+            mode: InputMode::Text,
+            encoding,
+            escapes,
+            ..Self::default()
+        }
+    }
+}
+
 /// Why the send box cannot be turned into bytes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PayloadError {

@@ -376,12 +376,7 @@ impl AppState {
     /// the receive encoding; one that cannot be read turns splitting off and says why beside
     /// the field.
     pub fn apply_split_at(&mut self) {
-        let format = SendFormat {
-            mode: crate::codec::InputMode::Text,
-            encoding: self.log.encoding(),
-            escapes: true,
-            ..SendFormat::default()
-        };
+        let format = SendFormat::text(self.log.encoding(), true);
         let (delimiter, error) = match build_payload(&self.split_at, &format) {
             Ok(bytes) => (Some(bytes.into()), None),
             Err(PayloadError::Empty) => (None, None),

@@ -22,12 +22,7 @@ impl AppState {
         match mode {
             InputMode::Hex => {
                 // The payload alone: the checksum and line ending are added at Send, as before.
-                let payload = SendFormat {
-                    mode: InputMode::Text,
-                    encoding: format.encoding,
-                    escapes: format.escapes,
-                    ..SendFormat::default()
-                };
+                let payload = SendFormat::text(format.encoding, format.escapes);
                 match build_payload(&self.send_text, &payload) {
                     Ok(bytes) => self.send_text = format_hex(&bytes),
                     Err(error) => {
