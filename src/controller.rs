@@ -20,8 +20,8 @@ pub struct Controller {
     pub state: AppState,
     /// Start a cycle send as soon as there is someone to send to (`--cycle-ms`).
     cycle_when_ready: bool,
-    /// The auto reply the engine was last given.
-    applied_auto_reply: crate::net::AutoReply,
+    /// The echo, rules and delay the engine's auto reply was last built from.
+    applied_auto_reply: (bool, Vec<crate::settings::AutoReplyRule>, u64),
 }
 
 impl Controller {
@@ -33,7 +33,7 @@ impl Controller {
             events,
             state,
             cycle_when_ready: false,
-            applied_auto_reply: crate::net::AutoReply::default(),
+            applied_auto_reply: (false, Vec::new(), 0),
         }
     }
 
@@ -180,10 +180,13 @@ impl Controller {
     /// Auto reply runs in the engine: tells it when the echo, the rules or the delay have
     /// changed.
     pub fn sync_auto_reply(&mut self) {
-        let wanted = self.state.auto_reply();
-        if wanted != self.applied_auto_reply {
-            self.engine.set_auto_reply(wanted.clone());
-            self.applied_auto_reply = wanted;
+        // The settings are compared, not the bytes they make: this runs every frame, and
+        // encoding each rule would cost that much more.
+        let state = &self.state;
+        let (echo, rules, delay) = &self.applied_auto_reply;
+        if *echo != state.echo || *rules != state.reply_rules || *delay != state.reply_delay_ms {
+            self.engine.set_auto_reply(state.auto_reply());
+            self.applied_auto_reply = (state.echo, state.reply_rules.clone(), state.reply_delay_ms);
         }
     }
 
