@@ -1060,6 +1060,23 @@ fn messages_split_at_a_delimiter_are_one_entry_each_however_tcp_cut_them() {
 }
 
 #[test]
+fn each_clients_messages_stay_whole_when_clients_send_in_turn() {
+    let mut ui = Ui::english();
+    let mut first = server_with_one_client(&mut ui);
+    let mut second = TcpStream::connect(ui.local_addr()).unwrap();
+    ui.wait_for_text(&format!("Client joined: {}", second.local_addr().unwrap()));
+    ui.set_text("Split messages at", r"\r\n");
+    // Two serial-to-network modules each send a line in pieces, the pieces taking turns.
+    send_in_pieces(&mut ui, &mut first, &["temp="]);
+    send_in_pieces(&mut ui, &mut second, &["hum=6"]);
+    send_in_pieces(&mut ui, &mut first, &["25\r\n"]);
+    send_in_pieces(&mut ui, &mut second, &["1\r\n"]);
+    assert_eq!(ui.received_texts(), ["temp=25\n", "hum=61\n"]);
+    ui.wait_for_text(&format!("RX ← {} (9 B)", first.local_addr().unwrap()));
+    ui.wait_for_text(&format!("RX ← {} (8 B)", second.local_addr().unwrap()));
+}
+
+#[test]
 fn received_checksums_are_checked_and_counted() {
     let (mut ui, _server, mut device, _) = client_of_a_device();
     ui.choose("Check received", "CRC16/MODBUS");

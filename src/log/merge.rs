@@ -1,4 +1,6 @@
-//! Merging TCP reads: the pieces of one message that arrive within a gap show as one entry.
+//! Continuing entries with TCP reads: the pieces of one message from a peer show as one entry,
+//! whether they are joined by time (the merge gap) or by a delimiter (see `split.rs`), and
+//! however the reads of other peers interleave with them.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -12,11 +14,29 @@ use super::{Direction, Log, LogBody};
 /// copies the entry, so it stays small, and a message from a device is smaller still.
 pub const MERGE_LIMIT: usize = 8 * 1024;
 
+/// How far back (in entries) a peer's read may still continue its entry: the rows of every
+/// entry after it move, so the cost of a continuation stays bounded when thousands of clients
+/// interleave.
+pub const CONTINUE_REACH: usize = 1024;
+
+/// Where a peer's TCP stream last went in the log, so its next read can continue that entry.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LastRead {
+    /// The entry, counted from the first entry ever kept (as Find counts), so it stays put as
+    /// old entries are dropped.
+    pub(super) entry: u64,
+    /// When the read came.
+    pub(super) time: NaiveTime,
+    /// With splitting on: the entry's message still waits for its delimiter.
+    pub(super) open: bool,
+}
+
 impl Log {
     /// Adds a TCP read that came at `time`. With a merge gap set, a read that follows the
-    /// previous read from the same peer within the gap, with nothing logged in between, joins
-    /// that read's entry (up to [`MERGE_LIMIT`] bytes): the pieces of one message from a
-    /// serial-to-network module show as one entry with one header.
+    /// previous read from the same peer within the gap joins that read's entry (up to
+    /// [`MERGE_LIMIT`] bytes), even when other peers' data was logged in between: the pieces
+    /// of one message from a serial-to-network module show as one entry with one header. A
+    /// send to the peer ends its entry, so an answer shows apart from what came before.
     ///
     /// With a delimiter set (see [`Log::set_split_at`]), reads are cut into messages at the
     /// delimiter instead and the merge gap does not apply.
@@ -32,27 +52,51 @@ impl Log {
         if let Some(delimiter) = self.split_at.clone() {
             return self.received_split(peer, &bytes, time, &delimiter);
         }
-        let follows = self.merge_gap.is_some_and(|gap| {
-            self.last_read.is_some_and(|(last_peer, last_time)| {
-                last_peer == peer && (time - last_time).to_std().is_ok_and(|since| since <= gap)
-            })
+        let follows = self.merge_gap.and_then(|gap| {
+            let last = self.last_reads.get(&peer)?;
+            let since = (time - last.time).to_std().ok()?;
+            (since <= gap).then_some(last.entry)
         });
-        self.last_read = Some((peer, time));
-        let bytes = if follows {
-            match self.merge_into_last(peer, bytes) {
-                Ok(()) => return None,
+        let bytes = match follows.and_then(|entry| self.continuable(entry)) {
+            Some(index) => match self.merge_into(index, peer, bytes) {
+                Ok(()) => {
+                    if let Some(last) = self.last_reads.get_mut(&peer) {
+                        last.time = time;
+                    }
+                    return None;
+                }
                 Err(bytes) => bytes,
-            }
-        } else {
-            bytes
+            },
+            None => bytes,
         };
-        self.received(peer, bytes, time)
+        let since_send = self.received_piece(peer, bytes, time);
+        self.note_read(peer, time, false);
+        since_send
     }
 
-    /// Appends `more` from `peer` to the last entry if it is data received from `peer` with
-    /// room for it; gives `more` back otherwise.
-    pub(super) fn merge_into_last(&mut self, peer: SocketAddr, more: Bytes) -> Result<(), Bytes> {
-        let Some(entry) = self.entries.back_mut() else {
+    /// Remembers that `peer`'s last read went to the newest entry.
+    pub(super) fn note_read(&mut self, peer: SocketAddr, time: NaiveTime, open: bool) {
+        let entry = self.dropped + self.entries.len().saturating_sub(1) as u64;
+        self.last_reads.insert(peer, LastRead { entry, time, open });
+    }
+
+    /// The index of `entry` (counted as [`LastRead::entry`]) if it is kept and within
+    /// [`CONTINUE_REACH`] of the newest entry.
+    pub(super) fn continuable(&self, entry: u64) -> Option<usize> {
+        let index = usize::try_from(entry.checked_sub(self.dropped)?).ok()?;
+        (index < self.entries.len() && self.entries.len() - index <= CONTINUE_REACH)
+            .then_some(index)
+    }
+
+    /// Appends `more` from `peer` to the entry at `index` if it is data received from `peer`
+    /// with room for it; gives `more` back otherwise.
+    pub(super) fn merge_into(
+        &mut self,
+        index: usize,
+        peer: SocketAddr,
+        more: Bytes,
+    ) -> Result<(), Bytes> {
+        let Some(entry) = self.entries.get_mut(index) else {
             return Err(more);
         };
         let old_cost = entry.cost();
@@ -83,25 +127,28 @@ impl Log {
         self.check_tally.count(entry.check, false);
         self.check_tally.count(new_check, true);
         entry.check = new_check;
-        // The entry's rows change; those before it do not.
+        // The entry's rows change, and so do where the entries after it end; those before it
+        // do not. (Its neighbours are other peers' or other directions' data, so how they join
+        // it in the raw stream stays as it was.)
         let shape = entry.shape();
         let rows = if super::filter::hidden(self.show_only, entry) {
             0
         } else {
             shape.rows(self.layout, || entry.text())
         };
-        let start = self
-            .row_ends
-            .len()
-            .checked_sub(2)
+        let start = index
+            .checked_sub(1)
             .and_then(|i| self.row_ends.get(i))
             .copied()
             .unwrap_or(self.row_base);
-        if let Some(end) = self.row_ends.back_mut() {
-            *end = start + rows;
+        if let Some(&old_end) = self.row_ends.get(index) {
+            let new_end = start + rows;
+            for end in self.row_ends.range_mut(index..) {
+                *end = *end - old_end + new_end;
+            }
         }
-        if let Some(last_shape) = self.shapes.back_mut() {
-            *last_shape = shape;
+        if let Some(old_shape) = self.shapes.get_mut(index) {
+            *old_shape = shape;
         }
         self.enforce_budget();
         Ok(())
@@ -111,12 +158,7 @@ impl Log {
     /// received data): the next read from it starts an entry of its own, as what joined them
     /// is missing from the log.
     pub fn skipped_read(&mut self, peer: SocketAddr) {
-        if self.last_read.is_some_and(|(last, _)| last == peer) {
-            self.last_read = None;
-        }
-        if self.open_frame == Some(peer) {
-            self.open_frame = None;
-        }
+        self.last_reads.remove(&peer);
     }
 
     /// The merge gap for TCP reads, if merging is on.

@@ -32,7 +32,7 @@ mod text;
 pub use check::{CHECK_LIMIT, Check, CheckTally};
 pub use export::{SavedLog, save_in_background};
 pub use format::{dropped_marker, row_text};
-pub use merge::MERGE_LIMIT;
+pub use merge::{CONTINUE_REACH, MERGE_LIMIT};
 use shape::{RowShape, text_rows};
 use text::TextDecoder;
 
@@ -279,13 +279,11 @@ pub struct Log {
     /// A TCP read that comes within this time of the previous read from the same peer joins
     /// its entry; `None`: every read is an entry of its own.
     merge_gap: Option<std::time::Duration>,
-    /// The peer and time of the last TCP read logged.
-    last_read: Option<(SocketAddr, NaiveTime)>,
+    /// Where each peer's TCP stream last went, for its next read to continue.
+    last_reads: HashMap<SocketAddr, merge::LastRead>,
     /// TCP reads are cut after this delimiter into one entry per message; `None`: they are
     /// not (and the merge gap applies).
     split_at: Option<Bytes>,
-    /// The peer whose message the last entry is, while that message waits for its delimiter.
-    open_frame: Option<SocketAddr>,
     /// The checksum received entries are checked for (校验接收); `None` checks nothing.
     check: Checksum,
     /// How many checked entries were right and wrong.
@@ -319,9 +317,8 @@ impl Log {
             row_base: 0,
             last_send: HashMap::new(),
             merge_gap: None,
-            last_read: None,
+            last_reads: HashMap::new(),
             split_at: None,
-            open_frame: None,
             check: Checksum::None,
             check_tally: CheckTally::default(),
             show_only: None,
@@ -347,9 +344,8 @@ impl Log {
             row_base: self.row_base,
             last_send: HashMap::new(),
             merge_gap: self.merge_gap,
-            last_read: None,
+            last_reads: HashMap::new(),
             split_at: self.split_at.clone(),
-            open_frame: None,
             check: self.check,
             check_tally: self.check_tally,
             show_only: self.show_only,
@@ -398,9 +394,22 @@ impl Log {
         self.push(LogBody::Notice(notice), time, None);
     }
 
-    /// Adds bytes received at `time`, decoded as a continuation of what this peer sent before.
-    /// Returns the time since the last send to the peer when this is the first data after it.
+    /// Adds bytes received at `time` as a message of their own (a datagram), decoded as a
+    /// continuation of what this peer sent before. Returns the time since the last send to the
+    /// peer when this is the first data after it.
     pub fn received(
+        &mut self,
+        peer: SocketAddr,
+        bytes: Bytes,
+        time: NaiveTime,
+    ) -> Option<std::time::Duration> {
+        // Nothing read later continues a message that was whole.
+        self.last_reads.remove(&peer);
+        self.received_piece(peer, bytes, time)
+    }
+
+    /// Adds bytes received at `time` as a new entry (see [`Log::received`]).
+    fn received_piece(
         &mut self,
         peer: SocketAddr,
         bytes: Bytes,
@@ -426,8 +435,13 @@ impl Log {
     pub fn sent(&mut self, peer: SocketAddr, bytes: Bytes, by: SentBy, time: NaiveTime) {
         let annotation = match by {
             SentBy::Owner => {
-                // The time to the peer's next data counts from here.
+                // The time to the peer's next data counts from here, and that data is an
+                // answer, not more of what came before (a message waiting for its delimiter
+                // still is).
                 self.last_send.insert(peer, time);
+                if self.last_reads.get(&peer).is_some_and(|last| !last.open) {
+                    self.last_reads.remove(&peer);
+                }
                 None
             }
             SentBy::AutoReply => Some(Annotation::AutoReply),
@@ -456,10 +470,20 @@ impl Log {
         );
     }
 
-    /// Forgets a peer's pending partial character (the peer is gone).
+    /// Forgets a peer's pending partial character, unfinished message and last send (the peer
+    /// is gone).
     pub fn peer_gone(&mut self, peer: SocketAddr) {
         self.text.streams.remove(&peer);
         self.last_send.remove(&peer);
+        self.last_reads.remove(&peer);
+    }
+
+    /// Forgets every peer's stream, as [`Log::peer_gone`] does for one: the session closed,
+    /// and a new connection to the same address starts afresh.
+    pub fn connections_ended(&mut self) {
+        self.text.streams.clear();
+        self.last_send.clear();
+        self.last_reads.clear();
     }
 
     /// Removes every entry and the dropped count.
@@ -474,8 +498,7 @@ impl Log {
         self.used = 0;
         self.dropped = 0;
         self.found = None;
-        self.last_read = None;
-        self.open_frame = None;
+        self.last_reads.clear();
     }
 
     /// Switches the decoding and decodes every entry again, once, replaying each peer's stream.
@@ -616,8 +639,6 @@ impl Log {
         };
         entry.check = self.check_of(&entry);
         self.check_tally.count(entry.check, true);
-        // Whatever comes now ends a message waiting for its delimiter.
-        self.open_frame = None;
         self.used += entry.cost();
         let shape = entry.shape();
         let hidden = self.hides(&entry);

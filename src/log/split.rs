@@ -13,8 +13,9 @@ use super::{Direction, Log, LogBody};
 
 impl Log {
     /// Adds a TCP read with splitting on: the read is cut after each `delimiter`, the first
-    /// piece completes this peer's unfinished entry if that is still the last one, and a last
-    /// piece without a delimiter stays open for the next read.
+    /// piece completes this peer's unfinished entry (wherever other peers' entries have put it,
+    /// within [`super::CONTINUE_REACH`]), and a last piece without a delimiter stays open for
+    /// the next read.
     pub(super) fn received_split(
         &mut self,
         peer: SocketAddr,
@@ -22,44 +23,58 @@ impl Log {
         time: NaiveTime,
         delimiter: &[u8],
     ) -> Option<std::time::Duration> {
-        let open = self.open_frame == Some(peer);
-        let carried = if open {
-            self.unfinished_tail(peer, delimiter.len())
-        } else {
-            Bytes::new()
-        };
+        let open = self
+            .last_reads
+            .get(&peer)
+            .filter(|last| last.open)
+            .and_then(|last| self.continuable(last.entry));
+        let carried = open.map_or_else(Bytes::new, |index| {
+            self.unfinished_tail(index, peer, delimiter.len())
+        });
         let mut ends = frame_ends(&carried, bytes, delimiter);
         let complete = ends.last() == Some(&bytes.len());
         if !complete && !bytes.is_empty() {
             ends.push(bytes.len());
         }
+        let pieces = ends.len();
+        let mut new_entries = false;
         let mut since_send = None;
         let mut start = 0;
         for (i, end) in ends.into_iter().enumerate() {
             let piece = bytes.slice(start..end);
             start = end;
-            let piece = if i == 0 && open {
-                match self.merge_into_last(peer, piece) {
-                    Ok(()) => continue,
+            let piece = match open.filter(|_| i == 0) {
+                Some(index) => match self.merge_into(index, peer, piece) {
+                    Ok(()) => {
+                        if pieces == 1 {
+                            // Still the same message, in the same entry.
+                            if let Some(last) = self.last_reads.get_mut(&peer) {
+                                last.open = !complete;
+                                last.time = time;
+                            }
+                        }
+                        continue;
+                    }
                     Err(piece) => piece,
-                }
-            } else {
-                piece
+                },
+                None => piece,
             };
-            if let Some(after) = self.received(peer, piece, time) {
+            if let Some(after) = self.received_piece(peer, piece, time) {
                 since_send.get_or_insert(after);
             }
+            new_entries = true;
         }
-        if !bytes.is_empty() {
-            self.open_frame = (!complete).then_some(peer);
+        if new_entries {
+            // Once per read, not per message: a read can hold thousands of lines.
+            self.note_read(peer, time, !complete);
         }
         since_send
     }
 
-    /// The last bytes (fewer than the delimiter's length) of the last entry, if it is data
-    /// from `peer`: where a delimiter cut in two by TCP begins.
-    fn unfinished_tail(&self, peer: SocketAddr, delimiter_len: usize) -> Bytes {
-        match self.entries.back().map(|entry| &entry.body) {
+    /// The last bytes (fewer than the delimiter's length) of the entry at `index`, if it is
+    /// data from `peer`: where a delimiter cut in two by TCP begins.
+    fn unfinished_tail(&self, index: usize, peer: SocketAddr, delimiter_len: usize) -> Bytes {
+        match self.entries.get(index).map(|entry| &entry.body) {
             Some(LogBody::Data {
                 direction: Direction::Rx,
                 peer: entry_peer,
@@ -84,7 +99,8 @@ impl Log {
         let delimiter = delimiter.filter(|d| !d.is_empty());
         if delimiter != self.split_at {
             self.split_at = delimiter;
-            self.open_frame = None;
+            // Reads continue the entries of the way they were logged.
+            self.last_reads.clear();
             // A checksum sits before the delimiter.
             if self.check != crate::codec::Checksum::None {
                 self.check_again();

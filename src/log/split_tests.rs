@@ -61,14 +61,17 @@ fn reads_are_cut_into_one_entry_per_message_whatever_tcp_did() {
 }
 
 #[test]
-fn an_unfinished_message_ends_when_something_else_is_logged() {
+fn an_unfinished_message_waits_for_its_delimiter_while_other_entries_come() {
     let other = SocketAddr::from(([127, 0, 0, 1], 2));
     let mut log = Log::default();
     log.set_split_at(Some(Bytes::from_static(b"\n")));
     log.received_read(peer(), "par".into(), at(0));
     log.received_read(peer(), "tial".into(), at(1));
-    // Another client's message, then the rest of the first client's.
+    // Another client's message, a lifecycle line and a send to the first client come in
+    // between: the rest of the first client's message still completes its entry.
     log.received_read(other, "b\n".into(), at(2));
+    log.notice(Notice::PeerJoined(other), at(2));
+    log.sent(peer(), "READ".into(), SentBy::Owner, at(2));
     log.received_read(peer(), " end\nnext".into(), at(3));
     // A read the window did not show: what follows cannot join what came before it.
     log.skipped_read(peer());
@@ -79,15 +82,30 @@ fn an_unfinished_message_ends_when_something_else_is_logged() {
     assert_eq!(
         entry_bytes(&log),
         [
-            &b"partial"[..],
+            &b"partial end\n"[..],
             b"b\n",
-            b" end\n",
+            b"READ",
             b"next",
             b" after a gap",
             b"datagram",
             b"tcp\n"
         ]
     );
+    // The message grew above later entries: their rows moved with it.
+    let kept = log.total_rows();
+    log.recount_rows();
+    assert_eq!(kept, log.total_rows());
+    assert_eq!(
+        row_texts(&log, 0, 4),
+        ["header", "text partial end", "header", "text b"]
+    );
+    // The response time counts to the first message after the send, not to the end of one
+    // that began before it.
+    assert!(matches!(
+        log.entries()[4].annotation,
+        Some(Annotation::SinceSend(_))
+    ));
+
     // Turning it off: each read is an entry again, and no merging happens either.
     log.set_split_at(None);
     log.received_read(peer(), "x".into(), at(7));
@@ -99,43 +117,122 @@ fn an_unfinished_message_ends_when_something_else_is_logged() {
 }
 
 #[test]
-fn split_messages_are_the_stream_cut_after_each_delimiter() {
-    // Any stream cut into reads anywhere gives the entries that cutting the whole stream after
-    // each delimiter gives, for delimiters of one, two and three bytes that can overlap
-    // themselves.
-    let stream = proptest::collection::vec(proptest::sample::select(b"ab\r\n".to_vec()), 0..200);
-    let cuts = proptest::collection::vec(0usize..200, 0..20);
+fn a_message_too_far_back_or_forgotten_is_not_continued() {
+    let other = SocketAddr::from(([127, 0, 0, 1], 2));
+    let mut log = Log::default();
+    log.set_split_at(Some(Bytes::from_static(b"\n")));
+    log.received_read(peer(), "far".into(), at(0));
+    for _ in 0..CONTINUE_REACH {
+        log.received_read(other, "x\n".into(), at(1));
+    }
+    log.received_read(peer(), " away\n".into(), at(2));
+    // Dropped to stay within the budget.
+    log.received_read(peer(), "dropped".into(), at(3));
+    log.set_budget(0);
+    log.received_read(other, "y\n".into(), at(3));
+    log.set_budget(DEFAULT_LOG_BUDGET);
+    log.received_read(peer(), " later\n".into(), at(4));
+    // The peer left and a new one came from the same address; the session closed.
+    log.received_read(peer(), "gone".into(), at(5));
+    log.peer_gone(peer());
+    log.received_read(peer(), "new\n".into(), at(6));
+    log.received_read(peer(), "closed".into(), at(7));
+    log.connections_ended();
+    log.received_read(peer(), "reconnected\n".into(), at(8));
+    let mine: Vec<_> = log
+        .entries()
+        .iter()
+        .filter(|entry| matches!(&entry.body, LogBody::Data { peer: p, .. } if *p == peer()))
+        .map(|entry| entry.text().to_owned())
+        .collect();
+    assert_eq!(
+        mine,
+        [" later\n", "gone", "new\n", "closed", "reconnected\n"]
+    );
+    assert_eq!(
+        log.dropped(),
+        u64::try_from(CONTINUE_REACH).unwrap() + 3,
+        "far, the others' lines, away and dropped"
+    );
+}
+
+#[test]
+fn split_messages_are_each_peers_stream_cut_after_each_delimiter() {
+    // Two peers' streams, each cut into reads anywhere, the reads interleaved in any order,
+    // give each peer the entries that cutting its whole stream after each delimiter gives,
+    // for delimiters of one, two and three bytes that can overlap themselves.
+    let stream = || proptest::collection::vec(proptest::sample::select(b"ab\r\n".to_vec()), 0..200);
+    let cuts = || proptest::collection::vec(0usize..200, 0..20);
+    let turns = proptest::collection::vec(proptest::bool::ANY, 0..40);
     let delimiters = proptest::sample::select(vec![&b"\n"[..], b"\r\n", b"aab", b"aa"]);
+    let other = SocketAddr::from(([127, 0, 0, 1], 2));
     proptest::test_runner::TestRunner::default()
         .run(
-            &(stream, cuts, delimiters),
-            |(stream, mut cuts, delimiter)| {
-                cuts.push(0);
-                cuts.push(stream.len());
-                for cut in &mut cuts {
-                    *cut = (*cut).min(stream.len());
-                }
-                cuts.sort_unstable();
+            &((stream(), cuts()), (stream(), cuts()), turns, delimiters),
+            |(first, second, turns, delimiter)| {
+                let reads = [reads_of(&first.0, first.1), reads_of(&second.0, second.1)];
                 let mut log = Log::default();
                 log.set_split_at(Some(Bytes::copy_from_slice(delimiter)));
-                for pair in cuts.windows(2) {
-                    let read = Bytes::copy_from_slice(&stream[pair[0]..pair[1]]);
-                    log.received_read(peer(), read, T0);
+                let mut next = [0, 0];
+                let order = turns
+                    .into_iter()
+                    .map(usize::from)
+                    .chain(std::iter::repeat_n(0, reads[0].len()))
+                    .chain(std::iter::repeat_n(1, reads[1].len()));
+                for who in order {
+                    if let Some(read) = reads[who].get(next[who]) {
+                        let from = if who == 0 { peer() } else { other };
+                        log.received_read(from, read.clone(), T0);
+                        next[who] += 1;
+                    }
                 }
-                let mut expected = Vec::new();
-                let mut start = 0;
-                for found in memchr::memmem::find_iter(&stream, delimiter) {
-                    // find_iter does not overlap matches, as the splitting does not.
-                    let end = found + delimiter.len();
-                    expected.push(stream[start..end].to_vec());
-                    start = end;
+                for (from, stream) in [(peer(), &first.0), (other, &second.0)] {
+                    let entries: Vec<_> = log
+                        .entries()
+                        .iter()
+                        .filter_map(|entry| match &entry.body {
+                            LogBody::Data { peer: p, bytes, .. } if *p == from => {
+                                Some(bytes.to_vec())
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    proptest::prop_assert_eq!(entries, messages(stream, delimiter));
                 }
-                if start < stream.len() {
-                    expected.push(stream[start..].to_vec());
-                }
-                proptest::prop_assert_eq!(entry_bytes(&log), expected);
+                let kept = log.total_rows();
+                log.recount_rows();
+                proptest::prop_assert_eq!(kept, log.total_rows());
                 Ok(())
             },
         )
         .unwrap();
+}
+
+/// `stream` cut into reads at `cuts`.
+fn reads_of(stream: &[u8], mut cuts: Vec<usize>) -> Vec<Bytes> {
+    cuts.push(0);
+    cuts.push(stream.len());
+    for cut in &mut cuts {
+        *cut = (*cut).min(stream.len());
+    }
+    cuts.sort_unstable();
+    cuts.windows(2)
+        .map(|pair| Bytes::copy_from_slice(&stream[pair[0]..pair[1]]))
+        .collect()
+}
+
+/// `stream` cut after each delimiter.
+fn messages(stream: &[u8], delimiter: &[u8]) -> Vec<Vec<u8>> {
+    let mut expected = Vec::new();
+    let mut start = 0;
+    for found in memchr::memmem::find_iter(stream, delimiter) {
+        // find_iter does not overlap matches, as the splitting does not.
+        let end = found + delimiter.len();
+        expected.push(stream[start..end].to_vec());
+        start = end;
+    }
+    if start < stream.len() {
+        expected.push(stream[start..].to_vec());
+    }
+    expected
 }

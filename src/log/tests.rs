@@ -91,12 +91,15 @@ fn reads_that_follow_within_the_merge_gap_join_one_entry() {
     log.received_read(peer(), Bytes::copy_from_slice(&gbk[..3]), at(0));
     log.received_read(peer(), Bytes::copy_from_slice(&gbk[3..6]), at(35));
     log.received_read(peer(), Bytes::copy_from_slice(&gbk[6..]), at(70));
-    // Too late, another peer, or a datagram: entries of their own.
-    log.received_read(peer(), "late\n".into(), at(200));
+    // Too late: an entry of its own. Another peer's read in between does not keep the next
+    // piece from joining it.
+    log.received_read(peer(), "la".into(), at(200));
     log.received_read(other, "other\n".into(), at(210));
-    log.received_read(peer(), "after other\n".into(), at(220));
+    log.received_read(peer(), "te\n".into(), at(220));
+    // A datagram is an entry of its own.
     log.received(peer(), "datagram".into(), at(225));
-    // Something logged in between ends the message too.
+    // A send to the peer ends its entry: what comes next is the answer.
+    log.received_read(peer(), "before".into(), at(226));
     log.sent(peer(), "READ".into(), SentBy::Owner, at(230));
     log.received_read(peer(), "answer".into(), at(235));
     let texts: Vec<_> = log.entries().iter().map(|e| e.text().to_owned()).collect();
@@ -106,8 +109,8 @@ fn reads_that_follow_within_the_merge_gap_join_one_entry() {
             "温度=25\n",
             "late\n",
             "other\n",
-            "after other\n",
             "datagram",
+            "before",
             "READ",
             "answer"
         ]
@@ -138,7 +141,9 @@ fn reads_that_follow_within_the_merge_gap_join_one_entry() {
             columns: 4,
         });
         log.received_read(other, "1234".into(), at(300));
-        log.received_read(other, "5678".into(), at(301));
+        log.received_read(peer(), "x".into(), at(301));
+        // Joins the entry before the last.
+        log.received_read(other, "5678".into(), at(302));
         let kept = log.total_rows();
         log.recount_rows();
         assert_eq!(kept, log.total_rows(), "{view:?} headers {headers}");

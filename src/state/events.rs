@@ -112,6 +112,7 @@ impl AppState {
             EventKind::Error(error) => self.report_error(&error, time),
             EventKind::Closed { reason } => {
                 self.session = None;
+                self.log.connections_ended();
                 self.nothing_open();
                 // A TCP client that lost its server (or never reached it) tries again, until
                 // the person presses Close.
