@@ -91,9 +91,10 @@ impl NetDebugApp {
         self.first_frame = Some(callback);
     }
 
-    /// Starts a cycle send as soon as the session has someone to send to.
-    pub fn start_cycle_when_ready(&mut self) {
-        self.controller.start_cycle_when_ready();
+    /// Performs `action` (a cycle send, a file send) as soon as the session has someone to
+    /// send to.
+    pub fn perform_when_ready(&mut self, action: Action) {
+        self.controller.perform_when_ready(action);
     }
 
     /// What the window shows.

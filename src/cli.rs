@@ -65,6 +65,16 @@ pub struct Args {
     /// (100 to 600000), until Close.
     #[arg(long, value_parser = clap::value_parser!(u64).range(crate::settings::RECONNECT_MS))]
     pub auto_reconnect_ms: Option<u64>,
+    /// Send this file (streamed, as Send file… does) from the moment something can receive it.
+    #[arg(long, value_name = "FILE")]
+    pub send_file: Option<PathBuf>,
+    /// Cut a sent file into packets of this many bytes (1 to 65507; by default 64 KiB chunks
+    /// over TCP, 1400-byte datagrams over UDP).
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=crate::net::MAX_FILE_PACKET as u64))]
+    pub file_packet_size: Option<u64>,
+    /// Wait this many ms from one packet of a sent file to the next (0 to 60000).
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(crate::settings::FILE_INTERVAL_MS))]
+    pub file_interval_ms: Option<u64>,
     /// Save everything received to this file from the start (created or truncated).
     #[arg(long)]
     pub save: Option<PathBuf>,
@@ -236,9 +246,16 @@ impl Args {
         if self.open {
             app.perform(Action::Open);
         }
-        if self.cycle_ms.is_some() {
-            app.start_cycle_when_ready();
+        for action in self.when_ready() {
+            app.perform_when_ready(action);
         }
+    }
+
+    /// What waits for someone to send to: a cycle send, then a file send.
+    pub fn when_ready(&self) -> Vec<Action> {
+        let cycle = self.cycle_ms.map(|_| Action::StartCycle);
+        let file = self.send_file.clone().map(Action::SendFile);
+        cycle.into_iter().chain(file).collect()
     }
 
     /// Presets the state; they win over the remembered settings.
@@ -310,6 +327,12 @@ impl Args {
         }
         if let Some(times) = self.cycle_times {
             state.cycle_times = times;
+        }
+        if let Some(size) = self.file_packet_size {
+            state.file_packet_size = usize::try_from(size).unwrap_or(crate::net::MAX_FILE_PACKET);
+        }
+        if let Some(ms) = self.file_interval_ms {
+            state.file_interval_ms = ms;
         }
         if let Some(ms) = self.merge_ms {
             state.log.set_merge_gap(crate::settings::merge_gap(ms));

@@ -18,8 +18,8 @@ pub struct Controller {
     events: EventReceiver,
     /// What the window shows (or the headless mode prints).
     pub state: AppState,
-    /// Start a cycle send as soon as there is someone to send to (`--cycle-ms`).
-    cycle_when_ready: bool,
+    /// What to do as soon as there is someone to send to (`--cycle-ms`, `--send-file`).
+    when_ready: Vec<Action>,
     /// The echo, rules and delay the engine's auto reply was last built from.
     applied_auto_reply: (bool, Vec<crate::settings::AutoReplyRule>, u64),
 }
@@ -32,18 +32,19 @@ impl Controller {
             engine,
             events,
             state,
-            cycle_when_ready: false,
+            when_ready: Vec::new(),
             applied_auto_reply: (false, Vec::new(), 0),
         }
     }
 
-    /// Starts a cycle send as soon as the session has someone to send to.
-    pub fn start_cycle_when_ready(&mut self) {
-        self.cycle_when_ready = true;
+    /// Performs `action` (a cycle send, a file send) as soon as the session has someone to
+    /// send to.
+    pub fn perform_when_ready(&mut self, action: Action) {
+        self.when_ready.push(action);
     }
 
     /// Applies everything the engine reported, reconnects when auto reconnect's wait is over
-    /// and starts a cycle send that waited for a receiver. Returns how soon to look again for
+    /// and performs what waited for a receiver. Returns how soon to look again for
     /// a reconnect still to come.
     pub fn tick(&mut self) -> Option<Duration> {
         // Everything waiting is applied in one go: one repaint per frame, however many packets.
@@ -62,9 +63,10 @@ impl Controller {
                 again = Some(wait);
             }
         }
-        if self.cycle_when_ready && self.state.has_receiver() {
-            self.cycle_when_ready = false;
-            self.perform(Action::StartCycle);
+        if !self.when_ready.is_empty() && self.state.has_receiver() {
+            for action in std::mem::take(&mut self.when_ready) {
+                self.perform(action);
+            }
         }
         again
     }
@@ -102,7 +104,8 @@ impl Controller {
             Action::StopCycle => self.engine.stop_cycle(),
             Action::SendFile(path) => {
                 if let Some(target) = self.state.prepare_target() {
-                    match self.engine.send_file(target, path) {
+                    let pacing = self.state.file_pacing();
+                    match self.engine.send_file(target, path, pacing) {
                         Ok(progress) => self.state.file = Some(progress),
                         Err(error) => {
                             let message = error.message(self.state.language);

@@ -61,8 +61,8 @@ pub fn run(args: &Args, runtime: Handle, out: &mut impl Write) -> std::io::Resul
     }
     controller.perform(Action::Open);
     let cycle = args.cycle_ms.is_some();
-    if cycle {
-        controller.start_cycle_when_ready();
+    for action in args.when_ready() {
+        controller.perform_when_ready(action);
     }
     let mut send_once = !cycle && !controller.state.send_text.is_empty();
     let idle_exit = args.exit_after_idle_ms.map(Duration::from_millis);

@@ -232,6 +232,10 @@ pub struct Texts {
     pub cycle_stopped: &'static str,
     pub cycle_count: &'static str,
     pub send_file: &'static str,
+    /// Label of a file's bytes per packet (0: the protocol's default).
+    pub file_packet_size: &'static str,
+    /// Label of the pause between a file's packets.
+    pub file_interval: &'static str,
     pub cancel: &'static str,
     pub file_sent: &'static str,
     pub file_stopped: &'static str,
@@ -396,6 +400,8 @@ pub static ZH: Texts = Texts {
     cycle_stopped: "循环发送已停止，共发送 {n} 次",
     cycle_count: "已发送",
     send_file: "打开文件数据源…",
+    file_packet_size: "文件每包字节 (0=自动)",
+    file_interval: "文件包间隔 (ms)",
     cancel: "取消",
     file_sent: "文件已发送",
     file_stopped: "文件发送中止",
@@ -554,6 +560,8 @@ pub static EN: Texts = Texts {
     cycle_stopped: "Cycle send stopped after {n} sends",
     cycle_count: "sent",
     send_file: "Send file…",
+    file_packet_size: "File packet size (0 = auto)",
+    file_interval: "File packet interval (ms)",
     cancel: "Cancel",
     file_sent: "File sent",
     file_stopped: "File send stopped",

@@ -29,6 +29,9 @@ pub const REPLY_DELAY_MS: std::ops::RangeInclusive<u64> = 0..=60_000;
 /// The merge gaps for TCP reads a person may choose, in milliseconds (0: no merging).
 pub const MERGE_READS_MS: std::ops::RangeInclusive<u64> = 0..=10_000;
 
+/// The pauses between a file's packets a person may choose, in milliseconds (0: none).
+pub const FILE_INTERVAL_MS: std::ops::RangeInclusive<u64> = 0..=60_000;
+
 /// Remote endpoints remembered for the Recent lists.
 pub const RECENT_LIMIT: usize = 10;
 
@@ -96,6 +99,8 @@ pub struct Settings {
     pub cycle_period_ms: u64,
     pub cycle_quick: bool,
     pub cycle_times: u64,
+    pub file_packet_size: usize,
+    pub file_interval_ms: u64,
     pub connect_timeout_ms: u64,
     pub auto_reconnect: bool,
     pub client_local_port: u16,
@@ -146,6 +151,8 @@ impl Settings {
             cycle_period_ms: state.cycle_period_ms,
             cycle_quick: state.cycle_quick,
             cycle_times: state.cycle_times,
+            file_packet_size: state.file_packet_size,
+            file_interval_ms: state.file_interval_ms,
             connect_timeout_ms: state.connect_timeout_ms,
             auto_reconnect: state.auto_reconnect,
             client_local_port: state.client_local_port,
@@ -208,6 +215,8 @@ impl Settings {
         state.cycle_period_ms = self.cycle_period_ms.max(1);
         state.cycle_quick = self.cycle_quick;
         state.cycle_times = self.cycle_times;
+        state.file_packet_size = self.file_packet_size.min(crate::net::MAX_FILE_PACKET);
+        state.file_interval_ms = self.file_interval_ms.min(*FILE_INTERVAL_MS.end());
         state.connect_timeout_ms = self
             .connect_timeout_ms
             .clamp(*CONNECT_TIMEOUT_MS.start(), *CONNECT_TIMEOUT_MS.end());
@@ -312,6 +321,8 @@ mod tests {
         state.cycle_period_ms = 250;
         state.cycle_quick = true;
         state.cycle_times = 100;
+        state.file_packet_size = 256;
+        state.file_interval_ms = 20;
         state.clear_after_send = true;
         state.connect_timeout_ms = 1500;
         state.auto_reconnect = true;

@@ -138,6 +138,58 @@ fn udp_sends_hex_to_the_target_and_prints_the_reply() {
 }
 
 #[test]
+fn a_file_goes_to_a_udp_device_in_paced_packets_and_the_run_ends_when_idle() {
+    let device = UdpSocket::bind("127.0.0.1:0").unwrap();
+    device
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let target = device.local_addr().unwrap().to_string();
+    let firmware: Vec<u8> = (0..100u8).collect();
+    let path = std::env::temp_dir().join(format!("netdebug-headless-{}.bin", std::process::id()));
+    std::fs::write(&path, &firmware).unwrap();
+    let receiving = std::thread::spawn(move || {
+        let mut datagrams = Vec::new();
+        let mut buffer = [0; 256];
+        while datagrams.iter().map(Vec::len).sum::<usize>() < 100 {
+            let (len, _) = device.recv_from(&mut buffer).unwrap();
+            datagrams.push(buffer[..len].to_vec());
+        }
+        datagrams
+    });
+    let output = netdebug(&[
+        "--mode",
+        "udp",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--target",
+        &target,
+        "--send-file",
+        path.to_str().unwrap(),
+        "--file-packet-size",
+        "32",
+        "--file-interval-ms",
+        "5",
+        "--exit-after-idle-ms",
+        "500",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let datagrams = receiving.join().unwrap();
+    let sizes: Vec<_> = datagrams.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [32, 32, 32, 4]);
+    assert_eq!(datagrams.concat(), firmware);
+    let printed = stdout(&output);
+    assert_eq!(
+        printed.matches(&format!("TX → {target} (32 B)")).count(),
+        3,
+        "{printed}"
+    );
+    assert!(printed.contains("File sent"), "{printed}");
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
 fn a_headless_echo_server_answers_its_clients() {
     // Port 0 would leave us guessing the port.
     let port = common::free_port();

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use common::{connected_client, engine, open_server, open_udp, wait_for};
-use netdebug::net::{Endpoint, EventKind, SendTarget};
+use netdebug::net::{Endpoint, EventKind, FilePacing, SendTarget};
 use tokio::io::AsyncReadExt;
 use tokio::net::UdpSocket;
 
@@ -160,7 +160,7 @@ async fn a_file_streams_byte_exact_with_progress() {
     let contents: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
     let path = temp_file("send.bin", &contents);
     let progress = engine
-        .send_file(SendTarget::Connected, path.clone())
+        .send_file(SendTarget::Connected, path.clone(), FilePacing::default())
         .unwrap();
     assert_eq!(progress.total, contents.len() as u64);
     let mut got = vec![0u8; contents.len()];
@@ -185,13 +185,103 @@ async fn a_file_streams_byte_exact_with_progress() {
     std::fs::remove_file(path).unwrap();
 }
 
+/// A file cut into packets of a set size, with a pause between them, as a device with a small
+/// buffer needs: every datagram but the last has exactly that size, the bytes are the file's,
+/// and the packets are no closer together than the interval.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_goes_in_packets_of_the_size_and_interval_given() {
+    let (mut engine, mut events) = engine();
+    open_udp(&mut engine, &mut events).await;
+    let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let target = Endpoint::new("127.0.0.1", peer.local_addr().unwrap().port());
+    let contents: Vec<u8> = (0..1050u32).map(|i| (i % 251) as u8).collect();
+    let path = temp_file("paced.bin", &contents);
+    let interval = Duration::from_millis(10);
+    let pacing = FilePacing {
+        packet_size: 100,
+        interval,
+    };
+    engine
+        .send_file(SendTarget::Datagram(target), path.clone(), pacing)
+        .unwrap();
+    let mut got = Vec::new();
+    let mut sizes = Vec::new();
+    let mut arrivals = Vec::new();
+    let mut buf = [0u8; 2048];
+    while got.len() < contents.len() {
+        let (n, _) = tokio::time::timeout(common::WAIT, peer.recv_from(&mut buf))
+            .await
+            .expect("the file stopped part way")
+            .unwrap();
+        arrivals.push(std::time::Instant::now());
+        sizes.push(n);
+        got.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(
+        sizes,
+        [100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 50]
+    );
+    assert!(got == contents, "the peer got the file exactly");
+    // Ten intervals from the first packet to the last; nine, should the first one have been
+    // late (a lower bound: a busy machine only makes the rest later).
+    let spread = arrivals[10] - arrivals[0];
+    assert!(spread >= interval * 9, "{spread:?}");
+    let done = wait_for(&mut events, "file done", |k| {
+        matches!(k, EventKind::FileDone { .. })
+    })
+    .await;
+    assert!(matches!(
+        done.kind,
+        EventKind::FileDone {
+            complete: true,
+            sent: 1050,
+            ..
+        }
+    ));
+    std::fs::remove_file(path).unwrap();
+}
+
+/// Over TCP the packets are separate writes of the size given (the peer's reads may join
+/// them, as TCP does): the log shows one send per packet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tcp_file_is_written_in_packets_of_the_size_given() {
+    let (mut engine, mut events, mut peer) = connected_client().await;
+    let contents = b"0123456789abcdefghijklmnopqrstu".to_vec();
+    let path = temp_file("packets.bin", &contents);
+    let pacing = FilePacing {
+        packet_size: 8,
+        interval: Duration::from_millis(1),
+    };
+    engine
+        .send_file(SendTarget::Connected, path.clone(), pacing)
+        .unwrap();
+    let mut got = vec![0u8; contents.len()];
+    tokio::time::timeout(common::WAIT, peer.read_exact(&mut got))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(got, contents);
+    let mut writes = Vec::new();
+    while writes.iter().sum::<usize>() < contents.len() {
+        let sent = wait_for(&mut events, "a packet sent", |k| {
+            matches!(k, EventKind::Sent { .. })
+        })
+        .await;
+        if let EventKind::Sent { bytes, .. } = sent.kind {
+            writes.push(bytes.len());
+        }
+    }
+    assert_eq!(writes, [8, 8, 8, 7]);
+    std::fs::remove_file(path).unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_send_can_be_cancelled() {
     // The peer never reads, so the send stalls once the socket buffers are full.
     let (mut engine, mut events, _peer) = connected_client().await;
     let path = temp_file("big.bin", &vec![7u8; 64 * 1024 * 1024]);
     let progress = engine
-        .send_file(SendTarget::Connected, path.clone())
+        .send_file(SendTarget::Connected, path.clone(), FilePacing::default())
         .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     engine.cancel_file();
@@ -214,7 +304,11 @@ async fn a_missing_file_is_refused_up_front() {
     let (mut engine, mut events) = engine();
     open_udp(&mut engine, &mut events).await;
     let error = engine
-        .send_file(SendTarget::LastSender, "/no/such/file.bin".into())
+        .send_file(
+            SendTarget::LastSender,
+            "/no/such/file.bin".into(),
+            FilePacing::default(),
+        )
         .unwrap_err();
     assert!(
         error.to_string().contains("cannot read /no/such/file.bin"),

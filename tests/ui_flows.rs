@@ -1292,6 +1292,42 @@ fn cycle_send_file_send_and_save_to_file_through_the_window() {
         .perform(netdebug::ui::Action::SendFile(path.clone()));
     assert_eq!(read_exactly(&mut device, contents.len()), contents);
     ui.wait_for_text(&format!("File sent: {}", path.display()));
+
+    // The same file again in 50,000-byte packets, 5 ms apart: four writes, each in the log.
+    ui.harness
+        .get_by_label("File packet size (0 = auto)")
+        .set_value_accesskit(50_000.0);
+    ui.harness
+        .get_by_label("File packet interval (ms)")
+        .set_value_accesskit(5.0);
+    ui.harness.run_steps(2);
+    let peer = device.local_addr().unwrap();
+    let before = ui.harness.state().state().tx.frames;
+    ui.harness
+        .state_mut()
+        .perform(netdebug::ui::Action::SendFile(path.clone()));
+    assert_eq!(read_exactly(&mut device, contents.len()), contents);
+    ui.step_until("four packets", |h| {
+        h.state().state().tx.frames == before + 4
+    });
+    let sent: Vec<_> = ui
+        .harness
+        .state()
+        .state()
+        .log
+        .entries()
+        .iter()
+        .filter_map(|entry| match &entry.body {
+            netdebug::log::LogBody::Data {
+                direction: netdebug::log::Direction::Tx,
+                peer: to,
+                bytes,
+                ..
+            } if *to == peer => Some(bytes.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent[sent.len() - 4..], [50_000; 4]);
     std::fs::remove_file(&path).unwrap();
 
     // Save received data to a file while the display is hidden: every byte lands in it.

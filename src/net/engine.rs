@@ -14,7 +14,7 @@ use super::auto_reply::{AutoReply, SharedAutoReply};
 use super::backlog::Backlog;
 use super::capture::{self, CaptureFormat, CaptureProgress, FinishedCapture, SharedCapture};
 use super::session::{Reporter, SessionCommand, Stop, Wake};
-use super::transfer::{self, FileProgress};
+use super::transfer::{self, FilePacing, FileProgress};
 use super::{
     Endpoint, Event, EventKind, FileError, NetError, SendTarget, SessionId, tcp_client, tcp_server,
     udp,
@@ -320,12 +320,14 @@ impl Engine {
         }
     }
 
-    /// Streams the file at `path` to `target` until done, [`Engine::cancel_file`] or Close;
-    /// `FileDone` reports the end. Returns the live progress.
+    /// Streams the file at `path` to `target`, in packets cut and paced as `pacing` says,
+    /// until done, [`Engine::cancel_file`] or Close; `FileDone` reports the end. Returns the
+    /// live progress.
     pub fn send_file(
         &mut self,
         target: SendTarget,
         path: PathBuf,
+        pacing: FilePacing,
     ) -> Result<Arc<FileProgress>, SendFileError> {
         let runtime = self.runtime.clone();
         let active = self
@@ -339,6 +341,7 @@ impl Engine {
             active.commands.clone(),
             target,
             file,
+            pacing,
             Arc::clone(&progress),
             active.reporter.clone(),
         ));

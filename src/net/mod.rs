@@ -32,7 +32,7 @@ pub use event::{CloseReason, Event, EventKind, SentBy, SessionId, TIME_OF_DAY, l
 pub use file_error::FileError;
 pub use interfaces::local_addresses;
 pub use session::SendTarget;
-pub use transfer::{FileProgress, MIN_CYCLE_PERIOD};
+pub use transfer::{FilePacing, FileProgress, MAX_FILE_PACKET, MIN_CYCLE_PERIOD};
 
 /// How long a TCP client waits for a connection before giving up, unless told otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);

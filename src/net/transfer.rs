@@ -24,6 +24,34 @@ const TCP_FILE_CHUNK: usize = 64 * 1024;
 /// Bytes per datagram of a file over UDP: fits an Ethernet frame without fragmenting.
 const UDP_FILE_CHUNK: usize = 1400;
 
+/// The largest packet a file can be sent in: the largest UDP payload over IPv4.
+pub const MAX_FILE_PACKET: usize = 65_507;
+
+/// How a file is cut and paced: a device with a small buffer, or a firmware loader that takes
+/// one block at a time, needs packets of a set size with a pause between them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FilePacing {
+    /// Bytes per packet (every packet but the last is exactly this long); 0: 64 KiB chunks over
+    /// TCP, 1400-byte datagrams over UDP.
+    pub packet_size: usize,
+    /// The time from one packet to the next; zero: each as soon as the previous one is
+    /// written.
+    pub interval: Duration,
+}
+
+impl FilePacing {
+    /// The bytes per packet for `target`: as set (at most [`MAX_FILE_PACKET`]), or the default.
+    fn packet_size(self, target: &SendTarget) -> usize {
+        match (self.packet_size, target) {
+            (0, SendTarget::Datagram(_) | SendTarget::LastSender) => UDP_FILE_CHUNK,
+            (0, SendTarget::Connected | SendTarget::AllClients | SendTarget::Client(_)) => {
+                TCP_FILE_CHUNK
+            }
+            (size, _) => size.min(MAX_FILE_PACKET),
+        }
+    }
+}
+
 /// How far a file send has got, readable from any thread.
 #[derive(Debug)]
 pub struct FileProgress {
@@ -101,28 +129,27 @@ pub(crate) fn open_file(path: PathBuf) -> Result<(tokio::fs::File, Arc<FileProgr
     ))
 }
 
-/// Streams a file to `target` chunk by chunk.
+/// Streams a file to `target` in packets cut and paced as `pacing` says.
 pub(crate) async fn send_file(
     commands: mpsc::UnboundedSender<SessionCommand>,
     target: SendTarget,
     mut file: tokio::fs::File,
+    pacing: FilePacing,
     progress: Arc<FileProgress>,
     reporter: Reporter,
 ) {
-    let chunk_size = match target {
-        SendTarget::Datagram(_) | SendTarget::LastSender => UDP_FILE_CHUNK,
-        SendTarget::Connected | SendTarget::AllClients | SendTarget::Client(_) => TCP_FILE_CHUNK,
-    };
+    let packet_size = pacing.packet_size(&target);
+    let mut ticks = (!pacing.interval.is_zero()).then(|| {
+        let mut ticks = tokio::time::interval(pacing.interval);
+        // A packet whose write was late still leaves the full interval before the next: the
+        // receiver gets its pause.
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks
+    });
     let complete = loop {
-        let mut chunk = BytesMut::with_capacity(chunk_size);
-        match file.read_buf(&mut chunk).await {
-            Ok(0) => break true,
-            Ok(n) => {
-                if !send_acked(&commands, &target, chunk.freeze()).await {
-                    break false;
-                }
-                progress.sent.fetch_add(n as u64, Ordering::Relaxed);
-            }
+        let packet = match read_packet(&mut file, packet_size).await {
+            Ok(packet) if packet.is_empty() => break true,
+            Ok(packet) => packet,
             Err(source) => {
                 reporter.report(EventKind::Error(NetError::File {
                     path: progress.path.clone(),
@@ -130,11 +157,31 @@ pub(crate) async fn send_file(
                 }));
                 break false;
             }
+        };
+        if let Some(ticks) = &mut ticks {
+            ticks.tick().await;
         }
+        let len = packet.len() as u64;
+        if !send_acked(&commands, &target, packet).await {
+            break false;
+        }
+        progress.sent.fetch_add(len, Ordering::Relaxed);
     };
     reporter.report(EventKind::FileDone {
         path: progress.path.clone(),
         sent: progress.sent(),
         complete,
     });
+}
+
+/// Reads up to `size` bytes, fewer only at the end of the file: a read can return less than
+/// asked for, and a paced packet must still be whole.
+async fn read_packet(file: &mut tokio::fs::File, size: usize) -> std::io::Result<Bytes> {
+    let mut packet = BytesMut::with_capacity(size);
+    while packet.len() < size {
+        if file.read_buf(&mut packet).await? == 0 {
+            break;
+        }
+    }
+    Ok(packet.freeze())
 }

@@ -105,6 +105,10 @@ pub struct AppState {
     pub cycle_times: u64,
     /// Cycle send sends the quick commands in turn, not the send box (轮流发送快捷指令).
     pub cycle_quick: bool,
+    /// Send file: bytes per packet (0: the protocol's default, see [`crate::net::FilePacing`]).
+    pub file_packet_size: usize,
+    /// Send file: milliseconds from one packet to the next (0: no pause).
+    pub file_interval_ms: u64,
     /// TCP client: how long a connection attempt may take, in milliseconds.
     pub connect_timeout_ms: u64,
     /// TCP client: the local port to connect from (0: any), for a device that only talks to
@@ -192,6 +196,8 @@ impl AppState {
             cycle_period_ms: 1000,
             cycle_quick: false,
             cycle_times: 0,
+            file_packet_size: 0,
+            file_interval_ms: 0,
             connect_timeout_ms: crate::settings::duration_ms(DEFAULT_CONNECT_TIMEOUT),
             client_local_port: 0,
             auto_reconnect: false,

@@ -4,7 +4,7 @@ use super::{AppState, Connection, Mode, ServerTarget};
 use crate::codec::{PayloadError, SendFormat, build_payload, format_hex};
 use crate::i18n::Language;
 use crate::messages::Message as _;
-use crate::net::{SendTarget, parse_target};
+use crate::net::{FilePacing, SendTarget, parse_target};
 
 /// Bytes of the send box shown in the preview line.
 const PREVIEW_BYTES: usize = 16;
@@ -290,6 +290,14 @@ impl AppState {
             | Connection::Serving(_)
             | Connection::Connected { .. }
             | Connection::Bound(_) => None,
+        }
+    }
+
+    /// How a file is cut and paced, as the send settings say.
+    pub fn file_pacing(&self) -> FilePacing {
+        FilePacing {
+            packet_size: self.file_packet_size,
+            interval: std::time::Duration::from_millis(self.file_interval_ms),
         }
     }
 

@@ -314,6 +314,14 @@ fn send_settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>
         state.cycle.is_none(),
         egui::Checkbox::new(&mut state.cycle_quick, t.cycle_quick),
     );
+    let file_idle = state.file.is_none();
+    let packet_size = egui::DragValue::new(&mut state.file_packet_size)
+        .range(0..=crate::net::MAX_FILE_PACKET)
+        .suffix(" B");
+    number_row(ui, t.file_packet_size, file_idle, packet_size);
+    let interval =
+        egui::DragValue::new(&mut state.file_interval_ms).range(crate::settings::FILE_INTERVAL_MS);
+    number_row(ui, t.file_interval, file_idle, interval);
     match &state.file {
         Some(file) => {
             let sent = file.sent();
