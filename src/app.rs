@@ -23,7 +23,8 @@ type SaveOutcome = Result<SavedLog, FileError>;
 pub struct NetDebugApp {
     controller: Controller,
     screenshot: Option<ScreenshotPlan>,
-    shown_title: Option<Language>,
+    /// The title last given to the window.
+    shown_title: Option<String>,
     first_frame: Option<Box<dyn FnOnce()>>,
     dialogs: Dialogs,
     saved_logs: (
@@ -95,6 +96,11 @@ impl NetDebugApp {
     /// send to.
     pub fn perform_when_ready(&mut self, action: Action) {
         self.controller.perform_when_ready(action);
+    }
+
+    /// The title last given to the window (see [`crate::state::Connection::window_title`]).
+    pub fn window_title(&self) -> Option<&str> {
+        self.shown_title.as_deref()
     }
 
     /// What the window shows.
@@ -200,12 +206,12 @@ impl eframe::App for NetDebugApp {
         while let Ok(outcome) = self.saved_logs.1.try_recv() {
             self.controller.state.log_saved(outcome);
         }
-        let language = self.controller.state.language;
-        if self.shown_title != Some(language) {
-            self.shown_title = Some(language);
-            ctx.send_viewport_cmd(egui::ViewportCommand::Title(
-                language.texts().title.to_owned(),
-            ));
+        let state = &self.controller.state;
+        let title = state.connection.window_title(state.texts());
+        // Only when it changes: each title command is a call to the window system.
+        if self.shown_title.as_ref() != Some(&title) {
+            self.shown_title = Some(title.clone());
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
         }
         if let Some(plan) = &mut self.screenshot {
             plan.tick(ctx);

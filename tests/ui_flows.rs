@@ -933,6 +933,40 @@ fn send_in_pieces(ui: &mut Ui, device: &mut TcpStream, pieces: &[&str]) {
     }
 }
 
+/// The title the app gave the window in the last frame, if it gave one.
+fn title_given(harness: &Harness<'static, NetDebugApp>) -> Option<String> {
+    harness
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)?
+        .commands
+        .iter()
+        .find_map(|command| match command {
+            egui::ViewportCommand::Title(title) => Some(title.clone()),
+            _ => None,
+        })
+}
+
+#[test]
+fn the_window_title_says_what_the_session_is() {
+    let mut ui = Ui::english();
+    let title = |ui: &Ui| ui.harness.state().window_title().map(str::to_owned);
+    assert_eq!(title(&ui).as_deref(), Some("NetDebug network assistant"));
+    ui.set_text("Local port", "0");
+    ui.open();
+    let listening = format!("NetDebug network assistant — Listening {}", ui.local_addr());
+    ui.step_until("the title to say so", |h| {
+        h.state().window_title() == Some(listening.as_str())
+    });
+    // Given once, not every frame.
+    ui.harness.run_steps(2);
+    assert_eq!(title_given(&ui.harness), None);
+    ui.click("Close");
+    assert_eq!(title(&ui).as_deref(), Some("NetDebug network assistant"));
+    ui.click("中文");
+    assert_eq!(title(&ui).as_deref(), Some("NetDebug 网络调试助手"));
+}
+
 #[test]
 fn a_server_that_stops_listening_keeps_its_clients_as_a_class_can_see() {
     let mut ui = Ui::english();

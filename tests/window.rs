@@ -252,6 +252,17 @@ fn the_window_draws_with_opengl_and_its_command_line_opens_a_server() {
     let mut peer = connect_when_listening(port);
     peer.write_all("你好".as_bytes()).unwrap();
     assert_eq!(read_bytes(&mut peer, 8), b"pingping");
+    // The window's title says what it is, for the task bar.
+    let listening = format!("NetDebug 网络调试助手 — 正在监听 127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, _, title) = app_window(&display);
+        if title == listening {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the title stayed {title:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let output = finish(app);
     let log = &output.log;
     assert!(!log.contains("drawing with wgpu"), "{log}");

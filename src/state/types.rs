@@ -97,6 +97,16 @@ impl Connection {
         }
     }
 
+    /// The window's title for this state: the program's name, and while a session is open,
+    /// the state in words, so two NetDebug windows (a server and a client, side by side in
+    /// class) are told apart in the task bar.
+    pub fn window_title(self, t: &Texts) -> String {
+        match self {
+            Self::Closed => t.title.to_owned(),
+            open => format!("{} — {}", t.title, open.describe(t)),
+        }
+    }
+
     /// The local address once bound, listening or connected.
     pub fn local_addr(self) -> Option<SocketAddr> {
         match self {
