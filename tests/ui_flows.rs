@@ -1129,6 +1129,17 @@ fn received_checksums_are_checked_and_counted() {
     ui.wait_for_text("CRC16/MODBUS: 1 OK, 1 wrong");
     ui.click("Reset counters");
     ui.wait_for_text("CRC16/MODBUS: 0 OK, 0 wrong");
+    // Paused, the frames are not shown but still checked and counted, as bytes are.
+    ui.click("Pause display");
+    let shown = ui.received().len();
+    for frame in frames {
+        let before = ui.harness.state().state().rx.bytes;
+        device.write_all(frame).unwrap();
+        ui.step_until("the frame", |h| h.state().state().rx.bytes == before + 7);
+    }
+    ui.wait_for_text("CRC16/MODBUS: 1 OK, 1 wrong");
+    assert_eq!(ui.received().len(), shown, "nothing more shown");
+    ui.click("Pause display");
     // Off: no marks, no count.
     ui.choose("Check received", "—");
     ui.harness.run_steps(2);

@@ -63,6 +63,7 @@ impl Log {
     pub fn set_check_kind(&mut self, kind: Checksum) {
         if kind != self.check {
             self.check = kind;
+            self.unshown.clear();
             self.check_again();
         }
     }

@@ -49,6 +49,16 @@ impl Log {
         bytes: Bytes,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
+        let (bytes, time) = match self.take_unshown(peer) {
+            // The display is back mid-message: the message shows whole, from its start.
+            Some((start, began)) => {
+                let mut whole = bytes::BytesMut::with_capacity(start.len() + bytes.len());
+                whole.extend_from_slice(&start);
+                whole.extend_from_slice(&bytes);
+                (whole.freeze(), began)
+            }
+            None => (bytes, time),
+        };
         if let Some(delimiter) = self.split_at.clone() {
             return self.received_split(peer, &bytes, time, &delimiter);
         }
@@ -152,13 +162,6 @@ impl Log {
         }
         self.enforce_budget();
         Ok(())
-    }
-
-    /// Notes a TCP read from `peer` that is not logged (the display is paused or hides
-    /// received data): the next read from it starts an entry of its own, as what joined them
-    /// is missing from the log.
-    pub fn skipped_read(&mut self, peer: SocketAddr) {
-        self.last_reads.remove(&peer);
     }
 
     /// The merge gap for TCP reads, if merging is on.

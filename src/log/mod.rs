@@ -28,6 +28,7 @@ mod split_tests;
 mod stream_rows;
 mod table;
 mod text;
+mod unshown;
 
 pub use check::{CHECK_LIMIT, Check, CheckTally};
 pub use export::{SavedLog, save_in_background};
@@ -281,6 +282,8 @@ pub struct Log {
     merge_gap: Option<std::time::Duration>,
     /// Where each peer's TCP stream last went, for its next read to continue.
     last_reads: HashMap<SocketAddr, merge::LastRead>,
+    /// Each peer's message under way while the display does not show it.
+    unshown: HashMap<SocketAddr, unshown::Unshown>,
     /// TCP reads are cut after this delimiter into one entry per message; `None`: they are
     /// not (and the merge gap applies).
     split_at: Option<Bytes>,
@@ -318,6 +321,7 @@ impl Log {
             last_send: HashMap::new(),
             merge_gap: None,
             last_reads: HashMap::new(),
+            unshown: HashMap::new(),
             split_at: None,
             check: Checksum::None,
             check_tally: CheckTally::default(),
@@ -345,6 +349,7 @@ impl Log {
             last_send: HashMap::new(),
             merge_gap: self.merge_gap,
             last_reads: HashMap::new(),
+            unshown: HashMap::new(),
             split_at: self.split_at.clone(),
             check: self.check,
             check_tally: self.check_tally,
@@ -476,6 +481,7 @@ impl Log {
         self.text.streams.remove(&peer);
         self.last_send.remove(&peer);
         self.last_reads.remove(&peer);
+        self.unshown.remove(&peer);
     }
 
     /// Forgets every peer's stream, as [`Log::peer_gone`] does for one: the session closed,
@@ -484,6 +490,7 @@ impl Log {
         self.text.streams.clear();
         self.last_send.clear();
         self.last_reads.clear();
+        self.unshown.clear();
     }
 
     /// Removes every entry and the dropped count.
@@ -499,6 +506,7 @@ impl Log {
         self.dropped = 0;
         self.found = None;
         self.last_reads.clear();
+        self.unshown.clear();
     }
 
     /// Switches the decoding and decodes every entry again, once, replaying each peer's stream.

@@ -101,6 +101,7 @@ impl Log {
             self.split_at = delimiter;
             // Reads continue the entries of the way they were logged.
             self.last_reads.clear();
+            self.unshown.clear();
             // A checksum sits before the delimiter.
             if self.check != crate::codec::Checksum::None {
                 self.check_again();

@@ -74,7 +74,7 @@ fn an_unfinished_message_waits_for_its_delimiter_while_other_entries_come() {
     log.sent(peer(), "READ".into(), SentBy::Owner, at(2));
     log.received_read(peer(), " end\nnext".into(), at(3));
     // A read the window did not show: what follows cannot join what came before it.
-    log.skipped_read(peer());
+    log.unshown_read(peer(), b"unseen\n", at(4));
     log.received_read(peer(), " after a gap".into(), at(4));
     // A datagram is a message of its own.
     log.received(peer(), "datagram".into(), at(5));

@@ -67,7 +67,7 @@ impl AppState {
                 self.rx.add(bytes.len(), Instant::now());
                 self.count_for_client(peer, bytes.len(), Direction::Rx);
                 if !self.shows(Direction::Rx, &bytes) {
-                    self.log.skipped_read(peer);
+                    self.log.unshown_read(peer, &bytes, time);
                 } else if let Some(after) = self.log.received_read(peer, bytes, time) {
                     self.responses.add(after);
                 }
@@ -76,9 +76,9 @@ impl AppState {
                 let now = Instant::now();
                 for (peer, bytes) in datagrams {
                     self.rx.add(bytes.len(), now);
-                    if self.shows(Direction::Rx, &bytes)
-                        && let Some(after) = self.log.received(peer, bytes, time)
-                    {
+                    if !self.shows(Direction::Rx, &bytes) {
+                        self.log.unshown_datagram(&bytes);
+                    } else if let Some(after) = self.log.received(peer, bytes, time) {
                         self.responses.add(after);
                     }
                 }
