@@ -99,7 +99,7 @@ impl Log {
         let delimiter = delimiter.filter(|d| !d.is_empty());
         if delimiter != self.split_at {
             self.split_at = delimiter;
-            // Reads continue the entries of the way they were logged.
+            // Entries cut the old way are not continued the new way.
             self.last_reads.clear();
             self.unshown.clear();
             // A checksum sits before the delimiter.

@@ -69,6 +69,10 @@ impl Log {
         }
         // As the log cuts a message at MERGE_LIMIT, and one cut short is not checked.
         if !pending.bytes.is_empty() && pending.bytes.len() <= MERGE_LIMIT {
+            if pending.bytes.capacity() > 2 * MERGE_LIMIT {
+                // Not the whole read's buffer for a few bytes, for each of thousands of clients.
+                pending.bytes = BytesMut::from(&pending.bytes[..]);
+            }
             self.unshown.insert(peer, pending);
         }
     }
@@ -259,6 +263,24 @@ mod tests {
         let mut log = Log::default();
         log.set_merge_gap(Some(std::time::Duration::from_millis(50)));
         log.unshown_read(peer(), &good, at(0));
+        assert!(log.unshown.is_empty());
+    }
+
+    #[test]
+    fn an_unseen_flood_keeps_only_the_message_under_way() {
+        let mut log = checking_log(true);
+        let mut flood = b"line\r\n".repeat(40_000);
+        flood.extend_from_slice(b"par");
+        log.unshown_read(peer(), &flood, at(0));
+        let pending = &log.unshown[&peer()];
+        assert_eq!(&pending.bytes[..], b"par");
+        assert!(
+            pending.bytes.capacity() <= 2 * MERGE_LIMIT,
+            "{}",
+            pending.bytes.capacity()
+        );
+        // A message longer than an entry can hold is not kept at all.
+        log.unshown_read(peer(), &vec![b'x'; MERGE_LIMIT], at(1));
         assert!(log.unshown.is_empty());
     }
 
