@@ -147,6 +147,18 @@ async fn cycle_send_takes_its_payloads_in_turn() {
     );
 }
 
+/// Waits for the file send's end: whether it was complete, and the bytes sent.
+async fn file_done(events: &mut netdebug::net::EventReceiver) -> (bool, u64) {
+    let done = wait_for(events, "file done", |k| {
+        matches!(k, EventKind::FileDone { .. })
+    })
+    .await;
+    match done.kind {
+        EventKind::FileDone { complete, sent, .. } => (complete, sent),
+        other => panic!("expected FileDone, got {other:?}"),
+    }
+}
+
 fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
     let path = std::env::temp_dir().join(format!("netdebug-{}-{name}", std::process::id()));
     std::fs::write(&path, contents).unwrap();
@@ -169,18 +181,7 @@ async fn a_file_streams_byte_exact_with_progress() {
         .unwrap()
         .unwrap();
     assert!(got == contents, "the peer got the file exactly");
-    let done = wait_for(&mut events, "file done", |k| {
-        matches!(k, EventKind::FileDone { .. })
-    })
-    .await;
-    assert!(matches!(
-        done.kind,
-        EventKind::FileDone {
-            complete: true,
-            sent: 3_000_000,
-            ..
-        }
-    ));
+    assert_eq!(file_done(&mut events).await, (true, 3_000_000));
     assert_eq!(progress.sent(), 3_000_000);
     std::fs::remove_file(path).unwrap();
 }
@@ -226,18 +227,7 @@ async fn a_file_goes_in_packets_of_the_size_and_interval_given() {
     // late (a lower bound: a busy machine only makes the rest later).
     let spread = arrivals[10] - arrivals[0];
     assert!(spread >= interval * 9, "{spread:?}");
-    let done = wait_for(&mut events, "file done", |k| {
-        matches!(k, EventKind::FileDone { .. })
-    })
-    .await;
-    assert!(matches!(
-        done.kind,
-        EventKind::FileDone {
-            complete: true,
-            sent: 1050,
-            ..
-        }
-    ));
+    assert_eq!(file_done(&mut events).await, (true, 1050));
     std::fs::remove_file(path).unwrap();
 }
 
@@ -285,17 +275,9 @@ async fn a_file_send_can_be_cancelled() {
         .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     engine.cancel_file();
-    let done = wait_for(&mut events, "file done", |k| {
-        matches!(k, EventKind::FileDone { .. })
-    })
-    .await;
-    match done.kind {
-        EventKind::FileDone { complete, sent, .. } => {
-            assert!(!complete);
-            assert!(sent < progress.total, "stopped part way: {sent}");
-        }
-        other => panic!("expected FileDone, got {other:?}"),
-    }
+    let (complete, sent) = file_done(&mut events).await;
+    assert!(!complete);
+    assert!(sent < progress.total, "stopped part way: {sent}");
     std::fs::remove_file(path).unwrap();
 }
 

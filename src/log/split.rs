@@ -112,7 +112,7 @@ impl Log {
 
 /// Where messages end in `bytes` (the offset just after each delimiter), given the `carried`
 /// end of the unfinished message before it, which may hold the start of a delimiter.
-fn frame_ends(carried: &[u8], bytes: &[u8], delimiter: &[u8]) -> Vec<usize> {
+pub(super) fn frame_ends(carried: &[u8], bytes: &[u8], delimiter: &[u8]) -> Vec<usize> {
     let mut ends = Vec::new();
     let mut from = 0;
     if !carried.is_empty() {

@@ -7,7 +7,8 @@ fn at(ms: i64) -> NaiveTime {
     NaiveTime::from_hms_opt(12, 0, 0).unwrap() + chrono::TimeDelta::milliseconds(ms)
 }
 
-fn entry_bytes(log: &Log) -> Vec<Vec<u8>> {
+/// The bytes of each data entry, oldest first.
+pub(super) fn entry_bytes(log: &Log) -> Vec<Vec<u8>> {
     log.entries()
         .iter()
         .filter_map(|entry| match &entry.body {

@@ -46,33 +46,45 @@ impl Log {
             Some(pending) => pending,
             None => self.unshown_start(open_entry, time),
         };
-        // Only the seam can hold a delimiter that began before this read.
-        let from = pending.bytes.len().saturating_sub(delimiter.len() - 1);
-        pending.bytes.extend_from_slice(bytes);
+        // Cut as the log cuts (see `split.rs`): the delimiter may begin in the message so far.
+        let keep = pending.bytes.len().min(delimiter.len() - 1);
+        let carried = pending
+            .bytes
+            .get(pending.bytes.len() - keep..)
+            .unwrap_or_default();
         let mut start = 0;
-        let seam = pending.bytes.get(from..).unwrap_or_default();
-        let ends: Vec<usize> = memchr::memmem::find_iter(seam, &delimiter)
-            .map(|at| from + at + delimiter.len())
-            .collect();
-        for end in ends {
-            let message = pending.bytes.get(start..end).unwrap_or_default();
+        for end in super::split::frame_ends(carried, bytes, &delimiter) {
+            let piece = bytes.get(start..end).unwrap_or_default();
+            // The first piece ends the message so far, if the log's entry could hold it all.
+            let whole = start == 0
+                && !pending.bytes.is_empty()
+                && pending.bytes.len() + piece.len() <= MERGE_LIMIT;
+            let message = if whole {
+                pending.bytes.extend_from_slice(piece);
+                &pending.bytes[..]
+            } else {
+                piece
+            };
             self.check_tally
                 .count(check(self.check, message, Some(&delimiter)), true);
             start = end;
         }
-        let _ = pending.bytes.split_to(start);
         pending.last = time;
         if start > 0 {
             // What is left began in this read, and no entry shows it.
+            pending.bytes.clear();
             pending.time = time;
             pending.shown = None;
         }
-        // As the log cuts a message at MERGE_LIMIT, and one cut short is not checked.
-        if !pending.bytes.is_empty() && pending.bytes.len() <= MERGE_LIMIT {
-            if pending.bytes.capacity() > 2 * MERGE_LIMIT {
-                // Not the whole read's buffer for a few bytes, for each of thousands of clients.
-                pending.bytes = BytesMut::from(&pending.bytes[..]);
-            }
+        let rest = bytes.get(start..).unwrap_or_default();
+        // As the log cuts a message at MERGE_LIMIT, and one cut short is not checked; kept at
+        // its own size, not the read's, for each of thousands of clients.
+        if !rest.is_empty() && pending.bytes.len() + rest.len() <= MERGE_LIMIT {
+            pending.bytes.extend_from_slice(rest);
+        } else if !rest.is_empty() {
+            pending.bytes.clear();
+        }
+        if !pending.bytes.is_empty() {
             self.unshown.insert(peer, pending);
         }
     }
@@ -170,6 +182,7 @@ impl Log {
 
 #[cfg(test)]
 mod tests {
+    use super::super::split_tests::entry_bytes;
     use super::super::tests::peer;
     use super::*;
     use crate::codec::Checksum;
@@ -188,16 +201,6 @@ mod tests {
         frame
     }
 
-    fn data_entries(log: &Log) -> Vec<Vec<u8>> {
-        log.entries()
-            .iter()
-            .filter_map(|entry| match &entry.body {
-                LogBody::Data { bytes, .. } => Some(bytes.to_vec()),
-                LogBody::Notice(_) => None,
-            })
-            .collect()
-    }
-
     fn checking_log(split: bool) -> Log {
         let mut log = Log::default();
         log.set_check_kind(Checksum::Sum8);
@@ -214,10 +217,10 @@ mod tests {
         log.received_read(peer(), Bytes::copy_from_slice(&message[..3]), at(0));
         // Paused: the middle comes unseen.
         log.unshown_read(peer(), &message[3..6], at(1));
-        assert_eq!(data_entries(&log), [message[..3].to_vec()]);
+        assert_eq!(entry_bytes(&log), [message[..3].to_vec()]);
         // Back: the rest completes the entry that shows the start, middle included.
         log.received_read(peer(), Bytes::copy_from_slice(&message[6..]), at(2));
-        assert_eq!(data_entries(&log), std::slice::from_ref(&message));
+        assert_eq!(entry_bytes(&log), std::slice::from_ref(&message));
         assert_eq!(log.check_tally(), CheckTally { good: 1, bad: 0 });
         let kept = log.total_rows();
         log.recount_rows();
@@ -229,7 +232,7 @@ mod tests {
         log.unshown_read(peer(), &wrong, at(3));
         log.unshown_read(peer(), &message[..4], at(4));
         log.received_read(peer(), Bytes::copy_from_slice(&message[4..]), at(5));
-        assert_eq!(data_entries(&log), [message.clone(), message.clone()]);
+        assert_eq!(entry_bytes(&log), [message.clone(), message.clone()]);
         assert_eq!(log.entries().back().unwrap().time, at(4));
         assert_eq!(log.check_tally(), CheckTally { good: 2, bad: 1 });
     }
