@@ -684,14 +684,28 @@ impl Log {
         self.row_base = 0;
         // In place: there is one end per entry already.
         self.row_ends.resize(self.entries.len(), 0);
+        // Slices, not the deques' iterators: this loop runs over every entry at each change of
+        // width, and a deque's iterator checks which half it is in at every step. Once
+        // contiguous, a deque stays so until it wraps, so this moves memory rarely.
+        let shapes = self.shapes.make_contiguous();
+        let row_ends = self.row_ends.make_contiguous();
+        let hidden = self.hidden.make_contiguous();
+        let (layout, entries) = (self.layout, &self.entries);
+        let text = |index: usize| entries.get(index).map_or("", LogEntry::text);
         let mut end = 0;
-        for (index, (shape, row_end)) in self.shapes.iter().zip(&mut self.row_ends).enumerate() {
-            if !self.hidden.get(index).copied().unwrap_or(false) {
-                end += shape.rows(self.layout, || {
-                    self.entries.get(index).map_or("", LogEntry::text)
-                });
+        if hidden.is_empty() {
+            for (index, (shape, row_end)) in shapes.iter().zip(row_ends).enumerate() {
+                end += shape.rows(layout, || text(index));
+                *row_end = end;
             }
-            *row_end = end;
+        } else {
+            let each = shapes.iter().zip(hidden.iter()).zip(row_ends);
+            for (index, ((shape, hidden), row_end)) in each.enumerate() {
+                if !hidden {
+                    end += shape.rows(layout, || text(index));
+                }
+                *row_end = end;
+            }
         }
     }
 }

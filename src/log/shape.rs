@@ -51,7 +51,7 @@ impl TextShape {
         } else if self.lines == 1 {
             (self.chars as usize).div_ceil(columns).max(1)
         } else {
-            text_rows(text(), columns).count()
+            rows_of_long_lines(text(), columns)
         }
     }
 }
@@ -126,6 +126,14 @@ impl RowShape {
         };
         headers + content as u64
     }
+}
+
+/// The rare case of [`TextShape::rows`], kept out of line so the common one stays small
+/// enough to inline into the recount's loop.
+#[cold]
+#[inline(never)]
+fn rows_of_long_lines(text: &str, columns: usize) -> usize {
+    text_rows(text, columns).count()
 }
 
 /// `n` as a `u32`, or `u32::MAX` if larger.

@@ -382,6 +382,26 @@ fn the_budget_drops_the_oldest_entries_and_counts_them() {
     let last = log.total_rows() - 1;
     assert_eq!(row_texts(&log, last, 1), ["text 999"]);
     assert_eq!(row_texts(&log, 0, 1), ["header"]);
+    // The row ends kept while entries came and went, the deques wrapping round, are those a
+    // recount finds, with one peer's data hidden too.
+    let other = SocketAddr::from(([127, 0, 0, 1], 9));
+    for i in 0..500u32 {
+        let from = if i % 3 == 0 { other } else { peer() };
+        log.received(
+            from,
+            Bytes::from(format!("line {i}\nnext").into_bytes()),
+            T0,
+        );
+    }
+    for shown in [None, Some(other)] {
+        log.set_show_only(shown);
+        log.received(other, "shown".into(), T0);
+        log.received(peer(), "hidden when filtered".into(), T0);
+        let kept = (log.total_rows(), row_texts(&log, 0, usize::MAX));
+        log.recount_rows();
+        let found = (log.total_rows(), row_texts(&log, 0, usize::MAX));
+        assert_eq!(kept, found, "filter {shown:?}");
+    }
 
     log.set_budget(usize::MAX);
     log.clear();
