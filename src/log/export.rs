@@ -25,7 +25,7 @@ pub struct SavedLog {
 
 /// Writes every row of `log` in its view, one line each, lifecycle lines in the language of
 /// `t`; returns the number of lines.
-fn write_log(log: &Log, t: &Texts, out: &mut impl Write) -> io::Result<u64> {
+pub(super) fn write_log(log: &Log, t: &Texts, out: &mut impl Write) -> io::Result<u64> {
     let mut lines = 0;
     if log.dropped() > 0 {
         writeln!(out, "{}", dropped_marker(log.dropped(), log.budget(), t))?;

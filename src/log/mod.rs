@@ -21,6 +21,8 @@ mod filter;
 mod find;
 mod format;
 mod merge;
+#[cfg(test)]
+mod model_tests;
 mod shape;
 mod split;
 #[cfg(test)]
