@@ -139,6 +139,8 @@ pub struct Texts {
     pub check_tally_help: &'static str,
     /// The status message when the send box could not be rewritten for text or hex.
     pub send_box_kept: &'static str,
+    /// An auto reply field kept as typed at a switch to hex; `{reason}`.
+    pub reply_field_kept: &'static str,
     /// The status message when switching to text turned escapes on.
     pub escapes_turned_on: &'static str,
     /// The checkbox that filters the log to the selected client.
@@ -331,6 +333,7 @@ pub static ZH: Texts = Texts {
     merge_reads: "合并间隔 (ms)",
     merge_reads_help: "0：每次 TCP 读取各占一条记录。\n大于 0：同一对端在这段时间内接连到达的数据并入同一条记录（最多 8 KB），\n例如串口转网络模块把一条消息拆成几段发来时。只影响显示，计数和保存不变。",
     send_box_kept: "发送框内容保持不变：{reason}",
+    reply_field_kept: "应答字段保持不变：{reason}",
     escapes_turned_on: "已开启转义符：这些字节不全是 {encoding} 文本，用 \\xNN 写出",
     show_selected_only: "只显示该客户端",
     show_selected_only_help: "数据日志只显示所选客户端收发的数据（连接事件全部显示），查找和保存数据也一样。\n计数和接收保存到文件不受影响。",
@@ -491,6 +494,7 @@ pub static EN: Texts = Texts {
     merge_reads: "Merge reads within (ms)",
     merge_reads_help: "0: each TCP read is an entry of its own.\nAbove 0: data from the same peer that follows the previous read within this time joins its entry (up to 8 KB),\nas when a serial-to-network module sends one message in pieces. Only the display changes; counting and saving do not.",
     send_box_kept: "The send box was kept as it was: {reason}",
+    reply_field_kept: "The auto reply field was kept as it was: {reason}",
     escapes_turned_on: "Escapes turned on: these bytes are not all {encoding} text, so some are written as \\xNN",
     show_selected_only: "Only this client in the log",
     show_selected_only_help: "The data log shows only what the selected client sent and received (every connection event still shows), and so do Find and Save log.\nCounters and save-to-file are not affected.",

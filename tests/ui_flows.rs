@@ -1521,8 +1521,20 @@ fn auto_reply_echoes_and_answers_by_rule_from_the_window() {
     ui.harness.run_steps(2);
     ui.click("Echo received data");
 
-    // A hex rule read with the send settings: the reply gets the CRC16/MODBUS checksum.
+    // Typed as text, then Send as switched to hex: the rule's fields turn into the same bytes,
+    // as the send box does, and the rule made of them answers as the text one would.
+    ui.set_text("When received contains", "PING");
+    ui.set_text("reply with", "PONG");
     ui.choose("Send as", "Hex");
+    let field = |ui: &Ui, label| ui.harness.get_by_label(label).value().unwrap();
+    assert_eq!(field(&ui, "When received contains"), "50 49 4E 47");
+    assert_eq!(field(&ui, "reply with"), "50 4F 4E 47");
+    ui.click("Add rule");
+    device.write_all(b"PING").unwrap();
+    assert_eq!(read_exactly(&mut device, 4), b"PONG");
+    ui.click("Delete");
+
+    // A hex rule read with the send settings: the reply gets the CRC16/MODBUS checksum.
     ui.choose("Checksum", "CRC16/MODBUS");
     ui.set_text("When received contains", "01 03");
     ui.set_text("reply with", "01 03 02 00 2A");

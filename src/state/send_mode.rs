@@ -6,43 +6,68 @@ use crate::codec::{InputMode, SendFormat, build_payload, format_hex, parse_hex, 
 use crate::messages::Message as _;
 
 impl AppState {
-    /// Reads the send box as `mode` from now on, rewriting its contents to the same bytes in
-    /// that form. What cannot be rewritten (text the encoding cannot represent, say) is kept as
-    /// it is, with the reason in the status bar: nothing typed is lost.
+    /// Reads the send box, and the auto reply editor's two fields (read with the send
+    /// settings too), as `mode` from now on, rewriting each to the same bytes in that form.
+    /// What cannot be rewritten (text the encoding cannot represent, say) is kept as it is,
+    /// with the reason shown: nothing typed is lost.
     pub fn set_send_mode(&mut self, mode: InputMode) {
         let format = self.send_format;
         if mode == format.mode {
             return;
         }
         self.send_format.mode = mode;
-        if self.send_text.trim().is_empty() {
-            return;
-        }
         let t = self.texts();
+        let language = self.language;
+        let mut fields = [
+            &mut self.send_text,
+            &mut self.reply_pattern,
+            &mut self.reply_text,
+        ];
         match mode {
             InputMode::Hex => {
                 // The payload alone: the checksum and line ending are added at Send, as before.
                 let payload = SendFormat::text(format.encoding, format.escapes);
-                match build_payload(&self.send_text, &payload) {
-                    Ok(bytes) => self.send_text = format_hex(&bytes),
-                    Err(error) => {
-                        let reason = error.message(self.language);
-                        self.set_error(t.send_box_kept.replace("{reason}", &reason));
+                let mut refused = [None, None, None];
+                for (field, refused) in fields.iter_mut().zip(&mut refused) {
+                    if field.trim().is_empty() {
+                        continue;
                     }
+                    match build_payload(field, &payload) {
+                        Ok(bytes) => **field = format_hex(&bytes),
+                        Err(error) => *refused = Some(error.message(language)),
+                    }
+                }
+                let [send_box, pattern, reply] = refused;
+                if let Some(reason) = send_box {
+                    self.set_error(t.send_box_kept.replace("{reason}", &reason));
+                }
+                if let Some(reason) = pattern.or(reply) {
+                    self.errors.auto_reply = Some(t.reply_field_kept.replace("{reason}", &reason));
                 }
             }
             InputMode::Text => {
                 // Hex that does not parse was most likely text typed before switching to hex:
                 // it stays as it is, and now reads as the text it is.
-                let Ok(bytes) = parse_hex(&self.send_text) else {
-                    return;
-                };
-                if let Some(text) = text_for_bytes(&bytes, format.encoding, format.escapes) {
-                    self.send_text = text;
-                } else if let Some(text) = text_for_bytes(&bytes, format.encoding, true) {
-                    // Bytes that are no text need escapes to be written down.
+                let parsed = fields
+                    .each_ref()
+                    .map(|field| parse_hex(field).ok().filter(|bytes| !bytes.is_empty()));
+                // Bytes that are no text need escapes to be written down; escapes are one
+                // setting for all three fields, so all are written with them then.
+                let escapes_needed = !format.escapes
+                    && parsed.iter().flatten().any(|bytes| {
+                        text_for_bytes(bytes, format.encoding, false).is_none()
+                            && text_for_bytes(bytes, format.encoding, true).is_some()
+                    });
+                let escapes = format.escapes || escapes_needed;
+                for (field, bytes) in fields.iter_mut().zip(parsed) {
+                    if let Some(text) =
+                        bytes.and_then(|bytes| text_for_bytes(&bytes, format.encoding, escapes))
+                    {
+                        **field = text;
+                    }
+                }
+                if escapes_needed {
                     self.send_format.escapes = true;
-                    self.send_text = text;
                     self.set_info(
                         t.escapes_turned_on
                             .replace("{encoding}", &format.encoding.to_string()),
@@ -89,6 +114,46 @@ mod tests {
         assert!(state.status.as_ref().unwrap().text.contains("Escapes"));
         let bytes = build_payload(&state.send_text, &state.send_format).unwrap();
         assert_eq!(bytes, [0x01, 0x03, 0, 0, 0, 1, 0x84, 0x0A]);
+    }
+
+    #[test]
+    fn the_auto_reply_fields_switch_with_the_send_box_and_share_its_escapes() {
+        let mut state = AppState::new(Language::English);
+        state.reply_pattern = "PING".to_owned();
+        state.reply_text = "PONG 好".to_owned();
+        state.set_send_mode(InputMode::Hex);
+        assert_eq!(state.reply_pattern, "50 49 4E 47");
+        assert_eq!(state.reply_text, "50 4F 4E 47 20 E5 A5 BD");
+        assert_eq!(state.send_text, "");
+
+        // The reply's bytes are no UTF-8 text and need escapes; the send box holds a backslash, which must then be
+        // written as one too, or it would read as an escape.
+        state.send_text = "61 5C 6E".to_owned();
+        state.reply_pattern = "PING".to_owned();
+        state.reply_text = "01 03 84 0D 0A".to_owned();
+        state.set_send_mode(InputMode::Text);
+        assert!(state.send_format.escapes);
+        assert_eq!(state.reply_text, r"\x01\x03\x84\r\n");
+        assert_eq!(state.send_text, r"a\\n");
+        assert_eq!(
+            build_payload(&state.send_text, &state.send_format).unwrap(),
+            b"a\\n"
+        );
+        // Not hex: kept, as text typed before the switch.
+        assert_eq!(state.reply_pattern, "PING");
+
+        // A field the encoding cannot hold is kept, and the editor says why.
+        state.send_format.encoding = TextEncoding::Gbk;
+        state.send_format.escapes = false;
+        state.send_text.clear();
+        state.reply_text = "Erdő".to_owned();
+        state.set_send_mode(InputMode::Hex);
+        assert_eq!(state.reply_pattern, "50 49 4E 47");
+        assert_eq!(state.reply_text, "Erdő");
+        let shown = state.errors.auto_reply.as_deref().unwrap();
+        assert!(shown.contains("auto reply field was kept"), "{shown}");
+        // The send box was fine: no error in the status bar.
+        assert!(state.status.as_ref().is_none_or(|status| !status.is_error));
     }
 
     #[test]
