@@ -4,8 +4,9 @@
 use super::{SendFormat, TextEncoding, build_payload};
 
 /// Text that the send box, read as `encoding` text (with escapes if `escapes`), turns back
-/// into exactly `bytes`; `None` when there is none: bytes that are not text in the encoding,
-/// with escapes off.
+/// into exactly `bytes`; `None` when there is none: bytes that are not text in the encoding
+/// (or control characters, which would not show, other than line breaks and tabs), with
+/// escapes off.
 ///
 /// With escapes on, what is not printable text is written as an escape (`\r`, `\n`, `\t`,
 /// `\0`, `\\`, or `\xNN` for other control characters and bytes that are no character), so
@@ -17,7 +18,13 @@ pub fn text_for_bytes(bytes: &[u8], encoding: TextEncoding, escapes: bool) -> Op
     let text = if escapes {
         escaped(bytes, encoding)
     } else {
-        encoding.decode_exact(bytes)?
+        // Control characters other than line breaks and tabs would sit in the box unseen:
+        // they are no text to show without escapes.
+        encoding.decode_exact(bytes).filter(|text| {
+            !text
+                .chars()
+                .any(|ch| ch.is_control() && !"\r\n\t".contains(ch))
+        })?
     };
     // Whichever way it was made, only text that gives the same bytes back will do.
     let format = SendFormat::text(encoding, escapes);
@@ -85,12 +92,15 @@ mod tests {
     #[test]
     fn bytes_become_text_that_sends_them_again() {
         use TextEncoding::{Gbk, Utf8};
-        let cases: [(&[u8], TextEncoding, bool, Option<&str>); 10] = [
+        let cases: [(&[u8], TextEncoding, bool, Option<&str>); 12] = [
             (b"AT\r\n", Utf8, true, Some(r"AT\r\n")),
             (b"AT\r\n", Utf8, false, Some("AT\r\n")),
             (&[0x01, 0x03, 0x00, 0x2A], Utf8, true, Some(r"\x01\x03\0*")),
             // Not text at all: with escapes off there is no way back.
             (&[0x01, 0xFF], Utf8, false, None),
+            // Text, but its control characters would not show: escapes are needed.
+            (&[0x01, 0x03, 0x00, 0x2A], Utf8, false, None),
+            (b"a\tb\r\n", Utf8, false, Some("a\tb\r\n")),
             (&[0xC4, 0xE3, 0xBA, 0xC3], Gbk, false, Some("你好")),
             (&[0xC4, 0xE3, 0xBA, 0xC3], Gbk, true, Some("你好")),
             (
