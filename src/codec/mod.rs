@@ -7,6 +7,7 @@ mod encoding;
 mod escape;
 mod hex;
 mod payload;
+mod peer_streams;
 
 pub use as_text::text_for_bytes;
 pub use checksum::{Checksum, Digest, LineEnding};
@@ -14,3 +15,4 @@ pub use encoding::{EncodeError, StreamDecoder, TextEncoding};
 pub use escape::{ESCAPE_HELP, EscapeError, Piece, unescape};
 pub use hex::{HexError, format_hex, parse_hex};
 pub use payload::{InputMode, PayloadError, SendFormat, build_payload, encode_payload};
+pub use peer_streams::{MAX_PEER_STREAMS, PeerStreams};

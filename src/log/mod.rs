@@ -339,7 +339,7 @@ impl Log {
     pub fn snapshot(&self) -> Self {
         Self {
             entries: self.entries.clone(),
-            text: TextDecoder::new(self.text.encoding),
+            text: TextDecoder::new(self.text.streams.encoding()),
             layout: self.layout,
             budget: self.budget,
             used: self.used,
@@ -388,7 +388,7 @@ impl Log {
 
     /// The encoding received text is decoded with.
     pub fn encoding(&self) -> TextEncoding {
-        self.text.encoding
+        self.text.streams.encoding()
     }
 
     /// How rows are laid out.
@@ -480,7 +480,7 @@ impl Log {
     /// Forgets a peer's pending partial character, unfinished message and last send (the peer
     /// is gone).
     pub fn peer_gone(&mut self, peer: SocketAddr) {
-        self.text.streams.remove(&peer);
+        self.text.streams.remove(peer);
         self.last_send.remove(&peer);
         self.last_reads.remove(&peer);
         self.unshown.remove(&peer);
@@ -513,7 +513,7 @@ impl Log {
 
     /// Switches the decoding and decodes every entry again, once, replaying each peer's stream.
     pub fn set_encoding(&mut self, encoding: TextEncoding) {
-        if encoding == self.text.encoding {
+        if encoding == self.text.streams.encoding() {
             return;
         }
         self.text = TextDecoder::new(encoding);

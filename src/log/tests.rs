@@ -370,6 +370,20 @@ fn raw_hex_rows_stay_whole_when_the_budget_drops_the_start_of_a_run() {
 }
 
 #[test]
+fn a_udp_socket_that_hears_from_ever_new_ports_keeps_few_decoders() {
+    // A scanner, or devices that send each datagram from a new port: the log's entries are
+    // bounded by its budget, and the peers' text streams are bounded too.
+    let mut log = Log::with_budget(100_000);
+    for n in 0..40_000u16 {
+        let [high, low] = n.to_be_bytes();
+        let source = SocketAddr::from(([10, 0, high, low], 1000 + n));
+        log.received(source, Bytes::from_static(b"ping"), T0);
+    }
+    assert!(log.text.streams.len() <= crate::codec::MAX_PEER_STREAMS);
+    assert!(log.used() <= 100_000);
+}
+
+#[test]
 fn the_budget_drops_the_oldest_entries_and_counts_them() {
     let mut log = Log::with_budget(10_000);
     for i in 0..1_000u32 {

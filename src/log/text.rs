@@ -1,20 +1,17 @@
 //! How the log turns bytes into the text it shows, once per entry.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use super::Direction;
-use crate::codec::{StreamDecoder, TextEncoding};
+use crate::codec::{PeerStreams, TextEncoding};
 
 /// How the log turns bytes into text: received bytes continue their peer's stream, so a
 /// character split across reads shows whole; a send is a whole message, decoded on its own.
 #[derive(Debug)]
 pub(super) struct TextDecoder {
-    /// The encoding it decodes.
-    pub(super) encoding: TextEncoding,
     /// Each peer's received stream, which may end in part of a character.
-    pub(super) streams: HashMap<SocketAddr, StreamDecoder>,
+    pub(super) streams: PeerStreams,
     /// Where text is decoded before [`printable`] copies it out: reused, so decoding does not
     /// allocate (and fault in) room for the worst case every time.
     scratch: String,
@@ -25,8 +22,7 @@ pub(super) struct TextDecoder {
 impl TextDecoder {
     pub(super) fn new(encoding: TextEncoding) -> Self {
         Self {
-            encoding,
-            streams: HashMap::new(),
+            streams: PeerStreams::new(encoding),
             scratch: String::new(),
             cleaned: String::new(),
         }
@@ -41,12 +37,11 @@ impl TextDecoder {
     ) -> Arc<str> {
         self.scratch.clear();
         match direction {
-            Direction::Rx => self
+            Direction::Rx => self.streams.decode_into(peer, bytes, &mut self.scratch),
+            Direction::Tx => self
                 .streams
-                .entry(peer)
-                .or_insert_with(|| StreamDecoder::new(self.encoding))
-                .decode_into(bytes, &mut self.scratch),
-            Direction::Tx => self.encoding.decode_whole_into(bytes, &mut self.scratch),
+                .encoding()
+                .decode_whole_into(bytes, &mut self.scratch),
         }
         printable(&self.scratch, &mut self.cleaned)
     }

@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::thread::JoinHandle;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
@@ -21,7 +20,7 @@ use bytes::Bytes;
 
 use super::budget::ByteBudget;
 use super::{EventKind, FileError};
-use crate::codec::{StreamDecoder, TextEncoding};
+use crate::codec::{PeerStreams, TextEncoding};
 
 /// Bytes that may wait for the writer before reads wait too (64 MiB).
 const QUEUE_LIMIT: usize = 64 << 20;
@@ -61,8 +60,23 @@ pub(crate) enum Record {
         peer: SocketAddr,
         bytes: Bytes,
     },
-    /// A lifecycle line (text format only).
-    Notice { time: SystemTime, text: String },
+    /// A lifecycle line (text format only), and whose streams end with it.
+    Notice {
+        time: SystemTime,
+        text: String,
+        ended: Ended,
+    },
+}
+
+/// Whose received streams a lifecycle event ends, so the writer forgets their decoders.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ended {
+    /// Nobody's.
+    None,
+    /// One client's: it left.
+    Peer(SocketAddr),
+    /// Everybody's: the session closed.
+    All,
 }
 
 /// A running capture, fed through [`SharedCapture::record`]; dropping the sink's last clone ends
@@ -125,7 +139,12 @@ impl SharedCapture {
             }
             other if text => {
                 if let Some(text) = describe(other) {
-                    let _ = sink.records.send(Record::Notice { time, text });
+                    let ended = match other {
+                        EventKind::PeerLeft { peer, .. } => Ended::Peer(*peer),
+                        EventKind::Closed { .. } => Ended::All,
+                        _ => Ended::None,
+                    };
+                    let _ = sink.records.send(Record::Notice { time, text, ended });
                 }
             }
             _ => {}
@@ -217,7 +236,10 @@ fn write_all(
         written,
         source,
     };
-    let mut decoders: HashMap<SocketAddr, StreamDecoder> = HashMap::new();
+    let mut decoders = PeerStreams::new(match format {
+        CaptureFormat::Text(encoding) => encoding,
+        CaptureFormat::Raw => TextEncoding::default(),
+    });
     // Ends when every sender is gone: the capture was stopped and its queue is drained.
     let mut next = queue.recv().ok();
     while let Some(record) = next {
@@ -232,10 +254,15 @@ fn write_all(
             (Record::Data { .. } | Record::Notice { .. }, CaptureFormat::Raw) => {
                 (Cow::Borrowed(&[][..]), 0)
             }
-            (Record::Notice { time, text }, CaptureFormat::Text(_)) => (
-                Cow::Owned(format!("[{}] ● {text}\n", local_time(*time)).into_bytes()),
-                0,
-            ),
+            (Record::Notice { time, text, ended }, CaptureFormat::Text(_)) => {
+                match ended {
+                    Ended::None => {}
+                    Ended::Peer(peer) => decoders.remove(*peer),
+                    Ended::All => decoders.clear(),
+                }
+                let line = format!("[{}] ● {text}\n", local_time(*time));
+                (Cow::Owned(line.into_bytes()), 0)
+            }
             (
                 Record::Data {
                     time,
@@ -246,10 +273,9 @@ fn write_all(
                 CaptureFormat::Text(encoding),
             ) => {
                 let text = if *rx {
-                    decoders
-                        .entry(*peer)
-                        .or_insert_with(|| StreamDecoder::new(encoding))
-                        .decode(bytes)
+                    let mut text = String::new();
+                    decoders.decode_into(*peer, bytes, &mut text);
+                    text
                 } else {
                     encoding.decode_whole(bytes)
                 };
