@@ -178,6 +178,10 @@ impl Message for NetError {
                     format!("无法读取 {}：{}", path.display(), io_reason(source))
                 }
                 Self::WrongTarget => "这个发送目标不适用于当前会话".to_owned(),
+                Self::RepliesDropped { count, limit } => format!(
+                    "自动应答丢弃了 {count} 条应答：等待延时发送的应答已达 {} MiB",
+                    limit >> 20
+                ),
             }
         )
     }

@@ -309,3 +309,51 @@ async fn udp_answers_each_datagram_after_the_delay_and_keeps_receiving() {
     assert!(asked.elapsed() >= delay);
     assert_eq!(answers, [b"one".to_vec(), b"two".to_vec()]);
 }
+
+/// A flood answered late: UDP goes on reading, and answers past the limit are dropped with a
+/// message instead of piling up in memory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_answered_late_drops_answers_past_the_limit_and_says_so() {
+    let (mut engine, mut events) = engine();
+    let addr = open_udp(&mut engine, &mut events).await;
+    engine.set_auto_reply(AutoReply {
+        echo: true,
+        delay: Duration::from_mins(10),
+        ..AutoReply::default()
+    });
+    let device = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let datagram = vec![0x55; 60_000];
+    // Twice the limit, paced so the kernel's receive buffer keeps up.
+    let count = 2 * netdebug::net::DELAYED_REPLY_LIMIT / datagram.len();
+    for i in 0..count {
+        device.send_to(&datagram, addr).await.unwrap();
+        if i % 20 == 19 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+    let event = wait_for(&mut events, "answers dropped", |k| {
+        matches!(
+            k,
+            EventKind::Error(netdebug::net::NetError::RepliesDropped { .. })
+        )
+    })
+    .await;
+    let message = match event.kind {
+        EventKind::Error(error) => error.to_string(),
+        _ => unreachable!(),
+    };
+    assert!(message.contains("16 MiB"), "{message}");
+    // Said once, not once per datagram; nothing answered yet, and Close sends none of it.
+    engine.close();
+    let mut said_again = 0;
+    loop {
+        match common::next_event(&mut events, "closed").await.kind {
+            EventKind::Error(netdebug::net::NetError::RepliesDropped { .. }) => said_again += 1,
+            EventKind::Closed { .. } => break,
+            _ => {}
+        }
+    }
+    assert_eq!(said_again, 0);
+    let mut buffer = [0; 16];
+    assert!(device.try_recv_from(&mut buffer).is_err(), "answered early");
+}

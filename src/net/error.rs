@@ -106,6 +106,18 @@ pub enum NetError {
         /// Why.
         source: io::Error,
     },
+    /// UDP answers dropped because too many were waiting out auto reply's delay (a flood
+    /// answered late).
+    #[error(
+        "auto reply dropped {count} answers: {} MiB of answers were already waiting out the reply delay",
+        limit >> 20
+    )]
+    RepliesDropped {
+        /// Answers dropped.
+        count: u64,
+        /// The bytes that may wait.
+        limit: usize,
+    },
     /// A send that this kind of session cannot do (a UDP target on a TCP session, say).
     #[error("this send target does not apply to the open session")]
     WrongTarget,

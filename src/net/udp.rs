@@ -1,6 +1,5 @@
 //! UDP: one bound socket that receives from anyone and sends to a target or the last sender.
 
-use std::collections::VecDeque;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -10,6 +9,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::delayed_replies::DelayedReplies;
 use super::session::{Reporter, SessionCommand, resolve, resolve_local};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy};
 
@@ -72,9 +72,9 @@ pub(crate) async fn run(
     };
     let mut last_sender: Option<SocketAddr> = None;
     let mut scratch = BytesMut::with_capacity(BATCH_BYTES + MAX_DATAGRAM);
-    // Answers waiting out auto reply's delay, oldest first, each batch with the time it is
-    // due; sent in the order their datagrams came, and never once the session is closed.
-    let mut delayed: VecDeque<(Instant, Vec<(SocketAddr, Bytes)>)> = VecDeque::new();
+    // Answers waiting out auto reply's delay, sent in the order their datagrams came, and
+    // never once the session is closed.
+    let mut delayed = DelayedReplies::default();
     loop {
         tokio::select! {
             ready = socket.readable() => {
@@ -105,8 +105,10 @@ pub(crate) async fn run(
                         for (peer, reply) in replies {
                             answer(&socket, peer, reply, &reporter).await;
                         }
-                    } else if !replies.is_empty() {
-                        delayed.push_back((Instant::now() + auto_reply.delay, replies));
+                    } else if !replies.is_empty()
+                        && let Some(dropped) = delayed.push(Instant::now() + auto_reply.delay, replies)
+                    {
+                        reporter.report(EventKind::Error(dropped));
                     }
                 }
                 // An ICMP "port unreachable" for an earlier send shows up here on some systems;
@@ -115,12 +117,14 @@ pub(crate) async fn run(
                     reporter.report(EventKind::Error(NetError::Receive { source }));
                 }
             },
-            () = tokio::time::sleep_until(delayed.front().map_or_else(Instant::now, |(due, _)| *due)),
-                if !delayed.is_empty() => {
-                if let Some((_, replies)) = delayed.pop_front() {
-                    for (peer, reply) in replies {
-                        answer(&socket, peer, reply, &reporter).await;
-                    }
+            () = tokio::time::sleep_until(delayed.next_due().unwrap_or_else(Instant::now)),
+                if delayed.next_due().is_some() => {
+                let (replies, dropped) = delayed.pop();
+                for (peer, reply) in replies {
+                    answer(&socket, peer, reply, &reporter).await;
+                }
+                if let Some(dropped) = dropped {
+                    reporter.report(EventKind::Error(dropped));
                 }
             }
             command = commands.recv() => match command {
