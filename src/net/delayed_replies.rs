@@ -10,14 +10,15 @@ use tokio::time::Instant;
 
 use super::NetError;
 
-/// Bytes of answers that may wait at once (16 MiB).
+/// Memory that answers may take while they wait (16 MiB): their bytes, and the room each
+/// takes in the queue (a 56-byte answer takes about twice that).
 pub const DELAYED_REPLY_LIMIT: usize = 16 << 20;
 
 /// Answers in the order their datagrams came, each batch with the time it is due.
 #[derive(Debug, Default)]
 pub(super) struct DelayedReplies {
     queue: VecDeque<(Instant, Vec<(SocketAddr, Bytes)>)>,
-    /// Bytes of the answers in `queue`.
+    /// What the answers in `queue` take, by [`cost`].
     bytes: usize,
     /// Answers dropped since the queue last ran empty.
     dropped: u64,
@@ -31,7 +32,7 @@ impl DelayedReplies {
         due: Instant,
         replies: Vec<(SocketAddr, Bytes)>,
     ) -> Option<NetError> {
-        let len: usize = replies.iter().map(|(_, bytes)| bytes.len()).sum();
+        let len = cost(&replies);
         if self.bytes + len <= DELAYED_REPLY_LIMIT {
             self.bytes += len;
             self.queue.push_back((due, replies));
@@ -57,7 +58,7 @@ impl DelayedReplies {
         let Some((_, replies)) = self.queue.pop_front() else {
             return (Vec::new(), None);
         };
-        self.bytes -= replies.iter().map(|(_, bytes)| bytes.len()).sum::<usize>();
+        self.bytes -= cost(&replies);
         let total = if self.queue.is_empty() && self.dropped > 0 {
             Some(NetError::RepliesDropped {
                 count: std::mem::take(&mut self.dropped),
@@ -68,6 +69,14 @@ impl DelayedReplies {
         };
         (replies, total)
     }
+}
+
+/// The memory `replies` take while they wait.
+fn cost(replies: &[(SocketAddr, Bytes)]) -> usize {
+    replies
+        .iter()
+        .map(|(_, bytes)| bytes.len() + size_of::<(SocketAddr, Bytes)>())
+        .sum()
 }
 
 #[cfg(test)]
@@ -81,7 +90,7 @@ mod tests {
         let batch = |n: usize| vec![(peer, Bytes::from(vec![0; 1 << 20])); n];
         let mut waiting = DelayedReplies::default();
         assert!(waiting.push(now, batch(10)).is_none());
-        assert!(waiting.push(now, batch(6)).is_none());
+        assert!(waiting.push(now, batch(5)).is_none());
         // Full: dropped, said once, then silently.
         let first = waiting.push(now, batch(3));
         assert!(matches!(
@@ -95,7 +104,7 @@ mod tests {
         // Room again.
         assert!(waiting.push(now, batch(4)).is_none());
         let (replies, total) = waiting.pop();
-        assert_eq!((replies.len(), total.is_none()), (6, true));
+        assert_eq!((replies.len(), total.is_none()), (5, true));
         // Run empty: the total dropped is told.
         let (replies, total) = waiting.pop();
         assert_eq!(replies.len(), 4);
