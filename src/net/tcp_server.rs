@@ -110,6 +110,9 @@ async fn serve(
     let (left_tx, mut left_rx) = mpsc::unbounded_channel::<(SocketAddr, CloseReason)>();
     loop {
         tokio::select! {
+            // The owner's commands first: a send to all asked for before a client's connection
+            // is taken goes to the clients there were, not to that one as well.
+            biased;
             command = commands.recv() => match command {
                 None | Some(SessionCommand::Close) => break,
                 Some(SessionCommand::Send { target, bytes, ack }) => {
