@@ -8,204 +8,22 @@
 )] // a panic here is a failed test
 
 mod common;
+mod ui;
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
-use clap::Parser as _;
 use common::WAIT;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use netdebug::NetDebugApp;
-use netdebug::cli::Args;
 use netdebug::i18n::Language;
 use netdebug::log::Annotation;
 use netdebug::state::{AppState, Connection};
-
-struct Ui {
-    harness: Harness<'static, NetDebugApp>,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Ui {
-    fn new(language: Language) -> Self {
-        Self::sized(language, [1100.0, 760.0])
-    }
-
-    /// A window tall enough to show the whole settings column without scrolling.
-    fn tall() -> Self {
-        Self::sized(Language::English, [1100.0, 1500.0])
-    }
-
-    fn sized(language: Language, size: [f32; 2]) -> Self {
-        Self::built(size, move |cc, handle| {
-            NetDebugApp::with_state(cc, handle, AppState::new(language))
-        })
-    }
-
-    /// The app as `netdebug ARGS` starts it (from fresh settings).
-    fn from_command_line(args: &[&str]) -> Self {
-        let args = Args::try_parse_from([&["netdebug"], args].concat()).unwrap();
-        Self::built([1100.0, 760.0], move |cc, handle| {
-            let mut app = NetDebugApp::with_state(cc, handle, AppState::new(Language::English));
-            args.apply(&mut app);
-            app
-        })
-    }
-
-    fn built(
-        size: [f32; 2],
-        app: impl FnOnce(&eframe::CreationContext<'_>, tokio::runtime::Handle) -> NetDebugApp + 'static,
-    ) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let handle = runtime.handle().clone();
-        let harness = Harness::builder()
-            .with_size(size)
-            .build_eframe(move |cc| app(cc, handle));
-        Self {
-            harness,
-            _runtime: runtime,
-        }
-    }
-
-    fn english() -> Self {
-        Self::new(Language::English)
-    }
-
-    /// Steps frames until `done` holds, failing after [`WAIT`].
-    fn step_until(&mut self, what: &str, done: impl Fn(&Harness<'static, NetDebugApp>) -> bool) {
-        let start = Instant::now();
-        loop {
-            self.harness.step();
-            if done(&self.harness) {
-                return;
-            }
-            assert!(start.elapsed() < WAIT, "timed out waiting for {what}");
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
-    fn wait_for_text(&mut self, text: &str) {
-        self.step_until(&format!("the window to show {text:?}"), |h| {
-            h.query_all_by_label_contains(text).next().is_some()
-        });
-    }
-
-    fn shows(&self, text: &str) -> bool {
-        self.harness
-            .query_all_by_label_contains(text)
-            .next()
-            .is_some()
-    }
-
-    /// Clicks a widget as a person would: scrolled into view first, since a click aimed at
-    /// one outside the visible part of a scroll area lands on whatever is drawn there.
-    fn click(&mut self, label: &str) {
-        self.harness.get_by_label(label).scroll_to_me();
-        // Scrolling is animated: let it settle so the click lands where the widget ends up.
-        self.harness.run_steps(20);
-        self.harness.get_by_label(label).click();
-        self.harness.run_steps(2);
-    }
-
-    /// Opens a combo box and picks an entry, scrolling the combo box into view first as
-    /// [`Ui::click`] does.
-    fn choose(&mut self, combo: &str, entry: &str) {
-        self.harness
-            .get_by_role_and_label(Role::ComboBox, combo)
-            .scroll_to_me();
-        self.harness.run_steps(20);
-        self.harness
-            .get_by_role_and_label(Role::ComboBox, combo)
-            .click();
-        self.harness.run_steps(2);
-        self.harness.get_by_label(entry).click();
-        self.harness.run_steps(2);
-    }
-
-    /// Replaces a text field's contents the way a person does: focus, select all, type.
-    fn set_text(&mut self, field: &str, text: &str) {
-        self.harness.get_by_label(field).focus();
-        self.harness.run_steps(1);
-        self.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-        self.harness.run_steps(1);
-        if text.is_empty() {
-            self.harness.key_press(Key::Backspace);
-        } else {
-            self.harness.get_by_label(field).type_text(text);
-        }
-        self.harness.run_steps(2);
-    }
-
-    fn wait_for_combo(&mut self, combo: &str, value: &str) {
-        self.step_until(&format!("{combo} to show {value:?}"), |h| {
-            h.get_by_role_and_label(Role::ComboBox, combo)
-                .value()
-                .as_deref()
-                == Some(value)
-        });
-    }
-
-    fn connection(&self) -> Connection {
-        self.harness.state().state().connection
-    }
-
-    fn local_addr(&self) -> SocketAddr {
-        self.connection().local_addr().expect("session is bound")
-    }
-
-    /// Chooses TCP Client and aims it at 127.0.0.1:`port`, not yet open.
-    fn client_of(&mut self, port: u16) {
-        self.choose("Protocol", "TCP Client");
-        self.set_text("Remote address", "127.0.0.1");
-        self.set_text("Remote port", &port.to_string());
-    }
-
-    /// The received entries in the log, oldest first.
-    fn received(&self) -> Vec<netdebug::log::LogEntry> {
-        let log = &self.harness.state().state().log;
-        log.entries()
-            .iter()
-            .filter(|e| {
-                matches!(
-                    e.body,
-                    netdebug::log::LogBody::Data {
-                        direction: netdebug::log::Direction::Rx,
-                        ..
-                    }
-                )
-            })
-            .cloned()
-            .collect()
-    }
-
-    /// The text of each received entry, oldest first.
-    fn received_texts(&self) -> Vec<String> {
-        self.received().iter().map(received_text).collect()
-    }
-
-    fn open(&mut self) {
-        self.click("Open");
-        self.step_until("the session to open", |h| {
-            h.state().state().connection.local_addr().is_some()
-        });
-    }
-}
-
-/// A data entry's decoded text.
-fn received_text(entry: &netdebug::log::LogEntry) -> String {
-    match &entry.body {
-        netdebug::log::LogBody::Data { text, .. } => text.to_string(),
-        netdebug::log::LogBody::Notice(_) => String::new(),
-    }
-}
+use ui::Ui;
 
 fn read_exactly(stream: &mut TcpStream, len: usize) -> Vec<u8> {
     stream.set_read_timeout(Some(WAIT)).unwrap();

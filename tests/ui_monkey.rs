@@ -1,0 +1,309 @@
+//! A monkey at the window: random clicks on every button, checkbox and combo box, random text
+//! (bad hex, bad escapes, characters GBK lacks, very long lines) in every free text field,
+//! random numbers (negative, huge) in every number field, shortcut keys, and loopback peers
+//! that connect, send and leave meanwhile, in every mode. The app must never panic, and its
+//! books must stay straight: the counters only go back to zero through Reset counters.
+//!
+//! Kept on this machine: the monkey never edits where traffic goes (the address, the port,
+//! the UDP target and multicast group, the local address picker); those are set once to
+//! 127.0.0.1 peers of the test's own. File dialogs are not clicked (headless, there is no
+//! desktop to show them), nor is the language switched (the exclusions go by English label).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // a panic here is a failed test
+
+mod common;
+mod ui;
+
+use std::io::Write as _;
+use std::net::{TcpListener, TcpStream, UdpSocket};
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::{NodeT, Queryable};
+use proptest::prelude::*;
+use ui::Ui;
+
+/// Buttons left alone: those that open a file dialog, and the language switch (the
+/// exclusions below are English labels).
+const LEFT_ALONE: [&str; 7] = [
+    "Send file…",
+    "Save log…",
+    "Save received data…",
+    "Import…",
+    "Export…",
+    "中文",
+    "English",
+];
+
+/// Fields and pickers that say where traffic goes.
+const WHERE_TO: [&str; 7] = [
+    "Local address",
+    "Remote address",
+    "Local port",
+    "Remote port",
+    "Target",
+    "Multicast group",
+    "Pick a local address",
+];
+
+/// What the monkey types: good and bad input of every kind the fields read.
+const TEXTS: [&str; 14] = [
+    "",
+    "41 42",
+    "0x01,0x02",
+    "01 03 00 00 00 01",
+    "0G",
+    "\\xZ1",
+    "end\\",
+    "AT\\r\\n",
+    "你好",
+    "Erdő",
+    "\\\\",
+    "\r\n",
+    "PING",
+    "a much longer line that goes on and on well past the width of any row, \
+     with 温度=25 and 湿度=40 and \\x00 in it, repeated: a much longer line",
+];
+
+/// Numbers for number fields, in and far out of their ranges.
+const NUMBERS: [f64; 8] = [-5.0, 0.0, 1.0, 3.0, 250.0, 65_536.0, 1e9, 1e15];
+
+/// Keys the window has shortcuts for.
+const KEYS: [(Modifiers, Key); 6] = [
+    (Modifiers::COMMAND, Key::Enter),
+    (Modifiers::COMMAND, Key::F),
+    (Modifiers::NONE, Key::F1),
+    (Modifiers::NONE, Key::Enter),
+    (Modifiers::NONE, Key::Escape),
+    (Modifiers::COMMAND, Key::Plus),
+];
+
+/// One thing the monkey (or a peer) does; numbers pick among what is on screen.
+#[derive(Debug, Clone)]
+enum Act {
+    Open,
+    Click(usize),
+    Choose(usize, usize),
+    Type(usize, usize),
+    Number(usize, usize),
+    Press(usize),
+    PeerSends(usize),
+    PeerLeaves,
+    Wait,
+}
+
+fn act() -> impl Strategy<Value = Act> {
+    let n = || any::<usize>();
+    prop_oneof![
+        2 => Just(Act::Open),
+        6 => n().prop_map(Act::Click),
+        3 => (n(), n()).prop_map(|(a, b)| Act::Choose(a, b)),
+        4 => (n(), n()).prop_map(|(a, b)| Act::Type(a, b)),
+        2 => (n(), n()).prop_map(|(a, b)| Act::Number(a, b)),
+        1 => n().prop_map(Act::Press),
+        5 => n().prop_map(Act::PeerSends),
+        1 => Just(Act::PeerLeaves),
+        1 => Just(Act::Wait),
+    ]
+}
+
+/// The labels of the widgets with `role` now on screen that the monkey may use.
+fn labels(ui: &Ui, role: Role) -> Vec<String> {
+    let mut labels: Vec<String> = ui
+        .harness
+        .query_all_by_role(role)
+        .filter_map(|node| node.accesskit_node().label())
+        .filter(|label| {
+            !LEFT_ALONE.contains(&label.as_str()) && !WHERE_TO.contains(&label.as_str())
+        })
+        .collect();
+    labels.sort();
+    labels.dedup();
+    labels
+}
+
+/// The peers of the test's own that the app's sessions talk to.
+struct Peers {
+    /// What a TCP client session connects to.
+    listener: TcpListener,
+    /// What a UDP session sends to and hears from.
+    udp: UdpSocket,
+    /// Connections to or from the app.
+    streams: Vec<TcpStream>,
+}
+
+impl Peers {
+    /// Takes connections the app made to the listener.
+    fn accept(&mut self) {
+        while let Ok((stream, _)) = self.listener.accept() {
+            stream.set_nonblocking(true).unwrap();
+            self.streams.push(stream);
+        }
+    }
+
+    /// Sends `bytes` to the app as its open session takes them: a client connects to a
+    /// server, a datagram goes to a UDP socket, a connected peer writes.
+    fn send(&mut self, ui: &Ui, bytes: &[u8]) {
+        let state = ui.harness.state().state();
+        let Some(local) = state.connection.local_addr() else {
+            return;
+        };
+        match state.mode {
+            netdebug::state::Mode::TcpServer => {
+                if let Ok(mut stream) = TcpStream::connect(local) {
+                    let _ = stream.write_all(bytes);
+                    stream.set_nonblocking(true).unwrap();
+                    self.streams.push(stream);
+                }
+            }
+            netdebug::state::Mode::Udp => {
+                let _ = self.udp.send_to(bytes, local);
+            }
+            netdebug::state::Mode::TcpClient => {
+                if let Some(stream) = self.streams.last_mut() {
+                    let _ = stream.write_all(bytes);
+                }
+            }
+        }
+    }
+}
+
+fn run(acts: Vec<Act>) {
+    let mut ui = Ui::tall_allowing_tofu();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    {
+        let state = ui.harness.state_mut().state_mut();
+        "127.0.0.1".clone_into(&mut state.address);
+        state.port = listener.local_addr().unwrap().port().to_string();
+        state.udp_target = udp.local_addr().unwrap().to_string();
+    }
+    let mut peers = Peers {
+        listener,
+        udp,
+        streams: Vec::new(),
+    };
+    let mut counted = (0, 0);
+    for act in acts {
+        let mut reset = false;
+        match act {
+            // Open or Close, whichever the button says: sessions come and go. A client
+            // connects to the test's listener; a server or UDP socket takes any free port.
+            Act::Open => {
+                let state = ui.harness.state_mut().state_mut();
+                state.port = match state.mode {
+                    netdebug::state::Mode::TcpClient => {
+                        peers.listener.local_addr().unwrap().port().to_string()
+                    }
+                    _ => "0".to_owned(),
+                };
+                for label in ["Open", "Close"] {
+                    if ui.harness.query_all_by_label(label).count() == 1 {
+                        ui.click(label);
+                        break;
+                    }
+                }
+            }
+            Act::Click(n) => {
+                let mut targets = labels(&ui, Role::Button);
+                targets.extend(labels(&ui, Role::CheckBox));
+                if !targets.is_empty() {
+                    let label = targets[n % targets.len()].clone();
+                    reset = label == "Reset counters";
+                    // Another widget of the same name may have gone with the last frame.
+                    if ui.harness.query_all_by_label(&label).count() == 1 {
+                        ui.click(&label);
+                    }
+                }
+            }
+            Act::Choose(combo, entry) => {
+                let combos = labels(&ui, Role::ComboBox);
+                if !combos.is_empty() {
+                    let combo = combos[combo % combos.len()].clone();
+                    let before = labels(&ui, Role::Button);
+                    let node = ui.harness.get_by_role_and_label(Role::ComboBox, &combo);
+                    node.scroll_to_me();
+                    ui.harness.run_steps(20);
+                    ui.harness
+                        .get_by_role_and_label(Role::ComboBox, &combo)
+                        .click();
+                    ui.harness.run_steps(2);
+                    // The entries are what the popup added.
+                    let entries: Vec<String> = labels(&ui, Role::Button)
+                        .into_iter()
+                        .filter(|label| !before.contains(label))
+                        .collect();
+                    match entries.get(entry % entries.len().max(1)) {
+                        Some(entry) if ui.harness.query_all_by_label(entry).count() == 1 => {
+                            ui.harness.get_by_label(entry).click();
+                        }
+                        _ => ui.harness.key_press(Key::Escape),
+                    }
+                }
+            }
+            Act::Type(field, text) => {
+                let mut fields = labels(&ui, Role::TextInput);
+                fields.extend(labels(&ui, Role::MultilineTextInput));
+                if !fields.is_empty() {
+                    let field = fields[field % fields.len()].clone();
+                    if ui.harness.query_all_by_label(&field).count() == 1 {
+                        ui.set_text(&field, TEXTS[text % TEXTS.len()]);
+                    }
+                }
+            }
+            Act::Number(field, number) => {
+                let fields = labels(&ui, Role::SpinButton);
+                if !fields.is_empty() {
+                    let field = &fields[field % fields.len()];
+                    if ui.harness.query_all_by_label(field).count() == 1 {
+                        ui.harness
+                            .get_by_label(field)
+                            .set_value_accesskit(NUMBERS[number % NUMBERS.len()]);
+                    }
+                }
+            }
+            Act::Press(key) => {
+                let (modifiers, key) = KEYS[key % KEYS.len()];
+                ui.harness.key_press_modifiers(modifiers, key);
+            }
+            Act::PeerSends(text) => {
+                let text = TEXTS[text % TEXTS.len()];
+                peers.send(&ui, text.as_bytes());
+            }
+            Act::PeerLeaves => {
+                peers.streams.pop();
+            }
+            Act::Wait => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+        ui.harness.run_steps(2);
+        peers.accept();
+        let state = ui.harness.state().state();
+        let now = (state.rx.bytes, state.tx.bytes);
+        assert!(
+            reset || (now.0 >= counted.0 && now.1 >= counted.1),
+            "counters went back from {counted:?} to {now:?}"
+        );
+        counted = now;
+    }
+}
+
+#[test]
+fn a_monkey_at_the_window_breaks_nothing() {
+    let config = ProptestConfig {
+        cases: 4,
+        // Each case drives a window for a few seconds: shrinking stays short.
+        max_shrink_iters: 16,
+        ..ProptestConfig::default()
+    };
+    proptest::test_runner::TestRunner::new(config)
+        .run(&proptest::collection::vec(act(), 120..160), |acts| {
+            run(acts);
+            Ok(())
+        })
+        .unwrap();
+}
