@@ -77,6 +77,35 @@ pub(crate) async fn run(
     let mut delayed = DelayedReplies::default();
     loop {
         tokio::select! {
+            // The owner's commands first: "reply to last sender" answers whoever was last
+            // when it was asked, not a datagram that came while the command waited. Then
+            // answers that are due, which a flood of reads must not hold back.
+            biased;
+            command = commands.recv() => match command {
+                None | Some(SessionCommand::Close) => break,
+                Some(SessionCommand::Send { target, bytes, ack }) => {
+                    let sent = send(&socket, target, bytes, last_sender, &reporter).await;
+                    if let Some(ack) = ack {
+                        if sent.is_ok() { ack.written() } else { ack.failed() }
+                    }
+                    if let Err(error) = sent {
+                        reporter.report(EventKind::Error(error));
+                    }
+                }
+                Some(SessionCommand::Disconnect(_) | SessionCommand::StopListening) => {
+                    reporter.report(EventKind::Error(NetError::WrongTarget));
+                }
+            },
+            () = tokio::time::sleep_until(delayed.next_due().unwrap_or_else(Instant::now)),
+                if delayed.next_due().is_some() => {
+                let (replies, dropped) = delayed.pop();
+                for (peer, reply) in replies {
+                    answer(&socket, peer, reply, &reporter).await;
+                }
+                if let Some(dropped) = dropped {
+                    reporter.report(EventKind::Error(dropped));
+                }
+            }
             ready = socket.readable() => {
                 let drained = match ready {
                     Ok(()) => drain(&socket, &mut scratch),
@@ -115,31 +144,6 @@ pub(crate) async fn run(
                 // it is worth showing, and the socket is still good.
                 if let Some(source) = drained.error {
                     reporter.report(EventKind::Error(NetError::Receive { source }));
-                }
-            },
-            () = tokio::time::sleep_until(delayed.next_due().unwrap_or_else(Instant::now)),
-                if delayed.next_due().is_some() => {
-                let (replies, dropped) = delayed.pop();
-                for (peer, reply) in replies {
-                    answer(&socket, peer, reply, &reporter).await;
-                }
-                if let Some(dropped) = dropped {
-                    reporter.report(EventKind::Error(dropped));
-                }
-            }
-            command = commands.recv() => match command {
-                None | Some(SessionCommand::Close) => break,
-                Some(SessionCommand::Send { target, bytes, ack }) => {
-                    let sent = send(&socket, target, bytes, last_sender, &reporter).await;
-                    if let Some(ack) = ack {
-                        if sent.is_ok() { ack.written() } else { ack.failed() }
-                    }
-                    if let Err(error) = sent {
-                        reporter.report(EventKind::Error(error));
-                    }
-                }
-                Some(SessionCommand::Disconnect(_) | SessionCommand::StopListening) => {
-                    reporter.report(EventKind::Error(NetError::WrongTarget));
                 }
             },
         }
