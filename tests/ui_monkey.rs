@@ -7,7 +7,7 @@
 //! Kept on this machine: the monkey never edits where traffic goes (the address, the port,
 //! the UDP target and multicast group, the local address picker); those are set once to
 //! 127.0.0.1 peers of the test's own. File dialogs are not clicked (headless, there is no
-//! desktop to show them), nor is the language switched (the exclusions go by English label).
+//! desktop to show them). The language switch is a button like any other.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -27,28 +27,39 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use proptest::prelude::*;
 use ui::Ui;
 
-/// Buttons left alone: those that open a file dialog, and the language switch (the
-/// exclusions below are English labels).
-const LEFT_ALONE: [&str; 7] = [
-    "Send file…",
-    "Save log…",
-    "Save received data…",
-    "Import…",
-    "Export…",
-    "中文",
-    "English",
-];
+/// Buttons left alone, in either language: those that open a file dialog.
+fn left_alone() -> Vec<&'static str> {
+    [&netdebug::i18n::EN, &netdebug::i18n::ZH]
+        .iter()
+        .flat_map(|t| {
+            [
+                t.send_file,
+                t.save_log,
+                t.save_to_file,
+                t.quick_import,
+                t.quick_export,
+            ]
+        })
+        .collect()
+}
 
-/// Fields and pickers that say where traffic goes.
-const WHERE_TO: [&str; 7] = [
-    "Local address",
-    "Remote address",
-    "Local port",
-    "Remote port",
-    "Target",
-    "Multicast group",
-    "Pick a local address",
-];
+/// Fields and pickers that say where traffic goes, in either language.
+fn where_to() -> Vec<&'static str> {
+    [&netdebug::i18n::EN, &netdebug::i18n::ZH]
+        .iter()
+        .flat_map(|t| {
+            [
+                t.local_address,
+                t.remote_address,
+                t.local_port,
+                t.remote_port,
+                t.target,
+                t.multicast_group,
+                t.pick_address,
+            ]
+        })
+        .collect()
+}
 
 /// What the monkey types: good and bad input of every kind the fields read.
 const TEXTS: [&str; 14] = [
@@ -113,13 +124,12 @@ fn act() -> impl Strategy<Value = Act> {
 
 /// The labels of the widgets with `role` now on screen that the monkey may use.
 fn labels(ui: &Ui, role: Role) -> Vec<String> {
+    let excluded: Vec<&str> = left_alone().into_iter().chain(where_to()).collect();
     let mut labels: Vec<String> = ui
         .harness
         .query_all_by_role(role)
         .filter_map(|node| node.accesskit_node().label())
-        .filter(|label| {
-            !LEFT_ALONE.contains(&label.as_str()) && !WHERE_TO.contains(&label.as_str())
-        })
+        .filter(|label| !excluded.contains(&label.as_str()))
         .collect();
     labels.sort();
     labels.dedup();
@@ -202,7 +212,8 @@ fn run(acts: Vec<Act>) {
                     }
                     _ => "0".to_owned(),
                 };
-                for label in ["Open", "Close"] {
+                let (en, zh) = (&netdebug::i18n::EN, &netdebug::i18n::ZH);
+                for label in [en.open, en.close, zh.open, zh.close] {
                     if ui.harness.query_all_by_label(label).count() == 1 {
                         ui.click(label);
                         break;
@@ -214,7 +225,8 @@ fn run(acts: Vec<Act>) {
                 targets.extend(labels(&ui, Role::CheckBox));
                 if !targets.is_empty() {
                     let label = targets[n % targets.len()].clone();
-                    reset = label == "Reset counters";
+                    reset = label == netdebug::i18n::EN.reset_counters
+                        || label == netdebug::i18n::ZH.reset_counters;
                     // Another widget of the same name may have gone with the last frame.
                     if ui.harness.query_all_by_label(&label).count() == 1 {
                         ui.click(&label);
