@@ -64,6 +64,10 @@ impl AppState {
                         bytes.and_then(|bytes| text_for_bytes(&bytes, format.encoding, escapes))
                     {
                         **field = text;
+                    } else if escapes_needed {
+                        // Kept as typed, and read with escapes from now on: its backslashes
+                        // stay backslashes.
+                        **field = field.replace('\\', "\\\\");
                     }
                 }
                 if escapes_needed {
@@ -126,10 +130,10 @@ mod tests {
         assert_eq!(state.reply_text, "50 4F 4E 47 20 E5 A5 BD");
         assert_eq!(state.send_text, "");
 
-        // The reply's bytes are no UTF-8 text and need escapes; the send box holds a backslash, which must then be
-        // written as one too, or it would read as an escape.
+        // The reply's bytes are no UTF-8 text and need escapes; the send box holds a backslash,
+        // which must then be written as one too, or it would read as an escape.
         state.send_text = "61 5C 6E".to_owned();
-        state.reply_pattern = "PING".to_owned();
+        state.reply_pattern = r"C:\temp".to_owned();
         state.reply_text = "01 03 84 0D 0A".to_owned();
         state.set_send_mode(InputMode::Text);
         assert!(state.send_format.escapes);
@@ -139,8 +143,14 @@ mod tests {
             build_payload(&state.send_text, &state.send_format).unwrap(),
             b"a\\n"
         );
-        // Not hex: kept, as text typed before the switch.
-        assert_eq!(state.reply_pattern, "PING");
+        // Not hex: kept, as text typed before the switch, and still the same bytes now that
+        // escapes are on.
+        assert_eq!(state.reply_pattern, r"C:\\temp");
+        assert_eq!(
+            build_payload(&state.reply_pattern, &state.send_format).unwrap(),
+            b"C:\\temp"
+        );
+        state.reply_pattern = "PING".to_owned();
 
         // A field the encoding cannot hold is kept, and the editor says why.
         state.send_format.encoding = TextEncoding::Gbk;
