@@ -5,8 +5,8 @@
 //! books must stay straight: the counters only go back to zero through Reset counters.
 //!
 //! Kept on this machine: the monkey never edits where traffic goes (the address, the port,
-//! the UDP target and multicast group, the local address picker); those are set once to
-//! 127.0.0.1 peers of the test's own. File dialogs are not clicked (headless, there is no
+//! the UDP target and multicast group, the local address picker); the test sets them, to
+//! 127.0.0.1 and peers of its own. File dialogs are not clicked (headless, there is no
 //! desktop to show them). The language switch is a button like any other.
 #![allow(
     clippy::unwrap_used,
