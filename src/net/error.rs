@@ -115,7 +115,7 @@ pub enum NetError {
     RepliesDropped {
         /// Answers dropped.
         count: u64,
-        /// The bytes that may wait.
+        /// The memory answers may take while they wait, in bytes.
         limit: usize,
     },
     /// A send that this kind of session cannot do (a UDP target on a TCP session, say).
