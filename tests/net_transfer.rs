@@ -327,3 +327,54 @@ async fn close_stops_a_cycle_send() {
         "nothing is sent after Close"
     );
 }
+
+/// A file going out over UDP as fast as it can does not stop the socket reading: what a
+/// device sends meanwhile is reported while the file is still going, not held back until it
+/// has gone (the session takes the owner's sends before reads, but a file's next packet only
+/// comes once the last one is written, so reads get their turn in between).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn udp_goes_on_reading_while_a_file_goes_out_at_full_speed() {
+    let (mut engine, mut events) = engine();
+    let addr = open_udp(&mut engine, &mut events).await;
+    let sink = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let target = Endpoint::new("127.0.0.1", sink.local_addr().unwrap().port());
+    let path = temp_file("flood.bin", &vec![0x5A; 32 << 20]);
+    engine
+        .send_file(
+            SendTarget::Datagram(target),
+            path.clone(),
+            FilePacing::default(),
+        )
+        .unwrap();
+    let device = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let sender = tokio::spawn(async move {
+        for i in 0..50u32 {
+            device.send_to(&i.to_be_bytes(), addr).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    });
+    let mut heard = 0;
+    let heard_while_sending = loop {
+        match common::next_event(&mut events, "the file to go").await.kind {
+            EventKind::Datagrams(datagrams) => heard += datagrams.len(),
+            EventKind::FileDone { complete, .. } => {
+                assert!(complete);
+                break heard;
+            }
+            _ => {}
+        }
+    };
+    sender.await.unwrap();
+    while heard < 50 {
+        if let EventKind::Datagrams(datagrams) =
+            common::next_event(&mut events, "the rest").await.kind
+        {
+            heard += datagrams.len();
+        }
+    }
+    assert!(
+        heard_while_sending > 0,
+        "nothing was read while the file went out"
+    );
+    std::fs::remove_file(path).unwrap();
+}
