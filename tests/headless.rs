@@ -19,6 +19,22 @@ fn netdebug(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// A headless UDP socket on 127.0.0.1 that sends to `target`, with `more` options.
+fn udp_to(target: &str, more: &[&str]) -> Output {
+    let mut args = vec![
+        "--mode",
+        "udp",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--target",
+        target,
+    ];
+    args.extend_from_slice(more);
+    netdebug(&args)
+}
+
 /// A headless TCP client of 127.0.0.1:`port`, with `more` options.
 fn tcp_client_of(port: u16, more: &[&str]) -> Output {
     let port = port.to_string();
@@ -111,22 +127,17 @@ fn udp_sends_hex_to_the_target_and_prints_the_reply() {
         device.send_to(&[0x06], from).unwrap();
         buffer[..len].to_vec()
     });
-    let output = netdebug(&[
-        "--mode",
-        "udp",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--target",
+    let output = udp_to(
         &target,
-        "--send-hex",
-        "01 03 00 00 00 01",
-        "--show",
-        "hex",
-        "--exit-after-idle-ms",
-        "1000",
-    ]);
+        &[
+            "--send-hex",
+            "01 03 00 00 00 01",
+            "--show",
+            "hex",
+            "--exit-after-idle-ms",
+            "1000",
+        ],
+    );
     assert!(output.status.success(), "{output:?}");
     assert_eq!(answering.join().unwrap(), [1, 3, 0, 0, 0, 1]);
     let printed = stdout(&output);
@@ -156,24 +167,19 @@ fn a_file_goes_to_a_udp_device_in_paced_packets_and_the_run_ends_when_idle() {
         }
         datagrams
     });
-    let output = netdebug(&[
-        "--mode",
-        "udp",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--target",
+    let output = udp_to(
         &target,
-        "--send-file",
-        path.to_str().unwrap(),
-        "--file-packet-size",
-        "32",
-        "--file-interval-ms",
-        "5",
-        "--exit-after-idle-ms",
-        "500",
-    ]);
+        &[
+            "--send-file",
+            path.to_str().unwrap(),
+            "--file-packet-size",
+            "32",
+            "--file-interval-ms",
+            "5",
+            "--exit-after-idle-ms",
+            "500",
+        ],
+    );
     assert!(output.status.success(), "{output:?}");
     let datagrams = receiving.join().unwrap();
     let sizes: Vec<_> = datagrams.iter().map(Vec::len).collect();

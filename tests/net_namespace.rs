@@ -70,11 +70,7 @@ fn in_private_network(body: impl AsyncFnOnce() + Send + 'static) -> Option<Strin
             return Some(why);
         }
         // Worker threads are started from this thread, so they inherit its namespace.
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = common::runtime();
         runtime.block_on(body());
         None
     })

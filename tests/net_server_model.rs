@@ -247,21 +247,8 @@ async fn wait_left(events: &mut EventReceiver, reported: &mut Reported, peer: So
 
 #[test]
 fn any_interleaving_of_clients_and_sends_loses_no_byte() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let config = ProptestConfig {
-        cases: 24,
-        // A failing case waits out a timeout: shrinking stays short.
-        max_shrink_iters: 24,
-        ..ProptestConfig::default()
-    };
-    proptest::test_runner::TestRunner::new(config)
-        .run(&proptest::collection::vec(op(), 1..30), |ops| {
-            runtime.block_on(run(ops));
-            Ok(())
-        })
-        .unwrap();
+    let runtime = common::runtime();
+    common::check_sequences(24, proptest::collection::vec(op(), 1..30), |ops| {
+        runtime.block_on(run(ops));
+    });
 }

@@ -183,21 +183,8 @@ async fn run(ops: Vec<Op>) {
 
 #[test]
 fn any_interleaving_of_datagrams_and_sends_keeps_every_datagram_whole_and_in_place() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let config = ProptestConfig {
-        cases: 32,
-        // A failing case waits out a timeout: shrinking stays short.
-        max_shrink_iters: 24,
-        ..ProptestConfig::default()
-    };
-    proptest::test_runner::TestRunner::new(config)
-        .run(&proptest::collection::vec(op(), 1..40), |ops| {
-            runtime.block_on(run(ops));
-            Ok(())
-        })
-        .unwrap();
+    let runtime = common::runtime();
+    common::check_sequences(32, proptest::collection::vec(op(), 1..40), |ops| {
+        runtime.block_on(run(ops));
+    });
 }

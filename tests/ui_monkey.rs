@@ -306,16 +306,5 @@ fn run(acts: Vec<Act>) {
 
 #[test]
 fn a_monkey_at_the_window_breaks_nothing() {
-    let config = ProptestConfig {
-        cases: 4,
-        // Each case drives a window for a few seconds: shrinking stays short.
-        max_shrink_iters: 16,
-        ..ProptestConfig::default()
-    };
-    proptest::test_runner::TestRunner::new(config)
-        .run(&proptest::collection::vec(act(), 120..160), |acts| {
-            run(acts);
-            Ok(())
-        })
-        .unwrap();
+    common::check_sequences(4, proptest::collection::vec(act(), 120..160), run);
 }

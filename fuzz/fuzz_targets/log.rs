@@ -42,14 +42,6 @@ fn peer(n: u8) -> SocketAddr {
 fuzz_target!(|ops: Vec<Op>| {
     let mut log = Log::default();
     let mut time = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default();
-    let checks = [
-        Checksum::None,
-        Checksum::Sum8,
-        Checksum::Xor8,
-        Checksum::Crc16Modbus,
-        Checksum::Crc16CcittFalse,
-        Checksum::Crc32,
-    ];
     for op in ops {
         match op {
             Op::Datagram(p, b) => {
@@ -78,7 +70,9 @@ fuzz_target!(|ops: Vec<Op>| {
             Op::Split(delimiter) => {
                 log.set_split_at(delimiter.filter(|d| !d.is_empty()).map(Bytes::from));
             }
-            Op::Check(kind) => log.set_check_kind(checks[usize::from(kind) % checks.len()]),
+            Op::Check(kind) => {
+                log.set_check_kind(Checksum::ALL[usize::from(kind) % Checksum::ALL.len()]);
+            }
             Op::ShowOnly(p) => log.set_show_only(p.map(peer)),
             Op::Layout(headers, text, columns) => log.set_layout(RowLayout {
                 view: if text {

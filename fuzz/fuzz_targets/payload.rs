@@ -25,20 +25,6 @@ fuzz_target!(|input: Input| {
     } else {
         TextEncoding::Utf8
     };
-    let checksums = [
-        Checksum::None,
-        Checksum::Sum8,
-        Checksum::Xor8,
-        Checksum::Crc16Modbus,
-        Checksum::Crc16CcittFalse,
-        Checksum::Crc32,
-    ];
-    let endings = [
-        LineEnding::None,
-        LineEnding::Cr,
-        LineEnding::Lf,
-        LineEnding::CrLf,
-    ];
     let format = SendFormat {
         mode: if input.hex {
             InputMode::Hex
@@ -47,8 +33,8 @@ fuzz_target!(|input: Input| {
         },
         encoding,
         escapes: input.escapes,
-        checksum: checksums[usize::from(input.checksum) % checksums.len()],
-        line_ending: endings[usize::from(input.line_ending) % endings.len()],
+        checksum: Checksum::ALL[usize::from(input.checksum) % Checksum::ALL.len()],
+        line_ending: LineEnding::ALL[usize::from(input.line_ending) % LineEnding::ALL.len()],
     };
     let _ = build_payload(&input.text, &format);
     if let Ok(bytes) = parse_hex(&input.text) {

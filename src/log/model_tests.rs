@@ -84,15 +84,6 @@ fn peer_of(index: u8) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 7000 + u16::from(index)))
 }
 
-const CHECKS: [Checksum; 6] = [
-    Checksum::None,
-    Checksum::Sum8,
-    Checksum::Xor8,
-    Checksum::Crc16Modbus,
-    Checksum::Crc16CcittFalse,
-    Checksum::Crc32,
-];
-
 /// What the log must hold of each peer's received bytes: everything since the last clear,
 /// or, once its data was not shown, nothing known.
 #[derive(Default)]
@@ -135,7 +126,12 @@ impl Model {
             }
             Op::Split(delimiter) => log.set_split_at(delimiter.map(Bytes::from)),
             Op::Check(kind) => {
-                log.set_check_kind(CHECKS.get(usize::from(kind)).copied().unwrap_or_default());
+                log.set_check_kind(
+                    Checksum::ALL
+                        .get(usize::from(kind))
+                        .copied()
+                        .unwrap_or_default(),
+                );
             }
             Op::ShowOnly(p) => log.set_show_only(p.map(peer_of)),
             Op::Layout(headers, text, columns) => log.set_layout(RowLayout {

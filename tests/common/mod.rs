@@ -38,6 +38,36 @@ pub fn connect_when_listening(port: u16) -> std::net::TcpStream {
 /// that a broken test fails instead of hanging.
 pub const WAIT: Duration = Duration::from_secs(10);
 
+/// A runtime like the app's: two worker threads, I/O and timers on.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Runs `test` on `cases` random sequences drawn from `strategy` (a model test). A failure is
+/// shrunk only a little: each case drives real sockets or a window, and a failing one may
+/// wait out [`WAIT`].
+pub fn check_sequences<T: std::fmt::Debug + Clone>(
+    cases: u32,
+    strategy: impl proptest::strategy::Strategy<Value = Vec<T>>,
+    test: impl Fn(Vec<T>),
+) {
+    let config = proptest::test_runner::Config {
+        cases,
+        max_shrink_iters: 24,
+        ..proptest::test_runner::Config::default()
+    };
+    proptest::test_runner::TestRunner::new(config)
+        .run(&strategy, |sequence| {
+            test(sequence);
+            Ok(())
+        })
+        .unwrap();
+}
+
 /// An engine on the current tokio runtime that wakes no one.
 pub fn engine() -> (Engine, EventReceiver) {
     Engine::new(tokio::runtime::Handle::current(), Arc::new(|_| {}))

@@ -23,6 +23,9 @@ pub struct Ui {
     _runtime: tokio::runtime::Runtime,
 }
 
+/// The size of [`Ui::tall`]'s window.
+const TALL: [f32; 2] = [1100.0, 1500.0];
+
 impl Ui {
     pub fn new(language: Language) -> Self {
         Self::sized(language, [1100.0, 760.0])
@@ -30,11 +33,19 @@ impl Ui {
 
     /// A window tall enough to show the whole settings column without scrolling.
     pub fn tall() -> Self {
-        Self::sized(Language::English, [1100.0, 1500.0])
+        Self::sized(Language::English, TALL)
     }
 
     pub fn sized(language: Language, size: [f32; 2]) -> Self {
-        Self::built(size, move |cc, handle| {
+        Self::sized_with(language, size, Harness::builder())
+    }
+
+    fn sized_with(
+        language: Language,
+        size: [f32; 2],
+        builder: egui_kittest::HarnessBuilder<NetDebugApp>,
+    ) -> Self {
+        Self::built_with(size, builder, move |cc, handle| {
             NetDebugApp::with_state(cc, handle, AppState::new(language))
         })
     }
@@ -53,10 +64,10 @@ impl Ui {
     /// shown as GBK text that the bundled GB2312 font does not cover (mojibake, traditional
     /// characters), which a machine without CJK fonts shows as boxes too.
     pub fn tall_allowing_tofu() -> Self {
-        Self::built_with(
-            [1100.0, 1500.0],
+        Self::sized_with(
+            Language::English,
+            TALL,
             Harness::builder().allow_missing_glyphs(),
-            |cc, handle| NetDebugApp::with_state(cc, handle, AppState::new(Language::English)),
         )
     }
 
@@ -72,11 +83,7 @@ impl Ui {
         builder: egui_kittest::HarnessBuilder<NetDebugApp>,
         app: impl FnOnce(&eframe::CreationContext<'_>, tokio::runtime::Handle) -> NetDebugApp + 'static,
     ) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = super::common::runtime();
         let handle = runtime.handle().clone();
         let harness = builder
             .with_size(size)
