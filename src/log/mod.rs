@@ -23,6 +23,9 @@ mod format;
 mod merge;
 #[cfg(test)]
 mod model_tests;
+#[cfg(any(test, feature = "arbitrary"))]
+#[doc(hidden)]
+pub mod ops;
 mod shape;
 mod split;
 #[cfg(test)]

@@ -7,31 +7,9 @@ use std::collections::HashMap;
 
 use proptest::prelude::*;
 
+use super::ops::{LogOp, peer};
 use super::tests::row_texts;
 use super::*;
-use crate::codec::{Checksum, TextEncoding};
-
-/// One thing done to the log.
-#[derive(Debug, Clone)]
-enum Op {
-    Datagram(u8, Vec<u8>),
-    Read(u8, Vec<u8>),
-    UnshownRead(u8, Vec<u8>),
-    Sent(u8, Vec<u8>, bool),
-    Notice,
-    PeerGone(u8),
-    ConnectionsEnded,
-    Wait(u16),
-    MergeGap(Option<u16>),
-    Split(Option<Vec<u8>>),
-    Check(u8),
-    ShowOnly(Option<u8>),
-    Layout(bool, bool, u8),
-    Encoding(bool),
-    Budget(u16),
-    Find(Vec<u8>),
-    Clear,
-}
 
 /// Bytes from a small alphabet, so delimiters, line breaks and GBK lead bytes come often.
 fn bytes() -> impl Strategy<Value = Vec<u8>> {
@@ -51,37 +29,34 @@ fn bytes() -> impl Strategy<Value = Vec<u8>> {
     )
 }
 
-fn op() -> impl Strategy<Value = Op> {
+fn op() -> impl Strategy<Value = LogOp> {
     let peer = 0u8..3;
     prop_oneof![
-        6 => (peer.clone(), bytes()).prop_map(|(p, b)| Op::Read(p, b)),
-        3 => (peer.clone(), bytes()).prop_map(|(p, b)| Op::Datagram(p, b)),
-        2 => (peer.clone(), bytes()).prop_map(|(p, b)| Op::UnshownRead(p, b)),
-        2 => (peer.clone(), bytes(), any::<bool>()).prop_map(|(p, b, o)| Op::Sent(p, b, o)),
-        1 => Just(Op::Notice),
-        1 => peer.clone().prop_map(Op::PeerGone),
-        1 => Just(Op::ConnectionsEnded),
-        2 => (0u16..200).prop_map(Op::Wait),
-        1 => proptest::option::of(1u16..100).prop_map(Op::MergeGap),
+        6 => (peer.clone(), bytes()).prop_map(|(p, b)| LogOp::Read(p, b)),
+        3 => (peer.clone(), bytes()).prop_map(|(p, b)| LogOp::Datagram(p, b)),
+        2 => (peer.clone(), bytes()).prop_map(|(p, b)| LogOp::UnshownRead(p, b)),
+        1 => bytes().prop_map(LogOp::UnshownDatagram),
+        2 => (peer.clone(), bytes(), any::<bool>()).prop_map(|(p, b, o)| LogOp::Sent(p, b, o)),
+        1 => Just(LogOp::Notice),
+        1 => peer.clone().prop_map(LogOp::PeerGone),
+        1 => Just(LogOp::ConnectionsEnded),
+        2 => (0u16..200).prop_map(LogOp::Wait),
+        1 => proptest::option::of(1u16..100).prop_map(LogOp::MergeGap),
         1 => proptest::option::of(prop_oneof![
             Just(b"\n".to_vec()),
             Just(b"\r\n".to_vec()),
             Just(b"aa".to_vec()),
             Just(vec![0xE4]),
         ])
-        .prop_map(Op::Split),
-        1 => (0u8..6).prop_map(Op::Check),
-        1 => proptest::option::of(peer.clone()).prop_map(Op::ShowOnly),
-        1 => (any::<bool>(), any::<bool>(), 1u8..12).prop_map(|(h, t, c)| Op::Layout(h, t, c)),
-        1 => any::<bool>().prop_map(Op::Encoding),
-        1 => (0u16..4000).prop_map(Op::Budget),
-        1 => bytes().prop_map(Op::Find),
-        1 => Just(Op::Clear),
+        .prop_map(LogOp::Split),
+        1 => (0u8..6).prop_map(LogOp::Check),
+        1 => proptest::option::of(peer.clone()).prop_map(LogOp::ShowOnly),
+        1 => (any::<bool>(), any::<bool>(), 1u8..12).prop_map(|(h, t, c)| LogOp::Layout(h, t, c)),
+        1 => any::<bool>().prop_map(LogOp::Encoding),
+        1 => (0u16..4000).prop_map(LogOp::Budget),
+        1 => bytes().prop_map(|b| LogOp::Find(String::from_utf8_lossy(&b).into_owned())),
+        1 => Just(LogOp::Clear),
     ]
-}
-
-fn peer_of(index: u8) -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], 7000 + u16::from(index)))
 }
 
 /// What the log must hold of each peer's received bytes: everything since the last clear,
@@ -93,71 +68,23 @@ struct Model {
 }
 
 impl Model {
-    fn apply(&mut self, log: &mut Log, op: Op, time: &mut NaiveTime) {
-        match op {
-            Op::Datagram(p, b) => {
-                self.received.entry(peer_of(p)).or_default().extend(&b);
-                log.received(peer_of(p), b.into(), *time);
+    /// Notes what `op` means for the bytes the log must hold, then does it.
+    fn apply(&mut self, log: &mut Log, op: LogOp, time: &mut NaiveTime) {
+        match &op {
+            LogOp::Datagram(p, b) | LogOp::Read(p, b) => {
+                self.received.entry(peer(*p)).or_default().extend(b);
             }
-            Op::Read(p, b) => {
-                self.received.entry(peer_of(p)).or_default().extend(&b);
-                log.received_read(peer_of(p), b.into(), *time);
+            // What shows of it later (the start of a message) is not predicted here.
+            LogOp::UnshownRead(p, _) => {
+                self.unknown.insert(peer(*p));
             }
-            Op::UnshownRead(p, b) => {
-                // What shows of it later (the start of a message) is not predicted here.
-                self.unknown.insert(peer_of(p));
-                log.unshown_read(peer_of(p), &b, *time);
-            }
-            Op::Sent(p, b, owner) => {
-                let by = if owner {
-                    SentBy::Owner
-                } else {
-                    SentBy::AutoReply
-                };
-                log.sent(peer_of(p), b.into(), by, *time);
-            }
-            Op::Notice => log.notice(Notice::Closed("test".into()), *time),
-            Op::PeerGone(p) => log.peer_gone(peer_of(p)),
-            Op::ConnectionsEnded => log.connections_ended(),
-            Op::Wait(ms) => *time += chrono::TimeDelta::milliseconds(i64::from(ms)),
-            Op::MergeGap(gap) => {
-                let gap = gap.map(|ms| std::time::Duration::from_millis(u64::from(ms)));
-                log.set_merge_gap(gap);
-            }
-            Op::Split(delimiter) => log.set_split_at(delimiter.map(Bytes::from)),
-            Op::Check(kind) => {
-                log.set_check_kind(
-                    Checksum::ALL
-                        .get(usize::from(kind))
-                        .copied()
-                        .unwrap_or_default(),
-                );
-            }
-            Op::ShowOnly(p) => log.set_show_only(p.map(peer_of)),
-            Op::Layout(headers, text, columns) => log.set_layout(RowLayout {
-                view: if text {
-                    InputMode::Text
-                } else {
-                    InputMode::Hex
-                },
-                headers,
-                columns: usize::from(columns),
-            }),
-            Op::Encoding(gbk) => log.set_encoding(if gbk {
-                TextEncoding::Gbk
-            } else {
-                TextEncoding::Utf8
-            }),
-            Op::Budget(budget) => log.set_budget(usize::from(budget)),
-            Op::Find(query) => {
-                let _ = log.find_next(&String::from_utf8_lossy(&query));
-            }
-            Op::Clear => {
-                log.clear();
+            LogOp::Clear => {
                 self.received.clear();
                 self.unknown.clear();
             }
+            _ => {}
         }
+        op.apply(log, time);
     }
 
     /// Each peer's received bytes in the log, oldest first, end where the peer's bytes end

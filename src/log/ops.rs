@@ -1,0 +1,107 @@
+//! Everything the window does to the log, as data: one list that the log's model test
+//! (proptest) and its fuzz target (cargo-fuzz, with the `arbitrary` feature) both draw
+//! sequences from, so the two cannot drift apart. Not part of the app.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use chrono::NaiveTime;
+
+use super::{Log, Notice, RowLayout};
+use crate::codec::{Checksum, InputMode, TextEncoding};
+use crate::net::SentBy;
+
+/// One thing done to the log; peers are numbered, see [`peer`].
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[allow(missing_docs)] // each variant is the log method of the same name
+pub enum LogOp {
+    Datagram(u8, Vec<u8>),
+    Read(u8, Vec<u8>),
+    UnshownRead(u8, Vec<u8>),
+    UnshownDatagram(Vec<u8>),
+    /// Sent to a peer, by the person (`true`) or auto reply.
+    Sent(u8, Vec<u8>, bool),
+    Notice,
+    PeerGone(u8),
+    ConnectionsEnded,
+    /// Time passes, in milliseconds.
+    Wait(u16),
+    MergeGap(Option<u16>),
+    Split(Option<Vec<u8>>),
+    /// A checksum by its place in [`Checksum::ALL`].
+    Check(u8),
+    ShowOnly(Option<u8>),
+    /// Log mode, text (else hex) view, columns.
+    Layout(bool, bool, u8),
+    /// GBK (else UTF-8).
+    Encoding(bool),
+    Budget(u16),
+    Find(String),
+    Clear,
+}
+
+/// Peer `n` of four, on 127.0.0.1.
+pub fn peer(n: u8) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 7000 + u16::from(n % 4)))
+}
+
+impl LogOp {
+    /// Does this to `log`, at `time` (which [`LogOp::Wait`] moves on).
+    pub fn apply(self, log: &mut Log, time: &mut NaiveTime) {
+        match self {
+            Self::Datagram(p, b) => {
+                log.received(peer(p), Bytes::from(b), *time);
+            }
+            Self::Read(p, b) => {
+                log.received_read(peer(p), Bytes::from(b), *time);
+            }
+            Self::UnshownRead(p, b) => log.unshown_read(peer(p), &b, *time),
+            Self::UnshownDatagram(b) => log.unshown_datagram(&b),
+            Self::Sent(p, b, owner) => {
+                let by = if owner {
+                    SentBy::Owner
+                } else {
+                    SentBy::AutoReply
+                };
+                log.sent(peer(p), Bytes::from(b), by, *time);
+            }
+            Self::Notice => log.notice(Notice::Closed("closed".into()), *time),
+            Self::PeerGone(p) => log.peer_gone(peer(p)),
+            Self::ConnectionsEnded => log.connections_ended(),
+            Self::Wait(ms) => *time += chrono::TimeDelta::milliseconds(i64::from(ms)),
+            Self::MergeGap(gap) => {
+                log.set_merge_gap(gap.map(|ms| Duration::from_millis(u64::from(ms))));
+            }
+            // The window never sets an empty delimiter: an empty field means no splitting.
+            Self::Split(delimiter) => {
+                log.set_split_at(delimiter.filter(|d| !d.is_empty()).map(Bytes::from));
+            }
+            Self::Check(kind) => {
+                let index = usize::from(kind) % Checksum::ALL.len();
+                log.set_check_kind(Checksum::ALL.get(index).copied().unwrap_or_default());
+            }
+            Self::ShowOnly(p) => log.set_show_only(p.map(peer)),
+            Self::Layout(headers, text, columns) => log.set_layout(RowLayout {
+                view: if text {
+                    InputMode::Text
+                } else {
+                    InputMode::Hex
+                },
+                headers,
+                columns: usize::from(columns),
+            }),
+            Self::Encoding(gbk) => log.set_encoding(if gbk {
+                TextEncoding::Gbk
+            } else {
+                TextEncoding::Utf8
+            }),
+            Self::Budget(budget) => log.set_budget(usize::from(budget)),
+            Self::Find(query) => {
+                let _ = log.find_next(&query);
+            }
+            Self::Clear => log.clear(),
+        }
+    }
+}
