@@ -109,6 +109,8 @@ pub struct Texts {
     pub auto_reply_sent: &'static str,
     /// Status bar: response times (`{last}`, `{avg}`, `{max}` in ms, `{n}` of them).
     pub responses: &'static str,
+    /// Status bar, when short of room: the last response time (`{last}` in ms).
+    pub responses_last: &'static str,
     /// Tooltip of the response times (`{min}` in ms).
     pub responses_help: &'static str,
     /// Button: write the quick commands to a file.
@@ -324,6 +326,7 @@ pub static ZH: Texts = Texts {
     zoom_in: "放大界面",
     recent: "最近使用",
     responses: "响应 {last} ms（平均 {avg}，最长 {max}，{n} 次）",
+    responses_last: "响应 {last} ms",
     responses_help: "对端在本程序发送之后、第一次发来数据所用的时间（日志里的“发送后 … ms”）。\n最短 {min} ms。复位计数时清零。",
     clear_input: "清除输入",
     quick_export: "导出…",
@@ -485,6 +488,7 @@ pub static EN: Texts = Texts {
     zoom_in: "Larger text",
     recent: "Recent",
     responses: "Response {last} ms (avg {avg}, max {max}, {n}×)",
+    responses_last: "Response {last} ms",
     responses_help: "How long peers took to send something after a send to them (the log's \"ms after the send\").\nShortest {min} ms. Reset counters clears them.",
     clear_input: "Clear input",
     quick_export: "Export…",

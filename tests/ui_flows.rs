@@ -243,7 +243,37 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
     let responses = ui.harness.state().state().responses;
     assert_eq!((responses.count, responses.last), (1, answered));
     let ms = format!("{:.1}", answered.as_secs_f64() * 1000.0);
-    ui.wait_for_text(&format!("Response {ms} ms (avg {ms}, max {ms}, 1×)"));
+    let whole = format!("Response {ms} ms (avg {ms}, max {ms}, 1×)");
+    ui.wait_for_text(&whole);
+
+    // In a narrow window the last time alone gives the state its room, the rest in a hover.
+    ui.harness.set_size(egui::vec2(900.0, 760.0));
+    ui.harness.run_steps(2);
+    assert!(!ui.shows(&whole));
+    assert!(ui.shows(&format!("Response {ms} ms")));
+    let state = ui.connection().describe(ui.harness.state().state().texts());
+    // The status bar's, not the one under the Open button.
+    let shown = ui
+        .harness
+        .query_all_by_label(&state)
+        .map(|label| label.rect())
+        .max_by(|a, b| a.top().total_cmp(&b.top()))
+        .unwrap()
+        .width();
+    let font = egui::TextStyle::Body.resolve(&ui.harness.ctx.global_style());
+    let whole_width = ui.harness.ctx.fonts_mut(|fonts| {
+        fonts
+            .layout_no_wrap(state.clone(), font, egui::Color32::WHITE)
+            .size()
+            .x
+    });
+    assert!(
+        shown >= whole_width,
+        "{state:?} cut to {shown} of {whole_width}"
+    );
+    ui.harness.set_size(egui::vec2(1100.0, 760.0));
+    ui.harness.run_steps(2);
+    assert!(ui.shows(&whole));
 
     // Bytes the window gets round to a second late keep the time they arrived.
     let written = chrono::Local::now().time();

@@ -1,28 +1,41 @@
 //! The status bar: state, the last message, RX/TX counters and their reset.
 
-use egui::{Align, Layout, RichText, Ui};
+use egui::{Align, Layout, RichText, TextStyle, Ui};
 
 use crate::state::AppState;
 
 pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState) {
     let t = state.texts();
+    let now = std::time::Instant::now();
+    let counters = [("TX", &mut state.tx), ("RX", &mut state.rx)].map(|(name, counter)| {
+        let rate = crate::counters::format_rate(counter.rate(now));
+        format!(
+            "{name}: {} B / {} {} / {rate}",
+            counter.bytes, counter.frames, t.frames
+        )
+    });
+    let described = state.connection.describe(t);
+    let tally = check_tally_text(state);
+    // What the bar must fit beside the response times for the state to show whole.
+    let spacing = ui.spacing().item_spacing.x;
+    let others = counters
+        .iter()
+        .chain(&tally)
+        .map(|text| text_width(ui, text, &TextStyle::Monospace) + 2.0 * spacing)
+        .sum::<f32>()
+        + text_width(ui, &described, &TextStyle::Body)
+        + 2.0 * spacing;
     // Counters first, from the right, so a long message is cut short instead of covering them.
     ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
         if ui.button(t.reset_counters).clicked() {
             state.reset_counters();
         }
-        responses_ui(ui, state);
-        check_tally_ui(ui, state);
-        let now = std::time::Instant::now();
-        for (name, counter) in [("TX", &mut state.tx), ("RX", &mut state.rx)] {
-            let rate = crate::counters::format_rate(counter.rate(now));
-            ui.label(
-                RichText::new(format!(
-                    "{name}: {} B / {} {} / {rate}",
-                    counter.bytes, counter.frames, t.frames
-                ))
-                .monospace(),
-            );
+        responses_ui(ui, state, others);
+        if let Some(tally) = tally {
+            check_tally_ui(ui, state, tally);
+        }
+        for (text, counter) in counters.into_iter().zip([&state.tx, &state.rx]) {
+            ui.label(RichText::new(text).monospace());
             // The rate falls back to zero by itself; look again while it is moving.
             if counter.is_active() {
                 ui.ctx()
@@ -32,7 +45,6 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState) {
         ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
             // Cut short, as the message is, when the counters leave little room: drawn whole
             // it ran into them.
-            let described = state.connection.describe(t);
             ui.add(egui::Label::new(described.as_str()).truncate())
                 .on_hover_text(described);
             ui.separator();
@@ -50,21 +62,38 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState) {
     });
 }
 
+/// How wide `text` is drawn in `style`, on one line.
+fn text_width(ui: &Ui, text: &str, style: &TextStyle) -> f32 {
+    let font = style.resolve(ui.style());
+    ui.fonts_mut(|fonts| {
+        fonts
+            .layout_no_wrap(text.to_owned(), font, egui::Color32::PLACEHOLDER)
+            .size()
+            .x
+    })
+}
+
 /// How received checksums came out, while they are being checked.
-fn check_tally_ui(ui: &mut Ui, state: &AppState) {
+fn check_tally_text(state: &AppState) -> Option<String> {
     let kind = state.log.check_kind();
     if kind == crate::codec::Checksum::None {
-        return;
+        return None;
     }
-    let t = state.texts();
     let tally = state.log.check_tally();
-    let text = t
+    let text = state
+        .texts()
         .check_tally
         .replace("{kind}", kind.name())
         .replace("{good}", &tally.good.to_string())
         .replace("{bad}", &tally.bad.to_string());
+    Some(text)
+}
+
+/// The checksum tally, red once a check has failed.
+fn check_tally_ui(ui: &mut Ui, state: &AppState, text: String) {
+    let t = state.texts();
     let text = RichText::new(text).monospace();
-    let text = if tally.bad > 0 {
+    let text = if state.log.check_tally().bad > 0 {
         text.color(ui.visuals().error_fg_color)
     } else {
         text
@@ -73,21 +102,31 @@ fn check_tally_ui(ui: &mut Ui, state: &AppState) {
     ui.separator();
 }
 
-/// The response times, once there are any: the last, the mean and the longest.
-fn responses_ui(ui: &mut Ui, state: &AppState) {
+/// The response times, once there are any: the last, the mean and the longest, or only the
+/// last when the whole would leave less than `others` for the counters and the state.
+fn responses_ui(ui: &mut Ui, state: &AppState, others: f32) {
     let times = &state.responses;
     let Some(average) = times.average() else {
         return;
     };
     let t = state.texts();
     let ms = |duration: std::time::Duration| format!("{:.1}", duration.as_secs_f64() * 1000.0);
-    let text = t
+    let whole = t
         .responses
         .replace("{last}", &ms(times.last))
         .replace("{avg}", &ms(average))
         .replace("{max}", &ms(times.max))
         .replace("{n}", &times.count.to_string());
+    let help = t.responses_help.replace("{min}", &ms(times.min));
+    let room = ui.available_width() - others;
+    let (text, help) = if text_width(ui, &whole, &TextStyle::Monospace) <= room {
+        (whole, help)
+    } else {
+        // The rest stays a hover away rather than pushing the state out of sight.
+        let last = t.responses_last.replace("{last}", &ms(times.last));
+        (last, format!("{whole}\n{help}"))
+    };
     ui.label(RichText::new(text).monospace())
-        .on_hover_text(t.responses_help.replace("{min}", &ms(times.min)));
+        .on_hover_text(help);
     ui.separator();
 }
