@@ -26,6 +26,8 @@ pub struct NetDebugApp {
     /// The title last given to the window.
     shown_title: Option<String>,
     first_frame: Option<Box<dyn FnOnce()>>,
+    /// A theme asked for on the command line, set at the first frame.
+    theme_asked: Option<egui::Theme>,
     dialogs: Dialogs,
     saved_logs: (
         std::sync::mpsc::Sender<SaveOutcome>,
@@ -76,6 +78,7 @@ impl NetDebugApp {
             screenshot: None,
             shown_title: None,
             first_frame: None,
+            theme_asked: None,
             dialogs,
             saved_logs: std::sync::mpsc::channel(),
             ctx: cc.egui_ctx.clone(),
@@ -90,6 +93,13 @@ impl NetDebugApp {
     /// Calls `callback` once the first frame is drawn.
     pub fn on_first_frame(&mut self, callback: Box<dyn FnOnce()>) {
         self.first_frame = Some(callback);
+    }
+
+    /// Draws the window in `theme` from the first frame on, over the theme remembered with the
+    /// window (set then, not now, so that nothing that sets up the context after the app is
+    /// made, as eframe restoring its memory, undoes it).
+    pub fn ask_theme(&mut self, theme: egui::Theme) {
+        self.theme_asked = Some(theme);
     }
 
     /// Performs `action` (a cycle send, a file send) as soon as the session has someone to
@@ -178,6 +188,9 @@ impl eframe::App for NetDebugApp {
     }
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if let Some(theme) = self.theme_asked.take() {
+            ctx.set_theme(theme);
+        }
         if let Some(wait) = self.controller.tick() {
             ctx.request_repaint_after(wait);
         }

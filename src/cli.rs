@@ -114,6 +114,9 @@ pub struct Args {
     /// Label language; by default the system's.
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
+    /// Light or dark window; by default the one last chosen, or the system's.
+    #[arg(long, value_enum)]
+    pub theme: Option<ThemeArg>,
     /// Write a PNG of the window to this file after --screenshot-delay-ms.
     #[arg(long)]
     pub screenshot: Option<PathBuf>,
@@ -226,6 +229,15 @@ pub enum LangArg {
     En,
 }
 
+/// The window's theme (`--theme`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ThemeArg {
+    /// Dark text on a light background.
+    Light,
+    /// Light text on a dark background.
+    Dark,
+}
+
 impl Args {
     /// The label language asked for, if any.
     pub fn language(&self) -> Option<Language> {
@@ -239,6 +251,11 @@ impl Args {
     /// the remembered settings), then Open, then a cycle send once it has a receiver.
     pub fn apply(&self, app: &mut NetDebugApp) {
         self.preset(app.state_mut());
+        match self.theme {
+            Some(ThemeArg::Light) => app.ask_theme(egui::Theme::Light),
+            Some(ThemeArg::Dark) => app.ask_theme(egui::Theme::Dark),
+            None => {}
+        }
         if let Some(path) = &self.save {
             // Before Open, so the first byte is in the file too.
             app.perform(Action::StartCapture(path.clone()));

@@ -109,6 +109,14 @@ pub struct Texts {
     pub auto_reply_sent: &'static str,
     /// Status bar: response times (`{last}`, `{avg}`, `{max}` in ms, `{n}` of them).
     pub responses: &'static str,
+    /// Button: switch to the light theme.
+    pub theme_light: &'static str,
+    /// Tooltip of the light theme button.
+    pub theme_light_help: &'static str,
+    /// Button: switch to the dark theme.
+    pub theme_dark: &'static str,
+    /// Tooltip of the dark theme button.
+    pub theme_dark_help: &'static str,
     /// Status bar, when short of room: the last response time (`{last}` in ms).
     pub responses_last: &'static str,
     /// Tooltip of the response times (`{min}` in ms).
@@ -327,6 +335,10 @@ pub static ZH: Texts = Texts {
     recent: "最近使用",
     responses: "响应 {last} ms（平均 {avg}，最长 {max}，{n} 次）",
     responses_last: "响应 {last} ms",
+    theme_light: "浅色",
+    theme_light_help: "换成浅色主题（投影或明亮的房间里更清楚）",
+    theme_dark: "深色",
+    theme_dark_help: "换成深色主题",
     responses_help: "对端在本程序发送之后、第一次发来数据所用的时间（日志里的“发送后 … ms”）。\n最短 {min} ms。复位计数时清零。",
     clear_input: "清除输入",
     quick_export: "导出…",
@@ -489,6 +501,10 @@ pub static EN: Texts = Texts {
     recent: "Recent",
     responses: "Response {last} ms (avg {avg}, max {max}, {n}×)",
     responses_last: "Response {last} ms",
+    theme_light: "Light",
+    theme_light_help: "Switch to the light theme (clearer on a projector or in a bright room)",
+    theme_dark: "Dark",
+    theme_dark_help: "Switch to the dark theme",
     responses_help: "How long peers took to send something after a send to them (the log's \"ms after the send\").\nShortest {min} ms. Reset counters clears them.",
     clear_input: "Clear input",
     quick_export: "Export…",

@@ -662,6 +662,31 @@ fn text_is_made_larger_for_a_projector_and_smaller_again() {
 }
 
 #[test]
+fn a_light_theme_for_a_projector_is_one_click_away_and_the_command_line_can_ask_for_it() {
+    let mut ui = Ui::english();
+    let theme = |ui: &Ui| ui.harness.ctx.theme();
+    // Without a system theme to follow, egui falls back to dark.
+    assert_eq!(theme(&ui), egui::Theme::Dark);
+    ui.click("Light");
+    ui.harness.run_steps(2);
+    assert_eq!(theme(&ui), egui::Theme::Light);
+    assert!(ui.harness.ctx.global_style().visuals.panel_fill.r() > 200);
+    // The button names the other theme, as the language button names the other language.
+    assert!(!ui.shows("Light"));
+    ui.click("Dark");
+    ui.harness.run_steps(2);
+    assert_eq!(theme(&ui), egui::Theme::Dark);
+
+    let mut ui = Ui::from_command_line(&["--theme", "light", "--lang", "zh"]);
+    ui.harness.run_steps(2);
+    assert_eq!(theme(&ui), egui::Theme::Light);
+    ui.click("深色");
+    ui.harness.run_steps(2);
+    assert_eq!(theme(&ui), egui::Theme::Dark);
+    assert!(ui.shows("浅色"));
+}
+
+#[test]
 fn chinese_labels_render_with_the_bundled_font_and_switch_to_english() {
     let mut ui = Ui::new(Language::Chinese);
     ui.harness.run_steps(2);
@@ -750,6 +775,40 @@ fn the_client_selector_finds_one_client_among_ten_thousand() {
 /// A server on port 0 with one raw client connected; returns the client.
 /// An English window connected as a TCP client to a listening socket of the test's: the
 /// listener (for more connections), the accepted device end, and the port.
+#[test]
+fn auto_line_break_keeps_chinese_lines_within_the_log() {
+    let (mut ui, _server, mut device, _) = client_of_a_device();
+    // A Chinese character is drawn about twice as wide as a digit: counted as one, a row of
+    // them ran past the log's right edge.
+    let line = format!("历史数据 {}", "0123456789".repeat(30));
+    device.write_all(line.as_bytes()).unwrap();
+    ui.step_until("the line", |h| {
+        h.state().state().rx.bytes == line.len() as u64
+    });
+    ui.harness.run_steps(2);
+    // The log's rows are the labels that hold a piece of the line.
+    let rows: Vec<_> = ui
+        .harness
+        .query_all_by_role(Role::Label)
+        .filter_map(|row| Some((row.value()?, row.rect())))
+        .filter(|(text, _)| text.len() >= 3 && line.contains(text.as_str()))
+        .collect();
+    assert!(rows.len() >= 3, "{rows:?}");
+    assert_eq!(
+        rows.iter()
+            .map(|(text, _)| text.as_str())
+            .collect::<String>(),
+        line
+    );
+    let log_right = ui.harness.get_by_label("Clear").rect().right();
+    for (text, rect) in &rows {
+        assert!(
+            rect.right() <= log_right,
+            "{text:?} ends at {rect:?}, past {log_right}"
+        );
+    }
+}
+
 fn client_of_a_device() -> (Ui, TcpListener, TcpStream, u16) {
     let server = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = server.local_addr().unwrap().port();
@@ -1786,4 +1845,28 @@ fn quick_commands_add_send_edit_delete_and_history_recall() {
 
     ui.click("Delete");
     assert!(ui.harness.state().state().quick_commands.is_empty());
+}
+
+#[test]
+fn the_title_row_fits_the_settings_column_in_either_language_and_theme() {
+    for language in [Language::English, Language::Chinese] {
+        let mut ui = Ui::new(language);
+        let t = language.texts();
+        for theme in [t.theme_light, t.theme_dark] {
+            let row = ["NetDebug", "A-", "A+", theme, t.switch_language]
+                .map(|label| ui.harness.get_by_label(label).rect());
+            for pair in row.windows(2) {
+                assert!(pair[0].right() <= pair[1].left(), "{language:?}: {row:?}");
+            }
+            // The name whole, not shortened to make room.
+            let font = egui::TextStyle::Heading.resolve(&ui.harness.ctx.global_style());
+            let whole = ui.harness.ctx.fonts_mut(|fonts| {
+                let name = fonts.layout_no_wrap("NetDebug".into(), font, egui::Color32::WHITE);
+                name.size().x
+            });
+            assert!(row[0].width() >= whole, "{language:?}: {row:?}, {whole}");
+            ui.click(theme);
+            ui.harness.run_steps(2);
+        }
+    }
 }

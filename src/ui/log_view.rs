@@ -1,9 +1,10 @@
 //! The data log on the right. Only the rows on screen are laid out, so a log of a million
 //! lines draws as fast as one of ten.
 
-use egui::{Color32, RichText, ScrollArea, TextStyle, Ui};
+use egui::{RichText, ScrollArea, TextStyle, Ui};
 
 use super::Action;
+use super::palette::Palette;
 use crate::codec::{InputMode, format_hex};
 use crate::i18n::Texts;
 use crate::log::{
@@ -11,18 +12,14 @@ use crate::log::{
 };
 use crate::state::AppState;
 
-const NOTICE_COLOR: Color32 = Color32::from_rgb(0x3b, 0x82, 0xc4);
-pub(super) const RX_COLOR: Color32 = Color32::from_rgb(0x2e, 0x9a, 0x5a);
-pub(super) const TX_COLOR: Color32 = Color32::from_rgb(0xb0, 0x6a, 0x1c);
-const MARKER_COLOR: Color32 = Color32::from_rgb(0xc0, 0x90, 0x30);
-
 pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     let t = state.texts();
     ui.horizontal(|ui| {
         ui.label(RichText::new(t.data_log).strong());
         ui.label(RichText::new(format!("({})", state.log.entries().len())).weak());
         if let Some(peer) = state.log.show_only() {
-            ui.label(RichText::new(format!("· {} {peer}", t.showing_only)).color(MARKER_COLOR));
+            let marker = Palette::of(ui).marker;
+            ui.label(RichText::new(format!("· {} {peer}", t.showing_only)).color(marker));
         }
         if state.log.dropped() > 0 {
             // Always in sight, unlike the marker row at the top of the log.
@@ -46,7 +43,7 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
 
     if state.display.paused || state.display.hide_received || state.not_shown > 0 {
         ui.colored_label(
-            MARKER_COLOR,
+            Palette::of(ui).marker,
             format!("{} B {}", state.not_shown, t.not_shown),
         );
     }
@@ -160,18 +157,20 @@ fn find_ui(ui: &mut Ui, state: &mut AppState) {
 
 fn marker_ui(ui: &mut Ui, dropped: u64, budget: usize, t: &Texts) {
     let text = dropped_marker(dropped, budget, t);
-    ui.add(egui::Label::new(RichText::new(text).monospace().color(MARKER_COLOR)).extend());
+    let marker = Palette::of(ui).marker;
+    ui.add(egui::Label::new(RichText::new(text).monospace().color(marker)).extend());
 }
 
 /// Draws one row; a data entry's header has a menu (right click) to copy the entry, put its
 /// bytes in the send box or send them to its peer again, which returns the choice.
 fn row_ui(ui: &mut Ui, row: &Row<'_>, found: Option<&LogEntry>, t: &Texts) -> Option<MenuChoice> {
     let text = RichText::new(row_text(row, t)).monospace();
+    let palette = Palette::of(ui);
     let text = match row {
         Row::Notice(_, notice) if notice.is_error() => {
             text.color(ui.visuals().error_fg_color).italics()
         }
-        Row::Notice(..) => text.color(NOTICE_COLOR).italics(),
+        Row::Notice(..) => text.color(palette.notice).italics(),
         Row::Header(entry) => match &entry.body {
             // A wrong checksum is what the person is looking for.
             LogBody::Data { .. } if entry.check.is_some_and(|check| !check.good) => {
@@ -180,11 +179,11 @@ fn row_ui(ui: &mut Ui, row: &Row<'_>, found: Option<&LogEntry>, t: &Texts) -> Op
             LogBody::Data {
                 direction: Direction::Rx,
                 ..
-            } => text.color(RX_COLOR),
+            } => text.color(palette.rx),
             LogBody::Data {
                 direction: Direction::Tx,
                 ..
-            } => text.color(TX_COLOR),
+            } => text.color(palette.tx),
             LogBody::Notice(_) => text,
         },
         Row::Text(_) | Row::Hex(..) => text,

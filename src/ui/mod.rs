@@ -3,6 +3,7 @@
 
 mod auto_reply;
 mod log_view;
+mod palette;
 mod quick;
 mod rate_graph;
 mod send_box;

@@ -6,7 +6,7 @@ use std::time::Instant;
 use egui::Ui;
 use egui_plot::{Corner, HoverPosition, Legend, Line, Plot};
 
-use super::log_view::{RX_COLOR, TX_COLOR};
+use super::palette::Palette;
 use crate::counters::{Counter, format_rate};
 use crate::state::AppState;
 
@@ -23,6 +23,7 @@ pub(super) fn rate_graph_ui(ui: &mut Ui, state: &AppState) {
             .map(|(when, rate)| [-now.saturating_duration_since(*when).as_secs_f64(), *rate])
             .collect()
     };
+    let palette = Palette::of(ui);
     Plot::new("rate_graph")
         .height(110.0)
         // Top left: the newest data is on the right.
@@ -50,7 +51,7 @@ pub(super) fn rate_graph_ui(ui: &mut Ui, state: &AppState) {
             HoverPosition::Elsewhere { .. } => None,
         })
         .show(ui, |plot| {
-            plot.line(Line::new("RX", points(&state.rx)).color(RX_COLOR));
-            plot.line(Line::new("TX", points(&state.tx)).color(TX_COLOR));
+            plot.line(Line::new("RX", points(&state.rx)).color(palette.rx));
+            plot.line(Line::new("TX", points(&state.tx)).color(palette.tx));
         });
 }

@@ -2,6 +2,7 @@
 
 use egui::{ComboBox, RichText, Ui};
 
+use super::palette::Palette;
 use super::{Action, labelled_field};
 use crate::codec::{Checksum, ESCAPE_HELP, InputMode, LineEnding, TextEncoding};
 use crate::i18n::Texts;
@@ -11,12 +12,19 @@ use crate::state::{AppState, Connection, Mode};
 pub(super) fn settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     let t = state.texts();
     ui.horizontal(|ui| {
-        ui.heading("NetDebug");
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button(t.switch_language).clicked() {
+            // Close together, so the name still fits beside them in the column's default width.
+            ui.spacing_mut().item_spacing.x = 4.0;
+            if ui.small_button(t.switch_language).clicked() {
                 state.language = state.language.toggled();
             }
+            theme_button_ui(ui, t);
             zoom_buttons_ui(ui, t);
+            // Last, in what is left: a narrow column shortens the name rather than drawing
+            // the buttons over it.
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.add(egui::Label::new(RichText::new("NetDebug").heading()).truncate());
+            });
         });
     });
     ui.separator();
@@ -32,6 +40,46 @@ pub(super) fn settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
         super::auto_reply::auto_reply_ui(ui, state);
     })
     .on_hover_text(t.auto_reply_help);
+}
+
+/// The other theme: light for a projector or a bright room, dark for a long evening. A
+/// half-filled circle, the usual sign for it, named for screen readers and in its tooltip.
+/// Remembered with the window (eframe keeps egui's options); until then the system's.
+fn theme_button_ui(ui: &mut Ui, t: &Texts) {
+    let (name, tip, theme) = if ui.visuals().dark_mode {
+        (t.theme_light, t.theme_light_help, egui::Theme::Light)
+    } else {
+        (t.theme_dark, t.theme_dark_help, egui::Theme::Dark)
+    };
+    let height = ui.spacing().interact_size.y * 0.75;
+    let (rect, response) =
+        ui.allocate_exact_size(egui::vec2(height * 1.1, height), egui::Sense::click());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, ui.is_enabled(), name));
+    if ui.is_rect_visible(rect) {
+        let look = ui.style().interact(&response);
+        let painter = ui.painter();
+        painter.rect(
+            rect,
+            look.corner_radius,
+            look.weak_bg_fill,
+            look.bg_stroke,
+            egui::StrokeKind::Inside,
+        );
+        let (center, radius) = (rect.center(), height * 0.3);
+        let color = look.fg_stroke.color;
+        // The left half filled: a half disc from the top round to the bottom.
+        let half = (0..=16)
+            .map(|step| {
+                let angle = std::f32::consts::FRAC_PI_2 + std::f32::consts::PI * step as f32 / 16.0;
+                center + radius * egui::vec2(angle.cos(), -angle.sin())
+            })
+            .collect();
+        painter.add(egui::Shape::convex_polygon(half, color, egui::Stroke::NONE));
+        painter.circle_stroke(center, radius, egui::Stroke::new(1.2, color));
+    }
+    if response.on_hover_text(tip).clicked() {
+        ui.ctx().set_theme(theme);
+    }
 }
 
 /// Larger and smaller text, for a projector or a small screen; the same steps as Ctrl +/-,
@@ -179,9 +227,9 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         let color = match state.connection {
             Connection::Closed => ui.visuals().weak_text_color(),
             Connection::Opening | Connection::Connecting(_) | Connection::Reconnecting { .. } => {
-                egui::Color32::from_rgb(0xd0, 0x90, 0x20)
+                Palette::of(ui).busy
             }
-            _ => egui::Color32::from_rgb(0x30, 0xa0, 0x50),
+            _ => Palette::of(ui).live,
         };
         ui.colored_label(color, "●");
         if matches!(state.connection, Connection::Listening(_))
