@@ -36,15 +36,16 @@ shot() {
 
 # TCP server with two clients (a device speaking GBK that streams readings, and one sending a
 # Modbus reply); the app polls both every second and graphs the rates.
-shot tcp-server tcp-clients 19000 -- --lang zh --encoding gbk --mode tcp-server \
+shot tcp-server tcp-clients 19000 -- --theme dark --lang zh --encoding gbk --mode tcp-server \
   --address 127.0.0.1 --port 19000 --open --send-text "READ 01" --cycle-ms 1000 --rate-graph \
   --screenshot-delay-ms 9000
 
-# TCP client connected to a GBK server that greets and echoes what the app sends each second.
-shot tcp-client tcp-server 19010 -- --lang zh --encoding gbk --mode tcp-client \
+# TCP client connected to a GBK server that greets and echoes what the app sends each second,
+# in the light theme (the others in the dark one, whatever the desktop's).
+shot tcp-client tcp-server 19010 -- --theme light --lang zh --encoding gbk --mode tcp-client \
   --address 127.0.0.1 --port 19010 --open --send-text "查询状态" --cycle-ms 1000
 
 # UDP bound on 19020, a peer on 19021 sending text and a binary frame, shown in hex; the app
 # sends it a hex frame each second.
-shot udp udp 19020 -- --lang en --show hex --mode udp --address 127.0.0.1 --port 19020 \
+shot udp udp 19020 -- --theme dark --lang en --show hex --mode udp --address 127.0.0.1 --port 19020 \
   --target 127.0.0.1:19021 --open --send-hex "AA 55 01" --cycle-ms 1000
