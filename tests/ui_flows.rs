@@ -809,6 +809,43 @@ fn auto_line_break_keeps_chinese_lines_within_the_log() {
     }
 }
 
+#[test]
+fn a_raw_stream_row_that_runs_on_across_reads_scrolls_sideways_instead_of_being_cut_off() {
+    let (mut ui, _server, mut device, _) = client_of_a_device();
+    ui.click("Log mode (time, direction, peer)");
+    // One line in three reads, each read's text wrapped alone: the row the last two join
+    // is wider than the log.
+    let piece = "0123456789".repeat(9);
+    send_in_pieces(&mut ui, &mut device, &[&piece, &piece, &piece]);
+    ui.harness.run_steps(2);
+    let joined = ui
+        .harness
+        .query_all_by_role(Role::Label)
+        .filter_map(|row| Some((row.value()?, row.rect())))
+        .find(|(text, _)| text.len() > piece.len())
+        .unwrap();
+    let log_right = ui.harness.get_by_label("Clear").rect().right();
+    assert!(joined.1.right() > log_right, "{joined:?}");
+    // The wheel turned sideways over the log.
+    ui.harness
+        .hover_at(joined.1.left_center() + egui::vec2(50.0, 0.0));
+    ui.harness.run_steps(1);
+    ui.harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(-400.0, 0.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: Modifiers::NONE,
+    });
+    ui.harness.run_steps(3);
+    let scrolled = ui.harness.get_by_value(&joined.0).rect();
+    assert!(
+        scrolled.left() < joined.1.left(),
+        "{scrolled:?}, was {:?}",
+        joined.1
+    );
+}
+
 fn client_of_a_device() -> (Ui, TcpListener, TcpStream, u16) {
     let server = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = server.local_addr().unwrap().port();
