@@ -42,8 +42,11 @@ impl TextShape {
             longest_line = longest_line.max(line_end - line_start);
             line_start = line_end + 1;
         }
-        let tabs = memchr::memchr(b'\t', text.as_bytes()).is_some();
-        let uneven = tabs || (!text.is_ascii() && text.chars().any(|c| char_columns(c) != 1));
+        // One pass over the usual text, ASCII without tabs, whose characters are one column
+        // each; a closer look only at the rest.
+        let plain = !super::text::holds_any(text, |b| b == b'\t' || b >= 0x80);
+        let tabs = !plain && memchr::memchr(b'\t', text.as_bytes()).is_some();
+        let uneven = tabs || (!plain && text.chars().any(|c| char_columns(c) != 1));
         shape.widest_line = saturate(if tabs {
             longest_line.saturating_mul(TAB_COLUMNS)
         } else {
@@ -52,7 +55,12 @@ impl TextShape {
         if uneven {
             shape.chars = UNEVEN;
         } else if shape.lines == 1 && longest_line > 0 {
-            shape.chars = saturate(text.chars().count()).min(UNEVEN - 1);
+            let chars = if plain {
+                text.len()
+            } else {
+                text.chars().count()
+            };
+            shape.chars = saturate(chars).min(UNEVEN - 1);
         }
         shape
     }

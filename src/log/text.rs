@@ -111,7 +111,7 @@ fn may_hold_control_besides_cr(text: &str) -> bool {
 
 /// Whether any byte of `text` is `suspect`, checked 64 bytes at a time without an early exit
 /// inside a block, which the compiler turns into vector instructions.
-fn holds_any(text: &str, suspect: impl Fn(u8) -> bool) -> bool {
+pub(super) fn holds_any(text: &str, suspect: impl Fn(u8) -> bool) -> bool {
     text.as_bytes()
         .chunks(64)
         .any(|chunk| chunk.iter().fold(false, |found, &b| found | suspect(b)))
