@@ -144,7 +144,8 @@ impl Log {
         let rows = if super::filter::hidden(self.show_only, entry) {
             0
         } else {
-            shape.rows(self.layout, || entry.text())
+            let start = self.line_starts.get(index).copied().unwrap_or_default();
+            shape.rows(self.layout, start, || entry.text())
         };
         let start = index
             .checked_sub(1)

@@ -39,7 +39,7 @@ pub use check::{CHECK_LIMIT, Check, CheckTally};
 pub use export::{SavedLog, save_in_background};
 pub use format::{dropped_marker, row_text};
 pub use merge::{CONTINUE_REACH, MERGE_LIMIT};
-use shape::{RowShape, text_rows};
+use shape::{LineStart, RowShape, text_rows};
 use text::TextDecoder;
 
 /// The default memory budget for the log's contents.
@@ -276,6 +276,9 @@ pub struct Log {
     /// What each entry's row count depends on, one per entry, apart from the entries so a
     /// recount reads little memory.
     shapes: VecDeque<RowShape>,
+    /// Where each entry's text starts on its line of the raw text stream, one per entry
+    /// (column 0 for one that does not join the line before), kept with the shapes.
+    line_starts: VecDeque<LineStart>,
     /// Cumulative rows up to the end of each entry, counted from `row_base`.
     row_ends: VecDeque<u64>,
     /// Rows that belonged to entries since dropped.
@@ -321,6 +324,7 @@ impl Log {
             dropped: 0,
             found: None,
             shapes: VecDeque::new(),
+            line_starts: VecDeque::new(),
             row_ends: VecDeque::new(),
             row_base: 0,
             last_send: HashMap::new(),
@@ -349,6 +353,7 @@ impl Log {
             dropped: self.dropped,
             found: self.found,
             shapes: self.shapes.clone(),
+            line_starts: self.line_starts.clone(),
             row_ends: self.row_ends.clone(),
             row_base: self.row_base,
             last_send: HashMap::new(),
@@ -504,6 +509,7 @@ impl Log {
         self.text.streams.clear();
         self.last_send.clear();
         self.shapes.clear();
+        self.line_starts.clear();
         self.hidden.clear();
         self.row_ends.clear();
         self.row_base = 0;
@@ -549,6 +555,16 @@ impl Log {
             }
         }
         self.shapes = self.entries.iter().map(LogEntry::shape).collect();
+        let mut previous: Option<(LineStart, &LogEntry)> = None;
+        self.line_starts = self
+            .entries
+            .iter()
+            .map(|entry| {
+                let start = line_start(previous, entry);
+                previous = Some((start, entry));
+                start
+            })
+            .collect();
         self.recount_rows();
         self.enforce_budget();
     }
@@ -658,14 +674,17 @@ impl Log {
         if self.show_only.is_some() {
             self.hidden.push_back(hidden);
         }
+        let previous = self.line_starts.back().copied().zip(self.entries.back());
+        let start = line_start(previous, &entry);
         let rows = if hidden {
             0
         } else {
-            shape.rows(self.layout, || entry.text())
+            shape.rows(self.layout, start, || entry.text())
         };
         let end = self.row_ends.back().copied().unwrap_or(self.row_base) + rows;
         self.row_ends.push_back(end);
         self.shapes.push_back(shape);
+        self.line_starts.push_back(start);
         self.entries.push_back(entry);
         self.enforce_budget();
     }
@@ -678,6 +697,7 @@ impl Log {
                 self.dropped += 1;
             }
             self.shapes.pop_front();
+            self.line_starts.pop_front();
             self.hidden.pop_front();
             if let Some(end) = self.row_ends.pop_front() {
                 self.row_base = end;
@@ -697,21 +717,39 @@ impl Log {
         let hidden = self.hidden.make_contiguous();
         let (layout, entries) = (self.layout, &self.entries);
         let text = |index: usize| entries.get(index).map_or("", LogEntry::text);
+        // Only the raw text stream reads where lines start.
+        let raw_text = layout.view == InputMode::Text && !layout.headers;
+        let line_starts: &[LineStart] = if raw_text {
+            self.line_starts.make_contiguous()
+        } else {
+            &[]
+        };
+        let start = |index: usize| line_starts.get(index).copied().unwrap_or_default();
         let mut end = 0;
         if hidden.is_empty() {
             for (index, (shape, row_end)) in shapes.iter().zip(row_ends).enumerate() {
-                end += shape.rows(layout, || text(index));
+                end += shape.rows(layout, start(index), || text(index));
                 *row_end = end;
             }
         } else {
             let each = shapes.iter().zip(hidden.iter()).zip(row_ends);
             for (index, ((shape, hidden), row_end)) in each.enumerate() {
                 if !hidden {
-                    end += shape.rows(layout, || text(index));
+                    end += shape.rows(layout, start(index), || text(index));
                 }
                 *row_end = end;
             }
         }
+    }
+}
+
+/// Where `entry`'s text starts on its line of the raw stream, given the entry before it and
+/// where that one started: where the line stood after it when `entry` joins it, else at the
+/// start of a line.
+fn line_start(previous: Option<(LineStart, &LogEntry)>, entry: &LogEntry) -> LineStart {
+    match previous {
+        Some((start, previous)) if entry.joins_previous => start.after(previous.text()),
+        _ => LineStart::default(),
     }
 }
 

@@ -128,6 +128,15 @@ fn check_books(log: &mut Log) -> Result<(), TestCaseError> {
     let found = (log.total_rows(), row_texts(log, 0, usize::MAX));
     prop_assert_eq!(&kept, &found);
     prop_assert_eq!(found.1.len() as u64, found.0);
+    // No text row is wider than the log (the grid is never narrower than a tab, so a log
+    // narrower than 7 columns gets rows of up to 7).
+    let columns = log.layout().columns.max(7);
+    for row in log.rows(0, usize::MAX) {
+        if let Row::Text(text) = row {
+            let width: usize = text.chars().map(shape::char_columns).sum();
+            prop_assert!(width <= columns, "{:?} in {} columns", text, columns);
+        }
+    }
     for (row, text) in (0..found.0).zip(&found.1) {
         prop_assert_eq!(&row_texts(log, row, 1), std::slice::from_ref(text));
     }

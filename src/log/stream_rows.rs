@@ -3,46 +3,39 @@
 
 use std::borrow::Cow;
 
-use super::shape::text_rows;
+use super::shape::{line_rows, row_step};
 use super::{HEX_BYTES_PER_ROW, Log, LogBody, Row};
 
 impl Log {
-    /// Rows of the raw text stream (log mode off): an entry's rows are its lines, except a
-    /// first line that continues the row before; a row that ends an entry takes in the first
-    /// lines of the entries that continue it.
+    /// Rows of the raw text stream (log mode off): a peer's reads run on as one text, cut into
+    /// rows on the grid of [`row_step`] counted from each line's start, however the reads cut
+    /// it. A row belongs to the entry its first character is in and takes in the characters
+    /// of the entries after it that start on the same row.
     pub(super) fn stream_rows(&self, first: u64, count: usize) -> Vec<Row<'_>> {
-        let columns = self.layout.columns;
+        let step = row_step(self.layout.columns);
         let mut out = Vec::with_capacity(count);
         let (mut index, mut skip) = self.locate(first);
         while out.len() < count {
             let Some(entry) = self.entries.get(index) else {
                 break;
             };
-            let LogBody::Data { text, .. } = &entry.body else {
-                index += 1;
-                skip = 0;
-                continue;
-            };
-            if self.hides(entry) {
+            if !matches!(entry.body, LogBody::Data { .. }) || self.hides(entry) {
                 index += 1;
                 skip = 0;
                 continue;
             }
-            let segments: Vec<&str> = if text.is_empty() {
-                Vec::new()
-            } else {
-                text_rows(text, columns).collect()
-            };
-            let first_owned = usize::from(entry.joins_previous);
+            let pieces = self.owned_pieces(index, step);
+            let skip_pieces = usize::try_from(skip).unwrap_or(usize::MAX);
             let mut next = index + 1;
-            let mut owned = usize::try_from(skip).unwrap_or(usize::MAX) + first_owned;
-            while owned < segments.len() && out.len() < count {
-                let mut row = Cow::Borrowed(segments.get(owned).copied().unwrap_or(""));
-                if owned + 1 == segments.len() {
-                    next = self.join_following(index + 1, columns, &mut row);
+            for (number, &(row, piece)) in pieces.iter().enumerate().skip(skip_pieces) {
+                if out.len() == count {
+                    break;
                 }
-                out.push(Row::Text(row));
-                owned += 1;
+                let mut text = Cow::Borrowed(piece);
+                if number + 1 == pieces.len() {
+                    next = self.join_following(index + 1, row, step, &mut text);
+                }
+                out.push(Row::Text(text));
             }
             index = next;
             skip = 0;
@@ -50,6 +43,36 @@ impl Log {
         out
     }
 
+    /// The pieces of entry `index`'s text that begin rows of their own, with the grid row each
+    /// is on: its first line's pieces but one on the row the line was on when it joins it.
+    fn owned_pieces(&self, index: usize, step: usize) -> Vec<(usize, &str)> {
+        let (Some(entry), Some(start)) = (self.entries.get(index), self.line_starts.get(index))
+        else {
+            return Vec::new();
+        };
+        let text = entry.text();
+        if text.is_empty() {
+            return Vec::new();
+        }
+        let mut lines = text.strip_suffix('\n').unwrap_or(text).split('\n');
+        let first = lines.next().unwrap_or_default();
+        let mut pieces: Vec<(usize, &str)> = if entry.joins_previous {
+            let taken_row = start.previous as usize / step;
+            if first.is_empty() {
+                Vec::new()
+            } else {
+                line_rows(first, start.column as usize, start.previous as usize, step)
+                    .filter(|&(row, _)| row != taken_row)
+                    .collect()
+            }
+        } else {
+            line_rows(first, 0, 0, step).collect()
+        };
+        for line in lines {
+            pieces.extend(line_rows(line, 0, 0, step));
+        }
+        pieces
+    }
     /// Rows of the raw stream in hex (log mode off): each peer's reads in one direction run on
     /// as one stream, 16 bytes a row; a row belongs to the entry its first byte is in and takes
     /// the rest of its bytes from the entries that continue the stream.
@@ -106,27 +129,44 @@ impl Log {
         row
     }
 
-    /// Appends to `row` the first lines of the entries from `index` on that continue it;
-    /// returns the first entry with rows of its own left to show.
-    fn join_following(&self, mut index: usize, columns: usize, row: &mut Cow<'_, str>) -> usize {
-        while let Some(entry) = self.entries.get(index) {
-            let LogBody::Data { text, .. } = &entry.body else {
-                break;
-            };
+    /// Appends to `text`, the end of grid row `row`, the characters of the entries from
+    /// `index` on that continue the line on that row; returns the first entry with rows of its
+    /// own left to show.
+    fn join_following(
+        &self,
+        mut index: usize,
+        row: usize,
+        step: usize,
+        text: &mut Cow<'_, str>,
+    ) -> usize {
+        while let (Some(entry), Some(start)) =
+            (self.entries.get(index), self.line_starts.get(index))
+        {
             if !entry.joins_previous {
                 break;
             }
-            let mut segments = text_rows(text, columns);
-            if let Some(first) = segments.next() {
-                row.to_mut().push_str(first);
+            let entry_text = entry.text();
+            let body = entry_text.strip_suffix('\n').unwrap_or(entry_text);
+            let first = body.split('\n').next().unwrap_or_default();
+            let (column, previous) = (start.column as usize, start.previous as usize);
+            let mut pieces = line_rows(first, column, previous, step);
+            match pieces.next() {
+                Some((on, piece)) if on == row && !first.is_empty() => {
+                    text.to_mut().push_str(piece);
+                }
+                // Half a character so far: nothing to show, and the line runs on past it.
+                _ if entry_text.is_empty() => {
+                    index += 1;
+                    continue;
+                }
+                _ => return index,
             }
-            if text.is_empty() || segments.next().is_none() {
-                // Wholly taken into this row; the next entry may continue it too.
-                index += 1;
-            } else {
-                // Its further lines are its own rows.
+            if pieces.next().is_some() || first.len() < body.len() {
+                // Its further rows or lines are its own.
                 return index;
             }
+            // Wholly taken into this row; the next entry may continue it too.
+            index += 1;
         }
         index
     }

@@ -193,7 +193,10 @@ fn rows_cover_every_line_in_text_and_hex_views() {
 #[test]
 fn long_lines_continue_on_the_next_row() {
     let mut log = Log::default();
-    let line = "x".repeat(TEXT_CHARS_PER_ROW * 2 + 3);
+    // Rows a little narrower than the log, so a tab at a row's end still fits.
+    let step = shape::row_step(TEXT_CHARS_PER_ROW);
+    assert_eq!(step, TEXT_CHARS_PER_ROW - 3);
+    let line = "x".repeat(step * 2 + 3);
     log.received(peer(), Bytes::from(format!("{line}\nend")), T0);
     assert_eq!(log.total_rows(), 1 + 3 + 1);
     let rows = log.rows(1, 10);
@@ -204,7 +207,7 @@ fn long_lines_continue_on_the_next_row() {
             _ => 0,
         })
         .collect();
-    assert_eq!(lengths, [TEXT_CHARS_PER_ROW, TEXT_CHARS_PER_ROW, 3, 3]);
+    assert_eq!(lengths, [step, step, 3, 3]);
 }
 
 #[test]
@@ -223,6 +226,35 @@ fn raw_mode_drops_headers_and_notices_and_wrapping_follows_the_columns() {
     );
     log.set_layout(RowLayout::default());
     assert_eq!(log.total_rows(), 3);
+}
+
+#[test]
+fn without_log_mode_a_line_that_came_in_several_reads_wraps_as_one_line() {
+    let mut log = Log::default();
+    for chunk in ["ab", "cd", "e", "fgh\nij", "klmnopq", "你好"] {
+        log.received(peer(), Bytes::from(chunk), T0);
+    }
+    log.set_layout(RowLayout {
+        headers: false,
+        columns: 7,
+        ..RowLayout::default()
+    });
+    // Rows on a grid of 4 columns from each line's start, however the reads cut the line.
+    let rows = row_texts(&log, 0, 10);
+    assert_eq!(
+        rows,
+        [
+            "text abcd",
+            "text efgh",
+            "text ijkl",
+            "text mnop",
+            "text q你好"
+        ]
+    );
+    assert_eq!(log.total_rows(), 5);
+    for (row, text) in rows.iter().enumerate() {
+        assert_eq!(&row_texts(&log, row as u64, 1), std::slice::from_ref(text));
+    }
 }
 
 #[test]

@@ -71,11 +71,7 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
     let total_rows = log.total_rows() + u64::from(marker);
     let found = log.found();
     ui.spacing_mut().item_spacing.y = 1.0;
-    // The raw text stream wraps each read's lines, but a row that runs on into the next reads
-    // can pass the width: it scrolls sideways rather than being cut off.
-    let layout = log.layout();
-    let joined_rows = layout.view == InputMode::Text && !layout.headers;
-    let mut scroll = ScrollArea::new([!state.display.auto_wrap || joined_rows, true]);
+    let mut scroll = ScrollArea::new([!state.display.auto_wrap, true]);
     if std::mem::take(&mut state.scroll_to_found)
         && let Some(index) = found
     {
