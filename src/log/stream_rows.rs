@@ -73,6 +73,7 @@ impl Log {
         }
         pieces
     }
+
     /// Rows of the raw stream in hex (log mode off): each peer's reads in one direction run on
     /// as one stream, 16 bytes a row; a row belongs to the entry its first byte is in and takes
     /// the rest of its bytes from the entries that continue the stream.
