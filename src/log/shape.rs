@@ -4,6 +4,9 @@
 //! entry again for that made resizing a million-line log take tens of milliseconds a frame;
 //! these shapes sit in an array of their own, 20 bytes each, so a recount reads little memory
 //! and touches no entry unless one has several lines and one of them is too long for a row.
+//! Lines are cut on a grid of fixed steps from their start (see [`row_step`]), so where a
+//! line's rows fall follows from its width even when it continues a line begun by earlier
+//! reads, as in the raw stream (see [`LineStart`]).
 
 use crate::codec::InputMode;
 
@@ -18,7 +21,8 @@ struct TextShape {
     /// columns than it has bytes but a tab, four for one): a line this bound fits in a step
     /// takes one row.
     widest_line: u32,
-    /// Where the first line's last character starts, plus one; 0 for an empty first line.
+    /// Where the first line's last character starts, plus one; 0 for a first line without a
+    /// character of its own (empty, or only combining accents for the character before it).
     first_line_end: u32,
 }
 
