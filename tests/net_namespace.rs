@@ -11,13 +11,8 @@
 //! Making a namespace needs root (or CAP_SYS_ADMIN) and `ip` from iproute2. Where either is
 //! missing the test says so and passes, unless `NETDEBUG_REQUIRE_NETNS` is set, as `.ci/run`
 //! sets it, in which case it fails.
+#![cfg(test)] // helpers too, for clippy.toml's test allowances: a panic here is a failed test
 #![cfg(target_os = "linux")] // network namespaces are Linux's
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)] // a panic here is a failed test
 
 mod common;
 

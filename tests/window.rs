@@ -7,12 +7,7 @@
 //! Needs Xvfb (and, for wgpu, a Vulkan driver such as Mesa's lavapipe). Where Xvfb is missing
 //! the tests say so and pass, unless `NETDEBUG_REQUIRE_DISPLAY` is set, as `.ci/run` sets it
 //! after installing both, in which case they fail.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)] // a panic here is a failed test
+#![cfg(test)] // helpers too, for clippy.toml's test allowances: a panic here is a failed test
 
 mod common;
 

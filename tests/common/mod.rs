@@ -266,7 +266,6 @@ pub async fn next_datagram(events: &mut EventReceiver) -> (SocketAddr, Vec<u8>) 
 /// For a test that needs something this machine may lack (root, a display): passes with a
 /// note on stderr when `why` says it is missing, unless the environment variable `required`
 /// is set (as `.ci/run` sets it where the machine has it), in which case it fails.
-#[allow(clippy::print_stderr)] // a skip is told to whoever runs the tests
 pub fn skip_unless_required(required: &str, why: &str) {
     assert!(
         std::env::var_os(required).is_none(),
