@@ -22,38 +22,42 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use proptest::prelude::*;
 use ui::Ui;
 
+/// The labels `pick` names, in both languages.
+fn in_both_languages<const N: usize>(
+    pick: impl Fn(&netdebug::i18n::Texts) -> [&'static str; N],
+) -> Vec<&'static str> {
+    [&netdebug::i18n::EN, &netdebug::i18n::ZH]
+        .into_iter()
+        .flat_map(pick)
+        .collect()
+}
+
 /// Buttons left alone, in either language: those that open a file dialog.
 fn left_alone() -> Vec<&'static str> {
-    [&netdebug::i18n::EN, &netdebug::i18n::ZH]
-        .iter()
-        .flat_map(|t| {
-            [
-                t.send_file,
-                t.save_log,
-                t.save_to_file,
-                t.quick_import,
-                t.quick_export,
-            ]
-        })
-        .collect()
+    in_both_languages(|t| {
+        [
+            t.send_file,
+            t.save_log,
+            t.save_to_file,
+            t.quick_import,
+            t.quick_export,
+        ]
+    })
 }
 
 /// Fields and pickers that say where traffic goes, in either language.
 fn where_to() -> Vec<&'static str> {
-    [&netdebug::i18n::EN, &netdebug::i18n::ZH]
-        .iter()
-        .flat_map(|t| {
-            [
-                t.local_address,
-                t.remote_address,
-                t.local_port,
-                t.remote_port,
-                t.target,
-                t.multicast_group,
-                t.pick_address,
-            ]
-        })
-        .collect()
+    in_both_languages(|t| {
+        [
+            t.local_address,
+            t.remote_address,
+            t.local_port,
+            t.remote_port,
+            t.target,
+            t.multicast_group,
+            t.pick_address,
+        ]
+    })
 }
 
 /// What the monkey types: good and bad input of every kind the fields read.
