@@ -16,21 +16,14 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState) {
     });
     let described = state.connection.describe(t);
     let tally = check_tally_text(state);
-    // What the bar must fit beside the response times for the state to show whole.
-    let spacing = ui.spacing().item_spacing.x;
-    let others = counters
-        .iter()
-        .chain(&tally)
-        .map(|text| text_width(ui, text, &TextStyle::Monospace) + 2.0 * spacing)
-        .sum::<f32>()
-        + text_width(ui, &described, &TextStyle::Body)
-        + 2.0 * spacing;
     // Counters first, from the right, so a long message is cut short instead of covering them.
     ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
         if ui.button(t.reset_counters).clicked() {
             state.reset_counters();
         }
-        responses_ui(ui, state, others);
+        // What the bar must fit beside the response times for the state to show whole.
+        let monospace: Vec<&str> = counters.iter().chain(&tally).map(String::as_str).collect();
+        responses_ui(ui, state, &monospace, &described);
         if let Some(tally) = tally {
             check_tally_ui(ui, state, tally);
         }
@@ -103,8 +96,9 @@ fn check_tally_ui(ui: &mut Ui, state: &AppState, text: String) {
 }
 
 /// The response times, once there are any: the last, the mean and the longest, or only the
-/// last when the whole would leave less than `others` for the counters and the state.
-fn responses_ui(ui: &mut Ui, state: &AppState, others: f32) {
+/// last when the whole would leave too little room for the `monospace` texts beside them (the
+/// counters, the checksum tally) and `described`, the state, which should show whole.
+fn responses_ui(ui: &mut Ui, state: &AppState, monospace: &[&str], described: &str) {
     let times = &state.responses;
     let Some(average) = times.average() else {
         return;
@@ -118,6 +112,14 @@ fn responses_ui(ui: &mut Ui, state: &AppState, others: f32) {
         .replace("{max}", &ms(times.max))
         .replace("{n}", &times.count.to_string());
     let help = t.responses_help.replace("{min}", &ms(times.min));
+    // Measured only now that there are response times to show.
+    let spacing = 2.0 * ui.spacing().item_spacing.x;
+    let others = monospace
+        .iter()
+        .map(|text| text_width(ui, text, &TextStyle::Monospace) + spacing)
+        .sum::<f32>()
+        + text_width(ui, described, &TextStyle::Body)
+        + spacing;
     let room = ui.available_width() - others;
     let (text, help) = if text_width(ui, &whole, &TextStyle::Monospace) <= room {
         (whole, help)
