@@ -105,8 +105,9 @@ fn flood(chunk: Vec<u8>) {
             .set_check_kind(netdebug::codec::Checksum::Crc16Modbus);
     }
     if std::env::args().any(|arg| arg == "split" || arg == "checked") {
-        r"\r\n".clone_into(&mut state.split_at);
-        state.apply_split_at();
+        state.split.by = netdebug::state::SplitBy::Delimiter;
+        r"\r\n".clone_into(&mut state.split.delimiter);
+        state.apply_split();
     }
     let before = support::peak_rss_bytes().unwrap_or(0);
 

@@ -8,7 +8,7 @@ use clap::{Parser, ValueEnum};
 use crate::NetDebugApp;
 use crate::codec::{Checksum, InputMode, TextEncoding, parse_hex};
 use crate::i18n::Language;
-use crate::state::{AppState, Mode};
+use crate::state::{AppState, Mode, SplitBy};
 use crate::ui::Action;
 
 /// NetDebug, a network debugging assistant (网络调试助手) for TCP and UDP.
@@ -98,6 +98,17 @@ pub struct Args {
     /// message however TCP cut the stream; escapes work: '\n', '\r\n', '\x03'.
     #[arg(long, value_name = "DELIMITER", value_parser = checked_escapes)]
     pub split_at: Option<String>,
+    /// TCP: cut received data into messages by a length field in each message's header,
+    /// given as OFFSET:WIDTH[:ADJUST]: the field's offset from the message's start, its width
+    /// (u8, u16be, u16le, u32be, u32le) and what to add to its value to give the bytes after
+    /// the field. '4:u16be' is Modbus TCP; '2:u8:+2' a one-byte length at offset 2 that leaves
+    /// out a 2-byte checksum.
+    #[arg(long, value_name = "OFFSET:WIDTH[:ADJUST]", conflicts_with_all = ["split_at", "split_fixed"])]
+    pub split_length: Option<crate::codec::LengthField>,
+    /// TCP: cut received data into messages of this many bytes each.
+    #[arg(long, value_name = "BYTES", conflicts_with = "split_at",
+          value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    pub split_fixed: Option<u64>,
     /// TCP client: connect from this local port (0, the default, lets the system pick).
     #[arg(long, value_name = "PORT")]
     pub local_port: Option<u16>,
@@ -355,10 +366,19 @@ impl Args {
             state.log.set_merge_gap(crate::settings::merge_gap(ms));
         }
         if let Some(delimiter) = &self.split_at {
-            state.split_at.clone_from(delimiter);
+            state.split.by = SplitBy::Delimiter;
+            state.split.delimiter.clone_from(delimiter);
+        }
+        if let Some(field) = self.split_length {
+            state.split.by = SplitBy::LengthField;
+            state.split.length = field;
+        }
+        if let Some(size) = self.split_fixed.and_then(|size| usize::try_from(size).ok()) {
+            state.split.by = SplitBy::FixedSize;
+            state.split.fixed = size;
         }
         // Encoded with the receive encoding, which --encoding may have changed.
-        state.apply_split_at();
+        state.apply_split();
         if let Some(port) = self.local_port {
             state.client_local_port = port;
         }
@@ -386,6 +406,8 @@ fn checked_escapes(input: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::Framing;
+    use bytes::Bytes;
 
     fn parsed(args: &[&str]) -> Result<Args, clap::Error> {
         Args::try_parse_from([&["netdebug"], args].concat())
@@ -429,8 +451,31 @@ mod tests {
         parsed(&["--encoding", "gbk", "--split-at", r"\x03结束"])
             .unwrap()
             .preset(&mut state);
-        assert_eq!(state.log.split_at(), Some(&b"\x03\xbd\xe1\xca\xf8"[..]));
+        assert_eq!(
+            state.log.framing(),
+            Some(&Framing::Delimiter(Bytes::from_static(
+                b"\x03\xbd\xe1\xca\xf8"
+            )))
+        );
         assert!(parsed(&["--split-at", r"\xZ1"]).is_err());
+        parsed(&["--split-length", "2:u8:+2"])
+            .unwrap()
+            .preset(&mut state);
+        assert_eq!(
+            state.log.framing(),
+            Some(&Framing::Length("2:u8:+2".parse().unwrap()))
+        );
+        let error = parsed(&["--split-length", "2:u24"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("not one of u8, u16be"), "{error}");
+        parsed(&["--split-fixed", "8"]).unwrap().preset(&mut state);
+        assert_eq!(
+            state.log.framing(),
+            Some(&Framing::Fixed(std::num::NonZeroUsize::new(8).unwrap()))
+        );
+        assert!(parsed(&["--split-fixed", "0"]).is_err());
+        assert!(parsed(&["--split-fixed", "8", "--split-at", r"\n"]).is_err());
         parsed(&["--check", "crc16-modbus"])
             .unwrap()
             .preset(&mut state);

@@ -163,7 +163,7 @@ impl Printer {
             )?;
             self.printed = dropped;
         }
-        let growing = log.merge_gap().is_some() || log.split_at().is_some();
+        let growing = log.merge_gap().is_some() || log.framing().is_some();
         let settled = if all || !growing {
             log.entries().len()
         } else {

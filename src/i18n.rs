@@ -175,12 +175,40 @@ pub struct Texts {
     pub client_local_port: &'static str,
     /// Tooltip of the TCP client's local port.
     pub client_local_port_help: &'static str,
+    /// Label of the way TCP reads are split into messages.
+    pub split_by: &'static str,
+    /// Its tooltip.
+    pub split_by_help: &'static str,
+    /// Not splitting.
+    pub split_off: &'static str,
+    /// Splitting after a delimiter.
+    pub split_delimiter: &'static str,
+    /// Splitting by a length field.
+    pub split_length: &'static str,
+    /// Splitting every so many bytes.
+    pub split_fixed: &'static str,
     /// Label of the delimiter TCP reads are split at.
     pub split_at: &'static str,
     /// Tooltip of the split delimiter.
     pub split_at_help: &'static str,
     /// What the empty split field says (it is off).
     pub split_at_hint: &'static str,
+    /// Label of the length field's offset.
+    pub length_offset: &'static str,
+    /// Label of the length field's width and byte order.
+    pub length_width: &'static str,
+    /// Label of what is added to the length field's value.
+    pub length_adjust: &'static str,
+    /// Tooltip of the length field settings.
+    pub length_help: &'static str,
+    /// The length rule in words: `{header}` bytes up to the field's end, `{adjust}` signed.
+    pub length_rule: &'static str,
+    /// Most significant byte first.
+    pub big_endian: &'static str,
+    /// Least significant byte first.
+    pub little_endian: &'static str,
+    /// Label of the size of fixed-size messages.
+    pub fixed_size: &'static str,
     /// The list of remotes used before.
     pub recent: &'static str,
     /// Tooltip of the A+ button.
@@ -367,9 +395,23 @@ pub static ZH: Texts = Texts {
     check_bad: "{kind} 校验错误，应为 {expected}",
     check_tally: "{kind}：{good} 正确，{bad} 错误",
     check_tally_help: "接收记录的校验结果（选择校验方式或复位计数以来）。暂停显示或不显示接收数据时收到的数据不检查。",
-    split_at: "按分隔符分包",
+    split_by: "分包方式",
+    split_by_help: "TCP 只传字节流：设备分开发的两条消息可能一次读到，一条消息也可能分两次读到。\n按分隔符、按报文头里的长度字段或按固定长度把每个对端的数据切成消息，每条消息一条记录，不管 TCP 怎样切分。\n只影响 TCP 的显示（和校验接收），计数和保存不变；开启时不按合并间隔合并。",
+    split_off: "不分包",
+    split_delimiter: "按分隔符",
+    split_length: "按长度字段",
+    split_fixed: "固定长度",
+    split_at: "分隔符",
     split_at_hint: r"不分包（例如 \r\n）",
-    split_at_help: "TCP 只传字节流：设备分开发的两条消息可能一次读到，一条消息也可能分两次读到。\n填一个分隔符（支持转义：\\n、\\r\\n、\\x03），接收的数据就在每个分隔符之后断开，每条消息一条记录，\n不管 TCP 怎样切分。留空则每次读取一条记录。只影响 TCP 的显示，计数和保存不变；开启时不按合并间隔合并。",
+    split_at_help: "接收的数据在每个分隔符之后断开（支持转义：\\n、\\r\\n、\\x03，按接收编码编码）。留空则不分包。",
+    length_offset: "长度字段位置",
+    length_width: "长度字段类型",
+    length_adjust: "长度修正",
+    length_help: "每条消息的报文头里有一个长度字段：位置是它离消息开头的字节数，类型是它的字节数和字节序。\n消息长度 = 长度字段之前和它本身的字节 + 字段值 + 修正。\nModbus TCP：位置 4，u16 大端，修正 0。AA 55 LEN 数据 CRC16（LEN 只算数据）：位置 2，u8，修正 +2。\n字段值算整条消息时，修正为负的（位置 + 字段字节数）。",
+    length_rule: "每条消息 {header} + 字段值 {adjust} 字节",
+    big_endian: "大端",
+    little_endian: "小端",
+    fixed_size: "每条字节数",
     zoom_out: "缩小界面",
     since_send: "发送后 {ms} ms",
     auto_reply_sent: "自动应答",
@@ -533,9 +575,23 @@ pub static EN: Texts = Texts {
     check_bad: "{kind} wrong, expected {expected}",
     check_tally: "{kind}: {good} OK, {bad} wrong",
     check_tally_help: "How received entries' checksums came out since the checksum was chosen or the counters reset. Data received while the display is paused or hides received data is not checked.",
-    split_at: "Split messages at",
-    split_at_hint: r"off (e.g. \r\n)",
-    split_at_help: "TCP carries a stream of bytes: two messages a device sent apart can arrive in one read, and one message in two.\nType a delimiter (escapes work: \\n, \\r\\n, \\x03) and received data is cut after each delimiter, one entry per message,\nhowever TCP cut it. Empty: one entry per read. Only the TCP display changes; counting and saving do not. While on, reads are not merged by time.",
+    split_by: "Split messages",
+    split_by_help: "TCP carries a stream of bytes: two messages a device sent apart can arrive in one read, and one message in two.\nCut each peer's data into messages at a delimiter, by a length field in each message's header, or every so many bytes: one entry per message, however TCP cut it.\nOnly the TCP display (and Check received) changes; counting and saving do not. While on, reads are not merged by time.",
+    split_off: "Off",
+    split_delimiter: "At a delimiter",
+    split_length: "By length field",
+    split_fixed: "Fixed size",
+    split_at: "Delimiter",
+    split_at_hint: r"none (e.g. \r\n)",
+    split_at_help: "Received data is cut after each delimiter (escapes work: \\n, \\r\\n, \\x03; encoded like received text). Empty: no splitting.",
+    length_offset: "Length at byte",
+    length_width: "Length field",
+    length_adjust: "Length adjustment",
+    length_help: "Each message's header holds its length: the field sits this many bytes from the message's start, in this width and byte order.\nA message is the bytes up to the field's end + the field's value + the adjustment.\nModbus TCP: at byte 4, u16 big-endian, adjustment 0. AA 55 LEN data CRC16 (LEN counts the data): at byte 2, u8, adjustment +2.\nA field that counts the whole message: adjustment minus (offset + field width).",
+    length_rule: "A message is {header} + the value {adjust} bytes",
+    big_endian: "big-endian",
+    little_endian: "little-endian",
+    fixed_size: "Bytes per message",
     zoom_out: "Smaller text",
     since_send: "{ms} ms after the send",
     auto_reply_sent: "auto reply",

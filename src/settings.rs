@@ -4,15 +4,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::codec::{Checksum, InputMode, SendFormat, TextEncoding};
+use crate::codec::{Checksum, InputMode, LengthField, SendFormat, TextEncoding};
 use crate::i18n::Language;
-use crate::state::{AppState, DisplayOptions, Mode};
+use crate::state::{AppState, DisplayOptions, Mode, SplitBy, SplitOptions};
 
 /// The key under which the settings are stored.
 pub const STORAGE_KEY: &str = "netdebug.settings";
 
 /// The settings layout this build writes; older ones load with defaults for what they lack.
-const VERSION: u32 = 1;
+/// 2: *Split messages* became a choice of ways (layout 1 split at `split_at` when it was set).
+const VERSION: u32 = 2;
 
 /// The connect timeouts a person may choose, in milliseconds: 0.1 s to 10 minutes.
 pub const CONNECT_TIMEOUT_MS: std::ops::RangeInclusive<u64> = 100..=600_000;
@@ -31,6 +32,9 @@ pub const MERGE_READS_MS: std::ops::RangeInclusive<u64> = 0..=10_000;
 
 /// The pauses between a file's packets a person may choose, in milliseconds (0: none).
 pub const FILE_INTERVAL_MS: std::ops::RangeInclusive<u64> = 0..=60_000;
+
+/// The sizes of fixed-size messages a person may choose, in bytes.
+pub const SPLIT_FIXED_BYTES: std::ops::RangeInclusive<usize> = 1..=65_536;
 
 /// Remote endpoints remembered for the Recent lists.
 pub const RECENT_LIMIT: usize = 10;
@@ -94,7 +98,10 @@ pub struct Settings {
     pub hide_received: bool,
     pub log_limit_mb: usize,
     pub merge_reads_ms: u64,
+    pub split_by: SplitBy,
     pub split_at: String,
+    pub split_length: LengthField,
+    pub split_fixed: usize,
     pub check_received: Checksum,
     pub cycle_period_ms: u64,
     pub cycle_quick: bool,
@@ -146,7 +153,10 @@ impl Settings {
             hide_received: state.display.hide_received,
             log_limit_mb: state.log.budget() >> 20,
             merge_reads_ms: merge_ms(state.log.merge_gap()),
-            split_at: state.split_at.clone(),
+            split_by: state.split.by,
+            split_at: state.split.delimiter.clone(),
+            split_length: state.split.length,
+            split_fixed: state.split.fixed,
             check_received: state.log.check_kind(),
             cycle_period_ms: state.cycle_period_ms,
             cycle_quick: state.cycle_quick,
@@ -209,8 +219,22 @@ impl Settings {
             .set_budget(self.log_limit_mb.clamp(1, 65_536) << 20);
         state.log.set_merge_gap(merge_gap(self.merge_reads_ms));
         // After the encoding, which the delimiter is encoded in.
-        state.split_at.clone_from(&self.split_at);
-        state.apply_split_at();
+        state.split = SplitOptions {
+            by: if self.version < 2 && !self.split_at.is_empty() {
+                SplitBy::Delimiter
+            } else {
+                self.split_by
+            },
+            delimiter: self.split_at.clone(),
+            length: LengthField {
+                offset: self.split_length.offset.min(LengthField::MAX_OFFSET),
+                ..self.split_length
+            },
+            fixed: self
+                .split_fixed
+                .clamp(*SPLIT_FIXED_BYTES.start(), *SPLIT_FIXED_BYTES.end()),
+        };
+        state.apply_split();
         state.log.set_check_kind(self.check_received);
         state.cycle_period_ms = self.cycle_period_ms.max(1);
         state.cycle_quick = self.cycle_quick;
@@ -312,8 +336,11 @@ mod tests {
         state.log.set_encoding(TextEncoding::Gbk);
         state.log.set_budget(8 << 20);
         state.log.set_merge_gap(merge_gap(120));
-        state.split_at = r"\r\n".to_owned();
-        state.apply_split_at();
+        state.split.by = SplitBy::Delimiter;
+        state.split.delimiter = r"\r\n".to_owned();
+        state.split.length = "7:u32le:-3".parse().unwrap();
+        state.split.fixed = 12;
+        state.apply_split();
         state.log.set_check_kind(Checksum::Crc32);
         state.display.autoscroll = false;
         state.display.hide_received = true;
@@ -360,7 +387,12 @@ mod tests {
         assert_eq!(restored.recent_remotes, ["[::1]:9001", "device.local:502"]);
         assert_eq!(restored.mode, Mode::Udp);
         assert_eq!(restored.language, Language::Chinese);
-        assert_eq!(restored.log.split_at(), Some(&b"\r\n"[..]));
+        assert_eq!(
+            restored.log.framing(),
+            Some(&crate::codec::Framing::Delimiter(
+                bytes::Bytes::from_static(b"\r\n")
+            ))
+        );
     }
 
     #[test]
@@ -388,6 +420,17 @@ mod tests {
         let (settings, problem) = Settings::from_text(Some("(version: 1, port: \"502\")"));
         assert_eq!(problem, None);
         assert_eq!(settings.unwrap().port, "502");
+        // Layout 1 split at its delimiter whenever one was typed; it still does.
+        let (settings, _) = Settings::from_text(Some(r#"(version: 1, split_at: "\n")"#));
+        let mut state = AppState::default();
+        settings.unwrap().apply(&mut state);
+        assert_eq!(state.split.by, SplitBy::Delimiter);
+        assert_eq!(
+            state.log.framing(),
+            Some(&crate::codec::Framing::Delimiter(
+                bytes::Bytes::from_static(b"\n")
+            ))
+        );
 
         assert_eq!(Settings::from_text(None), (None, None));
     }

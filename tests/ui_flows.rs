@@ -15,6 +15,7 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use netdebug::NetDebugApp;
+use netdebug::codec::Checksum;
 use netdebug::i18n::Language;
 use netdebug::log::Annotation;
 use netdebug::state::{AppState, Connection};
@@ -858,10 +859,11 @@ fn server_with_one_client(ui: &mut Ui) -> TcpStream {
 
 /// Sends a message as a serial-to-network module does: in pieces a few milliseconds apart,
 /// each one read by the engine (and counted by the window) before the next goes.
-fn send_in_pieces(ui: &mut Ui, device: &mut TcpStream, pieces: &[&str]) {
+fn send_in_pieces<P: AsRef<[u8]>>(ui: &mut Ui, device: &mut TcpStream, pieces: &[P]) {
     for piece in pieces {
+        let piece = piece.as_ref();
         let before = ui.harness.state().state().rx.bytes;
-        device.write_all(piece.as_bytes()).unwrap();
+        device.write_all(piece).unwrap();
         device.flush().unwrap();
         let after = before + piece.len() as u64;
         ui.step_until("the piece", |h| h.state().state().rx.bytes == after);
@@ -992,12 +994,18 @@ fn messages_split_at_a_delimiter_are_one_entry_each_however_tcp_cut_them() {
     let mut ui = Ui::english();
     let mut device = server_with_one_client(&mut ui);
     let peer = device.local_addr().unwrap();
+    // Chosen, it splits at CRLF, the usual line end, until another delimiter is typed.
+    ui.choose("Split messages", "At a delimiter");
+    assert_eq!(
+        ui.harness.get_by_label("Delimiter").value().as_deref(),
+        Some(r"\r\n")
+    );
     // A delimiter that cannot be read is explained beside the field and splits nothing.
-    ui.set_text("Split messages at", r"\xZ1");
+    ui.set_text("Delimiter", r"\xZ1");
     ui.wait_for_text("'\\x' at position 1 needs two hex digits");
-    assert_eq!(ui.harness.state().state().log.split_at(), None);
+    assert_eq!(ui.harness.state().state().log.framing(), None);
 
-    ui.set_text("Split messages at", r"\r\n");
+    ui.set_text("Delimiter", r"\r\n");
     assert!(!ui.shows("needs two hex digits"));
     // Merging by time gives way while splitting decides.
     assert!(
@@ -1017,8 +1025,8 @@ fn messages_split_at_a_delimiter_are_one_entry_each_however_tcp_cut_them() {
     ui.wait_for_text(&format!("RX ← {peer} (8 B)"));
     assert_eq!(ui.harness.state().state().rx.frames, 4, "still four reads");
 
-    // Cleared: each read is its own entry again.
-    ui.set_text("Split messages at", "");
+    // Off: each read is its own entry again.
+    ui.choose("Split messages", "Off");
     assert!(
         !ui.harness
             .get_by_label("Merge reads within (ms)")
@@ -1030,12 +1038,84 @@ fn messages_split_at_a_delimiter_are_one_entry_each_however_tcp_cut_them() {
 }
 
 #[test]
+fn binary_frames_are_cut_by_their_length_field_or_size_and_checked_whole() {
+    let mut ui = Ui::english();
+    let mut device = server_with_one_client(&mut ui);
+    let peer = device.local_addr().unwrap();
+    // Modbus TCP, the default: the MBAP header's length at byte 4 counts what follows it.
+    ui.choose("Split messages", "By length field");
+    ui.wait_for_text("A message is 6 + the value +0 bytes");
+    let response = |value: u8| [0, 7, 0, 0, 0, 5, 1, 3, 2, 0, value];
+    let (first, second) = (response(25), response(26));
+    // Two responses in three reads, the second's header cut in two.
+    send_in_pieces(
+        &mut ui,
+        &mut device,
+        &[
+            &[&first[..], &second[..3]].concat()[..],
+            &second[3..10],
+            &second[10..],
+        ],
+    );
+    assert_eq!(ui.received_bytes(), [first.to_vec(), second.to_vec()]);
+    ui.wait_for_text(&format!("RX ← {peer} (11 B)"));
+
+    // AA 55, a one-byte count of the data, the data and a CRC16/MODBUS it does not count.
+    ui.harness
+        .get_by_label("Length at byte")
+        .set_value_accesskit(2.0);
+    ui.choose("Length field", "u8");
+    ui.harness
+        .get_by_label("Length adjustment")
+        .set_value_accesskit(2.0);
+    ui.wait_for_text("A message is 3 + the value +2 bytes");
+    ui.choose("Check received", "CRC16/MODBUS");
+    let frame = |data: &[u8], wrong: bool| {
+        let mut frame = vec![0xaa, 0x55, u8::try_from(data.len()).unwrap()];
+        frame.extend_from_slice(data);
+        let mut crc = Checksum::Crc16Modbus.digest(&frame).as_bytes().to_vec();
+        crc[0] ^= u8::from(wrong);
+        frame.extend_from_slice(&crc);
+        frame
+    };
+    let stream = [
+        frame(b"temp=25", false),
+        frame(b"hum", true),
+        frame(b"", false),
+    ]
+    .concat();
+    // Cut where TCP likes: inside a header, inside a checksum.
+    send_in_pieces(
+        &mut ui,
+        &mut device,
+        &[&stream[..4], &stream[4..11], &stream[11..]],
+    );
+    ui.wait_for_text("(12 B) · CRC16/MODBUS OK");
+    ui.wait_for_text("(8 B) · CRC16/MODBUS wrong");
+    ui.wait_for_text("(5 B) · CRC16/MODBUS OK");
+    ui.wait_for_text("CRC16/MODBUS: 2 OK, 1 wrong");
+    ui.choose("Check received", "—");
+
+    // Fixed size: every four bytes, the rest waiting for more.
+    ui.choose("Split messages", "Fixed size");
+    ui.harness
+        .get_by_label("Bytes per message")
+        .set_value_accesskit(4.0);
+    ui.harness.run_steps(2);
+    let before = ui.received().len();
+    send_in_pieces(&mut ui, &mut device, &["abcde", "fghij"]);
+    assert_eq!(ui.received_texts()[before..], ["abcd", "efgh", "ij"]);
+    send_in_pieces(&mut ui, &mut device, &["kl"]);
+    assert_eq!(ui.received_texts()[before..], ["abcd", "efgh", "ijkl"]);
+}
+
+#[test]
 fn each_clients_messages_stay_whole_when_clients_send_in_turn() {
     let mut ui = Ui::english();
     let mut first = server_with_one_client(&mut ui);
     let mut second = TcpStream::connect(ui.local_addr()).unwrap();
     ui.wait_for_text(&format!("Client joined: {}", second.local_addr().unwrap()));
-    ui.set_text("Split messages at", r"\r\n");
+    ui.choose("Split messages", "At a delimiter");
     // Two serial-to-network modules each send a line in pieces, the pieces taking turns.
     send_in_pieces(&mut ui, &mut first, &["temp="]);
     send_in_pieces(&mut ui, &mut second, &["hum=6"]);

@@ -2,7 +2,7 @@
 //! one, and a wrong one is what an engineer is looking for.
 
 use super::{Direction, Log, LogBody, LogEntry};
-use crate::codec::{Checksum, Digest};
+use crate::codec::{Checksum, Digest, Framing};
 
 /// Entries longer than this are not checked: a message with a checksum is a frame, and
 /// checking a bulk read would cost more than it tells.
@@ -86,7 +86,7 @@ impl Log {
                 direction: Direction::Rx,
                 bytes,
                 ..
-            } => check(self.check, bytes, self.split_at.as_deref()),
+            } => check(self.check, bytes, self.framing.as_ref()),
             LogBody::Data { .. } | LogBody::Notice(_) => None,
         }
     }
@@ -106,15 +106,15 @@ impl Log {
 }
 
 /// Checks that `bytes` end with the `kind` checksum of the bytes before it. With splitting
-/// on, an entry ends with the `delimiter` (after its checksum) once it is complete, and one
-/// that does not yet is not checked. Entries too short to hold a payload and a checksum, or
+/// on, only a whole message is checked (see [`Framing::checked_part`]: at a delimiter, the
+/// checksum comes before it). Entries too short to hold a payload and a checksum, or
 /// over [`CHECK_LIMIT`], are not checked.
-pub(super) fn check(kind: Checksum, bytes: &[u8], delimiter: Option<&[u8]>) -> Option<Check> {
+pub(super) fn check(kind: Checksum, bytes: &[u8], framing: Option<&Framing>) -> Option<Check> {
     if kind == Checksum::None || bytes.len() > CHECK_LIMIT {
         return None;
     }
-    let frame = match delimiter {
-        Some(delimiter) => bytes.strip_suffix(delimiter)?,
+    let frame = match framing {
+        Some(framing) => framing.checked_part(bytes)?,
         None => bytes,
     };
     let payload_len = frame
@@ -136,7 +136,8 @@ mod tests {
     use crate::codec::parse_hex;
 
     fn checked(kind: Checksum, hex: &str, delimiter: Option<&[u8]>) -> Option<(bool, Vec<u8>)> {
-        check(kind, &parse_hex(hex).unwrap(), delimiter)
+        let framing = delimiter.map(|d| Framing::Delimiter(bytes::Bytes::copy_from_slice(d)));
+        check(kind, &parse_hex(hex).unwrap(), framing.as_ref())
             .map(|check| (check.good, check.expected().to_vec()))
     }
 

@@ -1,5 +1,5 @@
 //! Continuing entries with TCP reads: the pieces of one message from a peer show as one entry,
-//! whether they are joined by time (the merge gap) or by a delimiter (see `split.rs`), and
+//! whether they are joined by time (the merge gap) or by splitting (see `split.rs`), and
 //! however the reads of other peers interleave with them.
 
 use std::net::SocketAddr;
@@ -27,7 +27,7 @@ pub(super) struct LastRead {
     pub(super) entry: u64,
     /// When the read came.
     pub(super) time: NaiveTime,
-    /// With splitting on: the entry's message still waits for its delimiter.
+    /// With splitting on: the entry's message is not whole yet.
     pub(super) open: bool,
 }
 
@@ -38,8 +38,8 @@ impl Log {
     /// of one message from a serial-to-network module show as one entry with one header. A
     /// send to the peer ends its entry, so an answer shows apart from what came before.
     ///
-    /// With a delimiter set (see [`Log::set_split_at`]), reads are cut into messages at the
-    /// delimiter instead and the merge gap does not apply.
+    /// With splitting on (see [`Log::set_framing`]), reads are cut into messages instead and
+    /// the merge gap does not apply.
     ///
     /// Returns the time since the last send to the peer when this read starts the first entry
     /// after it.
@@ -49,18 +49,21 @@ impl Log {
         bytes: Bytes,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
-        let (bytes, time) = match self.take_unshown(peer) {
+        let ends = self.cut(peer, &bytes);
+        let (bytes, time, before) = match self.take_unshown(peer) {
             // The display is back mid-message: the message shows whole, from its start.
             Some((start, began)) => {
                 let mut whole = bytes::BytesMut::with_capacity(start.len() + bytes.len());
                 whole.extend_from_slice(&start);
                 whole.extend_from_slice(&bytes);
-                (whole.freeze(), began)
+                (whole.freeze(), began, start.len())
             }
-            None => (bytes, time),
+            None => (bytes, time, 0),
         };
-        if let Some(delimiter) = self.split_at.clone() {
-            return self.received_split(peer, &bytes, time, &delimiter);
+        if self.framing.is_some() {
+            // The start of the message ends no message.
+            let ends = ends.into_iter().map(|end| before + end).collect();
+            return self.received_split(peer, &bytes, time, ends);
         }
         let follows = self.merge_gap.and_then(|gap| {
             let last = self.last_reads.get(&peer)?;
@@ -128,7 +131,7 @@ impl Log {
         joined.extend_from_slice(&more);
         *bytes = joined.freeze();
         // The message grew: its checksum is the one at its new end.
-        let new_check = super::check::check(self.check, bytes, self.split_at.as_deref());
+        let new_check = super::check::check(self.check, bytes, self.framing.as_ref());
         let mut joined_text = String::with_capacity(text.len() + added.len());
         joined_text.push_str(text);
         joined_text.push_str(&added);

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use chrono::NaiveTime;
 
-use crate::codec::{Checksum, InputMode, TextEncoding};
+use crate::codec::{Checksum, FrameCursor, Framing, InputMode, TextEncoding};
 use crate::net::SentBy;
 
 mod check;
@@ -292,9 +292,13 @@ pub struct Log {
     last_reads: HashMap<SocketAddr, merge::LastRead>,
     /// Each peer's message under way while the display does not show it.
     unshown: HashMap<SocketAddr, unshown::Unshown>,
-    /// TCP reads are cut after this delimiter into one entry per message; `None`: they are
-    /// not (and the merge gap applies).
-    split_at: Option<Bytes>,
+    /// How TCP reads are cut into one entry per message; `None`: they are not (and the merge
+    /// gap applies).
+    framing: Option<Framing>,
+    /// Where each peer's unfinished message stands, for `framing` (only peers with one under
+    /// way). Kept whether the display shows the reads or not, and through Clear: a length
+    /// field's count must not lose its place.
+    cursors: HashMap<SocketAddr, FrameCursor>,
     /// The checksum received entries are checked for (校验接收); `None` checks nothing.
     check: Checksum,
     /// How many checked entries were right and wrong.
@@ -331,7 +335,8 @@ impl Log {
             merge_gap: None,
             last_reads: HashMap::new(),
             unshown: HashMap::new(),
-            split_at: None,
+            framing: None,
+            cursors: HashMap::new(),
             check: Checksum::None,
             check_tally: CheckTally::default(),
             show_only: None,
@@ -360,7 +365,8 @@ impl Log {
             merge_gap: self.merge_gap,
             last_reads: HashMap::new(),
             unshown: HashMap::new(),
-            split_at: self.split_at.clone(),
+            framing: self.framing.clone(),
+            cursors: HashMap::new(),
             check: self.check,
             check_tally: self.check_tally,
             show_only: self.show_only,
@@ -492,6 +498,7 @@ impl Log {
         self.last_send.remove(&peer);
         self.last_reads.remove(&peer);
         self.unshown.remove(&peer);
+        self.cursors.remove(&peer);
     }
 
     /// Forgets every peer's stream, as [`Log::peer_gone`] does for one: the session closed,
@@ -501,6 +508,7 @@ impl Log {
         self.last_send.clear();
         self.last_reads.clear();
         self.unshown.clear();
+        self.cursors.clear();
     }
 
     /// Removes every entry and the dropped count.

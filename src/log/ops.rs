@@ -9,7 +9,7 @@ use bytes::Bytes;
 use chrono::NaiveTime;
 
 use super::{Log, Notice, RowLayout};
-use crate::codec::{Checksum, InputMode, TextEncoding};
+use crate::codec::{Checksum, Framing, InputMode, LengthField, LengthWidth, TextEncoding};
 use crate::net::SentBy;
 
 /// One thing done to the log; peers are numbered, see [`peer`].
@@ -30,6 +30,10 @@ pub enum LogOp {
     Wait(u16),
     MergeGap(Option<u16>),
     Split(Option<Vec<u8>>),
+    /// Split by a length field: offset, width by its place in [`LengthWidth::ALL`], adjustment.
+    SplitLength(u8, u8, i8),
+    /// Split every so many bytes (0: not at all).
+    SplitFixed(u8),
     /// A checksum by its place in [`Checksum::ALL`].
     Check(u8),
     ShowOnly(Option<u8>),
@@ -77,6 +81,18 @@ impl LogOp {
             // The window never sets an empty delimiter: an empty field means no splitting.
             Self::Split(delimiter) => {
                 log.set_split_at(delimiter.filter(|d| !d.is_empty()).map(Bytes::from));
+            }
+            Self::SplitLength(offset, width, adjust) => {
+                let index = usize::from(width) % LengthWidth::ALL.len();
+                log.set_framing(Some(Framing::Length(LengthField {
+                    offset: usize::from(offset),
+                    width: LengthWidth::ALL.get(index).copied().unwrap_or_default(),
+                    adjust: i64::from(adjust),
+                })));
+            }
+            Self::SplitFixed(size) => {
+                let size = std::num::NonZeroUsize::new(usize::from(size));
+                log.set_framing(size.map(Framing::Fixed));
             }
             Self::Check(kind) => {
                 let index = usize::from(kind) % Checksum::ALL.len();

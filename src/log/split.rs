@@ -1,37 +1,35 @@
-//! Splitting TCP reads at a delimiter: one entry per message, however TCP cut the stream.
+//! Splitting TCP reads into messages: one entry per message, however TCP cut the stream.
 //!
 //! TCP delivers a byte stream, not messages: two lines a device sent apart can come in one
-//! read, and one line in two. With a delimiter set, the log cuts the stream after each
-//! delimiter instead, so every line (or frame ending in `\x03`, or …) is an entry of its own.
+//! read, and one line in two. With a [`Framing`] set (a delimiter, a length field, a fixed
+//! size), the log cuts each peer's stream where its messages end instead, so every line or
+//! frame is an entry of its own.
 
 use std::net::SocketAddr;
 
 use bytes::Bytes;
 use chrono::NaiveTime;
 
-use super::{Direction, Log, LogBody};
+use super::Log;
+use crate::codec::Framing;
 
 impl Log {
-    /// Adds a TCP read with splitting on: the read is cut after each `delimiter`, the first
-    /// piece completes this peer's unfinished entry (wherever other peers' entries have put it,
-    /// within [`super::CONTINUE_REACH`]), and a last piece without a delimiter stays open for
-    /// the next read.
+    /// Adds a TCP read with splitting on, given where messages end in it (see [`Log::cut`]):
+    /// the first piece completes this peer's unfinished entry (wherever other peers' entries
+    /// have put it, within [`super::CONTINUE_REACH`]), and a last piece that ends no message
+    /// stays open for the next read.
     pub(super) fn received_split(
         &mut self,
         peer: SocketAddr,
         bytes: &Bytes,
         time: NaiveTime,
-        delimiter: &[u8],
+        mut ends: Vec<usize>,
     ) -> Option<std::time::Duration> {
         let open = self
             .last_reads
             .get(&peer)
             .filter(|last| last.open)
             .and_then(|last| self.continuable(last.entry));
-        let carried = open.map_or_else(Bytes::new, |index| {
-            self.unfinished_tail(index, peer, delimiter.len())
-        });
-        let mut ends = frame_ends(&carried, bytes, delimiter);
         let complete = ends.last() == Some(&bytes.len());
         if !complete && !bytes.is_empty() {
             ends.push(bytes.len());
@@ -71,63 +69,47 @@ impl Log {
         since_send
     }
 
-    /// The last bytes (fewer than the delimiter's length) of the entry at `index`, if it is
-    /// data from `peer`: where a delimiter cut in two by TCP begins.
-    fn unfinished_tail(&self, index: usize, peer: SocketAddr, delimiter_len: usize) -> Bytes {
-        match self.entries.get(index).map(|entry| &entry.body) {
-            Some(LogBody::Data {
-                direction: Direction::Rx,
-                peer: entry_peer,
-                bytes,
-                ..
-            }) if *entry_peer == peer => {
-                let keep = bytes.len().min(delimiter_len.saturating_sub(1));
-                bytes.slice(bytes.len() - keep..)
-            }
-            _ => Bytes::new(),
+    /// Where messages end in `bytes`, `peer`'s next TCP read (the offset just after each), as
+    /// the framing cuts its stream; empty with splitting off. Every read goes through here,
+    /// shown or not, so the peer's cursor keeps its place.
+    pub(super) fn cut(&mut self, peer: SocketAddr, bytes: &[u8]) -> Vec<usize> {
+        let Some(framing) = &self.framing else {
+            return Vec::new();
+        };
+        let cursor = self.cursors.entry(peer).or_default();
+        let ends = cursor.cut(framing, bytes);
+        if cursor.is_idle() {
+            // Thousands of clients between messages keep nothing.
+            self.cursors.remove(&peer);
         }
+        ends
     }
 
-    /// The delimiter TCP reads are split at, if splitting is on.
-    pub fn split_at(&self) -> Option<&[u8]> {
-        self.split_at.as_deref()
+    /// How TCP reads are split into messages, if they are.
+    pub fn framing(&self) -> Option<&Framing> {
+        self.framing.as_ref()
     }
 
-    /// Splits TCP reads after `delimiter` (see [`Log::received_read`]); `None` or an empty
-    /// delimiter turns splitting off. Entries already logged stay as they are.
-    pub fn set_split_at(&mut self, delimiter: Option<Bytes>) {
-        let delimiter = delimiter.filter(|d| !d.is_empty());
-        if delimiter != self.split_at {
-            self.split_at = delimiter;
+    /// Splits TCP reads into messages (see [`Log::received_read`]); `None` turns splitting
+    /// off. Entries already logged stay as they are; each peer's next read starts a message.
+    pub fn set_framing(&mut self, framing: Option<Framing>) {
+        if framing != self.framing {
+            self.framing = framing;
             // Entries cut the old way are not continued the new way.
             self.last_reads.clear();
             self.unshown.clear();
-            // A checksum sits before the delimiter.
+            self.cursors.clear();
+            // What a whole message is, and where its checksum sits, changed.
             if self.check != crate::codec::Checksum::None {
                 self.check_again();
             }
         }
     }
-}
 
-/// Where messages end in `bytes` (the offset just after each delimiter), given the `carried`
-/// end of the unfinished message before it, which may hold the start of a delimiter.
-pub(super) fn frame_ends(carried: &[u8], bytes: &[u8], delimiter: &[u8]) -> Vec<usize> {
-    let mut ends = Vec::new();
-    let mut from = 0;
-    if !carried.is_empty() {
-        // `carried` is shorter than the delimiter, so a delimiter found here starts in it and
-        // ends in `bytes`.
-        let take = bytes.len().min(delimiter.len().saturating_sub(1));
-        let mut seam = Vec::with_capacity(carried.len() + take);
-        seam.extend_from_slice(carried);
-        seam.extend_from_slice(bytes.get(..take).unwrap_or_default());
-        if let Some(at) = memchr::memmem::find(&seam, delimiter) {
-            from = at + delimiter.len() - carried.len();
-            ends.push(from);
-        }
+    /// Splits TCP reads after `delimiter` (see [`Log::set_framing`]); `None` or an empty
+    /// delimiter turns splitting off.
+    pub fn set_split_at(&mut self, delimiter: Option<Bytes>) {
+        let delimiter = delimiter.filter(|d| !d.is_empty());
+        self.set_framing(delimiter.map(Framing::Delimiter));
     }
-    let rest = bytes.get(from..).unwrap_or_default();
-    ends.extend(memchr::memmem::find_iter(rest, delimiter).map(|at| from + at + delimiter.len()));
-    ends
 }

@@ -1,7 +1,8 @@
-//! Splitting TCP reads at a delimiter.
+//! Splitting TCP reads into messages.
 
 use super::tests::{peer, row_texts};
 use super::*;
+use crate::codec::{Framing, LengthWidth};
 
 fn at(ms: i64) -> NaiveTime {
     NaiveTime::from_hms_opt(12, 0, 0).unwrap() + chrono::TimeDelta::milliseconds(ms)
@@ -114,7 +115,7 @@ fn an_unfinished_message_waits_for_its_delimiter_while_other_entries_come() {
     assert_eq!(entry_bytes(&log).len(), 9);
     // An empty delimiter means off.
     log.set_split_at(Some(Bytes::new()));
-    assert_eq!(log.split_at(), None);
+    assert_eq!(log.framing(), None);
 }
 
 #[test]
@@ -158,22 +159,45 @@ fn a_message_too_far_back_or_forgotten_is_not_continued() {
 }
 
 #[test]
-fn split_messages_are_each_peers_stream_cut_after_each_delimiter() {
+fn split_messages_are_each_peers_stream_cut_where_its_messages_end() {
     // Two peers' streams, each cut into reads anywhere, the reads interleaved in any order,
-    // give each peer the entries that cutting its whole stream after each delimiter gives,
-    // for delimiters of one, two and three bytes that can overlap themselves.
-    let stream = || proptest::collection::vec(proptest::sample::select(b"ab\r\n".to_vec()), 0..200);
+    // give each peer the entries that cutting its whole stream into messages gives: after
+    // each delimiter, for delimiters of one, two and three bytes that can overlap themselves,
+    // by length fields of each width, or every so many bytes.
+    let stream = || {
+        let alphabet = b"\0\x01\x02ab\r\n".to_vec();
+        proptest::collection::vec(proptest::sample::select(alphabet), 0..200)
+    };
     let cuts = || proptest::collection::vec(0usize..200, 0..20);
     let turns = proptest::collection::vec(proptest::bool::ANY, 0..40);
-    let delimiters = proptest::sample::select(vec![&b"\n"[..], b"\r\n", b"aab", b"aa"]);
+    let length = |offset, width, adjust| {
+        Framing::Length(crate::codec::LengthField {
+            offset,
+            width,
+            adjust,
+        })
+    };
+    let fixed = |size| Framing::Fixed(std::num::NonZeroUsize::new(size).unwrap());
+    let framings = proptest::sample::select(vec![
+        Framing::Delimiter(Bytes::from_static(b"\n")),
+        Framing::Delimiter(Bytes::from_static(b"\r\n")),
+        Framing::Delimiter(Bytes::from_static(b"aab")),
+        Framing::Delimiter(Bytes::from_static(b"aa")),
+        length(0, LengthWidth::U8, 0),
+        length(1, LengthWidth::U16Be, -2),
+        length(2, LengthWidth::U16Le, 1),
+        length(0, LengthWidth::U32Le, -4),
+        fixed(1),
+        fixed(3),
+    ]);
     let other = SocketAddr::from(([127, 0, 0, 1], 2));
     proptest::test_runner::TestRunner::default()
         .run(
-            &((stream(), cuts()), (stream(), cuts()), turns, delimiters),
-            |(first, second, turns, delimiter)| {
+            &((stream(), cuts()), (stream(), cuts()), turns, framings),
+            |(first, second, turns, framing)| {
                 let reads = [reads_of(&first.0, first.1), reads_of(&second.0, second.1)];
                 let mut log = Log::default();
-                log.set_split_at(Some(Bytes::copy_from_slice(delimiter)));
+                log.set_framing(Some(framing.clone()));
                 let mut next = [0, 0];
                 let order = turns
                     .into_iter()
@@ -198,7 +222,7 @@ fn split_messages_are_each_peers_stream_cut_after_each_delimiter() {
                             _ => None,
                         })
                         .collect();
-                    proptest::prop_assert_eq!(entries, messages(stream, delimiter));
+                    proptest::prop_assert_eq!(entries, messages_by(stream, &framing));
                 }
                 let kept = log.total_rows();
                 log.recount_rows();
@@ -220,6 +244,42 @@ fn reads_of(stream: &[u8], mut cuts: Vec<usize>) -> Vec<Bytes> {
     cuts.windows(2)
         .map(|pair| Bytes::copy_from_slice(&stream[pair[0]..pair[1]]))
         .collect()
+}
+
+/// `stream` cut into messages, the simplest way.
+fn messages_by(stream: &[u8], framing: &Framing) -> Vec<Vec<u8>> {
+    let (offset, width, adjust) = match framing {
+        Framing::Delimiter(delimiter) => return messages(stream, delimiter),
+        Framing::Fixed(size) => {
+            return stream.chunks(size.get()).map(<[u8]>::to_vec).collect();
+        }
+        Framing::Length(field) => (field.offset, field.width.bytes(), field.adjust),
+    };
+    let mut expected = Vec::new();
+    let mut rest = stream;
+    while !rest.is_empty() {
+        let header = offset + width;
+        let length = match rest.get(offset..header) {
+            Some(field) => {
+                let mut field = field.to_vec();
+                if matches!(
+                    framing,
+                    Framing::Length(f) if matches!(f.width, LengthWidth::U16Le | LengthWidth::U32Le)
+                ) {
+                    field.reverse();
+                }
+                let value = field.iter().fold(0i64, |v, b| v * 256 + i64::from(*b));
+                usize::try_from(i64::try_from(header).unwrap() + value + adjust)
+                    .unwrap_or(0)
+                    .max(header)
+            }
+            None => rest.len(),
+        };
+        let (message, after) = rest.split_at(length.min(rest.len()));
+        expected.push(message.to_vec());
+        rest = after;
+    }
+    expected
 }
 
 /// `stream` cut after each delimiter.

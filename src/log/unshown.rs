@@ -21,39 +21,34 @@ pub(super) struct Unshown {
     last: NaiveTime,
     /// How it was counted in the tally (merging by time counts a message as it grows).
     check: Option<Check>,
-    /// Split at a delimiter: the log entry that shows the message's start (its first bytes are
+    /// Split into messages: the log entry that shows the message's start (its first bytes are
     /// those of `bytes`), which the rest completes in place once the display is back.
     shown: Option<super::merge::LastRead>,
 }
 
 impl Log {
     /// Takes a TCP read from `peer` that the display does not show. The messages it completes
-    /// are checked and counted (with a checksum to check), cut as the log would cut them: at
-    /// the delimiter, by the merge gap, or one per read. Split at a delimiter, a message under
+    /// are checked and counted (with a checksum to check), cut as the log would cut them: by
+    /// the framing, by the merge gap, or one per read. Split into messages, a message under
     /// way is kept (up to [`MERGE_LIMIT`]) to show whole once the display is back; otherwise
     /// the next read shown starts an entry of its own, as what joins them is missing.
     pub fn unshown_read(&mut self, peer: SocketAddr, bytes: &[u8], time: NaiveTime) {
         let open_entry = self.last_reads.remove(&peer);
-        let Some(delimiter) = self.split_at.clone() else {
+        let ends = self.cut(peer, bytes);
+        if self.framing.is_none() {
             if self.check == crate::codec::Checksum::None {
                 self.unshown.remove(&peer);
             } else {
                 self.unshown_merged(peer, bytes, time);
             }
             return;
-        };
+        }
         let mut pending = match self.unshown.remove(&peer) {
             Some(pending) => pending,
             None => self.unshown_start(open_entry, time),
         };
-        // Cut as the log cuts (see `split.rs`): the delimiter may begin in the message so far.
-        let keep = pending.bytes.len().min(delimiter.len() - 1);
-        let carried = pending
-            .bytes
-            .get(pending.bytes.len() - keep..)
-            .unwrap_or_default();
         let mut start = 0;
-        for end in super::split::frame_ends(carried, bytes, &delimiter) {
+        for end in ends {
             let piece = bytes.get(start..end).unwrap_or_default();
             // The first piece ends the message so far, if the log's entry could hold it all.
             let whole = start == 0
@@ -66,7 +61,7 @@ impl Log {
                 piece
             };
             self.check_tally
-                .count(check(self.check, message, Some(&delimiter)), true);
+                .count(check(self.check, message, self.framing.as_ref()), true);
             start = end;
         }
         pending.last = time;
@@ -90,7 +85,7 @@ impl Log {
     }
 
     /// A message unseen from this read on. When the log shows its start (`open_entry`, still
-    /// waiting for its delimiter), it goes on from there: checked whole, and completed in that
+    /// not whole yet), it goes on from there: checked whole, and completed in that
     /// entry once the display is back.
     fn unshown_start(
         &self,
@@ -117,7 +112,7 @@ impl Log {
         }
     }
 
-    /// [`Log::unshown_read`] without a delimiter: each read a message, or with a merge gap the
+    /// [`Log::unshown_read`] without splitting: each read a message, or with a merge gap the
     /// reads that follow within it one message, counted again as it grows.
     fn unshown_merged(&mut self, peer: SocketAddr, bytes: &[u8], time: NaiveTime) {
         let follows = self.unshown.get(&peer).is_some_and(|pending| {
@@ -159,13 +154,13 @@ impl Log {
     }
 
     /// The part of `peer`'s message that came while the display did not show it, to show with
-    /// the rest now that it does (split at a delimiter: the message shows whole, checked
+    /// the rest now that it does (split into messages: the message shows whole, checked
     /// once), and the time it began. When an entry shows the message's start, that entry is
     /// the one the rest completes, and only what it lacks is given. A message merged by time
     /// was counted already and is not shown again.
     pub(super) fn take_unshown(&mut self, peer: SocketAddr) -> Option<(Bytes, NaiveTime)> {
         let pending = self.unshown.remove(&peer)?;
-        self.split_at.as_ref()?;
+        self.framing.as_ref()?;
         let mut bytes = pending.bytes.freeze();
         if let Some(last) = pending.shown
             && let Some(index) = self.continuable(last.entry)
@@ -185,7 +180,7 @@ mod tests {
     use super::super::split_tests::entry_bytes;
     use super::super::tests::peer;
     use super::*;
-    use crate::codec::Checksum;
+    use crate::codec::{Checksum, Framing};
     use crate::log::CheckTally;
 
     fn at(ms: i64) -> NaiveTime {
@@ -287,10 +282,22 @@ mod tests {
         assert!(log.unshown.is_empty());
     }
 
+    /// `AA`, the payload's length, the payload, and the SUM8 of all that (plus one when
+    /// `wrong`): a binary frame for the length field `1:u8:+1`.
+    fn binary_frame(payload: &[u8], wrong: bool) -> Vec<u8> {
+        let mut frame = vec![0xaa, u8::try_from(payload.len()).unwrap()];
+        frame.extend_from_slice(payload);
+        let sum = Checksum::Sum8.digest(&frame).as_bytes()[0];
+        frame.push(sum.wrapping_add(u8::from(wrong)));
+        frame
+    }
+
     #[test]
     fn the_tally_is_the_same_whatever_the_display_skipped() {
         // Frames, right and wrong, cut into reads anywhere, each read shown or not: every
-        // frame is counted once, as it is with everything shown.
+        // frame is counted once, as it is with everything shown; text lines split at CRLF and
+        // binary frames split by their length field alike.
+        let binary = proptest::bool::ANY;
         let frames = proptest::collection::vec(
             (
                 proptest::collection::vec(proptest::sample::select(b"ab\r".to_vec()), 1..12),
@@ -301,39 +308,51 @@ mod tests {
         let cuts = proptest::collection::vec(0usize..300, 0..30);
         let shown = proptest::collection::vec(proptest::bool::ANY, 31);
         proptest::test_runner::TestRunner::default()
-            .run(&(frames, cuts, shown), |(frames, mut cuts, shown)| {
-                let stream: Vec<u8> = frames
-                    .iter()
-                    .flat_map(|(payload, wrong)| frame(payload, *wrong))
-                    .collect();
-                let wrong = frames.iter().filter(|(_, wrong)| *wrong).count() as u64;
-                cuts.push(0);
-                cuts.push(stream.len());
-                for cut in &mut cuts {
-                    *cut = (*cut).min(stream.len());
-                }
-                cuts.sort_unstable();
-                let mut log = checking_log(true);
-                for (i, pair) in cuts.windows(2).enumerate() {
-                    let read = &stream[pair[0]..pair[1]];
-                    if shown[i % shown.len()] {
-                        log.received_read(peer(), Bytes::copy_from_slice(read), at(0));
-                    } else {
-                        log.unshown_read(peer(), read, at(0));
+            .run(
+                &(frames, cuts, shown, binary),
+                |(frames, mut cuts, shown, binary)| {
+                    let stream: Vec<u8> = frames
+                        .iter()
+                        .flat_map(|(payload, wrong)| {
+                            if binary {
+                                binary_frame(payload, *wrong)
+                            } else {
+                                frame(payload, *wrong)
+                            }
+                        })
+                        .collect();
+                    let wrong = frames.iter().filter(|(_, wrong)| *wrong).count() as u64;
+                    cuts.push(0);
+                    cuts.push(stream.len());
+                    for cut in &mut cuts {
+                        *cut = (*cut).min(stream.len());
                     }
-                }
-                proptest::prop_assert_eq!(
-                    log.check_tally(),
-                    CheckTally {
-                        good: frames.len() as u64 - wrong,
-                        bad: wrong
+                    cuts.sort_unstable();
+                    let mut log = checking_log(true);
+                    if binary {
+                        log.set_framing(Some(Framing::Length("1:u8:+1".parse().unwrap())));
                     }
-                );
-                let kept = log.total_rows();
-                log.recount_rows();
-                proptest::prop_assert_eq!(kept, log.total_rows());
-                Ok(())
-            })
+                    for (i, pair) in cuts.windows(2).enumerate() {
+                        let read = &stream[pair[0]..pair[1]];
+                        if shown[i % shown.len()] {
+                            log.received_read(peer(), Bytes::copy_from_slice(read), at(0));
+                        } else {
+                            log.unshown_read(peer(), read, at(0));
+                        }
+                    }
+                    proptest::prop_assert_eq!(
+                        log.check_tally(),
+                        CheckTally {
+                            good: frames.len() as u64 - wrong,
+                            bad: wrong
+                        }
+                    );
+                    let kept = log.total_rows();
+                    log.recount_rows();
+                    proptest::prop_assert_eq!(kept, log.total_rows());
+                    Ok(())
+                },
+            )
             .unwrap();
     }
 }

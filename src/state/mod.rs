@@ -14,15 +14,16 @@ pub use sending::SendPreview;
 
 pub use types::{
     CaptureStatus, Connection, DisplayOptions, FieldErrors, Mode, PeerTotals, ServerTarget,
-    StatusMessage,
+    SplitBy, SplitOptions, StatusMessage,
 };
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
-use crate::codec::{PayloadError, SendFormat, build_payload};
+use crate::codec::{Framing, PayloadError, SendFormat, build_payload};
 use crate::counters::Counter;
 use crate::i18n::{Language, Texts};
 use crate::log::{Log, Notice};
@@ -128,9 +129,9 @@ pub struct AppState {
     pub capture_as_text: bool,
     /// How the log is shown.
     pub display: DisplayOptions,
-    /// The delimiter TCP reads are split at, as typed (escapes allowed; empty: no splitting);
-    /// [`AppState::apply_split_at`] gives it to the log.
-    pub split_at: String,
+    /// How TCP reads are split into messages, as set; [`AppState::apply_split`] gives it to
+    /// the log.
+    pub split: SplitOptions,
     /// Bytes received or sent while the display was paused or hid them (still counted).
     pub not_shown: u64,
     /// The status bar's message.
@@ -205,7 +206,7 @@ impl AppState {
             cycle: None,
             file: None,
             display: DisplayOptions::default(),
-            split_at: String::new(),
+            split: SplitOptions::default(),
             not_shown: 0,
             status: None,
             errors: FieldErrors::default(),
@@ -378,18 +379,29 @@ impl AppState {
         }
     }
 
-    /// Gives the log the delimiter typed in *Split messages at*, read as text with escapes in
-    /// the receive encoding; one that cannot be read turns splitting off and says why beside
-    /// the field.
-    pub fn apply_split_at(&mut self) {
-        let format = SendFormat::text(self.log.encoding(), true);
-        let (delimiter, error) = match build_payload(&self.split_at, &format) {
-            Ok(bytes) => (Some(bytes.into()), None),
-            Err(PayloadError::Empty) => (None, None),
-            Err(error) => (None, Some(error.message(self.language))),
+    /// Gives the log the way of splitting chosen in *Split messages*. A delimiter is read as
+    /// text with escapes in the receive encoding; one that cannot be read turns splitting off
+    /// and says why beside the field.
+    pub fn apply_split(&mut self) {
+        let mut error = None;
+        let framing = match self.split.by {
+            SplitBy::Off => None,
+            SplitBy::Delimiter => {
+                let format = SendFormat::text(self.log.encoding(), true);
+                match build_payload(&self.split.delimiter, &format) {
+                    Ok(bytes) => Some(Framing::Delimiter(bytes.into())),
+                    Err(PayloadError::Empty) => None,
+                    Err(wrong) => {
+                        error = Some(wrong.message(self.language));
+                        None
+                    }
+                }
+            }
+            SplitBy::LengthField => Some(Framing::Length(self.split.length)),
+            SplitBy::FixedSize => NonZeroUsize::new(self.split.fixed).map(Framing::Fixed),
         };
-        self.log.set_split_at(delimiter);
-        self.errors.split_at = error;
+        self.log.set_framing(framing);
+        self.errors.delimiter = error;
     }
 
     /// Has the log show only the selected client's data while that is asked for (TCP server,

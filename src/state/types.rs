@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use crate::codec::LengthField;
 use crate::i18n::Texts;
 use crate::log::Direction;
 
@@ -34,6 +35,65 @@ impl Mode {
     /// Whether port 0 ("any free port") makes sense: when binding, not when connecting.
     pub(super) fn binds(self) -> bool {
         !matches!(self, Self::TcpClient)
+    }
+}
+
+/// How the person asked for TCP reads to be split into messages (分包方式).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum SplitBy {
+    /// One entry per read (or per merge, see the merge gap).
+    #[default]
+    Off,
+    /// After each delimiter.
+    Delimiter,
+    /// By a length field in each message's header.
+    LengthField,
+    /// Every so many bytes.
+    FixedSize,
+}
+
+impl SplitBy {
+    /// Every way, in selector order.
+    pub const ALL: [Self; 4] = [
+        Self::Off,
+        Self::Delimiter,
+        Self::LengthField,
+        Self::FixedSize,
+    ];
+
+    /// Its name in the window's language.
+    pub fn label(self, t: &Texts) -> &'static str {
+        match self {
+            Self::Off => t.split_off,
+            Self::Delimiter => t.split_delimiter,
+            Self::LengthField => t.split_length,
+            Self::FixedSize => t.split_fixed,
+        }
+    }
+}
+
+/// The splitting settings as the person left them, each way's own kept while another is
+/// chosen; [`crate::state::AppState::apply_split`] gives the chosen one to the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitOptions {
+    /// The way chosen.
+    pub by: SplitBy,
+    /// The delimiter as typed (escapes allowed, read in the receive encoding; empty: none).
+    pub delimiter: String,
+    /// Where each message's length is.
+    pub length: LengthField,
+    /// Bytes per message, for a fixed size.
+    pub fixed: usize,
+}
+
+impl Default for SplitOptions {
+    fn default() -> Self {
+        Self {
+            by: SplitBy::Off,
+            delimiter: String::new(),
+            length: LengthField::default(),
+            fixed: 8,
+        }
     }
 }
 
@@ -199,7 +259,7 @@ pub struct FieldErrors {
     /// About the auto reply editor.
     pub auto_reply: Option<String>,
     /// About the delimiter TCP reads are split at.
-    pub split_at: Option<String>,
+    pub delimiter: Option<String>,
 }
 
 /// What went each way between a TCP server and one client.

@@ -8,6 +8,7 @@ mod quick;
 mod rate_graph;
 mod send_box;
 mod settings;
+mod split;
 mod status_bar;
 
 use crate::state::AppState;

@@ -264,19 +264,7 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     if number_row(ui, t.log_limit, true, limit).changed() {
         state.log.set_budget(megabytes << 20);
     }
-    let split = labelled_field(
-        ui,
-        t.split_at,
-        &mut state.split_at,
-        t.split_at_hint,
-        state.errors.split_at.as_deref(),
-        true,
-    )
-    .on_hover_text(t.split_at_help);
-    // The delimiter is encoded in the receive encoding.
-    if split.changed() || encoding_changed {
-        state.apply_split_at();
-    }
+    super::split::split_ui(ui, state, encoding_changed);
     let mut check = state.log.check_kind();
     ComboBox::new("rx_check", t.check_received)
         .selected_text(check.name())
@@ -291,7 +279,7 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     let mut ms = crate::settings::merge_ms(state.log.merge_gap());
     let merge = egui::DragValue::new(&mut ms).range(crate::settings::MERGE_READS_MS);
     // Splitting decides the entries by content; merging by time would fight it.
-    let merging_applies = state.log.split_at().is_none();
+    let merging_applies = state.log.framing().is_none();
     if number_row(ui, t.merge_reads, merging_applies, merge)
         .on_hover_text(t.merge_reads_help)
         .changed()

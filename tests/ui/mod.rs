@@ -210,6 +210,16 @@ impl Ui {
     }
 
     /// The text of each received entry, oldest first.
+    pub fn received_bytes(&self) -> Vec<Vec<u8>> {
+        self.received()
+            .iter()
+            .filter_map(|entry| match &entry.body {
+                netdebug::log::LogBody::Data { bytes, .. } => Some(bytes.to_vec()),
+                netdebug::log::LogBody::Notice(_) => None,
+            })
+            .collect()
+    }
+
     pub fn received_texts(&self) -> Vec<String> {
         self.received().iter().map(received_text).collect()
     }
