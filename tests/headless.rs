@@ -100,6 +100,52 @@ fn a_tcp_client_sends_once_prints_the_answer_and_ends_when_idle() {
 }
 
 #[test]
+fn a_modbus_tcp_answer_cut_by_tcp_prints_as_one_message() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let device = std::thread::spawn(move || {
+        let (mut stream, _) = server.accept().unwrap();
+        stream.set_nodelay(true).unwrap();
+        let mut request = [0; 12];
+        stream.read_exact(&mut request).unwrap();
+        // The answer in three writes, its header cut in two.
+        let answer = [0, 1, 0, 0, 0, 5, 1, 3, 2, 0, 42];
+        for piece in [&answer[..4], &answer[4..9], &answer[9..]] {
+            stream.write_all(piece).unwrap();
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut rest = Vec::new();
+        stream.read_to_end(&mut rest).unwrap();
+        request
+    });
+    let output = tcp_client_of(
+        port,
+        &[
+            "--send-hex",
+            "00 01 00 00 00 06 01 03 00 00 00 01",
+            "--split-length",
+            "4:u16be",
+            "--show",
+            "hex",
+            "--exit-after-idle-ms",
+            "1000",
+        ],
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(device.join().unwrap(), [0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 1]);
+    let printed = stdout(&output);
+    assert_eq!(printed.matches("RX ←").count(), 1, "{printed}");
+    assert!(
+        printed.contains(&format!("RX ← 127.0.0.1:{port} (11 B)")),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("0000  00 01 00 00 00 05 01 03 02 00 2A"),
+        "{printed}"
+    );
+}
+
+#[test]
 fn a_session_that_cannot_open_exits_with_the_reason() {
     let port = common::free_port();
     let output = tcp_client_of(port, &["--send-text", "never sent"]);

@@ -5,6 +5,8 @@ Like the socket programs in a networking course: plain sockets, text encoded as 
   tcp-clients PORT   two clients connect to the app's TCP server and send
   tcp-server PORT    a server the app connects to; it greets, then echoes what it gets
   udp APP_PORT       a UDP peer that sends datagrams to the app
+  frame-device PORT  a server the app connects to; it streams binary frames
+                     (AA 55, a length, the data, a CRC16/MODBUS), each cut in two writes
 """
 import socket
 import sys
@@ -74,5 +76,41 @@ def udp(port):
     time.sleep(5)
 
 
+def crc16_modbus(data):
+    crc = 0xFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return bytes([crc & 0xFF, crc >> 8])
+
+
+def frame_device(port):
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", port))
+    server.listen(1)
+    server.settimeout(10)
+    conn, _ = server.accept()
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    # Readings as a sensor with a small buffer sends them: each frame in two writes, cut at
+    # a different place each time; the fifth with a checksum damaged on the way.
+    for i in range(14):
+        data = f"T=25.{i}C H={60 + i % 3}%".encode("ascii")
+        frame = bytes([0xAA, 0x55, len(data)]) + data
+        crc = crc16_modbus(frame)
+        if i == 4:
+            crc = bytes([crc[0] ^ 0x01, crc[1]])
+        frame += crc
+        cut = 2 + (i * 5) % (len(frame) - 3)
+        conn.sendall(frame[:cut])
+        time.sleep(0.03)
+        conn.sendall(frame[cut:])
+        time.sleep(0.2)
+    time.sleep(3)
+    conn.close()
+
+
 if __name__ == "__main__":
-    {"tcp-clients": tcp_clients, "tcp-server": tcp_server, "udp": udp}[sys.argv[1]](int(sys.argv[2]))
+    peers = {"tcp-clients": tcp_clients, "tcp-server": tcp_server, "udp": udp, "frame-device": frame_device}
+    peers[sys.argv[1]](int(sys.argv[2]))

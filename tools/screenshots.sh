@@ -25,7 +25,7 @@ shot() {
   python3 tools/screenshot_peers.py "$peer" "$peer_port" &
   local peer_pid=$!
   # A server peer must be listening before the app connects.
-  [ "$peer" = tcp-server ] && sleep 1
+  case "$peer" in tcp-server | frame-device) sleep 1 ;; esac
   # Throwaway settings for each picture: the defaults plus what is asked here, nothing
   # remembered from the previous one.
   XDG_DATA_HOME="$(mktemp -d)" XDG_CONFIG_HOME="$(mktemp -d)" "$app" --screenshot "screenshots/$name.png" --screenshot-delay-ms 3500 \
@@ -49,3 +49,8 @@ shot tcp-client tcp-server 19010 -- --theme light --lang zh --encoding gbk --mod
 # sends it a hex frame each second.
 shot udp udp 19020 -- --theme dark --lang en --show hex --mode udp --address 127.0.0.1 --port 19020 \
   --target 127.0.0.1:19021 --open --send-hex "AA 55 01" --cycle-ms 1000
+
+# TCP client of a device that streams binary frames (AA 55, a length, the data, a CRC16), each
+# cut in two by TCP: split by the length field and checked, one entry per frame, one wrong.
+shot tcp-client-frames frame-device 19030 -- --theme dark --lang zh --show hex --mode tcp-client \
+  --address 127.0.0.1 --port 19030 --open --split-length 2:u8:+2 --check crc16-modbus
