@@ -2,10 +2,12 @@
 //! are applied to the window's state (decoded into the log) on the window's own schedule:
 //! a frame when the repaint pacer asks for one, at once when the engine says its backlog is
 //! full. Prints throughput, the longest and p99 frame (the cost of one drain), the peak
-//! memory, and that every byte was counted while the log kept to its budget. Five times: one
+//! memory, and that every byte was counted while the log kept to its budget. Six times: one
 //! letter over and over; 80-character lines ending in CRLF, as devices send text; the same
-//! lines split into one entry each (*Split messages at* `\r\n`), and also checked for a
-//! CRC16/MODBUS (*Check received*); and GBK lines, as Chinese devices send it.
+//! lines split into one entry each (*Split messages* at `\r\n`), and also checked for a
+//! CRC16/MODBUS (*Check received*); GBK lines, as Chinese devices send it; and 64-byte binary
+//! frames (`AA 55`, a length, the data, a CRC16/MODBUS) split by their length field and
+//! checked.
 #![allow(
     dead_code,
     clippy::unwrap_used,
@@ -49,6 +51,15 @@ fn main() {
                     _ => b'A',
                 })
                 .collect(),
+            "frames" => {
+                let mut frame = vec![0xAA, 0x55, 59];
+                frame.extend_from_slice(&[b'A'; 59]);
+                let crc = netdebug::codec::Checksum::Crc16Modbus.digest(&frame);
+                frame.extend_from_slice(crc.as_bytes());
+                // 64 bytes: a chunk holds whole frames, so the stream stays in step.
+                assert_eq!(CHUNK % frame.len(), 0);
+                frame.repeat(CHUNK / frame.len())
+            }
             other => panic!("no flood called {other}"),
         };
         flood(chunk);
@@ -64,6 +75,10 @@ fn main() {
             "the same lines split at CRLF and each checked for a CRC16/MODBUS",
         ),
         ("gbk", "GBK lines, half of them Chinese, decoded as GBK"),
+        (
+            "frames",
+            "64-byte binary frames split by their length field, each checked for a CRC16/MODBUS",
+        ),
     ] {
         println!("  {name}:");
         let status = std::process::Command::new(std::env::current_exe().unwrap())
@@ -99,7 +114,7 @@ fn flood(chunk: Vec<u8>) {
     if std::env::args().any(|arg| arg == "gbk") {
         state.log.set_encoding(TextEncoding::Gbk);
     }
-    if std::env::args().any(|arg| arg == "checked") {
+    if std::env::args().any(|arg| arg == "checked" || arg == "frames") {
         state
             .log
             .set_check_kind(netdebug::codec::Checksum::Crc16Modbus);
@@ -107,6 +122,11 @@ fn flood(chunk: Vec<u8>) {
     if std::env::args().any(|arg| arg == "split" || arg == "checked") {
         state.split.by = netdebug::state::SplitBy::Delimiter;
         r"\r\n".clone_into(&mut state.split.delimiter);
+        state.apply_split();
+    }
+    if std::env::args().any(|arg| arg == "frames") {
+        state.split.by = netdebug::state::SplitBy::LengthField;
+        state.split.length = "2:u8:+2".parse().unwrap();
         state.apply_split();
     }
     let before = support::peak_rss_bytes().unwrap_or(0);
@@ -180,5 +200,19 @@ fn flood(chunk: Vec<u8>) {
         state.log.dropped(),
         state.log.used() as f64 / 1e6
     );
+    if std::env::args().any(|arg| arg == "frames") {
+        let tally = state.log.check_tally();
+        println!(
+            "    checked: {} frames right, {} wrong (of {} sent)",
+            tally.good,
+            tally.bad,
+            TOTAL / 64
+        );
+        assert_eq!(
+            (tally.good, tally.bad),
+            (TOTAL / 64, 0),
+            "frames out of step"
+        );
+    }
     engine.close();
 }

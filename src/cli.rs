@@ -106,9 +106,8 @@ pub struct Args {
     #[arg(long, value_name = "OFFSET:WIDTH[:ADJUST]", conflicts_with_all = ["split_at", "split_fixed"])]
     pub split_length: Option<crate::codec::LengthField>,
     /// TCP: cut received data into messages of this many bytes each.
-    #[arg(long, value_name = "BYTES", conflicts_with = "split_at",
-          value_parser = clap::value_parser!(u64).range(1..=65_536))]
-    pub split_fixed: Option<u64>,
+    #[arg(long, value_name = "BYTES", conflicts_with = "split_at", value_parser = fixed_size)]
+    pub split_fixed: Option<usize>,
     /// TCP client: connect from this local port (0, the default, lets the system pick).
     #[arg(long, value_name = "PORT")]
     pub local_port: Option<u16>,
@@ -373,7 +372,7 @@ impl Args {
             state.split.by = SplitBy::LengthField;
             state.split.length = field;
         }
-        if let Some(size) = self.split_fixed.and_then(|size| usize::try_from(size).ok()) {
+        if let Some(size) = self.split_fixed {
             state.split.by = SplitBy::FixedSize;
             state.split.fixed = size;
         }
@@ -397,6 +396,22 @@ fn checked_hex(input: &str) -> Result<String, String> {
 }
 
 /// `--split-at` as given, if its escapes are good; otherwise why not, with the position.
+/// A size of fixed-size messages within [`crate::settings::SPLIT_FIXED_BYTES`].
+fn fixed_size(input: &str) -> Result<usize, String> {
+    let range = crate::settings::SPLIT_FIXED_BYTES;
+    input
+        .parse()
+        .ok()
+        .filter(|size| range.contains(size))
+        .ok_or_else(|| {
+            format!(
+                "{input} is not a size from {} to {}",
+                range.start(),
+                range.end()
+            )
+        })
+}
+
 fn checked_escapes(input: &str) -> Result<String, String> {
     crate::codec::unescape(input)
         .map(|_| input.to_owned())

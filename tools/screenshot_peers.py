@@ -22,6 +22,18 @@ def connect_retry(port):
     raise SystemExit(f"nothing listening on 127.0.0.1:{port}")
 
 
+def accept_one(port):
+    """Listens on 127.0.0.1:port and returns the first connection (the app's)."""
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", port))
+    server.listen(1)
+    server.settimeout(10)
+    conn, _ = server.accept()
+    server.close()
+    return conn
+
+
 def tcp_clients(port):
     sensor = connect_retry(port)
     time.sleep(0.3)
@@ -45,12 +57,7 @@ def tcp_clients(port):
 
 
 def tcp_server(port):
-    server = socket.socket()
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", port))
-    server.listen(1)
-    server.settimeout(10)
-    conn, _ = server.accept()
+    conn = accept_one(port)
     conn.sendall("欢迎连接 NetDebug 测试服务器\r\n".encode("gbk"))
     conn.settimeout(6)
     deadline = time.time() + 6
@@ -86,12 +93,7 @@ def crc16_modbus(data):
 
 
 def frame_device(port):
-    server = socket.socket()
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", port))
-    server.listen(1)
-    server.settimeout(10)
-    conn, _ = server.accept()
+    conn = accept_one(port)
     conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     # Readings as a sensor with a small buffer sends them: each frame in two writes, cut at
     # a different place each time; the fifth with a checksum damaged on the way.

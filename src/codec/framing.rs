@@ -277,7 +277,7 @@ impl FrameCursor {
         let mut taken = self.taken;
         loop {
             if self.length.is_none() {
-                let wanted = header_len - self.kept.len();
+                let wanted = header_len.saturating_sub(self.kept.len());
                 let take = wanted.min(bytes.len() - at);
                 self.kept
                     .extend_from_slice(bytes.get(at..at + take).unwrap_or_default());
