@@ -209,6 +209,7 @@ pub(super) fn row_step(columns: usize) -> usize {
 /// lacks those, so a CJK font draws them an em wide, more than one column and less than two.
 /// One for the rest (Latin, Greek, Cyrillic, arrows, which the monospace font has), none for
 /// combining marks, four for a tab.
+#[inline]
 pub(super) fn char_columns(c: char) -> usize {
     use unicode_width::UnicodeWidthChar as _;
     if c == '\t' {
@@ -280,13 +281,29 @@ fn measure(line: &str) -> Measure {
         width: 0,
         last_start: None,
     };
-    for (_, start, width) in char_starts(line, 0, 0) {
-        // A zero-width character goes with the one before it (in an earlier read, if it
-        // comes first), so it neither widens the line nor starts anything.
-        if width > 0 {
-            measure.width = start + width;
-            measure.last_start = Some(start);
+    let mut rest = line;
+    while !rest.is_empty() {
+        // Runs of plain ASCII a column a character, by their length: binary data shown as
+        // text is mostly such runs between a few replacement characters.
+        let run = rest
+            .bytes()
+            .position(|b| b == b'\t' || b >= 0x80)
+            .unwrap_or(rest.len());
+        if run > 0 {
+            measure.last_start = Some(measure.width + run - 1);
+            measure.width += run;
         }
+        let mut after = rest.get(run..).unwrap_or_default().chars();
+        if let Some(c) = after.next() {
+            let width = char_columns(c);
+            // A zero-width character goes with the one before it (in an earlier read, if it
+            // comes first), so it neither widens the line nor starts anything.
+            if width > 0 {
+                measure.last_start = Some(measure.width);
+                measure.width += width;
+            }
+        }
+        rest = after.as_str();
     }
     measure
 }
