@@ -99,7 +99,7 @@ pub struct Args {
     #[arg(long, value_name = "DELIMITER", value_parser = checked_escapes)]
     pub split_at: Option<String>,
     /// TCP: cut received data into messages by a length field in each message's header,
-    /// given as OFFSET:WIDTH[:ADJUST]: the field's offset from the message's start, its width
+    /// given as `OFFSET:WIDTH[:ADJUST]`: the field's offset from the message's start, its width
     /// (u8, u16be, u16le, u32be, u32le) and what to add to its value to give the bytes after
     /// the field. '4:u16be' is Modbus TCP; '2:u8:+2' a one-byte length at offset 2 that leaves
     /// out a 2-byte checksum.
