@@ -90,6 +90,9 @@ pub struct Args {
     /// Show the RX/TX rate graph above the log.
     #[arg(long)]
     pub rate_graph: bool,
+    /// Leave what is sent out of the log (counting, saving and response times go on).
+    #[arg(long)]
+    pub hide_sent: bool,
     /// TCP: a read that follows the previous one from the same peer within this many ms joins
     /// its log entry (0 to 10000; 0, the default, merges nothing).
     #[arg(long, value_parser = clap::value_parser!(u64).range(crate::settings::MERGE_READS_MS))]
@@ -336,6 +339,9 @@ impl Args {
         if let Some(delay) = self.reply_delay_ms {
             state.reply_delay_ms = delay;
         }
+        if self.hide_sent {
+            state.display.hide_sent = true;
+        }
         if self.rate_graph {
             state.display.rate_graph = true;
         }
@@ -436,10 +442,10 @@ mod tests {
             .preset(&mut state);
         assert_eq!(state.connect_timeout_ms, 250);
         assert!(!state.echo);
-        parsed(&["--echo", "--rate-graph"])
+        parsed(&["--echo", "--rate-graph", "--hide-sent"])
             .unwrap()
             .preset(&mut state);
-        assert!(state.echo && state.display.rate_graph);
+        assert!(state.echo && state.display.rate_graph && state.display.hide_sent);
         parsed(&[
             "--auto-reconnect-ms",
             "2000",

@@ -247,6 +247,10 @@ pub struct Texts {
     pub autoscroll: &'static str,
     pub pause_display: &'static str,
     pub hide_received: &'static str,
+    /// Label of the hide-sent-data checkbox.
+    pub hide_sent: &'static str,
+    /// Its tooltip.
+    pub hide_sent_help: &'static str,
     pub escapes: &'static str,
     /// The checkbox that empties the send box after a send.
     pub clear_after_send: &'static str,
@@ -442,6 +446,8 @@ pub static ZH: Texts = Texts {
     autoscroll: "自动滚动",
     pause_display: "暂停显示",
     hide_received: "接收数据不显示",
+    hide_sent: "发送数据不显示",
+    hide_sent_help: "发送的数据不进数据日志，日志里只有收到的数据；计数、保存和响应时间照常。\n例如循环发送轮询设备时，只看设备的回答。",
     escapes: "转义符",
     clear_after_send: "发送完自动清空",
     drop_to_send: "松开鼠标即发送此文件",
@@ -622,6 +628,8 @@ pub static EN: Texts = Texts {
     autoscroll: "Autoscroll",
     pause_display: "Pause display",
     hide_received: "Hide received data",
+    hide_sent: "Hide sent data",
+    hide_sent_help: "What you send is not added to the data log, so it shows only what comes in; counting, saving and response times go on.\nFor a cycle send polling a device: the log shows its answers alone.",
     escapes: "Escape sequences",
     clear_after_send: "Clear after send",
     drop_to_send: "Drop the file to send it",

@@ -96,6 +96,7 @@ pub struct Settings {
     pub rate_graph: bool,
     pub paused: bool,
     pub hide_received: bool,
+    pub hide_sent: bool,
     pub log_limit_mb: usize,
     pub merge_reads_ms: u64,
     pub split_by: SplitBy,
@@ -151,6 +152,7 @@ impl Settings {
             rate_graph: state.display.rate_graph,
             paused: state.display.paused,
             hide_received: state.display.hide_received,
+            hide_sent: state.display.hide_sent,
             log_limit_mb: state.log.budget() >> 20,
             merge_reads_ms: merge_ms(state.log.merge_gap()),
             split_by: state.split.by,
@@ -213,6 +215,7 @@ impl Settings {
             rate_graph: self.rate_graph,
             paused: self.paused,
             hide_received: self.hide_received,
+            hide_sent: self.hide_sent,
         };
         state
             .log
@@ -344,6 +347,7 @@ mod tests {
         state.log.set_check_kind(Checksum::Crc32);
         state.display.autoscroll = false;
         state.display.hide_received = true;
+        state.display.hide_sent = true;
         state.display.rate_graph = true;
         state.cycle_period_ms = 250;
         state.cycle_quick = true;

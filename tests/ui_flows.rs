@@ -217,6 +217,47 @@ fn tcp_client_flow_connects_sends_gbk_receives_and_sees_the_peer_close() {
 }
 
 #[test]
+fn hidden_sends_leave_only_the_answers_in_the_log_and_are_still_timed() {
+    let (mut ui, _server, mut device, _) = client_of_a_device();
+    ui.click("Hide sent data");
+    ui.wait_for_text("0 B not shown (counted and saved)");
+    ui.set_text("Send data", "READ");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut device, 4), b"READ");
+    device.write_all(b"VALUE=42").unwrap();
+    ui.wait_for_text("ms after the send");
+    let state = ui.harness.state().state();
+    assert_eq!(
+        (state.tx.bytes, state.not_shown),
+        (4, 4),
+        "counted, not shown"
+    );
+    let sent = state.log.entries().iter().any(|entry| {
+        matches!(
+            entry.body,
+            netdebug::log::LogBody::Data {
+                direction: netdebug::log::Direction::Tx,
+                ..
+            }
+        )
+    });
+    assert!(!sent, "no sent entry");
+    assert_eq!(ui.received_texts(), ["VALUE=42"]);
+    assert_eq!(state.responses.count, 1);
+
+    // With received data hidden too, nothing shows, and the device's answers are still timed.
+    ui.click("Hide received data");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut device, 4), b"READ");
+    device.write_all(b"VALUE=43").unwrap();
+    ui.step_until("the second answer timed", |h| {
+        h.state().state().responses.count == 2
+    });
+    assert_eq!(ui.received_texts(), ["VALUE=42"]);
+    assert_eq!(ui.harness.state().state().not_shown, 16);
+}
+
+#[test]
 fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
     let (mut ui, _server, mut device, _) = client_of_a_device();
     let last_received = |ui: &Ui| ui.received().pop().unwrap();

@@ -436,11 +436,7 @@ impl Log {
         bytes: Bytes,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
-        let since_send = self
-            .last_send
-            .remove(&peer)
-            // Across midnight the time of day goes back: no figure rather than a wrong one.
-            .and_then(|sent| (time - sent).to_std().ok());
+        let since_send = self.since_send(peer, time);
         self.data(
             Direction::Rx,
             peer,
@@ -451,23 +447,43 @@ impl Log {
         since_send
     }
 
+    /// The time since the last send to `peer`, once: data from it at `time` is the first
+    /// since that send.
+    pub(super) fn since_send(
+        &mut self,
+        peer: SocketAddr,
+        time: NaiveTime,
+    ) -> Option<std::time::Duration> {
+        self.last_send
+            .remove(&peer)
+            // Across midnight the time of day goes back: no figure rather than a wrong one.
+            .and_then(|sent| (time - sent).to_std().ok())
+    }
+
     /// Adds bytes sent at `time`, `by` the person or auto reply; each send is a whole message,
     /// decoded on its own.
     pub fn sent(&mut self, peer: SocketAddr, bytes: Bytes, by: SentBy, time: NaiveTime) {
-        let annotation = match by {
-            SentBy::Owner => {
-                // The time to the peer's next data counts from here, and that data is an
-                // answer, not more of what came before (a message waiting for its delimiter
-                // still is).
-                self.last_send.insert(peer, time);
-                if self.last_reads.get(&peer).is_some_and(|last| !last.open) {
-                    self.last_reads.remove(&peer);
-                }
-                None
-            }
-            SentBy::AutoReply => Some(Annotation::AutoReply),
-        };
+        self.note_send(peer, by, time);
+        let annotation = (by == SentBy::AutoReply).then_some(Annotation::AutoReply);
         self.data(Direction::Tx, peer, bytes, time, annotation);
+    }
+
+    /// Takes note of a send the display does not show: the peer's answer is still timed, and
+    /// still shows apart from what came before.
+    pub fn unshown_sent(&mut self, peer: SocketAddr, by: SentBy, time: NaiveTime) {
+        self.note_send(peer, by, time);
+    }
+
+    /// What a send by the person changes for the peer's next data: the time to it counts from
+    /// here, and it is an answer, not more of what came before (a message not yet whole still
+    /// is). Auto reply's sends answer the peer and change neither.
+    fn note_send(&mut self, peer: SocketAddr, by: SentBy, time: NaiveTime) {
+        if by == SentBy::Owner {
+            self.last_send.insert(peer, time);
+            if self.last_reads.get(&peer).is_some_and(|last| !last.open) {
+                self.last_reads.remove(&peer);
+            }
+        }
     }
 
     fn data(

@@ -20,7 +20,9 @@ pub enum LogOp {
     Datagram(u8, Vec<u8>),
     Read(u8, Vec<u8>),
     UnshownRead(u8, Vec<u8>),
-    UnshownDatagram(Vec<u8>),
+    UnshownDatagram(u8, Vec<u8>),
+    /// Sent to a peer while the display hides it, by the person (`true`) or auto reply.
+    UnshownSent(u8, bool),
     /// Sent to a peer, by the person (`true`) or auto reply.
     Sent(u8, Vec<u8>, bool),
     Notice,
@@ -46,6 +48,15 @@ pub enum LogOp {
     Clear,
 }
 
+/// The person when `owner`, auto reply otherwise.
+fn sent_by(owner: bool) -> SentBy {
+    if owner {
+        SentBy::Owner
+    } else {
+        SentBy::AutoReply
+    }
+}
+
 /// Peer `n` of four, on 127.0.0.1.
 pub fn peer(n: u8) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 7000 + u16::from(n % 4)))
@@ -61,16 +72,14 @@ impl LogOp {
             Self::Read(p, b) => {
                 log.received_read(peer(p), Bytes::from(b), *time);
             }
-            Self::UnshownRead(p, b) => log.unshown_read(peer(p), &b, *time),
-            Self::UnshownDatagram(b) => log.unshown_datagram(&b),
-            Self::Sent(p, b, owner) => {
-                let by = if owner {
-                    SentBy::Owner
-                } else {
-                    SentBy::AutoReply
-                };
-                log.sent(peer(p), Bytes::from(b), by, *time);
+            Self::UnshownRead(p, b) => {
+                log.unshown_read(peer(p), &b, *time);
             }
+            Self::UnshownDatagram(p, b) => {
+                log.unshown_datagram(peer(p), &b, *time);
+            }
+            Self::UnshownSent(p, owner) => log.unshown_sent(peer(p), sent_by(owner), *time),
+            Self::Sent(p, b, owner) => log.sent(peer(p), Bytes::from(b), sent_by(owner), *time),
             Self::Notice => log.notice(Notice::Closed("closed".into()), *time),
             Self::PeerGone(p) => log.peer_gone(peer(p)),
             Self::ConnectionsEnded => log.connections_ended(),

@@ -32,7 +32,16 @@ impl Log {
     /// the framing, by the merge gap, or one per read. Split into messages, a message under
     /// way is kept (up to [`MERGE_LIMIT`]) to show whole once the display is back; otherwise
     /// the next read shown starts an entry of its own, as what joins them is missing.
-    pub fn unshown_read(&mut self, peer: SocketAddr, bytes: &[u8], time: NaiveTime) {
+    ///
+    /// Returns the time since the last send to the peer when this is its first data after it:
+    /// response times are measured whatever the display shows.
+    pub fn unshown_read(
+        &mut self,
+        peer: SocketAddr,
+        bytes: &[u8],
+        time: NaiveTime,
+    ) -> Option<std::time::Duration> {
+        let since_send = self.since_send(peer, time);
         let open_entry = self.last_reads.remove(&peer);
         let ends = self.cut(peer, bytes);
         if self.framing.is_none() {
@@ -41,7 +50,7 @@ impl Log {
             } else {
                 self.unshown_merged(peer, bytes, time);
             }
-            return;
+            return since_send;
         }
         let mut pending = match self.unshown.remove(&peer) {
             Some(pending) => pending,
@@ -82,6 +91,7 @@ impl Log {
         if !pending.bytes.is_empty() {
             self.unshown.insert(peer, pending);
         }
+        since_send
     }
 
     /// A message unseen from this read on. When the log shows its start (`open_entry`, still
@@ -148,9 +158,16 @@ impl Log {
         }
     }
 
-    /// Takes a datagram the display does not show: checked on its own.
-    pub fn unshown_datagram(&mut self, bytes: &[u8]) {
+    /// Takes a datagram from `peer` the display does not show: checked on its own. Returns the
+    /// time since the last send to the peer when this is its first data after it.
+    pub fn unshown_datagram(
+        &mut self,
+        peer: SocketAddr,
+        bytes: &[u8],
+        time: NaiveTime,
+    ) -> Option<std::time::Duration> {
         self.check_tally.count(check(self.check, bytes, None), true);
+        self.since_send(peer, time)
     }
 
     /// The part of `peer`'s message that came while the display did not show it, to show with
@@ -246,7 +263,7 @@ mod tests {
         let mut log = checking_log(false);
         log.unshown_read(peer(), &good, at(0));
         log.unshown_read(peer(), &wrong, at(1));
-        log.unshown_datagram(&good);
+        log.unshown_datagram(peer(), &good, at(2));
         assert_eq!(log.check_tally(), CheckTally { good: 2, bad: 1 });
         assert!(log.entries().is_empty(), "nothing shown");
         // Reads within the merge gap are one message, counted as it grows.

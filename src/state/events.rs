@@ -66,9 +66,12 @@ impl AppState {
             EventKind::Received { peer, bytes } => {
                 self.rx.add(bytes.len(), Instant::now());
                 self.count_for_client(peer, bytes.len(), Direction::Rx);
-                if !self.shows(Direction::Rx, &bytes) {
-                    self.log.unshown_read(peer, &bytes, time);
-                } else if let Some(after) = self.log.received_read(peer, bytes, time) {
+                let after = if self.shows(Direction::Rx, &bytes) {
+                    self.log.received_read(peer, bytes, time)
+                } else {
+                    self.log.unshown_read(peer, &bytes, time)
+                };
+                if let Some(after) = after {
                     self.responses.add(after);
                 }
             }
@@ -76,9 +79,12 @@ impl AppState {
                 let now = Instant::now();
                 for (peer, bytes) in datagrams {
                     self.rx.add(bytes.len(), now);
-                    if !self.shows(Direction::Rx, &bytes) {
-                        self.log.unshown_datagram(&bytes);
-                    } else if let Some(after) = self.log.received(peer, bytes, time) {
+                    let after = if self.shows(Direction::Rx, &bytes) {
+                        self.log.received(peer, bytes, time)
+                    } else {
+                        self.log.unshown_datagram(peer, &bytes, time)
+                    };
+                    if let Some(after) = after {
                         self.responses.add(after);
                     }
                 }
@@ -88,6 +94,8 @@ impl AppState {
                 self.count_for_client(peer, bytes.len(), Direction::Tx);
                 if self.shows(Direction::Tx, &bytes) {
                     self.log.sent(peer, bytes, by, time);
+                } else {
+                    self.log.unshown_sent(peer, by, time);
                 }
             }
             EventKind::CycleStopped { sends } => {

@@ -201,6 +201,8 @@ pub struct DisplayOptions {
     pub paused: bool,
     /// Do not add received data to the log (counting and saving go on).
     pub hide_received: bool,
+    /// Do not add sent data to the log (counting, saving and response times go on).
+    pub hide_sent: bool,
     /// Show the RX and TX rates over the last minute above the log.
     pub rate_graph: bool,
 }
@@ -212,6 +214,7 @@ impl Default for DisplayOptions {
             auto_wrap: true,
             paused: false,
             hide_received: false,
+            hide_sent: false,
             rate_graph: false,
         }
     }
@@ -219,7 +222,11 @@ impl Default for DisplayOptions {
 
 impl DisplayOptions {
     pub(super) fn shows(self, direction: Direction) -> bool {
-        !(self.paused || (self.hide_received && direction == Direction::Rx))
+        let hidden = match direction {
+            Direction::Rx => self.hide_received,
+            Direction::Tx => self.hide_sent,
+        };
+        !(self.paused || hidden)
     }
 }
 

@@ -41,7 +41,8 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
         ui.separator();
     }
 
-    if state.display.paused || state.display.hide_received || state.not_shown > 0 {
+    let display = state.display;
+    if display.paused || display.hide_received || display.hide_sent || state.not_shown > 0 {
         ui.colored_label(
             Palette::of(ui).marker,
             format!("{} B {}", state.not_shown, t.not_shown),

@@ -258,6 +258,8 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     ui.checkbox(&mut state.display.autoscroll, t.autoscroll);
     ui.checkbox(&mut state.display.paused, t.pause_display);
     ui.checkbox(&mut state.display.hide_received, t.hide_received);
+    ui.checkbox(&mut state.display.hide_sent, t.hide_sent)
+        .on_hover_text(t.hide_sent_help);
     ui.checkbox(&mut state.display.rate_graph, t.rate_graph);
     let mut megabytes = state.log.budget() >> 20;
     let limit = egui::DragValue::new(&mut megabytes).range(1..=65_536);
