@@ -139,6 +139,11 @@ impl Message for NetError {
                     format!("无法解析 {endpoint}：找不到这个主机（{source}）")
                 }
                 Self::NoAddress { endpoint } => format!("{endpoint} 没有解析到任何地址"),
+                Self::LinkLocalZone { addr } => {
+                    format!(
+                        "{addr} 是链路本地地址：请加上网卡名或编号，例如 {addr}%eth0 或 {addr}%2"
+                    )
+                }
                 Self::Bind { addr, source } => format!(
                     "无法绑定 {addr}：{}",
                     match source.kind() {

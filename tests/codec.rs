@@ -195,6 +195,27 @@ fn ports_and_addresses_are_checked_before_use() {
         Err(AddressError::Malformed { .. })
     ));
     assert_eq!(parse_host("  "), Err(AddressError::Empty));
+    // A link-local address names its interface, by name or number.
+    for zoned in ["fe80::1%eth0", "[fe80::1%3]", "fe80::1%en0.5"] {
+        assert_eq!(
+            parse_host(zoned).as_deref(),
+            Ok(zoned.trim_matches(['[', ']'])),
+            "{zoned}"
+        );
+    }
+    for bad in [
+        "fe80::1%",
+        "127.0.0.1%eth0",
+        "fe80::1%eth 0",
+        "fe80::zz%eth0",
+    ] {
+        assert!(
+            matches!(parse_host(bad), Err(AddressError::Malformed { .. })),
+            "{bad}"
+        );
+    }
+    let target = parse_target("[fe80::1%eth0]:502").unwrap();
+    assert_eq!((target.host.as_str(), target.port), ("fe80::1%eth0", 502));
 
     let target = parse_target("[::1]:9000").unwrap();
     assert_eq!((target.host.as_str(), target.port), ("::1", 9000));

@@ -1,5 +1,6 @@
 //! What the loopback interface cannot show, in a private network namespace: IPv6 multicast
-//! delivered end to end, and broadcast to 255.255.255.255.
+//! delivered end to end, broadcast to 255.255.255.255, and link-local IPv6 addresses, which
+//! need their interface named.
 //!
 //! Linux's loopback interface does not carry IPv6 multicast, so the loopback tests can only
 //! check the join; and the limited broadcast address needs a default route, which a test must
@@ -22,12 +23,16 @@ use std::time::Duration;
 
 use nix::sched::CloneFlags;
 
-use common::{engine, next_datagram, open_group_member, open_udp_on};
-use netdebug::net::{Endpoint, SendTarget};
+use common::{
+    connected, engine, listening, next_datagram, open_client, open_group_member, open_udp_on,
+    receive_bytes, wait_closed,
+};
+use netdebug::net::{CloseReason, Endpoint, EventKind, SendTarget, SessionConfig};
 
 /// Moves the calling thread, and every thread and process it starts later, into a new network
 /// namespace with a veth pair that routes IPv6 multicast and carries 10.77.0.1/24 with the
-/// default route; returns why not if it cannot.
+/// default route and the link-local fe80::4e44 (usable at once: no duplicate check); returns
+/// why not if it cannot.
 fn enter_private_network() -> Result<(), String> {
     nix::sched::unshare(CloneFlags::CLONE_NEWNET)
         .map_err(|e| format!("unshare(CLONE_NEWNET): {e}"))?;
@@ -40,6 +45,7 @@ fn enter_private_network() -> Result<(), String> {
         "link set nd0 up",
         "link set nd1 up",
         "addr add 10.77.0.1/24 dev nd0",
+        "addr add fe80::4e44/64 dev nd0 nodad",
         "route add default dev nd0",
     ];
     for args in setup {
@@ -115,6 +121,51 @@ fn ipv6_multicast_reaches_a_member_of_the_group() {
         .expect("no datagram reached the group member");
         assert_eq!(arrived.1, b"to the v6 group");
         assert!(arrived.0.is_ipv6(), "from {}", arrived.0);
+    }));
+}
+
+#[test]
+fn a_link_local_address_works_once_its_interface_is_known() {
+    report_skip(in_private_network(async || {
+        // Bound with its interface's name.
+        let (mut server, mut server_events) = engine();
+        server.open(SessionConfig::TcpServer {
+            local: Endpoint::new("fe80::4e44%nd0", 0),
+        });
+        let local = listening(&mut server_events).await;
+        let std::net::SocketAddr::V6(v6) = local else {
+            panic!("{local}");
+        };
+        assert_ne!(v6.scope_id(), 0, "{local}");
+
+        // Typed with its interface's name, as a remote.
+        let (mut client, mut client_events) = engine();
+        open_client(&mut client, "fe80::4e44%nd0", local.port());
+        connected(&mut client_events).await;
+        client
+            .send(SendTarget::Connected, &b"over link-local"[..])
+            .unwrap();
+        assert_eq!(
+            receive_bytes(&mut server_events, 15).await,
+            b"over link-local"
+        );
+
+        // A link-local address without an interface: which network it is on cannot be known,
+        // and the message says what to add (the system would say "invalid argument").
+        let (mut lost, mut lost_events) = engine();
+        open_client(&mut lost, "fe80::4e45", local.port());
+        let closed = wait_closed(&mut lost_events, "refused at once").await;
+        let EventKind::Closed {
+            reason: CloseReason::Failed(error),
+        } = closed.kind
+        else {
+            panic!("{closed:?}");
+        };
+        assert_eq!(
+            error.to_string(),
+            "fe80::4e45 is a link-local address: add its interface, by name or number, as in \
+             fe80::4e45%eth0 or fe80::4e45%2"
+        );
     }));
 }
 

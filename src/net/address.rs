@@ -98,8 +98,9 @@ fn port_range(allow_zero: bool) -> &'static str {
     }
 }
 
-/// Checks a host field: an IPv4 or IPv6 literal (brackets optional) or a host name. Names are
-/// resolved later, by the engine, off the UI thread.
+/// Checks a host field: an IPv4 or IPv6 literal (brackets optional; an IPv6 one may name its
+/// interface, `fe80::1%eth0` or `fe80::1%3`, as a link-local address must) or a host name.
+/// Names are resolved later, by the engine, off the UI thread.
 pub fn parse_host(text: &str) -> Result<String, AddressError> {
     let text = text.trim();
     let unbracketed = text
@@ -109,13 +110,29 @@ pub fn parse_host(text: &str) -> Result<String, AddressError> {
     if unbracketed.is_empty() {
         return Err(AddressError::Empty);
     }
-    if unbracketed.parse::<std::net::IpAddr>().is_ok() || is_host_name(unbracketed) {
+    if unbracketed.parse::<std::net::IpAddr>().is_ok()
+        || is_zoned_ipv6(unbracketed)
+        || is_host_name(unbracketed)
+    {
         Ok(unbracketed.to_owned())
     } else {
         Err(AddressError::Malformed {
             text: text.to_owned(),
         })
     }
+}
+
+/// An IPv6 literal with a zone (RFC 4007): `fe80::1%eth0`, `fe80::1%3`. The system's resolver
+/// turns the interface name into its index.
+fn is_zoned_ipv6(text: &str) -> bool {
+    text.split_once('%').is_some_and(|(address, zone)| {
+        address.parse::<std::net::Ipv6Addr>().is_ok()
+            && !zone.is_empty()
+            && zone.len() <= 64
+            && zone
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    })
 }
 
 /// Host names as RFC 1123 allows them: dot-separated labels of letters, digits and hyphens.

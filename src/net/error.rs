@@ -23,6 +23,15 @@ pub enum NetError {
         /// What was looked up.
         endpoint: Endpoint,
     },
+    /// A link-local IPv6 address (`fe80::…`) that does not say which interface it is on: the
+    /// same address can be on every network.
+    #[error(
+        "{addr} is a link-local address: add its interface, by name or number, as in {addr}%eth0 or {addr}%2"
+    )]
+    LinkLocalZone {
+        /// The address.
+        addr: std::net::Ipv6Addr,
+    },
     /// Binding a listener or UDP socket failed (port in use, address not local, ...).
     #[error("cannot bind {addr}: {}", describe_bind(source))]
     Bind {

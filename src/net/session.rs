@@ -192,7 +192,19 @@ pub(crate) async fn resolve(endpoint: &Endpoint) -> Result<Vec<SocketAddr>, NetE
             endpoint: endpoint.clone(),
         });
     }
-    Ok(addrs)
+    // A link-local address without its interface could be on any network: the system
+    // refuses it with a bare "invalid argument", so it is refused here with what to add. (A
+    // name may give such addresses beside others: only those go.)
+    let (usable, zoneless): (Vec<_>, Vec<_>) = addrs.into_iter().partition(|addr| match addr {
+        SocketAddr::V6(v6) => !v6.ip().is_unicast_link_local() || v6.scope_id() != 0,
+        SocketAddr::V4(_) => true,
+    });
+    match zoneless.first() {
+        Some(SocketAddr::V6(v6)) if usable.is_empty() => {
+            Err(NetError::LinkLocalZone { addr: *v6.ip() })
+        }
+        _ => Ok(usable),
+    }
 }
 
 /// Resolves a local endpoint to the one address to bind.
