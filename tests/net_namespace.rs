@@ -170,6 +170,40 @@ fn a_link_local_address_works_once_its_interface_is_known() {
 }
 
 #[test]
+fn a_link_local_group_is_joined_on_the_interface_the_address_names() {
+    report_skip(in_private_network(async || {
+        // ff02:: groups live on one link: the member's local address says which, and the
+        // target names it too. (Here only nd0 carries multicast, so this shows that zoned
+        // addresses work end to end, not which interface a join would pick without one.)
+        let group: IpAddr = "ff02::4e44".parse().unwrap();
+        let (mut member, mut member_events) = engine();
+        let port =
+            open_group_member(&mut member, &mut member_events, "fe80::4e44%nd0", group).await;
+
+        let (mut sender, mut sender_events) = engine();
+        open_udp_on(&mut sender, &mut sender_events, "::").await;
+        let to_group = SendTarget::Datagram(Endpoint::new("ff02::4e44%nd0", port));
+        // As above: the first datagrams may leave before the interface is ready.
+        let arrived = tokio::time::timeout(common::WAIT, async {
+            loop {
+                sender.send(to_group.clone(), &b"on this link"[..]).unwrap();
+                if let Ok(datagram) = tokio::time::timeout(
+                    Duration::from_millis(200),
+                    next_datagram(&mut member_events),
+                )
+                .await
+                {
+                    return datagram;
+                }
+            }
+        })
+        .await
+        .expect("no datagram reached the link-local group");
+        assert_eq!(arrived.1, b"on this link");
+    }));
+}
+
+#[test]
 fn broadcast_reaches_every_listener_on_the_network() {
     report_skip(in_private_network(async || {
         // A device's listener: any address, a fixed port.

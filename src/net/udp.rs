@@ -192,7 +192,7 @@ async fn bind(local: &Endpoint, multicast: Option<IpAddr>) -> Result<(UdpSocket,
             source,
         })?;
     if let Some(group) = multicast {
-        join(&socket, addr.ip(), group).map_err(|source| NetError::Multicast { group, source })?;
+        join(&socket, addr, group).map_err(|source| NetError::Multicast { group, source })?;
     }
     socket.set_nonblocking(true).map_err(bind_error)?;
     let granted = socket.recv_buffer_size().unwrap_or(0);
@@ -200,10 +200,11 @@ async fn bind(local: &Endpoint, multicast: Option<IpAddr>) -> Result<(UdpSocket,
     Ok((socket, granted))
 }
 
-/// Joins `group` on the interface that has address `interface` (the one the routing table
-/// picks for the unspecified address), and sends to groups from that interface too.
-fn join(socket: &Socket, interface: IpAddr, group: IpAddr) -> io::Result<()> {
-    match (group, interface) {
+/// Joins `group` on the interface of the `local` address (the one the routing table picks for
+/// the unspecified address; a link-local one names it), and sends to groups from that
+/// interface too.
+fn join(socket: &Socket, local: SocketAddr, group: IpAddr) -> io::Result<()> {
+    match (group, local.ip()) {
         (IpAddr::V4(group), IpAddr::V4(interface)) => {
             socket.join_multicast_v4(&group, &interface)?;
             if !interface.is_unspecified() {
@@ -212,7 +213,10 @@ fn join(socket: &Socket, interface: IpAddr, group: IpAddr) -> io::Result<()> {
             Ok(())
         }
         (IpAddr::V6(group), IpAddr::V6(interface)) => {
-            let index = super::interfaces::index_of(IpAddr::V6(interface)).unwrap_or(0);
+            let index = match local {
+                SocketAddr::V6(v6) if v6.scope_id() != 0 => v6.scope_id(),
+                _ => super::interfaces::index_of(IpAddr::V6(interface)).unwrap_or(0),
+            };
             socket.join_multicast_v6(&group, index)?;
             if index != 0 {
                 socket.set_multicast_if_v6(index)?;
