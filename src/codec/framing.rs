@@ -233,6 +233,10 @@ impl FrameCursor {
 
     fn cut_at_delimiter(&mut self, delimiter: &[u8], bytes: &[u8]) -> Vec<usize> {
         let mut ends = Vec::new();
+        if delimiter.is_empty() {
+            // Nothing to look for: no message ever ends.
+            return ends;
+        }
         let mut from = 0;
         let keep = delimiter.len() - 1;
         if !self.kept.is_empty() {
@@ -254,10 +258,13 @@ impl FrameCursor {
         let unfinished = bytes
             .get(ends.last().copied().unwrap_or(0)..)
             .unwrap_or_default();
-        if !ends.is_empty() {
+        // Only the last `keep` bytes matter: a long read without a delimiter is not copied.
+        if !ends.is_empty() || unfinished.len() >= keep {
             self.kept.clear();
         }
-        self.kept.extend_from_slice(unfinished);
+        let tail = unfinished.len().saturating_sub(keep);
+        self.kept
+            .extend_from_slice(unfinished.get(tail..).unwrap_or_default());
         let surplus = self.kept.len().saturating_sub(keep);
         self.kept.drain(..surplus);
         ends
@@ -379,6 +386,10 @@ mod tests {
         let framing = Framing::Delimiter(Bytes::from_static(b"\r\n"));
         let messages = framed(&framing, &[b"one\r", b"\ntwo\r\nthr", b"ee\r", b"\n"]);
         assert_eq!(messages, [&b"one\r\n"[..], b"two\r\n", b"three\r\n"]);
+        assert_eq!(
+            FrameCursor::default().cut(&Framing::Delimiter(Bytes::new()), b"abc"),
+            Vec::<usize>::new()
+        );
         let framing = Framing::Delimiter(Bytes::from_static(b"END"));
         let messages = framed(&framing, &[b"aE", b"N", b"Db", b"EN"]);
         assert_eq!(messages, [&b"aEND"[..], b"bEN"]);
