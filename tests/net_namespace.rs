@@ -27,7 +27,9 @@ use common::{
     connected, engine, listening, next_datagram, open_client, open_group_member, open_udp_on,
     receive_bytes, wait_closed,
 };
-use netdebug::net::{CloseReason, Endpoint, EventKind, SendTarget, SessionConfig};
+use netdebug::net::{
+    CloseReason, Endpoint, Engine, EventKind, EventReceiver, SendTarget, SessionConfig,
+};
 
 /// Moves the calling thread, and every thread and process it starts later, into a new network
 /// namespace with a veth pair that routes IPv6 multicast and carries 10.77.0.1/24 with the
@@ -89,6 +91,29 @@ fn report_skip(skipped: Option<String>) {
     }
 }
 
+/// Sends `payload` to `target` until the member hears it: a fresh interface may still be
+/// checking its link-local address when the first datagram goes out, and that one can be lost.
+/// The datagram that arrived, with its source.
+async fn send_until_heard(
+    sender: &mut Engine,
+    target: SendTarget,
+    payload: &'static [u8],
+    member_events: &mut EventReceiver,
+) -> (std::net::SocketAddr, Vec<u8>) {
+    tokio::time::timeout(common::WAIT, async {
+        loop {
+            sender.send(target.clone(), payload).unwrap();
+            if let Ok(datagram) =
+                tokio::time::timeout(Duration::from_millis(200), next_datagram(member_events)).await
+            {
+                return datagram;
+            }
+        }
+    })
+    .await
+    .expect("no datagram reached the group member")
+}
+
 #[test]
 fn ipv6_multicast_reaches_a_member_of_the_group() {
     report_skip(in_private_network(async || {
@@ -99,26 +124,14 @@ fn ipv6_multicast_reaches_a_member_of_the_group() {
         let (mut sender, mut sender_events) = engine();
         open_udp_on(&mut sender, &mut sender_events, "::").await;
 
-        // A fresh interface may still be checking its link-local address when the first
-        // datagram goes out, and that one can be lost; send until one arrives.
         let to_group = SendTarget::Datagram(Endpoint::new(group.to_string(), port));
-        let arrived = tokio::time::timeout(common::WAIT, async {
-            loop {
-                sender
-                    .send(to_group.clone(), &b"to the v6 group"[..])
-                    .unwrap();
-                if let Ok(datagram) = tokio::time::timeout(
-                    Duration::from_millis(200),
-                    next_datagram(&mut member_events),
-                )
-                .await
-                {
-                    return datagram;
-                }
-            }
-        })
-        .await
-        .expect("no datagram reached the group member");
+        let arrived = send_until_heard(
+            &mut sender,
+            to_group,
+            b"to the v6 group",
+            &mut member_events,
+        )
+        .await;
         assert_eq!(arrived.1, b"to the v6 group");
         assert!(arrived.0.is_ipv6(), "from {}", arrived.0);
     }));
@@ -183,22 +196,8 @@ fn a_link_local_group_is_joined_on_the_interface_the_address_names() {
         let (mut sender, mut sender_events) = engine();
         open_udp_on(&mut sender, &mut sender_events, "::").await;
         let to_group = SendTarget::Datagram(Endpoint::new("ff02::4e44%nd0", port));
-        // As above: the first datagrams may leave before the interface is ready.
-        let arrived = tokio::time::timeout(common::WAIT, async {
-            loop {
-                sender.send(to_group.clone(), &b"on this link"[..]).unwrap();
-                if let Ok(datagram) = tokio::time::timeout(
-                    Duration::from_millis(200),
-                    next_datagram(&mut member_events),
-                )
-                .await
-                {
-                    return datagram;
-                }
-            }
-        })
-        .await
-        .expect("no datagram reached the link-local group");
+        let arrived =
+            send_until_heard(&mut sender, to_group, b"on this link", &mut member_events).await;
         assert_eq!(arrived.1, b"on this link");
     }));
 }

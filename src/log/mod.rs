@@ -468,16 +468,11 @@ impl Log {
         self.data(Direction::Tx, peer, bytes, time, annotation);
     }
 
-    /// Takes note of a send the display does not show: the peer's answer is still timed, and
-    /// still shows apart from what came before.
-    pub fn unshown_sent(&mut self, peer: SocketAddr, by: SentBy, time: NaiveTime) {
-        self.note_send(peer, by, time);
-    }
-
     /// What a send by the person changes for the peer's next data: the time to it counts from
     /// here, and it is an answer, not more of what came before (a message not yet whole still
-    /// is). Auto reply's sends answer the peer and change neither.
-    fn note_send(&mut self, peer: SocketAddr, by: SentBy, time: NaiveTime) {
+    /// is). Auto reply's sends answer the peer and change neither. [`Log::sent`] does this
+    /// too; alone, it is for a send the display does not show, whose answer is still timed.
+    pub fn note_send(&mut self, peer: SocketAddr, by: SentBy, time: NaiveTime) {
         if by == SentBy::Owner {
             self.last_send.insert(peer, time);
             if self.last_reads.get(&peer).is_some_and(|last| !last.open) {

@@ -22,7 +22,7 @@ pub enum LogOp {
     UnshownRead(u8, Vec<u8>),
     UnshownDatagram(u8, Vec<u8>),
     /// Sent to a peer while the display hides it, by the person (`true`) or auto reply.
-    UnshownSent(u8, bool),
+    NoteSend(u8, bool),
     /// Sent to a peer, by the person (`true`) or auto reply.
     Sent(u8, Vec<u8>, bool),
     Notice,
@@ -78,7 +78,7 @@ impl LogOp {
             Self::UnshownDatagram(p, b) => {
                 log.unshown_datagram(peer(p), &b, *time);
             }
-            Self::UnshownSent(p, owner) => log.unshown_sent(peer(p), sent_by(owner), *time),
+            Self::NoteSend(p, owner) => log.note_send(peer(p), sent_by(owner), *time),
             Self::Sent(p, b, owner) => log.sent(peer(p), Bytes::from(b), sent_by(owner), *time),
             Self::Notice => log.notice(Notice::Closed("closed".into()), *time),
             Self::PeerGone(p) => log.peer_gone(peer(p)),

@@ -107,7 +107,9 @@ impl Log {
     }
 
     /// Splits TCP reads after `delimiter` (see [`Log::set_framing`]); `None` or an empty
-    /// delimiter turns splitting off.
+    /// delimiter turns splitting off. For tests and the fuzz target's operations; the window
+    /// goes through [`crate::state::AppState::apply_split`].
+    #[cfg(any(test, feature = "arbitrary"))]
     pub fn set_split_at(&mut self, delimiter: Option<Bytes>) {
         let delimiter = delimiter.filter(|d| !d.is_empty());
         self.set_framing(delimiter.map(Framing::Delimiter));

@@ -95,7 +95,7 @@ impl AppState {
                 if self.shows(Direction::Tx, &bytes) {
                     self.log.sent(peer, bytes, by, time);
                 } else {
-                    self.log.unshown_sent(peer, by, time);
+                    self.log.note_send(peer, by, time);
                 }
             }
             EventKind::CycleStopped { sends } => {
