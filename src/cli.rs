@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, ValueEnum};
 
 use crate::NetDebugApp;
-use crate::codec::{Checksum, InputMode, TextEncoding, parse_hex};
+use crate::codec::{Checksum, ChecksumSpan, InputMode, LineEnding, TextEncoding, parse_hex};
 use crate::i18n::Language;
 use crate::state::{AppState, Mode, SplitBy};
 use crate::ui::Action;
@@ -117,7 +117,23 @@ pub struct Args {
     /// Check that each received entry ends with this checksum of the bytes before it (before
     /// the --split-at delimiter, if any).
     #[arg(long, value_enum)]
-    pub check: Option<CheckArg>,
+    pub check: Option<ChecksumArg>,
+    /// With --check: the checksum covers the message from byte FROM (counted from 0) and is
+    /// followed by TAIL more bytes (0 if left out): '2' leaves out an AA 55 header, '0:1' finds
+    /// it before an end mark such as DL/T 645's 16.
+    #[arg(long, value_name = "FROM[:TAIL]", requires = "check", value_parser = checksum_span)]
+    pub check_span: Option<ChecksumSpan>,
+    /// Add this checksum to what is sent (after the send box's bytes, or as --checksum-span
+    /// says).
+    #[arg(long, value_enum)]
+    pub checksum: Option<ChecksumArg>,
+    /// With --checksum: it covers the send box's bytes from byte FROM (counted from 0) and
+    /// goes before their last TAIL bytes (0 if left out).
+    #[arg(long, value_name = "FROM[:TAIL]", requires = "checksum", value_parser = checksum_span)]
+    pub checksum_span: Option<ChecksumSpan>,
+    /// Add this line ending to what is sent, after the checksum.
+    #[arg(long, value_enum)]
+    pub line_ending: Option<LineEndingArg>,
     /// Show received data as text or hex.
     #[arg(long, value_enum)]
     pub show: Option<ShowArg>,
@@ -205,9 +221,9 @@ pub enum EncodingArg {
     Gbk,
 }
 
-/// The checksum received entries are checked for (`--check`).
+/// A checksum (`--check`, `--checksum`).
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum CheckArg {
+pub enum ChecksumArg {
     /// Sum of the bytes, modulo 256.
     Sum8,
     /// XOR of the bytes.
@@ -220,7 +236,7 @@ pub enum CheckArg {
     Crc32,
 }
 
-impl CheckArg {
+impl ChecksumArg {
     /// The checksum this names.
     pub fn checksum(self) -> Checksum {
         match self {
@@ -231,6 +247,19 @@ impl CheckArg {
             Self::Crc32 => Checksum::Crc32,
         }
     }
+}
+
+/// What ends each send (`--line-ending`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LineEndingArg {
+    /// Nothing.
+    None,
+    /// CR (0D).
+    Cr,
+    /// LF (0A).
+    Lf,
+    /// CR LF (0D 0A).
+    Crlf,
 }
 
 /// The label language (`--lang`).
@@ -390,7 +419,46 @@ impl Args {
         if let Some(check) = self.check {
             state.log.set_check_kind(check.checksum());
         }
+        if let Some(span) = self.check_span {
+            state.log.set_check_span(span);
+        }
+        if let Some(checksum) = self.checksum {
+            state.send_format.checksum = checksum.checksum();
+        }
+        if let Some(span) = self.checksum_span {
+            state.send_format.checksum_span = span;
+        }
+        if let Some(ending) = self.line_ending {
+            state.send_format.line_ending = match ending {
+                LineEndingArg::None => LineEnding::None,
+                LineEndingArg::Cr => LineEnding::Cr,
+                LineEndingArg::Lf => LineEnding::Lf,
+                LineEndingArg::Crlf => LineEnding::CrLf,
+            };
+        }
     }
+}
+
+/// `--check-span` and `--checksum-span`: `FROM` or `FROM:TAIL`, each up to
+/// [`ChecksumSpan::MAX`].
+fn checksum_span(input: &str) -> Result<ChecksumSpan, String> {
+    let number = |part: &str| {
+        part.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|value| *value <= ChecksumSpan::MAX)
+            .ok_or_else(|| {
+                format!(
+                    "{part:?} in {input:?} is not a number of bytes from 0 to {}",
+                    ChecksumSpan::MAX
+                )
+            })
+    };
+    let (from, tail) = input.split_once(':').unwrap_or((input, "0"));
+    Ok(ChecksumSpan {
+        from: number(from)?,
+        tail: number(tail)?,
+    })
 }
 
 /// `--send-hex` as given, if it is hex; otherwise why not, with the position, at the command
@@ -501,6 +569,34 @@ mod tests {
             .unwrap()
             .preset(&mut state);
         assert_eq!(state.log.check_kind(), Checksum::Crc16Modbus);
+        assert_eq!(state.log.check_span(), ChecksumSpan::default());
+        parsed(&["--check", "sum8", "--check-span", "0:1"])
+            .unwrap()
+            .preset(&mut state);
+        assert_eq!(state.log.check_span(), ChecksumSpan { from: 0, tail: 1 });
+        assert!(parsed(&["--check-span", "2"]).is_err(), "needs --check");
+        for bad in ["x", "2:", "2:1:0", "4097", "-1", "1:70000"] {
+            assert!(
+                parsed(&["--checksum", "sum8", "--checksum-span", bad]).is_err(),
+                "{bad}"
+            );
+        }
+        parsed(&[
+            "--send-hex",
+            "AA 55 02 10 20 0D",
+            "--checksum",
+            "sum8",
+            "--checksum-span",
+            "2:1",
+            "--line-ending",
+            "crlf",
+        ])
+        .unwrap()
+        .preset(&mut state);
+        assert_eq!(
+            crate::codec::build_payload(&state.send_text, &state.send_format).unwrap(),
+            parse_hex("AA 55 02 10 20 32 0D 0D 0A").unwrap()
+        );
         parsed(&["--escapes"]).unwrap().preset(&mut state);
         assert!(state.send_format.escapes);
         parsed(&["--local-port", "50123"])

@@ -147,6 +147,16 @@ pub struct Texts {
     pub check_tally: &'static str,
     /// Tooltip of that count.
     pub check_tally_help: &'static str,
+    /// Label of the first byte a sent checksum covers.
+    pub checksum_from: &'static str,
+    /// Label of how many of the send box's last bytes go after its checksum.
+    pub checksum_tail: &'static str,
+    /// Label of the first byte a received message's checksum covers.
+    pub check_from: &'static str,
+    /// Label of how many bytes end a received message after its checksum.
+    pub check_tail: &'static str,
+    /// Tooltip of the span fields, sent and received.
+    pub checksum_span_help: &'static str,
     /// The status message when the send box could not be rewritten for text or hex.
     pub send_box_kept: &'static str,
     /// An auto reply field kept as typed at a switch to hex; `{reason}`.
@@ -398,7 +408,12 @@ pub static ZH: Texts = Texts {
     check_good: "{kind} 校验正确",
     check_bad: "{kind} 校验错误，应为 {expected}",
     check_tally: "{kind}：{good} 正确，{bad} 错误",
-    check_tally_help: "接收记录的校验结果（选择校验方式或复位计数以来）。暂停显示或不显示接收数据时收到的数据不检查。",
+    check_tally_help: "接收记录的校验结果（选择校验方式或复位计数以来）。暂停显示或不显示接收数据时，收到的消息照样检查和计数。",
+    checksum_from: "校验起始字节",
+    checksum_tail: "校验后字节数",
+    check_from: "接收校验起始字节",
+    check_tail: "接收校验后字节数",
+    checksum_span_help: "校验值覆盖哪些字节（字节从 0 数起）：起始字节为 2 时不算 AA 55 这样的 2 字节帧头。\n校验后字节数：帧在校验值之后还有几个不参与校验的字节，例如 DL/T 645 的结束符 16 或 ETX 03；发送时校验值放在发送内容的最后这几个字节之前，接收时在消息的最后这几个字节之前找它。\n都为 0：校验全部数据，校验值在最后。",
     split_by: "分包方式",
     split_by_help: "TCP 只传字节流：设备分开发的两条消息可能一次读到，一条消息也可能分两次读到。\n按分隔符、按报文头里的长度字段或按固定长度把每个对端的数据切成消息，每条消息一条记录，不管 TCP 怎样切分。\n只影响 TCP 的显示（和校验接收），计数和保存不变；开启时不按合并间隔合并。",
     split_off: "不分包",
@@ -576,11 +591,16 @@ pub static EN: Texts = Texts {
     client_local_port: "Local port (0 = any)",
     client_local_port_help: "Connect from this port of this machine. 0: the system picks one (the usual way).\nSome devices (the Ethernet modules of some PLCs, for one) only accept connections from a set port.",
     check_received: "Check received",
-    check_received_help: "Checks that each received entry ends with the checksum of the bytes before it (such as the CRC16 at the end of a Modbus RTU frame).\nWith Split messages at, the checksum comes before the delimiter, and an entry still waiting for its delimiter is not checked yet.\nThe header says whether the checksum is right (and if not, what it should be); the status bar counts right and wrong ones until Reset counters.\nEntries over 64 KB are not checked.",
+    check_received_help: "Checks that each received entry ends with the checksum of the bytes before it (such as the CRC16 at the end of a Modbus RTU frame).\nWhen splitting at a delimiter, the checksum comes before the delimiter, and an entry still waiting for its delimiter is not checked yet.\nThe header says whether the checksum is right (and if not, what it should be); the status bar counts right and wrong ones until Reset counters.\nEntries over 64 KB are not checked.",
     check_good: "{kind} OK",
     check_bad: "{kind} wrong, expected {expected}",
     check_tally: "{kind}: {good} OK, {bad} wrong",
-    check_tally_help: "How received entries' checksums came out since the checksum was chosen or the counters reset. Data received while the display is paused or hides received data is not checked.",
+    check_tally_help: "How received entries' checksums came out since the checksum was chosen or the counters reset. Messages that arrive while the display is paused or hides received data are checked and counted all the same.",
+    checksum_from: "Checksum from byte",
+    checksum_tail: "Bytes after checksum",
+    check_from: "Check from byte",
+    check_tail: "Bytes after check",
+    checksum_span_help: "Which bytes the checksum covers, counted from 0: from byte 2 leaves out a 2-byte header such as AA 55.\nBytes after: how many bytes end the frame after the checksum, not covered, such as DL/T 645's end mark 16 or an ETX 03. A sent checksum goes before that many of the send box's last bytes; a received one is looked for before that many of the message's last bytes.\n0 and 0: the whole payload, the checksum last.",
     split_by: "Split messages",
     split_by_help: "TCP carries a stream of bytes: two messages a device sent apart can arrive in one read, and one message in two.\nCut each peer's data into messages at a delimiter, by a length field in each message's header, or every so many bytes: one entry per message, however TCP cut it.\nOnly the TCP display (and Check received) changes; counting and saving do not. While on, reads are not merged by time.",
     split_off: "Off",

@@ -6,7 +6,7 @@
 
 use std::io;
 
-use crate::codec::{EncodeError, EscapeError, HexError, PayloadError};
+use crate::codec::{ChecksumSpanError, EncodeError, EscapeError, HexError, PayloadError};
 use crate::i18n::Language;
 use crate::net::{
     AddressError, CloseReason, FileError, NetError, NotOpen, PortError, SendFileError,
@@ -35,7 +35,22 @@ impl Message for PayloadError {
             Self::Encode(error) => error.message(language),
             Self::Escape(error) => error.message(language),
             Self::Empty => english_or!(self, language, "发送框为空，没有可发送的内容".to_owned()),
+            Self::ChecksumSpan(error) => error.message(language),
         }
+    }
+}
+
+impl Message for ChecksumSpanError {
+    fn message(&self, language: Language) -> String {
+        let Self { from, tail, len } = *self;
+        english_or!(
+            self,
+            language,
+            format!(
+                "校验从第 {from} 字节（从 0 数起）开始、其后还有 {tail} 个字节，\
+                 但数据只有 {len} 个字节，没有可校验的内容"
+            )
+        )
     }
 }
 
@@ -343,6 +358,17 @@ mod tests {
         assert_eq!(
             error.message(Language::Chinese),
             "第 2 个字符“😀”无法用 GBK 编码"
+        );
+        let framed = SendFormat {
+            mode: crate::codec::InputMode::Hex,
+            checksum: crate::codec::Checksum::Sum8,
+            checksum_span: crate::codec::ChecksumSpan { from: 2, tail: 1 },
+            ..SendFormat::default()
+        };
+        let (_, zh) = both(&build_payload("AA 55 03", &framed).unwrap_err());
+        assert!(
+            zh.contains("第 2 字节") && zh.contains("只有 3 个字节"),
+            "{zh}"
         );
         let (_, zh) = both(&parse_port("0", false).unwrap_err());
         assert_eq!(zh, "端口“0”无效：应为 1–65535");

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::codec::{Checksum, InputMode, LengthField, SendFormat, TextEncoding};
+use crate::codec::{Checksum, ChecksumSpan, InputMode, LengthField, SendFormat, TextEncoding};
 use crate::i18n::Language;
 use crate::state::{AppState, DisplayOptions, Mode, SplitBy, SplitOptions};
 
@@ -104,6 +104,7 @@ pub struct Settings {
     pub split_length: LengthField,
     pub split_fixed: usize,
     pub check_received: Checksum,
+    pub check_span: ChecksumSpan,
     pub cycle_period_ms: u64,
     pub cycle_quick: bool,
     pub cycle_times: u64,
@@ -160,6 +161,7 @@ impl Settings {
             split_length: state.split.length,
             split_fixed: state.split.fixed,
             check_received: state.log.check_kind(),
+            check_span: state.log.check_span(),
             cycle_period_ms: state.cycle_period_ms,
             cycle_quick: state.cycle_quick,
             cycle_times: state.cycle_times,
@@ -239,6 +241,7 @@ impl Settings {
         };
         state.apply_split();
         state.log.set_check_kind(self.check_received);
+        state.log.set_check_span(self.check_span);
         state.cycle_period_ms = self.cycle_period_ms.max(1);
         state.cycle_quick = self.cycle_quick;
         state.cycle_times = self.cycle_times;
@@ -333,6 +336,7 @@ mod tests {
             encoding: TextEncoding::Gbk,
             escapes: true,
             checksum: Checksum::Crc16Modbus,
+            checksum_span: ChecksumSpan { from: 2, tail: 1 },
             line_ending: LineEnding::CrLf,
         };
         state.log.set_view(InputMode::Hex);
@@ -345,6 +349,7 @@ mod tests {
         state.split.fixed = 12;
         state.apply_split();
         state.log.set_check_kind(Checksum::Crc32);
+        state.log.set_check_span(ChecksumSpan { from: 6, tail: 2 });
         state.display.autoscroll = false;
         state.display.hide_received = true;
         state.display.hide_sent = true;

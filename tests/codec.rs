@@ -270,14 +270,17 @@ proptest! {
         gbk in any::<bool>(),
         escapes in any::<bool>(),
         checksum in 0usize..6,
+        from in 0u16..4,
+        tail in 0u16..4,
         ending in 0usize..4,
     ) {
-        use netdebug::codec::{Checksum, LineEnding, SendFormat, build_payload};
+        use netdebug::codec::{Checksum, ChecksumSpan, LineEnding, SendFormat, build_payload};
         let format = SendFormat {
             mode: if hex { InputMode::Hex } else { InputMode::Text },
             encoding: if gbk { TextEncoding::Gbk } else { TextEncoding::Utf8 },
             escapes,
             checksum: Checksum::ALL[checksum],
+            checksum_span: ChecksumSpan { from, tail },
             line_ending: LineEnding::ALL[ending],
         };
         if let Ok(bytes) = build_payload(&input, &format) {
@@ -349,12 +352,13 @@ fn escapes_resolve_and_bad_ones_are_refused_with_positions() {
 
 #[test]
 fn the_payload_is_text_then_checksum_then_line_ending() {
-    use netdebug::codec::{Checksum, LineEnding, SendFormat, build_payload};
+    use netdebug::codec::{Checksum, ChecksumSpan, LineEnding, SendFormat, build_payload};
     let format = SendFormat {
         mode: InputMode::Text,
         encoding: TextEncoding::Gbk,
         escapes: true,
         checksum: Checksum::Xor8,
+        checksum_span: ChecksumSpan::default(),
         line_ending: LineEnding::CrLf,
     };
     // GBK 你 = C4 E3, then a raw byte from \x01; XOR of C4 E3 01 = 26.
@@ -384,5 +388,20 @@ fn the_payload_is_text_then_checksum_then_line_ending() {
     assert!(matches!(
         build_payload(r"bad\xZ1", &format),
         Err(PayloadError::Escape(_))
+    ));
+    // A sum over the data after an AA 55 header, before an ETX that ends the frame.
+    let framed = SendFormat {
+        checksum: Checksum::Sum8,
+        checksum_span: ChecksumSpan { from: 2, tail: 1 },
+        ..modbus
+    };
+    assert_eq!(
+        build_payload("AA 55 02 10 20 03", &framed).unwrap(),
+        [0xAA, 0x55, 0x02, 0x10, 0x20, 0x32, 0x03]
+    );
+    // Nothing left to cover is refused, not sent with a checksum of nothing.
+    assert!(matches!(
+        build_payload("AA 55 03", &framed),
+        Err(PayloadError::ChecksumSpan(error)) if error.len == 3
     ));
 }

@@ -161,7 +161,7 @@ fn a_session_that_cannot_open_exits_with_the_reason() {
 }
 
 #[test]
-fn udp_sends_hex_to_the_target_and_prints_the_reply() {
+fn udp_asks_a_modbus_device_once_and_prints_its_checked_answer() {
     let device = UdpSocket::bind("127.0.0.1:0").unwrap();
     device
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -170,28 +170,40 @@ fn udp_sends_hex_to_the_target_and_prints_the_reply() {
     let answering = std::thread::spawn(move || {
         let mut buffer = [0; 64];
         let (len, from) = device.recv_from(&mut buffer).unwrap();
-        device.send_to(&[0x06], from).unwrap();
+        // Holding register 0 is 42, with its CRC16/MODBUS.
+        device
+            .send_to(&[0x01, 0x03, 0x02, 0x00, 0x2A, 0x39, 0x9B], from)
+            .unwrap();
         buffer[..len].to_vec()
     });
+    // The README's example.
     let output = udp_to(
         &target,
         &[
             "--send-hex",
             "01 03 00 00 00 01",
+            "--checksum",
+            "crc16-modbus",
             "--show",
             "hex",
+            "--check",
+            "crc16-modbus",
             "--exit-after-idle-ms",
             "1000",
         ],
     );
     assert!(output.status.success(), "{output:?}");
-    assert_eq!(answering.join().unwrap(), [1, 3, 0, 0, 0, 1]);
+    assert_eq!(
+        answering.join().unwrap(),
+        [0x01, 0x03, 0x00, 0x00, 0x00, 0x01, 0x84, 0x0A]
+    );
     let printed = stdout(&output);
     assert!(
-        printed.contains(&format!("RX ← {target} (1 B)")),
+        printed.contains(&format!("RX ← {target} (7 B)")),
         "{printed}"
     );
-    assert!(printed.contains("0000  06 "), "{printed}");
+    assert!(printed.contains("· CRC16/MODBUS OK"), "{printed}");
+    assert!(printed.contains("0000  01 03 02 00 2A 39 9B"), "{printed}");
 }
 
 #[test]

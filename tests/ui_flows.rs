@@ -1256,6 +1256,64 @@ fn send_options_escapes_line_ending_checksum_and_ctrl_enter() {
 }
 
 #[test]
+fn a_checksum_can_leave_out_a_header_and_come_before_an_end_mark() {
+    let mut ui = Ui::tall();
+    let mut device = server_with_one_client(&mut ui);
+    // Sent: SUM8 of what follows AA 55, put before the ETX that ends the frame.
+    ui.choose("Send as", "Hex");
+    ui.choose("Checksum", "SUM8");
+    ui.harness
+        .get_by_label("Checksum from byte")
+        .set_value_accesskit(2.0);
+    ui.harness
+        .get_by_label("Bytes after checksum")
+        .set_value_accesskit(1.0);
+    ui.set_text("Send data", "AA 55 02 10 20 03");
+    ui.wait_for_text("→ 7 B: AA 55 02 10 20 32 03");
+    ui.click("Send");
+    assert_eq!(
+        read_exactly(&mut device, 7),
+        [0xAA, 0x55, 0x02, 0x10, 0x20, 0x32, 0x03]
+    );
+    // A frame with nothing between header and end mark: explained, nothing sent.
+    ui.set_text("Send data", "AA 55 03");
+    ui.click("Send");
+    ui.wait_for_text("but the payload has only 3 bytes");
+    assert_nothing_arrives(&mut device);
+
+    // Received: the same span finds the device's checksums where they sit.
+    ui.choose("Check received", "SUM8");
+    ui.harness
+        .get_by_label("Check from byte")
+        .set_value_accesskit(2.0);
+    ui.harness
+        .get_by_label("Bytes after check")
+        .set_value_accesskit(1.0);
+    let frames: [&[u8]; 2] = [
+        &[0xAA, 0x55, 0x02, 0x10, 0x20, 0x32, 0x03],
+        &[0xAA, 0x55, 0x01, 0x07, 0x09, 0x03],
+    ];
+    for frame in frames {
+        let before = ui.harness.state().state().rx.bytes;
+        device.write_all(frame).unwrap();
+        let after = before + frame.len() as u64;
+        ui.step_until("the frame", |h| h.state().state().rx.bytes == after);
+    }
+    // (The first answer also says how long after the send it came.)
+    ui.wait_for_text("after the send · SUM8 OK");
+    ui.wait_for_text("(6 B) · SUM8 wrong, expected 08");
+    ui.wait_for_text("SUM8: 1 OK, 1 wrong");
+    // Back to the whole payload: the same frames no longer end with their sum.
+    ui.harness
+        .get_by_label("Check from byte")
+        .set_value_accesskit(0.0);
+    ui.harness
+        .get_by_label("Bytes after check")
+        .set_value_accesskit(0.0);
+    ui.wait_for_text("SUM8: 0 OK, 2 wrong");
+}
+
+#[test]
 fn clear_after_send_empties_the_send_box_only_when_the_bytes_went() {
     let mut ui = Ui::tall();
     let mut device = server_with_one_client(&mut ui);

@@ -5,7 +5,7 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use netdebug::codec::{
-    Checksum, InputMode, LineEnding, SendFormat, TextEncoding, build_payload, format_hex,
+    Checksum, ChecksumSpan, InputMode, LineEnding, SendFormat, TextEncoding, build_payload, format_hex,
     parse_hex, text_for_bytes,
 };
 
@@ -16,6 +16,8 @@ struct Input {
     gbk: bool,
     escapes: bool,
     checksum: u8,
+    checksum_from: u8,
+    checksum_tail: u8,
     line_ending: u8,
 }
 
@@ -34,6 +36,10 @@ fuzz_target!(|input: Input| {
         encoding,
         escapes: input.escapes,
         checksum: Checksum::ALL[usize::from(input.checksum) % Checksum::ALL.len()],
+        checksum_span: ChecksumSpan {
+            from: u16::from(input.checksum_from),
+            tail: u16::from(input.checksum_tail),
+        },
         line_ending: LineEnding::ALL[usize::from(input.line_ending) % LineEnding::ALL.len()],
     };
     let _ = build_payload(&input.text, &format);

@@ -3,6 +3,7 @@
 
 mod as_text;
 mod checksum;
+mod checksum_span;
 mod encoding;
 mod escape;
 mod framing;
@@ -12,6 +13,7 @@ mod peer_streams;
 
 pub use as_text::text_for_bytes;
 pub use checksum::{Checksum, Digest, LineEnding};
+pub use checksum_span::{ChecksumSpan, ChecksumSpanError};
 pub use encoding::{EncodeError, StreamDecoder, TextEncoding};
 pub use escape::{ESCAPE_HELP, EscapeError, Piece, unescape};
 pub use framing::{FrameCursor, Framing, LengthField, LengthFieldError, LengthWidth};

@@ -1,7 +1,10 @@
 //! Turning the send box into the bytes that go on the wire.
 
 use super::escape::{EscapeError, Piece, unescape};
-use super::{Checksum, EncodeError, HexError, LineEnding, TextEncoding, parse_hex};
+use super::{
+    Checksum, ChecksumSpan, ChecksumSpanError, EncodeError, HexError, LineEnding, TextEncoding,
+    parse_hex,
+};
 
 /// How the send box is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -24,6 +27,9 @@ pub struct SendFormat {
     pub escapes: bool,
     /// A checksum over the payload, appended after it.
     pub checksum: Checksum,
+    /// What of the payload the checksum covers, and where it goes (the end by default).
+    #[serde(default)]
+    pub checksum_span: ChecksumSpan,
     /// What goes last.
     pub line_ending: LineEnding,
 }
@@ -56,10 +62,13 @@ pub enum PayloadError {
     /// Nothing to send.
     #[error("nothing to send: the send box is empty")]
     Empty,
+    /// Too few bytes for the checksum's span.
+    #[error(transparent)]
+    ChecksumSpan(#[from] ChecksumSpanError),
 }
 
-/// The exact bytes to send for `input`: the payload read as `format` says, then its checksum,
-/// then the line ending.
+/// The exact bytes to send for `input`: the payload read as `format` says, its checksum
+/// (appended, or before the bytes its span leaves after it), then the line ending.
 pub fn build_payload(input: &str, format: &SendFormat) -> Result<Vec<u8>, PayloadError> {
     let mut bytes = match (format.mode, format.escapes) {
         (InputMode::Hex, _) => parse_hex(input)?,
@@ -78,8 +87,7 @@ pub fn build_payload(input: &str, format: &SendFormat) -> Result<Vec<u8>, Payloa
     if bytes.is_empty() {
         return Err(PayloadError::Empty);
     }
-    let checksum = format.checksum.compute(&bytes);
-    bytes.extend(checksum);
+    format.checksum_span.insert(format.checksum, &mut bytes)?;
     bytes.extend_from_slice(format.line_ending.bytes());
     Ok(bytes)
 }

@@ -2,7 +2,7 @@
 //! one, and a wrong one is what an engineer is looking for.
 
 use super::{Direction, Log, LogBody, LogEntry};
-use crate::codec::{Checksum, Digest, Framing};
+use crate::codec::{Checksum, ChecksumSpan, Digest, Framing};
 
 /// Entries longer than this are not checked: a message with a checksum is a frame, and
 /// checking a bulk read would cost more than it tells.
@@ -68,6 +68,20 @@ impl Log {
         }
     }
 
+    /// What of a received message the checksum covers, and where it sits.
+    pub fn check_span(&self) -> ChecksumSpan {
+        self.check_span
+    }
+
+    /// Checks with `span` from now on, and the entries kept again.
+    pub fn set_check_span(&mut self, span: ChecksumSpan) {
+        if span != self.check_span {
+            self.check_span = span;
+            self.unshown.clear();
+            self.check_again();
+        }
+    }
+
     /// How many checked entries were right and wrong, since the checksum was chosen or the
     /// tally reset (dropped entries stay counted).
     pub fn check_tally(&self) -> CheckTally {
@@ -86,7 +100,7 @@ impl Log {
                 direction: Direction::Rx,
                 bytes,
                 ..
-            } => check(self.check, bytes, self.framing.as_ref()),
+            } => check(self.check, self.check_span, bytes, self.framing.as_ref()),
             LogBody::Data { .. } | LogBody::Notice(_) => None,
         }
     }
@@ -105,11 +119,17 @@ impl Log {
     }
 }
 
-/// Checks that `bytes` end with the `kind` checksum of the bytes before it. With splitting
-/// on, only a whole message is checked (see [`Framing::checked_part`]: at a delimiter, the
-/// checksum comes before it). Entries too short to hold a payload and a checksum, or
-/// over [`CHECK_LIMIT`], are not checked.
-pub(super) fn check(kind: Checksum, bytes: &[u8], framing: Option<&Framing>) -> Option<Check> {
+/// Checks that `bytes` end with the `kind` checksum of the bytes before it, or, with a
+/// `span`, carry the checksum of the part it covers where it says. With splitting on, only a
+/// whole message is checked (see [`Framing::checked_part`]: at a delimiter, the checksum comes
+/// before it). Entries too short to hold a covered byte and the checksum, or over
+/// [`CHECK_LIMIT`], are not checked.
+pub(super) fn check(
+    kind: Checksum,
+    span: ChecksumSpan,
+    bytes: &[u8],
+    framing: Option<&Framing>,
+) -> Option<Check> {
     if kind == Checksum::None || bytes.len() > CHECK_LIMIT {
         return None;
     }
@@ -117,12 +137,7 @@ pub(super) fn check(kind: Checksum, bytes: &[u8], framing: Option<&Framing>) -> 
         Some(framing) => framing.checked_part(bytes)?,
         None => bytes,
     };
-    let payload_len = frame
-        .len()
-        .checked_sub(kind.width())
-        .filter(|&len| len > 0)?;
-    let (payload, found) = frame.split_at(payload_len);
-    let expected = kind.digest(payload);
+    let (expected, found) = span.locate(kind, frame)?;
     Some(Check {
         kind,
         good: expected.as_bytes() == found,
@@ -137,8 +152,13 @@ mod tests {
 
     fn checked(kind: Checksum, hex: &str, delimiter: Option<&[u8]>) -> Option<(bool, Vec<u8>)> {
         let framing = delimiter.map(|d| Framing::Delimiter(bytes::Bytes::copy_from_slice(d)));
-        check(kind, &parse_hex(hex).unwrap(), framing.as_ref())
-            .map(|check| (check.good, check.expected().to_vec()))
+        check(
+            kind,
+            ChecksumSpan::default(),
+            &parse_hex(hex).unwrap(),
+            framing.as_ref(),
+        )
+        .map(|check| (check.good, check.expected().to_vec()))
     }
 
     #[test]
@@ -172,7 +192,10 @@ mod tests {
         assert_eq!(checked(Crc16Modbus, "84 0A", Option::None), Option::None);
         assert_eq!(checked(Crc32, "01", Option::None), Option::None);
         let bulk = vec![0; CHECK_LIMIT + 1];
-        assert_eq!(check(Sum8, &bulk, Option::None), Option::None);
+        assert_eq!(
+            check(Sum8, ChecksumSpan::default(), &bulk, Option::None),
+            Option::None
+        );
     }
 
     #[test]
@@ -244,8 +267,8 @@ mod tests {
 
     #[test]
     fn a_tally_counts_entries_in_and_out_again() {
-        let good = check(Checksum::Sum8, &[1, 1], None);
-        let bad = check(Checksum::Sum8, &[1, 2], None);
+        let good = check(Checksum::Sum8, ChecksumSpan::default(), &[1, 1], None);
+        let bad = check(Checksum::Sum8, ChecksumSpan::default(), &[1, 2], None);
         let mut tally = CheckTally::default();
         tally.count(good, true);
         tally.count(bad, true);

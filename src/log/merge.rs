@@ -131,7 +131,8 @@ impl Log {
         joined.extend_from_slice(&more);
         *bytes = joined.freeze();
         // The message grew: its checksum is the one at its new end.
-        let new_check = super::check::check(self.check, bytes, self.framing.as_ref());
+        let new_check =
+            super::check::check(self.check, self.check_span, bytes, self.framing.as_ref());
         let mut joined_text = String::with_capacity(text.len() + added.len());
         joined_text.push_str(text);
         joined_text.push_str(&added);

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use chrono::NaiveTime;
 
-use crate::codec::{Checksum, FrameCursor, Framing, InputMode, TextEncoding};
+use crate::codec::{Checksum, ChecksumSpan, FrameCursor, Framing, InputMode, TextEncoding};
 use crate::net::SentBy;
 
 mod check;
@@ -301,6 +301,8 @@ pub struct Log {
     cursors: HashMap<SocketAddr, FrameCursor>,
     /// The checksum received entries are checked for (校验接收); `None` checks nothing.
     check: Checksum,
+    /// What of a received message `check` covers, and where in it the checksum sits.
+    check_span: ChecksumSpan,
     /// How many checked entries were right and wrong.
     check_tally: CheckTally,
     /// Only this peer's data is shown (lifecycle lines all are); `None`: everything.
@@ -338,6 +340,7 @@ impl Log {
             framing: None,
             cursors: HashMap::new(),
             check: Checksum::None,
+            check_span: ChecksumSpan::default(),
             check_tally: CheckTally::default(),
             show_only: None,
             hidden: VecDeque::new(),
@@ -368,6 +371,7 @@ impl Log {
             framing: self.framing.clone(),
             cursors: HashMap::new(),
             check: self.check,
+            check_span: self.check_span,
             check_tally: self.check_tally,
             show_only: self.show_only,
             hidden: self.hidden.clone(),

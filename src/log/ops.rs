@@ -9,7 +9,9 @@ use bytes::Bytes;
 use chrono::NaiveTime;
 
 use super::{Log, Notice, RowLayout};
-use crate::codec::{Checksum, Framing, InputMode, LengthField, LengthWidth, TextEncoding};
+use crate::codec::{
+    Checksum, ChecksumSpan, Framing, InputMode, LengthField, LengthWidth, TextEncoding,
+};
 use crate::net::SentBy;
 
 /// One thing done to the log; peers are numbered, see [`peer`].
@@ -38,6 +40,8 @@ pub enum LogOp {
     SplitFixed(u8),
     /// A checksum by its place in [`Checksum::ALL`].
     Check(u8),
+    /// The checked span: first byte covered, bytes after the checksum.
+    CheckSpan(u8, u8),
     ShowOnly(Option<u8>),
     /// Log mode, text (else hex) view, columns.
     Layout(bool, bool, u8),
@@ -107,6 +111,10 @@ impl LogOp {
                 let index = usize::from(kind) % Checksum::ALL.len();
                 log.set_check_kind(Checksum::ALL.get(index).copied().unwrap_or_default());
             }
+            Self::CheckSpan(from, tail) => log.set_check_span(ChecksumSpan {
+                from: u16::from(from),
+                tail: u16::from(tail),
+            }),
             Self::ShowOnly(p) => log.set_show_only(p.map(peer)),
             Self::Layout(headers, text, columns) => log.set_layout(RowLayout {
                 view: if text {

@@ -69,8 +69,10 @@ impl Log {
             } else {
                 piece
             };
-            self.check_tally
-                .count(check(self.check, message, self.framing.as_ref()), true);
+            self.check_tally.count(
+                check(self.check, self.check_span, message, self.framing.as_ref()),
+                true,
+            );
             start = end;
         }
         pending.last = time;
@@ -136,13 +138,13 @@ impl Log {
         if follows && let Some(pending) = self.unshown.get_mut(&peer) {
             pending.bytes.extend_from_slice(bytes);
             pending.last = time;
-            let new_check = check(self.check, &pending.bytes, None);
+            let new_check = check(self.check, self.check_span, &pending.bytes, None);
             self.check_tally.count(pending.check, false);
             self.check_tally.count(new_check, true);
             pending.check = new_check;
             return;
         }
-        let new_check = check(self.check, bytes, None);
+        let new_check = check(self.check, self.check_span, bytes, None);
         self.check_tally.count(new_check, true);
         if self.merge_gap.is_some() {
             let pending = Unshown {
@@ -166,7 +168,8 @@ impl Log {
         bytes: &[u8],
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
-        self.check_tally.count(check(self.check, bytes, None), true);
+        self.check_tally
+            .count(check(self.check, self.check_span, bytes, None), true);
         self.since_send(peer, time)
     }
 

@@ -4,7 +4,7 @@ use egui::{ComboBox, RichText, Ui};
 
 use super::palette::Palette;
 use super::{Action, labelled_field};
-use crate::codec::{Checksum, ESCAPE_HELP, InputMode, LineEnding, TextEncoding};
+use crate::codec::{Checksum, ChecksumSpan, ESCAPE_HELP, InputMode, LineEnding, TextEncoding};
 use crate::i18n::Texts;
 use crate::state::{AppState, Connection, Mode};
 
@@ -278,6 +278,11 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         .response
         .on_hover_text(t.check_received_help);
     state.log.set_check_kind(check);
+    if check != Checksum::None {
+        let mut span = state.log.check_span();
+        span_ui(ui, &mut span, [t.check_from, t.check_tail], t);
+        state.log.set_check_span(span);
+    }
     let mut ms = crate::settings::merge_ms(state.log.merge_gap());
     let merge = egui::DragValue::new(&mut ms).range(crate::settings::MERGE_READS_MS);
     // Splitting decides the entries by content; merging by time would fight it.
@@ -413,7 +418,24 @@ fn send_format_ui(ui: &mut Ui, state: &mut AppState) {
                 ui.selectable_value(&mut format.checksum, checksum, checksum.name());
             }
         });
+    if format.checksum != Checksum::None {
+        span_ui(
+            ui,
+            &mut format.checksum_span,
+            [t.checksum_from, t.checksum_tail],
+            t,
+        );
+    }
     ui.checkbox(&mut state.clear_after_send, t.clear_after_send);
+}
+
+/// Which bytes a checksum covers and how many follow it (`labels`: the two fields').
+fn span_ui(ui: &mut Ui, span: &mut ChecksumSpan, labels: [&str; 2], t: &Texts) {
+    let [from_label, tail_label] = labels;
+    let from = egui::DragValue::new(&mut span.from).range(0..=ChecksumSpan::MAX);
+    number_row(ui, from_label, true, from).on_hover_text(t.checksum_span_help);
+    let tail = egui::DragValue::new(&mut span.tail).range(0..=ChecksumSpan::MAX);
+    number_row(ui, tail_label, true, tail).on_hover_text(t.checksum_span_help);
 }
 
 fn view_combo(ui: &mut Ui, id: &str, label: &str, value: &mut InputMode, t: &Texts) {
