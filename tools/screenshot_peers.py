@@ -100,7 +100,8 @@ def frame_device(port):
     for i in range(14):
         data = f"T=25.{i}C H={60 + i % 3}%".encode("ascii")
         frame = bytes([0xAA, 0x55, len(data)]) + data
-        crc = crc16_modbus(frame)
+        # The CRC covers the length and the data, not the AA 55 header.
+        crc = crc16_modbus(frame[2:])
         if i == 4:
             crc = bytes([crc[0] ^ 0x01, crc[1]])
         frame += crc

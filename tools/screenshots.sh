@@ -50,7 +50,9 @@ shot tcp-client tcp-server 19010 -- --theme light --lang zh --encoding gbk --mod
 shot udp udp 19020 -- --theme dark --lang en --show hex --mode udp --address 127.0.0.1 --port 19020 \
   --target 127.0.0.1:19021 --open --send-hex "AA 55 01" --cycle-ms 1000
 
-# TCP client of a device that streams binary frames (AA 55, a length, the data, a CRC16), each
-# cut in two by TCP: split by the length field and checked, one entry per frame, one wrong.
+# TCP client of a device that streams binary frames (AA 55, a length, the data, a CRC16 of the
+# length and data), each cut in two by TCP: split by the length field and checked from byte 2,
+# one entry per frame, one wrong.
 shot tcp-client-frames frame-device 19030 -- --theme dark --lang zh --show hex --mode tcp-client \
-  --address 127.0.0.1 --port 19030 --open --split-length 2:u8:+2 --check crc16-modbus
+  --address 127.0.0.1 --port 19030 --open --split-length 2:u8:+2 --check crc16-modbus \
+  --check-span 2
