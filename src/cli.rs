@@ -226,12 +226,20 @@ pub enum EncodingArg {
 pub enum ChecksumArg {
     /// Sum of the bytes, modulo 256.
     Sum8,
+    /// Sum of the bytes, modulo 65536, high byte first.
+    Sum16,
     /// XOR of the bytes.
     Xor8,
+    /// CRC-8 (poly 0x07).
+    Crc8,
+    /// CRC-8/MAXIM (1-Wire).
+    Crc8Maxim,
     /// CRC-16/MODBUS, low byte first.
     Crc16Modbus,
     /// CRC-16/CCITT-FALSE, high byte first.
     Crc16CcittFalse,
+    /// CRC-16/XMODEM, high byte first.
+    Crc16Xmodem,
     /// CRC-32, high byte first.
     Crc32,
 }
@@ -241,9 +249,13 @@ impl ChecksumArg {
     pub fn checksum(self) -> Checksum {
         match self {
             Self::Sum8 => Checksum::Sum8,
+            Self::Sum16 => Checksum::Sum16,
             Self::Xor8 => Checksum::Xor8,
+            Self::Crc8 => Checksum::Crc8,
+            Self::Crc8Maxim => Checksum::Crc8Maxim,
             Self::Crc16Modbus => Checksum::Crc16Modbus,
             Self::Crc16CcittFalse => Checksum::Crc16CcittFalse,
+            Self::Crc16Xmodem => Checksum::Crc16Xmodem,
             Self::Crc32 => Checksum::Crc32,
         }
     }
@@ -575,6 +587,11 @@ mod tests {
             .preset(&mut state);
         assert_eq!(state.log.check_span(), ChecksumSpan { from: 0, tail: 1 });
         assert!(parsed(&["--check-span", "2"]).is_err(), "needs --check");
+        parsed(&["--checksum", "crc8-maxim", "--check", "crc16-xmodem"])
+            .unwrap()
+            .preset(&mut state);
+        assert_eq!(state.send_format.checksum, Checksum::Crc8Maxim);
+        assert_eq!(state.log.check_kind(), Checksum::Crc16Xmodem);
         for bad in ["x", "2:", "2:1:0", "4097", "-1", "1:70000"] {
             assert!(
                 parsed(&["--checksum", "sum8", "--checksum-span", bad]).is_err(),

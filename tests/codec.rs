@@ -269,7 +269,7 @@ proptest! {
         hex in any::<bool>(),
         gbk in any::<bool>(),
         escapes in any::<bool>(),
-        checksum in 0usize..6,
+        checksum in 0usize..netdebug::codec::Checksum::ALL.len(),
         from in 0u16..4,
         tail in 0u16..4,
         ending in 0usize..4,
@@ -300,6 +300,10 @@ fn checksums_match_the_standard_check_values() {
     assert_eq!(Checksum::Crc32.compute(check), [0xCB, 0xF4, 0x39, 0x26]); // 0xCBF43926
     assert_eq!(Checksum::Sum8.compute(check), [0xDD]); // 477 mod 256
     assert_eq!(Checksum::Xor8.compute(check), [0x31]);
+    assert_eq!(Checksum::Sum16.compute(check), [0x01, 0xDD]); // 477, high byte first
+    assert_eq!(Checksum::Crc8.compute(check), [0xF4]);
+    assert_eq!(Checksum::Crc8Maxim.compute(check), [0xA1]);
+    assert_eq!(Checksum::Crc16Xmodem.compute(check), [0x31, 0xC3]); // 0x31C3
     assert_eq!(Checksum::None.compute(check), Vec::<u8>::new());
     // A Modbus RTU request, "read 1 holding register at 0 from unit 1": 01 03 00 00 00 01 84 0A.
     assert_eq!(

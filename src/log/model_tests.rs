@@ -52,7 +52,7 @@ fn op() -> impl Strategy<Value = LogOp> {
         .prop_map(LogOp::Split),
         1 => (0u8..4, 0u8..5, -4i8..4).prop_map(|(o, w, a)| LogOp::SplitLength(o, w, a)),
         1 => (0u8..6).prop_map(LogOp::SplitFixed),
-        1 => (0u8..6).prop_map(LogOp::Check),
+        1 => (0u8..10).prop_map(LogOp::Check),
         1 => (0u8..4, 0u8..3).prop_map(|(from, tail)| LogOp::CheckSpan(from, tail)),
         1 => proptest::option::of(peer.clone()).prop_map(LogOp::ShowOnly),
         1 => (any::<bool>(), any::<bool>(), 1u8..12).prop_map(|(h, t, c)| LogOp::Layout(h, t, c)),
