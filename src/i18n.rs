@@ -284,6 +284,8 @@ pub struct Texts {
     /// Label of the TCP client's connect timeout.
     pub connect_timeout: &'static str,
     pub cycle_stopped: &'static str,
+    /// The line that starts each day in the log: `{date}`.
+    pub date_line: &'static str,
     pub cycle_count: &'static str,
     pub send_file: &'static str,
     /// Label of a file's bytes per packet (0: the protocol's default).
@@ -479,6 +481,7 @@ pub static ZH: Texts = Texts {
     no_quick_commands: "没有快捷指令可轮流发送",
     connect_timeout: "连接超时 (ms)",
     cycle_stopped: "循环发送已停止，共发送 {n} 次",
+    date_line: "日期：{date}",
     cycle_count: "已发送",
     send_file: "打开文件数据源…",
     file_packet_size: "文件每包字节 (0=自动)",
@@ -666,6 +669,7 @@ pub static EN: Texts = Texts {
     no_quick_commands: "No quick commands to cycle through",
     connect_timeout: "Connect timeout (ms)",
     cycle_stopped: "Cycle send stopped after {n} sends",
+    date_line: "Date: {date}",
     cycle_count: "sent",
     send_file: "Send file…",
     file_packet_size: "File packet size (0 = auto)",

@@ -225,6 +225,13 @@ async fn save_to_file_as_log_text() {
     engine.stop_capture().unwrap().wait().unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    assert!(
+        text.lines()
+            .next()
+            .is_some_and(|line| line.ends_with(&format!("● date: {today}"))),
+        "the file starts with the day's date: {text}"
+    );
     assert!(text.contains(&format!("● client joined: {peer}")), "{text}");
     assert!(text.contains(&format!("RX ← {peer} (3 B)\n你\n")), "{text}");
     assert!(text.contains(&format!("RX ← {peer} (1 B)\n好\n")), "{text}");

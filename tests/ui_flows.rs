@@ -1537,22 +1537,25 @@ fn save_log_writes_what_the_window_shows_and_explains_a_bad_path() {
     std::fs::remove_file(&path).unwrap();
     let lines: Vec<&str> = saved.lines().collect();
     let local = ui.local_addr();
+    // The day's date first: the times that follow are times of day.
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    assert!(lines[0].ends_with(&format!("● Date: {today}")), "{saved}");
     assert!(
-        lines[0].ends_with(&format!("● Listening on {local}")),
+        lines[1].ends_with(&format!("● Listening on {local}")),
         "{saved}"
     );
     assert!(
-        lines[1].ends_with(&format!("● Client joined: {peer}")),
+        lines[2].ends_with(&format!("● Client joined: {peer}")),
         "{saved}"
     );
     assert!(
-        lines[2].ends_with(&format!("RX ← {peer} (12 B)")),
+        lines[3].ends_with(&format!("RX ← {peer} (12 B)")),
         "{saved}"
     );
-    assert_eq!(lines[3], "温度=25.3");
-    assert!(lines[4].ends_with(&format!("TX → {peer} (4 B)")), "{saved}");
-    assert_eq!(lines[5], "READ");
-    assert_eq!(lines.len(), 6);
+    assert_eq!(lines[4], "温度=25.3");
+    assert!(lines[5].ends_with(&format!("TX → {peer} (4 B)")), "{saved}");
+    assert_eq!(lines[6], "READ");
+    assert_eq!(lines.len(), 7);
 
     // Named .csv: a table for a spreadsheet, one row per entry, UTF-8 with a byte order mark.
     let path = path.with_extension("csv");
@@ -1567,13 +1570,14 @@ fn save_log_writes_what_the_window_shows_and_explains_a_bad_path() {
         .records()
         .map(|row| row.unwrap().iter().map(str::to_owned).collect())
         .collect();
-    assert_eq!(rows.len(), 4, "{saved}");
+    assert_eq!(rows.len(), 5, "{saved}");
+    assert_eq!(rows[0][1..5], ["event", "", "", &format!("Date: {today}")]);
     assert_eq!(
-        rows[0][1..5],
+        rows[1][1..5],
         ["event", "", "", &format!("Listening on {local}")]
     );
     assert_eq!(
-        rows[2][1..7],
+        rows[3][1..7],
         [
             "RX",
             &peer.to_string(),
@@ -1584,7 +1588,7 @@ fn save_log_writes_what_the_window_shows_and_explains_a_bad_path() {
         ]
     );
     assert_eq!(
-        rows[3][1..6],
+        rows[4][1..6],
         ["TX", &peer.to_string(), "4", "READ", "52 45 41 44"]
     );
 

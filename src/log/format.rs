@@ -139,5 +139,8 @@ pub(super) fn notice_text(notice: &Notice, t: &Texts) -> String {
             format!("{state}: {path} ({sent} B)")
         }
         Notice::Error(message) => format!("{}: {message}", t.error),
+        Notice::Date(date) => t
+            .date_line
+            .replace("{date}", &date.format(crate::net::DATE).to_string()),
     }
 }

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 
 use crate::codec::{Checksum, ChecksumSpan, FrameCursor, Framing, InputMode, TextEncoding};
 use crate::net::SentBy;
@@ -126,6 +126,8 @@ pub enum Notice {
     },
     /// Something failed.
     Error(String),
+    /// The first line of a day follows: the date (times show only the time of day).
+    Date(NaiveDate),
 }
 
 impl Notice {
@@ -305,6 +307,8 @@ pub struct Log {
     check_span: ChecksumSpan,
     /// How many checked entries were right and wrong.
     check_tally: CheckTally,
+    /// The date of the last date line since the log was cleared: a new day gets its own.
+    day: Option<NaiveDate>,
     /// Only this peer's data is shown (lifecycle lines all are); `None`: everything.
     show_only: Option<SocketAddr>,
     /// Whether each entry is hidden by `show_only`, one per entry while it is set (empty
@@ -342,6 +346,7 @@ impl Log {
             check: Checksum::None,
             check_span: ChecksumSpan::default(),
             check_tally: CheckTally::default(),
+            day: None,
             show_only: None,
             hidden: VecDeque::new(),
         }
@@ -373,6 +378,7 @@ impl Log {
             check: self.check,
             check_span: self.check_span,
             check_tally: self.check_tally,
+            day: self.day,
             show_only: self.show_only,
             hidden: self.hidden.clone(),
         }
@@ -541,6 +547,17 @@ impl Log {
         self.found = None;
         self.last_reads.clear();
         self.unshown.clear();
+        self.day = None;
+    }
+
+    /// Notes that what comes next happened on `date`, at `time`: a line with the date goes
+    /// first when the log has none for that day yet (since it started or was cleared), so a
+    /// log or saved file that runs past midnight says which day each time is on.
+    pub fn mark_day(&mut self, date: NaiveDate, time: NaiveTime) {
+        if self.day != Some(date) {
+            self.day = Some(date);
+            self.notice(Notice::Date(date), time);
+        }
     }
 
     /// Switches the decoding and decodes every entry again, once, replaying each peer's stream.

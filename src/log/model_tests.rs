@@ -39,6 +39,7 @@ fn op() -> impl Strategy<Value = LogOp> {
         1 => (peer.clone(), any::<bool>()).prop_map(|(p, o)| LogOp::NoteSend(p, o)),
         2 => (peer.clone(), bytes(), any::<bool>()).prop_map(|(p, b, o)| LogOp::Sent(p, b, o)),
         1 => Just(LogOp::Notice),
+        1 => (0u8..3).prop_map(LogOp::Day),
         1 => peer.clone().prop_map(LogOp::PeerGone),
         1 => Just(LogOp::ConnectionsEnded),
         2 => (0u16..200).prop_map(LogOp::Wait),

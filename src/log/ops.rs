@@ -28,6 +28,8 @@ pub enum LogOp {
     /// Sent to a peer, by the person (`true`) or auto reply.
     Sent(u8, Vec<u8>, bool),
     Notice,
+    /// What comes next is on day `n` of a month (see [`Log::mark_day`]).
+    Day(u8),
     PeerGone(u8),
     ConnectionsEnded,
     /// Time passes, in milliseconds.
@@ -85,6 +87,12 @@ impl LogOp {
             Self::NoteSend(p, owner) => log.note_send(peer(p), sent_by(owner), *time),
             Self::Sent(p, b, owner) => log.sent(peer(p), Bytes::from(b), sent_by(owner), *time),
             Self::Notice => log.notice(Notice::Closed("closed".into()), *time),
+            Self::Day(n) => {
+                if let Some(date) = chrono::NaiveDate::from_ymd_opt(2026, 11, 1 + u32::from(n) % 30)
+                {
+                    log.mark_day(date, *time);
+                }
+            }
             Self::PeerGone(p) => log.peer_gone(peer(p)),
             Self::ConnectionsEnded => log.connections_ended(),
             Self::Wait(ms) => *time += chrono::TimeDelta::milliseconds(i64::from(ms)),

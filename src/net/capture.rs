@@ -68,6 +68,15 @@ pub(crate) enum Record {
     },
 }
 
+impl Record {
+    /// When it happened.
+    fn time(&self) -> SystemTime {
+        match self {
+            Self::Data { time, .. } | Self::Notice { time, .. } => *time,
+        }
+    }
+}
+
 /// Whose received streams a lifecycle event ends, so the writer forgets their decoders.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Ended {
@@ -240,9 +249,29 @@ fn write_all(
         CaptureFormat::Text(encoding) => encoding,
         CaptureFormat::Raw => TextEncoding::default(),
     });
+    // The day the text's last line was on: its first line, and the first of each new day,
+    // follow a line with the date, as the times alone would not tell a night's capture apart.
+    let mut day = None;
     // Ends when every sender is gone: the capture was stopped and its queue is drained.
     let mut next = queue.recv().ok();
     while let Some(record) = next {
+        if let CaptureFormat::Text(_) = format {
+            let time = record.time();
+            let (date, time_of_day) = super::local_date_and_time(time);
+            if day != Some(date) {
+                day = Some(date);
+                let line = format!(
+                    "[{}] ● date: {}\n",
+                    time_of_day.format(super::TIME_OF_DAY),
+                    date.format(super::DATE)
+                );
+                out.write_all(line.as_bytes())
+                    .map_err(|e| fail(e, progress.written()))?;
+                progress
+                    .written
+                    .fetch_add(line.len() as u64, Ordering::Relaxed);
+            }
+        }
         let (line, received) = match (&record, format) {
             (
                 Record::Data {
@@ -342,4 +371,85 @@ fn describe(kind: &EventKind) -> Option<String> {
 /// `12:00:01.250`: the local time of day of `time`, to the millisecond, as the log shows it.
 fn local_time(time: SystemTime) -> impl std::fmt::Display {
     super::local_time_of_day(time).format(super::TIME_OF_DAY)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Local, TimeZone};
+
+    use super::*;
+
+    fn at(day: u32, h: u32, m: u32, s: u32) -> SystemTime {
+        Local
+            .with_ymd_and_hms(2026, 11, day, h, m, s)
+            .earliest()
+            .unwrap()
+            .into()
+    }
+
+    #[test]
+    fn a_text_capture_says_the_date_at_its_start_and_at_midnight() {
+        let path =
+            std::env::temp_dir().join(format!("netdebug-capture-days-{}.txt", std::process::id()));
+        let (sink, _progress, finished) =
+            start(&path, CaptureFormat::Text(TextEncoding::Utf8)).unwrap();
+        let peer: SocketAddr = "127.0.0.1:502".parse().unwrap();
+        let data = |time, text: &'static str| Record::Data {
+            time,
+            rx: true,
+            peer,
+            bytes: Bytes::from_static(text.as_bytes()),
+        };
+        for record in [
+            data(at(24, 23, 59, 58), "a"),
+            data(at(24, 23, 59, 59), "b"),
+            data(at(25, 0, 0, 1), "c"),
+        ] {
+            sink.records.send(record).unwrap();
+        }
+        drop(sink);
+        let written = finished.wait().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(written, text.len() as u64, "the date lines are counted");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "[23:59:58.000] ● date: 2026-11-24",
+                "[23:59:58.000] RX ← 127.0.0.1:502 (1 B)",
+                "a",
+                "[23:59:59.000] RX ← 127.0.0.1:502 (1 B)",
+                "b",
+                "[00:00:01.000] ● date: 2026-11-25",
+                "[00:00:01.000] RX ← 127.0.0.1:502 (1 B)",
+                "c",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_raw_capture_is_only_the_bytes() {
+        let path = std::env::temp_dir().join(format!(
+            "netdebug-capture-raw-days-{}.bin",
+            std::process::id()
+        ));
+        let (sink, _progress, finished) = start(&path, CaptureFormat::Raw).unwrap();
+        let peer: SocketAddr = "127.0.0.1:502".parse().unwrap();
+        for (time, byte) in [(at(24, 23, 59, 59), 1u8), (at(25, 0, 0, 1), 2)] {
+            sink.records
+                .send(Record::Data {
+                    time,
+                    rx: true,
+                    peer,
+                    bytes: Bytes::copy_from_slice(&[byte]),
+                })
+                .unwrap();
+        }
+        drop(sink);
+        finished.wait().unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(bytes, [1, 2]);
+    }
 }

@@ -30,7 +30,10 @@ pub use capture::{CaptureFormat, CaptureProgress, FinishedCapture};
 pub use delayed_replies::DELAYED_REPLY_LIMIT;
 pub use engine::{Engine, EventReceiver, NotOpen, Notifier, SendFileError, SessionConfig, Wakeup};
 pub use error::NetError;
-pub use event::{CloseReason, Event, EventKind, SentBy, SessionId, TIME_OF_DAY, local_time_of_day};
+pub use event::{
+    CloseReason, DATE, Event, EventKind, SentBy, SessionId, TIME_OF_DAY, local_date_and_time,
+    local_time_of_day,
+};
 pub use file_error::FileError;
 pub use interfaces::local_addresses;
 pub use session::SendTarget;

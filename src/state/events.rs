@@ -13,7 +13,8 @@ impl AppState {
         if self.session != Some(event.session) {
             return;
         }
-        let time = crate::net::local_time_of_day(event.time);
+        let (date, time) = crate::net::local_date_and_time(event.time);
+        self.log.mark_day(date, time);
         match event.kind {
             EventKind::Listening { local } => {
                 self.connection = Connection::Listening(local);

@@ -148,6 +148,8 @@ fn a_device_that_stays_off_logs_its_failure_once_and_counts_the_attempts() {
         rows.iter()
             .filter(|row| matches!(row, crate::log::Row::Notice(..)))
             .map(|row| crate::log::row_text(row, state.texts()).into_owned())
+            // (The day's date line is not what this is about.)
+            .filter(|line| !line.contains("Date: "))
             .collect()
     };
 
@@ -359,4 +361,67 @@ fn the_port_rule_follows_the_mode() {
         "a client cannot connect to port 0"
     );
     assert!(state.errors.port.is_some());
+}
+
+#[test]
+fn each_day_starts_with_its_date_and_clear_starts_again() {
+    use chrono::{Local, TimeZone};
+    let at = |day: u32, h: u32, m: u32, s: u32| -> std::time::SystemTime {
+        Local
+            .with_ymd_and_hms(2026, 11, day, h, m, s)
+            .earliest()
+            .unwrap()
+            .into()
+    };
+    let mut state = AppState {
+        language: crate::i18n::Language::English,
+        ..AppState::default()
+    };
+    state.opened(SessionId(1));
+    let received = |state: &mut AppState, time, text: &'static str| {
+        state.apply(Event {
+            session: SessionId(1),
+            time,
+            kind: EventKind::Received {
+                peer: addr(1),
+                bytes: text.into(),
+            },
+        });
+    };
+    let lines = |state: &AppState| -> Vec<String> {
+        state
+            .log
+            .rows(0, usize::MAX)
+            .iter()
+            .map(|row| crate::log::row_text(row, state.texts()).into_owned())
+            .collect()
+    };
+    received(&mut state, at(24, 23, 59, 58), "a\n");
+    received(&mut state, at(24, 23, 59, 59), "b\n");
+    received(&mut state, at(25, 0, 0, 1), "c\n");
+    let shown = lines(&state);
+    let dates: Vec<_> = shown.iter().filter(|l| l.contains("Date: ")).collect();
+    assert_eq!(dates.len(), 2, "{shown:?}");
+    assert!(
+        shown[0].contains("[23:59:58.000] ● Date: 2026-11-24"),
+        "{shown:?}"
+    );
+    assert!(
+        dates[1].contains("[00:00:01.000] ● Date: 2026-11-25"),
+        "{shown:?}"
+    );
+    // The new day's line comes just before its first entry.
+    let at_c = shown
+        .iter()
+        .position(|l| l.contains("00:00:01.000] RX"))
+        .unwrap();
+    assert!(shown[at_c - 1].contains("Date: 2026-11-25"), "{shown:?}");
+    // After Clear, the next entry says its date again, so a saved log has it.
+    state.log.clear();
+    received(&mut state, at(25, 0, 0, 2), "d\n");
+    assert!(
+        lines(&state)[0].contains("Date: 2026-11-25"),
+        "{:?}",
+        lines(&state)
+    );
 }
