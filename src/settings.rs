@@ -441,6 +441,16 @@ mod tests {
             ))
         );
 
+        // A send format saved before checksums had a span keeps its checksum, over everything.
+        let (settings, problem) = Settings::from_text(Some(
+            "(version: 2, send_format: (mode: Hex, encoding: Gbk, escapes: false, \
+             checksum: Sum8, line_ending: CrLf))",
+        ));
+        assert_eq!(problem, None);
+        let format = settings.unwrap().send_format;
+        assert_eq!(format.checksum, Checksum::Sum8);
+        assert_eq!(format.checksum_span, ChecksumSpan::default());
+
         assert_eq!(Settings::from_text(None), (None, None));
     }
 

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::codec::{Checksum, ChecksumSpan, FrameCursor, Framing, InputMode, TextEncoding};
 use crate::net::SentBy;
@@ -285,8 +285,9 @@ pub struct Log {
     row_ends: VecDeque<u64>,
     /// Rows that belonged to entries since dropped.
     row_base: u64,
-    /// When each peer was last sent data, until data from it comes.
-    last_send: HashMap<SocketAddr, NaiveTime>,
+    /// When each peer was last sent data, until data from it comes; with the day (see
+    /// [`Log::mark_day`]), so an answer just after midnight is still timed.
+    last_send: HashMap<SocketAddr, NaiveDateTime>,
     /// A TCP read that comes within this time of the previous read from the same peer joins
     /// its entry; `None`: every read is an entry of its own.
     merge_gap: Option<std::time::Duration>,
@@ -464,10 +465,11 @@ impl Log {
         peer: SocketAddr,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
+        let now = self.on_this_day(time);
         self.last_send
             .remove(&peer)
-            // Across midnight the time of day goes back: no figure rather than a wrong one.
-            .and_then(|sent| (time - sent).to_std().ok())
+            // A clock set back: no figure rather than a wrong one.
+            .and_then(|sent| (now - sent).to_std().ok())
     }
 
     /// Adds bytes sent at `time`, `by` the person or auto reply; each send is a whole message,
@@ -484,7 +486,7 @@ impl Log {
     /// too; alone, it is for a send the display does not show, whose answer is still timed.
     pub fn note_send(&mut self, peer: SocketAddr, by: SentBy, time: NaiveTime) {
         if by == SentBy::Owner {
-            self.last_send.insert(peer, time);
+            self.last_send.insert(peer, self.on_this_day(time));
             if self.last_reads.get(&peer).is_some_and(|last| !last.open) {
                 self.last_reads.remove(&peer);
             }
@@ -548,6 +550,11 @@ impl Log {
         self.last_reads.clear();
         self.unshown.clear();
         self.day = None;
+    }
+
+    /// `time` on the day the log last noted (any one day, the same for all, if none).
+    fn on_this_day(&self, time: NaiveTime) -> NaiveDateTime {
+        self.day.unwrap_or_default().and_time(time)
     }
 
     /// Notes that what comes next happened on `date`, at `time`: a line with the date goes

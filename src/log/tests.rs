@@ -59,15 +59,16 @@ fn the_first_data_after_a_send_says_how_long_after_the_send_it_came() {
     let header = row_text(&Row::Header(&log.entries()[5]), t);
     assert_eq!(header, "[12:00:00.201] TX → 127.0.0.1:1 (4 B) · auto reply");
 
-    // A client that left, a Clear, or midnight in between: no figure rather than a wrong one.
+    // A client that left, a Clear, or a time of day that went back with no new day noted (a
+    // clock set back): no figure rather than a wrong one.
     log.sent(peer(), "READ".into(), SentBy::Owner, at(300));
     log.peer_gone(peer());
     log.received(peer(), "a new client on the same port".into(), at(350));
     log.sent(peer(), "READ".into(), SentBy::Owner, at(400));
     log.clear();
     log.received(peer(), "after Clear".into(), at(401));
-    let midnight = NaiveTime::from_hms_opt(23, 59, 59).unwrap();
-    log.sent(peer(), "READ".into(), SentBy::Owner, midnight);
+    let late = NaiveTime::from_hms_opt(23, 59, 59).unwrap();
+    log.sent(peer(), "READ".into(), SentBy::Owner, late);
     log.received(peer(), "late".into(), NaiveTime::MIN);
     assert_eq!(annotations(&log), [None, None, None]);
     let mut log = Log::default();

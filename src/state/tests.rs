@@ -416,6 +416,24 @@ fn each_day_starts_with_its_date_and_clear_starts_again() {
         .position(|l| l.contains("00:00:01.000] RX"))
         .unwrap();
     assert!(shown[at_c - 1].contains("Date: 2026-11-25"), "{shown:?}");
+    // An answer just after midnight to a send just before it is timed across the day.
+    state.apply(Event {
+        session: SessionId(1),
+        time: at(25, 23, 59, 59),
+        kind: EventKind::Sent {
+            peer: addr(1),
+            bytes: "ask".into(),
+            by: crate::net::SentBy::Owner,
+        },
+    });
+    received(&mut state, at(26, 0, 0, 1), "answer\n");
+    assert!(
+        lines(&state)
+            .iter()
+            .any(|l| l.contains("(7 B) · 2000.000 ms after the send")),
+        "{:?}",
+        lines(&state)
+    );
     // After Clear, the next entry says its date again, so a saved log has it.
     state.log.clear();
     received(&mut state, at(25, 0, 0, 2), "d\n");
