@@ -157,6 +157,8 @@ pub struct Texts {
     pub check_tail: &'static str,
     /// Tooltip of the span fields, sent and received.
     pub checksum_span_help: &'static str,
+    /// The frame a span makes, in words: `{from}` and `{tail}` bytes left out, `{kind}`.
+    pub checksum_span_rule: &'static str,
     /// The status message when the send box could not be rewritten for text or hex.
     pub send_box_kept: &'static str,
     /// An auto reply field kept as typed at a switch to hex; `{reason}`.
@@ -412,6 +414,7 @@ pub static ZH: Texts = Texts {
     check_tally: "{kind}：{good} 正确，{bad} 错误",
     check_tally_help: "接收记录的校验结果（选择校验方式或复位计数以来）。暂停显示或不显示接收数据时，收到的消息照样检查和计数。",
     checksum_from: "校验起始字节",
+    checksum_span_rule: "帧：{from} 字节 + 校验部分 + {kind} + {tail} 字节",
     checksum_tail: "校验后字节数",
     check_from: "接收校验起始字节",
     check_tail: "接收校验后字节数",
@@ -600,6 +603,7 @@ pub static EN: Texts = Texts {
     check_tally: "{kind}: {good} OK, {bad} wrong",
     check_tally_help: "How received entries' checksums came out since the checksum was chosen or the counters reset. Messages that arrive while the display is paused or hides received data are checked and counted all the same.",
     checksum_from: "Checksum from byte",
+    checksum_span_rule: "Frame: {from} B + covered + {kind} + {tail} B",
     checksum_tail: "Bytes after checksum",
     check_from: "Check from byte",
     check_tail: "Bytes after check",

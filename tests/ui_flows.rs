@@ -1268,6 +1268,7 @@ fn a_checksum_can_leave_out_a_header_and_come_before_an_end_mark() {
     ui.harness
         .get_by_label("Bytes after checksum")
         .set_value_accesskit(1.0);
+    ui.wait_for_text("Frame: 2 B + covered + SUM8 + 1 B");
     ui.set_text("Send data", "AA 55 02 10 20 03");
     ui.wait_for_text("→ 7 B: AA 55 02 10 20 32 03");
     ui.click("Send");

@@ -280,7 +280,7 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     state.log.set_check_kind(check);
     if check != Checksum::None {
         let mut span = state.log.check_span();
-        span_ui(ui, &mut span, [t.check_from, t.check_tail], t);
+        span_ui(ui, &mut span, check, [t.check_from, t.check_tail], t);
         state.log.set_check_span(span);
     }
     let mut ms = crate::settings::merge_ms(state.log.merge_gap());
@@ -422,6 +422,7 @@ fn send_format_ui(ui: &mut Ui, state: &mut AppState) {
         span_ui(
             ui,
             &mut format.checksum_span,
+            format.checksum,
             [t.checksum_from, t.checksum_tail],
             t,
         );
@@ -429,13 +430,22 @@ fn send_format_ui(ui: &mut Ui, state: &mut AppState) {
     ui.checkbox(&mut state.clear_after_send, t.clear_after_send);
 }
 
-/// Which bytes a checksum covers and how many follow it (`labels`: the two fields').
-fn span_ui(ui: &mut Ui, span: &mut ChecksumSpan, labels: [&str; 2], t: &Texts) {
+/// Which bytes a `kind` checksum covers and how many follow it (`labels`: the two fields'),
+/// and, once that is not the whole frame, the frame they make, in words.
+fn span_ui(ui: &mut Ui, span: &mut ChecksumSpan, kind: Checksum, labels: [&str; 2], t: &Texts) {
     let [from_label, tail_label] = labels;
     let from = egui::DragValue::new(&mut span.from).range(0..=ChecksumSpan::MAX);
     number_row(ui, from_label, true, from).on_hover_text(t.checksum_span_help);
     let tail = egui::DragValue::new(&mut span.tail).range(0..=ChecksumSpan::MAX);
     number_row(ui, tail_label, true, tail).on_hover_text(t.checksum_span_help);
+    if !span.is_whole() {
+        ui.weak(
+            t.checksum_span_rule
+                .replace("{from}", &span.from.to_string())
+                .replace("{kind}", kind.name())
+                .replace("{tail}", &span.tail.to_string()),
+        );
+    }
 }
 
 fn view_combo(ui: &mut Ui, id: &str, label: &str, value: &mut InputMode, t: &Texts) {
