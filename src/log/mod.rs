@@ -465,11 +465,10 @@ impl Log {
         peer: SocketAddr,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
-        let now = self.on_this_day(time);
-        self.last_send
-            .remove(&peer)
-            // A clock set back: no figure rather than a wrong one.
-            .and_then(|sent| (now - sent).to_std().ok())
+        // Most reads follow no send: nothing to compute for them.
+        let sent = self.last_send.remove(&peer)?;
+        // A clock set back: no figure rather than a wrong one.
+        (self.on_this_day(time) - sent).to_std().ok()
     }
 
     /// Adds bytes sent at `time`, `by` the person or auto reply; each send is a whole message,
