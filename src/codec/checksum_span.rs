@@ -21,8 +21,7 @@ pub struct ChecksumSpan {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error(
     "the checksum covers the bytes from byte {from} (counted from 0) on and {tail} bytes \
-     follow it, \
-     but the payload has only {len} bytes: nothing is left for it to cover"
+     follow it, but the payload has only {len} bytes: nothing is left for it to cover"
 )]
 pub struct ChecksumSpanError {
     /// The span's first byte.
