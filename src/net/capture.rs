@@ -255,9 +255,11 @@ fn write_all(
     // Ends when every sender is gone: the capture was stopped and its queue is drained.
     let mut next = queue.recv().ok();
     while let Some(record) = next {
+        // The text's time of day for this record, worked out once (raw bytes carry none).
+        let mut stamp = chrono::NaiveTime::MIN;
         if let CaptureFormat::Text(_) = format {
-            let time = record.time();
-            let (date, time_of_day) = super::local_date_and_time(time);
+            let (date, time_of_day) = super::local_date_and_time(record.time());
+            stamp = time_of_day;
             if day != Some(date) {
                 day = Some(date);
                 let line = format!(
@@ -283,21 +285,18 @@ fn write_all(
             (Record::Data { .. } | Record::Notice { .. }, CaptureFormat::Raw) => {
                 (Cow::Borrowed(&[][..]), 0)
             }
-            (Record::Notice { time, text, ended }, CaptureFormat::Text(_)) => {
+            (Record::Notice { text, ended, .. }, CaptureFormat::Text(_)) => {
                 match ended {
                     Ended::None => {}
                     Ended::Peer(peer) => decoders.remove(*peer),
                     Ended::All => decoders.clear(),
                 }
-                let line = format!("[{}] ● {text}\n", local_time(*time));
+                let line = format!("[{}] ● {text}\n", stamp.format(super::TIME_OF_DAY));
                 (Cow::Owned(line.into_bytes()), 0)
             }
             (
                 Record::Data {
-                    time,
-                    rx,
-                    peer,
-                    bytes,
+                    rx, peer, bytes, ..
                 },
                 CaptureFormat::Text(encoding),
             ) => {
@@ -311,7 +310,7 @@ fn write_all(
                 let arrow = if *rx { "RX ←" } else { "TX →" };
                 let line = format!(
                     "[{}] {arrow} {peer} ({} B)\n{}\n",
-                    local_time(*time),
+                    stamp.format(super::TIME_OF_DAY),
                     bytes.len(),
                     text.strip_suffix('\n').unwrap_or(&text)
                 );
@@ -366,11 +365,6 @@ fn describe(kind: &EventKind) -> Option<String> {
             return None;
         }
     })
-}
-
-/// `12:00:01.250`: the local time of day of `time`, to the millisecond, as the log shows it.
-fn local_time(time: SystemTime) -> impl std::fmt::Display {
-    super::local_time_of_day(time).format(super::TIME_OF_DAY)
 }
 
 #[cfg(test)]

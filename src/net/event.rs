@@ -23,11 +23,6 @@ pub const TIME_OF_DAY: &str = "%H:%M:%S%.3f";
 /// How the log and save-to-file write the date a day's first line is on: `2026-11-24`.
 pub const DATE: &str = "%Y-%m-%d";
 
-/// The local time of day of `time` (an event's), as the log and save-to-file show it.
-pub fn local_time_of_day(time: SystemTime) -> chrono::NaiveTime {
-    chrono::DateTime::<chrono::Local>::from(time).time()
-}
-
 /// The local date and time of day of `time`, for a log that marks where each day begins.
 pub fn local_date_and_time(time: SystemTime) -> (chrono::NaiveDate, chrono::NaiveTime) {
     let local = chrono::DateTime::<chrono::Local>::from(time);

@@ -32,7 +32,6 @@ pub use engine::{Engine, EventReceiver, NotOpen, Notifier, SendFileError, Sessio
 pub use error::NetError;
 pub use event::{
     CloseReason, DATE, Event, EventKind, SentBy, SessionId, TIME_OF_DAY, local_date_and_time,
-    local_time_of_day,
 };
 pub use file_error::FileError;
 pub use interfaces::local_addresses;
