@@ -43,6 +43,7 @@ fn main() {
         &mut events,
         SessionConfig::TcpServer {
             local: Endpoint::new("127.0.0.1", 0),
+            tls: None,
         },
     );
     let pid = std::process::id();

@@ -109,6 +109,7 @@ fn flood(chunk: Vec<u8>) {
         &mut events,
         SessionConfig::TcpServer {
             local: Endpoint::new("127.0.0.1", 0),
+            tls: None,
         },
     );
     if std::env::args().any(|arg| arg == "gbk") {

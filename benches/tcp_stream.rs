@@ -129,6 +129,7 @@ fn through_engine(runtime: &tokio::runtime::Runtime, dir: &std::path::Path) -> f
         .unwrap();
     engine.open(SessionConfig::TcpServer {
         local: Endpoint::new("127.0.0.1", 0),
+        tls: None,
     });
     let addr = loop {
         if let Some(EventKind::Listening { local }) = events.drain().next().map(|e| e.kind) {

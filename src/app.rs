@@ -132,6 +132,7 @@ impl NetDebugApp {
             Action::PickQuickImport => self.dialogs.open(DialogPurpose::ImportQuick, &self.ctx),
             Action::PickCaptureFile => self.dialogs.open(DialogPurpose::Capture, &self.ctx),
             Action::PickLogFile => self.dialogs.open(DialogPurpose::SaveLog, &self.ctx),
+            Action::PickTlsFile(file) => self.dialogs.open(DialogPurpose::Tls(file), &self.ctx),
             Action::SaveLog(path) => {
                 let saved = self.saved_logs.0.clone();
                 let ctx = self.ctx.clone();
@@ -202,6 +203,7 @@ impl eframe::App for NetDebugApp {
                 DialogPurpose::SaveLog => Action::SaveLog(path),
                 DialogPurpose::ExportQuick => Action::ExportQuick(path),
                 DialogPurpose::ImportQuick => Action::ImportQuick(path),
+                DialogPurpose::Tls(file) => Action::UseTlsFile(file, path),
             });
         }
         // A file dropped on the window is sent as Send file sends one (to the same target, with

@@ -114,6 +114,21 @@ pub struct Args {
     /// TCP client: connect from this local port (0, the default, lets the system pick).
     #[arg(long, value_name = "PORT")]
     pub local_port: Option<u16>,
+    /// TCP server and client: speak TLS (SSL) over the connection. A server shows a
+    /// self-signed certificate made at start unless --tls-cert and --tls-key are given; a
+    /// client checks the server's certificate unless --tls-any-cert.
+    #[arg(long)]
+    pub tls: bool,
+    /// With --tls, TCP client: take any certificate (a device's self-signed one); the log
+    /// still shows its SHA-256 fingerprint.
+    #[arg(long, requires = "tls")]
+    pub tls_any_cert: bool,
+    /// With --tls, TCP server: the certificate chain, a PEM file.
+    #[arg(long, value_name = "PEM", requires_all = ["tls", "tls_key"])]
+    pub tls_cert: Option<PathBuf>,
+    /// With --tls, TCP server: the certificate's private key, a PEM file.
+    #[arg(long, value_name = "PEM", requires_all = ["tls", "tls_cert"])]
+    pub tls_key: Option<PathBuf>,
     /// Check that each received entry ends with this checksum of the bytes before it (before
     /// the --split-at delimiter, if any).
     #[arg(long, value_enum)]
@@ -428,6 +443,14 @@ impl Args {
         if let Some(port) = self.local_port {
             state.client_local_port = port;
         }
+        if self.tls {
+            state.tls = crate::state::TlsSettings {
+                enabled: true,
+                verify: !self.tls_any_cert,
+                certificate: path_text(self.tls_cert.as_deref()),
+                key: path_text(self.tls_key.as_deref()),
+            };
+        }
         if let Some(check) = self.check {
             state.log.set_check_kind(check.checksum());
         }
@@ -498,6 +521,12 @@ fn fixed_size(input: &str) -> Result<usize, String> {
         })
 }
 
+/// A path as the settings' text field holds it (empty for none).
+fn path_text(path: Option<&std::path::Path>) -> String {
+    path.map(|path| path.display().to_string())
+        .unwrap_or_default()
+}
+
 fn checked_escapes(input: &str) -> Result<String, String> {
     crate::codec::unescape(input)
         .map(|_| input.to_owned())
@@ -512,6 +541,32 @@ mod tests {
 
     fn parsed(args: &[&str]) -> Result<Args, clap::Error> {
         Args::try_parse_from([&["netdebug"], args].concat())
+    }
+
+    #[test]
+    fn tls_options_are_preset_and_a_key_needs_its_certificate() {
+        let mut state = AppState::default();
+        parsed(&["--tls", "--tls-any-cert"])
+            .unwrap()
+            .preset(&mut state);
+        assert!(state.tls.enabled && !state.tls.verify);
+        assert_eq!(
+            state.tls.server(),
+            Ok(Some(crate::net::ServerTls::SelfSigned))
+        );
+        parsed(&["--tls", "--tls-cert", "c.pem", "--tls-key", "k.pem"])
+            .unwrap()
+            .preset(&mut state);
+        assert!(state.tls.verify);
+        assert_eq!(
+            state.tls.server(),
+            Ok(Some(crate::net::ServerTls::Files {
+                certificate: "c.pem".into(),
+                key: "k.pem".into(),
+            }))
+        );
+        assert!(parsed(&["--tls", "--tls-key", "k.pem"]).is_err());
+        assert!(parsed(&["--tls-any-cert"]).is_err());
     }
 
     #[test]

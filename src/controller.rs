@@ -10,7 +10,7 @@ use tokio::runtime::Handle;
 use crate::messages::Message as _;
 use crate::net::{Engine, EventReceiver, SendTarget, Wakeup};
 use crate::state::{AppState, Connection};
-use crate::ui::Action;
+use crate::ui::{Action, TlsFile};
 
 /// The engine, the state it changes, and what connects them.
 pub struct Controller {
@@ -144,7 +144,16 @@ impl Controller {
                 drop(self.engine.stop_capture());
                 self.state.capture = None;
             }
+            Action::UseTlsFile(file, path) => {
+                let field = match file {
+                    TlsFile::Certificate => &mut self.state.tls.certificate,
+                    TlsFile::Key => &mut self.state.tls.key,
+                };
+                *field = path.display().to_string();
+                self.state.errors.tls_files = None;
+            }
             Action::PickFileToSend
+            | Action::PickTlsFile(_)
             | Action::PickCaptureFile
             | Action::PickLogFile
             | Action::PickQuickExport

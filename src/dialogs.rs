@@ -19,6 +19,8 @@ pub enum DialogPurpose {
     ExportQuick,
     /// A quick command file to import.
     ImportQuick,
+    /// The TLS server's certificate or key.
+    Tls(crate::ui::TlsFile),
 }
 
 /// Opens dialogs and collects their answers.
@@ -49,6 +51,13 @@ impl Dialogs {
             let dialog = rfd::AsyncFileDialog::new();
             let chosen = match purpose {
                 DialogPurpose::SendFile => dialog.pick_file().await,
+                DialogPurpose::Tls(_) => {
+                    dialog
+                        .add_filter("PEM", &["pem", "crt", "cer", "key"])
+                        .add_filter("*", &["*"])
+                        .pick_file()
+                        .await
+                }
                 DialogPurpose::ImportQuick => {
                     dialog
                         .add_filter("NetDebug quick commands", &["ron"])

@@ -233,6 +233,34 @@ pub struct Texts {
     pub auto_reconnect: &'static str,
     /// Label of the wait before an auto reconnect.
     pub reconnect_every: &'static str,
+    /// The TLS checkbox of the TCP modes.
+    pub tls: &'static str,
+    /// Its tooltip.
+    pub tls_help: &'static str,
+    /// TCP client with TLS: the checkbox that checks the server's certificate.
+    pub tls_verify: &'static str,
+    /// Its tooltip.
+    pub tls_verify_help: &'static str,
+    /// TCP server with TLS: the certificate file field.
+    pub tls_certificate: &'static str,
+    /// TCP server with TLS: the private key file field.
+    pub tls_key: &'static str,
+    /// Shown in both file fields while empty.
+    pub tls_files_hint: &'static str,
+    /// The button beside a file field that opens a file dialog.
+    pub choose_file: &'static str,
+    /// Refusal to open a TLS server with only one of the two files.
+    pub tls_files_missing: &'static str,
+    /// Log line after Listening: a self-signed certificate was made (`{fp}`).
+    pub tls_serving_self_signed: &'static str,
+    /// Log line after Listening: the certificate came from the files (`{fp}`).
+    pub tls_serving_files: &'static str,
+    /// Log line of a finished handshake: `{peer}`, `{protocol}`, `{cipher}`.
+    pub tls_secured: &'static str,
+    /// Its continuation when the peer showed a certificate (`{fp}`), verified.
+    pub tls_peer_verified: &'static str,
+    /// Its continuation when the peer showed a certificate (`{fp}`), taken unverified.
+    pub tls_peer_unverified: &'static str,
     pub state_connected: &'static str,
     pub state_bound: &'static str,
     pub clients: &'static str,
@@ -440,6 +468,20 @@ pub static ZH: Texts = Texts {
     since_send: "发送后 {ms} ms",
     auto_reply_sent: "自动应答",
     auto_reconnect: "自动重连",
+    tls: "TLS (SSL) 加密",
+    tls_help: "在 TCP 连接上使用 TLS（SSL）。日志里显示的是解密后的数据，计数也是解密后的字节数。\n客户端：连接 https、MQTTS (8883) 等加密服务，或带证书的设备。\n服务器：每个客户端连上后先完成 TLS 握手。",
+    tls_verify: "验证证书",
+    tls_verify_help: "用本机信任的证书颁发机构检查服务器证书，并核对证书上的名称与所连地址。\n关闭后接受任何证书（设备常用的自签名证书），日志里仍显示证书的 SHA-256 指纹，可与设备上的对照。",
+    tls_certificate: "证书 (PEM)",
+    tls_key: "私钥 (PEM)",
+    tls_files_hint: "留空：自动生成自签名证书",
+    choose_file: "选择文件…",
+    tls_files_missing: "证书和私钥要一起给出；两个都留空则使用自动生成的自签名证书",
+    tls_serving_self_signed: "已启用 TLS：本次打开时生成的自签名证书，SHA-256 {fp}",
+    tls_serving_files: "已启用 TLS：证书来自所给文件，SHA-256 {fp}",
+    tls_secured: "与 {peer} 的 TLS 握手完成：{protocol}，{cipher}",
+    tls_peer_verified: "；对方证书 SHA-256 {fp}，已验证",
+    tls_peer_unverified: "；对方证书 SHA-256 {fp}，未验证",
     reconnect_every: "间隔 (ms)",
     state_connected: "已连接",
     state_bound: "已绑定",
@@ -629,6 +671,20 @@ pub static EN: Texts = Texts {
     since_send: "{ms} ms after the send",
     auto_reply_sent: "auto reply",
     auto_reconnect: "Auto reconnect",
+    tls: "TLS (SSL)",
+    tls_help: "Speak TLS (SSL) over the TCP connection. The log shows the data decrypted, and the counters count decrypted bytes.\nClient: reach HTTPS, MQTTS (8883) and other encrypted services, or a device with a certificate.\nServer: every client does a TLS handshake once connected.",
+    tls_verify: "Verify certificate",
+    tls_verify_help: "Check the server's certificate against the authorities this system trusts, and its name against the address connected to.\nOff, any certificate is taken (as devices' self-signed ones need); the log still shows its SHA-256 fingerprint to compare with the device's.",
+    tls_certificate: "Certificate (PEM)",
+    tls_key: "Private key (PEM)",
+    tls_files_hint: "empty: a self-signed one is made",
+    choose_file: "Choose a file…",
+    tls_files_missing: "Give both the certificate and its private key, or neither for a self-signed certificate made at Open",
+    tls_serving_self_signed: "TLS on: a self-signed certificate made at Open, SHA-256 {fp}",
+    tls_serving_files: "TLS on: the certificate from the files given, SHA-256 {fp}",
+    tls_secured: "TLS with {peer}: {protocol}, {cipher}",
+    tls_peer_verified: "; its certificate SHA-256 {fp}, verified",
+    tls_peer_unverified: "; its certificate SHA-256 {fp}, not verified",
     reconnect_every: "every (ms)",
     state_connected: "Connected",
     state_bound: "Bound",

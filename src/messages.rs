@@ -9,7 +9,8 @@ use std::io;
 use crate::codec::{ChecksumSpanError, EncodeError, EscapeError, HexError, PayloadError};
 use crate::i18n::Language;
 use crate::net::{
-    AddressError, CloseReason, FileError, NetError, NotOpen, PortError, SendFileError,
+    AddressError, CloseReason, FileError, HandshakeFailure, NetError, NotOpen, PemKind, PortError,
+    SendFileError, TlsError,
 };
 
 /// Something the window tells a person, in their language.
@@ -198,10 +199,42 @@ impl Message for NetError {
                     format!("无法读取 {}：{}", path.display(), io_reason(source))
                 }
                 Self::WrongTarget => "这个发送目标不适用于当前会话".to_owned(),
+                Self::Tls(error) => error.message(language),
+                Self::TlsHandshake { peer, source } => format!(
+                    "与 {peer} 的 TLS 握手失败：{}",
+                    match HandshakeFailure::of(source) {
+                        HandshakeFailure::Untrusted(reason) => format!(
+                            "对方证书不受信任（{reason:?}）；如仍要连接，请取消勾选“验证证书”"
+                        ),
+                        HandshakeFailure::NotTls => format!("对方似乎不使用 TLS（{source}）"),
+                        HandshakeFailure::ClosedEarly => "对方在握手中关闭了连接".to_owned(),
+                        HandshakeFailure::Other => io_reason(source),
+                    }
+                ),
                 Self::RepliesDropped { count, limit } => format!(
                     "自动应答丢弃了 {count} 条应答：等待延时发送的应答已达 {} MiB",
                     limit >> 20
                 ),
+            }
+        )
+    }
+}
+
+impl Message for TlsError {
+    fn message(&self, language: Language) -> String {
+        english_or!(
+            self,
+            language,
+            match self {
+                Self::Pem { what, path, reason } => {
+                    let what = match what {
+                        PemKind::Certificate => "证书",
+                        PemKind::PrivateKey => "私钥",
+                    };
+                    format!("无法从 {} 读取{what}：{reason}", path.display())
+                }
+                Self::Generate(error) => format!("无法生成自签名证书：{error}"),
+                Self::Config(error) => format!("TLS 配置无效（例如私钥与证书不配对）：{error}"),
             }
         )
     }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codec::{Checksum, ChecksumSpan, InputMode, LengthField, SendFormat, TextEncoding};
 use crate::i18n::Language;
-use crate::state::{AppState, DisplayOptions, Mode, SplitBy, SplitOptions};
+use crate::state::{AppState, DisplayOptions, Mode, SplitBy, SplitOptions, TlsSettings};
 
 /// The key under which the settings are stored.
 pub const STORAGE_KEY: &str = "netdebug.settings";
@@ -114,6 +114,7 @@ pub struct Settings {
     pub auto_reconnect: bool,
     pub client_local_port: u16,
     pub reconnect_ms: u64,
+    pub tls: TlsSettings,
     pub capture_as_text: bool,
     pub quick_commands: Vec<QuickCommand>,
     pub history: Vec<HistoryEntry>,
@@ -170,6 +171,7 @@ impl Settings {
             connect_timeout_ms: state.connect_timeout_ms,
             auto_reconnect: state.auto_reconnect,
             client_local_port: state.client_local_port,
+            tls: state.tls.clone(),
             reconnect_ms: state.reconnect_ms,
             capture_as_text: state.capture_as_text,
             quick_commands: state.quick_commands.clone(),
@@ -252,6 +254,7 @@ impl Settings {
             .clamp(*CONNECT_TIMEOUT_MS.start(), *CONNECT_TIMEOUT_MS.end());
         state.auto_reconnect = self.auto_reconnect;
         state.client_local_port = self.client_local_port;
+        state.tls = self.tls.clone();
         state.reconnect_ms = self
             .reconnect_ms
             .clamp(*RECONNECT_MS.start(), *RECONNECT_MS.end());
@@ -364,6 +367,12 @@ mod tests {
         state.auto_reconnect = true;
         state.reconnect_ms = 250;
         state.client_local_port = 50_123;
+        state.tls = TlsSettings {
+            enabled: true,
+            verify: false,
+            certificate: "/etc/device/cert.pem".to_owned(),
+            key: "/etc/device/key.pem".to_owned(),
+        };
         state.capture_as_text = true;
         state.send_text = "01 03".to_owned();
         state.quick_name = "read".to_owned();

@@ -18,6 +18,7 @@ async fn tcp_server_and_client_on_ipv6_loopback() {
     let (mut server, mut server_events) = engine();
     server.open(SessionConfig::TcpServer {
         local: Endpoint::new("::1", 0),
+        tls: None,
     });
     let addr = listening(&mut server_events).await;
     assert!(addr.is_ipv6());
@@ -79,6 +80,7 @@ async fn a_server_on_the_ipv6_wildcard_takes_ipv4_clients_too() {
     let (mut engine, mut events) = engine();
     engine.open(SessionConfig::TcpServer {
         local: Endpoint::new("::", 0),
+        tls: None,
     });
     let port = listening(&mut events).await.port();
     let mut v4 = TcpStream::connect(("127.0.0.1", port)).await.unwrap();

@@ -144,6 +144,7 @@ fn a_link_local_address_works_once_its_interface_is_known() {
         let (mut server, mut server_events) = engine();
         server.open(SessionConfig::TcpServer {
             local: Endpoint::new("fe80::4e44%nd0", 0),
+            tls: None,
         });
         let local = listening(&mut server_events).await;
         let std::net::SocketAddr::V6(v6) = local else {

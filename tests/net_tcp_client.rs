@@ -100,6 +100,7 @@ async fn a_connect_timeout_is_reported() {
         remote: Endpoint::new("127.0.0.1", addr.port()),
         timeout: Duration::from_millis(300),
         local_port: 0,
+        tls: None,
     });
     let closed = wait_closed(&mut events, "timeout").await;
     assert!(
@@ -121,6 +122,7 @@ async fn close_cancels_a_connection_attempt() {
         remote: Endpoint::new("127.0.0.1", addr.port()),
         timeout: Duration::from_secs(30),
         local_port: 0,
+        tls: None,
     });
     wait_for(&mut events, "connecting", |k| {
         matches!(k, EventKind::Connecting { .. })
@@ -137,6 +139,7 @@ async fn an_unresolvable_name_is_an_error() {
         remote: Endpoint::new("no-such-host.invalid", 80),
         timeout: Duration::from_secs(5),
         local_port: 0,
+        tls: None,
     });
     let closed = wait_closed(&mut events, "resolve failure").await;
     assert!(
@@ -177,6 +180,7 @@ async fn connects_from_the_local_port_asked_for_again_after_closing() {
             remote: remote.clone(),
             timeout: Duration::from_secs(5),
             local_port,
+            tls: None,
         });
         let accepted = tokio::time::timeout(common::WAIT, server.accept()).await;
         let Ok(Ok((mut device, peer))) = accepted else {
@@ -208,6 +212,7 @@ async fn a_local_port_in_use_is_an_error_naming_it() {
         remote: Endpoint::new("127.0.0.1", server.local_addr().unwrap().port()),
         timeout: Duration::from_secs(5),
         local_port: taken_port,
+        tls: None,
     });
     let closed = wait_closed(&mut events, "port in use").await;
     match closed.kind {

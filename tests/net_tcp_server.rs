@@ -153,6 +153,7 @@ async fn a_port_in_use_is_a_bind_error_and_close_reports_closed() {
     let (mut second, mut second_events) = common::engine();
     second.open(SessionConfig::TcpServer {
         local: Endpoint::new("127.0.0.1", addr.port()),
+        tls: None,
     });
     let closed = next_event(&mut second_events, "bind failure").await;
     match closed.kind {

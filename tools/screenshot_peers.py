@@ -7,8 +7,11 @@ Like the socket programs in a networking course: plain sockets, text encoded as 
   udp APP_PORT       a UDP peer that sends datagrams to the app
   frame-device PORT  a server the app connects to; it streams binary frames
                      (AA 55, a length, the data, a CRC16/MODBUS), each cut in two writes
+  tls-clients PORT   a TLS client (taking the app's self-signed certificate) sends readings
+                     and reads the app's answers; a plain client that speaks no TLS is dropped
 """
 import socket
+import ssl
 import sys
 import time
 
@@ -114,6 +117,36 @@ def frame_device(port):
     conn.close()
 
 
+def tls_clients(port):
+    # As a device that does not check the server: any certificate is taken.
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    device = context.wrap_socket(connect_retry(port), server_hostname="localhost")
+    time.sleep(0.4)
+    # Someone pointing a plain client at the TLS port.
+    plain = connect_retry(port)
+    plain.sendall(b"hello?\r\n")
+    time.sleep(0.4)
+    plain.close()
+    device.settimeout(0.2)
+    for i in range(12):
+        device.sendall(f"sensor-07 T=21.{i}C RH={48 + i % 4}%\r\n".encode("ascii"))
+        try:
+            device.recv(1024)
+        except (TimeoutError, ssl.SSLError):
+            pass
+        time.sleep(0.3)
+    time.sleep(2)
+    device.close()
+
+
 if __name__ == "__main__":
-    peers = {"tcp-clients": tcp_clients, "tcp-server": tcp_server, "udp": udp, "frame-device": frame_device}
+    peers = {
+        "tcp-clients": tcp_clients,
+        "tcp-server": tcp_server,
+        "udp": udp,
+        "frame-device": frame_device,
+        "tls-clients": tls_clients,
+    }
     peers[sys.argv[1]](int(sys.argv[2]))

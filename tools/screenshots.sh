@@ -56,3 +56,9 @@ shot udp udp 19020 -- --theme dark --lang en --show hex --mode udp --address 127
 shot tcp-client-frames frame-device 19030 -- --theme dark --lang zh --show hex --mode tcp-client \
   --address 127.0.0.1 --port 19030 --open --split-length 2:u8:+2 --check crc16-modbus \
   --check-span 2
+
+# TLS server with a certificate made at Open: a device's TLS client sends readings and gets
+# an answer each second; a plain TCP client at the same port is dropped with the reason.
+shot tls-server tls-clients 19040 -- --theme light --lang en --mode tcp-server \
+  --address 127.0.0.1 --port 19040 --tls --open --send-text 'ACK\r\n' --escapes --cycle-ms 1000 \
+  --screenshot-delay-ms 3000

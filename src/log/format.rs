@@ -122,6 +122,30 @@ pub(super) fn notice_text(notice: &Notice, t: &Texts) -> String {
         Notice::JoinedGroup(group) => format!("{} {group}", t.joined_group),
         Notice::Connecting(remote) => format!("{} {remote}", t.connecting_to),
         Notice::Connected { local, remote } => format!("{} {remote} ({local})", t.connected_to),
+        Notice::ServingTls(fingerprint, self_signed) => {
+            let line = if *self_signed {
+                t.tls_serving_self_signed
+            } else {
+                t.tls_serving_files
+            };
+            line.replace("{fp}", &fingerprint.to_string())
+        }
+        Notice::Secured(peer, summary) => {
+            let mut line = t
+                .tls_secured
+                .replace("{peer}", &peer.to_string())
+                .replace("{protocol}", &summary.protocol)
+                .replace("{cipher}", &summary.cipher);
+            if let Some(fingerprint) = summary.certificate {
+                let rest = if summary.verified {
+                    t.tls_peer_verified
+                } else {
+                    t.tls_peer_unverified
+                };
+                line.push_str(&rest.replace("{fp}", &fingerprint.to_string()));
+            }
+            line
+        }
         Notice::PeerJoined(peer) => format!("{}: {peer}", t.client_joined),
         Notice::PeerLeft(peer, reason) => format!("{}: {peer} ({reason})", t.client_left),
         Notice::Closed(reason) => format!("{}: {reason}", t.session_closed),

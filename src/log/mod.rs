@@ -107,6 +107,11 @@ pub enum Notice {
         /// Their end.
         remote: SocketAddr,
     },
+    /// A TCP server speaks TLS with the certificate of this fingerprint, self-signed (made
+    /// at Open) or read from files.
+    ServingTls(crate::net::Fingerprint, bool),
+    /// A TLS handshake with this peer finished.
+    Secured(SocketAddr, crate::net::TlsSummary),
     /// A client joined our server.
     PeerJoined(SocketAddr),
     /// A client left our server, and why.

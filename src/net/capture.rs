@@ -353,6 +353,18 @@ fn describe(kind: &EventKind) -> Option<String> {
         EventKind::JoinedGroup { group } => format!("joined multicast group {group}"),
         EventKind::Connecting { remote, .. } => format!("connecting to {remote}"),
         EventKind::Connected { local, remote } => format!("connected to {remote} from {local}"),
+        EventKind::ServingTls {
+            certificate,
+            self_signed,
+        } => {
+            let made = if *self_signed {
+                "a self-signed certificate made at open"
+            } else {
+                "the certificate from the files given"
+            };
+            format!("TLS on: {made}, SHA-256 {certificate}")
+        }
+        EventKind::Secured { peer, summary } => format!("TLS with {peer}: {summary}"),
         EventKind::PeerJoined { peer } => format!("client joined: {peer}"),
         EventKind::PeerLeft { peer, reason } => format!("client left: {peer} ({reason})"),
         EventKind::Error(error) => format!("error: {error}"),

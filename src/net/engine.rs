@@ -16,8 +16,8 @@ use super::capture::{self, CaptureFormat, CaptureProgress, FinishedCapture, Shar
 use super::session::{Reporter, SessionCommand, Stop, Wake};
 use super::transfer::{self, FilePacing, FileProgress};
 use super::{
-    Endpoint, Event, EventKind, FileError, NetError, SendTarget, SessionId, tcp_client, tcp_server,
-    udp,
+    ClientTls, Endpoint, Event, EventKind, FileError, NetError, SendTarget, ServerTls, SessionId,
+    tcp_client, tcp_server, udp,
 };
 
 /// Wakes the owner when events are waiting. The GUI passes a repaint request; tests pass a
@@ -42,6 +42,8 @@ pub enum SessionConfig {
     TcpServer {
         /// Address and port to bind; port 0 picks a free one.
         local: Endpoint,
+        /// TLS for every client, with this certificate; `None` for plain TCP.
+        tls: Option<ServerTls>,
     },
     /// Connect to a TCP server.
     TcpClient {
@@ -51,6 +53,8 @@ pub enum SessionConfig {
         timeout: Duration,
         /// The local port to connect from; 0 lets the system pick one.
         local_port: u16,
+        /// TLS over the connection; `None` for plain TCP.
+        tls: Option<ClientTls>,
     },
     /// Bind a UDP socket.
     Udp {
@@ -227,20 +231,26 @@ impl Engine {
         let session_reporter = reporter.clone();
         tracing::info!(session = %id, ?config, "opening session");
         let stop = match config {
-            SessionConfig::TcpServer { local } => {
+            SessionConfig::TcpServer { local, tls } => {
                 self.runtime
-                    .spawn(tcp_server::run(local, command_rx, reporter));
+                    .spawn(tcp_server::run(local, tls, command_rx, reporter));
                 None
             }
             SessionConfig::TcpClient {
                 remote,
                 timeout,
                 local_port,
+                tls,
             } => {
                 let (stop, stop_rx) = Stop::new();
-                self.runtime.spawn(tcp_client::run(
-                    remote, timeout, local_port, command_rx, reporter, stop_rx,
-                ));
+                let target = tcp_client::Target {
+                    remote,
+                    timeout,
+                    local_port,
+                    tls,
+                };
+                self.runtime
+                    .spawn(tcp_client::run(target, command_rx, reporter, stop_rx));
                 Some(stop)
             }
             SessionConfig::Udp { local, multicast } => {

@@ -127,9 +127,63 @@ pub enum NetError {
         /// The memory answers may take while they wait, in bytes.
         limit: usize,
     },
+    /// TLS could not be set up (a certificate or key file that does not read).
+    #[error("{0}")]
+    Tls(#[from] super::TlsError),
+    /// A TLS handshake failed: the peer does not speak TLS, or (for a client that verifies)
+    /// its certificate is not trusted, or it did not answer in time.
+    #[error("TLS handshake with {peer} failed: {}", describe_handshake(source))]
+    TlsHandshake {
+        /// The other end.
+        peer: SocketAddr,
+        /// Why, as rustls or the socket said.
+        source: io::Error,
+    },
     /// A send that this kind of session cannot do (a UDP target on a TCP session, say).
     #[error("this send target does not apply to the open session")]
     WrongTarget,
+}
+
+/// What kind of failure a TLS handshake error was, so that its message can say what to do.
+pub(crate) enum HandshakeFailure<'a> {
+    /// A client that verifies found the server's certificate untrusted.
+    Untrusted(&'a rustls::CertificateError),
+    /// What came back was no TLS (a plain TCP service, or an echo of our own greeting).
+    NotTls,
+    /// The peer closed the connection before the handshake finished.
+    ClosedEarly,
+    /// Anything else: the error says it.
+    Other,
+}
+
+impl HandshakeFailure<'_> {
+    /// Sorts a handshake's error.
+    pub(crate) fn of(source: &io::Error) -> HandshakeFailure<'_> {
+        let inner = source
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+        match inner {
+            Some(rustls::Error::InvalidCertificate(reason)) => HandshakeFailure::Untrusted(reason),
+            Some(
+                rustls::Error::InvalidMessage(_)
+                | rustls::Error::InappropriateHandshakeMessage { .. }
+                | rustls::Error::InappropriateMessage { .. },
+            ) => HandshakeFailure::NotTls,
+            _ if source.kind() == io::ErrorKind::UnexpectedEof => HandshakeFailure::ClosedEarly,
+            _ => HandshakeFailure::Other,
+        }
+    }
+}
+
+fn describe_handshake(source: &io::Error) -> String {
+    match HandshakeFailure::of(source) {
+        HandshakeFailure::Untrusted(reason) => format!(
+            "its certificate is not trusted ({reason:?}); turn off Verify certificate to connect anyway"
+        ),
+        HandshakeFailure::NotTls => format!("it does not seem to speak TLS ({source})"),
+        HandshakeFailure::ClosedEarly => "it closed the connection during the handshake".to_owned(),
+        HandshakeFailure::Other => source.to_string(),
+    }
 }
 
 fn describe_bind(source: &io::Error) -> String {

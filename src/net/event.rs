@@ -58,6 +58,21 @@ pub enum EventKind {
         /// The bound address, with the real port when 0 was asked for.
         local: SocketAddr,
     },
+    /// A TCP server speaks TLS, showing clients the certificate with this fingerprint.
+    ServingTls {
+        /// The certificate's SHA-256 fingerprint.
+        certificate: super::Fingerprint,
+        /// Whether it was made at Open (self-signed) rather than read from files.
+        self_signed: bool,
+    },
+    /// A TLS handshake finished on a connection (the client's own, or a client of our
+    /// server); its data follows encrypted on the wire and in clear in the log.
+    Secured {
+        /// The other end.
+        peer: SocketAddr,
+        /// What the handshake agreed.
+        summary: super::TlsSummary,
+    },
     /// A TCP server closed its listening socket: new clients are refused, the connected
     /// ones stay.
     StoppedListening {

@@ -17,10 +17,12 @@ mod error;
 mod event;
 mod file_error;
 mod interfaces;
+mod peer_stream;
 mod read_buffers;
 mod session;
 mod tcp_client;
 mod tcp_server;
+mod tls;
 mod transfer;
 mod udp;
 
@@ -29,6 +31,7 @@ pub use auto_reply::{AutoReply, ReplyRule};
 pub use capture::{CaptureFormat, CaptureProgress, FinishedCapture};
 pub use delayed_replies::DELAYED_REPLY_LIMIT;
 pub use engine::{Engine, EventReceiver, NotOpen, Notifier, SendFileError, SessionConfig, Wakeup};
+pub(crate) use error::HandshakeFailure;
 pub use error::NetError;
 pub use event::{
     CloseReason, DATE, Event, EventKind, SentBy, SessionId, TIME_OF_DAY, local_date_and_time,
@@ -36,6 +39,7 @@ pub use event::{
 pub use file_error::FileError;
 pub use interfaces::local_addresses;
 pub use session::SendTarget;
+pub use tls::{ClientTls, Fingerprint, PemKind, ServerTls, TlsError, TlsSummary};
 pub use transfer::{FilePacing, FileProgress, MAX_FILE_PACKET, MIN_CYCLE_PERIOD};
 
 /// How long a TCP client waits for a connection before giving up, unless told otherwise.

@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use tokio::io::AsyncWriteExt;
 use tokio::sync::{mpsc, watch};
 
 use super::ack::Ack;
@@ -15,7 +14,7 @@ use super::auto_reply::{SharedAutoReply, StreamMatcher};
 use super::backlog::Backlog;
 use super::capture::SharedCapture;
 use super::engine::{Notifier, Wakeup};
-use super::read_buffers::{self, READ_CHUNK};
+use super::peer_stream::{PeerStream, ReadOutcome};
 use super::{Endpoint, Event, EventKind, NetError, SentBy, SessionId};
 
 /// Where a send goes.
@@ -228,58 +227,22 @@ pub(crate) fn close_reason_for(error: io::Error, peer: SocketAddr) -> super::Clo
     }
 }
 
-/// Reads smaller than this are copied into a buffer of their own size, so a few bytes never
-/// keep a large buffer alive in the log; larger ones are handed on without copying, and
-/// never hold more than twice their size.
-const COPY_BELOW: usize = READ_CHUNK / 2;
-
-/// What one non-blocking read of a ready TCP stream gave.
-enum ReadOutcome {
-    /// Bytes, in a buffer no more than twice their size.
-    Data(Bytes),
-    /// The readiness was spurious; wait again.
-    NotReady,
-    /// The peer closed its end.
-    Closed,
-    /// The read failed.
-    Failed(io::Error),
-}
-
-/// Reads what a ready stream has, up to [`READ_CHUNK`] (256 KiB, so a bulk transfer costs few
-/// system calls, events and file writes), into a recycled buffer: an idle connection holds
-/// none, and a bulk transfer is passed on without a copy.
-fn read_available(stream: &tokio::net::TcpStream) -> ReadOutcome {
-    let mut buffer = read_buffers::take();
-    let outcome = match stream.try_read_buf(&mut buffer) {
-        Ok(0) => ReadOutcome::Closed,
-        Ok(n) if n < COPY_BELOW => ReadOutcome::Data(Bytes::copy_from_slice(&buffer)),
-        Ok(_) => return ReadOutcome::Data(read_buffers::share(buffer)),
-        Err(error) if error.kind() == io::ErrorKind::WouldBlock => ReadOutcome::NotReady,
-        Err(error) => ReadOutcome::Failed(error),
-    };
-    read_buffers::give_back(buffer);
-    outcome
-}
-
-/// Handles a TCP stream that `readable()` reported ready: reads what is there, reports it
-/// (after save-to-file has room) and writes what auto reply answers (matched across this
+/// Handles what a TCP stream's [`PeerStream::read`] gave: reports the bytes (after
+/// save-to-file has room) and writes what auto reply answers (matched across this
 /// connection's reads by `matcher`), before anything else is read. `Some(reason)` when the
 /// connection ended.
 ///
 /// Called from the body of a `select!` branch, not as one of its futures, so a read that has
 /// taken bytes off the socket always gets to report them.
-pub(crate) async fn receive_ready(
-    ready: io::Result<()>,
-    stream: &mut tokio::net::TcpStream,
+pub(crate) async fn receive(
+    outcome: ReadOutcome,
+    stream: &mut PeerStream,
     peer: SocketAddr,
     reporter: &Reporter,
     stop: &mut Stop,
     matcher: &mut StreamMatcher,
 ) -> Option<super::CloseReason> {
-    if let Err(error) = ready {
-        return Some(close_reason_for(error, peer));
-    }
-    match read_available(stream) {
+    match outcome {
         ReadOutcome::Data(bytes) => {
             // Before any wait: the time the bytes arrived.
             let time = SystemTime::now();
@@ -305,7 +268,6 @@ pub(crate) async fn receive_ready(
             }
             None
         }
-        ReadOutcome::NotReady => None,
         ReadOutcome::Closed => Some(super::CloseReason::ByPeer),
         ReadOutcome::Failed(error) => Some(close_reason_for(error, peer)),
     }
@@ -314,7 +276,7 @@ pub(crate) async fn receive_ready(
 /// Writes `bytes` to a TCP peer and reports them sent `by` the owner or auto reply; why the
 /// connection ended if it failed or was told to stop while waiting for the peer.
 pub(crate) async fn write_reported(
-    stream: &mut tokio::net::TcpStream,
+    stream: &mut PeerStream,
     peer: SocketAddr,
     bytes: Bytes,
     by: SentBy,

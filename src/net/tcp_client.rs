@@ -1,26 +1,52 @@
-//! TCP client: connect with a timeout, then read and write until either side closes.
+//! TCP client: connect with a timeout (and, for TLS, shake hands within it again), then read
+//! and write until either side closes.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
-use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::mpsc;
 
 use super::auto_reply::StreamMatcher;
-use super::session::{Reporter, SessionCommand, Stop, receive_ready, resolve, write_reported};
-use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy};
+use super::peer_stream::PeerStream;
+use super::session::{Reporter, SessionCommand, Stop, receive, resolve, write_reported};
+use super::tls::Connector;
+use super::{ClientTls, CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy};
 
-/// Connects to `remote` from `local_port` (0: any) and runs the connection until it ends.
+/// What a client session connects to, and how.
+#[derive(Debug)]
+pub(crate) struct Target {
+    /// The server.
+    pub(crate) remote: Endpoint,
+    /// How long connecting may take (and the TLS handshake, again, after it).
+    pub(crate) timeout: Duration,
+    /// The local port to connect from; 0 lets the system pick one.
+    pub(crate) local_port: u16,
+    /// TLS over the connection, if asked for.
+    pub(crate) tls: Option<ClientTls>,
+}
+
+/// Connects to the target and runs the connection until it ends.
 pub(crate) async fn run(
-    remote: Endpoint,
-    timeout: Duration,
-    local_port: u16,
+    target: Target,
     mut commands: mpsc::UnboundedReceiver<SessionCommand>,
     reporter: Reporter,
     stop: Stop,
 ) {
-    let connecting = connect(&remote, timeout, local_port, &reporter);
+    let Target {
+        remote,
+        timeout,
+        local_port,
+        tls,
+    } = target;
+    let connecting = async {
+        let connector = match tls {
+            Some(options) => Some(Connector::new(options).await?),
+            None => None,
+        };
+        let stream = connect(&remote, timeout, local_port, &reporter).await?;
+        Ok::<_, NetError>((stream, connector))
+    };
     // Close while connecting cancels the attempt.
     let stream = tokio::select! {
         result = connecting => result,
@@ -30,7 +56,10 @@ pub(crate) async fn run(
         }
     };
     let reason = match stream {
-        Ok(stream) => converse(stream, &mut commands, &reporter, stop).await,
+        Ok((stream, connector)) => {
+            let secure = connector.map(|connector| (connector, remote.host.as_str(), timeout));
+            converse(stream, secure, &mut commands, &reporter, stop).await
+        }
         Err(error) => CloseReason::Failed(error),
     };
     reporter.report(EventKind::Closed { reason });
@@ -113,8 +142,41 @@ async fn connect_from(local_port: u16, addr: SocketAddr) -> Result<TcpStream, Ne
         .map_err(|source| NetError::Connect { addr, source })
 }
 
+/// Shakes hands with the server named `host` over `stream` within `timeout`, or until Close.
+async fn secure(
+    stream: TcpStream,
+    remote: SocketAddr,
+    (connector, host, timeout): (Connector, &str, Duration),
+    reporter: &Reporter,
+    stop: &mut Stop,
+) -> Result<PeerStream, CloseReason> {
+    let failed = |source| {
+        CloseReason::Failed(NetError::TlsHandshake {
+            peer: remote,
+            source,
+        })
+    };
+    let handshake = tokio::time::timeout(timeout, connector.handshake(host, stream, remote));
+    let (tls, summary) = tokio::select! {
+        finished = handshake => {
+            let Ok(result) = finished else {
+                let waited = format!("no answer within {} s", timeout.as_secs_f32());
+                return Err(failed(std::io::Error::new(std::io::ErrorKind::TimedOut, waited)));
+            };
+            result.map_err(failed)?
+        }
+        () = stop.requested() => return Err(CloseReason::ByUser),
+    };
+    reporter.report(EventKind::Secured {
+        peer: remote,
+        summary,
+    });
+    Ok(PeerStream::Tls(Box::new(tls)))
+}
+
 async fn converse(
-    mut stream: TcpStream,
+    stream: TcpStream,
+    tls: Option<(Connector, &str, Duration)>,
     commands: &mut mpsc::UnboundedReceiver<SessionCommand>,
     reporter: &Reporter,
     mut stop: Stop,
@@ -126,12 +188,20 @@ async fn converse(
         }
     };
     reporter.report(EventKind::Connected { local, remote });
+    // Sends asked for during the handshake wait in `commands` until it is done.
+    let mut stream = match tls {
+        Some(tls) => match secure(stream, remote, tls, reporter, &mut stop).await {
+            Ok(stream) => stream,
+            Err(reason) => return reason,
+        },
+        None => PeerStream::Plain(stream),
+    };
     let mut matcher = StreamMatcher::default();
     loop {
         tokio::select! {
-            ready = stream.readable() => {
+            outcome = stream.read() => {
                 if let Some(reason) =
-                    receive_ready(ready, &mut stream, remote, reporter, &mut stop, &mut matcher).await
+                    receive(outcome, &mut stream, remote, reporter, &mut stop, &mut matcher).await
                 {
                     return reason;
                 }

@@ -6,17 +6,16 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use socket2::{Domain, Protocol, Socket, Type};
-use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use super::ack::Ack;
 use super::auto_reply::StreamMatcher;
-use super::session::{
-    Reporter, SessionCommand, Stop, receive_ready, resolve_local, write_reported,
-};
-use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy};
+use super::peer_stream::PeerStream;
+use super::session::{Reporter, SessionCommand, Stop, receive, resolve_local, write_reported};
+use super::tls::Acceptor;
+use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy, ServerTls};
 
 /// The server's handle on one client's task.
 struct Client {
@@ -32,14 +31,23 @@ enum ClientCommand {
     Disconnect,
 }
 
-/// Binds `local` and serves until told to close.
+/// Binds `local` and serves, with TLS if asked for, until told to close.
 pub(crate) async fn run(
     local: Endpoint,
+    tls: Option<ServerTls>,
     commands: mpsc::UnboundedReceiver<SessionCommand>,
     reporter: Reporter,
 ) {
-    let listener = match bind(&local).await {
-        Ok(listener) => listener,
+    let prepared = async {
+        let listener = bind(&local).await?;
+        let acceptor = match &tls {
+            Some(options) => Some(acceptor(options, &listener).await?),
+            None => None,
+        };
+        Ok::<_, NetError>((listener, acceptor))
+    };
+    let (listener, acceptor) = match prepared.await {
+        Ok(prepared) => prepared,
         Err(error) => {
             reporter.report(EventKind::Closed {
                 reason: CloseReason::Failed(error),
@@ -48,7 +56,15 @@ pub(crate) async fn run(
         }
     };
     match listener.local_addr() {
-        Ok(local) => reporter.report(EventKind::Listening { local }),
+        Ok(local) => {
+            reporter.report(EventKind::Listening { local });
+            if let (Some(acceptor), Some(options)) = (&acceptor, &tls) {
+                reporter.report(EventKind::ServingTls {
+                    certificate: acceptor.fingerprint,
+                    self_signed: *options == ServerTls::SelfSigned,
+                });
+            }
+        }
         Err(source) => {
             reporter.report(EventKind::Closed {
                 reason: CloseReason::Failed(NetError::Accept { source }),
@@ -56,7 +72,7 @@ pub(crate) async fn run(
             return;
         }
     }
-    serve(Some(listener), commands, &reporter).await;
+    serve(Some(listener), acceptor, commands, &reporter).await;
     reporter.report(EventKind::Closed {
         reason: CloseReason::ByUser,
     });
@@ -86,6 +102,27 @@ async fn bind(local: &Endpoint) -> Result<TcpListener, NetError> {
     TcpListener::from_std(socket.into()).map_err(bind_error)
 }
 
+/// Reads or makes the server's certificate. One that is made names `localhost` and the
+/// bound address, or every address of this machine when bound to all of them.
+async fn acceptor(options: &ServerTls, listener: &TcpListener) -> Result<Acceptor, NetError> {
+    let bound = listener.local_addr().map(|addr| addr.ip()).ok();
+    let addresses: Vec<std::net::IpAddr> = match bound {
+        Some(ip) if !ip.is_unspecified() => vec![ip],
+        _ => super::local_addresses()
+            .into_iter()
+            .filter(|ip| !ip.is_unspecified())
+            .collect(),
+    };
+    let options = options.clone();
+    // Reading files and making a key: off the runtime's threads.
+    tokio::task::spawn_blocking(move || Acceptor::new(&options, &addresses))
+        .await
+        .map_err(|join| NetError::Accept {
+            source: std::io::Error::other(join),
+        })?
+        .map_err(NetError::from)
+}
+
 /// The next connection, or never once the server stopped listening (`None`).
 async fn accept(
     listener: Option<&TcpListener>,
@@ -99,6 +136,7 @@ async fn accept(
 /// The accept loop; returns when the owner closes the session or goes away.
 async fn serve(
     mut listener: Option<TcpListener>,
+    acceptor: Option<Acceptor>,
     mut commands: mpsc::UnboundedReceiver<SessionCommand>,
     reporter: &Reporter,
 ) {
@@ -142,7 +180,8 @@ async fn serve(
                     let (stop, stop_rx) = Stop::new();
                     clients.insert(peer, Client { commands, stop });
                     reporter.report(EventKind::PeerJoined { peer });
-                    let client = client_task(stream, peer, rx, stop_rx, reporter.clone(), left_tx.clone());
+                    let connection = Connection { stream, peer, tls: acceptor.clone() };
+                    let client = client_task(connection, rx, stop_rx, reporter.clone(), left_tx.clone());
                     tasks.spawn(client);
                 }
                 Err(source) => {
@@ -195,22 +234,55 @@ fn send(
     }
 }
 
-/// Reads from and writes to one client until either side ends the connection. It holds no
-/// read buffer while idle, so ten thousand quiet clients cost little memory.
-async fn client_task(
-    mut stream: TcpStream,
+/// A client's accepted connection, and the TLS it is to speak, if any.
+struct Connection {
+    stream: TcpStream,
     peer: SocketAddr,
+    tls: Option<Acceptor>,
+}
+
+impl Connection {
+    /// The stream to talk over: as it is, or once the client's TLS handshake is done (or
+    /// why the connection ended first). Writes asked for meanwhile wait for it.
+    async fn open(self, reporter: &Reporter, stop: &mut Stop) -> Result<PeerStream, CloseReason> {
+        let Some(acceptor) = self.tls else {
+            return Ok(PeerStream::Plain(self.stream));
+        };
+        let peer = self.peer;
+        let (tls, summary) = tokio::select! {
+            result = acceptor.handshake(self.stream) => result.map_err(|source| {
+                CloseReason::Failed(NetError::TlsHandshake { peer, source })
+            })?,
+            () = stop.requested() => return Err(CloseReason::ByUser),
+        };
+        reporter.report(EventKind::Secured { peer, summary });
+        Ok(PeerStream::Tls(Box::new(tls)))
+    }
+}
+
+/// Reads from and writes to one client until either side ends the connection. Over plain
+/// TCP it holds no read buffer while idle, so ten thousand quiet clients cost little memory.
+async fn client_task(
+    connection: Connection,
     mut commands: mpsc::UnboundedReceiver<ClientCommand>,
     mut stop: Stop,
     reporter: Reporter,
     left: mpsc::UnboundedSender<(SocketAddr, CloseReason)>,
 ) {
+    let peer = connection.peer;
+    let mut stream = match connection.open(&reporter, &mut stop).await {
+        Ok(stream) => stream,
+        Err(reason) => {
+            let _ = left.send((peer, reason));
+            return;
+        }
+    };
     let mut matcher = StreamMatcher::default();
     let reason = loop {
         tokio::select! {
-            ready = stream.readable() => {
+            outcome = stream.read() => {
                 if let Some(reason) =
-                    receive_ready(ready, &mut stream, peer, &reporter, &mut stop, &mut matcher).await
+                    receive(outcome, &mut stream, peer, &reporter, &mut stop, &mut matcher).await
                 {
                     break reason;
                 }

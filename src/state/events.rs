@@ -50,6 +50,15 @@ impl AppState {
                 self.retries = RetryTally::default();
                 self.log.notice(Notice::Connected { local, remote }, time);
             }
+            EventKind::ServingTls {
+                certificate,
+                self_signed,
+            } => self
+                .log
+                .notice(Notice::ServingTls(certificate, self_signed), time),
+            EventKind::Secured { peer, summary } => {
+                self.log.notice(Notice::Secured(peer, summary), time);
+            }
             EventKind::PeerJoined { peer } => {
                 self.clients.insert(peer);
                 self.log.notice(Notice::PeerJoined(peer), time);

@@ -14,7 +14,7 @@ pub use sending::SendPreview;
 
 pub use types::{
     CaptureStatus, Connection, DisplayOptions, FieldErrors, Mode, PeerTotals, ServerTarget,
-    SplitBy, SplitOptions, StatusMessage,
+    SplitBy, SplitOptions, StatusMessage, TlsFilesMissing, TlsSettings,
 };
 
 use std::collections::BTreeSet;
@@ -119,6 +119,8 @@ pub struct AppState {
     pub auto_reconnect: bool,
     /// TCP client: how long to wait before connecting again, in milliseconds.
     pub reconnect_ms: u64,
+    /// TLS for the TCP server and client.
+    pub tls: TlsSettings,
     /// The running cycle send's count, if one runs.
     pub cycle: Option<Arc<AtomicU64>>,
     /// The file being sent, if any.
@@ -203,6 +205,7 @@ impl AppState {
             client_local_port: 0,
             auto_reconnect: false,
             reconnect_ms: 1000,
+            tls: TlsSettings::default(),
             cycle: None,
             file: None,
             display: DisplayOptions::default(),
@@ -251,14 +254,30 @@ impl AppState {
                 return None;
             }
         };
+        let server_tls = match self.tls.server() {
+            Ok(tls) => tls,
+            // Only a server uses the files: a client opens whatever they say.
+            Err(TlsFilesMissing) if self.mode == Mode::TcpServer => {
+                let message = self.texts().tls_files_missing.to_owned();
+                self.errors.tls_files = Some(message.clone());
+                self.set_error(message);
+                return None;
+            }
+            Err(TlsFilesMissing) => None,
+        };
+        self.errors.tls_files = None;
         let endpoint = Endpoint::new(host, port);
         self.opening_remote = (self.mode == Mode::TcpClient).then(|| endpoint.to_string());
         Some(match self.mode {
-            Mode::TcpServer => SessionConfig::TcpServer { local: endpoint },
+            Mode::TcpServer => SessionConfig::TcpServer {
+                local: endpoint,
+                tls: server_tls,
+            },
             Mode::TcpClient => SessionConfig::TcpClient {
                 remote: endpoint,
                 timeout: std::time::Duration::from_millis(self.connect_timeout_ms),
                 local_port: self.client_local_port,
+                tls: self.tls.client(),
             },
             Mode::Udp => SessionConfig::Udp {
                 local: endpoint,

@@ -250,6 +250,61 @@ pub struct StatusMessage {
     pub is_error: bool,
 }
 
+/// TLS over TCP (Packet Sender's SSL), as the network settings set it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct TlsSettings {
+    /// TCP server and client speak TLS.
+    pub enabled: bool,
+    /// TCP client: check the server's certificate (off: take any, for a device's own).
+    pub verify: bool,
+    /// TCP server: the certificate's PEM file; empty with `key`: a self-signed one.
+    pub certificate: String,
+    /// TCP server: the private key's PEM file.
+    pub key: String,
+}
+
+impl Default for TlsSettings {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            verify: true,
+            certificate: String::new(),
+            key: String::new(),
+        }
+    }
+}
+
+impl TlsSettings {
+    /// What a server opened now would use, or `None` for plain TCP; an error when only one
+    /// of the two files is given.
+    pub fn server(&self) -> Result<Option<crate::net::ServerTls>, TlsFilesMissing> {
+        if !self.enabled {
+            return Ok(None);
+        }
+        let (certificate, key) = (self.certificate.trim(), self.key.trim());
+        match (certificate.is_empty(), key.is_empty()) {
+            (true, true) => Ok(Some(crate::net::ServerTls::SelfSigned)),
+            (false, false) => Ok(Some(crate::net::ServerTls::Files {
+                certificate: certificate.into(),
+                key: key.into(),
+            })),
+            _ => Err(TlsFilesMissing),
+        }
+    }
+
+    /// What a client opened now would use, or `None` for plain TCP.
+    pub fn client(&self) -> Option<crate::net::ClientTls> {
+        self.enabled.then_some(crate::net::ClientTls {
+            verify: self.verify,
+        })
+    }
+}
+
+/// A TLS server was given a certificate without its key, or a key without its certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TlsFilesMissing;
+
 /// Messages shown beside the fields they are about.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldErrors {
@@ -267,6 +322,8 @@ pub struct FieldErrors {
     pub auto_reply: Option<String>,
     /// About the delimiter TCP reads are split at.
     pub delimiter: Option<String>,
+    /// About the TLS server's certificate and key files.
+    pub tls_files: Option<String>,
 }
 
 /// What went each way between a TCP server and one client.

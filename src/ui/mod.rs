@@ -10,8 +10,10 @@ mod send_box;
 mod settings;
 mod split;
 mod status_bar;
+mod tls;
 
 use crate::state::AppState;
+pub use tls::TlsFile;
 
 /// What the person asked for that needs the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +60,10 @@ pub enum Action {
     ImportQuick(std::path::PathBuf),
     /// Send these bytes (a log entry's) to this peer again.
     SendAgain(std::net::SocketAddr, bytes::Bytes),
+    /// Ask for one of the TLS server's files.
+    PickTlsFile(TlsFile),
+    /// Use this file as the TLS server's certificate or key.
+    UseTlsFile(TlsFile, std::path::PathBuf),
 }
 
 /// While a file is dragged over the window, says that dropping it sends it.

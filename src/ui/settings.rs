@@ -201,6 +201,7 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
             .labelled_by(label.id);
         });
     }
+    super::tls::tls_ui(ui, state, actions, open);
     if state.mode == Mode::Udp {
         labelled_field(
             ui,

@@ -176,6 +176,7 @@ pub fn open_client(engine: &mut Engine, host: &str, port: u16) {
         remote: Endpoint::new(host, port),
         timeout: Duration::from_secs(5),
         local_port: 0,
+        tls: None,
     });
 }
 
@@ -209,6 +210,7 @@ pub async fn connected_client() -> (Engine, EventReceiver, tokio::net::TcpStream
 pub async fn open_server(engine: &mut Engine, events: &mut EventReceiver) -> SocketAddr {
     engine.open(SessionConfig::TcpServer {
         local: Endpoint::new("127.0.0.1", 0),
+        tls: None,
     });
     listening(events).await
 }

@@ -1,0 +1,85 @@
+//! The TLS part of the network settings: on or off for the TCP modes; for a client whether
+//! the server's certificate is checked, for a server the certificate and key files (none: a
+//! self-signed certificate made at Open).
+
+use egui::Ui;
+
+use super::{Action, error_label};
+use crate::state::{AppState, Mode};
+
+/// Which of a TLS server's two files a dialog chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsFile {
+    /// The certificate chain.
+    Certificate,
+    /// Its private key.
+    Key,
+}
+
+/// Draws the TLS settings for the TCP modes (nothing for UDP); `open` greys them out.
+pub(super) fn tls_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>, open: bool) {
+    if state.mode == Mode::Udp {
+        return;
+    }
+    let t = state.texts();
+    ui.add_enabled(!open, egui::Checkbox::new(&mut state.tls.enabled, t.tls))
+        .on_hover_text(t.tls_help);
+    if !state.tls.enabled {
+        return;
+    }
+    match state.mode {
+        Mode::TcpClient => {
+            ui.add_enabled(
+                !open,
+                egui::Checkbox::new(&mut state.tls.verify, t.tls_verify),
+            )
+            .on_hover_text(t.tls_verify_help);
+        }
+        Mode::TcpServer => {
+            let files = [
+                (TlsFile::Certificate, t.tls_certificate),
+                (TlsFile::Key, t.tls_key),
+            ];
+            for (file, label) in files {
+                let value = match file {
+                    TlsFile::Certificate => &mut state.tls.certificate,
+                    TlsFile::Key => &mut state.tls.key,
+                };
+                let choose = format!("{} ({label})", t.choose_file);
+                if file_row(ui, label, &choose, value, t.tls_files_hint, !open) {
+                    actions.push(Action::PickTlsFile(file));
+                }
+            }
+            if let Some(error) = &state.errors.tls_files {
+                error_label(ui, error);
+            }
+        }
+        Mode::Udp => {}
+    }
+}
+
+/// A labelled path field with a button that asks for the file; whether it was clicked.
+fn file_row(
+    ui: &mut Ui,
+    label: &str,
+    choose: &str,
+    value: &mut String,
+    hint: &str,
+    enabled: bool,
+) -> bool {
+    let label = ui.label(label);
+    ui.horizontal(|ui| {
+        let button_width = ui.spacing().interact_size.x;
+        ui.add_enabled(
+            enabled,
+            egui::TextEdit::singleline(value)
+                .hint_text(hint)
+                .desired_width(ui.available_width() - button_width - ui.spacing().item_spacing.x),
+        )
+        .labelled_by(label.id);
+        ui.add_enabled(enabled, egui::Button::new("…"))
+            .on_hover_text(choose)
+            .clicked()
+    })
+    .inner
+}
