@@ -3,50 +3,27 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
+use common::tls::{Made, certificate, client_config_trusting, pem_files, server_config};
 use common::{engine, listening, next_event, receive_bytes, wait_closed, wait_for};
 use netdebug::net::{
     ClientTls, CloseReason, Endpoint, EventKind, EventReceiver, Fingerprint, NetError, SendTarget,
     ServerTls, SessionConfig, TlsSummary,
 };
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use rustls::pki_types::ServerName;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::{TlsAcceptor, TlsConnector};
 
-/// A certificate for `localhost` and 127.0.0.1, with its key.
-fn certificate() -> rcgen::CertifiedKey<rcgen::KeyPair> {
-    rcgen::generate_simple_self_signed(["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap()
-}
-
-fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
-}
-
 /// A rustls server side with `made`'s certificate.
-fn acceptor(made: &rcgen::CertifiedKey<rcgen::KeyPair>) -> TlsAcceptor {
-    let key = PrivateKeyDer::from(PrivatePkcs8KeyDer::from(made.signing_key.serialize_der()));
-    let config = rustls::ServerConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![made.cert.der().clone()], key)
-        .unwrap();
-    TlsAcceptor::from(Arc::new(config))
+fn acceptor(made: &Made) -> TlsAcceptor {
+    TlsAcceptor::from(server_config(made))
 }
 
 /// A rustls client side that trusts exactly `certificate`.
-fn trusting(certificate: &CertificateDer<'static>) -> TlsConnector {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(certificate.clone()).unwrap();
-    let config = rustls::ClientConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    TlsConnector::from(Arc::new(config))
+fn trusting(certificate: &rustls::pki_types::CertificateDer<'static>) -> TlsConnector {
+    TlsConnector::from(client_config_trusting(certificate))
 }
 
 fn open_client(engine: &mut netdebug::net::Engine, port: u16, verify: bool) {
@@ -173,11 +150,7 @@ async fn a_tls_client_reaching_a_plain_service_is_told_it_does_not_speak_tls() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_with_certificate_files_serves_clients_that_trust_them() {
     let made = certificate();
-    let dir = std::env::temp_dir().join(format!("netdebug-tls-files-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let (cert_path, key_path) = (dir.join("cert.pem"), dir.join("key.pem"));
-    std::fs::write(&cert_path, made.cert.pem()).unwrap();
-    std::fs::write(&key_path, made.signing_key.serialize_pem()).unwrap();
+    let (dir, cert_path, key_path) = pem_files("tls-files", &made, &made);
 
     let (mut engine, mut events) = engine();
     let files = ServerTls::Files {
@@ -287,13 +260,7 @@ async fn two_netdebugs_talk_tls_with_a_certificate_made_at_open() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_that_is_not_the_certificates_is_refused_before_listening() {
-    let made = certificate();
-    let other = certificate();
-    let dir = std::env::temp_dir().join(format!("netdebug-tls-mismatch-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let (cert_path, key_path) = (dir.join("cert.pem"), dir.join("key.pem"));
-    std::fs::write(&cert_path, made.cert.pem()).unwrap();
-    std::fs::write(&key_path, other.signing_key.serialize_pem()).unwrap();
+    let (dir, cert_path, key_path) = pem_files("tls-mismatch", &certificate(), &certificate());
 
     let (mut engine, mut events) = engine();
     engine.open(SessionConfig::TcpServer {

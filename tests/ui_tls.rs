@@ -7,55 +7,33 @@ mod ui;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::Arc;
 
 use common::WAIT;
+use common::tls::{Made, certificate, client_config_trusting, pem_files, server_config};
 use egui_kittest::kittest::Queryable as _;
 use netdebug::net::Fingerprint;
 use netdebug::state::Connection;
-use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use rustls::pki_types::ServerName;
 use ui::Ui;
-
-/// A certificate for `localhost` and 127.0.0.1, with its key.
-fn certificate() -> rcgen::CertifiedKey<rcgen::KeyPair> {
-    rcgen::generate_simple_self_signed(["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap()
-}
-
-fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
-}
 
 /// A blocking rustls client over `tcp` that trusts only `made`'s certificate, for `localhost`.
 fn client_trusting(
-    made: &rcgen::CertifiedKey<rcgen::KeyPair>,
+    made: &Made,
     tcp: TcpStream,
 ) -> rustls::StreamOwned<rustls::ClientConnection, TcpStream> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(made.cert.der().clone()).unwrap();
-    let config = rustls::ClientConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    let config = client_config_trusting(made.cert.der());
     let name = ServerName::try_from("localhost").unwrap();
-    let connection = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+    let connection = rustls::ClientConnection::new(config, name).unwrap();
     tcp.set_read_timeout(Some(WAIT)).unwrap();
     rustls::StreamOwned::new(connection, tcp)
 }
 
 /// A blocking rustls server connection over `tcp` with `made`'s certificate.
 fn server_side(
-    made: &rcgen::CertifiedKey<rcgen::KeyPair>,
+    made: &Made,
     tcp: TcpStream,
 ) -> rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
-    let key = PrivateKeyDer::from(PrivatePkcs8KeyDer::from(made.signing_key.serialize_der()));
-    let config = rustls::ServerConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![made.cert.der().clone()], key)
-        .unwrap();
-    let connection = rustls::ServerConnection::new(Arc::new(config)).unwrap();
+    let connection = rustls::ServerConnection::new(server_config(made)).unwrap();
     tcp.set_read_timeout(Some(WAIT)).unwrap();
     rustls::StreamOwned::new(connection, tcp)
 }
@@ -63,11 +41,7 @@ fn server_side(
 #[test]
 fn a_tls_server_with_certificate_files_talks_to_a_client_that_checks_them() {
     let made = certificate();
-    let dir = std::env::temp_dir().join(format!("netdebug-ui-tls-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let (cert_path, key_path) = (dir.join("server.pem"), dir.join("server.key"));
-    std::fs::write(&cert_path, made.cert.pem()).unwrap();
-    std::fs::write(&key_path, made.signing_key.serialize_pem()).unwrap();
+    let (dir, cert_path, key_path) = pem_files("ui-tls", &made, &made);
 
     let mut ui = Ui::tall();
     ui.set_text("Local port", "0");
