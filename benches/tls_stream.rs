@@ -1,0 +1,170 @@
+//! TLS: 256 MiB over loopback from a rustls client into a TLS server session with
+//! save-to-file on (into RAM), beside a bare tokio-rustls read loop measured in the same run.
+//! Prints MB/s for both: what NetDebug's TLS path costs over decrypting alone.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)] // measurement code: a panic is a failed run
+
+mod support;
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use netdebug::net::{Endpoint, EventKind, ServerTls, SessionConfig};
+use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use tokio::io::AsyncReadExt;
+
+const TOTAL: u64 = 256 << 20;
+const CHUNK: usize = 256 * 1024;
+const ROUNDS: usize = 5;
+
+type Made = rcgen::CertifiedKey<rcgen::KeyPair>;
+
+fn main() {
+    let runtime = support::runtime();
+    println!("tls_stream: {}", support::machine());
+    let made = rcgen::generate_simple_self_signed(["localhost".to_owned()]).unwrap();
+    let ram = std::path::Path::new("/dev/shm");
+    let dir = if ram.is_dir() {
+        ram.to_owned()
+    } else {
+        std::env::temp_dir()
+    };
+    let mut bare = Vec::new();
+    let mut engine = Vec::new();
+    for round in 1..=ROUNDS {
+        bare.push(bare_loop(&runtime, &made));
+        engine.push(through_engine(&runtime, &made, &dir));
+        println!(
+            "  round {round}: bare tokio-rustls read loop {:.0} MB/s; engine TLS server + save-to-file in {} {:.0} MB/s",
+            bare[round - 1],
+            dir.display(),
+            engine[round - 1]
+        );
+    }
+    let (bare, _) = support::median_p99(&mut bare);
+    let (engine, _) = support::median_p99(&mut engine);
+    println!(
+        "  median of {ROUNDS}: bare {bare:.0} MB/s; engine + save-to-file {engine:.0} MB/s = {:.0} % of bare",
+        engine * 100.0 / bare
+    );
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// Sends `TOTAL` bytes over TLS to `addr` from a blocking rustls client on its own thread,
+/// trusting exactly `made`'s certificate.
+fn blast(addr: std::net::SocketAddr, made: &Made) -> std::thread::JoinHandle<()> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(made.cert.der().clone()).unwrap();
+    let config = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    std::thread::spawn(move || {
+        let name = ServerName::try_from("localhost").unwrap();
+        let connection = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+        let tcp = std::net::TcpStream::connect(addr).unwrap();
+        let mut stream = rustls::StreamOwned::new(connection, tcp);
+        let chunk = vec![0x5Au8; CHUNK];
+        let mut sent = 0u64;
+        while sent < TOTAL {
+            stream.write_all(&chunk).unwrap();
+            sent += CHUNK as u64;
+        }
+        stream.flush().unwrap();
+        // The server's session tickets arrive unread: closing now would reset the connection
+        // under data not yet read. Read (and drop) until the server closes instead.
+        let _ = std::io::copy(&mut stream.sock, &mut std::io::sink());
+    })
+}
+
+/// A tokio task accepting one TLS client and reading into one reused buffer.
+fn bare_loop(runtime: &tokio::runtime::Runtime, made: &Made) -> f64 {
+    let key = PrivateKeyDer::from(PrivatePkcs8KeyDer::from(made.signing_key.serialize_der()));
+    let config = rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![made.cert.der().clone()], key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let sender = blast(listener.local_addr().unwrap(), made);
+    let elapsed = runtime
+        .block_on(runtime.spawn(async move {
+            let start = Instant::now();
+            let (tcp, _) = listener.accept().await.unwrap();
+            let mut stream = acceptor.accept(tcp).await.unwrap();
+            let mut buffer = vec![0u8; 16 * 1024];
+            let mut got = 0u64;
+            while got < TOTAL {
+                got += stream.read(&mut buffer).await.unwrap() as u64;
+            }
+            start.elapsed()
+        }))
+        .unwrap();
+    sender.join().unwrap();
+    TOTAL as f64 / 1e6 / elapsed.as_secs_f64()
+}
+
+fn through_engine(runtime: &tokio::runtime::Runtime, made: &Made, dir: &std::path::Path) -> f64 {
+    let id = std::process::id();
+    let (cert, key) = (
+        dir.join(format!("netdebug-tls-bench-{id}.crt")),
+        dir.join(format!("netdebug-tls-bench-{id}.key")),
+    );
+    std::fs::write(&cert, made.cert.pem()).unwrap();
+    std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
+    let (mut engine, mut events) = support::engine(runtime);
+    let path = dir.join(format!("netdebug-tls-bench-{id}.bin"));
+    engine
+        .start_capture(&path, netdebug::net::CaptureFormat::Raw)
+        .unwrap();
+    engine.open(SessionConfig::TcpServer {
+        local: Endpoint::new("127.0.0.1", 0),
+        tls: Some(ServerTls::Files {
+            certificate: cert.clone(),
+            key: key.clone(),
+        }),
+    });
+    let addr = loop {
+        if let Some(EventKind::Listening { local }) = events.drain().next().map(|e| e.kind) {
+            break local;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    let start = Instant::now();
+    let sender = blast(addr, made);
+    let mut received = 0u64;
+    while received < TOTAL {
+        for event in events.drain() {
+            if let EventKind::Received { bytes, .. } = event.kind {
+                received += bytes.len() as u64;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let written = engine.stop_capture().unwrap().wait().unwrap();
+    let elapsed = start.elapsed();
+    engine.close();
+    sender.join().unwrap();
+    assert_eq!(written, TOTAL, "the file holds every byte");
+    for file in [&path, &cert, &key] {
+        std::fs::remove_file(file).unwrap();
+    }
+    TOTAL as f64 / 1e6 / elapsed.as_secs_f64()
+}
