@@ -366,6 +366,33 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_tls_handshake_says_why_and_what_to_do_in_both_languages() {
+        let peer: SocketAddr = "127.0.0.1:8883".parse().unwrap();
+        // As tokio-rustls hands rustls' errors on: inside an io::Error.
+        let handshake = |error: rustls::Error| NetError::TlsHandshake {
+            peer,
+            source: io::Error::new(io::ErrorKind::InvalidData, error),
+        };
+        let untrusted = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let (en, zh) = both(&handshake(untrusted));
+        assert!(en.contains("not trusted (UnknownIssuer)"), "{en}");
+        assert!(en.contains("turn off Verify certificate"), "{en}");
+        assert!(
+            zh.contains("127.0.0.1:8883") && zh.contains("“验证证书”"),
+            "{zh}"
+        );
+        let not_tls = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+        let (en, zh) = both(&handshake(not_tls));
+        assert!(en.contains("does not seem to speak TLS"), "{en}");
+        assert!(zh.contains("似乎不使用 TLS"), "{zh}");
+        let closed = NetError::TlsHandshake {
+            peer,
+            source: io::ErrorKind::UnexpectedEof.into(),
+        };
+        assert!(both(&closed).1.contains("在握手中关闭了连接"));
+    }
+
+    #[test]
     fn english_is_the_errors_own_text() {
         let hex = parse_hex("41 4Z").unwrap_err();
         assert_eq!(hex.message(Language::English), hex.to_string());

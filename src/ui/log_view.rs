@@ -196,7 +196,15 @@ fn row_ui(ui: &mut Ui, row: &Row<'_>, found: Option<&LogEntry>, t: &Texts) -> Op
         }
         _ => text,
     };
-    let response = ui.add(egui::Label::new(text).extend());
+    let label = egui::Label::new(text);
+    // A lifecycle line is one row whatever its length: one that does not fit (a TLS
+    // certificate's fingerprint, an error's reason) ends in "…" and shows whole on hover.
+    let label = if matches!(row, Row::Notice(..)) {
+        label.truncate()
+    } else {
+        label.extend()
+    };
+    let response = ui.add(label);
     let Row::Header(LogEntry {
         body: LogBody::Data {
             bytes, text, peer, ..
