@@ -16,9 +16,9 @@
 mod support;
 
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use netdebug::net::{Endpoint, EventKind, SessionConfig};
+use netdebug::net::{Endpoint, SessionConfig};
 use tokio::io::AsyncReadExt;
 
 const TOTAL: u64 = 1 << 30;
@@ -122,37 +122,10 @@ fn bare_loop(runtime: &tokio::runtime::Runtime, save_in: Option<&std::path::Path
 }
 
 fn through_engine(runtime: &tokio::runtime::Runtime, dir: &std::path::Path) -> f64 {
-    let (mut engine, mut events) = support::engine(runtime);
-    let path = dir.join(format!("netdebug-bench-{}.bin", std::process::id()));
-    engine
-        .start_capture(&path, netdebug::net::CaptureFormat::Raw)
-        .unwrap();
-    engine.open(SessionConfig::TcpServer {
+    let config = SessionConfig::TcpServer {
         local: Endpoint::new("127.0.0.1", 0),
         tls: None,
-    });
-    let addr = loop {
-        if let Some(EventKind::Listening { local }) = events.drain().next().map(|e| e.kind) {
-            break local;
-        }
-        std::thread::sleep(Duration::from_millis(1));
     };
-    let start = Instant::now();
-    let sender = blast(addr);
-    // The owner drains as the window would, but keeps nothing: the log is bounded anyway.
-    let mut received = 0u64;
-    while received < TOTAL {
-        for event in events.drain() {
-            if let EventKind::Received { bytes, .. } = event.kind {
-                received += bytes.len() as u64;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    let written = engine.stop_capture().unwrap().wait().unwrap();
-    let elapsed = start.elapsed();
-    sender.join().unwrap();
-    assert_eq!(written, TOTAL, "the file holds every byte");
-    std::fs::remove_file(&path).unwrap();
-    TOTAL as f64 / 1e6 / elapsed.as_secs_f64()
+    let path = dir.join(format!("netdebug-bench-{}.bin", std::process::id()));
+    support::save_received(runtime, config, &path, TOTAL, blast)
 }

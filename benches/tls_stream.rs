@@ -15,23 +15,21 @@
 mod support;
 
 use std::io::Write;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use netdebug::net::{Endpoint, EventKind, ServerTls, SessionConfig};
-use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use netdebug::net::{Endpoint, ServerTls, SessionConfig};
+use rustls::pki_types::ServerName;
+use support::tls::{Made, certificate, client_config_trusting, pem_files, server_config};
 use tokio::io::AsyncReadExt;
 
 const TOTAL: u64 = 256 << 20;
 const CHUNK: usize = 256 * 1024;
 const ROUNDS: usize = 5;
 
-type Made = rcgen::CertifiedKey<rcgen::KeyPair>;
-
 fn main() {
     let runtime = support::runtime();
     println!("tls_stream: {}", support::machine());
-    let made = rcgen::generate_simple_self_signed(["localhost".to_owned()]).unwrap();
+    let made = certificate();
     let ram = std::path::Path::new("/dev/shm");
     let dir = if ram.is_dir() {
         ram.to_owned()
@@ -58,23 +56,13 @@ fn main() {
     );
 }
 
-fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
-}
-
 /// Sends `TOTAL` bytes over TLS to `addr` from a blocking rustls client on its own thread,
 /// trusting exactly `made`'s certificate.
 fn blast(addr: std::net::SocketAddr, made: &Made) -> std::thread::JoinHandle<()> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(made.cert.der().clone()).unwrap();
-    let config = rustls::ClientConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    let config = client_config_trusting(made.cert.der());
     std::thread::spawn(move || {
         let name = ServerName::try_from("localhost").unwrap();
-        let connection = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+        let connection = rustls::ClientConnection::new(config, name).unwrap();
         let tcp = std::net::TcpStream::connect(addr).unwrap();
         let mut stream = rustls::StreamOwned::new(connection, tcp);
         let chunk = vec![0x5Au8; CHUNK];
@@ -92,14 +80,7 @@ fn blast(addr: std::net::SocketAddr, made: &Made) -> std::thread::JoinHandle<()>
 
 /// A tokio task accepting one TLS client and reading into one reused buffer.
 fn bare_loop(runtime: &tokio::runtime::Runtime, made: &Made) -> f64 {
-    let key = PrivateKeyDer::from(PrivatePkcs8KeyDer::from(made.signing_key.serialize_der()));
-    let config = rustls::ServerConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![made.cert.der().clone()], key)
-        .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let acceptor = tokio_rustls::TlsAcceptor::from(server_config(made));
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
@@ -122,49 +103,13 @@ fn bare_loop(runtime: &tokio::runtime::Runtime, made: &Made) -> f64 {
 }
 
 fn through_engine(runtime: &tokio::runtime::Runtime, made: &Made, dir: &std::path::Path) -> f64 {
-    let id = std::process::id();
-    let (cert, key) = (
-        dir.join(format!("netdebug-tls-bench-{id}.crt")),
-        dir.join(format!("netdebug-tls-bench-{id}.key")),
-    );
-    std::fs::write(&cert, made.cert.pem()).unwrap();
-    std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
-    let (mut engine, mut events) = support::engine(runtime);
-    let path = dir.join(format!("netdebug-tls-bench-{id}.bin"));
-    engine
-        .start_capture(&path, netdebug::net::CaptureFormat::Raw)
-        .unwrap();
-    engine.open(SessionConfig::TcpServer {
+    let (files, certificate, key) = pem_files("tls-bench", made, made);
+    let config = SessionConfig::TcpServer {
         local: Endpoint::new("127.0.0.1", 0),
-        tls: Some(ServerTls::Files {
-            certificate: cert.clone(),
-            key: key.clone(),
-        }),
-    });
-    let addr = loop {
-        if let Some(EventKind::Listening { local }) = events.drain().next().map(|e| e.kind) {
-            break local;
-        }
-        std::thread::sleep(Duration::from_millis(1));
+        tls: Some(ServerTls::Files { certificate, key }),
     };
-    let start = Instant::now();
-    let sender = blast(addr, made);
-    let mut received = 0u64;
-    while received < TOTAL {
-        for event in events.drain() {
-            if let EventKind::Received { bytes, .. } = event.kind {
-                received += bytes.len() as u64;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    let written = engine.stop_capture().unwrap().wait().unwrap();
-    let elapsed = start.elapsed();
-    engine.close();
-    sender.join().unwrap();
-    assert_eq!(written, TOTAL, "the file holds every byte");
-    for file in [&path, &cert, &key] {
-        std::fs::remove_file(file).unwrap();
-    }
-    TOTAL as f64 / 1e6 / elapsed.as_secs_f64()
+    let path = dir.join(format!("netdebug-tls-bench-{}.bin", std::process::id()));
+    let mb_s = support::save_received(runtime, config, &path, TOTAL, |addr| blast(addr, made));
+    std::fs::remove_dir_all(files).unwrap();
+    mb_s
 }

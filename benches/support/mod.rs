@@ -10,6 +10,10 @@ use netdebug::net::{Engine, EventReceiver};
 #[path = "../../tests/common/xvfb.rs"]
 mod xvfb;
 
+/// The TLS tests' rustls peers and certificates, for the TLS benchmark.
+#[path = "../../tests/common/tls.rs"]
+pub mod tls;
+
 /// A multi-thread runtime like the app's: two named workers.
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -48,6 +52,49 @@ pub fn open_and_wait(
         );
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// Opens the server `config` with save-to-file (raw) into `path`, has `send` send `total`
+/// bytes to the address it listens on, and drains the events as the window would, keeping
+/// nothing; MB/s from the send's start until the file holds every byte (asserted).
+pub fn save_received(
+    runtime: &tokio::runtime::Runtime,
+    config: netdebug::net::SessionConfig,
+    path: &std::path::Path,
+    total: u64,
+    send: impl FnOnce(std::net::SocketAddr) -> std::thread::JoinHandle<()>,
+) -> f64 {
+    use netdebug::net::EventKind;
+    let (mut engine, mut events) = engine(runtime);
+    engine
+        .start_capture(path, netdebug::net::CaptureFormat::Raw)
+        .unwrap();
+    engine.open(config);
+    let addr = loop {
+        if let Some(EventKind::Listening { local }) = events.drain().next().map(|e| e.kind) {
+            break local;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    let start = std::time::Instant::now();
+    let sender = send(addr);
+    let mut received = 0u64;
+    while received < total {
+        for event in events.drain() {
+            if let EventKind::Received { bytes, .. } = event.kind {
+                received += bytes.len() as u64;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let written = engine.stop_capture().unwrap().wait().unwrap();
+    let elapsed = start.elapsed();
+    // A sender that waits for the server to close (as the TLS one does) ends here.
+    engine.close();
+    sender.join().unwrap();
+    assert_eq!(written, total, "the file holds every byte");
+    std::fs::remove_file(path).unwrap();
+    total as f64 / 1e6 / elapsed.as_secs_f64()
 }
 
 /// Resident memory of a process in bytes (VmRSS), Linux only.
