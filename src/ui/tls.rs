@@ -27,34 +27,30 @@ pub(super) fn tls_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
     if !state.tls.enabled {
         return;
     }
-    match state.mode {
-        Mode::TcpClient => {
-            ui.add_enabled(
-                !open,
-                egui::Checkbox::new(&mut state.tls.verify, t.tls_verify),
-            )
-            .on_hover_text(t.tls_verify_help);
+    if state.mode == Mode::TcpClient {
+        ui.add_enabled(
+            !open,
+            egui::Checkbox::new(&mut state.tls.verify, t.tls_verify),
+        )
+        .on_hover_text(t.tls_verify_help);
+        return;
+    }
+    let files = [
+        (TlsFile::Certificate, t.tls_certificate),
+        (TlsFile::Key, t.tls_key),
+    ];
+    for (file, label) in files {
+        let value = match file {
+            TlsFile::Certificate => &mut state.tls.certificate,
+            TlsFile::Key => &mut state.tls.key,
+        };
+        let choose = format!("{} ({label})", t.choose_file);
+        if file_row(ui, label, &choose, value, t.tls_files_hint, !open) {
+            actions.push(Action::PickTlsFile(file));
         }
-        Mode::TcpServer => {
-            let files = [
-                (TlsFile::Certificate, t.tls_certificate),
-                (TlsFile::Key, t.tls_key),
-            ];
-            for (file, label) in files {
-                let value = match file {
-                    TlsFile::Certificate => &mut state.tls.certificate,
-                    TlsFile::Key => &mut state.tls.key,
-                };
-                let choose = format!("{} ({label})", t.choose_file);
-                if file_row(ui, label, &choose, value, t.tls_files_hint, !open) {
-                    actions.push(Action::PickTlsFile(file));
-                }
-            }
-            if let Some(error) = &state.errors.tls_files {
-                error_label(ui, error);
-            }
-        }
-        Mode::Udp => {}
+    }
+    if let Some(error) = &state.errors.tls_files {
+        error_label(ui, error);
     }
 }
 
