@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{ArgGroup, Parser, ValueEnum};
 
 use crate::NetDebugApp;
 use crate::codec::{Checksum, ChecksumSpan, InputMode, LineEnding, TextEncoding, parse_hex};
@@ -17,6 +17,7 @@ use crate::ui::Action;
 // command lines.
 #[allow(clippy::struct_excessive_bools)]
 #[command(version, about, args_override_self = true)]
+#[command(group(ArgGroup::new("split_length_or_fixed").args(["split_length", "split_fixed"])))]
 pub struct Args {
     /// Start in this mode.
     #[arg(long, value_enum)]
@@ -111,6 +112,12 @@ pub struct Args {
     /// TCP: cut received data into messages of this many bytes each.
     #[arg(long, value_name = "BYTES", conflicts_with = "split_at", value_parser = fixed_size)]
     pub split_fixed: Option<usize>,
+    /// With --split-length or --split-fixed: the bytes every message begins with (帧头), in
+    /// hex ('AA 55'). Where they are missing, what comes before their next occurrence is cut
+    /// off as a piece of its own, so a stream that lost step finds its frames again.
+    #[arg(long, value_name = "HEX", value_parser = checked_hex)]
+    #[arg(requires = "split_length_or_fixed")]
+    pub frame_start: Option<String>,
     /// TCP client: connect from this local port (0, the default, lets the system pick).
     #[arg(long, value_name = "PORT")]
     pub local_port: Option<u16>,
@@ -438,6 +445,9 @@ impl Args {
             state.split.by = SplitBy::FixedSize;
             state.split.fixed = size;
         }
+        if let Some(start) = &self.frame_start {
+            state.split.frame_start.clone_from(start);
+        }
         // Encoded with the receive encoding, which --encoding may have changed.
         state.apply_split();
         if let Some(port) = self.local_port {
@@ -504,7 +514,6 @@ fn checked_hex(input: &str) -> Result<String, String> {
         .map_err(|error| error.to_string())
 }
 
-/// `--split-at` as given, if its escapes are good; otherwise why not, with the position.
 /// A size of fixed-size messages within [`crate::settings::SPLIT_FIXED_BYTES`].
 fn fixed_size(input: &str) -> Result<usize, String> {
     let range = crate::settings::SPLIT_FIXED_BYTES;
@@ -527,6 +536,7 @@ fn path_text(path: Option<&std::path::Path>) -> String {
         .unwrap_or_default()
 }
 
+/// `--split-at` as given, if its escapes are good; otherwise why not, with the position.
 fn checked_escapes(input: &str) -> Result<String, String> {
     crate::codec::unescape(input)
         .map(|_| input.to_owned())
@@ -619,7 +629,7 @@ mod tests {
             .preset(&mut state);
         assert_eq!(
             state.log.framing(),
-            Some(&Framing::Length("2:u8:+2".parse().unwrap()))
+            Some(&Framing::length("2:u8:+2".parse().unwrap()))
         );
         let error = parsed(&["--split-length", "2:u24"])
             .unwrap_err()
@@ -628,9 +638,22 @@ mod tests {
         parsed(&["--split-fixed", "8"]).unwrap().preset(&mut state);
         assert_eq!(
             state.log.framing(),
-            Some(&Framing::Fixed(std::num::NonZeroUsize::new(8).unwrap()))
+            Some(&Framing::fixed(std::num::NonZeroUsize::new(8).unwrap()))
         );
         assert!(parsed(&["--split-fixed", "0"]).is_err());
+        parsed(&["--split-fixed", "8", "--frame-start", "aa55"])
+            .unwrap()
+            .preset(&mut state);
+        assert_eq!(
+            state.log.framing(),
+            Some(&Framing::Fixed {
+                size: std::num::NonZeroUsize::new(8).unwrap(),
+                start: Bytes::from_static(&[0xaa, 0x55])
+            })
+        );
+        assert_eq!(state.split.frame_start, "aa55");
+        assert!(parsed(&["--split-fixed", "8", "--frame-start", "AA 5G"]).is_err());
+        assert!(parsed(&["--frame-start", "AA"]).is_err());
         assert!(parsed(&["--split-fixed", "8", "--split-at", r"\n"]).is_err());
         parsed(&["--check", "crc16-modbus"])
             .unwrap()

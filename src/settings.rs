@@ -103,6 +103,7 @@ pub struct Settings {
     pub split_at: String,
     pub split_length: LengthField,
     pub split_fixed: usize,
+    pub split_start: String,
     pub check_received: Checksum,
     pub check_span: ChecksumSpan,
     pub cycle_period_ms: u64,
@@ -161,6 +162,7 @@ impl Settings {
             split_at: state.split.delimiter.clone(),
             split_length: state.split.length,
             split_fixed: state.split.fixed,
+            split_start: state.split.frame_start.clone(),
             check_received: state.log.check_kind(),
             check_span: state.log.check_span(),
             cycle_period_ms: state.cycle_period_ms,
@@ -240,6 +242,7 @@ impl Settings {
             fixed: self
                 .split_fixed
                 .clamp(*SPLIT_FIXED_BYTES.start(), *SPLIT_FIXED_BYTES.end()),
+            frame_start: self.split_start.clone(),
         };
         state.apply_split();
         state.log.set_check_kind(self.check_received);
@@ -350,6 +353,7 @@ mod tests {
         state.split.delimiter = r"\r\n".to_owned();
         state.split.length = "7:u32le:-3".parse().unwrap();
         state.split.fixed = 12;
+        state.split.frame_start = "AA 55".to_owned();
         state.apply_split();
         state.log.set_check_kind(Checksum::Crc32);
         state.log.set_check_span(ChecksumSpan { from: 6, tail: 2 });

@@ -1151,6 +1151,72 @@ fn binary_frames_are_cut_by_their_length_field_or_size_and_checked_whole() {
 }
 
 #[test]
+fn a_frame_start_finds_the_frames_again_after_noise_and_a_corrupted_length() {
+    let mut ui = Ui::english();
+    let mut device = server_with_one_client(&mut ui);
+    // AA 55, a one-byte count of the data, the data and a SUM8 it does not count.
+    ui.choose("Split messages", "By length field");
+    ui.harness
+        .get_by_label("Length at byte")
+        .set_value_accesskit(2.0);
+    ui.choose("Length field", "u8");
+    ui.harness
+        .get_by_label("Length adjustment")
+        .set_value_accesskit(1.0);
+    ui.choose("Check received", "SUM8");
+    ui.set_text("Frame start (hex)", "AA 5G");
+    ui.wait_for_text("Invalid hex character 'G' at position 5");
+    ui.set_text("Frame start (hex)", "AA 55");
+    assert!(!ui.shows("Invalid hex character"));
+    let frame = |data: &[u8]| {
+        let mut frame = vec![0xaa, 0x55, u8::try_from(data.len()).unwrap()];
+        frame.extend_from_slice(data);
+        frame.push(frame.iter().fold(0u8, |sum, b| sum.wrapping_add(*b)));
+        frame
+    };
+    // Line noise, a frame, a frame whose count was corrupted from 2 to 6 (it takes the
+    // next frame's first four bytes), then two more frames: without the frame start every
+    // frame after the corrupted one would be cut in the wrong place.
+    let mut corrupted = frame(b"25");
+    corrupted[2] = 6;
+    let stream = [
+        vec![0x00, 0x13],
+        frame(b"24"),
+        corrupted,
+        frame(b"26"),
+        frame(b"27"),
+        frame(b"28"),
+    ]
+    .concat();
+    send_in_pieces(
+        &mut ui,
+        &mut device,
+        &[&stream[..9], &stream[9..20], &stream[20..]],
+    );
+    assert_eq!(
+        ui.received_bytes(),
+        [
+            vec![0x00, 0x13],
+            frame(b"24"),
+            [&stream[8..14], &frame(b"26")[..4]].concat(),
+            frame(b"26")[4..].to_vec(),
+            frame(b"27"),
+            frame(b"28"),
+        ]
+    );
+    let marked: Vec<bool> = ui
+        .received()
+        .iter()
+        .map(|entry| entry.misses_frame_start)
+        .collect();
+    assert_eq!(marked, [true, false, false, true, false, false]);
+    ui.wait_for_text("(2 B) · no frame start");
+    // The corrupted frame is cut by its own count, and its checksum then is wrong.
+    ui.wait_for_text("(10 B) · SUM8 wrong");
+    ui.wait_for_text("SUM8: 3 OK, 1 wrong");
+}
+
+#[test]
 fn each_clients_messages_stay_whole_when_clients_send_in_turn() {
     let mut ui = Ui::english();
     let mut first = server_with_one_client(&mut ui);

@@ -174,23 +174,70 @@ pub enum Framing {
     /// Each message ends with these bytes (never empty).
     Delimiter(Bytes),
     /// Each message's header says how long it is.
-    Length(LengthField),
+    Length {
+        /// Where the length is and what it counts.
+        field: LengthField,
+        /// The bytes every message begins with (帧头), or none (see [`Framing::start`]).
+        start: Bytes,
+    },
     /// Every message is this long.
-    Fixed(NonZeroUsize),
+    Fixed {
+        /// Bytes per message.
+        size: NonZeroUsize,
+        /// The bytes every message begins with (帧头), or none (see [`Framing::start`]).
+        start: Bytes,
+    },
 }
 
 impl Framing {
+    /// Cut by `field`, with no frame start.
+    pub fn length(field: LengthField) -> Self {
+        Self::Length {
+            field,
+            start: Bytes::new(),
+        }
+    }
+
+    /// Cut every `size` bytes, with no frame start.
+    pub fn fixed(size: NonZeroUsize) -> Self {
+        Self::Fixed {
+            size,
+            start: Bytes::new(),
+        }
+    }
+
+    /// The bytes every message begins with (帧头), empty if none is set. With one, a stream
+    /// that lost step (a byte dropped or corrupted, a length field that lies) finds it again:
+    /// where a message should begin and these bytes are not there, what comes up to their next
+    /// occurrence is cut off as one piece that is no message, and the next message starts there.
+    pub fn start(&self) -> &[u8] {
+        match self {
+            Self::Delimiter(_) => &[],
+            Self::Length { start, .. } | Self::Fixed { start, .. } => start,
+        }
+    }
+
+    /// Whether `piece`, cut from a stream, is no message because it does not begin with the
+    /// frame start. A piece still `open` (more may come) that has only part of the start so
+    /// far is not judged yet.
+    pub fn misses_start(&self, piece: &[u8], open: bool) -> bool {
+        let start = self.start();
+        !(piece.starts_with(start) || open && start.starts_with(piece))
+    }
+
     /// The part of a whole `message` whose end holds a checksum (all of it, or what comes
     /// before the delimiter); `None` while `message` is not a whole one.
     pub fn checked_part<'a>(&self, message: &'a [u8]) -> Option<&'a [u8]> {
+        // A message is never shorter than its frame start.
+        let least = self.start().len() as u64;
         let whole = match self {
             Self::Delimiter(delimiter) => return message.strip_suffix(&delimiter[..]),
-            Self::Length(field) => field
+            Self::Length { field, .. } => field
                 .message_len(message)
-                .is_some_and(|len| len == message.len() as u64),
-            Self::Fixed(size) => message.len() == size.get(),
+                .is_some_and(|len| len.max(least) == message.len() as u64),
+            Self::Fixed { size, .. } => (size.get() as u64).max(least) == message.len() as u64,
         };
-        whole.then_some(message)
+        (whole && message.starts_with(self.start())).then_some(message)
     }
 }
 
@@ -205,6 +252,9 @@ pub struct FrameCursor {
     taken: u64,
     /// The message's whole length, once known.
     length: Option<u64>,
+    /// With a frame start: the message under way did not begin with it, so it is no message
+    /// and ends where the start next turns up.
+    stray: bool,
 }
 
 impl FrameCursor {
@@ -218,10 +268,14 @@ impl FrameCursor {
     pub fn cut(&mut self, framing: &Framing, bytes: &[u8]) -> Vec<usize> {
         let ends = match framing {
             Framing::Delimiter(delimiter) => self.cut_at_delimiter(delimiter, bytes),
-            Framing::Length(field) => self.cut_by_length(bytes, field.header_len(), |header| {
-                field.message_len(header)
-            }),
-            Framing::Fixed(size) => self.cut_by_length(bytes, 0, |_| Some(size.get() as u64)),
+            Framing::Length { field, start } => {
+                self.cut_by_length(bytes, field.header_len(), start, |header| {
+                    field.message_len(header)
+                })
+            }
+            Framing::Fixed { size, start } => {
+                self.cut_by_length(bytes, 0, start, |_| Some(size.get() as u64))
+            }
         };
         let rest = bytes.len() - ends.last().copied().unwrap_or(0);
         if !ends.is_empty() {
@@ -271,31 +325,58 @@ impl FrameCursor {
     }
 
     /// Cuts where each message's length says, once its first `header_len` bytes (kept until
-    /// then) give it.
+    /// then) give it. With a frame `start`, a message must begin with it: one that does not
+    /// is a stray piece, which ends where `start` next begins (or where the read ends in part
+    /// of it), and the search for that starts one byte into the piece. A piece that began in
+    /// an earlier read is searched from this read on: a start that overlaps itself (`FE FE`)
+    /// and began inside the earlier read's bytes is then missed, which costs that one message.
     fn cut_by_length(
         &mut self,
         bytes: &[u8],
         header_len: usize,
+        start: &[u8],
         length_of: impl Fn(&[u8]) -> Option<u64>,
     ) -> Vec<usize> {
+        // The start is part of what must be seen before the message is known.
+        let header_len = header_len.max(start.len());
         let mut ends = Vec::new();
         let mut at = 0;
-        // Within one read, `taken` counts from the message's start as the loop goes.
-        let mut taken = self.taken;
+        // Where in this read the message under way began, if it began in it.
+        let mut began = (self.taken == 0).then_some(0);
         loop {
+            if self.stray {
+                let Some(next) = next_start(bytes, at, start) else {
+                    break;
+                };
+                ends.push(next);
+                self.stray = false;
+                began = Some(next);
+                at = next;
+            }
             if self.length.is_none() {
                 let wanted = header_len.saturating_sub(self.kept.len());
                 let take = wanted.min(bytes.len() - at);
                 self.kept
                     .extend_from_slice(bytes.get(at..at + take).unwrap_or_default());
                 at += take;
-                taken += take as u64;
+                let seen = self.kept.len().min(start.len());
+                if self.kept.get(..seen) != start.get(..seen) {
+                    // No message begins here: hunt for the start from the next byte.
+                    self.stray = true;
+                    self.kept.clear();
+                    at = began.map_or(0, |began| began + 1);
+                    continue;
+                }
                 if self.kept.len() == header_len {
                     self.length = length_of(&self.kept);
                 }
             }
             let Some(length) = self.length else {
                 break;
+            };
+            let taken = match began {
+                Some(began) => (at - began) as u64,
+                None => self.taken + at as u64,
             };
             let missing = length.saturating_sub(taken);
             let left = (bytes.len() - at) as u64;
@@ -305,12 +386,25 @@ impl FrameCursor {
             // `missing` fits: it is at most what is left of this read.
             at += usize::try_from(missing).unwrap_or(usize::MAX);
             ends.push(at);
-            taken = 0;
+            began = Some(at);
             self.length = None;
             self.kept.clear();
         }
         ends
     }
+}
+
+/// Where in `bytes`, from `from` on, `start` next begins, whole or cut off by the read's end.
+fn next_start(bytes: &[u8], from: usize, start: &[u8]) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    if let Some(found) = memchr::memmem::find(rest, start) {
+        return Some(from + found);
+    }
+    // A start cut in two by TCP: the read ends with its first bytes.
+    let tail = rest.len().saturating_sub(start.len().saturating_sub(1));
+    (tail..rest.len())
+        .find(|&at| rest.get(at..).is_some_and(|part| start.starts_with(part)))
+        .map(|at| from + at)
 }
 
 #[cfg(test)]
@@ -344,7 +438,7 @@ mod tests {
         // Two responses to "read one register" and half of a third, cut anywhere by TCP.
         let response = [0, 1, 0, 0, 0, 5, 1, 3, 2, 0, 42];
         let stream: Vec<u8> = response.repeat(3);
-        let framing = Framing::Length(LengthField::default());
+        let framing = Framing::length(LengthField::default());
         for first in 0..stream.len() {
             for second in first..stream.len() {
                 let (a, rest) = stream.split_at(first);
@@ -359,7 +453,7 @@ mod tests {
     fn lengths_count_what_the_adjustment_says() {
         // AA 55, a one-byte count of the data, the data, a 2-byte checksum left out of it.
         let field: LengthField = "2:u8:+2".parse().unwrap();
-        let framing = Framing::Length(field);
+        let framing = Framing::length(field);
         let frame = [0xaa, 0x55, 3, b'a', b'b', b'c', 0x12, 0x34];
         let messages = framed(&framing, &[&[frame, frame].concat()]);
         assert_eq!(messages, vec![frame.to_vec(); 2]);
@@ -369,17 +463,81 @@ mod tests {
         // A little-endian count of the whole message, header included.
         let field: LengthField = "0:u32le:-4".parse().unwrap();
         let message = [7, 0, 0, 0, b'x', b'y', b'z'];
-        let messages = framed(&Framing::Length(field), &[&message, &message[..2]]);
+        let messages = framed(&Framing::length(field), &[&message, &message[..2]]);
         assert_eq!(messages, vec![message.to_vec(), message[..2].to_vec()]);
 
         // A length that would end inside the header ends the message after the field.
-        let messages = framed(&Framing::Length(field), &[&[0, 0, 0, 0, 1, 0, 0, 0]]);
+        let messages = framed(&Framing::length(field), &[&[0, 0, 0, 0, 1, 0, 0, 0]]);
         assert_eq!(messages, vec![vec![0; 4], vec![1, 0, 0, 0]]);
     }
 
     #[test]
+    fn a_frame_start_finds_the_frames_again_after_noise_or_a_lying_length() {
+        // AA 55, a one-byte count of the data, the data, a 2-byte checksum left out of it.
+        let framing = Framing::Length {
+            field: "2:u8:+2".parse().unwrap(),
+            start: Bytes::from_static(&[0xaa, 0x55]),
+        };
+        let frame = [0xaa, 0x55, 2, 0x10, 0x20, 0x12, 0x34];
+        // Noise before a frame, a frame whose length byte was corrupted (it claims 11 bytes of
+        // data, so it swallows the start of the next frame), then frames again.
+        let mut lying = frame;
+        lying[2] = 11;
+        let stream = [
+            &[0x00, 0x55, 0x13][..],
+            &frame,
+            &lying,
+            &frame,
+            &frame,
+            &frame,
+        ]
+        .concat();
+        let expected: Vec<Vec<u8>> = vec![
+            vec![0x00, 0x55, 0x13],
+            frame.to_vec(),
+            // The lying frame: 3 + 11 + 2 bytes, through the frame after it and two bytes more...
+            [&lying[..], &frame, &frame[..2]].concat(),
+            // ...which leaves the rest of the next one, no frame, cut off before the one after.
+            frame[2..].to_vec(),
+            frame.to_vec(),
+        ];
+        // However TCP cuts it, even between the start's two bytes.
+        for cut in 0..stream.len() {
+            let (a, b) = stream.split_at(cut);
+            assert_eq!(framed(&framing, &[a, b]), expected, "cut at {cut}");
+        }
+        let one_byte_reads: Vec<&[u8]> = stream.chunks(1).collect();
+        assert_eq!(framed(&framing, &one_byte_reads), expected);
+        // A read that ends in what may be the start's first byte ends the stray piece before
+        // it; when the next read shows it was not, it is a stray piece of its own. No frame is
+        // lost either way.
+        let reads: [&[u8]; 2] = [&[0x00, 0xaa], &[0x13, 0xaa, 0x55, 0, 0, 0]];
+        let messages = framed(&framing, &reads);
+        assert_eq!(
+            messages,
+            [&[0x00][..], &[0xaa, 0x13], &[0xaa, 0x55, 0, 0, 0]]
+        );
+        assert!(framing.misses_start(&expected[0], false));
+        assert!(framing.misses_start(&expected[3], false));
+        assert!(!framing.misses_start(&expected[1], false));
+        // A piece still open with the start's first byte is not judged yet.
+        assert!(!framing.misses_start(&[0xaa], true));
+        assert!(framing.misses_start(&[0xaa], false));
+        assert_eq!(framing.checked_part(&expected[0]), None);
+        assert_eq!(framing.checked_part(&frame), Some(&frame[..]));
+
+        // Fixed-size frames find their start the same way.
+        let framing = Framing::Fixed {
+            size: NonZeroUsize::new(3).unwrap(),
+            start: Bytes::from_static(b"#"),
+        };
+        let messages = framed(&framing, &[b"x#a", b"b#cdy", b"y#ef"]);
+        assert_eq!(messages, [&b"x"[..], b"#ab", b"#cd", b"yy", b"#ef"]);
+    }
+
+    #[test]
     fn fixed_size_messages_and_delimiters_cut_across_reads() {
-        let framing = Framing::Fixed(NonZeroUsize::new(4).unwrap());
+        let framing = Framing::fixed(NonZeroUsize::new(4).unwrap());
         let messages = framed(&framing, &[b"abcde", b"fgh", b"ijklmn"]);
         assert_eq!(messages, [&b"abcd"[..], b"efgh", b"ijkl", b"mn"]);
 
@@ -398,16 +556,28 @@ mod tests {
     #[test]
     fn any_cut_of_a_stream_gives_the_same_messages() {
         let widths = proptest::sample::select(LengthWidth::ALL.to_vec());
-        let field = (0usize..6, widths, -8i64..8).prop_map(|(offset, width, adjust)| {
-            Framing::Length(LengthField {
-                offset,
-                width,
-                adjust,
-            })
-        });
+        // Frame starts that do not overlap themselves (see `cut_by_length`), or none.
+        let starts = || {
+            proptest::sample::select(vec![&b""[..], b"", b"a", b"ab", b"\x01a", b"a\x01\x02"])
+                .prop_map(Bytes::from_static)
+        };
+        let field =
+            (0usize..6, widths, -8i64..8, starts()).prop_map(|(offset, width, adjust, start)| {
+                Framing::Length {
+                    field: LengthField {
+                        offset,
+                        width,
+                        adjust,
+                    },
+                    start,
+                }
+            });
         let framing = proptest::prop_oneof![
             field,
-            (1usize..9).prop_map(|size| Framing::Fixed(NonZeroUsize::new(size).unwrap())),
+            (1usize..9, starts()).prop_map(|(size, start)| Framing::Fixed {
+                size: NonZeroUsize::new(size).unwrap(),
+                start
+            }),
             proptest::collection::vec(proptest::sample::select(b"ab\n".to_vec()), 1..4)
                 .prop_map(|d| Framing::Delimiter(Bytes::from(d))),
         ];
@@ -425,15 +595,46 @@ mod tests {
                 }
                 cuts.sort_unstable();
                 let reads: Vec<&[u8]> = cuts.windows(2).map(|w| &stream[w[0]..w[1]]).collect();
-                proptest::prop_assert_eq!(&framed(&framing, &reads), &whole);
+                let pieces = framed(&framing, &reads);
+                let start = framing.start();
+                if start.is_empty() {
+                    proptest::prop_assert_eq!(&pieces, &whole);
+                } else {
+                    // A read that ends in part of the start may cut a stray piece in two
+                    // (see `a_frame_start_finds_the_frames_again…`), but the frames found
+                    // are the same.
+                    let frames = |pieces: &[Vec<u8>]| -> Vec<Vec<u8>> {
+                        let last = pieces.len().saturating_sub(1);
+                        pieces[..last]
+                            .iter()
+                            .filter(|piece| !framing.misses_start(piece, false))
+                            .cloned()
+                            .collect()
+                    };
+                    proptest::prop_assert_eq!(frames(&pieces), frames(&whole));
+                    proptest::prop_assert_eq!(pieces.concat(), stream.clone());
+                }
                 proptest::prop_assert_eq!(whole.concat(), stream);
-                // Every message but the last is whole.
-                for message in whole.iter().rev().skip(1) {
-                    proptest::prop_assert!(
-                        framing.checked_part(message).is_some(),
-                        "{:?}",
-                        message
-                    );
+                // Every message but the last is whole, or a stray piece that holds no frame
+                // start after its first byte and is followed by one.
+                for (i, message) in whole.iter().enumerate().rev().skip(1) {
+                    if framing.misses_start(message, false) {
+                        let inside = memchr::memmem::find(&message[1..], start);
+                        proptest::prop_assert_eq!(inside, None, "{:?}", message);
+                        let next = &whole[i + 1];
+                        proptest::prop_assert!(
+                            next.starts_with(start) || start.starts_with(next),
+                            "{:?} after {:?}",
+                            next,
+                            message
+                        );
+                    } else {
+                        proptest::prop_assert!(
+                            framing.checked_part(message).is_some(),
+                            "{:?}",
+                            message
+                        );
+                    }
                 }
                 Ok(())
             })

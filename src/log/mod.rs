@@ -180,6 +180,10 @@ pub struct LogEntry {
     /// Received data only, with a checksum to check chosen: whether the entry ends with the
     /// right one.
     pub check: Option<Check>,
+    /// Received data split into messages with a frame start: the entry does not begin with it
+    /// (bytes cut off to find the next frame; or, rarely, the rest of a message too long for
+    /// one entry).
+    pub misses_frame_start: bool,
 }
 
 /// What a data entry's header adds.
@@ -716,6 +720,7 @@ impl Log {
             run_offset,
             annotation,
             check: None,
+            misses_frame_start: false,
         };
         entry.check = self.check_of(&entry);
         self.check_tally.count(entry.check, true);

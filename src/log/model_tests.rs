@@ -29,6 +29,16 @@ fn bytes() -> impl Strategy<Value = Vec<u8>> {
     )
 }
 
+/// A frame start, often none, otherwise made of bytes that `bytes` gives often.
+fn start() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        2 => Just(Vec::new()),
+        1 => Just(b"a".to_vec()),
+        1 => Just(b"\na".to_vec()),
+        1 => Just(b"aa".to_vec()),
+    ]
+}
+
 fn op() -> impl Strategy<Value = LogOp> {
     let peer = 0u8..3;
     prop_oneof![
@@ -51,8 +61,9 @@ fn op() -> impl Strategy<Value = LogOp> {
             Just(vec![0xE4]),
         ])
         .prop_map(LogOp::Split),
-        1 => (0u8..4, 0u8..5, -4i8..4).prop_map(|(o, w, a)| LogOp::SplitLength(o, w, a)),
-        1 => (0u8..6).prop_map(LogOp::SplitFixed),
+        1 => (0u8..4, 0u8..5, -4i8..4, start())
+            .prop_map(|(o, w, a, s)| LogOp::SplitLength(o, w, a, s)),
+        1 => (0u8..6, start()).prop_map(|(size, s)| LogOp::SplitFixed(size, s)),
         1 => (0u8..10).prop_map(LogOp::Check),
         1 => (0u8..4, 0u8..3).prop_map(|(from, tail)| LogOp::CheckSpan(from, tail)),
         1 => proptest::option::of(peer.clone()).prop_map(LogOp::ShowOnly),

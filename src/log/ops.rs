@@ -36,10 +36,11 @@ pub enum LogOp {
     Wait(u16),
     MergeGap(Option<u16>),
     Split(Option<Vec<u8>>),
-    /// Split by a length field: offset, width by its place in [`LengthWidth::ALL`], adjustment.
-    SplitLength(u8, u8, i8),
-    /// Split every so many bytes (0: not at all).
-    SplitFixed(u8),
+    /// Split by a length field: offset, width by its place in [`LengthWidth::ALL`], adjustment,
+    /// frame start.
+    SplitLength(u8, u8, i8, Vec<u8>),
+    /// Split every so many bytes (0: not at all), with a frame start.
+    SplitFixed(u8, Vec<u8>),
     /// A checksum by its place in [`Checksum::ALL`].
     Check(u8),
     /// The checked span: first byte covered, bytes after the checksum.
@@ -103,17 +104,23 @@ impl LogOp {
             Self::Split(delimiter) => {
                 log.set_split_at(delimiter.filter(|d| !d.is_empty()).map(Bytes::from));
             }
-            Self::SplitLength(offset, width, adjust) => {
+            Self::SplitLength(offset, width, adjust, start) => {
                 let index = usize::from(width) % LengthWidth::ALL.len();
-                log.set_framing(Some(Framing::Length(LengthField {
-                    offset: usize::from(offset),
-                    width: LengthWidth::ALL.get(index).copied().unwrap_or_default(),
-                    adjust: i64::from(adjust),
-                })));
+                log.set_framing(Some(Framing::Length {
+                    field: LengthField {
+                        offset: usize::from(offset),
+                        width: LengthWidth::ALL.get(index).copied().unwrap_or_default(),
+                        adjust: i64::from(adjust),
+                    },
+                    start: Bytes::from(start),
+                }));
             }
-            Self::SplitFixed(size) => {
+            Self::SplitFixed(size, start) => {
                 let size = std::num::NonZeroUsize::new(usize::from(size));
-                log.set_framing(size.map(Framing::Fixed));
+                log.set_framing(size.map(|size| Framing::Fixed {
+                    size,
+                    start: Bytes::from(start),
+                }));
             }
             Self::Check(kind) => {
                 let index = usize::from(kind) % Checksum::ALL.len();

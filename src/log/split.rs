@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use bytes::Bytes;
 use chrono::NaiveTime;
 
-use super::Log;
+use super::{Direction, Log, LogBody};
 use crate::codec::Framing;
 
 impl Log {
@@ -41,9 +41,19 @@ impl Log {
         for (i, end) in ends.into_iter().enumerate() {
             let piece = bytes.slice(start..end);
             start = end;
+            // The last piece is a message still under way, unless the read ended one.
+            let open_piece = i + 1 == pieces && !complete;
+            if piece.is_empty() {
+                // A stray piece ended right where the read began (see `Framing::start`).
+                if let Some(index) = open.filter(|_| i == 0) {
+                    self.judge_frame_start(index, false);
+                }
+                continue;
+            }
             let piece = match open.filter(|_| i == 0) {
                 Some(index) => match self.merge_into(index, peer, piece) {
                     Ok(()) => {
+                        self.judge_frame_start(index, open_piece);
                         if pieces == 1 {
                             // Still the same message, in the same entry.
                             if let Some(last) = self.last_reads.get_mut(&peer) {
@@ -60,6 +70,7 @@ impl Log {
             if let Some(after) = self.received_piece(peer, piece, time) {
                 since_send.get_or_insert(after);
             }
+            self.judge_frame_start(self.entries.len().saturating_sub(1), open_piece);
             new_entries = true;
         }
         if new_entries {
@@ -67,6 +78,22 @@ impl Log {
             self.note_read(peer, time, !complete);
         }
         since_send
+    }
+
+    /// Marks whether the entry at `index`, a message or part of one (`open`: more may come),
+    /// misses the frame start (see [`super::LogEntry::misses_frame_start`]).
+    fn judge_frame_start(&mut self, index: usize, open: bool) {
+        let framing = self.framing.as_ref();
+        if let Some(entry) = self.entries.get_mut(index) {
+            entry.misses_frame_start = match &entry.body {
+                LogBody::Data {
+                    direction: Direction::Rx,
+                    bytes,
+                    ..
+                } => framing.is_some_and(|framing| framing.misses_start(bytes, open)),
+                LogBody::Data { .. } | LogBody::Notice(_) => false,
+            };
+        }
     }
 
     /// Where messages end in `bytes`, `peer`'s next TCP read (the offset just after each), as
@@ -99,6 +126,9 @@ impl Log {
             self.last_reads.clear();
             self.unshown.clear();
             self.cursors.clear();
+            for index in 0..self.entries.len() {
+                self.judge_frame_start(index, false);
+            }
             // What a whole message is, and where its checksum sits, changed.
             if self.check != crate::codec::Checksum::None {
                 self.check_again();

@@ -119,6 +119,94 @@ fn an_unfinished_message_waits_for_its_delimiter_while_other_entries_come() {
 }
 
 #[test]
+fn bytes_cut_off_to_find_the_frame_start_are_entries_marked_as_such() {
+    let t = crate::i18n::Language::English.texts();
+    let other = SocketAddr::from(([127, 0, 0, 1], 2));
+    let mut log = Log::default();
+    log.set_view(InputMode::Hex);
+    // AA 55, a one-byte count of the data, the data, a SUM8 of all before it.
+    log.set_framing(Some(Framing::Length {
+        field: "2:u8:+1".parse().unwrap(),
+        start: Bytes::from_static(&[0xaa, 0x55]),
+    }));
+    log.set_check_kind(Checksum::Sum8);
+    let frame = |data: u8| {
+        let head = [0xaa, 0x55, 1, data];
+        let sum = head.iter().fold(0u8, |sum, b| sum.wrapping_add(*b));
+        Bytes::from([&head[..], &[sum]].concat())
+    };
+    // Noise, then a frame; a read that ends in what may be a start, which the next read shows
+    // was not; another client's frame in between; then a frame cut inside its start.
+    log.received_read(
+        peer(),
+        [&[0x13, 0x37][..], &frame(1)].concat().into(),
+        at(0),
+    );
+    log.received_read(peer(), Bytes::from_static(&[0x00, 0xaa]), at(1));
+    log.received_read(other, frame(2), at(2));
+    log.received_read(peer(), Bytes::from_static(&[0x01, 0xaa]), at(3));
+    log.received_read(peer(), frame(3).slice(1..), at(4));
+    let marked: Vec<_> = log
+        .entries()
+        .iter()
+        .map(|entry| (entry.misses_frame_start, entry.check.map(|c| c.good)))
+        .collect();
+    assert_eq!(
+        entry_bytes(&log),
+        [
+            vec![0x13, 0x37],
+            frame(1).to_vec(),
+            vec![0x00],
+            // Grown in place, before the other client's frame, as the next read came.
+            vec![0xaa, 0x01],
+            frame(2).to_vec(),
+            frame(3).to_vec(),
+        ]
+    );
+    assert_eq!(
+        marked,
+        [
+            (true, None),
+            (false, Some(true)),
+            (true, None),
+            (true, None),
+            (false, Some(true)),
+            (false, Some(true)),
+        ]
+    );
+    let headers: Vec<_> = log
+        .entries()
+        .iter()
+        .map(|entry| row_text(&Row::Header(entry), t).into_owned())
+        .collect();
+    assert!(
+        headers[0].ends_with("(2 B) · no frame start"),
+        "{headers:?}"
+    );
+    assert!(headers[1].ends_with("(5 B) · SUM8 OK"), "{headers:?}");
+    // Only frames are checked, so the noise counts as neither right nor wrong.
+    assert_eq!(log.check_tally().good, 3);
+    assert_eq!(log.check_tally().bad, 0);
+
+    // Unseen while the display is paused: noise, then a frame whose start came in the same
+    // read as the noise ended; the display is back before its last bytes.
+    log.unshown_read(peer(), &[0x00], at(5));
+    log.unshown_read(peer(), &frame(4)[..3], at(6));
+    log.received_read(peer(), frame(4).slice(3..), at(7));
+    let last = log.entries().back().unwrap();
+    assert_eq!(entry_bytes(&log).last().unwrap(), &frame(4).to_vec());
+    assert!(!last.misses_frame_start);
+    assert_eq!(last.check.map(|check| check.good), Some(true));
+
+    // A start still open is not judged until the rest comes.
+    log.received_read(peer(), Bytes::from_static(&[0xaa]), at(5));
+    assert!(!log.entries().back().unwrap().misses_frame_start);
+    // Splitting without a start judges nothing.
+    log.set_framing(Some(Framing::length("2:u8:+1".parse().unwrap())));
+    assert!(log.entries().iter().all(|entry| !entry.misses_frame_start));
+}
+
+#[test]
 fn a_message_too_far_back_or_forgotten_is_not_continued() {
     let other = SocketAddr::from(([127, 0, 0, 1], 2));
     let mut log = Log::default();
@@ -171,13 +259,13 @@ fn split_messages_are_each_peers_stream_cut_where_its_messages_end() {
     let cuts = || proptest::collection::vec(0usize..200, 0..20);
     let turns = proptest::collection::vec(proptest::bool::ANY, 0..40);
     let length = |offset, width, adjust| {
-        Framing::Length(crate::codec::LengthField {
+        Framing::length(crate::codec::LengthField {
             offset,
             width,
             adjust,
         })
     };
-    let fixed = |size| Framing::Fixed(std::num::NonZeroUsize::new(size).unwrap());
+    let fixed = |size| Framing::fixed(std::num::NonZeroUsize::new(size).unwrap());
     let framings = proptest::sample::select(vec![
         Framing::Delimiter(Bytes::from_static(b"\n")),
         Framing::Delimiter(Bytes::from_static(b"\r\n")),
@@ -250,10 +338,10 @@ fn reads_of(stream: &[u8], mut cuts: Vec<usize>) -> Vec<Bytes> {
 fn messages_by(stream: &[u8], framing: &Framing) -> Vec<Vec<u8>> {
     let (offset, width, adjust) = match framing {
         Framing::Delimiter(delimiter) => return messages(stream, delimiter),
-        Framing::Fixed(size) => {
+        Framing::Fixed { size, .. } => {
             return stream.chunks(size.get()).map(<[u8]>::to_vec).collect();
         }
-        Framing::Length(field) => (field.offset, field.width.bytes(), field.adjust),
+        Framing::Length { field, .. } => (field.offset, field.width.bytes(), field.adjust),
     };
     let mut expected = Vec::new();
     let mut rest = stream;
@@ -264,7 +352,7 @@ fn messages_by(stream: &[u8], framing: &Framing) -> Vec<Vec<u8>> {
                 let mut field = field.to_vec();
                 if matches!(
                     framing,
-                    Framing::Length(f) if matches!(f.width, LengthWidth::U16Le | LengthWidth::U32Le)
+                    Framing::Length { field: f, .. } if matches!(f.width, LengthWidth::U16Le | LengthWidth::U32Le)
                 ) {
                     field.reverse();
                 }

@@ -57,6 +57,8 @@ impl Log {
             None => self.unshown_start(open_entry, time),
         };
         let mut start = 0;
+        // An end can be at 0: a stray piece (see `Framing::start`) ended with the last read.
+        let ended = !ends.is_empty();
         for end in ends {
             let piece = bytes.get(start..end).unwrap_or_default();
             // The first piece ends the message so far, if the log's entry could hold it all.
@@ -76,7 +78,7 @@ impl Log {
             start = end;
         }
         pending.last = time;
-        if start > 0 {
+        if ended {
             // What is left began in this read, and no entry shows it.
             pending.bytes.clear();
             pending.time = time;
@@ -350,7 +352,7 @@ mod tests {
                     cuts.sort_unstable();
                     let mut log = checking_log(true);
                     if binary {
-                        log.set_framing(Some(Framing::Length("1:u8:+1".parse().unwrap())));
+                        log.set_framing(Some(Framing::length("1:u8:+1".parse().unwrap())));
                     }
                     for (i, pair) in cuts.windows(2).enumerate() {
                         let read = &stream[pair[0]..pair[1]];

@@ -23,6 +23,8 @@ use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
+use bytes::Bytes;
+
 use crate::codec::{Framing, PayloadError, SendFormat, build_payload};
 use crate::counters::Counter;
 use crate::i18n::{Language, Texts};
@@ -400,9 +402,20 @@ impl AppState {
 
     /// Gives the log the way of splitting chosen in *Split messages*. A delimiter is read as
     /// text with escapes in the receive encoding; one that cannot be read turns splitting off
-    /// and says why beside the field.
+    /// and says why beside the field. A frame start is read as hex; while it cannot be, messages
+    /// are cut without one, and the field says why.
     pub fn apply_split(&mut self) {
         let mut error = None;
+        let start = match crate::codec::parse_hex(&self.split.frame_start) {
+            Ok(start) => {
+                self.errors.frame_start = None;
+                Bytes::from(start)
+            }
+            Err(wrong) => {
+                self.errors.frame_start = Some(wrong.message(self.language));
+                Bytes::new()
+            }
+        };
         let framing = match self.split.by {
             SplitBy::Off => None,
             SplitBy::Delimiter => {
@@ -416,8 +429,13 @@ impl AppState {
                     }
                 }
             }
-            SplitBy::LengthField => Some(Framing::Length(self.split.length)),
-            SplitBy::FixedSize => NonZeroUsize::new(self.split.fixed).map(Framing::Fixed),
+            SplitBy::LengthField => Some(Framing::Length {
+                field: self.split.length,
+                start,
+            }),
+            SplitBy::FixedSize => {
+                NonZeroUsize::new(self.split.fixed).map(|size| Framing::Fixed { size, start })
+            }
         };
         self.log.set_framing(framing);
         self.errors.delimiter = error;

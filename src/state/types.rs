@@ -84,6 +84,9 @@ pub struct SplitOptions {
     pub length: LengthField,
     /// Bytes per message, for a fixed size.
     pub fixed: usize,
+    /// The bytes each message begins with (帧头), in hex as typed, for a length field or a
+    /// fixed size; empty: none.
+    pub frame_start: String,
 }
 
 impl Default for SplitOptions {
@@ -93,6 +96,7 @@ impl Default for SplitOptions {
             delimiter: String::new(),
             length: LengthField::default(),
             fixed: 8,
+            frame_start: String::new(),
         }
     }
 }
@@ -322,6 +326,8 @@ pub struct FieldErrors {
     pub auto_reply: Option<String>,
     /// About the delimiter TCP reads are split at.
     pub delimiter: Option<String>,
+    /// About the frame start messages begin with.
+    pub frame_start: Option<String>,
     /// About the TLS server's certificate and key files.
     pub tls_files: Option<String>,
 }

@@ -177,6 +177,10 @@ fn row_ui(ui: &mut Ui, row: &Row<'_>, found: Option<&LogEntry>, t: &Texts) -> Op
             LogBody::Data { .. } if entry.check.is_some_and(|check| !check.good) => {
                 text.color(ui.visuals().error_fg_color)
             }
+            // Bytes cut off to find the next frame: something went wrong on the line.
+            LogBody::Data { .. } if entry.misses_frame_start => {
+                text.color(ui.visuals().warn_fg_color)
+            }
             LogBody::Data {
                 direction: Direction::Rx,
                 ..

@@ -1,5 +1,5 @@
 //! *Split messages* (分包方式) in the receive settings: off, at a delimiter, by a length field
-//! in each message's header, or every so many bytes.
+//! in each message's header, or every so many bytes, then optionally from a frame start.
 
 use egui::{ComboBox, Ui};
 
@@ -47,6 +47,17 @@ pub(super) fn split_ui(ui: &mut Ui, state: &mut AppState, encoding_changed: bool
             let size = egui::DragValue::new(&mut split.fixed).range(SPLIT_FIXED_BYTES);
             number_row(ui, t.fixed_size, true, size);
         }
+    }
+    if matches!(split.by, SplitBy::LengthField | SplitBy::FixedSize) {
+        labelled_field(
+            ui,
+            t.frame_start,
+            &mut split.frame_start,
+            t.frame_start_hint,
+            state.errors.frame_start.as_deref(),
+            true,
+        )
+        .on_hover_text(t.frame_start_help);
     }
     if state.split != before || encoding_changed {
         state.apply_split();
