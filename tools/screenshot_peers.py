@@ -99,7 +99,8 @@ def frame_device(port):
     conn = accept_one(port)
     conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     # Readings as a sensor with a small buffer sends them: each frame in two writes, cut at
-    # a different place each time; the fifth with a checksum damaged on the way.
+    # a different place each time; the fifth with a checksum damaged on the way, and line
+    # noise before the ninth.
     for i in range(14):
         data = f"T=25.{i}C H={60 + i % 3}%".encode("ascii")
         frame = bytes([0xAA, 0x55, len(data)]) + data
@@ -108,6 +109,8 @@ def frame_device(port):
         if i == 4:
             crc = bytes([crc[0] ^ 0x01, crc[1]])
         frame += crc
+        if i == 8:
+            frame = bytes([0x00, 0xFF, 0x13]) + frame
         cut = 2 + (i * 5) % (len(frame) - 3)
         conn.sendall(frame[:cut])
         time.sleep(0.03)

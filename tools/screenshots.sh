@@ -51,11 +51,11 @@ shot udp udp 19020 -- --theme dark --lang en --show hex --mode udp --address 127
   --target 127.0.0.1:19021 --open --send-hex "AA 55 01" --cycle-ms 1000
 
 # TCP client of a device that streams binary frames (AA 55, a length, the data, a CRC16 of the
-# length and data), each cut in two by TCP: split by the length field and checked from byte 2,
-# one entry per frame, one wrong.
+# length and data), each cut in two by TCP: split by the length field from an AA 55 frame start
+# and checked from byte 2, one entry per frame, one wrong, and line noise cut off on its own.
 shot tcp-client-frames frame-device 19030 -- --theme dark --lang zh --show hex --mode tcp-client \
-  --address 127.0.0.1 --port 19030 --open --split-length 2:u8:+2 --check crc16-modbus \
-  --check-span 2
+  --address 127.0.0.1 --port 19030 --open --split-length 2:u8:+2 --frame-start "AA 55" \
+  --check crc16-modbus --check-span 2
 
 # TLS server with a certificate made at Open: a device's TLS client sends readings and gets
 # an answer each second; a plain TCP client at the same port is dropped with the reason.
