@@ -4,6 +4,7 @@
 //! thousand quiet clients cost little); TLS has to be read through rustls, which decrypts
 //! whole records, so a TLS connection holds a record-sized read buffer while it waits.
 
+use std::future::Future as _;
 use std::io;
 
 use bytes::Bytes;
@@ -65,7 +66,10 @@ impl PeerStream {
                     Ok(0) => ReadOutcome::Closed,
                     // As for plain reads: a few bytes do not keep a whole buffer alive.
                     Ok(n) if n < TLS_READ / 2 => ReadOutcome::Data(Bytes::copy_from_slice(&buffer)),
-                    Ok(_) => ReadOutcome::Data(Bytes::from(buffer)),
+                    Ok(_) => {
+                        gather(stream, &mut buffer);
+                        ReadOutcome::Data(Bytes::from(buffer))
+                    }
                     // Many peers (devices, `nc`, curl) close the TCP connection without TLS'
                     // closing message; that is how they end, not a failure.
                     Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => {
@@ -93,6 +97,24 @@ impl PeerStream {
         match self {
             Self::Plain(stream) => stream.shutdown().await,
             Self::Tls(stream) => stream.shutdown().await,
+        }
+    }
+}
+
+/// Adds to a full record in `buffer` the records already there to decrypt, up to
+/// [`READ_CHUNK`], without waiting: a bulk transfer then costs one event and one file write
+/// per 256 KiB, as over plain TCP, instead of one per 16 KiB record. An end or an error met
+/// here is left for the next read, which meets it again.
+fn gather(stream: &mut TlsStream<TcpStream>, buffer: &mut Vec<u8>) {
+    // Polled once each: a read that would wait is dropped, and the next `read` registers
+    // the real waker again.
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    while buffer.len() + TLS_READ <= READ_CHUNK {
+        buffer.reserve(TLS_READ);
+        let read = std::pin::pin!(stream.read_buf(buffer));
+        match read.poll(&mut context) {
+            std::task::Poll::Ready(Ok(n)) if n > 0 => {}
+            _ => return,
         }
     }
 }
