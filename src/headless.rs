@@ -159,7 +159,7 @@ impl Printer {
             writeln!(
                 out,
                 "{}",
-                dropped_marker(dropped - self.printed, log.budget(), t)
+                dropped_marker(dropped - self.printed, log.budget(), None, t)
             )?;
             self.printed = dropped;
         }

@@ -28,7 +28,11 @@ pub struct SavedLog {
 pub(super) fn write_log(log: &Log, t: &Texts, out: &mut impl Write) -> io::Result<u64> {
     let mut lines = 0;
     if log.dropped() > 0 {
-        writeln!(out, "{}", dropped_marker(log.dropped(), log.budget(), t))?;
+        writeln!(
+            out,
+            "{}",
+            dropped_marker(log.dropped(), log.budget(), log.dropped_day(), t)
+        )?;
         lines += 1;
     }
     let mut first = 0;

@@ -19,11 +19,22 @@ pub fn row_text<'a>(row: &Row<'a>, t: &Texts) -> Cow<'a, str> {
     }
 }
 
-/// The line that says how many of the oldest entries left the log to keep it within `budget`.
-pub fn dropped_marker(dropped: u64, budget: usize, t: &Texts) -> String {
-    t.dropped_marker
+/// The line that says how many of the oldest entries left the log to keep it within `budget`,
+/// and the `day` what follows is on, if the date line that said so left with them.
+pub fn dropped_marker(
+    dropped: u64,
+    budget: usize,
+    day: Option<chrono::NaiveDate>,
+    t: &Texts,
+) -> String {
+    let mut marker = t
+        .dropped_marker
         .replace("{count}", &dropped.to_string())
-        .replace("{limit}", &format!("{} MB", budget >> 20))
+        .replace("{limit}", &format!("{} MB", budget >> 20));
+    if let Some(day) = day {
+        marker.push_str(&t.dropped_day.replace("{date}", &day.to_string()));
+    }
+    marker
 }
 
 /// `[12:00:01.250]`: an entry's local time to the millisecond.

@@ -319,6 +319,9 @@ pub struct Log {
     check_tally: CheckTally,
     /// The date of the last date line since the log was cleared: a new day gets its own.
     day: Option<NaiveDate>,
+    /// The date of the last date line the budget dropped: the day the first kept entries are
+    /// on, until a date line kept says otherwise.
+    dropped_day: Option<NaiveDate>,
     /// Only this peer's data is shown (lifecycle lines all are); `None`: everything.
     show_only: Option<SocketAddr>,
     /// Whether each entry is hidden by `show_only`, one per entry while it is set (empty
@@ -357,6 +360,7 @@ impl Log {
             check_span: ChecksumSpan::default(),
             check_tally: CheckTally::default(),
             day: None,
+            dropped_day: None,
             show_only: None,
             hidden: VecDeque::new(),
         }
@@ -389,9 +393,16 @@ impl Log {
             check_span: self.check_span,
             check_tally: self.check_tally,
             day: self.day,
+            dropped_day: self.dropped_day,
             show_only: self.show_only,
             hidden: self.hidden.clone(),
         }
+    }
+
+    /// The day the first kept entries are on when the date line that said so was dropped to
+    /// keep within the budget (the marker and a saved table still give it).
+    pub fn dropped_day(&self) -> Option<NaiveDate> {
+        self.dropped_day
     }
 
     /// The entries kept, oldest first.
@@ -558,6 +569,7 @@ impl Log {
         self.last_reads.clear();
         self.unshown.clear();
         self.day = None;
+        self.dropped_day = None;
     }
 
     /// `time` on the day the log last noted (any one day, the same for all, if none).
@@ -751,6 +763,9 @@ impl Log {
             if let Some(entry) = self.entries.pop_front() {
                 self.used -= entry.cost();
                 self.dropped += 1;
+                if let LogBody::Notice(Notice::Date(date)) = entry.body {
+                    self.dropped_day = Some(date);
+                }
             }
             self.shapes.pop_front();
             self.line_starts.pop_front();

@@ -1,10 +1,11 @@
 //! Save log as a table (CSV) for a spreadsheet: one row per entry, whatever the view, with
-//! the time, direction, peer, size, the data as text and as hex, and what the header adds.
+//! the date and time, direction, peer, size, the data as text and as hex, and what the header
+//! adds.
 
 use std::io::{self, Write};
 
 use super::format::{clock, entry_notes, notice_text};
-use super::{Direction, LogBody, dropped_marker};
+use super::{Direction, LogBody, Notice, dropped_marker};
 use crate::codec::format_hex;
 use crate::i18n::Texts;
 use crate::log::Log;
@@ -22,13 +23,22 @@ pub(super) fn write_csv(log: &Log, t: &Texts, mut out: impl Write) -> io::Result
     table.write_record(COLUMNS)?;
     let mut rows = 0;
     if log.dropped() > 0 {
-        let marker = dropped_marker(log.dropped(), log.budget(), t);
+        let marker = dropped_marker(log.dropped(), log.budget(), log.dropped_day(), t);
         table.write_record(["", "event", "", "", &marker, "", ""])?;
         rows += 1;
     }
+    // The date goes in the time column, so a night's recording sorts and plots across
+    // midnight; date lines still give their own rows, as in the window.
+    let mut day = log.dropped_day();
     // As the window shows it: without the data a filter hides.
     for entry in log.entries().iter().filter(|entry| !log.hides(entry)) {
-        let time = clock(entry).to_string();
+        if let LogBody::Notice(Notice::Date(date)) = &entry.body {
+            day = Some(*date);
+        }
+        let time = match day {
+            Some(day) => format!("{day} {}", clock(entry)),
+            None => clock(entry).to_string(),
+        };
         match &entry.body {
             LogBody::Notice(notice) => {
                 table.write_record([&time, "event", "", "", &notice_text(notice, t), "", ""])?;
@@ -127,5 +137,45 @@ mod tests {
                 "auto reply"
             ]
         );
+    }
+
+    #[test]
+    fn rows_carry_their_date_even_once_the_date_line_was_dropped() {
+        let peer = SocketAddr::from(([127, 0, 0, 1], 502));
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let at = |h| NaiveTime::from_hms_opt(h, 59, 0).unwrap();
+        let mut log = Log::with_budget(2000);
+        log.mark_day(day(24), at(22));
+        for _ in 0..20 {
+            log.received(peer, "night reading\n".into(), at(23));
+        }
+        log.mark_day(day(25), at(0));
+        log.received(peer, "after midnight\n".into(), at(0));
+        assert_eq!(
+            log.dropped_day(),
+            Some(day(24)),
+            "the first date line was dropped"
+        );
+        let mut out = Vec::new();
+        write_csv(&log, Language::English.texts(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let read: Vec<Vec<String>> =
+            csv::Reader::from_reader(text.trim_start_matches('\u{FEFF}').as_bytes())
+                .records()
+                .map(|row| row.unwrap().iter().map(str::to_owned).collect())
+                .collect();
+        assert!(
+            read[0][4].ends_with("; what follows begins on 2026-11-24"),
+            "{:?}",
+            read[0]
+        );
+        assert_eq!(read[1][0], "2026-11-24 23:59:00.000");
+        let last = read.len() - 1;
+        assert_eq!(read[last - 1][0], "2026-11-25 00:59:00.000");
+        assert_eq!(read[last - 1][4], "Date: 2026-11-25");
+        assert_eq!(read[last][0], "2026-11-25 00:59:00.000");
+        assert_eq!(read[last][4], "after midnight");
+        log.clear();
+        assert_eq!(log.dropped_day(), None);
     }
 }

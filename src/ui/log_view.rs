@@ -23,7 +23,7 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
         }
         if state.log.dropped() > 0 {
             // Always in sight, unlike the marker row at the top of the log.
-            marker_ui(ui, state.log.dropped(), state.log.budget(), t);
+            marker_ui(ui, &state.log, t);
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button(t.clear).clicked() {
@@ -99,7 +99,7 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action
                 let mut first = visible.start as u64;
                 let mut count = visible.len();
                 if marker && first == 0 && count > 0 {
-                    marker_ui(ui, log.dropped(), log.budget(), t);
+                    marker_ui(ui, log, t);
                     count -= 1;
                 } else if marker {
                     first -= 1;
@@ -156,8 +156,8 @@ fn find_ui(ui: &mut Ui, state: &mut AppState) {
     }
 }
 
-fn marker_ui(ui: &mut Ui, dropped: u64, budget: usize, t: &Texts) {
-    let text = dropped_marker(dropped, budget, t);
+fn marker_ui(ui: &mut Ui, log: &crate::log::Log, t: &Texts) {
+    let text = dropped_marker(log.dropped(), log.budget(), log.dropped_day(), t);
     let marker = Palette::of(ui).marker;
     ui.add(egui::Label::new(RichText::new(text).monospace().color(marker)).extend());
 }
