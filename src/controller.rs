@@ -97,6 +97,9 @@ impl Controller {
             Action::Disconnect(peer) => {
                 let _ = self.engine.disconnect(peer);
             }
+            Action::DisconnectAll => {
+                let _ = self.engine.disconnect_all();
+            }
             Action::StopListening => {
                 let _ = self.engine.stop_listening();
             }

@@ -94,6 +94,10 @@ pub struct Texts {
     pub send_to: &'static str,
     pub all_clients: &'static str,
     pub disconnect_client: &'static str,
+    /// Button that disconnects every client of the server.
+    pub disconnect_all: &'static str,
+    /// Tooltip of Disconnect all.
+    pub disconnect_all_help: &'static str,
     pub target: &'static str,
     pub reply_to_last: &'static str,
     pub reset_counters: &'static str,
@@ -406,6 +410,8 @@ pub static ZH: Texts = Texts {
     send_to: "发送到",
     all_clients: "所有客户端",
     disconnect_client: "断开客户端",
+    disconnect_all: "断开全部",
+    disconnect_all_help: "断开所有已连接的客户端；服务器继续监听，客户端可以重新连接",
     target: "目标主机",
     reply_to_last: "回复最后发送者",
     reset_counters: "复位计数",
@@ -614,6 +620,8 @@ pub static EN: Texts = Texts {
     send_to: "Send to",
     all_clients: "All clients",
     disconnect_client: "Disconnect client",
+    disconnect_all: "Disconnect all",
+    disconnect_all_help: "Disconnects every connected client; the server goes on listening, so they can connect again",
     target: "Target",
     reply_to_last: "Reply to last sender",
     reset_counters: "Reset counters",

@@ -146,6 +146,49 @@ async fn a_client_leaving_is_reported_and_can_be_kicked() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disconnect_all_ends_every_client_and_the_server_goes_on_listening() {
+    let (mut engine, mut events) = engine();
+    let addr = open_server(&mut engine, &mut events).await;
+    let mut clients = Vec::new();
+    for _ in 0..3 {
+        let client = TcpStream::connect(addr).await.unwrap();
+        let peer = joined(&mut events).await;
+        clients.push((client, peer));
+    }
+    engine.disconnect_all().unwrap();
+    let mut left = Vec::new();
+    while left.len() < clients.len() {
+        let event = wait_for(&mut events, "the clients to leave", |k| {
+            matches!(k, EventKind::PeerLeft { .. })
+        })
+        .await;
+        if let EventKind::PeerLeft { peer, reason } = event.kind {
+            assert!(matches!(reason, CloseReason::ByUser), "{reason:?}");
+            left.push(peer);
+        }
+    }
+    left.sort_unstable();
+    let mut peers: Vec<_> = clients.iter().map(|(_, peer)| *peer).collect();
+    peers.sort_unstable();
+    assert_eq!(left, peers);
+    for (client, _) in &mut clients {
+        let mut everything = Vec::new();
+        tokio::time::timeout(common::WAIT, client.read_to_end(&mut everything))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(everything, b"", "the end of the stream, in order");
+    }
+    // Still listening: a new client is taken.
+    let mut again = TcpStream::connect(addr).await.unwrap();
+    let peer = joined(&mut events).await;
+    engine
+        .send(SendTarget::Client(peer), b"hi".to_vec())
+        .unwrap();
+    assert_eq!(read_exact(&mut again, 2).await, b"hi");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_port_in_use_is_a_bind_error_and_close_reports_closed() {
     let (mut engine, mut events) = engine();
     let addr = open_server(&mut engine, &mut events).await;

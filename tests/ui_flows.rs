@@ -136,7 +136,7 @@ fn the_command_line_presets_the_window_and_cycles_hex_to_the_first_client() {
 }
 
 #[test]
-fn tcp_server_sends_to_one_selected_client_and_disconnects_it() {
+fn tcp_server_sends_to_one_selected_client_and_disconnects_it_or_all() {
     let mut ui = Ui::english();
     ui.set_text("Local port", "0");
     ui.open();
@@ -182,6 +182,34 @@ fn tcp_server_sends_to_one_selected_client_and_disconnects_it() {
         "the kicked client sees the close"
     );
     ui.wait_for_combo("Send to", "All clients (1)");
+
+    // With all clients selected, Disconnect all kicks every one; the server listens on.
+    let mut third = TcpStream::connect(addr).unwrap();
+    ui.wait_for_text(&format!("Client joined: {}", third.local_addr().unwrap()));
+    ui.wait_for_combo("Send to", "All clients (2)");
+    ui.click("Disconnect all");
+    ui.wait_for_text(&format!("Client left: {first_addr} (closed locally)"));
+    ui.wait_for_text(&format!(
+        "Client left: {} (closed locally)",
+        third.local_addr().unwrap()
+    ));
+    for kicked in [&mut first, &mut third] {
+        kicked.set_read_timeout(Some(WAIT)).unwrap();
+        assert_eq!(kicked.read(&mut buf).unwrap(), 0);
+    }
+    ui.wait_for_combo("Send to", "All clients (0)");
+    assert!(
+        ui.harness
+            .get_by_label("Disconnect all")
+            .accesskit_node()
+            .is_disabled(),
+        "nobody left to disconnect"
+    );
+    let mut again = TcpStream::connect(addr).unwrap();
+    ui.wait_for_combo("Send to", "All clients (1)");
+    ui.set_text("Send data", "welcome back");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut again, 12), b"welcome back");
 }
 
 #[test]

@@ -407,6 +407,11 @@ impl Engine {
         self.command(SessionCommand::Disconnect(peer))
     }
 
+    /// Disconnects every client of the open server session, which goes on listening.
+    pub fn disconnect_all(&self) -> Result<(), NotOpen> {
+        self.command(SessionCommand::DisconnectAll)
+    }
+
     fn command(&self, command: SessionCommand) -> Result<(), NotOpen> {
         let active = self.active.as_ref().ok_or(NotOpen)?;
         active.commands.send(command).map_err(|_| NotOpen)

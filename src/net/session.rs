@@ -44,6 +44,8 @@ pub(crate) enum SessionCommand {
     },
     /// Disconnect one client of a server.
     Disconnect(SocketAddr),
+    /// Disconnect every client of a server, which goes on listening.
+    DisconnectAll,
     /// A server stops accepting; the clients it has stay connected.
     StopListening,
     /// End the session.

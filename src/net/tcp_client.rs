@@ -225,6 +225,7 @@ async fn converse(
                 Some(
                     SessionCommand::Send { .. }
                     | SessionCommand::Disconnect(_)
+                    | SessionCommand::DisconnectAll
                     | SessionCommand::StopListening,
                 ) => {
                     reporter.report(EventKind::Error(NetError::WrongTarget));

@@ -25,6 +25,16 @@ struct Client {
     stop: watch::Sender<bool>,
 }
 
+impl Client {
+    /// Ends the connection in order (TLS' goodbye, then TCP's FIN), at once: a write under
+    /// way or waiting is given up, so a client that reads nothing cannot hold it.
+    fn disconnect(&self) {
+        let _ = self.commands.send(ClientCommand::Disconnect);
+        // Even if it is waiting to write to a client that does not read.
+        let _ = self.stop.send(true);
+    }
+}
+
 /// What the server tells one client task.
 enum ClientCommand {
     Write(Bytes, Option<Ack>),
@@ -158,13 +168,13 @@ async fn serve(
                 }
                 Some(SessionCommand::Disconnect(peer)) => {
                     match clients.get(&peer) {
-                        Some(client) => {
-                            let _ = client.commands.send(ClientCommand::Disconnect);
-                            // Even if it is waiting to write to a client that does not read.
-                            let _ = client.stop.send(true);
-                        }
+                        Some(client) => client.disconnect(),
                         None => reporter.report(EventKind::Error(NetError::NoSuchClient { peer })),
                     }
+                }
+                Some(SessionCommand::DisconnectAll) => {
+                    // Each leaves as its task ends, reported as one asked for by the owner.
+                    clients.values().for_each(Client::disconnect);
                 }
                 Some(SessionCommand::StopListening) => {
                     // Closing the listening socket refuses new clients; the connected ones

@@ -92,7 +92,11 @@ pub(crate) async fn run(
                         reporter.report(EventKind::Error(error));
                     }
                 }
-                Some(SessionCommand::Disconnect(_) | SessionCommand::StopListening) => {
+                Some(
+                    SessionCommand::Disconnect(_)
+                    | SessionCommand::DisconnectAll
+                    | SessionCommand::StopListening,
+                ) => {
                     reporter.report(EventKind::Error(NetError::WrongTarget));
                 }
             },

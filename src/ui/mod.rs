@@ -26,6 +26,8 @@ pub enum Action {
     Send,
     /// Disconnect one client of the server.
     Disconnect(std::net::SocketAddr),
+    /// Disconnect every client of the server, which goes on listening.
+    DisconnectAll,
     /// Have the server stop accepting clients, keeping those it has.
     StopListening,
     /// Start sending the send box (or the quick commands in turn) every cycle period.

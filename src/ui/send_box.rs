@@ -76,10 +76,22 @@ fn server_target_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>
             .width(220.0)
             .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
             .show_ui(ui, |ui| client_list_ui(ui, state, &all));
-        if let ServerTarget::One(peer) = state.server_target
-            && ui.button(t.disconnect_client).clicked()
-        {
-            actions.push(Action::Disconnect(peer));
+        match state.server_target {
+            ServerTarget::One(peer) => {
+                if ui.button(t.disconnect_client).clicked() {
+                    actions.push(Action::Disconnect(peer));
+                }
+            }
+            ServerTarget::All => {
+                let button = egui::Button::new(t.disconnect_all);
+                if ui
+                    .add_enabled(!state.clients.is_empty(), button)
+                    .on_hover_text(t.disconnect_all_help)
+                    .clicked()
+                {
+                    actions.push(Action::DisconnectAll);
+                }
+            }
         }
         let one = matches!(state.server_target, ServerTarget::One(_));
         ui.add_enabled(
