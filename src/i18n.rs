@@ -274,6 +274,8 @@ pub struct Texts {
     /// Its continuation when the peer showed a certificate (`{fp}`), taken unverified.
     pub tls_peer_unverified: &'static str,
     pub state_connected: &'static str,
+    /// State: connected, the TLS handshake under way.
+    pub state_securing: &'static str,
     pub state_bound: &'static str,
     pub clients: &'static str,
     pub listening_on: &'static str,
@@ -504,6 +506,7 @@ pub static ZH: Texts = Texts {
     tls_peer_unverified: "；对方证书 SHA-256 {fp}，未验证",
     reconnect_every: "间隔 (ms)",
     state_connected: "已连接",
+    state_securing: "TLS 握手中",
     state_bound: "已绑定",
     clients: "客户端",
     listening_on: "开始监听",
@@ -714,6 +717,7 @@ pub static EN: Texts = Texts {
     tls_peer_unverified: "; its certificate SHA-256 {fp}, not verified",
     reconnect_every: "every (ms)",
     state_connected: "Connected",
+    state_securing: "TLS handshake with",
     state_bound: "Bound",
     clients: "clients",
     listening_on: "Listening on",

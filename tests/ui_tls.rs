@@ -126,3 +126,41 @@ fn a_tls_client_refuses_an_untrusted_certificate_until_told_to_take_any() {
         "its certificate SHA-256 {fingerprint}, not verified"
     )));
 }
+
+#[test]
+fn a_tls_client_shows_its_handshake_under_way_and_sends_once_it_is_done() {
+    let made = certificate();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (go, wait) = std::sync::mpsc::channel::<()>();
+    let device = std::thread::spawn(move || {
+        // A device slow to answer the handshake: the TCP connection is there, TLS is not.
+        let (tcp, _) = listener.accept().unwrap();
+        wait.recv().unwrap();
+        let mut stream = server_side(&made, tcp);
+        let mut early = [0; 5];
+        stream.read_exact(&mut early).unwrap();
+        // Held until the window closes.
+        let _ = stream.read(&mut [0; 1]);
+        early
+    });
+
+    let mut ui = Ui::tall();
+    ui.client_of(port);
+    ui.click("TLS (SSL)");
+    ui.click("Verify certificate");
+    ui.open();
+    ui.wait_for_text(&format!("TLS handshake with 127.0.0.1:{port}"));
+    assert!(matches!(ui.connection(), Connection::Securing { .. }));
+    // Sent while the handshake waits: it goes once TLS is up, encrypted.
+    ui.set_text("Send data", "early");
+    ui.click("Send");
+    go.send(()).unwrap();
+    ui.wait_for_text(&format!("TLS with 127.0.0.1:{port}: TLS 1.3"));
+    ui.step_until("the state to say connected", |h| {
+        matches!(h.state().state().connection, Connection::Connected { .. })
+    });
+    ui.wait_for_text(&format!("Connected 127.0.0.1:{port}"));
+    ui.click("Close");
+    assert_eq!(&device.join().unwrap(), b"early");
+}

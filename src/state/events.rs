@@ -42,7 +42,12 @@ impl AppState {
                 }
             }
             EventKind::Connected { local, remote } => {
-                self.connection = Connection::Connected { local, remote };
+                // The settings cannot change while open: they are the session's.
+                self.connection = if self.tls.enabled {
+                    Connection::Securing { local, remote }
+                } else {
+                    Connection::Connected { local, remote }
+                };
                 // As it was typed (a name stays a name), now that it is known to work.
                 if let Some(typed) = self.opening_remote.clone() {
                     self.remember_remote(typed);
@@ -57,6 +62,11 @@ impl AppState {
                 .log
                 .notice(Notice::ServingTls(certificate, self_signed), time),
             EventKind::Secured { peer, summary } => {
+                if let Connection::Securing { local, remote } = self.connection
+                    && remote == peer
+                {
+                    self.connection = Connection::Connected { local, remote };
+                }
                 self.log.notice(Notice::Secured(peer, summary), time);
             }
             EventKind::PeerJoined { peer } => {

@@ -123,9 +123,10 @@ impl AppState {
     pub fn prepare_send_again(&mut self, peer: std::net::SocketAddr) -> Option<SendTarget> {
         self.errors.send = None;
         let reachable = match (self.mode, self.connection) {
-            (Mode::TcpClient, Connection::Connected { remote, .. }) => {
-                (remote == peer).then_some(SendTarget::Connected)
-            }
+            (
+                Mode::TcpClient,
+                Connection::Securing { remote, .. } | Connection::Connected { remote, .. },
+            ) => (remote == peer).then_some(SendTarget::Connected),
             (Mode::TcpServer, Connection::Listening(_) | Connection::Serving(_)) => self
                 .clients
                 .contains(&peer)
@@ -288,6 +289,8 @@ impl AppState {
             }
             Connection::Listening(_)
             | Connection::Serving(_)
+            // A send during the handshake waits for it in the session.
+            | Connection::Securing { .. }
             | Connection::Connected { .. }
             | Connection::Bound(_) => None,
         }

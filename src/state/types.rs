@@ -115,7 +115,14 @@ pub enum Connection {
     Serving(SocketAddr),
     /// TCP client connecting.
     Connecting(Option<SocketAddr>),
-    /// TCP client connected.
+    /// TCP client connected, its TLS handshake under way (sends wait for it).
+    Securing {
+        /// Our end.
+        local: SocketAddr,
+        /// Their end.
+        remote: SocketAddr,
+    },
+    /// TCP client connected (and, with TLS, secured).
     Connected {
         /// Our end.
         local: SocketAddr,
@@ -150,6 +157,7 @@ impl Connection {
             Self::Serving(local) => format!("{} ({local})", t.state_serving),
             Self::Connecting(Some(remote)) => format!("{} {remote}", t.state_connecting),
             Self::Connecting(None) => t.state_connecting.to_owned(),
+            Self::Securing { remote, .. } => format!("{} {remote}", t.state_securing),
             Self::Connected { remote, .. } => format!("{} {remote}", t.state_connected),
             Self::Bound(local) => format!("{} {local}", t.state_bound),
             Self::Reconnecting { failures: 0, .. } => t.state_reconnecting.to_owned(),
@@ -177,6 +185,7 @@ impl Connection {
             Self::Listening(local)
             | Self::Serving(local)
             | Self::Bound(local)
+            | Self::Securing { local, .. }
             | Self::Connected { local, .. } => Some(local),
             Self::Closed | Self::Opening | Self::Connecting(_) | Self::Reconnecting { .. } => None,
         }

@@ -13,7 +13,9 @@ pub(super) fn send_box_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
         Mode::TcpServer => server_target_ui(ui, state, actions),
         Mode::Udp => udp_target_ui(ui, state),
         Mode::TcpClient => {
-            if let Connection::Connected { remote, .. } = state.connection {
+            if let Connection::Securing { remote, .. } | Connection::Connected { remote, .. } =
+                state.connection
+            {
                 ui.label(RichText::new(format!("→ {remote}")).weak());
             }
         }

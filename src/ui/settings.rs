@@ -227,9 +227,10 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         }
         let color = match state.connection {
             Connection::Closed => ui.visuals().weak_text_color(),
-            Connection::Opening | Connection::Connecting(_) | Connection::Reconnecting { .. } => {
-                Palette::of(ui).busy
-            }
+            Connection::Opening
+            | Connection::Connecting(_)
+            | Connection::Securing { .. }
+            | Connection::Reconnecting { .. } => Palette::of(ui).busy,
             _ => Palette::of(ui).live,
         };
         ui.colored_label(color, "●");
