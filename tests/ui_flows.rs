@@ -1106,6 +1106,17 @@ fn messages_split_at_a_delimiter_are_one_entry_each_however_tcp_cut_them() {
     assert_eq!(ui.received_texts()[3..], ["a\nb", "c\n"]);
 }
 
+/// Sets the length field's place, width (as the menu names it) and adjustment.
+fn set_length_field(ui: &mut Ui, offset: u8, width: &str, adjust: i8) {
+    ui.harness
+        .get_by_label("Length at byte")
+        .set_value_accesskit(f64::from(offset));
+    ui.choose("Length field", width);
+    ui.harness
+        .get_by_label("Length adjustment")
+        .set_value_accesskit(f64::from(adjust));
+}
+
 #[test]
 fn binary_frames_are_cut_by_their_length_field_or_size_and_checked_whole() {
     let mut ui = Ui::english();
@@ -1130,13 +1141,7 @@ fn binary_frames_are_cut_by_their_length_field_or_size_and_checked_whole() {
     ui.wait_for_text(&format!("RX ← {peer} (11 B)"));
 
     // AA 55, a one-byte count of the data, the data and a CRC16/MODBUS it does not count.
-    ui.harness
-        .get_by_label("Length at byte")
-        .set_value_accesskit(2.0);
-    ui.choose("Length field", "u8");
-    ui.harness
-        .get_by_label("Length adjustment")
-        .set_value_accesskit(2.0);
+    set_length_field(&mut ui, 2, "u8", 2);
     ui.wait_for_text("A message is 3 + the value +2 bytes");
     ui.choose("Check received", "CRC16/MODBUS");
     let frame = |data: &[u8], wrong: bool| {
@@ -1184,13 +1189,7 @@ fn a_frame_start_finds_the_frames_again_after_noise_and_a_corrupted_length() {
     let mut device = server_with_one_client(&mut ui);
     // AA 55, a one-byte count of the data, the data and a SUM8 it does not count.
     ui.choose("Split messages", "By length field");
-    ui.harness
-        .get_by_label("Length at byte")
-        .set_value_accesskit(2.0);
-    ui.choose("Length field", "u8");
-    ui.harness
-        .get_by_label("Length adjustment")
-        .set_value_accesskit(1.0);
+    set_length_field(&mut ui, 2, "u8", 1);
     ui.choose("Check received", "SUM8");
     ui.set_text("Frame start (hex)", "AA 5G");
     ui.wait_for_text("Invalid hex character 'G' at position 5");
