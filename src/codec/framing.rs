@@ -265,6 +265,8 @@ impl FrameCursor {
 
     /// Where messages end in `bytes`, the next read of the stream: the offset just after each
     /// end. What follows the last end is the unfinished message, remembered for the next read.
+    /// The first end can be 0: a stray piece (see [`Framing::start`]) that ended with the
+    /// previous read, as this one begins with the frame start.
     pub fn cut(&mut self, framing: &Framing, bytes: &[u8]) -> Vec<usize> {
         let ends = match framing {
             Framing::Delimiter(delimiter) => self.cut_at_delimiter(delimiter, bytes),
