@@ -19,15 +19,6 @@ fn rule(pattern: &'static [u8], reply: &'static [u8]) -> ReplyRule {
     }
 }
 
-async fn read_exactly(stream: &mut TcpStream, len: usize) -> Vec<u8> {
-    let mut got = vec![0; len];
-    tokio::time::timeout(WAIT, stream.read_exact(&mut got))
-        .await
-        .expect("the reply never came")
-        .unwrap();
-    got
-}
-
 /// Nothing more arrives on `stream` for a while.
 async fn assert_silent(stream: &mut TcpStream) {
     let mut byte = [0];
@@ -58,7 +49,7 @@ async fn a_pattern_split_across_reads_is_answered_once() {
         )
         .await;
     }
-    assert_eq!(read_exactly(&mut device, 4).await, b"PONG");
+    assert_eq!(common::read_exactly(&mut device, 4).await, b"PONG");
     device.write_all(b"status\n").await.unwrap();
     assert_silent(&mut device).await;
 }
@@ -78,7 +69,7 @@ async fn a_server_echoes_and_answers_only_the_client_that_asked() {
     joined(&mut events).await;
 
     asker.write_all(b"PING?").await.unwrap();
-    assert_eq!(read_exactly(&mut asker, 9).await, b"PING?PONG");
+    assert_eq!(common::read_exactly(&mut asker, 9).await, b"PING?PONG");
     assert_silent(&mut bystander).await;
 
     // The log sees what arrived, then the answers as auto reply's sends to that client.
@@ -115,7 +106,7 @@ async fn a_client_answers_a_modbus_request_with_its_reply() {
         .await
         .unwrap();
     assert_eq!(
-        read_exactly(&mut server_side, 7).await,
+        common::read_exactly(&mut server_side, 7).await,
         [0x01, 0x03, 0x02, 0x00, 0x2A, 0x39, 0x9B]
     );
     assert_silent(&mut server_side).await;
@@ -231,7 +222,7 @@ async fn a_delayed_answer_waits_and_close_does_not() {
     joined(&mut events).await;
     let asked = std::time::Instant::now();
     device.write_all(b"PING").await.unwrap();
-    assert_eq!(read_exactly(&mut device, 4).await, b"PONG");
+    assert_eq!(common::read_exactly(&mut device, 4).await, b"PONG");
     assert!(
         asked.elapsed() >= delay,
         "answered after {:?}",

@@ -33,11 +33,7 @@ async fn sends_and_receives_exact_bytes_and_sees_the_peer_close() {
 
     let payload: Vec<u8> = (0..=255u8).cycle().step_by(7).take(50_000).collect();
     engine.send(SendTarget::Connected, payload.clone()).unwrap();
-    let mut got = vec![0; payload.len()];
-    tokio::time::timeout(common::WAIT, server_side.read_exact(&mut got))
-        .await
-        .unwrap()
-        .unwrap();
+    let got = common::read_exactly(&mut server_side, payload.len()).await;
     assert_eq!(got, payload);
 
     server_side.write_all(b"\x00\x01hello\xff").await.unwrap();

@@ -11,15 +11,6 @@ use netdebug::net::{
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-async fn read_exact(stream: &mut TcpStream, len: usize) -> Vec<u8> {
-    let mut buf = vec![0; len];
-    tokio::time::timeout(common::WAIT, stream.read_exact(&mut buf))
-        .await
-        .expect("peer read timed out")
-        .expect("peer read failed");
-    buf
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bytes_from_a_client_reach_the_engine_exactly() {
     let (mut engine, mut events) = engine();
@@ -42,7 +33,10 @@ async fn gbk_text_goes_out_as_gbk_bytes() {
 
     let bytes = TextEncoding::Gbk.encode("你好").unwrap();
     engine.send(SendTarget::Client(peer), bytes).unwrap();
-    assert_eq!(read_exact(&mut client, 4).await, [0xC4, 0xE3, 0xBA, 0xC3]);
+    assert_eq!(
+        common::read_exactly(&mut client, 4).await,
+        [0xC4, 0xE3, 0xBA, 0xC3]
+    );
     let sent = wait_for(&mut events, "sent", |k| matches!(k, EventKind::Sent { .. })).await;
     match sent.kind {
         EventKind::Sent {
@@ -73,18 +67,18 @@ async fn fans_out_to_all_and_sends_to_one() {
         .send(SendTarget::AllClients, b"all".to_vec())
         .unwrap();
     for stream in [&mut a, &mut b, &mut c] {
-        assert_eq!(read_exact(stream, 3).await, b"all");
+        assert_eq!(common::read_exactly(stream, 3).await, b"all");
     }
 
     engine
         .send(SendTarget::Client(peer_b), b"only-b".to_vec())
         .unwrap();
-    assert_eq!(read_exact(&mut b, 6).await, b"only-b");
+    assert_eq!(common::read_exactly(&mut b, 6).await, b"only-b");
     // The others got nothing more: a marker sent afterwards to A arrives first in A's stream.
     engine
         .send(SendTarget::Client(peer_a), b"!".to_vec())
         .unwrap();
-    assert_eq!(read_exact(&mut a, 1).await, b"!");
+    assert_eq!(common::read_exactly(&mut a, 1).await, b"!");
 
     // Data from each client is tagged with that client.
     b.write_all(b"from-b").await.unwrap();
@@ -185,7 +179,7 @@ async fn disconnect_all_ends_every_client_and_the_server_goes_on_listening() {
     engine
         .send(SendTarget::Client(peer), b"hi".to_vec())
         .unwrap();
-    assert_eq!(read_exact(&mut again, 2).await, b"hi");
+    assert_eq!(common::read_exactly(&mut again, 2).await, b"hi");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -405,5 +399,5 @@ async fn a_server_that_stops_listening_refuses_new_clients_and_keeps_its_own() {
     engine
         .send(SendTarget::Client(peer), b"so am I".to_vec())
         .unwrap();
-    assert_eq!(read_exact(&mut client, 7).await, b"so am I");
+    assert_eq!(common::read_exactly(&mut client, 7).await, b"so am I");
 }

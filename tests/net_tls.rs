@@ -12,7 +12,7 @@ use netdebug::net::{
     ServerTls, SessionConfig, TlsSummary,
 };
 use rustls::pki_types::ServerName;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::{TlsAcceptor, TlsConnector};
 
@@ -92,11 +92,7 @@ async fn a_client_speaks_tls_and_shows_the_certificate_it_took_unverified() {
     // More than one TLS record (16 KiB) and more than one read buffer (256 KiB) each way.
     let payload: Vec<u8> = (0..=255u8).cycle().step_by(7).take(300_000).collect();
     engine.send(SendTarget::Connected, payload.clone()).unwrap();
-    let mut got = vec![0; payload.len()];
-    tokio::time::timeout(common::WAIT, server_side.read_exact(&mut got))
-        .await
-        .unwrap()
-        .unwrap();
+    let got = common::read_exactly(&mut server_side, payload.len()).await;
     assert_eq!(got, payload);
     server_side.write_all(&payload).await.unwrap();
     server_side.flush().await.unwrap();
@@ -200,12 +196,7 @@ async fn a_server_with_certificate_files_serves_clients_that_trust_them() {
 
     engine.send(SendTarget::AllClients, &b"to all"[..]).unwrap();
     for client in &mut clients {
-        let mut got = [0; 6];
-        tokio::time::timeout(common::WAIT, client.read_exact(&mut got))
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(&got, b"to all");
+        assert_eq!(common::read_exactly(client, 6).await, b"to all");
     }
     let _ = std::fs::remove_dir_all(dir);
 }

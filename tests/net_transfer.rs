@@ -9,7 +9,6 @@ use std::time::Duration;
 use bytes::Bytes;
 use common::{connected_client, engine, open_server, open_udp, wait_for};
 use netdebug::net::{Endpoint, EventKind, FilePacing, SendTarget};
-use tokio::io::AsyncReadExt;
 use tokio::net::UdpSocket;
 
 /// On tokio's paused clock, a 10 ms cycle for one virtual second sends once per tick, no more
@@ -170,11 +169,7 @@ async fn a_file_streams_byte_exact_with_progress() {
         .send_file(SendTarget::Connected, path.clone(), FilePacing::default())
         .unwrap();
     assert_eq!(progress.total, contents.len() as u64);
-    let mut got = vec![0u8; contents.len()];
-    tokio::time::timeout(common::WAIT, peer.read_exact(&mut got))
-        .await
-        .unwrap()
-        .unwrap();
+    let got = common::read_exactly(&mut peer, contents.len()).await;
     assert!(got == contents, "the peer got the file exactly");
     assert_eq!(file_done(&mut events).await, (true, 3_000_000));
     assert_eq!(progress.sent(), 3_000_000);
@@ -240,11 +235,7 @@ async fn a_tcp_file_is_written_in_packets_of_the_size_given() {
     engine
         .send_file(SendTarget::Connected, path.clone(), pacing)
         .unwrap();
-    let mut got = vec![0u8; contents.len()];
-    tokio::time::timeout(common::WAIT, peer.read_exact(&mut got))
-        .await
-        .unwrap()
-        .unwrap();
+    let got = common::read_exactly(&mut peer, contents.len()).await;
     assert_eq!(got, contents);
     let mut writes = Vec::new();
     while writes.iter().sum::<usize>() < contents.len() {

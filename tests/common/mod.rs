@@ -11,6 +11,17 @@ use std::time::Duration;
 
 use netdebug::net::{Endpoint, Engine, Event, EventKind, EventReceiver, SessionConfig};
 
+/// Reads exactly `len` bytes from a peer's `stream` (plain or TLS), within [`WAIT`].
+pub async fn read_exactly(stream: &mut (impl tokio::io::AsyncRead + Unpin), len: usize) -> Vec<u8> {
+    use tokio::io::AsyncReadExt as _;
+    let mut got = vec![0; len];
+    tokio::time::timeout(WAIT, stream.read_exact(&mut got))
+        .await
+        .expect("the peer's read timed out")
+        .expect("the peer's read failed");
+    got
+}
+
 /// A port on 127.0.0.1 that was free a moment ago (bound, then let go): nobody listens on it.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
