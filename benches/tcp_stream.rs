@@ -30,12 +30,7 @@ fn main() {
     println!("tcp_stream: {}", support::machine());
     // Interleaved rounds, so both paths see the same machine; medians, since loopback
     // throughput on a shared machine varies from run to run.
-    let ram = std::path::Path::new("/dev/shm");
-    let ram = if ram.is_dir() {
-        ram.to_owned()
-    } else {
-        std::env::temp_dir()
-    };
+    let ram = support::ram_dir();
     let disk = std::env::temp_dir();
     let mut bare = Vec::new();
     let mut bare_saving = Vec::new();

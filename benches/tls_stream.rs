@@ -30,17 +30,15 @@ fn main() {
     let runtime = support::runtime();
     println!("tls_stream: {}", support::machine());
     let made = certificate();
-    let ram = std::path::Path::new("/dev/shm");
-    let dir = if ram.is_dir() {
-        ram.to_owned()
-    } else {
-        std::env::temp_dir()
-    };
+    // Written once: each round's server reads the same files.
+    let (files, certificate, key) = pem_files("tls-bench", &made, &made);
+    let server_tls = ServerTls::Files { certificate, key };
+    let dir = support::ram_dir();
     let mut bare = Vec::new();
     let mut engine = Vec::new();
     for round in 1..=ROUNDS {
         bare.push(bare_loop(&runtime, &made));
-        engine.push(through_engine(&runtime, &made, &dir));
+        engine.push(through_engine(&runtime, &made, &server_tls, &dir));
         println!(
             "  round {round}: bare tokio-rustls read loop {:.0} MB/s; engine TLS server + save-to-file in {} {:.0} MB/s",
             bare[round - 1],
@@ -48,6 +46,7 @@ fn main() {
             engine[round - 1]
         );
     }
+    std::fs::remove_dir_all(files).unwrap();
     let (bare, _) = support::median_p99(&mut bare);
     let (engine, _) = support::median_p99(&mut engine);
     println!(
@@ -102,14 +101,16 @@ fn bare_loop(runtime: &tokio::runtime::Runtime, made: &Made) -> f64 {
     TOTAL as f64 / 1e6 / elapsed.as_secs_f64()
 }
 
-fn through_engine(runtime: &tokio::runtime::Runtime, made: &Made, dir: &std::path::Path) -> f64 {
-    let (files, certificate, key) = pem_files("tls-bench", made, made);
+fn through_engine(
+    runtime: &tokio::runtime::Runtime,
+    made: &Made,
+    tls: &ServerTls,
+    dir: &std::path::Path,
+) -> f64 {
     let config = SessionConfig::TcpServer {
         local: Endpoint::new("127.0.0.1", 0),
-        tls: Some(ServerTls::Files { certificate, key }),
+        tls: Some(tls.clone()),
     };
     let path = dir.join(format!("netdebug-tls-bench-{}.bin", std::process::id()));
-    let mb_s = support::save_received(runtime, config, &path, TOTAL, |addr| blast(addr, made));
-    std::fs::remove_dir_all(files).unwrap();
-    mb_s
+    support::save_received(runtime, config, &path, TOTAL, |addr| blast(addr, made))
 }

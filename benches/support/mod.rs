@@ -54,6 +54,17 @@ pub fn open_and_wait(
     }
 }
 
+/// Where a benchmark's save-to-file goes to measure NetDebug rather than the disk: RAM
+/// (`/dev/shm`) where there is one, else the system temp directory.
+pub fn ram_dir() -> std::path::PathBuf {
+    let ram = std::path::Path::new("/dev/shm");
+    if ram.is_dir() {
+        ram.to_owned()
+    } else {
+        std::env::temp_dir()
+    }
+}
+
 /// Opens the server `config` with save-to-file (raw) into `path`, has `send` send `total`
 /// bytes to the address it listens on, and drains the events as the window would, keeping
 /// nothing; MB/s from the send's start until the file holds every byte (asserted).
