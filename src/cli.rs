@@ -94,6 +94,10 @@ pub struct Args {
     /// Leave what is sent out of the log (counting, saving and response times go on).
     #[arg(long)]
     pub hide_sent: bool,
+    /// Show received and sent text with escapes where it would not show: \r \n \t \0 \\,
+    /// and \xNN for other control characters and bytes that are no text.
+    #[arg(long)]
+    pub show_escapes: bool,
     /// TCP: a read that follows the previous one from the same peer within this many ms joins
     /// its log entry (0 to 10000; 0, the default, merges nothing).
     #[arg(long, value_parser = clap::value_parser!(u64).range(crate::settings::MERGE_READS_MS))]
@@ -405,6 +409,9 @@ impl Args {
         if self.hide_sent {
             state.display.hide_sent = true;
         }
+        if self.show_escapes {
+            state.log.set_escapes(true);
+        }
         if self.rate_graph {
             state.display.rate_graph = true;
         }
@@ -587,10 +594,12 @@ mod tests {
             .preset(&mut state);
         assert_eq!(state.connect_timeout_ms, 250);
         assert!(!state.echo);
-        parsed(&["--echo", "--rate-graph", "--hide-sent"])
+        assert!(!state.log.escapes());
+        parsed(&["--echo", "--rate-graph", "--hide-sent", "--show-escapes"])
             .unwrap()
             .preset(&mut state);
         assert!(state.echo && state.display.rate_graph && state.display.hide_sent);
+        assert!(state.log.escapes());
         parsed(&[
             "--auto-reconnect-ms",
             "2000",

@@ -307,6 +307,10 @@ pub struct Texts {
     pub hide_sent: &'static str,
     /// Its tooltip.
     pub hide_sent_help: &'static str,
+    /// The checkbox that shows text with escapes where it would not show.
+    pub show_escapes: &'static str,
+    /// Its tooltip.
+    pub show_escapes_help: &'static str,
     pub escapes: &'static str,
     /// The checkbox that empties the send box after a send.
     pub clear_after_send: &'static str,
@@ -534,6 +538,8 @@ pub static ZH: Texts = Texts {
     hide_received: "接收数据不显示",
     hide_sent: "发送数据不显示",
     hide_sent_help: "发送的数据不进数据日志，日志里只有收到的数据；计数、保存和响应时间照常。\n例如循环发送轮询设备时，只看设备的回答。",
+    show_escapes: "显示转义符",
+    show_escapes_help: "文本里看不见的内容按发送框的转义符显示：回车 \\r、换行 \\n、制表 \\t、零字节 \\0、反斜杠 \\\\，\n其他控制字符和不是该编码文字的字节显示为 \\xNN，不显示成 · 或 �。\n于是 OK\\r\\n 和 OK\\n 一眼分得清；把一行复制到发送框（勾选转义符），发出的就是同样的字节。",
     escapes: "转义符",
     clear_after_send: "发送完自动清空",
     drop_to_send: "松开鼠标即发送此文件",
@@ -745,6 +751,8 @@ pub static EN: Texts = Texts {
     hide_received: "Hide received data",
     hide_sent: "Hide sent data",
     hide_sent_help: "What you send is not added to the data log, so it shows only what comes in; counting, saving and response times go on.\nFor a cycle send polling a device: the log shows its answers alone.",
+    show_escapes: "Show escapes",
+    show_escapes_help: "Text that would not show is written with the send box's escapes: carriage return \\r, line feed \\n, tab \\t, zero byte \\0, backslash \\\\;\nother control characters and bytes that are no text in the encoding as \\xNN, instead of · or �.\nSo OK\\r\\n and OK\\n look different, and a line copied into the send box (with escapes on) sends the same bytes.",
     escapes: "Escape sequences",
     clear_after_send: "Clear after send",
     drop_to_send: "Drop the file to send it",

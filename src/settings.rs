@@ -90,6 +90,7 @@ pub struct Settings {
     pub clear_after_send: bool,
     pub hex_view: bool,
     pub decode_gbk: bool,
+    pub show_escapes: bool,
     pub log_mode: bool,
     pub autoscroll: bool,
     pub auto_wrap: bool,
@@ -149,6 +150,7 @@ impl Settings {
             clear_after_send: state.clear_after_send,
             hex_view: layout.view == InputMode::Hex,
             decode_gbk: state.log.encoding() == TextEncoding::Gbk,
+            show_escapes: state.log.escapes(),
             log_mode: layout.headers,
             autoscroll: state.display.autoscroll,
             auto_wrap: state.display.auto_wrap,
@@ -206,6 +208,7 @@ impl Settings {
         } else {
             TextEncoding::Utf8
         });
+        state.log.set_escapes(self.show_escapes);
         state.log.set_layout(crate::log::RowLayout {
             view: if self.hex_view {
                 InputMode::Hex
@@ -347,6 +350,7 @@ mod tests {
         };
         state.log.set_view(InputMode::Hex);
         state.log.set_encoding(TextEncoding::Gbk);
+        state.log.set_escapes(true);
         state.log.set_budget(8 << 20);
         state.log.set_merge_gap(merge_gap(120));
         state.split.by = SplitBy::Delimiter;

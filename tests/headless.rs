@@ -332,3 +332,42 @@ fn ctrl_c_ends_a_headless_server_with_its_file_complete() {
     assert!(printed.contains("Closed: closed locally"), "{printed}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn show_escapes_prints_what_a_modem_answers_byte_for_byte() {
+    let device = UdpSocket::bind("127.0.0.1:0").unwrap();
+    device
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let target = device.local_addr().unwrap().to_string();
+    let answering = std::thread::spawn(move || {
+        let mut buffer = [0; 64];
+        let (len, from) = device.recv_from(&mut buffer).unwrap();
+        // An answer whose line ending and stray bytes plain text would hide.
+        device.send_to(b"\r\nOK\r\n\x00\xFF", from).unwrap();
+        buffer[..len].to_vec()
+    });
+    let output = udp_to(
+        &target,
+        &[
+            "--send-text",
+            r"AT\r",
+            "--escapes",
+            "--show-escapes",
+            "--exit-after-idle-ms",
+            "1000",
+        ],
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(answering.join().unwrap(), b"AT\r");
+    let printed = stdout(&output);
+    let lines: Vec<&str> = printed.lines().collect();
+    let tx = lines.iter().position(|l| l.contains("TX →")).unwrap();
+    let rx = lines.iter().position(|l| l.contains("RX ←")).unwrap();
+    assert_eq!(lines[tx + 1], r"AT\r", "{printed}");
+    assert_eq!(
+        lines[rx + 1..rx + 4],
+        [r"\r\n", r"OK\r\n", r"\0\xFF"],
+        "{printed}"
+    );
+}

@@ -2176,3 +2176,27 @@ fn the_title_row_fits_the_settings_column_in_either_language_and_theme() {
         }
     }
 }
+
+#[test]
+fn show_escapes_reveals_line_endings_and_stray_bytes_and_a_copied_line_sends_them_again() {
+    let (mut ui, _server, mut device, _) = client_of_a_device();
+    let reply: &[u8] = b"OK\r\n\x00\xFF";
+    device.write_all(reply).unwrap();
+    ui.step_until("the reply", |h| h.state().state().rx.bytes == 6);
+    // As plain text the line ending is gone and the two bytes are a dot and a �.
+    ui.wait_for_text("·\u{FFFD}");
+    assert!(!ui.shows(r"OK\r\n"));
+    ui.click("Show escapes");
+    ui.wait_for_text(r"OK\r\n");
+    ui.wait_for_text(r"\0\xFF");
+    assert!(!ui.shows("·\u{FFFD}"));
+    // What the log shows, typed into the send box with escapes on, is the same bytes.
+    ui.click("Escape sequences");
+    ui.set_text("Send data", r"OK\r\n\0\xFF");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut device, reply.len()), reply);
+    // The sent entry shows the same way; turned off, the log is as it was.
+    ui.click("Show escapes");
+    ui.wait_for_text("·\u{FFFD}");
+    assert!(!ui.shows(r"\0\xFF"));
+}

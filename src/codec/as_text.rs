@@ -1,7 +1,7 @@
 //! The way back from bytes to the send box's text: what the send box shows when it switches
 //! from hex to text, so that Send still sends exactly those bytes.
 
-use super::{SendFormat, TextEncoding, build_payload};
+use super::{SendFormat, StreamDecoder, TextEncoding, build_payload};
 
 /// Text that the send box, read as `encoding` text (with escapes if `escapes`), turns back
 /// into exactly `bytes`; `None` when there is none: bytes that are not text in the encoding
@@ -34,55 +34,11 @@ pub fn text_for_bytes(bytes: &[u8], encoding: TextEncoding, escapes: bool) -> Op
 /// `bytes` as text with escapes: each character that encodes back to its own bytes as itself
 /// (or its escape), every other byte as `\xNN`.
 fn escaped(bytes: &[u8], encoding: TextEncoding) -> String {
+    let mut decoder = StreamDecoder::escaping(encoding, false);
     let mut out = String::with_capacity(bytes.len());
-    let mut rest = bytes;
-    while let Some(&first) = rest.first() {
-        // GBK characters are one to four bytes, UTF-8 ones too.
-        let found = (1..=4.min(rest.len())).find_map(|len| {
-            let (run, after) = rest.split_at(len);
-            one_char(run, encoding).map(|ch| (ch, after))
-        });
-        match found {
-            Some((ch, after)) if !ch.is_control() || ch.is_ascii() => {
-                push_escaped(&mut out, ch, first);
-                rest = after;
-            }
-            // A byte that starts no character, or a control character beyond ASCII (which
-            // the box would hide): byte by byte.
-            _ => {
-                push_byte(&mut out, first);
-                rest = rest.get(1..).unwrap_or_default();
-            }
-        }
-    }
+    decoder.decode_into(bytes, &mut out);
+    decoder.finish_into(&mut out);
     out
-}
-
-/// The one character `run` decodes to, if it is exactly one that encodes back to `run`.
-fn one_char(run: &[u8], encoding: TextEncoding) -> Option<char> {
-    let text = encoding.decode_exact(run)?;
-    let mut chars = text.chars();
-    let ch = chars.next()?;
-    let encodes_back = encoding.encode(&text).ok()? == run;
-    (chars.next().is_none() && encodes_back).then_some(ch)
-}
-
-fn push_escaped(out: &mut String, ch: char, byte: u8) {
-    match ch {
-        '\\' => out.push_str("\\\\"),
-        '\r' => out.push_str("\\r"),
-        '\n' => out.push_str("\\n"),
-        '\t' => out.push_str("\\t"),
-        '\0' => out.push_str("\\0"),
-        ch if ch.is_control() => push_byte(out, byte),
-        ch => out.push(ch),
-    }
-}
-
-fn push_byte(out: &mut String, byte: u8) {
-    use std::fmt::Write as _;
-    // Writing to a String cannot fail.
-    let _ = write!(out, "\\x{byte:02X}");
 }
 
 #[cfg(test)]

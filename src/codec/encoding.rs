@@ -4,6 +4,8 @@ use std::fmt;
 
 use encoding_rs::{EncoderResult, Encoding, GBK, UTF_8};
 
+use super::escaped_text::Escaper;
+
 /// A text encoding for the send box and the receive log.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
@@ -117,14 +119,31 @@ fn encode_strict(
 /// Decodes a byte stream chunk by chunk, keeping an incomplete multibyte character from the end
 /// of one chunk until the next arrives, so a character split across two TCP reads shows whole.
 pub struct StreamDecoder {
-    decoder: encoding_rs::Decoder,
+    inner: Inner,
+}
+
+/// The two ways of decoding: as text is shown, or with what would not show escaped.
+enum Inner {
+    Plain(encoding_rs::Decoder),
+    Escaping(Escaper),
 }
 
 impl StreamDecoder {
     /// A decoder for `encoding`; a UTF-8 byte order mark at the start is dropped.
     pub fn new(encoding: TextEncoding) -> Self {
         Self {
-            decoder: encoding.encoding_rs().new_decoder_with_bom_removal(),
+            inner: Inner::Plain(encoding.encoding_rs().new_decoder_with_bom_removal()),
+        }
+    }
+
+    /// A decoder whose text is written with the send box's escapes wherever it would not
+    /// show: `\r \n \t \0 \\`, other control characters and every byte that is no
+    /// character (a byte order mark included) as `\xNN`. Read by the send box with escapes
+    /// on, the text is the same bytes again. With `keep_breaks`, a line feed still breaks
+    /// the line after its `\n`, for a log that shows lines.
+    pub fn escaping(encoding: TextEncoding, keep_breaks: bool) -> Self {
+        Self {
+            inner: Inner::Escaping(Escaper::new(encoding, keep_breaks)),
         }
     }
 
@@ -153,21 +172,28 @@ impl StreamDecoder {
     }
 
     fn decode_inner(&mut self, bytes: &[u8], last: bool, out: &mut String) {
+        let decoder = match &mut self.inner {
+            Inner::Plain(decoder) => decoder,
+            Inner::Escaping(escaper) => return escaper.decode_into(bytes, last, out),
+        };
         // Room for the worst case (three bytes out per byte in), so one call decodes it all.
-        let room = self
-            .decoder
+        let room = decoder
             .max_utf8_buffer_length(bytes.len())
             .unwrap_or(bytes.len() * 3 + 16);
         out.reserve(room);
-        let (result, _read, _replaced) = self.decoder.decode_to_string(bytes, out, last);
+        let (result, _read, _replaced) = decoder.decode_to_string(bytes, out, last);
         debug_assert!(matches!(result, encoding_rs::CoderResult::InputEmpty));
     }
 }
 
 impl fmt::Debug for StreamDecoder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StreamDecoder")
-            .field("encoding", &self.decoder.encoding().name())
-            .finish()
+        match &self.inner {
+            Inner::Plain(decoder) => f
+                .debug_struct("StreamDecoder")
+                .field("encoding", &decoder.encoding().name())
+                .finish(),
+            Inner::Escaping(escaper) => escaper.fmt(f),
+        }
     }
 }

@@ -6,6 +6,7 @@ mod checksum;
 mod checksum_span;
 mod encoding;
 mod escape;
+mod escaped_text;
 mod framing;
 mod hex;
 mod payload;

@@ -340,7 +340,7 @@ impl Log {
     pub fn with_budget(budget: usize) -> Self {
         Self {
             entries: VecDeque::new(),
-            text: TextDecoder::new(TextEncoding::default()),
+            text: TextDecoder::new(TextEncoding::default(), false),
             layout: RowLayout::default(),
             budget,
             used: 0,
@@ -373,7 +373,7 @@ impl Log {
     pub fn snapshot(&self) -> Self {
         Self {
             entries: self.entries.clone(),
-            text: TextDecoder::new(self.text.streams.encoding()),
+            text: TextDecoder::new(self.text.streams.encoding(), self.text.streams.escapes()),
             layout: self.layout,
             budget: self.budget,
             used: self.used,
@@ -589,10 +589,26 @@ impl Log {
 
     /// Switches the decoding and decodes every entry again, once, replaying each peer's stream.
     pub fn set_encoding(&mut self, encoding: TextEncoding) {
-        if encoding == self.text.streams.encoding() {
+        self.set_decoding(encoding, self.escapes());
+    }
+
+    /// Whether text is shown with the send box's escapes wherever it would not show (`\r`,
+    /// `\0`, `\xNN` for a byte that is no character), so that every byte can be read off
+    /// the text view.
+    pub fn escapes(&self) -> bool {
+        self.text.streams.escapes()
+    }
+
+    /// Turns escapes on or off, decoding every entry again as [`Log::set_encoding`] does.
+    pub fn set_escapes(&mut self, escapes: bool) {
+        self.set_decoding(self.encoding(), escapes);
+    }
+
+    fn set_decoding(&mut self, encoding: TextEncoding, escapes: bool) {
+        if encoding == self.encoding() && escapes == self.escapes() {
             return;
         }
-        self.text = TextDecoder::new(encoding);
+        self.text = TextDecoder::new(encoding, escapes);
         for entry in &mut self.entries {
             if let LogBody::Data {
                 direction,

@@ -69,6 +69,7 @@ fn op() -> impl Strategy<Value = LogOp> {
         1 => proptest::option::of(peer.clone()).prop_map(LogOp::ShowOnly),
         1 => (any::<bool>(), any::<bool>(), 1u8..12).prop_map(|(h, t, c)| LogOp::Layout(h, t, c)),
         1 => any::<bool>().prop_map(LogOp::Encoding),
+        1 => any::<bool>().prop_map(LogOp::Escapes),
         1 => (0u16..4000).prop_map(LogOp::Budget),
         1 => bytes().prop_map(|b| LogOp::Find(String::from_utf8_lossy(&b).into_owned())),
         1 => Just(LogOp::Clear),

@@ -50,6 +50,8 @@ pub enum LogOp {
     Layout(bool, bool, u8),
     /// GBK (else UTF-8).
     Encoding(bool),
+    /// Text shown with escapes (see [`Log::set_escapes`]).
+    Escapes(bool),
     Budget(u16),
     Find(String),
     Clear,
@@ -145,6 +147,7 @@ impl LogOp {
             } else {
                 TextEncoding::Utf8
             }),
+            Self::Escapes(on) => log.set_escapes(on),
             Self::Budget(budget) => log.set_budget(usize::from(budget)),
             Self::Find(query) => {
                 let _ = log.find_next(&query);

@@ -456,6 +456,37 @@ fn the_budget_drops_the_oldest_entries_and_counts_them() {
 }
 
 #[test]
+fn escapes_show_what_text_would_hide_and_switch_back() {
+    let mut log = Log::default();
+    log.received(peer(), Bytes::from_static(b"OK\r\n\0\xFF"), T0);
+    log.sent(peer(), Bytes::from_static(b"AT\r\n"), SentBy::Owner, T0);
+    let plain = ["header", "text OK", "text ·\u{FFFD}", "header", "text AT"];
+    assert_eq!(row_texts(&log, 0, usize::MAX), plain);
+    log.set_escapes(true);
+    assert!(log.escapes());
+    // Each line still ends its row, after its `\n`; the memory count follows the text.
+    assert_eq!(
+        row_texts(&log, 0, usize::MAX),
+        [
+            "header",
+            r"text OK\r\n",
+            r"text \0\xFF",
+            "header",
+            r"text AT\r\n"
+        ]
+    );
+    let counted: usize = log.entries().iter().map(LogEntry::cost).sum();
+    assert_eq!(log.used(), counted);
+    // Find looks for what is shown.
+    assert!(log.find_next(r"\xFF"));
+    // The encoding switches with escapes kept, and back without.
+    log.set_encoding(TextEncoding::Gbk);
+    assert!(log.escapes());
+    log.set_escapes(false);
+    assert_eq!(row_texts(&log, 0, usize::MAX), plain);
+}
+
+#[test]
 fn a_log_switched_to_an_encoding_shows_what_one_built_with_it_shows() {
     // Reads of two peers' streams in both directions, cut anywhere (through GBK and UTF-8
     // characters and line breaks), in every layout, merged, split or neither: the rows after switching
@@ -467,7 +498,9 @@ fn a_log_switched_to_an_encoding_shows_what_one_built_with_it_shows() {
             proptest::bool::ANY,
             proptest::bool::ANY,
             proptest::collection::vec(
-                proptest::sample::select(vec![0x41u8, 0x0A, 0xC4, 0xE3, 0xE4, 0xBD, 0xA0]),
+                proptest::sample::select(vec![
+                    0x41u8, 0x0A, 0x0D, 0x5C, 0xC4, 0xE3, 0xE4, 0xBD, 0xA0,
+                ]),
                 0..24,
             ),
         ),
@@ -479,12 +512,14 @@ fn a_log_switched_to_an_encoding_shows_what_one_built_with_it_shows() {
         proptest::sample::select(vec![1usize, 3, 8, TEXT_CHARS_PER_ROW]),
         // Each read its own entry, merged within a gap, or split after each line break.
         0u8..3,
+        // With escapes or without.
+        proptest::bool::ANY,
     );
     let mut runner = proptest::test_runner::TestRunner::default();
     runner
         .run(
             &(pieces, layouts),
-            |(pieces, (hex, headers, columns, grouping))| {
+            |(pieces, (hex, headers, columns, grouping, escapes))| {
                 let layout = RowLayout {
                     view: if hex { InputMode::Hex } else { InputMode::Text },
                     headers,
@@ -510,10 +545,12 @@ fn a_log_switched_to_an_encoding_shows_what_one_built_with_it_shows() {
                 let mut switched = Log::default();
                 fill(&mut switched);
                 switched.set_encoding(TextEncoding::Gbk);
+                switched.set_escapes(escapes);
                 switched.set_layout(layout);
 
                 let mut built = Log::default();
                 built.set_encoding(TextEncoding::Gbk);
+                built.set_escapes(escapes);
                 built.set_layout(layout);
                 fill(&mut built);
 

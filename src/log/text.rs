@@ -20,9 +20,11 @@ pub(super) struct TextDecoder {
 }
 
 impl TextDecoder {
-    pub(super) fn new(encoding: TextEncoding) -> Self {
+    /// Decodes `encoding`, with the send box's escapes wherever text would not show if
+    /// `escapes`.
+    pub(super) fn new(encoding: TextEncoding, escapes: bool) -> Self {
         Self {
-            streams: PeerStreams::new(encoding),
+            streams: PeerStreams::with_escapes(encoding, escapes),
             scratch: String::new(),
             cleaned: String::new(),
         }
@@ -38,10 +40,11 @@ impl TextDecoder {
         self.scratch.clear();
         match direction {
             Direction::Rx => self.streams.decode_into(peer, bytes, &mut self.scratch),
-            Direction::Tx => self
-                .streams
-                .encoding()
-                .decode_whole_into(bytes, &mut self.scratch),
+            Direction::Tx => self.streams.decode_message_into(bytes, &mut self.scratch),
+        }
+        if self.streams.escapes() {
+            // Escaped text has no control characters left but its line breaks.
+            return Arc::from(self.scratch.as_str());
         }
         printable(&self.scratch, &mut self.cleaned)
     }

@@ -254,6 +254,14 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     encoding_combo(ui, "rx_encoding", t.decode_as, &mut encoding);
     let encoding_changed = encoding != state.log.encoding();
     state.log.set_encoding(encoding);
+    let mut escapes = state.log.escapes();
+    if ui
+        .checkbox(&mut escapes, t.show_escapes)
+        .on_hover_text(t.show_escapes_help)
+        .changed()
+    {
+        state.log.set_escapes(escapes);
+    }
     ui.checkbox(&mut layout.headers, t.log_mode);
     state.log.set_layout(layout);
     ui.checkbox(&mut state.display.auto_wrap, t.auto_wrap);
