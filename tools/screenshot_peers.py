@@ -7,6 +7,8 @@ Like the socket programs in a networking course: plain sockets, text encoded as 
   udp APP_PORT       a UDP peer that sends datagrams to the app
   frame-device PORT  a server the app connects to; it streams binary frames
                      (AA 55, a length, the data, a CRC16/MODBUS), each cut in two writes
+  at-modem PORT      a server the app connects to, answering AT commands as a cellular
+                     modem does: the command echoed, then the answer between CR LFs
   tls-clients PORT   a TLS client (taking the app's self-signed certificate) sends readings
                      and reads the app's answers; a plain client that speaks no TLS is dropped
 """
@@ -120,6 +122,27 @@ def frame_device(port):
     conn.close()
 
 
+def at_modem(port):
+    conn = accept_one(port)
+    # A module that starts up with a zero byte and a byte of line noise before its banner.
+    conn.sendall(b"\x00\xff\r\nRDY\r\n")
+    conn.settimeout(6)
+    deadline = time.time() + 6
+    signal = 18
+    while time.time() < deadline:
+        try:
+            command = conn.recv(1024)
+        except socket.timeout:
+            break
+        if not command:
+            break
+        signal += 1
+        # Echo on (ATE1), as modems start: the command comes back before the answer.
+        answer = b"\r\n+CSQ: %d,99\r\n" % signal if command.startswith(b"AT+CSQ") else b""
+        conn.sendall(command + answer + b"\r\nOK\r\n")
+    conn.close()
+
+
 def tls_clients(port):
     # As a device that does not check the server: any certificate is taken.
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -150,6 +173,7 @@ if __name__ == "__main__":
         "tcp-server": tcp_server,
         "udp": udp,
         "frame-device": frame_device,
+        "at-modem": at_modem,
         "tls-clients": tls_clients,
     }
     peers[sys.argv[1]](int(sys.argv[2]))

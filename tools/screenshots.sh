@@ -25,7 +25,7 @@ shot() {
   python3 tools/screenshot_peers.py "$peer" "$peer_port" &
   local peer_pid=$!
   # A server peer must be listening before the app connects.
-  case "$peer" in tcp-server | frame-device) sleep 1 ;; esac
+  case "$peer" in tcp-server | frame-device | at-modem) sleep 1 ;; esac
   # Throwaway settings for each picture: the defaults plus what is asked here, nothing
   # remembered from the previous one.
   XDG_DATA_HOME="$(mktemp -d)" XDG_CONFIG_HOME="$(mktemp -d)" "$app" --screenshot "screenshots/$name.png" --screenshot-delay-ms 3500 \
@@ -56,6 +56,12 @@ shot udp udp 19020 -- --theme dark --lang en --show hex --mode udp --address 127
 shot tcp-client-frames frame-device 19030 -- --theme dark --lang zh --show hex --mode tcp-client \
   --address 127.0.0.1 --port 19030 --open --split-length 2:u8:+2 --frame-start "AA 55" \
   --check crc16-modbus --check-span 2
+
+# TCP client of a cellular modem's AT port, with Show escapes: the echoed command, the answer
+# and OK each with their CR LFs in sight, and the zero byte and line noise it starts up with.
+shot tcp-client-escapes at-modem 19050 -- --theme dark --lang en --mode tcp-client \
+  --address 127.0.0.1 --port 19050 --open --send-text 'AT+CSQ\r' --escapes --show-escapes \
+  --cycle-ms 1000
 
 # TLS server with a certificate made at Open: a device's TLS client sends readings and gets
 # an answer each second; a plain TCP client at the same port is dropped with the reason.
