@@ -44,9 +44,32 @@ impl ResponseTimes {
     }
 }
 
+/// A response time in milliseconds for the status bar, with three significant digits down
+/// to a microsecond: a device on the loopback or a LAN answers within a fraction of a
+/// millisecond, which one decimal would show as `0.0`.
+pub fn short_ms(duration: Duration) -> String {
+    let ms = duration.as_secs_f64() * 1000.0;
+    let decimals = if ms < 1.0 {
+        3
+    } else if ms < 10.0 {
+        2
+    } else {
+        1
+    };
+    format!("{ms:.decimals$}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_times_keep_their_digits() {
+        let shown: Vec<String> = [44, 4_478, 12_345, 80_400, 1_500_000]
+            .map(|us| short_ms(Duration::from_micros(us)))
+            .into();
+        assert_eq!(shown, ["0.044", "4.48", "12.3", "80.4", "1500.0"]);
+    }
 
     #[test]
     fn last_min_max_and_mean() {

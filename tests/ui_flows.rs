@@ -307,7 +307,7 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
     // The status bar sums them up.
     let responses = ui.harness.state().state().responses;
     assert_eq!((responses.count, responses.last), (1, answered));
-    let ms = format!("{:.1}", answered.as_secs_f64() * 1000.0);
+    let ms = netdebug::response_times::short_ms(answered);
     let whole = format!("Response {ms} ms (avg {ms}, max {ms}, 1×)");
     ui.wait_for_text(&whole);
 

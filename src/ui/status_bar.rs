@@ -104,7 +104,7 @@ fn responses_ui(ui: &mut Ui, state: &AppState, monospace: &[&str], described: &s
         return;
     };
     let t = state.texts();
-    let ms = |duration: std::time::Duration| format!("{:.1}", duration.as_secs_f64() * 1000.0);
+    let ms = crate::response_times::short_ms;
     let whole = t
         .responses
         .replace("{last}", &ms(times.last))
