@@ -78,6 +78,22 @@ fn main() {
             );
             state.show_selected_only = false;
             state.sync_log_filter();
+            // Show escapes, like a change of encoding, decodes every entry again, on the
+            // window's thread.
+            let start = Instant::now();
+            state.log.set_escapes(true);
+            let turned_on = start.elapsed().as_secs_f64() * 1e3;
+            let (median, p99, _, _) = measure(&ctx, &mut state);
+            let start = Instant::now();
+            state.log.set_escapes(false);
+            let turned_off = start.elapsed().as_secs_f64() * 1e3;
+            let start = Instant::now();
+            state.log.set_encoding(netdebug::codec::TextEncoding::Gbk);
+            let to_gbk = start.elapsed().as_secs_f64() * 1e3;
+            state.log.set_encoding(netdebug::codec::TextEncoding::Utf8);
+            println!(
+                "    show escapes: turning it on {turned_on:.0} ms, off {turned_off:.0} ms (every entry decoded again; decoding as GBK instead {to_gbk:.0} ms); on, still {median:.2} ms median / {p99:.2} ms p99"
+            );
         }
         if view == InputMode::Hex {
             // The same frames with the rate graph on, two minutes of history in each line.

@@ -52,6 +52,18 @@ impl Escaper {
             at -= kept;
         }
         while let Some(rest) = bytes.get(at..).filter(|rest| !rest.is_empty()) {
+            // Printable ASCII, most of what devices send, is copied in runs.
+            let plain = rest
+                .iter()
+                .position(|&b| !is_plain(b))
+                .unwrap_or(rest.len());
+            if plain > 0 {
+                out.push_str(
+                    std::str::from_utf8(rest.get(..plain).unwrap_or_default()).unwrap_or_default(),
+                );
+                at += plain;
+                continue;
+            }
             let Some(used) = self.next(rest, last, out) else {
                 self.pending = rest.to_vec();
                 break;
@@ -114,6 +126,11 @@ impl Escaper {
         let ch = chars.next()?;
         chars.next().is_none().then_some(ch)
     }
+}
+
+/// Whether `byte` is printable ASCII that stands for itself (not the escapes' backslash).
+fn is_plain(byte: u8) -> bool {
+    (0x20..=0x7E).contains(&byte) && byte != b'\\'
 }
 
 /// How long the UTF-8 character that `first`, a byte above ASCII, begins is; `None` for a
