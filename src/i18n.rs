@@ -231,6 +231,8 @@ pub struct Texts {
     pub frame_start_hint: &'static str,
     /// Tooltip of the frame start field.
     pub frame_start_help: &'static str,
+    /// The header note of an entry that holds the rest of a message too long for one entry.
+    pub continued: &'static str,
     /// The note on a received entry that does not begin with the frame start.
     pub no_frame_start: &'static str,
     /// The list of remotes used before.
@@ -489,6 +491,7 @@ pub static ZH: Texts = Texts {
     frame_start: "帧头 (十六进制)",
     frame_start_hint: "无（例如 AA 55）",
     frame_start_help: "每条消息开头的字节，十六进制。设了帧头，数据流错位后（丢了或错了一个字节、长度字段不对）能自己找回：该是消息开头的地方没有帧头时，到下一个帧头之前的字节单独成一条，标出“无帧头”，下一条从帧头开始。留空则不检查。",
+    continued: "接上条",
     no_frame_start: "无帧头",
     zoom_out: "缩小界面",
     since_send: "发送后 {ms} ms",
@@ -702,6 +705,7 @@ pub static EN: Texts = Texts {
     frame_start: "Frame start (hex)",
     frame_start_hint: "none (e.g. AA 55)",
     frame_start_help: "The bytes each message begins with, in hex. With a frame start set, a stream that lost step (a byte lost or corrupted, a length field that lies) finds its frames again: where a message should begin and the frame start is not there, the bytes up to its next occurrence are cut off as one entry, marked \"no frame start\", and the next message begins there. Empty: not checked.",
+    continued: "continued",
     no_frame_start: "no frame start",
     zoom_out: "Smaller text",
     since_send: "{ms} ms after the send",

@@ -263,6 +263,12 @@ impl FrameCursor {
         self.taken == 0
     }
 
+    /// Whether a message (not a stray piece hunting for the frame start) is under way: the
+    /// next read begins with the rest of it.
+    pub fn in_message(&self) -> bool {
+        self.taken > 0 && !self.stray
+    }
+
     /// Where messages end in `bytes`, the next read of the stream: the offset just after each
     /// end. What follows the last end is the unfinished message, remembered for the next read.
     /// The first end can be 0: a stray piece (see [`Framing::start`]) that ended with the

@@ -95,6 +95,9 @@ impl Log {
 
     /// The check of `entry` as things stand: received data only.
     pub(super) fn check_of(&self, entry: &LogEntry) -> Option<Check> {
+        if entry.continues_message {
+            return None;
+        }
         match &entry.body {
             LogBody::Data {
                 direction: Direction::Rx,

@@ -72,17 +72,22 @@ fn header(entry: &LogEntry, t: &Texts) -> String {
 }
 
 /// What a data entry's header says about it beyond time, direction, peer and size: how long
-/// after a send it came, or that auto reply sent it; that it misses the frame start; whether
-/// its checksum is right.
+/// after a send it came, or that auto reply sent it; that it continues a message or misses the
+/// frame start; whether its checksum is right.
 pub(super) fn entry_notes(entry: &LogEntry, t: &Texts) -> impl Iterator<Item = String> {
     let annotation = entry
         .annotation
         .map(|annotation| annotation_text(&annotation, t));
+    let continued = entry.continues_message.then(|| t.continued.to_owned());
     let stray = entry
         .misses_frame_start
         .then(|| t.no_frame_start.to_owned());
     let check = entry.check.map(|check| check_text(check, t));
-    annotation.into_iter().chain(stray).chain(check)
+    annotation
+        .into_iter()
+        .chain(continued)
+        .chain(stray)
+        .chain(check)
 }
 
 /// Whether an entry's checksum is right, in the language of `t`.

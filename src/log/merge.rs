@@ -49,6 +49,11 @@ impl Log {
         bytes: Bytes,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
+        // Whether this read begins with the rest of a message from earlier reads.
+        let mid_message = self
+            .cursors
+            .get(&peer)
+            .is_some_and(crate::codec::FrameCursor::in_message);
         let ends = self.cut(peer, &bytes);
         let (bytes, time, before) = match self.take_unshown(peer) {
             // The display is back mid-message: the message shows whole, from its start.
@@ -63,7 +68,8 @@ impl Log {
         if self.framing.is_some() {
             // The start of the message ends no message.
             let ends = ends.into_iter().map(|end| before + end).collect();
-            return self.received_split(peer, &bytes, time, ends);
+            let continues = mid_message && before == 0;
+            return self.received_split(peer, &bytes, time, ends, continues);
         }
         let follows = self.merge_gap.and_then(|gap| {
             let last = self.last_reads.get(&peer)?;
@@ -113,6 +119,7 @@ impl Log {
             return Err(more);
         };
         let old_cost = entry.cost();
+        let continues_message = entry.continues_message;
         let LogBody::Data {
             direction: Direction::Rx,
             peer: entry_peer,
@@ -131,8 +138,11 @@ impl Log {
         joined.extend_from_slice(&more);
         *bytes = joined.freeze();
         // The message grew: its checksum is the one at its new end.
-        let new_check =
-            super::check::check(self.check, self.check_span, bytes, self.framing.as_ref());
+        let new_check = if continues_message {
+            None
+        } else {
+            super::check::check(self.check, self.check_span, bytes, self.framing.as_ref())
+        };
         let mut joined_text = String::with_capacity(text.len() + added.len());
         joined_text.push_str(text);
         joined_text.push_str(&added);

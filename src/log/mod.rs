@@ -181,9 +181,12 @@ pub struct LogEntry {
     /// right one.
     pub check: Option<Check>,
     /// Received data split into messages with a frame start: the entry does not begin with it
-    /// (bytes cut off to find the next frame; or, rarely, the rest of a message too long for
-    /// one entry).
+    /// (bytes cut off to find the next frame).
     pub misses_frame_start: bool,
+    /// Received data split into messages: the rest of a message that its first entry could
+    /// not hold (over [`MERGE_LIMIT`], or too many entries back to grow in place), so no
+    /// message of its own: neither checked nor judged by the frame start.
+    pub continues_message: bool,
 }
 
 /// What a data entry's header adds.
@@ -749,6 +752,7 @@ impl Log {
             annotation,
             check: None,
             misses_frame_start: false,
+            continues_message: false,
         };
         entry.check = self.check_of(&entry);
         self.check_tally.count(entry.check, true);

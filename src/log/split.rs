@@ -17,13 +17,16 @@ impl Log {
     /// Adds a TCP read with splitting on, given where messages end in it (see [`Log::cut`]):
     /// the first piece completes this peer's unfinished entry (wherever other peers' entries
     /// have put it, within [`super::CONTINUE_REACH`]), and a last piece that ends no message
-    /// stays open for the next read.
+    /// stays open for the next read. When `continues`, the read begins with the rest of a
+    /// message from earlier reads: if its entry cannot take it, that rest is an entry marked
+    /// as such (see [`super::LogEntry::continues_message`]).
     pub(super) fn received_split(
         &mut self,
         peer: SocketAddr,
         bytes: &Bytes,
         time: NaiveTime,
         mut ends: Vec<usize>,
+        continues: bool,
     ) -> Option<std::time::Duration> {
         let open = self
             .last_reads
@@ -70,7 +73,11 @@ impl Log {
             if let Some(after) = self.received_piece(peer, piece, time) {
                 since_send.get_or_insert(after);
             }
-            self.judge_frame_start(self.entries.len().saturating_sub(1), open_piece);
+            let index = self.entries.len().saturating_sub(1);
+            if i == 0 && continues {
+                self.mark_continuation(index);
+            }
+            self.judge_frame_start(index, open_piece);
             new_entries = true;
         }
         if new_entries {
@@ -80,19 +87,29 @@ impl Log {
         since_send
     }
 
+    /// Marks the entry at `index`, just added, as the rest of a message: not checked, and
+    /// not counted in the tally.
+    fn mark_continuation(&mut self, index: usize) {
+        if let Some(entry) = self.entries.get_mut(index) {
+            entry.continues_message = true;
+            self.check_tally.count(entry.check.take(), false);
+        }
+    }
+
     /// Marks whether the entry at `index`, a message or part of one (`open`: more may come),
     /// misses the frame start (see [`super::LogEntry::misses_frame_start`]).
     fn judge_frame_start(&mut self, index: usize, open: bool) {
         let framing = self.framing.as_ref();
         if let Some(entry) = self.entries.get_mut(index) {
-            entry.misses_frame_start = match &entry.body {
-                LogBody::Data {
-                    direction: Direction::Rx,
-                    bytes,
-                    ..
-                } => framing.is_some_and(|framing| framing.misses_start(bytes, open)),
-                LogBody::Data { .. } | LogBody::Notice(_) => false,
-            };
+            entry.misses_frame_start = !entry.continues_message
+                && match &entry.body {
+                    LogBody::Data {
+                        direction: Direction::Rx,
+                        bytes,
+                        ..
+                    } => framing.is_some_and(|framing| framing.misses_start(bytes, open)),
+                    LogBody::Data { .. } | LogBody::Notice(_) => false,
+                };
         }
     }
 

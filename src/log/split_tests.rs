@@ -385,3 +385,82 @@ fn messages(stream: &[u8], delimiter: &[u8]) -> Vec<Vec<u8>> {
     }
     expected
 }
+
+#[test]
+fn a_message_too_long_for_one_entry_goes_on_in_entries_marked_continued() {
+    let t = &crate::i18n::EN;
+    let crc = |bytes: &[u8]| Checksum::Crc16Modbus.compute(bytes);
+    // `AA 55`, a u16 length of the data, the data, a CRC16 of the length and the data.
+    let frame = |data: &[u8]| {
+        let mut frame = vec![0xAA, 0x55];
+        frame.extend_from_slice(&u16::try_from(data.len()).unwrap().to_be_bytes());
+        frame.extend_from_slice(data);
+        frame.extend_from_slice(&crc(&frame[2..]));
+        frame
+    };
+    let mut log = Log::default();
+    log.set_framing(Some(Framing::Length {
+        field: "2:u16be:+2".parse().unwrap(),
+        start: Bytes::from_static(&[0xAA, 0x55]),
+    }));
+    log.set_check_kind(Checksum::Crc16Modbus);
+    log.set_check_span(ChecksumSpan { from: 2, tail: 0 });
+    // A 20 KB frame, in 4 KB reads, then a short one.
+    let mut stream = frame(&vec![7; 20_000]);
+    stream.extend_from_slice(&frame(b"ok"));
+    for read in stream.chunks(4096) {
+        log.received_read(peer(), Bytes::copy_from_slice(read), at(0));
+    }
+    let seen: Vec<_> = log
+        .entries()
+        .iter()
+        .map(|e| {
+            (
+                e.continues_message,
+                e.misses_frame_start,
+                e.check.map(|c| c.good),
+            )
+        })
+        .collect();
+    // The long one fills entries of MERGE_LIMIT; the rest is no noise and no message of its
+    // own, so neither orange nor checked; the frame after it is found and checked.
+    assert_eq!(
+        seen,
+        [
+            (false, false, None),
+            (true, false, None),
+            (true, false, None),
+            (false, false, Some(true)),
+        ]
+    );
+    let lengths: Vec<_> = entry_bytes(&log).iter().map(Vec::len).collect();
+    assert_eq!(
+        lengths,
+        [MERGE_LIMIT, MERGE_LIMIT, 20_006 - 2 * MERGE_LIMIT, 8]
+    );
+    let header = row_text(&Row::Header(&log.entries()[1]), t).into_owned();
+    assert!(header.ends_with("(8192 B) · continued"), "{header}");
+    assert_eq!((log.check_tally().good, log.check_tally().bad), (1, 0));
+
+    // A line longer than an entry: its rest ends with the delimiter, but is not checked as
+    // if it were a line of its own (it would be wrong); turning the check off and on again
+    // leaves it so.
+    let mut log = Log::default();
+    log.set_split_at(Some(Bytes::from_static(b"\n")));
+    log.set_check_kind(Checksum::Sum8);
+    let mut line = vec![b'x'; 10_000];
+    line.extend_from_slice(&[0x78, b'\n']);
+    line.extend_from_slice(&[0x01, 0x01, b'\n']);
+    for read in line.chunks(3000) {
+        log.received_read(peer(), Bytes::copy_from_slice(read), at(0));
+    }
+    log.set_check_kind(Checksum::None);
+    log.set_check_kind(Checksum::Sum8);
+    let seen: Vec<_> = log
+        .entries()
+        .iter()
+        .map(|e| (e.continues_message, e.check.map(|c| c.good)))
+        .collect();
+    assert_eq!(seen, [(false, None), (true, None), (false, Some(true))]);
+    assert_eq!((log.check_tally().good, log.check_tally().bad), (1, 0));
+}
