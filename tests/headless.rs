@@ -50,6 +50,23 @@ fn tcp_client_of(port: u16, more: &[&str]) -> Output {
     netdebug(&args)
 }
 
+/// A UDP device on 127.0.0.1: its address, and a thread that answers the first datagram
+/// with `answer` and gives that datagram back.
+fn udp_device_answering(answer: &'static [u8]) -> (String, std::thread::JoinHandle<Vec<u8>>) {
+    let device = UdpSocket::bind("127.0.0.1:0").unwrap();
+    device
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let target = device.local_addr().unwrap().to_string();
+    let answering = std::thread::spawn(move || {
+        let mut buffer = [0; 64];
+        let (len, from) = device.recv_from(&mut buffer).unwrap();
+        device.send_to(answer, from).unwrap();
+        buffer[..len].to_vec()
+    });
+    (target, answering)
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
@@ -162,20 +179,8 @@ fn a_session_that_cannot_open_exits_with_the_reason() {
 
 #[test]
 fn udp_asks_a_modbus_device_once_and_prints_its_checked_answer() {
-    let device = UdpSocket::bind("127.0.0.1:0").unwrap();
-    device
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let target = device.local_addr().unwrap().to_string();
-    let answering = std::thread::spawn(move || {
-        let mut buffer = [0; 64];
-        let (len, from) = device.recv_from(&mut buffer).unwrap();
-        // Holding register 0 is 42, with its CRC16/MODBUS.
-        device
-            .send_to(&[0x01, 0x03, 0x02, 0x00, 0x2A, 0x39, 0x9B], from)
-            .unwrap();
-        buffer[..len].to_vec()
-    });
+    // Holding register 0 is 42, with its CRC16/MODBUS.
+    let (target, answering) = udp_device_answering(&[0x01, 0x03, 0x02, 0x00, 0x2A, 0x39, 0x9B]);
     // The README's example.
     let output = udp_to(
         &target,
@@ -335,18 +340,8 @@ fn ctrl_c_ends_a_headless_server_with_its_file_complete() {
 
 #[test]
 fn show_escapes_prints_what_a_modem_answers_byte_for_byte() {
-    let device = UdpSocket::bind("127.0.0.1:0").unwrap();
-    device
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let target = device.local_addr().unwrap().to_string();
-    let answering = std::thread::spawn(move || {
-        let mut buffer = [0; 64];
-        let (len, from) = device.recv_from(&mut buffer).unwrap();
-        // An answer whose line ending and stray bytes plain text would hide.
-        device.send_to(b"\r\nOK\r\n\x00\xFF", from).unwrap();
-        buffer[..len].to_vec()
-    });
+    // An answer whose line endings and stray bytes plain text would hide.
+    let (target, answering) = udp_device_answering(b"\r\nOK\r\n\x00\xFF");
     let output = udp_to(
         &target,
         &[

@@ -12,6 +12,7 @@ Like the socket programs in a networking course: plain sockets, text encoded as 
   tls-clients PORT   a TLS client (taking the app's self-signed certificate) sends readings
                      and reads the app's answers; a plain client that speaks no TLS is dropped
 """
+import itertools
 import socket
 import ssl
 import sys
@@ -61,9 +62,11 @@ def tcp_clients(port):
     plc.close()
 
 
-def tcp_server(port):
+def serve(port, greeting, answer):
+    """Accepts the app on 127.0.0.1:port, greets it, then for six seconds sends answer(data)
+    for each read."""
     conn = accept_one(port)
-    conn.sendall("欢迎连接 NetDebug 测试服务器\r\n".encode("gbk"))
+    conn.sendall(greeting)
     conn.settimeout(6)
     deadline = time.time() + 6
     while time.time() < deadline:
@@ -73,8 +76,12 @@ def tcp_server(port):
             break
         if not data:
             break
-        conn.sendall(b"ECHO " + data)
+        conn.sendall(answer(data))
     conn.close()
+
+
+def tcp_server(port):
+    serve(port, "欢迎连接 NetDebug 测试服务器\r\n".encode("gbk"), lambda data: b"ECHO " + data)
 
 
 def udp(port):
@@ -123,24 +130,15 @@ def frame_device(port):
 
 
 def at_modem(port):
-    conn = accept_one(port)
-    # A module that starts up with a zero byte and a byte of line noise before its banner.
-    conn.sendall(b"\x00\xff\r\nRDY\r\n")
-    conn.settimeout(6)
-    deadline = time.time() + 6
-    signal = 18
-    while time.time() < deadline:
-        try:
-            command = conn.recv(1024)
-        except socket.timeout:
-            break
-        if not command:
-            break
-        signal += 1
+    signal = itertools.count(19)
+
+    def answer(command):
         # Echo on (ATE1), as modems start: the command comes back before the answer.
-        answer = b"\r\n+CSQ: %d,99\r\n" % signal if command.startswith(b"AT+CSQ") else b""
-        conn.sendall(command + answer + b"\r\nOK\r\n")
-    conn.close()
+        csq = b"\r\n+CSQ: %d,99\r\n" % next(signal) if command.startswith(b"AT+CSQ") else b""
+        return command + csq + b"\r\nOK\r\n"
+
+    # A module that starts up with a zero byte and a byte of line noise before its banner.
+    serve(port, b"\x00\xff\r\nRDY\r\n", answer)
 
 
 def tls_clients(port):
