@@ -114,18 +114,24 @@ impl Escaper {
 
     /// The one character `run` is, if it is one that encodes back to exactly `run`.
     fn one_char(&self, run: &[u8]) -> Option<char> {
-        let text = match self.encoding {
+        match self.encoding {
             // UTF-8 has one way to write each character: valid is exact.
-            TextEncoding::Utf8 => std::str::from_utf8(run).ok()?.to_owned(),
+            TextEncoding::Utf8 => single(std::str::from_utf8(run).ok()?),
             TextEncoding::Gbk => {
                 let text = self.encoding.decode_exact(run)?;
-                (self.encoding.encode(&text).ok()? == run).then_some(text)?
+                (self.encoding.encode(&text).ok()? == run)
+                    .then(|| single(&text))
+                    .flatten()
             }
-        };
-        let mut chars = text.chars();
-        let ch = chars.next()?;
-        chars.next().is_none().then_some(ch)
+        }
     }
+}
+
+/// The character `text` is, if it is exactly one.
+fn single(text: &str) -> Option<char> {
+    let mut chars = text.chars();
+    let ch = chars.next()?;
+    chars.next().is_none().then_some(ch)
 }
 
 /// Whether `byte` is printable ASCII that stands for itself (not the escapes' backslash).
