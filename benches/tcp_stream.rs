@@ -72,12 +72,7 @@ fn main() {
 fn blast(addr: std::net::SocketAddr) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let mut stream = std::net::TcpStream::connect(addr).unwrap();
-        let chunk = vec![0x5Au8; CHUNK];
-        let mut sent = 0u64;
-        while sent < TOTAL {
-            stream.write_all(&chunk).unwrap();
-            sent += CHUNK as u64;
-        }
+        support::send_total(&mut stream, TOTAL, CHUNK);
     })
 }
 

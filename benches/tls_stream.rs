@@ -64,12 +64,7 @@ fn blast(addr: std::net::SocketAddr, made: &Made) -> std::thread::JoinHandle<()>
         let connection = rustls::ClientConnection::new(config, name).unwrap();
         let tcp = std::net::TcpStream::connect(addr).unwrap();
         let mut stream = rustls::StreamOwned::new(connection, tcp);
-        let chunk = vec![0x5Au8; CHUNK];
-        let mut sent = 0u64;
-        while sent < TOTAL {
-            stream.write_all(&chunk).unwrap();
-            sent += CHUNK as u64;
-        }
+        support::send_total(&mut stream, TOTAL, CHUNK);
         stream.flush().unwrap();
         // The server's session tickets arrive unread: closing now would reset the connection
         // under data not yet read. Read (and drop) until the server closes instead.

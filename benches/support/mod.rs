@@ -65,6 +65,17 @@ pub fn ram_dir() -> std::path::PathBuf {
     }
 }
 
+/// Writes `total` bytes (a multiple of `chunk`) to `stream`, `chunk` bytes at a time, as a
+/// sender that goes as fast as it can.
+pub fn send_total(stream: &mut impl std::io::Write, total: u64, chunk: usize) {
+    let bytes = vec![0x5Au8; chunk];
+    let mut sent = 0u64;
+    while sent < total {
+        stream.write_all(&bytes).unwrap();
+        sent += chunk as u64;
+    }
+}
+
 /// Opens the server `config` with save-to-file (raw) into `path`, has `send` send `total`
 /// bytes to the address it listens on, and drains the events as the window would, keeping
 /// nothing; MB/s from the send's start until the file holds every byte (asserted).

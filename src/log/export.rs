@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{Log, RowLayout, dropped_marker, row_text};
+use super::{Log, RowLayout, row_text};
 use crate::i18n::Texts;
 use crate::net::FileError;
 
@@ -28,11 +28,7 @@ pub struct SavedLog {
 pub(super) fn write_log(log: &Log, t: &Texts, out: &mut impl Write) -> io::Result<u64> {
     let mut lines = 0;
     if log.dropped() > 0 {
-        writeln!(
-            out,
-            "{}",
-            dropped_marker(log.dropped(), log.budget(), log.dropped_day(), t)
-        )?;
+        writeln!(out, "{}", log.dropped_line(t))?;
         lines += 1;
     }
     let mut first = 0;

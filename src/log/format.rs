@@ -37,6 +37,13 @@ pub fn dropped_marker(
     marker
 }
 
+impl super::Log {
+    /// [`dropped_marker`] for the entries this log dropped.
+    pub fn dropped_line(&self, t: &Texts) -> String {
+        dropped_marker(self.dropped(), self.budget(), self.dropped_day(), t)
+    }
+}
+
 /// `[12:00:01.250]`: an entry's local time to the millisecond.
 fn time(entry: &LogEntry) -> String {
     format!("[{}]", clock(entry))

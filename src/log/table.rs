@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::format::{clock, entry_notes, notice_text};
-use super::{Direction, LogBody, Notice, dropped_marker};
+use super::{Direction, LogBody, Notice};
 use crate::codec::format_hex;
 use crate::i18n::Texts;
 use crate::log::Log;
@@ -23,7 +23,7 @@ pub(super) fn write_csv(log: &Log, t: &Texts, mut out: impl Write) -> io::Result
     table.write_record(COLUMNS)?;
     let mut rows = 0;
     if log.dropped() > 0 {
-        let marker = dropped_marker(log.dropped(), log.budget(), log.dropped_day(), t);
+        let marker = log.dropped_line(t);
         table.write_record(["", "event", "", "", &marker, "", ""])?;
         rows += 1;
     }

@@ -245,6 +245,15 @@ fn write_all(
         written,
         source,
     };
+    // Every byte written is counted as it goes, for the window's progress.
+    let write = |out: &mut BufWriter<_>, bytes: &[u8]| {
+        out.write_all(bytes)
+            .map_err(|e| fail(e, progress.written()))?;
+        progress
+            .written
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok::<(), FileError>(())
+    };
     let mut decoders = PeerStreams::new(match format {
         CaptureFormat::Text(encoding) => encoding,
         CaptureFormat::Raw => TextEncoding::default(),
@@ -267,11 +276,7 @@ fn write_all(
                     time_of_day.format(super::TIME_OF_DAY),
                     date.format(super::DATE)
                 );
-                out.write_all(line.as_bytes())
-                    .map_err(|e| fail(e, progress.written()))?;
-                progress
-                    .written
-                    .fetch_add(line.len() as u64, Ordering::Relaxed);
+                write(&mut out, line.as_bytes())?;
             }
         }
         let (line, received) = match (&record, format) {
@@ -320,11 +325,7 @@ fn write_all(
                 )
             }
         };
-        out.write_all(&line)
-            .map_err(|e| fail(e, progress.written()))?;
-        progress
-            .written
-            .fetch_add(line.len() as u64, Ordering::Relaxed);
+        write(&mut out, &line)?;
         room.give_back(received);
         next = match queue.try_recv() {
             Ok(record) => Some(record),

@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
 use bytes::Bytes;
+use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
+use tokio_rustls::TlsStream;
 
 use super::ack::Ack;
 use super::auto_reply::{SharedAutoReply, StreamMatcher};
@@ -15,6 +17,7 @@ use super::backlog::Backlog;
 use super::capture::SharedCapture;
 use super::engine::{Notifier, Wakeup};
 use super::peer_stream::{PeerStream, ReadOutcome};
+use super::tls::TlsSummary;
 use super::{Endpoint, Event, EventKind, NetError, SentBy, SessionId};
 
 /// Where a send goes.
@@ -273,6 +276,25 @@ pub(crate) async fn receive(
         ReadOutcome::Closed => Some(super::CloseReason::ByPeer),
         ReadOutcome::Failed(error) => Some(close_reason_for(error, peer)),
     }
+}
+
+/// Waits for a TLS `handshake` with `peer` (or for Close and Disconnect, which end the wait),
+/// reports what it agreed, and gives the stream to talk over; why the connection ended if it
+/// did first. Client and server alike.
+pub(crate) async fn secure(
+    handshake: impl Future<Output = io::Result<(TlsStream<TcpStream>, TlsSummary)>>,
+    peer: SocketAddr,
+    reporter: &Reporter,
+    stop: &mut Stop,
+) -> Result<PeerStream, super::CloseReason> {
+    let (tls, summary) = tokio::select! {
+        result = handshake => result.map_err(|source| {
+            super::CloseReason::Failed(NetError::TlsHandshake { peer, source })
+        })?,
+        () = stop.requested() => return Err(super::CloseReason::ByUser),
+    };
+    reporter.report(EventKind::Secured { peer, summary });
+    Ok(PeerStream::Tls(Box::new(tls)))
 }
 
 /// Writes `bytes` to a TCP peer and reports them sent `by` the owner or auto reply; why the

@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 
 use super::auto_reply::StreamMatcher;
 use super::peer_stream::PeerStream;
-use super::session::{Reporter, SessionCommand, Stop, receive, resolve, write_reported};
+use super::session::{Reporter, SessionCommand, Stop, receive, resolve, secure, write_reported};
 use super::tls::Connector;
 use super::{ClientTls, CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy};
 
@@ -143,35 +143,22 @@ async fn connect_from(local_port: u16, addr: SocketAddr) -> Result<TcpStream, Ne
 }
 
 /// Shakes hands with the server named `host` over `stream` within `timeout`, or until Close.
-async fn secure(
+async fn secure_within(
     stream: TcpStream,
     remote: SocketAddr,
     (connector, host, timeout): (Connector, &str, Duration),
     reporter: &Reporter,
     stop: &mut Stop,
 ) -> Result<PeerStream, CloseReason> {
-    let failed = |source| {
-        CloseReason::Failed(NetError::TlsHandshake {
-            peer: remote,
-            source,
-        })
-    };
-    let handshake = tokio::time::timeout(timeout, connector.handshake(host, stream, remote));
-    let (tls, summary) = tokio::select! {
-        finished = handshake => {
-            let Ok(result) = finished else {
+    let handshake = async {
+        tokio::time::timeout(timeout, connector.handshake(host, stream, remote))
+            .await
+            .unwrap_or_else(|_| {
                 let waited = format!("no answer within {} s", timeout.as_secs_f32());
-                return Err(failed(std::io::Error::new(std::io::ErrorKind::TimedOut, waited)));
-            };
-            result.map_err(failed)?
-        }
-        () = stop.requested() => return Err(CloseReason::ByUser),
+                Err(std::io::Error::new(std::io::ErrorKind::TimedOut, waited))
+            })
     };
-    reporter.report(EventKind::Secured {
-        peer: remote,
-        summary,
-    });
-    Ok(PeerStream::Tls(Box::new(tls)))
+    secure(handshake, remote, reporter, stop).await
 }
 
 async fn converse(
@@ -190,7 +177,7 @@ async fn converse(
     reporter.report(EventKind::Connected { local, remote });
     // Sends asked for during the handshake wait in `commands` until it is done.
     let mut stream = match tls {
-        Some(tls) => match secure(stream, remote, tls, reporter, &mut stop).await {
+        Some(tls) => match secure_within(stream, remote, tls, reporter, &mut stop).await {
             Ok(stream) => stream,
             Err(reason) => return reason,
         },

@@ -13,7 +13,9 @@ use tokio::task::JoinSet;
 use super::ack::Ack;
 use super::auto_reply::StreamMatcher;
 use super::peer_stream::PeerStream;
-use super::session::{Reporter, SessionCommand, Stop, receive, resolve_local, write_reported};
+use super::session::{
+    Reporter, SessionCommand, Stop, receive, resolve_local, secure, write_reported,
+};
 use super::tls::Acceptor;
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy, ServerTls};
 
@@ -258,15 +260,7 @@ impl Connection {
         let Some(acceptor) = self.tls else {
             return Ok(PeerStream::Plain(self.stream));
         };
-        let peer = self.peer;
-        let (tls, summary) = tokio::select! {
-            result = acceptor.handshake(self.stream) => result.map_err(|source| {
-                CloseReason::Failed(NetError::TlsHandshake { peer, source })
-            })?,
-            () = stop.requested() => return Err(CloseReason::ByUser),
-        };
-        reporter.report(EventKind::Secured { peer, summary });
-        Ok(PeerStream::Tls(Box::new(tls)))
+        secure(acceptor.handshake(self.stream), self.peer, reporter, stop).await
     }
 }
 

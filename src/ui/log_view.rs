@@ -7,9 +7,7 @@ use super::Action;
 use super::palette::Palette;
 use crate::codec::{InputMode, format_hex};
 use crate::i18n::Texts;
-use crate::log::{
-    Direction, LogBody, LogEntry, Row, RowLayout, TEXT_CHARS_PER_ROW, dropped_marker, row_text,
-};
+use crate::log::{Direction, LogBody, LogEntry, Row, RowLayout, TEXT_CHARS_PER_ROW, row_text};
 use crate::state::AppState;
 
 pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
@@ -157,7 +155,7 @@ fn find_ui(ui: &mut Ui, state: &mut AppState) {
 }
 
 fn marker_ui(ui: &mut Ui, log: &crate::log::Log, t: &Texts) {
-    let text = dropped_marker(log.dropped(), log.budget(), log.dropped_day(), t);
+    let text = log.dropped_line(t);
     let marker = Palette::of(ui).marker;
     ui.add(egui::Label::new(RichText::new(text).monospace().color(marker)).extend());
 }
