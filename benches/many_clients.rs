@@ -37,9 +37,9 @@ fn main() {
         return;
     }
     let runtime = support::runtime();
-    let (mut engine, mut events) = support::engine(&runtime);
+    let (mut session, mut events) = support::session(&runtime);
     let (mut state, addr) = support::open_and_wait(
-        &mut engine,
+        &mut session,
         &mut events,
         SessionConfig::TcpServer {
             local: Endpoint::new("127.0.0.1", 0),
@@ -90,7 +90,7 @@ fn main() {
     );
     drop(child.stdin.take());
     child.wait().unwrap();
-    engine.close();
+    session.close();
 }
 
 /// The child: connects every client, says so, and holds them until its stdin closes.

@@ -95,7 +95,7 @@ fn flood(chunk: Vec<u8>) {
     // until the next frame.
     let (repaint, repaint_requests) = channel::<Duration>();
     let pacer = RepaintPacer::default();
-    let (mut engine, mut events) = Engine::new(
+    let (engine, mut events) = Engine::new(
         runtime.handle().clone(),
         Arc::new(move |wakeup| {
             let _ = repaint.send(match wakeup {
@@ -104,8 +104,9 @@ fn flood(chunk: Vec<u8>) {
             });
         }),
     );
+    let mut session = engine.session();
     let (mut state, local) = support::open_and_wait(
-        &mut engine,
+        &mut session,
         &mut events,
         SessionConfig::TcpServer {
             local: Endpoint::new("127.0.0.1", 0),
@@ -215,5 +216,5 @@ fn flood(chunk: Vec<u8>) {
             "frames out of step"
         );
     }
-    engine.close();
+    session.close();
 }

@@ -24,9 +24,9 @@ const SIZE: usize = 56;
 
 fn main() {
     let runtime = support::runtime();
-    let (mut engine, mut events) = support::engine(&runtime);
+    let (mut session, mut events) = support::session(&runtime);
     let (mut state, local) = support::open_and_wait(
-        &mut engine,
+        &mut session,
         &mut events,
         SessionConfig::Udp {
             local: Endpoint::new("127.0.0.1", 0),
@@ -103,5 +103,5 @@ fn main() {
         state.log.dropped(),
         state.log.used() as f64 / 1e6
     );
-    engine.close();
+    session.close();
 }

@@ -28,9 +28,9 @@ const PAYLOAD: &[u8] = b"sensor 0042 temperature=25.3 humidity=61% status=OK\r\n
 /// frame interval under traffic, laying out and tessellating the real window.
 fn headless() {
     let runtime = support::runtime();
-    let (mut engine, mut events) = support::engine(&runtime);
+    let (mut session, mut events) = support::session(&runtime);
     let (mut state, local) = support::open_and_wait(
-        &mut engine,
+        &mut session,
         &mut events,
         SessionConfig::Udp {
             local: Endpoint::new("127.0.0.1", 0),
@@ -77,7 +77,7 @@ fn headless() {
         start.elapsed().as_secs_f64(),
         cpu.as_secs_f64()
     );
-    engine.close();
+    session.close();
 }
 
 fn main() {

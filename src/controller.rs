@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 use tokio::runtime::Handle;
 
 use crate::messages::Message as _;
-use crate::net::{Engine, EventReceiver, SendTarget, Wakeup};
+use crate::net::{Engine, EventReceiver, SendTarget, Session, Wakeup};
 use crate::state::{AppState, Connection};
 use crate::ui::{Action, TlsFile};
 
 /// The engine, the state it changes, and what connects them.
 pub struct Controller {
-    engine: Engine,
+    session: Session,
     events: EventReceiver,
     /// What the window shows (or the headless mode prints).
     pub state: AppState,
@@ -29,7 +29,7 @@ impl Controller {
     pub fn new(runtime: Handle, state: AppState, wake: Arc<dyn Fn(Wakeup) + Send + Sync>) -> Self {
         let (engine, events) = Engine::new(runtime, wake);
         Self {
-            engine,
+            session: engine.session(),
             events,
             state,
             when_ready: Vec::new(),
@@ -79,12 +79,12 @@ impl Controller {
                 // Remembered settings may have auto reply on: in force before anything arrives.
                 self.sync_auto_reply();
                 if let Some(config) = self.state.prepare_open() {
-                    let session = self.engine.open(config);
+                    let session = self.session.open(config);
                     self.state.opened(session);
                 }
             }
             Action::Close => {
-                self.engine.close();
+                self.session.close();
                 self.state.closed_by_user();
             }
             Action::Send => {
@@ -95,20 +95,20 @@ impl Controller {
                 }
             }
             Action::Disconnect(peer) => {
-                let _ = self.engine.disconnect(peer);
+                let _ = self.session.disconnect(peer);
             }
             Action::DisconnectAll => {
-                let _ = self.engine.disconnect_all();
+                let _ = self.session.disconnect_all();
             }
             Action::StopListening => {
-                let _ = self.engine.stop_listening();
+                let _ = self.session.stop_listening();
             }
             Action::StartCycle => self.start_cycle(),
-            Action::StopCycle => self.engine.stop_cycle(),
+            Action::StopCycle => self.session.stop_cycle(),
             Action::SendFile(path) => {
                 if let Some(target) = self.state.prepare_target() {
                     let pacing = self.state.file_pacing();
-                    match self.engine.send_file(target, path, pacing) {
+                    match self.session.send_file(target, path, pacing) {
                         Ok(progress) => self.state.file = Some(progress),
                         Err(error) => {
                             let message = error.message(self.state.language);
@@ -117,7 +117,7 @@ impl Controller {
                     }
                 }
             }
-            Action::CancelFile => self.engine.cancel_file(),
+            Action::CancelFile => self.session.cancel_file(),
             Action::SendQuick(index) => {
                 let prepared = self.state.prepare_quick(index);
                 self.send_prepared(prepared);
@@ -136,7 +136,7 @@ impl Controller {
                 self.send_prepared(prepared.map(|target| (target, bytes.to_vec())));
             }
             Action::StartCapture(path) => match self
-                .engine
+                .session
                 .start_capture(&path, self.state.capture_format())
             {
                 Ok(progress) => self.state.capture_started(path, progress),
@@ -144,7 +144,7 @@ impl Controller {
             },
             Action::StopCapture => {
                 // The writer finishes what is queued on its own thread.
-                drop(self.engine.stop_capture());
+                drop(self.session.stop_capture());
                 self.state.capture = None;
             }
             Action::UseTlsFile(file, path) => {
@@ -174,7 +174,7 @@ impl Controller {
         let period =
             Duration::from_millis(self.state.cycle_period_ms).max(crate::net::MIN_CYCLE_PERIOD);
         let times = (self.state.cycle_times > 0).then_some(self.state.cycle_times);
-        match self.engine.start_cycle(target, payloads, period, times) {
+        match self.session.start_cycle(target, payloads, period, times) {
             Ok(sends) => self.state.cycle = Some(sends),
             Err(error) => {
                 let message = error.message(self.state.language);
@@ -187,7 +187,7 @@ impl Controller {
     /// bytes written, or why writing failed.
     pub fn finish_capture(&mut self) -> Option<Result<u64, crate::net::FileError>> {
         self.state.capture = None;
-        self.engine
+        self.session
             .stop_capture()
             .map(crate::net::FinishedCapture::wait)
     }
@@ -200,7 +200,7 @@ impl Controller {
         let state = &self.state;
         let (echo, rules, delay) = &self.applied_auto_reply;
         if *echo != state.echo || *rules != state.reply_rules || *delay != state.reply_delay_ms {
-            self.engine.set_auto_reply(state.auto_reply());
+            self.session.set_auto_reply(state.auto_reply());
             self.applied_auto_reply = (state.echo, state.reply_rules.clone(), state.reply_delay_ms);
         }
     }
@@ -211,7 +211,7 @@ impl Controller {
         let Some((target, bytes)) = prepared else {
             return false;
         };
-        if self.engine.send(target, bytes).is_err() {
+        if self.session.send(target, bytes).is_err() {
             // The session ended on its own a moment ago; its Closed event is on the way.
             self.state.errors.send = Some(self.state.texts().not_open.to_owned());
             return false;

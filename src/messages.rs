@@ -199,6 +199,7 @@ impl Message for NetError {
                     format!("无法读取 {}：{}", path.display(), io_reason(source))
                 }
                 Self::WrongTarget => "这个发送目标不适用于当前会话".to_owned(),
+                Self::Crashed { reason } => format!("会话因内部错误而停止：{reason}"),
                 Self::Tls(error) => error.message(language),
                 Self::TlsHandshake { peer, source } => format!(
                     "与 {peer} 的 TLS 握手失败：{}",

@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use bytes::Bytes;
-use common::{WAIT, connected_client, engine, joined, open_server, open_udp, wait_for};
+use common::{WAIT, connected_client, joined, open_server, open_udp, session, wait_for};
 use netdebug::net::{AutoReply, EventKind, ReplyRule, SentBy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
@@ -30,9 +30,9 @@ async fn assert_silent(stream: &mut TcpStream) {
 /// across the connection's reads, once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pattern_split_across_reads_is_answered_once() {
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
-    engine.set_auto_reply(AutoReply {
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
+    session.set_auto_reply(AutoReply {
         echo: false,
         rules: vec![rule(b"PING", b"PONG")],
         ..AutoReply::default()
@@ -56,9 +56,9 @@ async fn a_pattern_split_across_reads_is_answered_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_echoes_and_answers_only_the_client_that_asked() {
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
-    engine.set_auto_reply(AutoReply {
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
+    session.set_auto_reply(AutoReply {
         echo: true,
         rules: vec![rule(b"PING", b"PONG")],
         ..AutoReply::default()
@@ -85,15 +85,15 @@ async fn a_server_echoes_and_answers_only_the_client_that_asked() {
     }
 
     // Turned off while the session runs: nothing answers any more.
-    engine.set_auto_reply(AutoReply::default());
+    session.set_auto_reply(AutoReply::default());
     asker.write_all(b"PING").await.unwrap();
     assert_silent(&mut asker).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_answers_a_modbus_request_with_its_reply() {
-    let (engine, _events, mut server_side) = connected_client().await;
-    engine.set_auto_reply(AutoReply {
+    let (session, _events, mut server_side) = connected_client().await;
+    session.set_auto_reply(AutoReply {
         echo: false,
         rules: vec![
             rule(&[0x01, 0x03], &[0x01, 0x03, 0x02, 0x00, 0x2A, 0x39, 0x9B]),
@@ -114,9 +114,9 @@ async fn a_client_answers_a_modbus_request_with_its_reply() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn udp_answers_each_datagram_to_its_source() {
-    let (mut engine, mut events) = engine();
-    let addr = open_udp(&mut engine, &mut events).await;
-    engine.set_auto_reply(AutoReply {
+    let (mut session, mut events) = session();
+    let addr = open_udp(&mut session, &mut events).await;
+    session.set_auto_reply(AutoReply {
         echo: true,
         rules: vec![rule(b"", b"ACK")],
         ..AutoReply::default()
@@ -142,9 +142,9 @@ async fn an_echo_to_a_peer_that_does_not_read_slows_the_peer_and_loses_nothing()
     use std::io::Read as _;
 
     const TOTAL: usize = 64 << 20;
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
-    engine.set_auto_reply(AutoReply {
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
+    session.set_auto_reply(AutoReply {
         echo: true,
         rules: Vec::new(),
         ..AutoReply::default()
@@ -156,7 +156,7 @@ async fn an_echo_to_a_peer_that_does_not_read_slows_the_peer_and_loses_nothing()
     let mut reader = stream.try_clone().unwrap();
     let (written, sender) = common::send_counted(stream, TOTAL);
 
-    // The peer reads none of its echoes: once the sockets' buffers are full the engine stops
+    // The peer reads none of its echoes: once the sockets' buffers are full the session stops
     // reading, and the sender stalls far short of everything.
     let stalled = common::wait_until_stalled(&written).await;
     assert!(
@@ -180,16 +180,16 @@ async fn an_echo_to_a_peer_that_does_not_read_slows_the_peer_and_loses_nothing()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn udp_never_echoes_what_it_sent_itself() {
     for local in ["127.0.0.1", "0.0.0.0"] {
-        let (mut engine, mut events) = engine();
-        let addr = common::open_udp_on(&mut engine, &mut events, local).await;
-        engine.set_auto_reply(AutoReply {
+        let (mut session, mut events) = session();
+        let addr = common::open_udp_on(&mut session, &mut events, local).await;
+        session.set_auto_reply(AutoReply {
             echo: true,
             rules: Vec::new(),
             ..AutoReply::default()
         });
         // A target set to the socket's own port: the datagram arrives once and is not echoed.
         let to_itself = netdebug::net::Endpoint::new("127.0.0.1", addr.port());
-        engine
+        session
             .send(netdebug::net::SendTarget::Datagram(to_itself), &b"self"[..])
             .unwrap();
         common::next_datagram(&mut events).await;
@@ -211,9 +211,9 @@ async fn udp_never_echoes_what_it_sent_itself() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_delayed_answer_waits_and_close_does_not() {
     let delay = Duration::from_millis(300);
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
-    engine.set_auto_reply(AutoReply {
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
+    session.set_auto_reply(AutoReply {
         rules: vec![rule(b"PING", b"PONG")],
         delay,
         ..AutoReply::default()
@@ -230,7 +230,7 @@ async fn a_delayed_answer_waits_and_close_does_not() {
     );
 
     // A delay far longer than the test: Close ends the session at once all the same.
-    engine.set_auto_reply(AutoReply {
+    session.set_auto_reply(AutoReply {
         echo: true,
         delay: Duration::from_mins(10),
         ..AutoReply::default()
@@ -243,7 +243,7 @@ async fn a_delayed_answer_waits_and_close_does_not() {
         |k| matches!(k, EventKind::Received { bytes, .. } if &bytes[..] == b"x"),
     )
     .await;
-    engine.close();
+    session.close();
     common::closed_by_user(&mut events, "closed").await;
     let mut rest = Vec::new();
     tokio::time::timeout(WAIT, device.read_to_end(&mut rest))
@@ -259,9 +259,9 @@ async fn a_delayed_answer_waits_and_close_does_not() {
 async fn udp_answers_each_datagram_after_the_delay_and_keeps_receiving() {
     // Long enough that both datagrams are surely read before the first answer is due.
     let delay = Duration::from_secs(2);
-    let (mut engine, mut events) = engine();
-    let addr = open_udp(&mut engine, &mut events).await;
-    engine.set_auto_reply(AutoReply {
+    let (mut session, mut events) = session();
+    let addr = open_udp(&mut session, &mut events).await;
+    session.set_auto_reply(AutoReply {
         echo: true,
         delay,
         ..AutoReply::default()
@@ -300,9 +300,9 @@ async fn udp_answers_each_datagram_after_the_delay_and_keeps_receiving() {
 /// message instead of piling up in memory.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flood_answered_late_drops_answers_past_the_limit_and_says_so() {
-    let (mut engine, mut events) = engine();
-    let addr = open_udp(&mut engine, &mut events).await;
-    engine.set_auto_reply(AutoReply {
+    let (mut session, mut events) = session();
+    let addr = open_udp(&mut session, &mut events).await;
+    session.set_auto_reply(AutoReply {
         echo: true,
         delay: Duration::from_mins(10),
         ..AutoReply::default()
@@ -330,7 +330,7 @@ async fn a_flood_answered_late_drops_answers_past_the_limit_and_says_so() {
     };
     assert!(message.contains("16 MiB"), "{message}");
     // Said once, not once per datagram; nothing answered yet, and Close sends none of it.
-    engine.close();
+    session.close();
     let mut said_again = 0;
     loop {
         match common::next_event(&mut events, "closed").await.kind {

@@ -6,8 +6,8 @@ mod common;
 use std::net::IpAddr;
 
 use common::{
-    bound, connected, engine, listening, next_datagram, open_client, open_group_member, open_udp,
-    open_udp_on, receive_bytes, wait_closed, wait_for,
+    bound, connected, listening, next_datagram, open_client, open_group_member, open_udp,
+    open_udp_on, receive_bytes, session, wait_closed, wait_for,
 };
 use netdebug::net::{CloseReason, Endpoint, EventKind, SendTarget, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -15,7 +15,7 @@ use tokio::net::{TcpListener, TcpStream, UdpSocket};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tcp_server_and_client_on_ipv6_loopback() {
-    let (mut server, mut server_events) = engine();
+    let (mut server, mut server_events) = session();
     server.open(SessionConfig::TcpServer {
         local: Endpoint::new("::1", 0),
         tls: None,
@@ -23,8 +23,8 @@ async fn tcp_server_and_client_on_ipv6_loopback() {
     let addr = listening(&mut server_events).await;
     assert!(addr.is_ipv6());
 
-    // The engine's own client, by IPv6 literal.
-    let (mut client, mut client_events) = engine();
+    // The session's own client, by IPv6 literal.
+    let (mut client, mut client_events) = session();
     open_client(&mut client, "::1", addr.port());
     connected(&mut client_events).await;
     client.send(SendTarget::Connected, &b"over v6"[..]).unwrap();
@@ -50,11 +50,11 @@ async fn a_name_that_resolves_to_ipv6_connects() {
     // client goes on to ::1.
     let listener = TcpListener::bind("[::1]:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    let (mut engine, mut events) = engine();
+    let (mut session, mut events) = session();
     let Some(name) = name_for_ipv6_loopback().await else {
         // No name maps to ::1 here (this sandbox's /etc/hosts has only 127.0.0.1 localhost):
         // the name resolves to IPv4 only, nothing listens there, and that is reported.
-        open_client(&mut engine, "localhost", port);
+        open_client(&mut session, "localhost", port);
         let closed = wait_closed(&mut events, "refused").await;
         assert!(matches!(
             closed.kind,
@@ -64,7 +64,7 @@ async fn a_name_that_resolves_to_ipv6_connects() {
         ));
         return;
     };
-    open_client(&mut engine, name, port);
+    open_client(&mut session, name, port);
     let (mut peer, from) = tokio::time::timeout(common::WAIT, listener.accept())
         .await
         .expect("the client never arrived")
@@ -77,8 +77,8 @@ async fn a_name_that_resolves_to_ipv6_connects() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_on_the_ipv6_wildcard_takes_ipv4_clients_too() {
-    let (mut engine, mut events) = engine();
-    engine.open(SessionConfig::TcpServer {
+    let (mut session, mut events) = session();
+    session.open(SessionConfig::TcpServer {
         local: Endpoint::new("::", 0),
         tls: None,
     });
@@ -93,7 +93,7 @@ async fn a_server_on_the_ipv6_wildcard_takes_ipv4_clients_too() {
         matches!(k, EventKind::PeerJoined { .. })
     })
     .await;
-    engine.send(SendTarget::AllClients, &b"both"[..]).unwrap();
+    session.send(SendTarget::AllClients, &b"both"[..]).unwrap();
     for stream in [&mut v4, &mut v6] {
         let mut buf = [0u8; 4];
         tokio::time::timeout(common::WAIT, stream.read_exact(&mut buf))
@@ -106,8 +106,8 @@ async fn a_server_on_the_ipv6_wildcard_takes_ipv4_clients_too() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn udp_on_ipv6_loopback() {
-    let (mut engine, mut events) = engine();
-    let local = open_udp_on(&mut engine, &mut events, "::1").await;
+    let (mut session, mut events) = session();
+    let local = open_udp_on(&mut session, &mut events, "::1").await;
     let peer = UdpSocket::bind("[::1]:0").await.unwrap();
     peer.send_to(b"v6 datagram", local).await.unwrap();
     let (from, bytes) = next_datagram(&mut events).await;
@@ -115,7 +115,7 @@ async fn udp_on_ipv6_loopback() {
         (from, &bytes[..]),
         (peer.local_addr().unwrap(), &b"v6 datagram"[..])
     );
-    engine
+    session
         .send(
             SendTarget::Datagram(Endpoint::new("::1", peer.local_addr().unwrap().port())),
             &b"back"[..],
@@ -146,9 +146,9 @@ async fn udp_broadcast_on_the_loopback_network() {
         "without SO_BROADCAST the kernel refuses"
     );
 
-    let (mut engine, mut events) = engine();
-    open_udp(&mut engine, &mut events).await;
-    engine
+    let (mut session, mut events) = session();
+    open_udp(&mut session, &mut events).await;
+    session
         .send(
             SendTarget::Datagram(Endpoint::new("127.255.255.255", port)),
             &b"to everyone"[..],
@@ -163,11 +163,11 @@ async fn udp_broadcast_on_the_loopback_network() {
 async fn ipv4_multicast_join_receive_and_send_on_loopback() {
     let group: IpAddr = "239.255.77.1".parse().unwrap();
     // The receiver joins on the loopback interface (its local address names the interface).
-    let (mut receiver, mut receiver_events) = engine();
+    let (mut receiver, mut receiver_events) = session();
     let port = open_group_member(&mut receiver, &mut receiver_events, "127.0.0.1", group).await;
 
     // The sender, also on loopback, sends to the group.
-    let (mut sender, mut sender_events) = engine();
+    let (mut sender, mut sender_events) = session();
     sender.open(SessionConfig::Udp {
         local: Endpoint::new("127.0.0.1", 0),
         multicast: Some(group),
@@ -189,11 +189,11 @@ async fn ipv6_multicast_join_and_bad_groups() {
     // routes it, which Linux's loopback does not, so delivery is checked in a private network
     // namespace (tests/net_namespace.rs).
     let group: IpAddr = "ff02::4e44".parse().unwrap();
-    let (mut engine, mut events) = engine();
-    open_group_member(&mut engine, &mut events, "::1", group).await;
+    let (mut session, mut events) = session();
+    open_group_member(&mut session, &mut events, "::1", group).await;
 
     // An IPv4 group on an IPv6 socket is refused with a clear reason.
-    let (mut mixed, mut mixed_events) = common::engine();
+    let (mut mixed, mut mixed_events) = common::session();
     mixed.open(SessionConfig::Udp {
         local: Endpoint::new("::1", 0),
         multicast: Some("239.1.1.1".parse().unwrap()),

@@ -24,11 +24,11 @@ use std::time::Duration;
 use nix::sched::CloneFlags;
 
 use common::{
-    connected, engine, listening, next_datagram, open_client, open_group_member, open_udp_on,
-    receive_bytes, wait_closed,
+    connected, listening, next_datagram, open_client, open_group_member, open_udp_on,
+    receive_bytes, session, wait_closed,
 };
 use netdebug::net::{
-    CloseReason, Endpoint, Engine, EventKind, EventReceiver, SendTarget, SessionConfig,
+    CloseReason, Endpoint, EventKind, EventReceiver, SendTarget, Session, SessionConfig,
 };
 
 /// Moves the calling thread, and every thread and process it starts later, into a new network
@@ -95,7 +95,7 @@ fn report_skip(skipped: Option<String>) {
 /// checking its link-local address when the first datagram goes out, and that one can be lost.
 /// The datagram that arrived, with its source.
 async fn send_until_heard(
-    sender: &mut Engine,
+    sender: &mut Session,
     target: SendTarget,
     payload: &'static [u8],
     member_events: &mut EventReceiver,
@@ -118,10 +118,10 @@ async fn send_until_heard(
 fn ipv6_multicast_reaches_a_member_of_the_group() {
     report_skip(in_private_network(async || {
         let group: IpAddr = "ff15::4e44".parse().unwrap();
-        let (mut member, mut member_events) = engine();
+        let (mut member, mut member_events) = session();
         let port = open_group_member(&mut member, &mut member_events, "::", group).await;
 
-        let (mut sender, mut sender_events) = engine();
+        let (mut sender, mut sender_events) = session();
         open_udp_on(&mut sender, &mut sender_events, "::").await;
 
         let to_group = SendTarget::Datagram(Endpoint::new(group.to_string(), port));
@@ -141,7 +141,7 @@ fn ipv6_multicast_reaches_a_member_of_the_group() {
 fn a_link_local_address_works_once_its_interface_is_known() {
     report_skip(in_private_network(async || {
         // Bound with its interface's name.
-        let (mut server, mut server_events) = engine();
+        let (mut server, mut server_events) = session();
         server.open(SessionConfig::TcpServer {
             local: Endpoint::new("fe80::4e44%nd0", 0),
             tls: None,
@@ -153,7 +153,7 @@ fn a_link_local_address_works_once_its_interface_is_known() {
         assert_ne!(v6.scope_id(), 0, "{local}");
 
         // Typed with its interface's name, as a remote.
-        let (mut client, mut client_events) = engine();
+        let (mut client, mut client_events) = session();
         open_client(&mut client, "fe80::4e44%nd0", local.port());
         connected(&mut client_events).await;
         client
@@ -166,7 +166,7 @@ fn a_link_local_address_works_once_its_interface_is_known() {
 
         // A link-local address without an interface: which network it is on cannot be known,
         // and the message says what to add (the system would say "invalid argument").
-        let (mut lost, mut lost_events) = engine();
+        let (mut lost, mut lost_events) = session();
         open_client(&mut lost, "fe80::4e45", local.port());
         let closed = wait_closed(&mut lost_events, "refused at once").await;
         let EventKind::Closed {
@@ -190,11 +190,11 @@ fn a_link_local_group_is_joined_on_the_interface_the_address_names() {
         // target names it too. (Here only nd0 carries multicast, so this shows that zoned
         // addresses work end to end, not which interface a join would pick without one.)
         let group: IpAddr = "ff02::4e44".parse().unwrap();
-        let (mut member, mut member_events) = engine();
+        let (mut member, mut member_events) = session();
         let port =
             open_group_member(&mut member, &mut member_events, "fe80::4e44%nd0", group).await;
 
-        let (mut sender, mut sender_events) = engine();
+        let (mut sender, mut sender_events) = session();
         open_udp_on(&mut sender, &mut sender_events, "::").await;
         let to_group = SendTarget::Datagram(Endpoint::new("ff02::4e44%nd0", port));
         let arrived =
@@ -209,15 +209,15 @@ fn broadcast_reaches_every_listener_on_the_network() {
         // A device's listener: any address, a fixed port.
         let listener = tokio::net::UdpSocket::bind("0.0.0.0:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let (mut engine, mut events) = engine();
-        open_udp_on(&mut engine, &mut events, "0.0.0.0").await;
+        let (mut session, mut events) = session();
+        open_udp_on(&mut session, &mut events, "0.0.0.0").await;
         // The limited broadcast address and the subnet's both need SO_BROADCAST, which the
-        // engine sets on every IPv4 socket.
+        // session sets on every IPv4 socket.
         for (address, text) in [
             ("255.255.255.255", &b"to all hosts"[..]),
             ("10.77.0.255", &b"to the subnet"[..]),
         ] {
-            engine
+            session
                 .send(SendTarget::Datagram(Endpoint::new(address, port)), text)
                 .unwrap();
             let mut buf = [0u8; 64];

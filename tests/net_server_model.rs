@@ -1,7 +1,7 @@
 //! TCP server mode under any interleaving of what clients and the person do: clients
 //! connecting, writing, closing; the person sending to one client or to all, and kicking one.
-//! Every byte a client wrote reaches the engine in order, and every client that stays gets
-//! exactly, in order, what the engine says it sent to it, which is what was asked for it. A
+//! Every byte a client wrote reaches the session in order, and every client that stays gets
+//! exactly, in order, what the session says it sent to it, which is what was asked for it. A
 //! kicked client's data stops where the server stopped reading it.
 #![cfg(test)] // helpers too, for clippy.toml's test allowances: a panic here is a failed test
 
@@ -10,7 +10,7 @@ mod common;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use common::{WAIT, engine, next_event, open_server};
+use common::{WAIT, next_event, open_server, session};
 use netdebug::net::{EventKind, EventReceiver, SendTarget};
 use proptest::prelude::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -56,7 +56,7 @@ struct Client {
     asked: Vec<u8>,
 }
 
-/// What the engine reported, per peer.
+/// What the session reported, per peer.
 #[derive(Default)]
 struct Reported {
     received: HashMap<SocketAddr, Vec<u8>>,
@@ -91,8 +91,8 @@ impl Reported {
 }
 
 async fn run(ops: Vec<Op>) {
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
     let mut clients: Vec<(SocketAddr, Client)> = Vec::new();
     let mut reported = Reported::default();
     let mut gone: Vec<(SocketAddr, Vec<u8>)> = Vec::new();
@@ -126,7 +126,7 @@ async fn run(ops: Vec<Op>) {
             Op::SendToOne(i, Data(bytes)) => {
                 if let Some(i) = pick(i) {
                     let (peer, client) = &mut clients[i];
-                    engine
+                    session
                         .send(SendTarget::Client(*peer), bytes.clone())
                         .unwrap();
                     client.asked.extend(&bytes);
@@ -134,7 +134,7 @@ async fn run(ops: Vec<Op>) {
             }
             Op::SendToAll(Data(bytes)) => {
                 if !clients.is_empty() {
-                    engine.send(SendTarget::AllClients, bytes.clone()).unwrap();
+                    session.send(SendTarget::AllClients, bytes.clone()).unwrap();
                     for (_, client) in &mut clients {
                         client.asked.extend(&bytes);
                     }
@@ -155,7 +155,7 @@ async fn run(ops: Vec<Op>) {
             }
             Op::Kick(i) if pick(i).is_some() => {
                 let (peer, client) = clients.remove(pick(i).unwrap());
-                engine.disconnect(peer).unwrap();
+                session.disconnect(peer).unwrap();
                 wait_left(&mut events, &mut reported, peer).await;
                 // The server stops reading it: what arrived is what it wrote, up to a point.
                 let arrived = reported.received.get(&peer).map_or(&[][..], Vec::as_slice);
@@ -183,7 +183,7 @@ async fn run(ops: Vec<Op>) {
         assert_same(received, bytes, &format!("{peer} received"));
     }
 
-    // Every client still connected got what was asked for it, which is what the engine says
+    // Every client still connected got what was asked for it, which is what the session says
     // it sent.
     for (peer, client) in &mut clients {
         let mut got = vec![0; client.asked.len()];
@@ -204,7 +204,7 @@ async fn run(ops: Vec<Op>) {
         let sent = reported.sent.get(peer).map_or(&[][..], Vec::as_slice);
         assert_same(sent, &client.asked, &format!("{peer} reported sent"));
     }
-    engine.close();
+    session.close();
 }
 
 /// Panics unless `got` is `want`, saying where they part (not the bytes: a case has kilobytes).

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    closed_by_user, connected_client, engine, open_client, receive_bytes, unanswering_listener,
+    closed_by_user, connected_client, open_client, receive_bytes, session, unanswering_listener,
     wait_closed, wait_for,
 };
 use netdebug::net::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SessionConfig};
@@ -16,9 +16,9 @@ use tokio::net::TcpListener;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sends_and_receives_exact_bytes_and_sees_the_peer_close() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (mut engine, mut events) = engine();
+    let (mut session, mut events) = session();
     open_client(
-        &mut engine,
+        &mut session,
         "127.0.0.1",
         listener.local_addr().unwrap().port(),
     );
@@ -32,7 +32,9 @@ async fn sends_and_receives_exact_bytes_and_sees_the_peer_close() {
     );
 
     let payload: Vec<u8> = (0..=255u8).cycle().step_by(7).take(50_000).collect();
-    engine.send(SendTarget::Connected, payload.clone()).unwrap();
+    session
+        .send(SendTarget::Connected, payload.clone())
+        .unwrap();
     let got = common::read_exactly(&mut server_side, payload.len()).await;
     assert_eq!(got, payload);
 
@@ -73,8 +75,8 @@ async fn a_reset_is_told_apart_from_a_close() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_connection_is_an_error() {
     let port = common::free_port();
-    let (mut engine, mut events) = engine();
-    open_client(&mut engine, "127.0.0.1", port);
+    let (mut session, mut events) = session();
+    open_client(&mut session, "127.0.0.1", port);
     let closed = wait_closed(&mut events, "refused").await;
     match closed.kind {
         EventKind::Closed {
@@ -85,14 +87,14 @@ async fn a_refused_connection_is_an_error() {
         other => panic!("expected a refused connection, got {other:?}"),
     }
     // The session is over, so sending is refused up front.
-    assert!(engine.send(SendTarget::Connected, b"x".to_vec()).is_err());
+    assert!(session.send(SendTarget::Connected, b"x".to_vec()).is_err());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_connect_timeout_is_reported() {
     let (addr, _keep) = unanswering_listener();
-    let (mut engine, mut events) = engine();
-    engine.open(SessionConfig::TcpClient {
+    let (mut session, mut events) = session();
+    session.open(SessionConfig::TcpClient {
         remote: Endpoint::new("127.0.0.1", addr.port()),
         timeout: Duration::from_millis(300),
         local_port: 0,
@@ -113,8 +115,8 @@ async fn a_connect_timeout_is_reported() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn close_cancels_a_connection_attempt() {
     let (addr, _keep) = unanswering_listener();
-    let (mut engine, mut events) = engine();
-    engine.open(SessionConfig::TcpClient {
+    let (mut session, mut events) = session();
+    session.open(SessionConfig::TcpClient {
         remote: Endpoint::new("127.0.0.1", addr.port()),
         timeout: Duration::from_secs(30),
         local_port: 0,
@@ -124,14 +126,14 @@ async fn close_cancels_a_connection_attempt() {
         matches!(k, EventKind::Connecting { .. })
     })
     .await;
-    engine.close();
+    session.close();
     closed_by_user(&mut events, "closed").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unresolvable_name_is_an_error() {
-    let (mut engine, mut events) = engine();
-    engine.open(SessionConfig::TcpClient {
+    let (mut session, mut events) = session();
+    session.open(SessionConfig::TcpClient {
         remote: Endpoint::new("no-such-host.invalid", 80),
         timeout: Duration::from_secs(5),
         local_port: 0,
@@ -151,15 +153,15 @@ async fn an_unresolvable_name_is_an_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn close_ends_a_connection_whose_peer_reads_nothing() {
-    let (mut engine, mut events, _server_side) = connected_client().await;
+    let (mut session, mut events, _server_side) = connected_client().await;
     // 64 MiB to a peer that never reads: the write waits once the socket buffers are full.
     for _ in 0..64 {
-        engine
+        session
             .send(SendTarget::Connected, vec![0x5A; 1 << 20])
             .unwrap();
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    engine.close();
+    session.close();
     closed_by_user(&mut events, "closed while a write waits").await;
 }
 
@@ -168,11 +170,11 @@ async fn connects_from_the_local_port_asked_for_again_after_closing() {
     let server = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let remote = Endpoint::new("127.0.0.1", server.local_addr().unwrap().port());
     let local_port = common::free_port();
-    let (mut engine, mut events) = engine();
+    let (mut session, mut events) = session();
     // Twice: the second time right after we closed the first connection, whose port is then
     // in TIME_WAIT on our side, as when auto reconnect follows a close.
     for round in 0..2 {
-        engine.open(SessionConfig::TcpClient {
+        session.open(SessionConfig::TcpClient {
             remote: remote.clone(),
             timeout: Duration::from_secs(5),
             local_port,
@@ -191,7 +193,7 @@ async fn connects_from_the_local_port_asked_for_again_after_closing() {
         assert!(
             matches!(connected.kind, EventKind::Connected { local, .. } if local.port() == local_port)
         );
-        engine.close();
+        session.close();
         closed_by_user(&mut events, "closed").await;
         let mut rest = Vec::new();
         device.read_to_end(&mut rest).await.unwrap();
@@ -203,8 +205,8 @@ async fn a_local_port_in_use_is_an_error_naming_it() {
     let server = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let taken = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
     let taken_port = taken.local_addr().unwrap().port();
-    let (mut engine, mut events) = engine();
-    engine.open(SessionConfig::TcpClient {
+    let (mut session, mut events) = session();
+    session.open(SessionConfig::TcpClient {
         remote: Endpoint::new("127.0.0.1", server.local_addr().unwrap().port()),
         timeout: Duration::from_secs(5),
         local_port: taken_port,

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{engine, joined, next_event, open_server, receive_bytes, wait_for};
+use common::{joined, next_event, open_server, receive_bytes, session, wait_for};
 use netdebug::codec::TextEncoding;
 use netdebug::net::{
     CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy, SessionConfig,
@@ -13,8 +13,8 @@ use tokio::net::TcpStream;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bytes_from_a_client_reach_the_engine_exactly() {
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
     let mut client = TcpStream::connect(addr).await.unwrap();
     let peer = joined(&mut events).await;
     assert_eq!(peer, client.local_addr().unwrap());
@@ -26,13 +26,13 @@ async fn bytes_from_a_client_reach_the_engine_exactly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gbk_text_goes_out_as_gbk_bytes() {
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
     let mut client = TcpStream::connect(addr).await.unwrap();
     let peer = joined(&mut events).await;
 
     let bytes = TextEncoding::Gbk.encode("你好").unwrap();
-    engine.send(SendTarget::Client(peer), bytes).unwrap();
+    session.send(SendTarget::Client(peer), bytes).unwrap();
     assert_eq!(
         common::read_exactly(&mut client, 4).await,
         [0xC4, 0xE3, 0xBA, 0xC3]
@@ -54,8 +54,8 @@ async fn gbk_text_goes_out_as_gbk_bytes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fans_out_to_all_and_sends_to_one() {
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
     let mut a = TcpStream::connect(addr).await.unwrap();
     let peer_a = joined(&mut events).await;
     let mut b = TcpStream::connect(addr).await.unwrap();
@@ -63,19 +63,19 @@ async fn fans_out_to_all_and_sends_to_one() {
     let mut c = TcpStream::connect(addr).await.unwrap();
     let _peer_c = joined(&mut events).await;
 
-    engine
+    session
         .send(SendTarget::AllClients, b"all".to_vec())
         .unwrap();
     for stream in [&mut a, &mut b, &mut c] {
         assert_eq!(common::read_exactly(stream, 3).await, b"all");
     }
 
-    engine
+    session
         .send(SendTarget::Client(peer_b), b"only-b".to_vec())
         .unwrap();
     assert_eq!(common::read_exactly(&mut b, 6).await, b"only-b");
     // The others got nothing more: a marker sent afterwards to A arrives first in A's stream.
-    engine
+    session
         .send(SendTarget::Client(peer_a), b"!".to_vec())
         .unwrap();
     assert_eq!(common::read_exactly(&mut a, 1).await, b"!");
@@ -97,8 +97,8 @@ async fn fans_out_to_all_and_sends_to_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_leaving_is_reported_and_can_be_kicked() {
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
     let a = TcpStream::connect(addr).await.unwrap();
     let peer_a = joined(&mut events).await;
     drop(a);
@@ -113,7 +113,7 @@ async fn a_client_leaving_is_reported_and_can_be_kicked() {
 
     let mut b = TcpStream::connect(addr).await.unwrap();
     let peer_b = joined(&mut events).await;
-    engine.disconnect(peer_b).unwrap();
+    session.disconnect(peer_b).unwrap();
     let left = wait_for(&mut events, "kicked", |k| {
         matches!(k, EventKind::PeerLeft { .. })
     })
@@ -129,7 +129,7 @@ async fn a_client_leaving_is_reported_and_can_be_kicked() {
     assert_eq!(n, 0, "the kicked client sees end of stream");
 
     // Sending to a client that is gone is an error event, not a crash.
-    engine
+    session
         .send(SendTarget::Client(peer_b), b"x".to_vec())
         .unwrap();
     let error = wait_for(&mut events, "error", |k| matches!(k, EventKind::Error(_))).await;
@@ -141,15 +141,15 @@ async fn a_client_leaving_is_reported_and_can_be_kicked() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn disconnect_all_ends_every_client_and_the_server_goes_on_listening() {
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
     let mut clients = Vec::new();
     for _ in 0..3 {
         let client = TcpStream::connect(addr).await.unwrap();
         let peer = joined(&mut events).await;
         clients.push((client, peer));
     }
-    engine.disconnect_all().unwrap();
+    session.disconnect_all().unwrap();
     let mut left = Vec::new();
     while left.len() < clients.len() {
         let event = wait_for(&mut events, "the clients to leave", |k| {
@@ -176,7 +176,7 @@ async fn disconnect_all_ends_every_client_and_the_server_goes_on_listening() {
     // Still listening: a new client is taken.
     let mut again = TcpStream::connect(addr).await.unwrap();
     let peer = joined(&mut events).await;
-    engine
+    session
         .send(SendTarget::Client(peer), b"hi".to_vec())
         .unwrap();
     assert_eq!(common::read_exactly(&mut again, 2).await, b"hi");
@@ -184,10 +184,10 @@ async fn disconnect_all_ends_every_client_and_the_server_goes_on_listening() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_port_in_use_is_a_bind_error_and_close_reports_closed() {
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
 
-    let (mut second, mut second_events) = common::engine();
+    let (mut second, mut second_events) = common::session();
     second.open(SessionConfig::TcpServer {
         local: Endpoint::new("127.0.0.1", addr.port()),
         tls: None,
@@ -207,7 +207,7 @@ async fn a_port_in_use_is_a_bind_error_and_close_reports_closed() {
         other => panic!("expected a bind failure, got {other:?}"),
     }
 
-    engine.close();
+    session.close();
     common::closed_by_user(&mut events, "closed").await;
     assert!(
         TcpStream::connect(addr).await.is_err(),
@@ -217,19 +217,19 @@ async fn a_port_in_use_is_a_bind_error_and_close_reports_closed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn save_to_file_is_byte_exact_after_10_mb() {
-    let (mut engine, mut events) = engine();
+    let (mut session, mut events) = session();
     let path = std::env::temp_dir().join(format!("netdebug-capture-{}.bin", std::process::id()));
-    let progress = engine
+    let progress = session
         .start_capture(&path, netdebug::net::CaptureFormat::Raw)
         .unwrap();
-    let addr = open_server(&mut engine, &mut events).await;
+    let addr = open_server(&mut session, &mut events).await;
     let mut client = TcpStream::connect(addr).await.unwrap();
     joined(&mut events).await;
 
     let payload: Vec<u8> = (0..10 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
     client.write_all(&payload).await.unwrap();
     receive_bytes(&mut events, payload.len()).await;
-    let written = engine.stop_capture().unwrap().wait().unwrap();
+    let written = session.stop_capture().unwrap().wait().unwrap();
     assert_eq!(written, payload.len() as u64);
     assert_eq!(progress.written(), written);
     let saved = std::fs::read(&path).unwrap();
@@ -240,12 +240,12 @@ async fn save_to_file_is_byte_exact_after_10_mb() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn save_to_file_as_log_text() {
     use netdebug::net::CaptureFormat;
-    let (mut engine, mut events) = engine();
+    let (mut session, mut events) = session();
     let path = std::env::temp_dir().join(format!("netdebug-capture-{}.txt", std::process::id()));
-    engine
+    session
         .start_capture(&path, CaptureFormat::Text(TextEncoding::Gbk))
         .unwrap();
-    let addr = open_server(&mut engine, &mut events).await;
+    let addr = open_server(&mut session, &mut events).await;
     let mut client = TcpStream::connect(addr).await.unwrap();
     let peer = joined(&mut events).await;
     // GBK 你好 split across two writes, then a reply.
@@ -253,14 +253,14 @@ async fn save_to_file_as_log_text() {
     receive_bytes(&mut events, 3).await;
     client.write_all(&[0xC3]).await.unwrap();
     receive_bytes(&mut events, 1).await;
-    engine
+    session
         .send(
             SendTarget::Client(peer),
             TextEncoding::Gbk.encode("好的").unwrap(),
         )
         .unwrap();
     wait_for(&mut events, "sent", |k| matches!(k, EventKind::Sent { .. })).await;
-    engine.stop_capture().unwrap().wait().unwrap();
+    session.stop_capture().unwrap().wait().unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
@@ -282,13 +282,13 @@ async fn save_to_file_as_log_text() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_owner_that_does_not_drain_slows_the_sender_and_loses_nothing() {
     const TOTAL: usize = 96 << 20;
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
     let stream = std::net::TcpStream::connect(addr).unwrap();
     let (written, sender) = common::send_counted(stream, TOTAL);
     let _peer = joined(&mut events).await;
 
-    // Nobody drains: the sender stalls once the engine's backlog (16 MiB) and the sockets'
+    // Nobody drains: the sender stalls once the session's backlog (16 MiB) and the sockets'
     // buffers are full, far short of everything.
     let stalled = common::wait_until_stalled(&written).await;
     assert!(
@@ -308,8 +308,8 @@ async fn a_drain_takes_only_what_was_waiting_so_a_frame_stays_small_in_a_flood()
     use std::io::Write as _;
 
     const TOTAL: usize = 128 << 20;
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
     let sender = std::thread::spawn(move || {
         let mut stream = std::net::TcpStream::connect(addr).unwrap();
         let chunk = vec![b'A'; 1 << 20];
@@ -351,18 +351,18 @@ async fn a_drain_takes_only_what_was_waiting_so_a_frame_stays_small_in_a_flood()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_reads_nothing_can_still_be_disconnected() {
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
     let client = TcpStream::connect(addr).await.unwrap();
     let peer = joined(&mut events).await;
     // 64 MiB to a client that never reads: its task waits to write once the buffers fill.
     for _ in 0..64 {
-        engine
+        session
             .send(SendTarget::Client(peer), vec![0x5A; 1 << 20])
             .unwrap();
     }
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    engine.disconnect(peer).unwrap();
+    session.disconnect(peer).unwrap();
     let left = wait_for(&mut events, "the client to leave", |k| {
         matches!(k, EventKind::PeerLeft { .. })
     })
@@ -376,12 +376,12 @@ async fn a_client_that_reads_nothing_can_still_be_disconnected() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_that_stops_listening_refuses_new_clients_and_keeps_its_own() {
-    let (mut engine, mut events) = engine();
-    let addr = open_server(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let addr = open_server(&mut session, &mut events).await;
     let mut client = TcpStream::connect(addr).await.unwrap();
     let peer = joined(&mut events).await;
 
-    engine.stop_listening().unwrap();
+    session.stop_listening().unwrap();
     let stopped = wait_for(&mut events, "stopped listening", |k| {
         matches!(k, EventKind::StoppedListening { .. })
     })
@@ -396,7 +396,7 @@ async fn a_server_that_stops_listening_refuses_new_clients_and_keeps_its_own() {
     // The accepted connection has a socket of its own and carries on both ways.
     client.write_all(b"still here").await.unwrap();
     assert_eq!(receive_bytes(&mut events, 10).await, b"still here");
-    engine
+    session
         .send(SendTarget::Client(peer), b"so am I".to_vec())
         .unwrap();
     assert_eq!(common::read_exactly(&mut client, 7).await, b"so am I");

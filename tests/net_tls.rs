@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::tls::{Made, certificate, client_config_trusting, pem_files, server_config};
-use common::{engine, listening, next_event, receive_bytes, wait_closed, wait_for};
+use common::{listening, next_event, receive_bytes, session, wait_closed, wait_for};
 use netdebug::net::{
     ClientTls, CloseReason, Endpoint, EventKind, EventReceiver, Fingerprint, NetError, SendTarget,
     ServerTls, SessionConfig, TlsSummary,
@@ -26,8 +26,8 @@ fn trusting(certificate: &rustls::pki_types::CertificateDer<'static>) -> TlsConn
     TlsConnector::from(client_config_trusting(certificate))
 }
 
-fn open_client(engine: &mut netdebug::net::Engine, port: u16, verify: bool) {
-    engine.open(SessionConfig::TcpClient {
+fn open_client(session: &mut netdebug::net::Session, port: u16, verify: bool) {
+    session.open(SessionConfig::TcpClient {
         remote: Endpoint::new("127.0.0.1", port),
         timeout: Duration::from_secs(5),
         local_port: 0,
@@ -36,11 +36,11 @@ fn open_client(engine: &mut netdebug::net::Engine, port: u16, verify: bool) {
 }
 
 async fn open_server(
-    engine: &mut netdebug::net::Engine,
+    session: &mut netdebug::net::Session,
     events: &mut EventReceiver,
     tls: ServerTls,
 ) -> std::net::SocketAddr {
-    engine.open(SessionConfig::TcpServer {
+    session.open(SessionConfig::TcpServer {
         local: Endpoint::new("127.0.0.1", 0),
         tls: Some(tls),
     });
@@ -78,8 +78,8 @@ fn handshake_failure(kind: &EventKind) -> String {
 async fn a_client_speaks_tls_and_shows_the_certificate_it_took_unverified() {
     let made = certificate();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (mut engine, mut events) = engine();
-    open_client(&mut engine, listener.local_addr().unwrap().port(), false);
+    let (mut session, mut events) = session();
+    open_client(&mut session, listener.local_addr().unwrap().port(), false);
     let (tcp, _) = listener.accept().await.unwrap();
     let mut server_side = acceptor(&made).accept(tcp).await.unwrap();
 
@@ -91,7 +91,9 @@ async fn a_client_speaks_tls_and_shows_the_certificate_it_took_unverified() {
 
     // More than one TLS record (16 KiB) and more than one read buffer (256 KiB) each way.
     let payload: Vec<u8> = (0..=255u8).cycle().step_by(7).take(300_000).collect();
-    engine.send(SendTarget::Connected, payload.clone()).unwrap();
+    session
+        .send(SendTarget::Connected, payload.clone())
+        .unwrap();
     let got = common::read_exactly(&mut server_side, payload.len()).await;
     assert_eq!(got, payload);
     server_side.write_all(&payload).await.unwrap();
@@ -116,8 +118,8 @@ async fn a_client_speaks_tls_and_shows_the_certificate_it_took_unverified() {
 async fn a_verifying_client_refuses_a_self_signed_certificate_and_says_what_to_do() {
     let made = certificate();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (mut engine, mut events) = engine();
-    open_client(&mut engine, listener.local_addr().unwrap().port(), true);
+    let (mut session, mut events) = session();
+    open_client(&mut session, listener.local_addr().unwrap().port(), true);
     let (tcp, _) = listener.accept().await.unwrap();
     assert!(acceptor(&made).accept(tcp).await.is_err());
     let closed = wait_closed(&mut events, "refused certificate").await;
@@ -131,8 +133,8 @@ async fn a_verifying_client_refuses_a_self_signed_certificate_and_says_what_to_d
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tls_client_reaching_a_plain_service_is_told_it_does_not_speak_tls() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (mut engine, mut events) = engine();
-    open_client(&mut engine, listener.local_addr().unwrap().port(), false);
+    let (mut session, mut events) = session();
+    open_client(&mut session, listener.local_addr().unwrap().port(), false);
     let (mut plain, _) = listener.accept().await.unwrap();
     plain
         .write_all(b"HTTP/1.0 400 Bad Request\r\n\r\n")
@@ -148,12 +150,12 @@ async fn a_server_with_certificate_files_serves_clients_that_trust_them() {
     let made = certificate();
     let (dir, cert_path, key_path) = pem_files("tls-files", &made, &made);
 
-    let (mut engine, mut events) = engine();
+    let (mut session, mut events) = session();
     let files = ServerTls::Files {
         certificate: cert_path,
         key: key_path,
     };
-    let addr = open_server(&mut engine, &mut events, files).await;
+    let addr = open_server(&mut session, &mut events, files).await;
     match next_event(&mut events, "serving TLS").await.kind {
         EventKind::ServingTls {
             certificate,
@@ -194,7 +196,9 @@ async fn a_server_with_certificate_files_serves_clients_that_trust_them() {
         "你好 over TLS".as_bytes()
     );
 
-    engine.send(SendTarget::AllClients, &b"to all"[..]).unwrap();
+    session
+        .send(SendTarget::AllClients, &b"to all"[..])
+        .unwrap();
     for client in &mut clients {
         assert_eq!(common::read_exactly(client, 6).await, b"to all");
     }
@@ -203,7 +207,7 @@ async fn a_server_with_certificate_files_serves_clients_that_trust_them() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_netdebugs_talk_tls_with_a_certificate_made_at_open() {
-    let (mut server, mut server_events) = engine();
+    let (mut server, mut server_events) = session();
     let addr = open_server(&mut server, &mut server_events, ServerTls::SelfSigned).await;
     let made_at_open = match next_event(&mut server_events, "serving TLS").await.kind {
         EventKind::ServingTls {
@@ -213,7 +217,7 @@ async fn two_netdebugs_talk_tls_with_a_certificate_made_at_open() {
         other => panic!("expected a self-signed ServingTls, got {other:?}"),
     };
 
-    let (mut client, mut client_events) = engine();
+    let (mut client, mut client_events) = session();
     open_client(&mut client, addr.port(), false);
     let summary = secured(&mut client_events).await;
     // The client saw the very certificate the server made, as both logs show.
@@ -253,8 +257,8 @@ async fn two_netdebugs_talk_tls_with_a_certificate_made_at_open() {
 async fn a_key_that_is_not_the_certificates_is_refused_before_listening() {
     let (dir, cert_path, key_path) = pem_files("tls-mismatch", &certificate(), &certificate());
 
-    let (mut engine, mut events) = engine();
-    engine.open(SessionConfig::TcpServer {
+    let (mut session, mut events) = session();
+    session.open(SessionConfig::TcpServer {
         local: Endpoint::new("127.0.0.1", 0),
         tls: Some(ServerTls::Files {
             certificate: cert_path,

@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
-use common::{connected_client, engine, open_server, open_udp, wait_for};
+use common::{connected_client, open_server, open_udp, session, wait_for};
 use netdebug::net::{Endpoint, EventKind, FilePacing, SendTarget};
 use tokio::net::UdpSocket;
 
@@ -15,13 +15,13 @@ use tokio::net::UdpSocket;
 /// and no fewer: the schedule does not drift however long each send takes.
 #[tokio::test(start_paused = true)]
 async fn cycle_send_keeps_its_schedule_on_a_paused_clock() {
-    let (mut engine, mut events) = engine();
-    let _local = open_udp(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let _local = open_udp(&mut session, &mut events).await;
     let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let target = Endpoint::new("127.0.0.1", peer.local_addr().unwrap().port());
 
     let started = tokio::time::Instant::now();
-    let sends = engine
+    let sends = session
         .start_cycle(
             SendTarget::Datagram(target),
             vec![Bytes::from_static(b"tick")],
@@ -30,7 +30,7 @@ async fn cycle_send_keeps_its_schedule_on_a_paused_clock() {
         )
         .unwrap();
     tokio::time::sleep(Duration::from_millis(995)).await;
-    engine.stop_cycle();
+    session.stop_cycle();
     let count = sends.load(Ordering::Relaxed);
     // Ticks at 0, 10, ..., 990 ms.
     assert_eq!(count, 100, "after {:?}", started.elapsed());
@@ -56,10 +56,10 @@ async fn cycle_send_keeps_its_schedule_on_a_paused_clock() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cycle_send_stops_on_an_error() {
-    let (mut engine, mut events) = engine();
-    open_server(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    open_server(&mut session, &mut events).await;
     // No client: the first send fails, and the cycle stops by itself.
-    engine
+    session
         .start_cycle(
             SendTarget::AllClients,
             vec![Bytes::from_static(b"x")],
@@ -77,12 +77,12 @@ async fn cycle_send_stops_on_an_error() {
 /// A cycle with a count stops by itself after that many sends, and says so.
 #[tokio::test(start_paused = true)]
 async fn cycle_send_stops_after_the_count_given() {
-    let (mut engine, mut events) = engine();
-    let _local = open_udp(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let _local = open_udp(&mut session, &mut events).await;
     let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let target = Endpoint::new("127.0.0.1", peer.local_addr().unwrap().port());
     let payloads = ["A", "B"].map(|p| Bytes::from_static(p.as_bytes()));
-    let sends = engine
+    let sends = session
         .start_cycle(
             SendTarget::Datagram(target),
             payloads.to_vec(),
@@ -110,12 +110,12 @@ async fn cycle_send_stops_after_the_count_given() {
 /// Several payloads take turns: the first, the second, the third, the first again.
 #[tokio::test(start_paused = true)]
 async fn cycle_send_takes_its_payloads_in_turn() {
-    let (mut engine, mut events) = engine();
-    let _local = open_udp(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let _local = open_udp(&mut session, &mut events).await;
     let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let target = Endpoint::new("127.0.0.1", peer.local_addr().unwrap().port());
     let payloads = ["READ 1", "READ 2", "STATUS"].map(|p| Bytes::from_static(p.as_bytes()));
-    engine
+    session
         .start_cycle(
             SendTarget::Datagram(target),
             payloads.to_vec(),
@@ -125,7 +125,7 @@ async fn cycle_send_takes_its_payloads_in_turn() {
         .unwrap();
     // Ticks at 0, 10, ..., 60 ms: seven sends.
     tokio::time::sleep(Duration::from_millis(65)).await;
-    engine.stop_cycle();
+    session.stop_cycle();
     let mut got = Vec::new();
     let mut buf = [0u8; 16];
     while let Ok(Ok((n, _))) =
@@ -161,11 +161,11 @@ fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_streams_byte_exact_with_progress() {
-    let (mut engine, mut events, mut peer) = connected_client().await;
+    let (mut session, mut events, mut peer) = connected_client().await;
 
     let contents: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
     let path = temp_file("send.bin", &contents);
-    let progress = engine
+    let progress = session
         .send_file(SendTarget::Connected, path.clone(), FilePacing::default())
         .unwrap();
     assert_eq!(progress.total, contents.len() as u64);
@@ -181,8 +181,8 @@ async fn a_file_streams_byte_exact_with_progress() {
 /// and the packets are no closer together than the interval.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_goes_in_packets_of_the_size_and_interval_given() {
-    let (mut engine, mut events) = engine();
-    open_udp(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    open_udp(&mut session, &mut events).await;
     let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let target = Endpoint::new("127.0.0.1", peer.local_addr().unwrap().port());
     let contents: Vec<u8> = (0..1050u32).map(|i| (i % 251) as u8).collect();
@@ -192,7 +192,7 @@ async fn a_file_goes_in_packets_of_the_size_and_interval_given() {
         packet_size: 100,
         interval,
     };
-    engine
+    session
         .send_file(SendTarget::Datagram(target), path.clone(), pacing)
         .unwrap();
     let mut got = Vec::new();
@@ -225,14 +225,14 @@ async fn a_file_goes_in_packets_of_the_size_and_interval_given() {
 /// them, as TCP does): the log shows one send per packet.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tcp_file_is_written_in_packets_of_the_size_given() {
-    let (mut engine, mut events, mut peer) = connected_client().await;
+    let (mut session, mut events, mut peer) = connected_client().await;
     let contents = b"0123456789abcdefghijklmnopqrstu".to_vec();
     let path = temp_file("packets.bin", &contents);
     let pacing = FilePacing {
         packet_size: 8,
         interval: Duration::from_millis(1),
     };
-    engine
+    session
         .send_file(SendTarget::Connected, path.clone(), pacing)
         .unwrap();
     let got = common::read_exactly(&mut peer, contents.len()).await;
@@ -254,13 +254,13 @@ async fn a_tcp_file_is_written_in_packets_of_the_size_given() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_send_can_be_cancelled() {
     // The peer never reads, so the send stalls once the socket buffers are full.
-    let (mut engine, mut events, _peer) = connected_client().await;
+    let (mut session, mut events, _peer) = connected_client().await;
     let path = temp_file("big.bin", &vec![7u8; 64 * 1024 * 1024]);
-    let progress = engine
+    let progress = session
         .send_file(SendTarget::Connected, path.clone(), FilePacing::default())
         .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    engine.cancel_file();
+    session.cancel_file();
     let (complete, sent) = file_done(&mut events).await;
     assert!(!complete);
     assert!(sent < progress.total, "stopped part way: {sent}");
@@ -269,9 +269,9 @@ async fn a_file_send_can_be_cancelled() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_file_is_refused_up_front() {
-    let (mut engine, mut events) = engine();
-    open_udp(&mut engine, &mut events).await;
-    let error = engine
+    let (mut session, mut events) = session();
+    open_udp(&mut session, &mut events).await;
+    let error = session
         .send_file(
             SendTarget::LastSender,
             "/no/such/file.bin".into(),
@@ -286,11 +286,11 @@ async fn a_missing_file_is_refused_up_front() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn close_stops_a_cycle_send() {
-    let (mut engine, mut events) = engine();
-    open_udp(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    open_udp(&mut session, &mut events).await;
     let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let target = Endpoint::new("127.0.0.1", peer.local_addr().unwrap().port());
-    let sends = engine
+    let sends = session
         .start_cycle(
             SendTarget::Datagram(target),
             vec![Bytes::from_static(b"x")],
@@ -299,7 +299,7 @@ async fn close_stops_a_cycle_send() {
         )
         .unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
-    engine.close();
+    session.close();
     wait_for(&mut events, "cycle stopped", |k| {
         matches!(k, EventKind::CycleStopped { .. })
     })
@@ -320,12 +320,12 @@ async fn close_stops_a_cycle_send() {
 /// comes once the last one is written, so reads get their turn in between).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn udp_goes_on_reading_while_a_file_goes_out_at_full_speed() {
-    let (mut engine, mut events) = engine();
-    let addr = open_udp(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let addr = open_udp(&mut session, &mut events).await;
     let sink = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let target = Endpoint::new("127.0.0.1", sink.local_addr().unwrap().port());
     let path = temp_file("flood.bin", &vec![0x5A; 32 << 20]);
-    engine
+    session
         .send_file(
             SendTarget::Datagram(target),
             path.clone(),

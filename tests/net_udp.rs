@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{engine, next_datagram, open_udp, wait_closed, wait_for};
+use common::{next_datagram, open_udp, session, wait_closed, wait_for};
 use netdebug::codec::TextEncoding;
 use netdebug::net::{Endpoint, EventKind, NetError, SendTarget};
 use tokio::net::UdpSocket;
@@ -20,8 +20,8 @@ async fn recv(socket: &UdpSocket) -> (Vec<u8>, std::net::SocketAddr) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn datagrams_arrive_with_their_source_and_go_out_exactly() {
-    let (mut engine, mut events) = engine();
-    let local = open_udp(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let local = open_udp(&mut session, &mut events).await;
     let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
 
     peer.send_to(b"\x01\x02\xffdatagram", local).await.unwrap();
@@ -30,7 +30,7 @@ async fn datagrams_arrive_with_their_source_and_go_out_exactly() {
     assert_eq!(bytes, b"\x01\x02\xffdatagram");
 
     let target = Endpoint::new("127.0.0.1", peer.local_addr().unwrap().port());
-    engine
+    session
         .send(
             SendTarget::Datagram(target),
             TextEncoding::Gbk.encode("你好").unwrap(),
@@ -45,8 +45,8 @@ async fn datagrams_arrive_with_their_source_and_go_out_exactly() {
 async fn an_empty_datagram_arrives_as_a_datagram_of_its_own() {
     // Zero-length datagrams are legal (some devices send them as a heartbeat): each is one
     // datagram with no bytes, not lost and not merged with the next.
-    let (mut engine, mut events) = engine();
-    let local = open_udp(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let local = open_udp(&mut session, &mut events).await;
     let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     peer.send_to(b"", local).await.unwrap();
     peer.send_to(b"after", local).await.unwrap();
@@ -68,10 +68,10 @@ async fn an_empty_datagram_arrives_as_a_datagram_of_its_own() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replies_to_the_last_sender() {
-    let (mut engine, mut events) = engine();
-    let local = open_udp(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let local = open_udp(&mut session, &mut events).await;
 
-    engine
+    session
         .send(SendTarget::LastSender, b"too early".to_vec())
         .unwrap();
     let error = wait_for(&mut events, "no sender yet", |k| {
@@ -90,7 +90,7 @@ async fn replies_to_the_last_sender() {
     second.send_to(b"two", local).await.unwrap();
     next_datagram(&mut events).await;
 
-    engine
+    session
         .send(SendTarget::LastSender, b"reply".to_vec())
         .unwrap();
     let (bytes, _) = recv(&second).await;
@@ -104,8 +104,8 @@ async fn replies_to_the_last_sender() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bound_port_cannot_be_bound_twice() {
     let taken = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    let (mut engine, mut events) = engine();
-    engine.open(netdebug::net::SessionConfig::Udp {
+    let (mut session, mut events) = session();
+    session.open(netdebug::net::SessionConfig::Udp {
         local: Endpoint::new("127.0.0.1", taken.local_addr().unwrap().port()),
         multicast: None,
     });
@@ -125,13 +125,14 @@ async fn a_burst_arrives_whole_in_few_events_with_one_wake_up() {
 
     let wakes = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&wakes);
-    let (mut engine, mut events) = netdebug::net::Engine::new(
+    let (engine, mut events) = netdebug::net::Engine::new(
         tokio::runtime::Handle::current(),
         Arc::new(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         }),
     );
-    let local = open_udp(&mut engine, &mut events).await;
+    let mut session = engine.session();
+    let local = open_udp(&mut session, &mut events).await;
     let _ = events.drain().count();
     wakes.store(0, Ordering::Relaxed);
 
@@ -175,8 +176,8 @@ async fn a_burst_arrives_whole_in_few_events_with_one_wake_up() {
         (0..count).collect::<Vec<_>>(),
         "every datagram, in order"
     );
-    // How many datagrams each drain finds depends on how the sender and the engine are
-    // scheduled (on a busy machine the engine can keep pace with part of a burst), so the
+    // How many datagrams each drain finds depends on how the sender and the session are
+    // scheduled (on a busy machine the session can keep pace with part of a burst), so the
     // bound is loose; one event per datagram would still fail it.
     assert!(
         event_count < count as usize / 4,

@@ -1,7 +1,7 @@
 //! UDP mode under any interleaving of datagrams from several sources and sends to a target or
 //! to the last sender: every datagram arrives whole, once, tagged with its source; every send
 //! reaches the socket it was meant for, once; and "reply to last sender" answers the source of
-//! the last datagram the engine reported. (UDP promises no order, and even on loopback two
+//! the last datagram the session reported. (UDP promises no order, and even on loopback two
 //! datagrams sent one after the other can be delivered the other way round when the sending
 //! thread moves between CPUs, so what arrives is compared as a set; every datagram is
 //! tagged with the step that made it, so none can stand in for another.)
@@ -12,7 +12,7 @@ mod common;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use common::{WAIT, engine, next_event, open_udp};
+use common::{WAIT, next_event, open_udp, session};
 use netdebug::net::{Endpoint, EventKind, EventReceiver, SendTarget};
 use proptest::prelude::*;
 use tokio::net::UdpSocket;
@@ -48,7 +48,7 @@ fn datagram(index: usize, len: usize) -> Vec<u8> {
         .collect()
 }
 
-/// What the engine reported: each source's datagrams, and whose came last.
+/// What the session reported: each source's datagrams, and whose came last.
 #[derive(Default)]
 struct Reported {
     datagrams: HashMap<SocketAddr, Vec<Vec<u8>>>,
@@ -56,7 +56,7 @@ struct Reported {
 }
 
 impl Reported {
-    /// Takes events until the engine has reported as many datagrams from each source as
+    /// Takes events until the session has reported as many datagrams from each source as
     /// `sent` holds.
     async fn until_all(
         &mut self,
@@ -89,8 +89,8 @@ fn sorted(datagrams: &[Vec<u8>]) -> Vec<Vec<u8>> {
 }
 
 async fn run(ops: Vec<Op>) {
-    let (mut engine, mut events) = engine();
-    let addr = open_udp(&mut engine, &mut events).await;
+    let (mut session, mut events) = session();
+    let addr = open_udp(&mut session, &mut events).await;
     let mut sources = Vec::new();
     for _ in 0..SOURCES {
         sources.push(UdpSocket::bind("127.0.0.1:0").await.unwrap());
@@ -98,7 +98,7 @@ async fn run(ops: Vec<Op>) {
     let address = |n: usize| sources[n].local_addr().unwrap();
     let mut sent: HashMap<SocketAddr, Vec<Vec<u8>>> = HashMap::new();
     let mut reported = Reported::default();
-    // What each source should receive from the engine.
+    // What each source should receive from the session.
     let mut owed: Vec<Vec<Vec<u8>>> = vec![Vec::new(); SOURCES];
     for (index, op) in ops.into_iter().enumerate() {
         match op {
@@ -110,16 +110,16 @@ async fn run(ops: Vec<Op>) {
             Op::SendTo(n, len) => {
                 let bytes = datagram(index, len);
                 let target = Endpoint::new("127.0.0.1", address(n).port());
-                engine
+                session
                     .send(SendTarget::Datagram(target), bytes.clone())
                     .unwrap();
                 owed[n].push(bytes);
             }
             Op::ReplyToLast(len) => {
-                // The last sender is whose datagram the engine read last: let it read them all.
+                // The last sender is whose datagram the session read last: let it read them all.
                 reported.until_all(&mut events, &sent).await;
                 let bytes = datagram(index, len);
-                engine.send(SendTarget::LastSender, bytes.clone()).unwrap();
+                session.send(SendTarget::LastSender, bytes.clone()).unwrap();
                 let last = reported
                     .last_source
                     .map(|source| (0..SOURCES).find(|&n| address(n) == source).unwrap());
@@ -173,7 +173,7 @@ async fn run(ops: Vec<Op>) {
             "source {n} got more"
         );
     }
-    engine.close();
+    session.close();
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use netdebug::net::{Engine, EventReceiver};
+use netdebug::net::{Engine, EventReceiver, Session};
 
 #[path = "../../tests/common/xvfb.rs"]
 mod xvfb;
@@ -24,20 +24,21 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-/// An engine that wakes no one.
-pub fn engine(runtime: &tokio::runtime::Runtime) -> (Engine, EventReceiver) {
-    Engine::new(runtime.handle().clone(), Arc::new(|_| {}))
+/// A session of an engine that wakes no one.
+pub fn session(runtime: &tokio::runtime::Runtime) -> (Session, EventReceiver) {
+    let (engine, events) = Engine::new(runtime.handle().clone(), Arc::new(|_| {}));
+    (engine.session(), events)
 }
 
 /// Opens `config` the way the window does and applies events until the session is bound or
 /// listening; the window state and the local address.
 pub fn open_and_wait(
-    engine: &mut Engine,
+    session: &mut Session,
     events: &mut EventReceiver,
     config: netdebug::net::SessionConfig,
 ) -> (netdebug::state::AppState, std::net::SocketAddr) {
     let mut state = netdebug::state::AppState::default();
-    state.opened(engine.open(config));
+    state.opened(session.open(config));
     let start = std::time::Instant::now();
     loop {
         for event in events.drain() {
@@ -87,11 +88,11 @@ pub fn save_received(
     send: impl FnOnce(std::net::SocketAddr) -> std::thread::JoinHandle<()>,
 ) -> f64 {
     use netdebug::net::EventKind;
-    let (mut engine, mut events) = engine(runtime);
-    engine
+    let (mut session, mut events) = session(runtime);
+    session
         .start_capture(path, netdebug::net::CaptureFormat::Raw)
         .unwrap();
-    engine.open(config);
+    session.open(config);
     let addr = loop {
         if let Some(EventKind::Listening { local }) = events.drain().next().map(|e| e.kind) {
             break local;
@@ -109,10 +110,10 @@ pub fn save_received(
         }
         std::thread::sleep(Duration::from_millis(1));
     }
-    let written = engine.stop_capture().unwrap().wait().unwrap();
+    let written = session.stop_capture().unwrap().wait().unwrap();
     let elapsed = start.elapsed();
     // A sender that waits for the server to close (as the TLS one does) ends here.
-    engine.close();
+    session.close();
     sender.join().unwrap();
     assert_eq!(written, total, "the file holds every byte");
     std::fs::remove_file(path).unwrap();

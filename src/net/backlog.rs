@@ -34,7 +34,7 @@ impl Backlog {
     }
 
     /// Takes the room `kind` needs. When there is none, calls `full` (to hurry the owner) and
-    /// waits; returns at once once the owner is gone.
+    /// waits.
     pub(crate) async fn reserve(&self, kind: &EventKind, full: impl FnOnce()) {
         let cost = Self::cost(kind);
         if cost == 0 || self.room.try_take(cost) {
@@ -47,11 +47,6 @@ impl Backlog {
     /// Gives back the room of an event the owner has drained.
     pub(crate) fn release(&self, kind: &EventKind) {
         self.room.give_back(Self::cost(kind));
-    }
-
-    /// The owner is gone: nobody waits for room any more.
-    pub(crate) fn close(&self) {
-        self.room.close();
     }
 }
 
@@ -94,13 +89,11 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn events_without_data_take_no_room_and_a_closed_backlog_never_waits() {
+    async fn events_without_data_take_no_room() {
         let backlog = Backlog::default();
         backlog.reserve(&received(LIMIT), || {}).await;
         backlog
             .reserve(&EventKind::CycleStopped { sends: 1 }, || {})
             .await;
-        backlog.close();
-        backlog.reserve(&received(10), || {}).await;
     }
 }

@@ -22,19 +22,67 @@ use super::budget::ByteBudget;
 use super::{EventKind, FileError};
 use crate::codec::{PeerStreams, TextEncoding};
 
-/// Bytes that may wait for the writer before reads wait too (64 MiB).
-const QUEUE_LIMIT: usize = 64 << 20;
+/// Bytes that may wait for the writer before reads wait too (64 MiB), unless the session
+/// is told otherwise.
+pub const CAPTURE_QUEUE_LIMIT: usize = 64 << 20;
+
+/// What a received chunk costs in the writer's queue beside its bytes (the record and the
+/// channel's slot for it), so a flood of tiny datagrams is bounded by memory, not by its
+/// payload alone.
+pub(crate) const RECORD_COST: usize = 128;
+
+/// The room `chunks` received chunks of `bytes` bytes in all take in the writer's queue.
+pub(crate) fn queue_cost(chunks: usize, bytes: usize) -> usize {
+    bytes.saturating_add(chunks.saturating_mul(RECORD_COST))
+}
 
 /// How a running capture is doing, readable from any thread.
 #[derive(Debug, Default)]
 pub struct CaptureProgress {
     written: AtomicU64,
+    queued: AtomicU64,
+    peak_queued: AtomicU64,
 }
 
 impl CaptureProgress {
     /// Bytes written to the file so far.
     pub fn written(&self) -> u64 {
         self.written.load(Ordering::Relaxed)
+    }
+
+    /// Received bytes waiting in memory for the writer now, with each chunk's
+    /// bookkeeping (128 bytes a chunk).
+    pub fn queued(&self) -> u64 {
+        self.queued.load(Ordering::Relaxed)
+    }
+
+    /// The most that ever waited for the writer at once, as [`CaptureProgress::queued`].
+    pub fn peak_queued(&self) -> u64 {
+        self.peak_queued.load(Ordering::Relaxed)
+    }
+
+    fn enqueued(&self, cost: usize) {
+        let now = self.queued.fetch_add(cost as u64, Ordering::Relaxed) + cost as u64;
+        self.peak_queued.fetch_max(now, Ordering::Relaxed);
+    }
+
+    fn dequeued(&self, cost: usize) {
+        self.queued.fetch_sub(cost as u64, Ordering::Relaxed);
+    }
+}
+
+/// Room taken in a capture's queue for one received event; given back, exactly as taken,
+/// when dropped: by the writer once the event's bytes are in the file, or at once when they
+/// never go there (no capture any more, or the writer failed).
+#[derive(Debug)]
+pub(crate) struct Room {
+    budget: Arc<ByteBudget>,
+    len: usize,
+}
+
+impl Drop for Room {
+    fn drop(&mut self) {
+        self.budget.give_back(self.len);
     }
 }
 
@@ -53,12 +101,15 @@ pub enum CaptureFormat {
 /// One thing for the file.
 #[derive(Debug)]
 pub(crate) enum Record {
-    /// Bytes received (`rx`) or sent.
+    /// Bytes received (`rx`) or sent; the last record of a received event carries the room
+    /// the event took.
     Data {
         time: SystemTime,
         rx: bool,
         peer: SocketAddr,
         bytes: Bytes,
+        #[expect(dead_code, reason = "held for its Drop, which gives the room back")]
+        room: Option<Room>,
     },
     /// A lifecycle line (text format only), and whose streams end with it.
     Notice {
@@ -95,56 +146,65 @@ pub(crate) struct CaptureSink {
     records: mpsc::Sender<Record>,
     room: Arc<ByteBudget>,
     format: CaptureFormat,
+    progress: Arc<CaptureProgress>,
 }
 
-/// The engine's end of the current capture, if any; shared with every session's reporter.
+/// A session's end of its current capture, if any; shared with its reporter.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SharedCapture {
     sink: Arc<Mutex<Option<CaptureSink>>>,
 }
 
 impl SharedCapture {
-    /// Waits until the file's queue has room for `len` more bytes and takes it; returns at
+    /// Waits until the file's queue has room for `len` more bytes and takes it; `None` at
     /// once when nothing is being saved (or the writer has stopped).
-    pub(crate) async fn reserve(&self, len: usize) {
-        let room = self
+    pub(crate) async fn reserve(&self, len: usize) -> Option<Room> {
+        let budget = self
             .sink
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .as_ref()
-            .map(|sink| Arc::clone(&sink.room));
-        if let Some(room) = room {
-            // Given back by the writer once the bytes are in the file.
-            room.take(len).await;
-        }
+            .map(|sink| Arc::clone(&sink.room))?;
+        budget.take(len).await;
+        Some(Room { budget, len })
     }
 
-    /// Queues what `kind`, which happened at `time`, means for the file, if anything. Never
-    /// blocks the network task.
-    pub(crate) fn record(&self, time: SystemTime, kind: &EventKind) {
+    /// Queues what `kind`, which happened at `time`, means for the file, if anything, with
+    /// the `room` its received bytes took. Never blocks the network task.
+    pub(crate) fn record(&self, time: SystemTime, kind: &EventKind, room: Option<Room>) {
         let guard = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(sink) = guard.as_ref() else {
             return;
         };
         let text = matches!(sink.format, CaptureFormat::Text(_));
-        let data = |rx: bool, peer: SocketAddr, bytes: &Bytes| Record::Data {
-            time,
-            rx,
-            peer,
-            bytes: bytes.clone(),
+        let data = |rx: bool, peer: SocketAddr, bytes: &Bytes, room| {
+            if rx {
+                sink.progress.enqueued(queue_cost(1, bytes.len()));
+            }
+            Record::Data {
+                time,
+                rx,
+                peer,
+                bytes: bytes.clone(),
+                room,
+            }
         };
-        // A failed writer has already reported its error; the records have nowhere to go.
+        // A failed writer has already reported its error; the records have nowhere to go
+        // (and their room goes back as they are dropped).
         match kind {
             EventKind::Received { peer, bytes } => {
-                let _ = sink.records.send(data(true, *peer, bytes));
+                let _ = sink.records.send(data(true, *peer, bytes, room));
             }
             EventKind::Datagrams(datagrams) => {
-                for (peer, bytes) in datagrams {
-                    let _ = sink.records.send(data(true, *peer, bytes));
+                let mut room = room;
+                let last = datagrams.len().saturating_sub(1);
+                for (i, (peer, bytes)) in datagrams.iter().enumerate() {
+                    let room = if i == last { room.take() } else { None };
+                    let _ = sink.records.send(data(true, *peer, bytes, room));
                 }
             }
             EventKind::Sent { peer, bytes, .. } if text => {
-                let _ = sink.records.send(data(false, *peer, bytes));
+                let _ = sink.records.send(data(false, *peer, bytes, None));
             }
             other if text => {
                 if let Some(text) = describe(other) {
@@ -184,17 +244,19 @@ impl FinishedCapture {
     }
 }
 
-/// Creates `path` and starts its writer thread.
+/// Creates `path` and starts its writer thread, whose queue holds at most `queue_limit`
+/// bytes ([`queue_cost`]).
 pub(crate) fn start(
     path: &Path,
     format: CaptureFormat,
+    queue_limit: usize,
 ) -> Result<(CaptureSink, Arc<CaptureProgress>, FinishedCapture), FileError> {
     let file = File::create(path).map_err(|source| FileError::Create {
         path: path.to_owned(),
         source,
     })?;
     let (records, queue) = mpsc::channel::<Record>();
-    let room = Arc::new(ByteBudget::new(QUEUE_LIMIT));
+    let room = Arc::new(ByteBudget::new(queue_limit));
     let progress = Arc::new(CaptureProgress::default());
     let writer_progress = Arc::clone(&progress);
     let writer_path = path.to_owned();
@@ -202,14 +264,7 @@ pub(crate) fn start(
     let writer = std::thread::Builder::new()
         .name("netdebug-capture".to_owned())
         .spawn(move || {
-            let result = write_all(
-                &writer_path,
-                file,
-                format,
-                &queue,
-                &writer_progress,
-                &writer_room,
-            );
+            let result = write_all(&writer_path, file, format, &queue, &writer_progress);
             // However the writer ends, nobody may wait for room again.
             writer_room.close();
             result
@@ -223,6 +278,7 @@ pub(crate) fn start(
             records,
             room,
             format,
+            progress: Arc::clone(&progress),
         },
         progress,
         FinishedCapture { writer },
@@ -235,7 +291,6 @@ fn write_all(
     format: CaptureFormat,
     queue: &mpsc::Receiver<Record>,
     progress: &CaptureProgress,
-    room: &ByteBudget,
 ) -> Result<u64, FileError> {
     // Chunks at least this big bypass the buffer and go straight to the file, without a copy;
     // small ones are gathered so a trickle of bytes is not one system call each.
@@ -279,16 +334,16 @@ fn write_all(
                 write(&mut out, line.as_bytes())?;
             }
         }
-        let (line, received) = match (&record, format) {
+        let line = match (&record, format) {
             (
                 Record::Data {
                     bytes, rx: true, ..
                 },
                 CaptureFormat::Raw,
-            ) => (Cow::Borrowed(&bytes[..]), bytes.len()),
+            ) => Cow::Borrowed(&bytes[..]),
             // Raw bytes keep only what was received: nothing to write.
             (Record::Data { .. } | Record::Notice { .. }, CaptureFormat::Raw) => {
-                (Cow::Borrowed(&[][..]), 0)
+                Cow::Borrowed(&[][..])
             }
             (Record::Notice { text, ended, .. }, CaptureFormat::Text(_)) => {
                 match ended {
@@ -297,7 +352,7 @@ fn write_all(
                     Ended::All => decoders.clear(),
                 }
                 let line = format!("[{}] ● {text}\n", stamp.format(super::TIME_OF_DAY));
-                (Cow::Owned(line.into_bytes()), 0)
+                Cow::Owned(line.into_bytes())
             }
             (
                 Record::Data {
@@ -319,14 +374,18 @@ fn write_all(
                     bytes.len(),
                     text.strip_suffix('\n').unwrap_or(&text)
                 );
-                (
-                    Cow::Owned(line.into_bytes()),
-                    if *rx { bytes.len() } else { 0 },
-                )
+                Cow::Owned(line.into_bytes())
             }
         };
         write(&mut out, &line)?;
-        room.give_back(received);
+        if let Record::Data {
+            rx: true, bytes, ..
+        } = &record
+        {
+            progress.dequeued(queue_cost(1, bytes.len()));
+        }
+        // The record's room goes back now, as it is dropped.
+        drop(record);
         next = match queue.try_recv() {
             Ok(record) => Some(record),
             // Caught up: what is buffered goes to the file now, not when 64 KiB have gathered,
@@ -398,14 +457,19 @@ mod tests {
     fn a_text_capture_says_the_date_at_its_start_and_at_midnight() {
         let path =
             std::env::temp_dir().join(format!("netdebug-capture-days-{}.txt", std::process::id()));
-        let (sink, _progress, finished) =
-            start(&path, CaptureFormat::Text(TextEncoding::Utf8)).unwrap();
+        let (sink, _progress, finished) = start(
+            &path,
+            CaptureFormat::Text(TextEncoding::Utf8),
+            CAPTURE_QUEUE_LIMIT,
+        )
+        .unwrap();
         let peer: SocketAddr = "127.0.0.1:502".parse().unwrap();
         let data = |time, text: &'static str| Record::Data {
             time,
             rx: true,
             peer,
             bytes: Bytes::from_static(text.as_bytes()),
+            room: None,
         };
         for record in [
             data(at(24, 23, 59, 58), "a"),
@@ -441,7 +505,8 @@ mod tests {
             "netdebug-capture-raw-days-{}.bin",
             std::process::id()
         ));
-        let (sink, _progress, finished) = start(&path, CaptureFormat::Raw).unwrap();
+        let (sink, _progress, finished) =
+            start(&path, CaptureFormat::Raw, CAPTURE_QUEUE_LIMIT).unwrap();
         let peer: SocketAddr = "127.0.0.1:502".parse().unwrap();
         for (time, byte) in [(at(24, 23, 59, 59), 1u8), (at(25, 0, 0, 1), 2)] {
             sink.records
@@ -450,6 +515,7 @@ mod tests {
                     rx: true,
                     peer,
                     bytes: Bytes::copy_from_slice(&[byte]),
+                    room: None,
                 })
                 .unwrap();
         }

@@ -1,24 +1,16 @@
-//! The engine the UI drives: one session at a time, commands in, events out.
+//! The engine the UI drives: any number of sessions at once, each a [`Session`] handle that
+//! takes its commands; the events of all of them come out of one [`EventReceiver`].
 
 use std::fmt;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::runtime::Handle;
-use tokio::sync::{mpsc, watch};
-use tokio::task::JoinHandle;
+use tokio::sync::mpsc;
 
-use super::auto_reply::{AutoReply, SharedAutoReply};
-use super::backlog::Backlog;
-use super::capture::{self, CaptureFormat, CaptureProgress, FinishedCapture, SharedCapture};
-use super::session::{Reporter, SessionCommand, Stop, Wake};
-use super::transfer::{self, FilePacing, FileProgress};
-use super::{
-    ClientTls, Endpoint, Event, EventKind, FileError, NetError, SendTarget, ServerTls, SessionId,
-    tcp_client, tcp_server, udp,
-};
+use super::session::{Envelope, Wake};
+use super::{ClientTls, Endpoint, Event, ServerTls, Session, SessionId};
 
 /// Wakes the owner when events are waiting. The GUI passes a repaint request; tests pass a
 /// no-op. Being a plain callback keeps the engine free of any UI dependency. It is called at
@@ -30,8 +22,8 @@ pub type Notifier = Arc<dyn Fn(Wakeup) + Send + Sync>;
 pub enum Wakeup {
     /// Events are waiting: drain them when convenient (a GUI paces its repaints).
     Events,
-    /// The undrained data has reached its limit (16 MiB) and reads wait for a drain: drain as
-    /// soon as possible.
+    /// A session's undrained data has reached its limit (16 MiB) and its reads wait for a
+    /// drain: drain as soon as possible.
     BacklogFull,
 }
 
@@ -65,75 +57,33 @@ pub enum SessionConfig {
     },
 }
 
-struct ActiveSession {
-    id: SessionId,
-    commands: mpsc::UnboundedSender<SessionCommand>,
-    /// Ends a TCP client's connection even while a write to its peer waits (a server has one
-    /// per client, and UDP never waits for a peer).
-    stop: Option<watch::Sender<bool>>,
-    reporter: Reporter,
-    cycle: Option<SideTask<AtomicU64>>,
-    file: Option<SideTask<FileProgress>>,
+/// What every session of one engine shares: where events go, how the owner is woken, the
+/// runtime, and the count that makes their ids unique.
+#[derive(Clone)]
+pub(crate) struct Hub {
+    pub(crate) runtime: Handle,
+    pub(crate) events: mpsc::UnboundedSender<Envelope>,
+    pub(crate) wake: Arc<Wake>,
+    last_id: Arc<AtomicU64>,
 }
 
-/// A send running beside the session (a cycle or a file) and its live progress.
-struct SideTask<P> {
-    task: JoinHandle<()>,
-    progress: Arc<P>,
-}
-
-impl<P> SideTask<P> {
-    /// Aborts the task; its progress if it was still running (a task that ended on its own
-    /// has reported its end already).
-    fn abort(self) -> Option<Arc<P>> {
-        if self.task.is_finished() {
-            return None;
-        }
-        self.task.abort();
-        Some(self.progress)
+impl Hub {
+    /// An id no session of this engine had before.
+    pub(crate) fn next_id(&self) -> SessionId {
+        SessionId(self.last_id.fetch_add(1, Ordering::Relaxed) + 1)
     }
 }
 
-impl ActiveSession {
-    /// Stops a running cycle send, reporting how many went out.
-    fn stop_cycle(&mut self) {
-        if let Some(sends) = self.cycle.take().and_then(SideTask::abort) {
-            self.reporter.report(EventKind::CycleStopped {
-                sends: sends.load(Ordering::Relaxed),
-            });
-        }
-    }
-
-    /// Cancels a file send under way, reporting how far it got.
-    fn cancel_file(&mut self) {
-        if let Some(progress) = self.file.take().and_then(SideTask::abort) {
-            self.reporter.report(EventKind::FileDone {
-                path: progress.path.clone(),
-                sent: progress.sent(),
-                complete: false,
-            });
-        }
-    }
-}
-
-/// Runs network sessions on a tokio runtime on behalf of a UI, a test or a CLI.
+/// Runs network sessions on a tokio runtime on behalf of a UI, a test or a CLI: hands out
+/// [`Session`]s, each with its own sockets, save-to-file, auto reply, cycle and file sends.
 pub struct Engine {
-    runtime: Handle,
-    events: mpsc::UnboundedSender<Event>,
-    wake: Arc<Wake>,
-    backlog: Arc<Backlog>,
-    capture: SharedCapture,
-    capture_writer: Option<FinishedCapture>,
-    auto_reply: SharedAutoReply,
-    next_id: u64,
-    active: Option<ActiveSession>,
+    pub(crate) hub: Hub,
 }
 
-/// The owner's end of the event channel.
+/// The owner's end of the event channel, shared by every session of the engine.
 pub struct EventReceiver {
-    events: mpsc::UnboundedReceiver<Event>,
+    events: mpsc::UnboundedReceiver<Envelope>,
     wake: Arc<Wake>,
-    backlog: Arc<Backlog>,
 }
 
 impl EventReceiver {
@@ -144,282 +94,56 @@ impl EventReceiver {
         self.wake.rearm();
         let waiting = self.events.len();
         (0..waiting).map_while(|_| {
-            let event = self.events.try_recv().ok()?;
-            self.backlog.release(&event.kind);
-            Some(event)
+            let envelope = self.events.try_recv().ok()?;
+            Some(Self::open(envelope))
         })
     }
 
     /// Waits for the next event (for tests and command-line use).
     pub async fn recv(&mut self) -> Option<Event> {
-        let event = self.events.recv().await?;
-        self.backlog.release(&event.kind);
-        Some(event)
+        self.events.recv().await.map(Self::open)
     }
-}
 
-impl Drop for EventReceiver {
-    fn drop(&mut self) {
-        self.backlog.close();
+    /// The event, its data's room given back to its session's backlog.
+    fn open(envelope: Envelope) -> Event {
+        envelope.backlog.release(&envelope.event.kind);
+        envelope.event
     }
 }
 
 impl fmt::Debug for Engine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Engine")
-            .field("active", &self.active.as_ref().map(|a| a.id))
+            .field("last_id", &self.hub.last_id.load(Ordering::Relaxed))
             .finish_non_exhaustive()
     }
 }
 
-/// Why a file send could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum SendFileError {
-    /// Nothing is open.
-    #[error(transparent)]
-    NotOpen(#[from] NotOpen),
-    /// The file cannot be read.
-    #[error(transparent)]
-    File(#[from] NetError),
-}
-
-/// Sending while nothing is open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("not open: press Open first")]
-pub struct NotOpen;
-
 impl Engine {
-    /// An engine that spawns its sessions on `runtime` and calls `notify` whenever it reports.
+    /// An engine that spawns its sessions on `runtime` and calls `notify` whenever one of
+    /// them reports.
     pub fn new(runtime: Handle, notify: Notifier) -> (Self, EventReceiver) {
         let (events, receiver) = mpsc::unbounded_channel();
         let wake = Arc::new(Wake::new(notify));
-        let backlog = Arc::new(Backlog::default());
         (
             Self {
-                runtime,
-                events,
-                wake: Arc::clone(&wake),
-                backlog: Arc::clone(&backlog),
-                capture: SharedCapture::default(),
-                capture_writer: None,
-                auto_reply: SharedAutoReply::default(),
-                next_id: 0,
-                active: None,
+                hub: Hub {
+                    runtime,
+                    events,
+                    wake: Arc::clone(&wake),
+                    last_id: Arc::new(AtomicU64::new(0)),
+                },
             },
             EventReceiver {
                 events: receiver,
                 wake,
-                backlog,
             },
         )
     }
 
-    /// Opens a session, closing any open one first. Progress and failure arrive as events.
-    pub fn open(&mut self, config: SessionConfig) -> SessionId {
-        self.close();
-        self.next_id += 1;
-        let id = SessionId(self.next_id);
-        let (commands, command_rx) = mpsc::unbounded_channel();
-        let reporter = Reporter::new(
-            id,
-            self.events.clone(),
-            Arc::clone(&self.wake),
-            Arc::clone(&self.backlog),
-            self.capture.clone(),
-            self.auto_reply.clone(),
-        );
-        let session_reporter = reporter.clone();
-        tracing::info!(session = %id, ?config, "opening session");
-        let stop = match config {
-            SessionConfig::TcpServer { local, tls } => {
-                self.runtime
-                    .spawn(tcp_server::run(local, tls, command_rx, reporter));
-                None
-            }
-            SessionConfig::TcpClient {
-                remote,
-                timeout,
-                local_port,
-                tls,
-            } => {
-                let (stop, stop_rx) = Stop::new();
-                let target = tcp_client::Target {
-                    remote,
-                    timeout,
-                    local_port,
-                    tls,
-                };
-                self.runtime
-                    .spawn(tcp_client::run(target, command_rx, reporter, stop_rx));
-                Some(stop)
-            }
-            SessionConfig::Udp { local, multicast } => {
-                self.runtime
-                    .spawn(udp::run(local, multicast, command_rx, reporter));
-                None
-            }
-        };
-        self.active = Some(ActiveSession {
-            id,
-            commands,
-            stop,
-            reporter: session_reporter,
-            cycle: None,
-            file: None,
-        });
-        id
-    }
-
-    /// Closes the open session, if any. Its `Closed` event follows.
-    pub fn close(&mut self) {
-        if let Some(mut active) = self.active.take() {
-            active.stop_cycle();
-            active.cancel_file();
-            // A session that already ended has dropped its receiver; nothing to close then.
-            let _ = active.commands.send(SessionCommand::Close);
-            if let Some(stop) = &active.stop {
-                let _ = stop.send(true);
-            }
-        }
-    }
-
-    /// Queues bytes for sending; `Sent` or `Error` events report what happened.
-    pub fn send(&self, target: SendTarget, bytes: impl Into<bytes::Bytes>) -> Result<(), NotOpen> {
-        self.command(SessionCommand::Send {
-            target,
-            bytes: bytes.into(),
-            ack: None,
-        })
-    }
-
-    /// Sends one of `payloads` to `target` every `period` (at least 1 ms), each in turn and
-    /// round again (one payload: the same every time), until `times` sends have gone (if
-    /// given), [`Engine::stop_cycle`], Close, or a failed send; `CycleStopped` reports the end.
-    /// Returns the live send count.
-    pub fn start_cycle(
-        &mut self,
-        target: SendTarget,
-        payloads: Vec<bytes::Bytes>,
-        period: Duration,
-        times: Option<u64>,
-    ) -> Result<Arc<AtomicU64>, NotOpen> {
-        let runtime = self.runtime.clone();
-        let active = self.active.as_mut().ok_or(NotOpen)?;
-        active.stop_cycle();
-        let sends = Arc::new(AtomicU64::new(0));
-        let task = runtime.spawn(transfer::cycle(
-            active.commands.clone(),
-            target,
-            payloads,
-            period,
-            times,
-            Arc::clone(&sends),
-            active.reporter.clone(),
-        ));
-        active.cycle = Some(SideTask {
-            task,
-            progress: Arc::clone(&sends),
-        });
-        Ok(sends)
-    }
-
-    /// Stops the cycle send, if one runs.
-    pub fn stop_cycle(&mut self) {
-        if let Some(active) = &mut self.active {
-            active.stop_cycle();
-        }
-    }
-
-    /// Streams the file at `path` to `target`, in packets cut and paced as `pacing` says,
-    /// until done, [`Engine::cancel_file`] or Close; `FileDone` reports the end. Returns the
-    /// live progress.
-    pub fn send_file(
-        &mut self,
-        target: SendTarget,
-        path: PathBuf,
-        pacing: FilePacing,
-    ) -> Result<Arc<FileProgress>, SendFileError> {
-        let runtime = self.runtime.clone();
-        let active = self
-            .active
-            .as_mut()
-            .ok_or(SendFileError::NotOpen(NotOpen))?;
-        // Opening a file is quick and local; the reading and sending happen on the runtime.
-        let (file, progress) = transfer::open_file(path)?;
-        active.cancel_file();
-        let task = runtime.spawn(transfer::send_file(
-            active.commands.clone(),
-            target,
-            file,
-            pacing,
-            Arc::clone(&progress),
-            active.reporter.clone(),
-        ));
-        active.file = Some(SideTask {
-            task,
-            progress: Arc::clone(&progress),
-        });
-        Ok(progress)
-    }
-
-    /// Cancels the file send under way, if any.
-    pub fn cancel_file(&mut self) {
-        if let Some(active) = &mut self.active {
-            active.cancel_file();
-        }
-    }
-
-    /// Starts saving every received byte to `path` (created or truncated), across sessions,
-    /// until [`Engine::stop_capture`]. A capture already running is stopped first.
-    pub fn start_capture(
-        &mut self,
-        path: &Path,
-        format: CaptureFormat,
-    ) -> Result<Arc<CaptureProgress>, FileError> {
-        // Dropping the finished writer lets it complete in the background.
-        drop(self.stop_capture());
-        let (sink, progress, writer) = capture::start(path, format)?;
-        self.capture.replace(Some(sink));
-        self.capture_writer = Some(writer);
-        Ok(progress)
-    }
-
-    /// Stops saving. The writer finishes what is queued on its own; wait on the returned
-    /// handle to know when the file is complete.
-    pub fn stop_capture(&mut self) -> Option<FinishedCapture> {
-        self.capture.replace(None);
-        self.capture_writer.take()
-    }
-
-    /// Answers what arrives from now on, in every session, as `reply` says (see [`AutoReply`]).
-    pub fn set_auto_reply(&self, reply: AutoReply) {
-        self.auto_reply.set(reply);
-    }
-
-    /// Has the open server session stop accepting clients, keeping those it has (closing the
-    /// listening socket does not close the connections accepted from it).
-    pub fn stop_listening(&self) -> Result<(), NotOpen> {
-        self.command(SessionCommand::StopListening)
-    }
-
-    /// Disconnects one client of the open server session.
-    pub fn disconnect(&self, peer: std::net::SocketAddr) -> Result<(), NotOpen> {
-        self.command(SessionCommand::Disconnect(peer))
-    }
-
-    /// Disconnects every client of the open server session, which goes on listening.
-    pub fn disconnect_all(&self) -> Result<(), NotOpen> {
-        self.command(SessionCommand::DisconnectAll)
-    }
-
-    fn command(&self, command: SessionCommand) -> Result<(), NotOpen> {
-        let active = self.active.as_ref().ok_or(NotOpen)?;
-        active.commands.send(command).map_err(|_| NotOpen)
-    }
-}
-
-impl Drop for Engine {
-    fn drop(&mut self) {
-        self.close();
+    /// A new session with nothing open yet: its own save-to-file, auto reply and backlog,
+    /// kept across its Opens; its events come out of this engine's [`EventReceiver`].
+    pub fn session(&self) -> Session {
+        Session::new(self.hub.clone())
     }
 }

@@ -142,6 +142,12 @@ pub enum NetError {
     /// A send that this kind of session cannot do (a UDP target on a TCP session, say).
     #[error("this send target does not apply to the open session")]
     WrongTarget,
+    /// The session's task stopped on a bug (a panic) instead of ending in order.
+    #[error("the session stopped on an internal error: {reason}")]
+    Crashed {
+        /// What the panic said, if it said something.
+        reason: String,
+    },
 }
 
 /// What kind of failure a TLS handshake error was, so that its message can say what to do.

@@ -1,8 +1,10 @@
 //! The network engine: TCP server, TCP client and UDP sessions on a tokio runtime.
 //!
-//! The UI (or a test, or a CLI) owns an [`Engine`], calls [`Engine::open`], [`Engine::send`] and
-//! [`Engine::close`], and drains [`Event`]s from the [`EventReceiver`]. Every event carries the
-//! [`SessionId`] it came from, so events from a session that was closed can be told apart.
+//! The UI (or a test, or a CLI) owns an [`Engine`] and any number of [`Session`]s it made, calls
+//! [`Session::open`], [`Session::send`] and [`Session::close`], and drains the [`Event`]s of all
+//! of them from the one [`EventReceiver`]. Every event carries the [`SessionId`] of the Open it
+//! came from, so the owner knows whose it is, and events from an Open that was closed can be
+//! told apart.
 //! Nothing here knows about egui: the engine wakes its owner through a plain callback.
 
 mod ack;
@@ -16,6 +18,7 @@ mod engine;
 mod error;
 mod event;
 mod file_error;
+mod handle;
 mod interfaces;
 mod peer_stream;
 mod read_buffers;
@@ -28,15 +31,16 @@ mod udp;
 
 pub use address::{AddressError, Endpoint, PortError, parse_host, parse_port, parse_target};
 pub use auto_reply::{AutoReply, ReplyRule};
-pub use capture::{CaptureFormat, CaptureProgress, FinishedCapture};
+pub use capture::{CAPTURE_QUEUE_LIMIT, CaptureFormat, CaptureProgress, FinishedCapture};
 pub use delayed_replies::DELAYED_REPLY_LIMIT;
-pub use engine::{Engine, EventReceiver, NotOpen, Notifier, SendFileError, SessionConfig, Wakeup};
+pub use engine::{Engine, EventReceiver, Notifier, SessionConfig, Wakeup};
 pub(crate) use error::HandshakeFailure;
 pub use error::NetError;
 pub use event::{
     CloseReason, DATE, Event, EventKind, SentBy, SessionId, TIME_OF_DAY, local_date_and_time,
 };
 pub use file_error::FileError;
+pub use handle::{Closing, NotOpen, SendFileError, Session};
 pub use interfaces::local_addresses;
 pub use session::SendTarget;
 pub use tls::{ClientTls, Fingerprint, PemKind, ServerTls, TlsError, TlsSummary};

@@ -14,7 +14,7 @@ use tokio_rustls::TlsStream;
 use super::ack::Ack;
 use super::auto_reply::{SharedAutoReply, StreamMatcher};
 use super::backlog::Backlog;
-use super::capture::SharedCapture;
+use super::capture::{Room, SharedCapture, queue_cost};
 use super::engine::{Notifier, Wakeup};
 use super::peer_stream::{PeerStream, ReadOutcome};
 use super::tls::TlsSummary;
@@ -110,11 +110,18 @@ impl Wake {
     }
 }
 
+/// An event on its way to the owner, with the backlog its data counts against (each session
+/// has its own, so a flood into one never holds up another's reports).
+pub(crate) struct Envelope {
+    pub(crate) event: Event,
+    pub(crate) backlog: Arc<Backlog>,
+}
+
 /// Sends a session's events to the owner and wakes it; hands received bytes to the capture.
 #[derive(Clone)]
 pub(crate) struct Reporter {
     session: SessionId,
-    events: mpsc::UnboundedSender<Event>,
+    events: mpsc::UnboundedSender<Envelope>,
     wake: Arc<Wake>,
     backlog: Arc<Backlog>,
     capture: SharedCapture,
@@ -124,7 +131,7 @@ pub(crate) struct Reporter {
 impl Reporter {
     pub(crate) fn new(
         session: SessionId,
-        events: mpsc::UnboundedSender<Event>,
+        events: mpsc::UnboundedSender<Envelope>,
         wake: Arc<Wake>,
         backlog: Arc<Backlog>,
         capture: SharedCapture,
@@ -145,38 +152,42 @@ impl Reporter {
         self.auto_reply.current()
     }
 
-    /// Waits until save-to-file (if on) can take `len` more received bytes. Called before
-    /// reporting them, so a slow disk slows reading instead of piling bytes up in memory.
-    pub(crate) async fn capture_room(&self, len: usize) {
-        self.capture.reserve(len).await;
+    /// Waits until save-to-file (if on) can take `chunks` more received chunks of `bytes`
+    /// bytes in all; the room taken. Called before reporting them, so a slow disk slows
+    /// reading instead of piling bytes up in memory.
+    pub(crate) async fn capture_room(&self, chunks: usize, bytes: usize) -> Option<Room> {
+        self.capture.reserve(queue_cost(chunks, bytes)).await
     }
 
-    /// Reports an event that carries bytes received or sent at `time` once the owner's backlog
-    /// has room for them (see [`Backlog`]).
-    pub(crate) async fn report_data(&self, time: SystemTime, kind: EventKind) {
-        self.backlog
-            .reserve(&kind, || self.wake.backlog_full())
-            .await;
-        self.report_at(time, kind);
+    /// Reports an event that carries bytes received or sent at `time` (with the save-to-file
+    /// `room` received bytes took) once the owner's backlog has room for them (see
+    /// [`Backlog`]); at once if the owner is gone.
+    pub(crate) async fn report_data(&self, time: SystemTime, kind: EventKind, room: Option<Room>) {
+        tokio::select! {
+            () = self.backlog.reserve(&kind, || self.wake.backlog_full()) => {}
+            () = self.events.closed() => {}
+        }
+        self.report_at(time, kind, room);
     }
 
     /// Reports one event that happens now.
     pub(crate) fn report(&self, kind: EventKind) {
-        self.report_at(SystemTime::now(), kind);
+        self.report_at(SystemTime::now(), kind, None);
     }
 
     /// Reports one event. A gone receiver means the owner quit; there is no one left to tell.
-    fn report_at(&self, time: SystemTime, kind: EventKind) {
-        self.capture.record(time, &kind);
-        if self
-            .events
-            .send(Event {
-                session: self.session,
-                time,
-                kind,
-            })
-            .is_ok()
-        {
+    fn report_at(&self, time: SystemTime, kind: EventKind, room: Option<Room>) {
+        self.capture.record(time, &kind, room);
+        let event = Event {
+            session: self.session,
+            time,
+            kind,
+        };
+        let envelope = Envelope {
+            event,
+            backlog: Arc::clone(&self.backlog),
+        };
+        if self.events.send(envelope).is_ok() {
             self.wake.wake();
         }
     }
@@ -251,11 +262,11 @@ pub(crate) async fn receive(
         ReadOutcome::Data(bytes) => {
             // Before any wait: the time the bytes arrived.
             let time = SystemTime::now();
-            reporter.capture_room(bytes.len()).await;
+            let room = reporter.capture_room(1, bytes.len()).await;
             let auto_reply = reporter.auto_reply();
             let replies = matcher.replies_to(&auto_reply, &bytes);
             reporter
-                .report_data(time, EventKind::Received { peer, bytes })
+                .report_data(time, EventKind::Received { peer, bytes }, room)
                 .await;
             if !replies.is_empty() && !auto_reply.delay.is_zero() {
                 // A slow device: Close and Disconnect still end the wait at once.
@@ -314,7 +325,7 @@ pub(crate) async fn write_reported(
         () = stop.requested() => return Err(super::CloseReason::ByUser),
     }
     reporter
-        .report_data(SystemTime::now(), EventKind::Sent { peer, bytes, by })
+        .report_data(SystemTime::now(), EventKind::Sent { peer, bytes, by }, None)
         .await;
     Ok(())
 }

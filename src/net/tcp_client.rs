@@ -26,13 +26,13 @@ pub(crate) struct Target {
     pub(crate) tls: Option<ClientTls>,
 }
 
-/// Connects to the target and runs the connection until it ends.
+/// Connects to the target and runs the connection until it ends; why it ended.
 pub(crate) async fn run(
     target: Target,
     mut commands: mpsc::UnboundedReceiver<SessionCommand>,
     reporter: Reporter,
     stop: Stop,
-) {
+) -> CloseReason {
     let Target {
         remote,
         timeout,
@@ -50,19 +50,15 @@ pub(crate) async fn run(
     // Close while connecting cancels the attempt.
     let stream = tokio::select! {
         result = connecting => result,
-        () = wait_for_close(&mut commands, &reporter) => {
-            reporter.report(EventKind::Closed { reason: CloseReason::ByUser });
-            return;
-        }
+        () = wait_for_close(&mut commands, &reporter) => return CloseReason::ByUser,
     };
-    let reason = match stream {
+    match stream {
         Ok((stream, connector)) => {
             let secure = connector.map(|connector| (connector, remote.host.as_str(), timeout));
             converse(stream, secure, &mut commands, &reporter, stop).await
         }
         Err(error) => CloseReason::Failed(error),
-    };
-    reporter.report(EventKind::Closed { reason });
+    }
 }
 
 /// Waits until the owner asks to close (or disappears); sends asked for meanwhile are refused.

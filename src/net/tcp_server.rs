@@ -49,7 +49,7 @@ pub(crate) async fn run(
     tls: Option<ServerTls>,
     commands: mpsc::UnboundedReceiver<SessionCommand>,
     reporter: Reporter,
-) {
+) -> CloseReason {
     let prepared = async {
         let listener = bind(&local).await?;
         let acceptor = match &tls {
@@ -61,10 +61,7 @@ pub(crate) async fn run(
     let (listener, acceptor) = match prepared.await {
         Ok(prepared) => prepared,
         Err(error) => {
-            reporter.report(EventKind::Closed {
-                reason: CloseReason::Failed(error),
-            });
-            return;
+            return CloseReason::Failed(error);
         }
     };
     match listener.local_addr() {
@@ -78,16 +75,11 @@ pub(crate) async fn run(
             }
         }
         Err(source) => {
-            reporter.report(EventKind::Closed {
-                reason: CloseReason::Failed(NetError::Accept { source }),
-            });
-            return;
+            return CloseReason::Failed(NetError::Accept { source });
         }
     }
     serve(Some(listener), acceptor, commands, &reporter).await;
-    reporter.report(EventKind::Closed {
-        reason: CloseReason::ByUser,
-    });
+    CloseReason::ByUser
 }
 
 /// Connections the kernel may hold for us before we accept them. When thousands of devices

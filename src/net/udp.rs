@@ -19,33 +19,31 @@ const MAX_DATAGRAM: usize = 65_536;
 /// How much a burst may fill before it is reported; one event per burst, not per datagram.
 const BATCH_BYTES: usize = 1 << 20;
 
+/// How many datagrams a burst may hold before it is reported: what a burst of tiny datagrams
+/// costs in bookkeeping (save-to-file's queue, the log) stays bounded too.
+const BATCH_DATAGRAMS: usize = 4096;
+
 /// The kernel receive buffer asked for: a burst waits there while we catch up. The OS caps it
 /// (Linux: `net.core.rmem_max`); the size obtained is reported when the socket is bound.
 const RECEIVE_BUFFER_WANTED: usize = 16 << 20;
 
-/// Binds `local` and runs until told to close.
+/// Binds `local` and runs until told to close; why it ended.
 pub(crate) async fn run(
     local: Endpoint,
     multicast: Option<IpAddr>,
     mut commands: mpsc::UnboundedReceiver<SessionCommand>,
     reporter: Reporter,
-) {
+) -> CloseReason {
     let (socket, receive_buffer) = match bind(&local, multicast).await {
         Ok(bound) => bound,
         Err(error) => {
-            reporter.report(EventKind::Closed {
-                reason: CloseReason::Failed(error),
-            });
-            return;
+            return CloseReason::Failed(error);
         }
     };
     let local = match socket.local_addr() {
         Ok(local) => local,
         Err(source) => {
-            reporter.report(EventKind::Closed {
-                reason: CloseReason::Failed(NetError::Receive { source }),
-            });
-            return;
+            return CloseReason::Failed(NetError::Receive { source });
         }
     };
     reporter.report(EventKind::Bound {
@@ -71,6 +69,7 @@ pub(crate) async fn run(
                 && (ip.is_loopback() || own_addresses.contains(&ip)))
     };
     let mut last_sender: Option<SocketAddr> = None;
+    let mut target = ResolvedTarget::default();
     let mut scratch = BytesMut::with_capacity(BATCH_BYTES + MAX_DATAGRAM);
     // Answers waiting out auto reply's delay, sent in the order their datagrams came, and
     // never once the session is closed.
@@ -83,8 +82,8 @@ pub(crate) async fn run(
             biased;
             command = commands.recv() => match command {
                 None | Some(SessionCommand::Close) => break,
-                Some(SessionCommand::Send { target, bytes, ack }) => {
-                    let sent = send(&socket, target, bytes, last_sender, &reporter).await;
+                Some(SessionCommand::Send { target: to, bytes, ack }) => {
+                    let sent = send(&socket, to, bytes, last_sender, &mut target, &reporter).await;
                     if let Some(ack) = ack {
                         if sent.is_ok() { ack.written() } else { ack.failed() }
                     }
@@ -122,7 +121,7 @@ pub(crate) async fn run(
                     // Before any wait: the time the burst arrived.
                     let time = std::time::SystemTime::now();
                     let len = drained.datagrams.iter().map(|(_, bytes)| bytes.len()).sum();
-                    reporter.capture_room(len).await;
+                    let room = reporter.capture_room(drained.datagrams.len(), len).await;
                     let auto_reply = reporter.auto_reply();
                     let replies: Vec<(SocketAddr, Bytes)> = drained
                         .datagrams
@@ -132,7 +131,7 @@ pub(crate) async fn run(
                             auto_reply.replies_to(bytes).map(|reply| (*peer, reply))
                         })
                         .collect();
-                    reporter.report_data(time, EventKind::Datagrams(drained.datagrams)).await;
+                    reporter.report_data(time, EventKind::Datagrams(drained.datagrams), room).await;
                     if auto_reply.delay.is_zero() {
                         // Answered before the next read, as the TCP sessions do.
                         for (peer, reply) in replies {
@@ -152,9 +151,7 @@ pub(crate) async fn run(
             },
         }
     }
-    reporter.report(EventKind::Closed {
-        reason: CloseReason::ByUser,
-    });
+    CloseReason::ByUser
 }
 
 /// Binds with a large receive buffer, broadcast allowed and the multicast group joined;
@@ -240,14 +237,15 @@ struct Drained {
     error: Option<io::Error>,
 }
 
-/// Receives every datagram waiting, up to [`BATCH_BYTES`], straight into `scratch`, then moves
+/// Receives every datagram waiting, up to [`BATCH_BYTES`] or [`BATCH_DATAGRAMS`], straight
+/// into `scratch`, then moves
 /// them into one buffer of exactly their total size. A burst costs two allocations, not one
 /// per datagram, and no datagram keeps a large buffer alive.
 fn drain(socket: &UdpSocket, scratch: &mut BytesMut) -> Drained {
     scratch.clear();
     let mut spans: Vec<(SocketAddr, usize)> = Vec::new();
     let mut error = None;
-    while scratch.len() < BATCH_BYTES {
+    while scratch.len() < BATCH_BYTES && spans.len() < BATCH_DATAGRAMS {
         scratch.reserve(MAX_DATAGRAM);
         let before = scratch.len();
         match socket.try_recv_buf_from(scratch) {
@@ -272,17 +270,50 @@ fn drain(socket: &UdpSocket, scratch: &mut BytesMut) -> Drained {
     Drained { datagrams, error }
 }
 
+/// The address of the last UDP target sent to: a name is looked up once per change of
+/// target, not once per datagram (a 1 ms cycle send to a name would look it up 1,000 times
+/// a second).
+#[derive(Debug, Default)]
+struct ResolvedTarget {
+    last: Option<(Endpoint, SocketAddr)>,
+}
+
+impl ResolvedTarget {
+    /// The address of `endpoint`: the one found last time if it is the same target, else
+    /// what `lookup` finds (remembered only if it found one).
+    async fn address(
+        &mut self,
+        endpoint: Endpoint,
+        lookup: impl AsyncFnOnce(&Endpoint) -> Result<SocketAddr, NetError>,
+    ) -> Result<SocketAddr, NetError> {
+        if let Some((last, addr)) = &self.last
+            && *last == endpoint
+        {
+            return Ok(*addr);
+        }
+        let addr = lookup(&endpoint).await?;
+        self.last = Some((endpoint, addr));
+        Ok(addr)
+    }
+}
+
 async fn send(
     socket: &UdpSocket,
     target: SendTarget,
     bytes: Bytes,
     last_sender: Option<SocketAddr>,
+    resolved: &mut ResolvedTarget,
     reporter: &Reporter,
 ) -> Result<(), NetError> {
     let peer = match target {
         SendTarget::Datagram(endpoint) => {
-            let addrs = resolve(&endpoint).await?;
-            pick_family(socket, addrs).ok_or(NetError::NoAddress { endpoint })?
+            let lookup = async |endpoint: &Endpoint| {
+                let addrs = resolve(endpoint).await?;
+                pick_family(socket, addrs).ok_or_else(|| NetError::NoAddress {
+                    endpoint: endpoint.clone(),
+                })
+            };
+            resolved.address(endpoint, lookup).await?
         }
         SendTarget::LastSender => last_sender.ok_or(NetError::NoLastSender)?,
         SendTarget::Connected | SendTarget::AllClients | SendTarget::Client(_) => {
@@ -315,6 +346,7 @@ async fn send_to(
         .report_data(
             std::time::SystemTime::now(),
             EventKind::Sent { peer, bytes, by },
+            None,
         )
         .await;
     Ok(())
@@ -325,4 +357,51 @@ fn pick_family(socket: &UdpSocket, addrs: Vec<SocketAddr>) -> Option<SocketAddr>
     let want_v6 = socket.local_addr().is_ok_and(|a| a.is_ipv6());
     let first = addrs.first().copied();
     addrs.into_iter().find(|a| a.is_ipv6() == want_v6).or(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_target_is_looked_up_once_per_change_not_once_per_datagram() {
+        let lookups = Cell::new(0);
+        let lookup = async |endpoint: &Endpoint| {
+            lookups.set(lookups.get() + 1);
+            Ok(SocketAddr::from((
+                [127, 0, 0, lookups.get()],
+                endpoint.port,
+            )))
+        };
+        let mut target = ResolvedTarget::default();
+        let device = Endpoint::new("device.local", 9000);
+        let other = Endpoint::new("other.local", 9000);
+        for _ in 0..1000 {
+            let addr = target.address(device.clone(), lookup).await.unwrap();
+            assert_eq!(addr, SocketAddr::from(([127, 0, 0, 1], 9000)));
+        }
+        assert_eq!(lookups.get(), 1);
+        target.address(other, lookup).await.unwrap();
+        let again = target.address(device, lookup).await.unwrap();
+        assert_eq!(lookups.get(), 3, "each change of target looks up once");
+        assert_eq!(again, SocketAddr::from(([127, 0, 0, 3], 9000)));
+    }
+
+    #[tokio::test]
+    async fn a_failed_lookup_is_not_remembered() {
+        let lookups = Cell::new(0);
+        let failing = async |endpoint: &Endpoint| {
+            lookups.set(lookups.get() + 1);
+            Err(NetError::NoAddress {
+                endpoint: endpoint.clone(),
+            })
+        };
+        let mut target = ResolvedTarget::default();
+        let device = Endpoint::new("device.local", 9000);
+        assert!(target.address(device.clone(), failing).await.is_err());
+        assert!(target.address(device, failing).await.is_err());
+        assert_eq!(lookups.get(), 2);
+    }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use netdebug::net::{Endpoint, Engine, Event, EventKind, EventReceiver, SessionConfig};
+use netdebug::net::{Endpoint, Engine, Event, EventKind, EventReceiver, Session, SessionConfig};
 
 /// Reads exactly `len` bytes from a peer's `stream` (plain or TLS), within [`WAIT`].
 pub async fn read_exactly(stream: &mut (impl tokio::io::AsyncRead + Unpin), len: usize) -> Vec<u8> {
@@ -80,9 +80,10 @@ pub fn check_sequences<T: std::fmt::Debug + Clone>(
         .unwrap();
 }
 
-/// An engine on the current tokio runtime that wakes no one.
-pub fn engine() -> (Engine, EventReceiver) {
-    Engine::new(tokio::runtime::Handle::current(), Arc::new(|_| {}))
+/// A session of an engine on the current tokio runtime that wakes no one.
+pub fn session() -> (Session, EventReceiver) {
+    let (engine, events) = Engine::new(tokio::runtime::Handle::current(), Arc::new(|_| {}));
+    (engine.session(), events)
 }
 
 /// The next event, or a panic naming what was awaited.
@@ -183,8 +184,8 @@ pub async fn joined(events: &mut EventReceiver) -> SocketAddr {
 }
 
 /// Opens a TCP client session to `host:port` with a 5 s connect timeout.
-pub fn open_client(engine: &mut Engine, host: &str, port: u16) {
-    engine.open(SessionConfig::TcpClient {
+pub fn open_client(session: &mut Session, host: &str, port: u16) {
+    session.open(SessionConfig::TcpClient {
         remote: Endpoint::new(host, port),
         timeout: Duration::from_secs(5),
         local_port: 0,
@@ -200,13 +201,13 @@ pub async fn connected(events: &mut EventReceiver) {
     .await;
 }
 
-/// An engine whose TCP client session is connected to a fresh loopback listener; the
+/// A session whose TCP client session is connected to a fresh loopback listener; the
 /// listener's end of the connection.
-pub async fn connected_client() -> (Engine, EventReceiver, tokio::net::TcpStream) {
+pub async fn connected_client() -> (Session, EventReceiver, tokio::net::TcpStream) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (mut engine, mut events) = engine();
+    let (mut session, mut events) = session();
     open_client(
-        &mut engine,
+        &mut session,
         "127.0.0.1",
         listener.local_addr().unwrap().port(),
     );
@@ -215,12 +216,12 @@ pub async fn connected_client() -> (Engine, EventReceiver, tokio::net::TcpStream
         .expect("the client never connected")
         .unwrap();
     connected(&mut events).await;
-    (engine, events, peer)
+    (session, events, peer)
 }
 
 /// Opens a TCP server on 127.0.0.1 port 0 and returns the address it listens on.
-pub async fn open_server(engine: &mut Engine, events: &mut EventReceiver) -> SocketAddr {
-    engine.open(SessionConfig::TcpServer {
+pub async fn open_server(session: &mut Session, events: &mut EventReceiver) -> SocketAddr {
+    session.open(SessionConfig::TcpServer {
         local: Endpoint::new("127.0.0.1", 0),
         tls: None,
     });
@@ -228,17 +229,17 @@ pub async fn open_server(engine: &mut Engine, events: &mut EventReceiver) -> Soc
 }
 
 /// Opens a UDP session on 127.0.0.1 port 0 and returns the bound address.
-pub async fn open_udp(engine: &mut Engine, events: &mut EventReceiver) -> SocketAddr {
-    open_udp_on(engine, events, "127.0.0.1").await
+pub async fn open_udp(session: &mut Session, events: &mut EventReceiver) -> SocketAddr {
+    open_udp_on(session, events, "127.0.0.1").await
 }
 
 /// Opens a UDP session on `local` port 0 and returns the bound address.
 pub async fn open_udp_on(
-    engine: &mut Engine,
+    session: &mut Session,
     events: &mut EventReceiver,
     local: &str,
 ) -> SocketAddr {
-    engine.open(SessionConfig::Udp {
+    session.open(SessionConfig::Udp {
         local: Endpoint::new(local, 0),
         multicast: None,
     });
@@ -248,12 +249,12 @@ pub async fn open_udp_on(
 /// Opens a UDP session on `local` port 0 that joins `group`, waits until it has, and returns
 /// the port it listens on.
 pub async fn open_group_member(
-    engine: &mut Engine,
+    session: &mut Session,
     events: &mut EventReceiver,
     local: &str,
     group: std::net::IpAddr,
 ) -> u16 {
-    engine.open(SessionConfig::Udp {
+    session.open(SessionConfig::Udp {
         local: Endpoint::new(local, 0),
         multicast: Some(group),
     });
@@ -266,7 +267,7 @@ pub async fn open_group_member(
     port
 }
 
-/// The next datagram the engine reports, with its source.
+/// The next datagram the session reports, with its source.
 pub async fn next_datagram(events: &mut EventReceiver) -> (SocketAddr, Vec<u8>) {
     loop {
         if let EventKind::Datagrams(datagrams) = next_event(events, "a datagram").await.kind
