@@ -61,6 +61,14 @@ fn main() {
             state.log.entries().len(),
             start.elapsed().as_secs_f64() * 1e3
         );
+        // A hit near the end, then "n of m", which reads every entry once more.
+        let start = Instant::now();
+        let hit = state.log.find_next("SENSOR 0999990");
+        let tally = state.log.find_tally("SENSOR 0999990");
+        println!(
+            "    find in any case and count the matches: {:.1} ms (found: {hit}, {tally:?})",
+            start.elapsed().as_secs_f64() * 1e3
+        );
         if view == InputMode::Text {
             // One client of the four shown (Only this client in the log): turning it on
             // recounts every entry, reading each, and so does every resize while it is on.

@@ -13,6 +13,16 @@ use crate::net::{
     SendFileError, TlsError,
 };
 
+impl Message for crate::log::FindTally {
+    fn message(&self, language: Language) -> String {
+        let Self { position, total } = *self;
+        match language {
+            Language::English => format!("{position} of {total}"),
+            Language::Chinese => format!("第 {position} 条，共 {total} 条"),
+        }
+    }
+}
+
 /// Something the window tells a person, in their language.
 pub trait Message {
     /// The text in `language`.

@@ -1939,6 +1939,62 @@ fn find_brings_the_next_matching_entry_into_view() {
     assert!(!ui.shows("not found"));
 }
 
+#[test]
+fn find_ignores_case_counts_the_matches_and_gives_autoscroll_back() {
+    let mut ui = Ui::english();
+    ui.choose("Protocol", "UDP");
+    ui.set_text("Local port", "0");
+    ui.open();
+    let device = UdpSocket::bind("127.0.0.1:0").unwrap();
+    for i in 0..41 {
+        device
+            .send_to(format!("Alarm {i:02}").as_bytes(), ui.local_addr())
+            .unwrap();
+        device
+            .send_to(format!("reading {i:02}").as_bytes(), ui.local_addr())
+            .unwrap();
+    }
+    ui.step_until("every datagram", |h| h.state().state().rx.frames == 82);
+    assert!(ui.harness.state().state().display.autoscroll);
+
+    ui.set_text("Find", "ALARM");
+    for _ in 0..3 {
+        ui.harness.get_by_label("Find").focus();
+        ui.harness.run_steps(1);
+        ui.harness.key_press(Key::Enter);
+        ui.harness.run_steps(2);
+    }
+    assert!(
+        ui.shows("3 of 41"),
+        "the third of 41 alarms, found in capitals"
+    );
+    assert!(ui.shows("Alarm 02"));
+    assert!(!ui.harness.state().state().display.autoscroll);
+    // Escape ends the Find: the log follows new data again.
+    ui.harness.key_press(Key::Escape);
+    ui.harness.run_steps(2);
+    assert!(ui.harness.state().state().display.autoscroll);
+    assert!(!ui.shows("3 of 41"));
+
+    // So does clearing the field, and a log that was not following stays so.
+    ui.click("Autoscroll");
+    assert!(!ui.harness.state().state().display.autoscroll);
+    ui.set_text("Find", "reading 4");
+    ui.harness.key_press(Key::Enter);
+    ui.harness.run_steps(2);
+    assert!(ui.shows("1 of 1"));
+    ui.set_text("Find", "");
+    assert!(!ui.harness.state().state().display.autoscroll);
+    ui.click("Autoscroll");
+    ui.set_text("Find", "reading");
+    ui.harness.key_press(Key::Enter);
+    ui.harness.run_steps(2);
+    assert!(ui.shows("1 of 41"));
+    assert!(!ui.harness.state().state().display.autoscroll);
+    ui.set_text("Find", "");
+    assert!(ui.harness.state().state().display.autoscroll);
+}
+
 /// A file dragged onto the window, as the windowing layer hands it to egui.
 #[derive(Debug)]
 struct Dropped(std::path::PathBuf);

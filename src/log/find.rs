@@ -1,31 +1,87 @@
 //! Find in the log: the next entry whose data holds what was typed, as text in the text view
 //! or as bytes in the hex view (`01 03` finds those two bytes), wrapping around at the end.
 
+use aho_corasick::AhoCorasick;
 use memchr::memmem;
 
-use super::{Log, LogBody};
+use super::{Log, LogBody, LogEntry};
 use crate::codec::{InputMode, parse_hex};
+
+/// Where the entry Find found last stands among all the entries that match: "3 of 41".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FindTally {
+    /// Its place among the matches, from 1.
+    pub position: usize,
+    /// How many entries match.
+    pub total: usize,
+}
+
+/// What Find looks for, as the view reads the log.
+enum Matcher {
+    /// Bytes, exactly (the hex view, with a query that is hex).
+    Bytes(memmem::Finder<'static>),
+    /// Text with no letters that have a case (digits, Chinese…): exactly.
+    Exact(memmem::Finder<'static>),
+    /// ASCII text: upper and lower case alike, without lowering each entry.
+    Ascii(AhoCorasick),
+    /// Other text with cased letters: compared in lower case.
+    Folded(String),
+}
+
+impl Matcher {
+    /// The matcher for `query` in `view`; `None` for an empty query.
+    fn new(query: &str, view: InputMode) -> Option<Self> {
+        if query.is_empty() {
+            return None;
+        }
+        if view == InputMode::Hex
+            && let Ok(bytes) = parse_hex(query)
+            && !bytes.is_empty()
+        {
+            return Some(Self::Bytes(memmem::Finder::new(&bytes).into_owned()));
+        }
+        let lower = query.to_lowercase();
+        if lower == query && query.to_uppercase() == query {
+            return Some(Self::Exact(memmem::Finder::new(query).into_owned()));
+        }
+        if query.is_ascii() {
+            let ascii = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build([query])
+                .ok()?;
+            return Some(Self::Ascii(ascii));
+        }
+        Some(Self::Folded(lower))
+    }
+
+    fn matches(&self, body: &LogBody) -> bool {
+        match (self, body) {
+            (Self::Bytes(finder), LogBody::Data { bytes, .. }) => finder.find(bytes).is_some(),
+            (Self::Exact(finder), LogBody::Data { text, .. }) => {
+                finder.find(text.as_bytes()).is_some()
+            }
+            (Self::Ascii(ascii), LogBody::Data { text, .. }) => ascii.is_match(&text[..]),
+            (Self::Folded(lower), LogBody::Data { text, .. }) => {
+                text.to_lowercase().contains(lower.as_str())
+            }
+            (_, LogBody::Notice(_)) => false,
+        }
+    }
+}
 
 impl Log {
     /// Moves to the next entry after the one found last (or from the oldest) whose data holds
-    /// `query`, wrapping around; whether one was found. The hex view looks for the bytes
-    /// `query` spells in hex, unless it is not hex.
+    /// `query`, wrapping around; whether one was found. Text is found in upper and lower case
+    /// alike; the hex view looks for the bytes `query` spells in hex, unless it is not hex.
     pub fn find_next(&mut self, query: &str) -> bool {
-        let bytes_wanted = match self.layout.view {
-            InputMode::Hex => parse_hex(query).ok().filter(|bytes| !bytes.is_empty()),
-            InputMode::Text => None,
+        let Some(matcher) = Matcher::new(query, self.layout.view) else {
+            self.found = None;
+            return false;
         };
-        let needle = bytes_wanted.as_deref().unwrap_or(query.as_bytes());
-        if needle.is_empty() || self.entries.is_empty() {
+        if self.entries.is_empty() {
             self.found = None;
             return false;
         }
-        let finder = memmem::Finder::new(needle);
-        let matches = |body: &LogBody| match body {
-            LogBody::Data { bytes, .. } if bytes_wanted.is_some() => finder.find(bytes).is_some(),
-            LogBody::Data { text, .. } => finder.find(text.as_bytes()).is_some(),
-            LogBody::Notice(_) => false,
-        };
         let count = self.entries.len();
         let start = self.found().map_or(0, |index| index + 1);
         let hit = (0..count)
@@ -33,10 +89,32 @@ impl Log {
             .find(|&index| {
                 self.entries
                     .get(index)
-                    .is_some_and(|e| !self.hides(e) && matches(&e.body))
+                    .is_some_and(|e| self.found_by(&matcher, e))
             });
         self.found = hit.map(|index| self.dropped + index as u64);
         hit.is_some()
+    }
+
+    /// Where the entry found last stands among all the shown entries that hold `query`
+    /// (one pass over the log, so it is asked for when Find moves, not every frame).
+    pub fn find_tally(&self, query: &str) -> Option<FindTally> {
+        let matcher = Matcher::new(query, self.layout.view)?;
+        let found = self.found()?;
+        let mut position = 0;
+        let mut total = 0;
+        for (index, entry) in self.entries.iter().enumerate() {
+            if self.found_by(&matcher, entry) {
+                total += 1;
+                if index == found {
+                    position = total;
+                }
+            }
+        }
+        (position > 0).then_some(FindTally { position, total })
+    }
+
+    fn found_by(&self, matcher: &Matcher, entry: &LogEntry) -> bool {
+        !self.hides(entry) && matcher.matches(&entry.body)
     }
 
     /// The entry found last, if it is still kept.
@@ -96,5 +174,46 @@ mod tests {
         log.clear();
         assert_eq!(log.found(), None);
         assert!(!log.find_next("temp"));
+    }
+
+    #[test]
+    fn text_is_found_in_any_case_and_the_tally_says_which_of_how_many() {
+        let peer = SocketAddr::from(([127, 0, 0, 1], 1));
+        let mut log = Log::default();
+        for line in [
+            "ERROR 1\n",
+            "ok\n",
+            "error 2\n",
+            "Error 3\n",
+            "温度 Überhitzt\n",
+        ] {
+            log.received(peer, line.into(), T0);
+        }
+        assert_eq!(log.find_tally("error"), None, "nothing found yet");
+        assert!(log.find_next("error"));
+        assert_eq!(log.found(), Some(0));
+        assert_eq!(
+            log.find_tally("error"),
+            Some(FindTally {
+                position: 1,
+                total: 3
+            })
+        );
+        assert!(log.find_next("eRRoR"));
+        assert_eq!(log.found(), Some(2));
+        assert_eq!(log.find_tally("ERROR").map(|t| t.position), Some(2));
+        assert!(log.find_next("error"));
+        assert_eq!(log.find_tally("error").map(|t| t.position), Some(3));
+        // Letters beyond ASCII fold too; text without case is found as it is.
+        assert!(log.find_next("üBERHITZT"));
+        assert_eq!(log.found(), Some(4));
+        assert!(log.find_next("温度"));
+        assert_eq!(
+            log.find_tally("温度"),
+            Some(FindTally {
+                position: 1,
+                total: 1
+            })
+        );
     }
 }

@@ -148,6 +148,10 @@ pub struct AppState {
     pub find_missed: bool,
     /// Bring the entry Find found into view on the next frame.
     pub scroll_to_found: bool,
+    /// Where the entry Find found stands among the matches ("3 of 41"), as of the last Find.
+    pub find_tally: Option<crate::log::FindTally>,
+    /// Autoscroll as it was before Find stopped it, given back when the Find ends.
+    autoscroll_before_find: Option<bool>,
     preview: Option<sending::PreviewCache>,
     retries: events::RetryTally,
     /// The remote a TCP client is opening, remembered in the Recent list once connected.
@@ -218,6 +222,8 @@ impl AppState {
             find_query: String::new(),
             find_missed: false,
             scroll_to_found: false,
+            find_tally: None,
+            autoscroll_before_find: None,
             preview: None,
             retries: events::RetryTally::default(),
             opening_remote: None,
@@ -452,17 +458,41 @@ impl AppState {
         self.log.set_show_only(shown);
     }
 
-    /// Moves Find to the next entry holding the query and brings it into view; autoscroll stops
-    /// so the log stays there.
+    /// Moves Find to the next entry holding the query and brings it into view, and counts
+    /// where it stands among the matches; autoscroll stops so the log stays there, until the
+    /// Find ends ([`AppState::end_find`]).
     pub fn find_next(&mut self) {
         if self.find_query.is_empty() {
-            self.find_missed = false;
+            self.end_find();
             return;
         }
         self.find_missed = !self.log.find_next(&self.find_query);
+        self.find_tally = self.log.find_tally(&self.find_query);
         if !self.find_missed {
             self.scroll_to_found = true;
+            self.autoscroll_before_find
+                .get_or_insert(self.display.autoscroll);
             self.display.autoscroll = false;
+        }
+    }
+
+    /// The Find field was edited: what it said about the old query goes, and a field made
+    /// empty ends the Find.
+    pub fn find_edited(&mut self) {
+        self.find_missed = false;
+        self.find_tally = None;
+        if self.find_query.is_empty() {
+            self.end_find();
+        }
+    }
+
+    /// Ends a Find (the field cleared, or Escape): autoscroll goes back to what it was before
+    /// Find stopped it.
+    pub fn end_find(&mut self) {
+        self.find_missed = false;
+        self.find_tally = None;
+        if let Some(autoscroll) = self.autoscroll_before_find.take() {
+            self.display.autoscroll = autoscroll;
         }
     }
 

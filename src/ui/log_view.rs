@@ -8,6 +8,7 @@ use super::palette::Palette;
 use crate::codec::{InputMode, format_hex};
 use crate::i18n::Texts;
 use crate::log::{Direction, LogBody, LogEntry, Row, RowLayout, TEXT_CHARS_PER_ROW, row_text};
+use crate::messages::Message as _;
 use crate::state::AppState;
 
 pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
@@ -141,16 +142,20 @@ fn find_ui(ui: &mut Ui, state: &mut AppState) {
         response.request_focus();
     }
     if response.changed() {
-        // "Not found" was about the text before this change.
-        state.find_missed = false;
+        state.find_edited();
     }
     if response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter)) {
         state.find_next();
         // Enter again finds the one after.
         response.request_focus();
     }
+    if response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Escape)) {
+        state.end_find();
+    }
     if state.find_missed {
         ui.label(RichText::new(t.not_found).color(ui.visuals().warn_fg_color));
+    } else if let Some(tally) = state.find_tally {
+        ui.label(tally.message(state.language));
     }
 }
 
