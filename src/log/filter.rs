@@ -148,11 +148,11 @@ mod tests {
         log.received(peer(1), Bytes::from_static(b"needle one"), T0);
         log.received(peer(2), Bytes::from_static(b"needle two"), T0);
         log.set_show_only(Some(peer(2)));
-        assert!(log.find_next("needle"));
+        assert!(log.find_next("needle").is_some());
         assert_eq!(log.found(), Some(1));
-        assert!(log.find_next("needle"));
+        assert!(log.find_next("needle").is_some());
         assert_eq!(log.found(), Some(1), "wraps round to the only shown one");
-        assert!(!log.find_next("one"));
+        assert!(log.find_next("one").is_none());
         let t = crate::i18n::Language::English.texts();
         let mut table = Vec::new();
         crate::log::table::write_csv(&log, t, &mut table).unwrap();

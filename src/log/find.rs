@@ -71,46 +71,35 @@ impl Matcher {
 
 impl Log {
     /// Moves to the next entry after the one found last (or from the oldest) whose data holds
-    /// `query`, wrapping around; whether one was found. Text is found in upper and lower case
-    /// alike; the hex view looks for the bytes `query` spells in hex, unless it is not hex.
-    pub fn find_next(&mut self, query: &str) -> bool {
-        let Some(matcher) = Matcher::new(query, self.layout.view) else {
-            self.found = None;
-            return false;
-        };
-        if self.entries.is_empty() {
-            self.found = None;
-            return false;
-        }
-        let count = self.entries.len();
-        let start = self.found().map_or(0, |index| index + 1);
-        let hit = (0..count)
-            .map(|step| (start + step) % count)
-            .find(|&index| {
-                self.entries
-                    .get(index)
-                    .is_some_and(|e| self.found_by(&matcher, e))
-            });
-        self.found = hit.map(|index| self.dropped + index as u64);
-        hit.is_some()
+    /// `query`, wrapping around; where it stands among all the shown entries that match, or
+    /// `None` if none does. Text is found in upper and lower case alike; the hex view looks
+    /// for the bytes `query` spells in hex, unless it is not hex. One pass over the log, so
+    /// it is asked for when Find moves, not every frame.
+    pub fn find_next(&mut self, query: &str) -> Option<FindTally> {
+        let found = self.next_match(query);
+        self.found = found.map(|(index, _)| self.dropped + index as u64);
+        found.map(|(_, tally)| tally)
     }
 
-    /// Where the entry found last stands among all the shown entries that hold `query`
-    /// (one pass over the log, so it is asked for when Find moves, not every frame).
-    pub fn find_tally(&self, query: &str) -> Option<FindTally> {
+    /// The entry [`Log::find_next`] moves to, and its tally.
+    fn next_match(&self, query: &str) -> Option<(usize, FindTally)> {
         let matcher = Matcher::new(query, self.layout.view)?;
-        let found = self.found()?;
-        let mut position = 0;
+        let start = self.found().map_or(0, |index| index + 1);
+        // The first match from `start` on, else the first from the top (round again).
+        let mut after_start = None;
+        let mut first = None;
         let mut total = 0;
         for (index, entry) in self.entries.iter().enumerate() {
             if self.found_by(&matcher, entry) {
                 total += 1;
-                if index == found {
-                    position = total;
+                first.get_or_insert((index, total));
+                if index >= start && after_start.is_none() {
+                    after_start = Some((index, total));
                 }
             }
         }
-        (position > 0).then_some(FindTally { position, total })
+        let (index, position) = after_start.or(first)?;
+        Some((index, FindTally { position, total }))
     }
 
     fn found_by(&self, matcher: &Matcher, entry: &LogEntry) -> bool {
@@ -154,26 +143,26 @@ mod tests {
         );
         log.received(peer, "temp=26\n".into(), T0);
 
-        assert!(log.find_next("temp"));
+        assert!(log.find_next("temp").is_some());
         assert_eq!(log.found(), Some(1));
         assert_eq!(log.first_row(1), 1, "after the notice's one row");
-        assert!(log.find_next("temp"));
+        assert!(log.find_next("temp").is_some());
         assert_eq!(log.found(), Some(3));
-        assert!(log.find_next("temp"), "wraps around");
+        assert!(log.find_next("temp").is_some(), "wraps around");
         assert_eq!(log.found(), Some(1));
-        assert!(!log.find_next("humidity"));
+        assert!(log.find_next("humidity").is_none());
         assert_eq!(log.found(), None);
 
         // The hex view looks for bytes; text that is not hex is still looked for as text.
         log.set_view(InputMode::Hex);
-        assert!(log.find_next("03 02"));
+        assert!(log.find_next("03 02").is_some());
         assert_eq!(log.found(), Some(2));
-        assert!(log.find_next("temp=26"));
+        assert!(log.find_next("temp=26").is_some());
         assert_eq!(log.found(), Some(3));
 
         log.clear();
         assert_eq!(log.found(), None);
-        assert!(!log.find_next("temp"));
+        assert!(log.find_next("temp").is_none());
     }
 
     #[test]
@@ -189,27 +178,19 @@ mod tests {
         ] {
             log.received(peer, line.into(), T0);
         }
-        assert_eq!(log.find_tally("error"), None, "nothing found yet");
-        assert!(log.find_next("error"));
+        let tally = |position| Some(FindTally { position, total: 3 });
+        assert_eq!(log.find_next("error"), tally(1));
         assert_eq!(log.found(), Some(0));
-        assert_eq!(
-            log.find_tally("error"),
-            Some(FindTally {
-                position: 1,
-                total: 3
-            })
-        );
-        assert!(log.find_next("eRRoR"));
+        assert_eq!(log.find_next("eRRoR"), tally(2));
         assert_eq!(log.found(), Some(2));
-        assert_eq!(log.find_tally("ERROR").map(|t| t.position), Some(2));
-        assert!(log.find_next("error"));
-        assert_eq!(log.find_tally("error").map(|t| t.position), Some(3));
+        assert_eq!(log.find_next("ERROR"), tally(3));
+        assert_eq!(log.found(), Some(3));
+        assert_eq!(log.find_next("error"), tally(1), "round to the top");
         // Letters beyond ASCII fold too; text without case is found as it is.
-        assert!(log.find_next("üBERHITZT"));
+        assert!(log.find_next("üBERHITZT").is_some());
         assert_eq!(log.found(), Some(4));
-        assert!(log.find_next("温度"));
         assert_eq!(
-            log.find_tally("温度"),
+            log.find_next("温度"),
             Some(FindTally {
                 position: 1,
                 total: 1

@@ -478,7 +478,7 @@ fn escapes_show_what_text_would_hide_and_switch_back() {
     let counted: usize = log.entries().iter().map(LogEntry::cost).sum();
     assert_eq!(log.used(), counted);
     // Find looks for what is shown.
-    assert!(log.find_next(r"\xFF"));
+    assert!(log.find_next(r"\xFF").is_some());
     // The encoding switches with escapes kept, and back without.
     log.set_encoding(TextEncoding::Gbk);
     assert!(log.escapes());

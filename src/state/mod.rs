@@ -466,8 +466,8 @@ impl AppState {
             self.end_find();
             return;
         }
-        self.find_missed = !self.log.find_next(&self.find_query);
-        self.find_tally = self.log.find_tally(&self.find_query);
+        self.find_tally = self.log.find_next(&self.find_query);
+        self.find_missed = self.find_tally.is_none();
         if !self.find_missed {
             self.scroll_to_found = true;
             self.autoscroll_before_find
