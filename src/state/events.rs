@@ -146,6 +146,7 @@ impl AppState {
                 // the person presses Close.
                 let retry = self.mode == Mode::TcpClient
                     && self.auto_reconnect
+                    && !self.closed_by_person
                     && !matches!(reason, CloseReason::ByUser);
                 if let CloseReason::Failed(error) = &reason {
                     // One red line that says why; a "Closed" line repeating it adds nothing.

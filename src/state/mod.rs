@@ -156,6 +156,9 @@ pub struct AppState {
     retries: events::RetryTally,
     /// The remote a TCP client is opening, remembered in the Recent list once connected.
     opening_remote: Option<String>,
+    /// The person pressed Close since the last Open: a failure reported after that (the
+    /// session failed while the Close was on its way) must not start auto reconnect.
+    closed_by_person: bool,
     session: Option<SessionId>,
 }
 
@@ -227,6 +230,7 @@ impl AppState {
             preview: None,
             retries: events::RetryTally::default(),
             opening_remote: None,
+            closed_by_person: false,
             session: None,
         }
     }
@@ -336,6 +340,7 @@ impl AppState {
     /// Records that a session was opened; events from any other session are ignored from now.
     pub fn opened(&mut self, session: SessionId) {
         self.session = Some(session);
+        self.closed_by_person = false;
         self.connection = Connection::Opening;
         self.clients.clear();
         self.client_totals.clear();
@@ -347,6 +352,7 @@ impl AppState {
     /// session's own `Closed` event, and any data that was already on its way, still arrive
     /// and are logged, so nothing received is lost from the log or the counters.
     pub fn closed_by_user(&mut self) {
+        self.closed_by_person = true;
         self.nothing_open();
         self.retries = events::RetryTally::default();
         self.status = None;

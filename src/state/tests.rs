@@ -107,6 +107,12 @@ fn a_client_with_auto_reconnect_waits_then_tries_again_unless_closed_by_hand() {
     state.apply(closed(CloseReason::ByUser));
     assert_eq!(state.connection, Connection::Closed);
 
+    // A failure that was on its way when the person pressed Close does not start it again.
+    state.opened(SessionId(1));
+    state.closed_by_user();
+    state.apply(closed(CloseReason::Reset));
+    assert_eq!(state.connection, Connection::Closed);
+
     // A server does not reconnect, whatever the checkbox says.
     state.mode = Mode::TcpServer;
     state.opened(SessionId(1));
