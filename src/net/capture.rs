@@ -177,35 +177,36 @@ impl SharedCapture {
             return;
         };
         let text = matches!(sink.format, CaptureFormat::Text(_));
+        // Counted as queued before it is sent, so the writer never takes off more than was
+        // put on. A failed writer has already reported its error; the records have nowhere
+        // to go (and their room goes back as they are dropped).
         let data = |rx: bool, peer: SocketAddr, bytes: &Bytes, room| {
+            let cost = queue_cost(1, bytes.len());
             if rx {
-                sink.progress.enqueued(queue_cost(1, bytes.len()));
+                sink.progress.enqueued(cost);
             }
-            Record::Data {
+            let record = Record::Data {
                 time,
                 rx,
                 peer,
                 bytes: bytes.clone(),
                 room,
+            };
+            if sink.records.send(record).is_err() && rx {
+                sink.progress.dequeued(cost);
             }
         };
-        // A failed writer has already reported its error; the records have nowhere to go
-        // (and their room goes back as they are dropped).
         match kind {
-            EventKind::Received { peer, bytes } => {
-                let _ = sink.records.send(data(true, *peer, bytes, room));
-            }
+            EventKind::Received { peer, bytes } => data(true, *peer, bytes, room),
             EventKind::Datagrams(datagrams) => {
                 let mut room = room;
                 let last = datagrams.len().saturating_sub(1);
                 for (i, (peer, bytes)) in datagrams.iter().enumerate() {
                     let room = if i == last { room.take() } else { None };
-                    let _ = sink.records.send(data(true, *peer, bytes, room));
+                    data(true, *peer, bytes, room);
                 }
             }
-            EventKind::Sent { peer, bytes, .. } if text => {
-                let _ = sink.records.send(data(false, *peer, bytes, None));
-            }
+            EventKind::Sent { peer, bytes, .. } if text => data(false, *peer, bytes, None),
             other if text => {
                 if let Some(text) = describe(other) {
                     let ended = match other {
