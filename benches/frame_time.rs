@@ -18,22 +18,22 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use netdebug::codec::InputMode;
-use netdebug::state::AppState;
+use netdebug::workspace::SessionState;
 
 const LINES: u32 = 1_000_000;
 const FRAMES: usize = 300;
 
 fn main() {
     println!("frame_time: {}", support::machine());
-    let mut state = AppState::default();
-    state.log.set_budget(usize::MAX);
+    let mut window = support::Window::new(SessionState::default());
+    window.state().log.set_budget(usize::MAX);
     let peers: Vec<SocketAddr> = (0..4)
         .map(|i| SocketAddr::from(([127, 0, 0, 1], 40_000 + i)))
         .collect();
     let fill = Instant::now();
     for i in 0..LINES {
         let line = format!("sensor {i:07} temperature=25.{} humidity=61%\n", i % 10);
-        state.log.received(
+        window.state().log.received(
             peers[(i % 4) as usize],
             Bytes::from(line.into_bytes()),
             chrono::NaiveTime::MIN,
@@ -41,29 +41,29 @@ fn main() {
     }
     println!(
         "  filled {} entries ({:.0} MB counted) in {:.1} s",
-        state.log.entries().len(),
-        state.log.used() as f64 / 1e6,
+        window.state().log.entries().len(),
+        window.state().log.used() as f64 / 1e6,
         fill.elapsed().as_secs_f64()
     );
 
     let ctx = egui::Context::default();
     netdebug::fonts::install(&ctx);
     for view in [InputMode::Text, InputMode::Hex] {
-        state.log.set_view(view);
-        let (median, p99, scrolled_median, scrolled_p99) = measure(&ctx, &mut state);
-        let (resized_median, resized_p99) = resizing(&ctx, &mut state);
-        save_log(&state);
+        window.state().log.set_view(view);
+        let (median, p99, scrolled_median, scrolled_p99) = measure(&ctx, &mut window);
+        let (resized_median, resized_p99) = resizing(&ctx, &mut window);
+        save_log(window.state());
         // Find over every entry: a miss reads them all.
         let start = Instant::now();
-        let hit = state.log.find_next("no such reading").is_some();
+        let hit = window.state().log.find_next("no such reading").is_some();
         println!(
             "    find: {} entries searched in {:.1} ms on the window's thread (found: {hit})",
-            state.log.entries().len(),
+            window.state().log.entries().len(),
             start.elapsed().as_secs_f64() * 1e3
         );
         // A hit near the end, in other capitals, counted among the matches ("1 of 1").
         let start = Instant::now();
-        let tally = state.log.find_next("SENSOR 0999990");
+        let tally = window.state().log.find_next("SENSOR 0999990");
         println!(
             "    find in any case and count the matches: {:.1} ms ({tally:?})",
             start.elapsed().as_secs_f64() * 1e3
@@ -71,67 +71,73 @@ fn main() {
         if view == InputMode::Text {
             // One client of the four shown (Only this client in the log): turning it on
             // recounts every entry, reading each, and so does every resize while it is on.
-            state.mode = netdebug::state::Mode::TcpServer;
-            state.server_target = netdebug::state::ServerTarget::One(peers[1]);
-            state.show_selected_only = true;
+            window.state().mode = netdebug::workspace::Mode::TcpServer;
+            window.state().server_target = netdebug::workspace::ServerTarget::One(peers[1]);
+            window.state().show_selected_only = true;
             let start = Instant::now();
-            state.sync_log_filter();
+            window.state().sync_log_filter();
             let turned_on = start.elapsed().as_secs_f64() * 1e3;
-            let (median, p99, _, _) = measure(&ctx, &mut state);
-            let (resized_median, resized_p99) = resizing(&ctx, &mut state);
+            let (median, p99, _, _) = measure(&ctx, &mut window);
+            let (resized_median, resized_p99) = resizing(&ctx, &mut window);
             println!(
                 "    one client of four shown ({} rows): turning it on {turned_on:.1} ms; still {median:.2} ms median / {p99:.2} ms p99; resizing {resized_median:.2} ms median / {resized_p99:.2} ms p99",
-                state.log.total_rows()
+                window.state().log.total_rows()
             );
-            state.show_selected_only = false;
-            state.sync_log_filter();
+            window.state().show_selected_only = false;
+            window.state().sync_log_filter();
             // Show escapes, like a change of encoding, decodes every entry again, on the
             // window's thread.
             let start = Instant::now();
-            state.log.set_escapes(true);
+            window.state().log.set_escapes(true);
             let turned_on = start.elapsed().as_secs_f64() * 1e3;
-            let (median, p99, _, _) = measure(&ctx, &mut state);
+            let (median, p99, _, _) = measure(&ctx, &mut window);
             let start = Instant::now();
-            state.log.set_escapes(false);
+            window.state().log.set_escapes(false);
             let turned_off = start.elapsed().as_secs_f64() * 1e3;
             let start = Instant::now();
-            state.log.set_encoding(netdebug::codec::TextEncoding::Gbk);
+            window
+                .state()
+                .log
+                .set_encoding(netdebug::codec::TextEncoding::Gbk);
             let to_gbk = start.elapsed().as_secs_f64() * 1e3;
-            state.log.set_encoding(netdebug::codec::TextEncoding::Utf8);
+            window
+                .state()
+                .log
+                .set_encoding(netdebug::codec::TextEncoding::Utf8);
             println!(
                 "    show escapes: turning it on {turned_on:.0} ms, off {turned_off:.0} ms (every entry decoded again; decoding as GBK instead {to_gbk:.0} ms); on, still {median:.2} ms median / {p99:.2} ms p99"
             );
         }
         if view == InputMode::Hex {
             // The same frames with the rate graph on, two minutes of history in each line.
-            state.reset_counters();
+            window.state().reset_counters();
             let start = Instant::now()
                 .checked_sub(std::time::Duration::from_secs(121))
                 .unwrap();
             for second in 0..120u32 {
                 let at = start + std::time::Duration::from_secs(u64::from(second));
-                state.rx.add(1000 * (second as usize % 7 + 1), at);
-                state.tx.add(500, at);
+                window.state().rx.add(1000 * (second as usize % 7 + 1), at);
+                window.state().tx.add(500, at);
             }
-            state.display.rate_graph = true;
-            let (graph_median, graph_p99, _, _) = measure(&ctx, &mut state);
-            state.display.rate_graph = false;
+            window.state().display.rate_graph = true;
+            let (graph_median, graph_p99, _, _) = measure(&ctx, &mut window);
+            window.state().display.rate_graph = false;
             println!(
                 "    with the rate graph on ({} + {} points): still {graph_median:.2} ms median / {graph_p99:.2} ms p99",
-                state.rx.history().len(),
-                state.tx.history().len()
+                window.state().rx.history().len(),
+                window.state().tx.history().len()
             );
         }
         println!(
             "  {view:?} view, {} rows: still {median:.2} ms median / {p99:.2} ms p99; scrolling {scrolled_median:.2} ms median / {scrolled_p99:.2} ms p99; resizing the window (auto line break on) {resized_median:.2} ms median / {resized_p99:.2} ms p99",
-            state.log.total_rows()
+            window.state().log.total_rows()
         );
     }
 }
 
 /// Save log on the whole log in its current view: the copy taken on the window's thread at
 /// the click, then the file written on a thread of its own.
-fn save_log(state: &AppState) {
+fn save_log(state: &SessionState) {
     let path = std::env::temp_dir().join(format!("netdebug-bench-log-{}.txt", std::process::id()));
     let start = Instant::now();
     let snapshot = state.log.snapshot();
@@ -155,7 +161,7 @@ fn save_log(state: &AppState) {
 }
 
 /// Frames with no input (the log at rest), then frames scrolling up through the log.
-fn measure(ctx: &egui::Context, state: &mut AppState) -> (f64, f64, f64, f64) {
+fn measure(ctx: &egui::Context, window: &mut support::Window) -> (f64, f64, f64, f64) {
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
     let mut shown = Vec::new();
     let mut shaded = 0.0;
@@ -167,7 +173,7 @@ fn measure(ctx: &egui::Context, state: &mut AppState) -> (f64, f64, f64, f64) {
         };
         let start = Instant::now();
         let output = ctx.run_ui(input, |ui| {
-            netdebug::ui::window_ui(ui, state);
+            window.ui(ui);
         });
         let shapes = output.shapes.clone();
         let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
@@ -206,8 +212,8 @@ fn measure(ctx: &egui::Context, state: &mut AppState) -> (f64, f64, f64, f64) {
 
 /// Frames while the window is dragged narrower and wider, a few pixels a frame: with auto line
 /// break on, every width change can change how many rows each entry takes.
-fn resizing(ctx: &egui::Context, state: &mut AppState) -> (f64, f64) {
-    state.display.auto_wrap = true;
+fn resizing(ctx: &egui::Context, window: &mut support::Window) -> (f64, f64) {
+    window.state().display.auto_wrap = true;
     let mut times: Vec<f64> = (0..100)
         .map(|i| {
             let width = 1280.0 - 8.0 * f32::from(u8::try_from(i % 50).unwrap());
@@ -220,7 +226,7 @@ fn resizing(ctx: &egui::Context, state: &mut AppState) -> (f64, f64) {
             };
             let start = Instant::now();
             let output = ctx.run_ui(input, |ui| {
-                netdebug::ui::window_ui(ui, state);
+                window.ui(ui);
             });
             let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
             start.elapsed().as_secs_f64() * 1e3

@@ -122,12 +122,12 @@ fn flood(chunk: Vec<u8>) {
             .set_check_kind(netdebug::codec::Checksum::Crc16Modbus);
     }
     if std::env::args().any(|arg| arg == "split" || arg == "checked") {
-        state.split.by = netdebug::state::SplitBy::Delimiter;
+        state.split.by = netdebug::workspace::SplitBy::Delimiter;
         r"\r\n".clone_into(&mut state.split.delimiter);
         state.apply_split();
     }
     if std::env::args().any(|arg| arg == "frames") {
-        state.split.by = netdebug::state::SplitBy::LengthField;
+        state.split.by = netdebug::workspace::SplitBy::LengthField;
         state.split.length = "2:u8:+2".parse().unwrap();
         state.apply_split();
     }

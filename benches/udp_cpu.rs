@@ -29,7 +29,7 @@ const PAYLOAD: &[u8] = b"sensor 0042 temperature=25.3 humidity=61% status=OK\r\n
 fn headless() {
     let runtime = support::runtime();
     let (mut session, mut events) = support::session(&runtime);
-    let (mut state, local) = support::open_and_wait(
+    let (state, local) = support::open_and_wait(
         &mut session,
         &mut events,
         SessionConfig::Udp {
@@ -48,6 +48,7 @@ fn headless() {
             socket.send_to(PAYLOAD, local).unwrap();
         }
     });
+    let mut window = support::Window::new(state);
     let ctx = egui::Context::default();
     netdebug::fonts::install(&ctx);
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1024.0, 700.0));
@@ -58,14 +59,14 @@ fn headless() {
     while !sender.is_finished() {
         std::thread::sleep(netdebug::repaint::FLOOD_FRAME_INTERVAL);
         for event in events.drain() {
-            state.apply(event);
+            window.workspace.apply(event);
         }
         let input = egui::RawInput {
             screen_rect: Some(screen),
             ..Default::default()
         };
         let output = ctx.run_ui(input, |ui| {
-            netdebug::ui::window_ui(ui, &mut state);
+            window.ui(ui);
         });
         let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
         frames += 1;
@@ -73,7 +74,7 @@ fn headless() {
     let cpu = support::cpu_time(pid).unwrap().saturating_sub(cpu_start);
     println!(
         "  (b) engine + window state + egui layout and tessellation, no rasterizing: {} datagrams shown in {:.2} s, {frames} frames, {:.2} CPU-seconds for this whole process, sender included",
-        state.rx.bytes / PAYLOAD.len() as u64,
+        window.state().rx.bytes / PAYLOAD.len() as u64,
         start.elapsed().as_secs_f64(),
         cpu.as_secs_f64()
     );

@@ -1,7 +1,10 @@
-//! The eframe app: the window around the [`Controller`]: draws its state, turns UI actions into
-//! its commands, and does what needs a window (file dialogs, Save log, screenshots).
+//! The eframe app: the window around the [`Controller`]: draws its workspace, turns UI
+//! commands into its actions, and does what needs a window (file dialogs, Save log, the
+//! workspace file, screenshots).
 
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::mpsc;
 
 use tokio::runtime::Handle;
 
@@ -12,16 +15,26 @@ use crate::log::SavedLog;
 use crate::net::{FileError, Wakeup};
 use crate::repaint::RepaintPacer;
 use crate::screenshot::ScreenshotPlan;
-use crate::settings::{STORAGE_KEY, Settings};
-use crate::state::AppState;
-use crate::ui::{self, Action};
+use crate::ui::{self, Action, Command, Layout, WorkspaceAction};
+use crate::workspace::{SessionState, Shared, StatusMessage, TabId, Workspace};
+use crate::workspace_file::{STORAGE_KEY, WorkspaceFile};
 
-/// How a Save log ended.
-type SaveOutcome = Result<SavedLog, FileError>;
+/// What came back from work done off the window's thread.
+enum Finished {
+    /// A Save log of this session ended.
+    LogSaved(TabId, Result<SavedLog, FileError>),
+    /// The workspace was written to this file (or why not).
+    WorkspaceSaved(PathBuf, Result<(), String>),
+    /// The timeline was written to this file (or why not).
+    TimelineSaved(PathBuf, Result<(), String>),
+    /// A workspace file was read (or why not).
+    WorkspaceRead(PathBuf, Result<String, String>),
+}
 
 /// The NetDebug window.
 pub struct NetDebugApp {
     controller: Controller,
+    layout: Layout,
     screenshot: Option<ScreenshotPlan>,
     /// The title last given to the window.
     shown_title: Option<String>,
@@ -29,29 +42,77 @@ pub struct NetDebugApp {
     /// A theme asked for on the command line, set at the first frame.
     theme_asked: Option<egui::Theme>,
     dialogs: Dialogs,
-    saved_logs: (
-        std::sync::mpsc::Sender<SaveOutcome>,
-        std::sync::mpsc::Receiver<SaveOutcome>,
-    ),
+    finished: (mpsc::Sender<Finished>, mpsc::Receiver<Finished>),
     ctx: egui::Context,
 }
 
 impl NetDebugApp {
-    /// The app with the settings eframe stored last time (defaults if none or unreadable).
+    /// The app with the workspace eframe stored last time (defaults if none or unreadable).
     pub fn new(cc: &eframe::CreationContext<'_>, runtime: Handle) -> Self {
         let stored = cc
             .storage
             .and_then(|storage| storage.get_string(STORAGE_KEY));
-        Self::with_state(cc, runtime, restored_state(stored.as_deref()))
+        Self::from_text(cc, runtime, stored.as_deref())
     }
 
-    /// The app starting from `state` (tests start from a fresh one).
+    /// The app with the workspace in `text` (a workspace file, or a settings record of the
+    /// single-session layouts); defaults and a message when it cannot be read.
+    pub fn from_text(
+        cc: &eframe::CreationContext<'_>,
+        runtime: Handle,
+        text: Option<&str>,
+    ) -> Self {
+        let (file, problem) = WorkspaceFile::from_text(text);
+        let file = file.unwrap_or_else(|| fresh_file(Language::from_system()));
+        let mut app = Self::with_workspace(cc, runtime, file.to_workspace(), &file.layout);
+        if let Some(problem) = problem {
+            tracing::warn!(%problem, "workspace");
+            app.state_mut().status = Some(StatusMessage {
+                text: problem,
+                is_error: true,
+            });
+        }
+        app
+    }
+
+    /// The app with the workspace file at `path` (`--workspace FILE`); defaults and a message
+    /// when it cannot be read.
+    pub fn from_file(
+        cc: &eframe::CreationContext<'_>,
+        runtime: Handle,
+        path: &std::path::Path,
+    ) -> Self {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::from_text(cc, runtime, Some(&text)),
+            Err(error) => {
+                let mut app = Self::from_text(cc, runtime, None);
+                app.state_mut().status = Some(StatusMessage {
+                    text: format!("cannot read {}: {error}; defaults are used", path.display()),
+                    is_error: true,
+                });
+                app
+            }
+        }
+    }
+
+    /// The app with one session, `state` (tests start from a fresh one).
     pub fn with_state(
         cc: &eframe::CreationContext<'_>,
         runtime: Handle,
-        mut state: AppState,
+        state: SessionState,
     ) -> Self {
-        state.local_addresses = crate::net::local_addresses();
+        let workspace = Workspace::with_session(Shared::new(state.language), state);
+        Self::with_workspace(cc, runtime, workspace, "")
+    }
+
+    /// The app with `workspace`, arranged as `layout` says (see [`Layout::from_text`]).
+    pub fn with_workspace(
+        cc: &eframe::CreationContext<'_>,
+        runtime: Handle,
+        mut workspace: Workspace,
+        layout: &str,
+    ) -> Self {
+        workspace.shared.local_addresses = crate::net::local_addresses();
         crate::fonts::install(&cc.egui_ctx);
         // Scroll bars that are always in sight, as in any desktop tool: egui's default floating
         // bars are invisible until the pointer is over them, so neither the log nor the
@@ -64,9 +125,10 @@ impl NetDebugApp {
         // A single packet repaints at once; a flood costs one frame per interval, not one per
         // packet. The engine wakes us at most once per drain anyway.
         let pacer = RepaintPacer::default();
+        let layout = Layout::from_text(layout, &workspace);
         let controller = Controller::new(
             runtime,
-            state,
+            workspace,
             Arc::new(move |wakeup| match wakeup {
                 Wakeup::Events => ctx.request_repaint_after(pacer.delay()),
                 // Reads are waiting for this frame's drain.
@@ -75,12 +137,13 @@ impl NetDebugApp {
         );
         Self {
             controller,
+            layout,
             screenshot: None,
             shown_title: None,
             first_frame: None,
             theme_asked: None,
             dialogs,
-            saved_logs: std::sync::mpsc::channel(),
+            finished: mpsc::channel(),
             ctx: cc.egui_ctx.clone(),
         }
     }
@@ -102,30 +165,67 @@ impl NetDebugApp {
         self.theme_asked = Some(theme);
     }
 
-    /// Performs `action` (a cycle send, a file send) as soon as the session has someone to
-    /// send to.
-    pub fn perform_when_ready(&mut self, action: Action) {
-        self.controller.perform_when_ready(action);
+    /// Labels the app and every session in `language`.
+    pub fn set_language(&mut self, language: Language) {
+        self.controller.workspace.set_language(language);
     }
 
-    /// The title last given to the window (see [`crate::state::Connection::window_title`]).
+    /// Performs `action` (a cycle send, a file send) in the focused session as soon as it has
+    /// someone to send to.
+    pub fn perform_when_ready(&mut self, action: Action) {
+        let focused = self.controller.workspace.focused();
+        self.controller.perform_when_ready(focused, action);
+    }
+
+    /// The title last given to the window (see [`crate::workspace::Connection::window_title`]).
     pub fn window_title(&self) -> Option<&str> {
         self.shown_title.as_deref()
     }
 
-    /// What the window shows.
-    pub fn state(&self) -> &AppState {
-        &self.controller.state
+    /// What the focused session shows.
+    pub fn state(&self) -> &SessionState {
+        self.controller.state()
     }
 
-    /// What the window shows, to change.
-    pub fn state_mut(&mut self) -> &mut AppState {
-        &mut self.controller.state
+    /// What the focused session shows, to change.
+    pub fn state_mut(&mut self) -> &mut SessionState {
+        self.controller.state_mut()
     }
 
-    /// Does what `action` asks: file dialogs and Save log here, the rest through the
-    /// [`Controller`].
+    /// The whole workspace: what the sessions share, and every session.
+    pub fn workspace(&self) -> &Workspace {
+        &self.controller.workspace
+    }
+
+    /// How the window arranges the sessions.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// The workspace as a file would hold it now.
+    pub fn workspace_file(&self) -> WorkspaceFile {
+        WorkspaceFile::from_workspace(&self.controller.workspace, self.layout.to_text())
+    }
+
+    /// Does what `action` asks of the focused session.
     pub fn perform(&mut self, action: Action) {
+        let focused = self.controller.workspace.focused();
+        self.perform_in(focused, action);
+    }
+
+    /// Does what `command` asks.
+    pub fn command(&mut self, command: Command) {
+        match command {
+            Command::Session(tab, action) => self.perform_in(tab, action),
+            Command::Workspace(action) => self.perform_workspace(action),
+        }
+    }
+
+    /// Does what `action` asks of session `tab`: file dialogs and Save log here, the rest
+    /// through the [`Controller`].
+    fn perform_in(&mut self, tab: TabId, action: Action) {
+        // The dialog answers go to the session that asked, in focus when they come back.
+        self.controller.workspace.focus(tab);
         match action {
             Action::PickFileToSend => self.dialogs.open(DialogPurpose::SendFile, &self.ctx),
             Action::PickQuickExport => self.dialogs.open(DialogPurpose::ExportQuick, &self.ctx),
@@ -134,16 +234,23 @@ impl NetDebugApp {
             Action::PickLogFile => self.dialogs.open(DialogPurpose::SaveLog, &self.ctx),
             Action::PickTlsFile(file) => self.dialogs.open(DialogPurpose::Tls(file), &self.ctx),
             Action::SaveLog(path) => {
-                let saved = self.saved_logs.0.clone();
+                let finished = self.finished.0.clone();
                 let ctx = self.ctx.clone();
-                let state = &mut self.controller.state;
+                let Some(state) = self
+                    .controller
+                    .workspace
+                    .tab_mut(tab)
+                    .map(|tab| &mut tab.state)
+                else {
+                    return;
+                };
                 // The copy is taken now, so the file holds the log as it is at the click.
                 let started = crate::log::save_in_background(
                     state.log.snapshot(),
                     state.texts(),
                     path,
                     move |outcome| {
-                        let _ = saved.send(outcome);
+                        let _ = finished.send(Finished::LogSaved(tab, outcome));
                         ctx.request_repaint();
                     },
                 );
@@ -151,26 +258,187 @@ impl NetDebugApp {
                     state.log_saved(Err(error));
                 }
             }
-            other => self.controller.perform(other),
+            other => self.controller.perform(tab, other),
         }
+    }
+
+    fn perform_workspace(&mut self, action: WorkspaceAction) {
+        let workspace = &mut self.controller.workspace;
+        match action {
+            WorkspaceAction::Add => {
+                let id = workspace.add_fresh();
+                self.controller.sync_sessions();
+                self.layout.sync(&self.controller.workspace);
+                self.layout.show(id);
+            }
+            WorkspaceAction::Duplicate(id) => {
+                let Some(tab) = workspace.tab(id) else {
+                    return;
+                };
+                // Through the settings record, so a copy takes exactly what a saved session
+                // keeps: its settings, not its connection or log.
+                let settings = crate::settings::SessionSettings::from_state(&tab.state);
+                let mut state = SessionState::new(workspace.shared.language);
+                settings.apply(&mut state);
+                let name = if tab.name.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} (2)", tab.name)
+                };
+                workspace.focus(id);
+                let copy = workspace.add(state, name);
+                self.controller.sync_sessions();
+                self.layout.sync(&self.controller.workspace);
+                self.layout.show(copy);
+            }
+            WorkspaceAction::Close(id) => {
+                if workspace.remove(id).is_some() {
+                    // Its engine session is dropped here, which closes its sockets.
+                    self.controller.sync_sessions();
+                    self.layout.sync(&self.controller.workspace);
+                }
+            }
+            WorkspaceAction::StartRename(id) => {
+                if let Some(tab) = workspace.tab(id) {
+                    self.layout.start_rename(id, tab.title());
+                }
+            }
+            WorkspaceAction::Rename(id, name) => workspace.rename(id, &name),
+            WorkspaceAction::Focus(id) => workspace.focus(id),
+            WorkspaceAction::SideBySide(id) => {
+                self.layout.side_by_side(id);
+                workspace.focus(id);
+            }
+            WorkspaceAction::SwitchLanguage => {
+                let language = workspace.shared.language.toggled();
+                workspace.set_language(language);
+            }
+            WorkspaceAction::PickSaveWorkspace => {
+                self.dialogs.open(DialogPurpose::SaveWorkspace, &self.ctx);
+            }
+            WorkspaceAction::PickOpenWorkspace => {
+                self.dialogs.open(DialogPurpose::OpenWorkspace, &self.ctx);
+            }
+            WorkspaceAction::ShowTimeline => self.layout.show_timeline(),
+            WorkspaceAction::CloseTimeline => self.layout.close_timeline(),
+            WorkspaceAction::PickSaveTimeline => {
+                self.dialogs.open(DialogPurpose::SaveTimeline, &self.ctx);
+            }
+            WorkspaceAction::SaveTimeline(path) => {
+                let workspace = &self.controller.workspace;
+                // The lines are made now, so the file holds the timeline as it is at the click;
+                // only the writing waits.
+                let text = workspace
+                    .timeline()
+                    .text(workspace.tabs(), workspace.shared.texts());
+                self.in_background(move || {
+                    let written = std::fs::write(&path, text)
+                        .map_err(|error| format!("cannot write {}: {error}", path.display()));
+                    Finished::TimelineSaved(path, written)
+                });
+            }
+            WorkspaceAction::SaveWorkspace(path) => {
+                let text = self.workspace_file().to_text();
+                self.in_background(move || {
+                    let written = std::fs::write(&path, text)
+                        .map_err(|error| format!("cannot write {}: {error}", path.display()));
+                    Finished::WorkspaceSaved(path, written)
+                });
+            }
+            WorkspaceAction::OpenWorkspace(path) => {
+                self.in_background(move || {
+                    let read = std::fs::read_to_string(&path)
+                        .map_err(|error| format!("cannot read {}: {error}", path.display()));
+                    Finished::WorkspaceRead(path, read)
+                });
+            }
+        }
+    }
+
+    /// Runs `job` on a thread of its own (file I/O never holds up a frame) and repaints once
+    /// it is done; its outcome arrives in [`Finished`].
+    fn in_background(&self, job: impl FnOnce() -> Finished + Send + 'static) {
+        let finished = self.finished.0.clone();
+        let ctx = self.ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("netdebug-file".to_owned())
+            .spawn(move || {
+                let _ = finished.send(job());
+                ctx.request_repaint();
+            });
+        if let Err(error) = spawned {
+            tracing::error!(%error, "cannot start a file thread");
+        }
+    }
+
+    /// Applies what work off the window's thread finished.
+    fn apply_finished(&mut self, finished: Finished) {
+        match finished {
+            Finished::LogSaved(tab, outcome) => {
+                if let Some(tab) = self.controller.workspace.tab_mut(tab) {
+                    tab.state.log_saved(outcome);
+                }
+            }
+            Finished::WorkspaceSaved(path, outcome) | Finished::TimelineSaved(path, outcome) => {
+                let state = self.controller.state_mut();
+                state.status = Some(match outcome {
+                    Ok(()) => StatusMessage {
+                        text: format!("{} {}", state.texts().file_saved, path.display()),
+                        is_error: false,
+                    },
+                    Err(text) => StatusMessage {
+                        text,
+                        is_error: true,
+                    },
+                });
+            }
+            Finished::WorkspaceRead(path, Err(text)) => {
+                let _ = path;
+                self.controller.state_mut().status = Some(StatusMessage {
+                    text,
+                    is_error: true,
+                });
+            }
+            Finished::WorkspaceRead(path, Ok(text)) => self.open_workspace_text(&path, &text),
+        }
+    }
+
+    /// Replaces the workspace with the one in `text`, read from `path`: every session of the
+    /// old one closes. Text that cannot be read changes nothing and says why.
+    fn open_workspace_text(&mut self, path: &std::path::Path, text: &str) {
+        let (file, problem) = WorkspaceFile::from_text(Some(text));
+        let Some(file) = file else {
+            self.controller.state_mut().status = Some(StatusMessage {
+                text: format!("{}: {}", path.display(), problem.unwrap_or_default()),
+                is_error: true,
+            });
+            return;
+        };
+        let mut workspace = file.to_workspace();
+        // The machine's addresses are not the file's.
+        workspace.shared.local_addresses =
+            std::mem::take(&mut self.controller.workspace.shared.local_addresses);
+        self.controller.workspace = workspace;
+        self.controller.sync_sessions();
+        self.layout = Layout::from_text(&file.layout, &self.controller.workspace);
+        let state = self.controller.state_mut();
+        state.status = Some(StatusMessage {
+            text: format!("{} {}", state.texts().workspace_opened, path.display()),
+            is_error: false,
+        });
     }
 }
 
-/// The state to start from, given the stored settings text (if any).
-pub fn restored_state(stored: Option<&str>) -> AppState {
-    let mut state = AppState::new(Language::from_system());
-    let (settings, problem) = Settings::from_text(stored);
-    if let Some(settings) = settings {
-        settings.apply(&mut state);
-    }
-    if let Some(problem) = problem {
-        tracing::warn!(%problem, "settings");
-        state.status = Some(crate::state::StatusMessage {
-            text: problem,
-            is_error: true,
-        });
-    }
-    state
+/// The file of a fresh workspace in `language`.
+fn fresh_file(language: Language) -> WorkspaceFile {
+    WorkspaceFile::from_workspace(&Workspace::new(language), String::new())
+}
+
+/// The workspace to start from, given the stored text (if any), and why it could not be read.
+pub fn restored_workspace(stored: Option<&str>) -> (Workspace, Option<String>) {
+    let (file, problem) = WorkspaceFile::from_text(stored);
+    let file = file.unwrap_or_else(|| fresh_file(Language::from_system()));
+    (file.to_workspace(), problem)
 }
 
 impl eframe::App for NetDebugApp {
@@ -182,10 +450,7 @@ impl eframe::App for NetDebugApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        storage.set_string(
-            STORAGE_KEY,
-            Settings::from_state(&self.controller.state).to_text(),
-        );
+        storage.set_string(STORAGE_KEY, self.workspace_file().to_text());
     }
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
@@ -197,13 +462,30 @@ impl eframe::App for NetDebugApp {
         }
         let answers: Vec<_> = self.dialogs.answers().collect();
         for (purpose, path) in answers {
-            self.perform(match purpose {
-                DialogPurpose::SendFile => Action::SendFile(path),
-                DialogPurpose::Capture => Action::StartCapture(path),
-                DialogPurpose::SaveLog => Action::SaveLog(path),
-                DialogPurpose::ExportQuick => Action::ExportQuick(path),
-                DialogPurpose::ImportQuick => Action::ImportQuick(path),
-                DialogPurpose::Tls(file) => Action::UseTlsFile(file, path),
+            self.command(match purpose {
+                DialogPurpose::SendFile => Command::Session(self.focused(), Action::SendFile(path)),
+                DialogPurpose::Capture => {
+                    Command::Session(self.focused(), Action::StartCapture(path))
+                }
+                DialogPurpose::SaveLog => Command::Session(self.focused(), Action::SaveLog(path)),
+                DialogPurpose::ExportQuick => {
+                    Command::Session(self.focused(), Action::ExportQuick(path))
+                }
+                DialogPurpose::ImportQuick => {
+                    Command::Session(self.focused(), Action::ImportQuick(path))
+                }
+                DialogPurpose::Tls(file) => {
+                    Command::Session(self.focused(), Action::UseTlsFile(file, path))
+                }
+                DialogPurpose::SaveWorkspace => {
+                    Command::Workspace(WorkspaceAction::SaveWorkspace(path))
+                }
+                DialogPurpose::OpenWorkspace => {
+                    Command::Workspace(WorkspaceAction::OpenWorkspace(path))
+                }
+                DialogPurpose::SaveTimeline => {
+                    Command::Workspace(WorkspaceAction::SaveTimeline(path))
+                }
             });
         }
         // A file dropped on the window is sent as Send file sends one (to the same target, with
@@ -218,10 +500,10 @@ impl eframe::App for NetDebugApp {
         if let Some(path) = dropped {
             self.perform(Action::SendFile(path));
         }
-        while let Ok(outcome) = self.saved_logs.1.try_recv() {
-            self.controller.state.log_saved(outcome);
+        while let Ok(finished) = self.finished.1.try_recv() {
+            self.apply_finished(finished);
         }
-        let state = &self.controller.state;
+        let state = self.controller.state();
         let title = state.connection.window_title(state.texts());
         // Only when it changes: each title command is a call to the window system.
         if self.shown_title.as_ref() != Some(&title) {
@@ -235,15 +517,21 @@ impl eframe::App for NetDebugApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         tracing::trace!(
-            log_entries = self.controller.state.log.entries().len(),
+            log_entries = self.controller.state().log.entries().len(),
             "frame"
         );
-        for action in ui::window_ui(ui, &mut self.controller.state) {
-            self.perform(action);
+        for command in ui::window_ui(ui, &mut self.controller.workspace, &mut self.layout) {
+            self.command(command);
         }
         self.controller.sync_auto_reply();
         if let Some(callback) = self.first_frame.take() {
             callback();
         }
+    }
+}
+
+impl NetDebugApp {
+    fn focused(&self) -> TabId {
+        self.controller.workspace.focused()
     }
 }

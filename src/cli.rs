@@ -8,8 +8,8 @@ use clap::{ArgGroup, Parser, ValueEnum};
 use crate::NetDebugApp;
 use crate::codec::{Checksum, ChecksumSpan, InputMode, LineEnding, TextEncoding, parse_hex};
 use crate::i18n::Language;
-use crate::state::{AppState, Mode, SplitBy};
 use crate::ui::Action;
+use crate::workspace::{Mode, SessionState, SplitBy};
 
 /// NetDebug, a network debugging assistant (网络调试助手) for TCP and UDP.
 #[derive(Debug, Clone, Parser)]
@@ -60,11 +60,11 @@ pub struct Args {
     #[arg(long, requires = "cycle_ms", value_parser = clap::value_parser!(u64).range(1..))]
     pub cycle_times: Option<u64>,
     /// TCP client: give up connecting after this many ms (100 to 600000; 5000 by default).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(crate::settings::CONNECT_TIMEOUT_MS))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(crate::workspace::CONNECT_TIMEOUT_MS))]
     pub connect_timeout_ms: Option<u64>,
     /// TCP client: connect again this many ms after the connection ends or an attempt fails
     /// (100 to 600000), until Close.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(crate::settings::RECONNECT_MS))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(crate::workspace::RECONNECT_MS))]
     pub auto_reconnect_ms: Option<u64>,
     /// Send this file (streamed, as Send file… does) from the moment something can receive it.
     #[arg(long, value_name = "FILE")]
@@ -74,7 +74,7 @@ pub struct Args {
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=crate::net::MAX_FILE_PACKET as u64))]
     pub file_packet_size: Option<u64>,
     /// Wait this many ms from one packet of a sent file to the next (0 to 60000).
-    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(crate::settings::FILE_INTERVAL_MS))]
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(crate::workspace::FILE_INTERVAL_MS))]
     pub file_interval_ms: Option<u64>,
     /// Save everything received to this file from the start (created or truncated).
     #[arg(long)]
@@ -86,7 +86,7 @@ pub struct Args {
     #[arg(long)]
     pub echo: bool,
     /// Auto reply: wait this many ms before answering, as a slow device would (0 to 60000).
-    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(crate::settings::REPLY_DELAY_MS))]
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(crate::workspace::REPLY_DELAY_MS))]
     pub reply_delay_ms: Option<u64>,
     /// Show the RX/TX rate graph above the log.
     #[arg(long)]
@@ -100,7 +100,7 @@ pub struct Args {
     pub show_escapes: bool,
     /// TCP: a read that follows the previous one from the same peer within this many ms joins
     /// its log entry (0 to 10000; 0, the default, merges nothing).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(crate::settings::MERGE_READS_MS))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(crate::workspace::MERGE_READS_MS))]
     pub merge_ms: Option<u64>,
     /// TCP: cut received data after each occurrence of this delimiter, one log entry per
     /// message however TCP cut the stream; escapes work: '\n', '\r\n', '\x03'.
@@ -166,6 +166,10 @@ pub struct Args {
     /// Text encoding for both the log and the send box.
     #[arg(long, value_enum)]
     pub encoding: Option<EncodingArg>,
+    /// Open this workspace file (sessions, their settings and how they are laid out) instead
+    /// of the last workspace; the other options then preset its focused session.
+    #[arg(long, value_name = "FILE")]
+    pub workspace: Option<PathBuf>,
     /// Label language; by default the system's.
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
@@ -330,6 +334,9 @@ impl Args {
     /// Everything the command line asks of a new app, in order: the presets (which win over
     /// the remembered settings), then Open, then a cycle send once it has a receiver.
     pub fn apply(&self, app: &mut NetDebugApp) {
+        if let Some(language) = self.language() {
+            app.set_language(language);
+        }
         self.preset(app.state_mut());
         match self.theme {
             Some(ThemeArg::Light) => app.ask_theme(egui::Theme::Light),
@@ -356,7 +363,7 @@ impl Args {
     }
 
     /// Presets the state; they win over the remembered settings.
-    pub fn preset(&self, state: &mut AppState) {
+    pub fn preset(&self, state: &mut SessionState) {
         if let Some(language) = self.language() {
             state.language = language;
         }
@@ -438,7 +445,7 @@ impl Args {
             state.file_interval_ms = ms;
         }
         if let Some(ms) = self.merge_ms {
-            state.log.set_merge_gap(crate::settings::merge_gap(ms));
+            state.log.set_merge_gap(crate::workspace::merge_gap(ms));
         }
         if let Some(delimiter) = &self.split_at {
             state.split.by = SplitBy::Delimiter;
@@ -461,7 +468,7 @@ impl Args {
             state.client_local_port = port;
         }
         if self.tls {
-            state.tls = crate::state::TlsSettings {
+            state.tls = crate::workspace::TlsSettings {
                 enabled: true,
                 verify: !self.tls_any_cert,
                 certificate: path_text(self.tls_cert.as_deref()),
@@ -521,9 +528,9 @@ fn checked_hex(input: &str) -> Result<String, String> {
         .map_err(|error| error.to_string())
 }
 
-/// A size of fixed-size messages within [`crate::settings::SPLIT_FIXED_BYTES`].
+/// A size of fixed-size messages within [`crate::workspace::SPLIT_FIXED_BYTES`].
 fn fixed_size(input: &str) -> Result<usize, String> {
-    let range = crate::settings::SPLIT_FIXED_BYTES;
+    let range = crate::workspace::SPLIT_FIXED_BYTES;
     input
         .parse()
         .ok()
@@ -562,7 +569,7 @@ mod tests {
 
     #[test]
     fn tls_options_are_preset_and_a_key_needs_its_certificate() {
-        let mut state = AppState::default();
+        let mut state = SessionState::default();
         parsed(&["--tls", "--tls-any-cert"])
             .unwrap()
             .preset(&mut state);
@@ -588,7 +595,7 @@ mod tests {
 
     #[test]
     fn connection_reply_graph_and_saving_options_are_preset() {
-        let mut state = AppState::default();
+        let mut state = SessionState::default();
         parsed(&["--connect-timeout-ms", "250"])
             .unwrap()
             .preset(&mut state);

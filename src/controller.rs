@@ -1,7 +1,9 @@
-//! What drives the engine from the state, with or without a window: opening, sending, cycle
-//! and file sends, saving, auto reply, reconnecting. The window ([`crate::NetDebugApp`]) and
-//! the headless mode ([`crate::headless`]) both run through it.
+//! What drives the engine from the workspace, with or without a window: one engine
+//! [`Session`] per session of the workspace, and for each opening, sending, cycle and file
+//! sends, saving, auto reply, reconnecting. The window ([`crate::NetDebugApp`]) and the
+//! headless mode ([`crate::headless`]) both run through it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -9,89 +11,193 @@ use tokio::runtime::Handle;
 
 use crate::messages::Message as _;
 use crate::net::{Engine, EventReceiver, SendTarget, Session, Wakeup};
-use crate::state::{AppState, Connection};
 use crate::ui::{Action, TlsFile};
+use crate::workspace::{AutoReplyRule, Connection, SessionState, Shared, TabId, Workspace};
 
-/// The engine, the state it changes, and what connects them.
-pub struct Controller {
+/// The engine's side of one session of the workspace.
+struct Driver {
     session: Session,
-    events: EventReceiver,
-    /// What the window shows (or the headless mode prints).
-    pub state: AppState,
     /// What to do as soon as there is someone to send to (`--cycle-ms`, `--send-file`).
     when_ready: Vec<Action>,
     /// The echo, rules and delay the engine's auto reply was last built from.
-    applied_auto_reply: (bool, Vec<crate::settings::AutoReplyRule>, u64),
+    applied_auto_reply: (bool, Vec<AutoReplyRule>, u64),
 }
 
-impl Controller {
-    /// An engine on `runtime` for `state`; `wake` is called when events are waiting.
-    pub fn new(runtime: Handle, state: AppState, wake: Arc<dyn Fn(Wakeup) + Send + Sync>) -> Self {
-        let (engine, events) = Engine::new(runtime, wake);
+impl Driver {
+    fn new(engine: &Engine) -> Self {
         Self {
             session: engine.session(),
-            events,
-            state,
             when_ready: Vec::new(),
             applied_auto_reply: (false, Vec::new(), 0),
         }
     }
+}
 
-    /// Performs `action` (a cycle send, a file send) as soon as the session has someone to
-    /// send to.
-    pub fn perform_when_ready(&mut self, action: Action) {
-        self.when_ready.push(action);
+/// The engine, the workspace it changes, and what connects them.
+pub struct Controller {
+    engine: Engine,
+    events: EventReceiver,
+    drivers: HashMap<TabId, Driver>,
+    /// What the window shows (or the headless mode prints).
+    pub workspace: Workspace,
+}
+
+impl Controller {
+    /// An engine on `runtime` for `workspace`; `wake` is called when events are waiting.
+    pub fn new(
+        runtime: Handle,
+        workspace: Workspace,
+        wake: Arc<dyn Fn(Wakeup) + Send + Sync>,
+    ) -> Self {
+        let (engine, events) = Engine::new(runtime, wake);
+        let mut controller = Self {
+            engine,
+            events,
+            drivers: HashMap::new(),
+            workspace,
+        };
+        controller.sync_sessions();
+        controller
     }
 
-    /// Applies everything the engine reported, reconnects when auto reconnect's wait is over
-    /// and performs what waited for a receiver. Returns how soon to look again for
-    /// a reconnect still to come.
+    /// The focused session's state (the only one, without a window).
+    pub fn state(&self) -> &SessionState {
+        self.workspace.focused_state()
+    }
+
+    /// The focused session's state, to change.
+    pub fn state_mut(&mut self) -> &mut SessionState {
+        self.workspace.focused_state_mut()
+    }
+
+    /// Gives every session of the workspace an engine session, and closes the engine
+    /// sessions of sessions gone from it (their sockets closed, their ports free).
+    pub fn sync_sessions(&mut self) {
+        for tab in self.workspace.tabs() {
+            self.drivers
+                .entry(tab.id)
+                .or_insert_with(|| Driver::new(&self.engine));
+        }
+        let workspace = &self.workspace;
+        // Dropping a Session closes what it has open.
+        self.drivers.retain(|id, _| workspace.tab(*id).is_some());
+    }
+
+    /// Performs `action` in session `tab` as soon as it has someone to send to.
+    pub fn perform_when_ready(&mut self, tab: TabId, action: Action) {
+        if let Some(driver) = self.drivers.get_mut(&tab) {
+            driver.when_ready.push(action);
+        }
+    }
+
+    /// Applies everything the engine reported, reconnects where auto reconnect's wait is over
+    /// and performs what waited for a receiver. Returns how soon to look again for a
+    /// reconnect still to come.
     pub fn tick(&mut self) -> Option<Duration> {
         // Everything waiting is applied in one go: one repaint per frame, however many packets.
         for event in self.events.drain() {
-            self.state.apply(event);
+            self.workspace.apply(event);
         }
-        let mut again = None;
-        if let Connection::Reconnecting { at, .. } = self.state.connection {
-            let wait = at.saturating_duration_since(Instant::now());
-            if wait.is_zero() {
-                // Closed first, so an Open that cannot start leaves the session closed and
-                // saying why, not waiting for ever.
-                self.state.connection = Connection::Closed;
-                self.perform(Action::Open);
-            } else {
-                again = Some(wait);
+        self.workspace.collect_remembered();
+        self.workspace.update_timeline();
+        let mut again: Option<Duration> = None;
+        let ids: Vec<TabId> = self.workspace.tabs().iter().map(|tab| tab.id).collect();
+        for id in ids {
+            let Some(tab) = self.workspace.tab_mut(id) else {
+                continue;
+            };
+            if let Connection::Reconnecting { at, .. } = tab.state.connection {
+                let wait = at.saturating_duration_since(Instant::now());
+                if wait.is_zero() {
+                    // Closed first, so an Open that cannot start leaves the session closed
+                    // and saying why, not waiting for ever.
+                    tab.state.connection = Connection::Closed;
+                    self.perform(id, Action::Open);
+                } else {
+                    again = Some(again.map_or(wait, |again| again.min(wait)));
+                }
             }
-        }
-        if !self.when_ready.is_empty() && self.state.has_receiver() {
-            for action in std::mem::take(&mut self.when_ready) {
-                self.perform(action);
+            let ready = self
+                .workspace
+                .tab(id)
+                .is_some_and(|tab| tab.state.has_receiver());
+            if let Some(driver) = self.drivers.get_mut(&id)
+                && ready
+                && !driver.when_ready.is_empty()
+            {
+                for action in std::mem::take(&mut driver.when_ready) {
+                    self.perform(id, action);
+                }
             }
         }
         again
     }
 
-    /// Does what `action` asks of the engine. Actions that need a window (file dialogs, Save
-    /// log) are the window's to do and do nothing here.
-    pub fn perform(&mut self, action: Action) {
+    /// Does what `action` asks of session `tab`'s engine. Actions that need a window (file
+    /// dialogs, Save log) are the window's to do and do nothing here.
+    pub fn perform(&mut self, tab: TabId, action: Action) {
+        let Some(driver) = self.drivers.get_mut(&tab) else {
+            return;
+        };
+        let Some((state, shared)) = self.workspace.split_mut(tab) else {
+            return;
+        };
+        driver.perform(action, state, shared);
+        self.workspace.collect_remembered();
+    }
+
+    /// Does what `action` asks of the focused session.
+    pub fn perform_focused(&mut self, action: Action) {
+        self.perform(self.workspace.focused(), action);
+    }
+
+    /// Stops saving received data in the focused session, if it is on, and waits until the
+    /// file is complete: the bytes written, or why writing failed.
+    pub fn finish_capture(&mut self) -> Option<Result<u64, crate::net::FileError>> {
+        let tab = self.workspace.focused();
+        self.workspace.focused_state_mut().capture = None;
+        self.drivers
+            .get_mut(&tab)?
+            .session
+            .stop_capture()
+            .map(crate::net::FinishedCapture::wait)
+    }
+
+    /// Auto reply runs in the engine: tells it, for every session, when the echo, the rules
+    /// or the delay have changed.
+    pub fn sync_auto_reply(&mut self) {
+        for tab in self.workspace.tabs() {
+            if let Some(driver) = self.drivers.get_mut(&tab.id) {
+                driver.sync_auto_reply(&tab.state);
+            }
+        }
+    }
+}
+
+impl Driver {
+    fn perform(&mut self, action: Action, state: &mut SessionState, shared: &mut Shared) {
         match action {
             Action::Open => {
                 // Remembered settings may have auto reply on: in force before anything arrives.
-                self.sync_auto_reply();
-                if let Some(config) = self.state.prepare_open() {
+                self.sync_auto_reply(state);
+                if let Some(config) = state.prepare_open() {
                     let session = self.session.open(config);
-                    self.state.opened(session);
+                    state.opened(session);
                 }
             }
             Action::Close => {
                 self.session.close();
-                self.state.closed_by_user();
+                state.closed_by_user();
             }
             Action::Send => {
-                let prepared = self.state.prepare_send();
+                let prepared = state.prepare_send();
+                let entry = state.history_entry();
                 // Cleared only once the bytes are on their way: a refused send keeps the typing.
-                if self.send_prepared(prepared) && self.state.clear_after_send {
-                    self.state.send_text.clear();
+                if self.send_prepared(prepared, state) {
+                    shared.remember_send(entry);
+                    if state.clear_after_send {
+                        state.send_text.clear();
+                    }
                 }
             }
             Action::Disconnect(peer) => {
@@ -103,57 +209,61 @@ impl Controller {
             Action::StopListening => {
                 let _ = self.session.stop_listening();
             }
-            Action::StartCycle => self.start_cycle(),
+            Action::StartCycle => self.start_cycle(state, shared),
             Action::StopCycle => self.session.stop_cycle(),
             Action::SendFile(path) => {
-                if let Some(target) = self.state.prepare_target() {
-                    let pacing = self.state.file_pacing();
+                if let Some(target) = state.prepare_target() {
+                    let pacing = state.file_pacing();
                     match self.session.send_file(target, path, pacing) {
-                        Ok(progress) => self.state.file = Some(progress),
+                        Ok(progress) => state.file = Some(progress),
                         Err(error) => {
-                            let message = error.message(self.state.language);
-                            self.state.refuse_send::<()>(message);
+                            let message = error.message(state.language);
+                            state.refuse_send::<()>(message);
                         }
                     }
                 }
             }
             Action::CancelFile => self.session.cancel_file(),
             Action::SendQuick(index) => {
-                let prepared = self.state.prepare_quick(index);
-                self.send_prepared(prepared);
+                let prepared = match shared.quick_commands.get(index) {
+                    Some(command) => state.prepare_quick(command),
+                    None => None,
+                };
+                self.send_prepared(prepared, state);
             }
             // The state does no I/O: the file is read or written here, the outcome shown there.
             Action::ExportQuick(path) => {
-                let outcome = crate::quick_file::export(&path, &self.state.quick_commands);
-                self.state.quick_exported(&path, outcome);
+                let written = crate::quick_file::export(&path, &shared.quick_commands)
+                    .map_err(|error| error.message(state.language));
+                state.show_outcome(shared.quick_exported(&path, written));
             }
             Action::ImportQuick(path) => {
-                let outcome = crate::quick_file::import(&path);
-                self.state.quick_imported(&path, outcome);
+                let read =
+                    crate::quick_file::import(&path).map_err(|error| error.message(state.language));
+                state.show_outcome(shared.quick_imported(&path, read));
             }
             Action::SendAgain(peer, bytes) => {
-                let prepared = self.state.prepare_send_again(peer);
-                self.send_prepared(prepared.map(|target| (target, bytes.to_vec())));
+                let prepared = state.prepare_send_again(peer);
+                self.send_prepared(prepared.map(|target| (target, bytes.to_vec())), state);
             }
-            Action::StartCapture(path) => match self
-                .session
-                .start_capture(&path, self.state.capture_format())
-            {
-                Ok(progress) => self.state.capture_started(path, progress),
-                Err(error) => self.state.capture_failed(&error),
-            },
+            Action::StartCapture(path) => {
+                match self.session.start_capture(&path, state.capture_format()) {
+                    Ok(progress) => state.capture_started(path, progress),
+                    Err(error) => state.capture_failed(&error),
+                }
+            }
             Action::StopCapture => {
                 // The writer finishes what is queued on its own thread.
                 drop(self.session.stop_capture());
-                self.state.capture = None;
+                state.capture = None;
             }
             Action::UseTlsFile(file, path) => {
                 let field = match file {
-                    TlsFile::Certificate => &mut self.state.tls.certificate,
-                    TlsFile::Key => &mut self.state.tls.key,
+                    TlsFile::Certificate => &mut state.tls.certificate,
+                    TlsFile::Key => &mut state.tls.key,
                 };
                 *field = path.display().to_string();
-                self.state.errors.tls_files = None;
+                state.errors.tls_files = None;
             }
             Action::PickFileToSend
             | Action::PickTlsFile(_)
@@ -167,37 +277,24 @@ impl Controller {
         }
     }
 
-    fn start_cycle(&mut self) {
-        let Some((target, payloads)) = self.state.prepare_cycle() else {
+    fn start_cycle(&mut self, state: &mut SessionState, shared: &Shared) {
+        let Some((target, payloads)) = state.prepare_cycle(&shared.quick_commands) else {
             return;
         };
-        let period =
-            Duration::from_millis(self.state.cycle_period_ms).max(crate::net::MIN_CYCLE_PERIOD);
-        let times = (self.state.cycle_times > 0).then_some(self.state.cycle_times);
+        let period = Duration::from_millis(state.cycle_period_ms).max(crate::net::MIN_CYCLE_PERIOD);
+        let times = (state.cycle_times > 0).then_some(state.cycle_times);
         match self.session.start_cycle(target, payloads, period, times) {
-            Ok(sends) => self.state.cycle = Some(sends),
+            Ok(sends) => state.cycle = Some(sends),
             Err(error) => {
-                let message = error.message(self.state.language);
-                self.state.refuse_send::<()>(message);
+                let message = error.message(state.language);
+                state.refuse_send::<()>(message);
             }
         }
     }
 
-    /// Stops saving received data, if it is on, and waits until the file is complete: the
-    /// bytes written, or why writing failed.
-    pub fn finish_capture(&mut self) -> Option<Result<u64, crate::net::FileError>> {
-        self.state.capture = None;
-        self.session
-            .stop_capture()
-            .map(crate::net::FinishedCapture::wait)
-    }
-
-    /// Auto reply runs in the engine: tells it when the echo, the rules or the delay have
-    /// changed.
-    pub fn sync_auto_reply(&mut self) {
+    fn sync_auto_reply(&mut self, state: &SessionState) {
         // The settings are compared, not the bytes they make: this runs every frame, and
         // encoding each rule would cost that much more.
-        let state = &self.state;
         let (echo, rules, delay) = &self.applied_auto_reply;
         if *echo != state.echo || *rules != state.reply_rules || *delay != state.reply_delay_ms {
             self.session.set_auto_reply(state.auto_reply());
@@ -207,13 +304,17 @@ impl Controller {
 
     /// Sends what the state prepared (nothing, if it refused and said why); whether it went
     /// to the engine.
-    fn send_prepared(&mut self, prepared: Option<(SendTarget, Vec<u8>)>) -> bool {
+    fn send_prepared(
+        &mut self,
+        prepared: Option<(SendTarget, Vec<u8>)>,
+        state: &mut SessionState,
+    ) -> bool {
         let Some((target, bytes)) = prepared else {
             return false;
         };
         if self.session.send(target, bytes).is_err() {
             // The session ended on its own a moment ago; its Closed event is on the way.
-            self.state.errors.send = Some(self.state.texts().not_open.to_owned());
+            state.errors.send = Some(state.texts().not_open.to_owned());
             return false;
         }
         true

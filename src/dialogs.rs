@@ -21,6 +21,12 @@ pub enum DialogPurpose {
     ImportQuick,
     /// The TLS server's certificate or key.
     Tls(crate::ui::TlsFile),
+    /// Where to save the workspace.
+    SaveWorkspace,
+    /// A workspace file to open.
+    OpenWorkspace,
+    /// Where to save the all-sessions timeline.
+    SaveTimeline,
 }
 
 /// Opens dialogs and collects their answers.
@@ -73,6 +79,27 @@ impl Dialogs {
                 DialogPurpose::Capture => {
                     dialog
                         .set_file_name("netdebug-received.bin")
+                        .save_file()
+                        .await
+                }
+                DialogPurpose::SaveWorkspace => {
+                    dialog
+                        .set_file_name("netdebug-workspace.ron")
+                        .add_filter("NetDebug workspace", &["ron"])
+                        .save_file()
+                        .await
+                }
+                DialogPurpose::OpenWorkspace => {
+                    dialog
+                        .add_filter("NetDebug workspace", &["ron"])
+                        .add_filter("*", &["*"])
+                        .pick_file()
+                        .await
+                }
+                DialogPurpose::SaveTimeline => {
+                    dialog
+                        .set_file_name("netdebug-timeline.txt")
+                        .add_filter("Text", &["txt"])
                         .save_file()
                         .await
                 }

@@ -17,8 +17,8 @@ use crate::cli::Args;
 use crate::controller::Controller;
 use crate::i18n::{Language, Texts};
 use crate::log::{Log, dropped_marker, row_text};
-use crate::state::{AppState, Connection};
 use crate::ui::Action;
+use crate::workspace::{Connection, SessionState, Workspace};
 
 /// How often the loop looks at the session when nothing wakes it (for the idle exit and
 /// auto reconnect's wait).
@@ -36,7 +36,7 @@ pub enum Outcome {
 /// Runs the session the command line describes on `runtime`, printing the log to `out`.
 pub fn run(args: &Args, runtime: Handle, out: &mut impl Write) -> std::io::Result<Outcome> {
     // Only the command line counts: a script must not depend on what the window remembered.
-    let state = AppState::new(args.language().unwrap_or(Language::English));
+    let workspace = Workspace::new(args.language().unwrap_or(Language::English));
     let (wake, woken) = channel::<()>();
     // Ctrl+C ends the run as the session ending would: the file complete, the log printed.
     let stopped = Arc::new(AtomicBool::new(false));
@@ -50,26 +50,27 @@ pub fn run(args: &Args, runtime: Handle, out: &mut impl Write) -> std::io::Resul
     });
     let mut controller = Controller::new(
         runtime,
-        state,
+        workspace,
         Arc::new(move |_| {
             let _ = wake.send(());
         }),
     );
-    args.preset(&mut controller.state);
+    args.preset(controller.state_mut());
     if let Some(path) = &args.save {
-        controller.perform(Action::StartCapture(path.clone()));
+        controller.perform_focused(Action::StartCapture(path.clone()));
     }
-    controller.perform(Action::Open);
+    controller.perform_focused(Action::Open);
     let cycle = args.cycle_ms.is_some();
+    let session = controller.workspace.focused();
     for action in args.when_ready() {
-        controller.perform_when_ready(action);
+        controller.perform_when_ready(session, action);
     }
-    let mut send_once = !cycle && !controller.state.send_text.is_empty();
+    let mut send_once = !cycle && !controller.state().send_text.is_empty();
     let idle_exit = args.exit_after_idle_ms.map(Duration::from_millis);
     let mut printer = Printer::default();
     let mut opened = false;
     let mut last_activity = Instant::now();
-    let mut activity = Activity::of(&controller.state);
+    let mut activity = Activity::of(controller.state());
     loop {
         match woken.recv_timeout(POLL) {
             Ok(()) => while woken.try_recv().is_ok() {},
@@ -77,13 +78,13 @@ pub fn run(args: &Args, runtime: Handle, out: &mut impl Write) -> std::io::Resul
             Err(RecvTimeoutError::Disconnected) => break,
         }
         controller.tick();
-        let state = &controller.state;
+        let state = controller.state();
         opened |= state.connection.local_addr().is_some();
         if send_once && state.has_receiver() {
             send_once = false;
-            controller.perform(Action::Send);
+            controller.perform_focused(Action::Send);
         }
-        let state = &controller.state;
+        let state = controller.state();
         printer.print(&state.log, state.texts(), false, out)?;
         let now = Activity::of(state);
         if now != activity {
@@ -100,19 +101,19 @@ pub fn run(args: &Args, runtime: Handle, out: &mut impl Write) -> std::io::Resul
     let outcome = if opened {
         Outcome::Ran
     } else {
-        let status = controller.state.status.as_ref();
+        let status = controller.state().status.as_ref();
         Outcome::Failed(status.map(|status| status.text.clone()).unwrap_or_default())
     };
-    controller.perform(Action::Close);
+    controller.perform_focused(Action::Close);
     // The last events (what was sent last, the close) and the file, complete.
     std::thread::sleep(POLL);
     controller.tick();
     if let Some(Err(error)) = controller.finish_capture() {
         use crate::messages::Message as _;
-        let message = error.message(controller.state.language);
+        let message = error.message(controller.state().language);
         writeln!(out, "{message}")?;
     }
-    let state = &controller.state;
+    let state = controller.state();
     printer.print(&state.log, state.texts(), true, out)?;
     out.flush()?;
     Ok(outcome)
@@ -127,7 +128,7 @@ struct Activity {
 }
 
 impl Activity {
-    fn of(state: &AppState) -> Self {
+    fn of(state: &SessionState) -> Self {
         Self {
             rx: state.rx.bytes,
             tx: state.tx.bytes,

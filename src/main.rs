@@ -97,7 +97,10 @@ fn run_window(
         options,
         Box::new(move |cc| {
             app_started.set(true);
-            let mut app = NetDebugApp::new(cc, handle);
+            let mut app = match &args.workspace {
+                Some(path) => NetDebugApp::from_file(cc, handle, path),
+                None => NetDebugApp::new(cc, handle),
+            };
             args.apply(&mut app);
             if let Some(path) = args.screenshot.clone() {
                 app.set_screenshot(ScreenshotPlan::new(

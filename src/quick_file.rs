@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::settings::QuickCommand;
+use crate::workspace::QuickCommand;
 
 /// The layout of the file this NetDebug writes; a newer one is refused rather than misread.
 const VERSION: u32 = 1;

@@ -18,8 +18,13 @@ use netdebug::NetDebugApp;
 use netdebug::codec::Checksum;
 use netdebug::i18n::Language;
 use netdebug::log::Annotation;
-use netdebug::state::{AppState, Connection};
+use netdebug::workspace::{Connection, SessionState};
 use ui::Ui;
+
+/// The app's quick commands.
+fn quick_commands(ui: &Ui) -> &[netdebug::workspace::QuickCommand] {
+    &ui.harness.state().workspace().shared.quick_commands
+}
 
 fn read_exactly(stream: &mut TcpStream, len: usize) -> Vec<u8> {
     stream.set_read_timeout(Some(WAIT)).unwrap();
@@ -393,7 +398,7 @@ fn remotes_used_before_are_one_click_away() {
     ui.choose("Recent", &target);
     assert_eq!(ui.harness.state().state().udp_target, target);
     assert_eq!(
-        ui.harness.state().state().recent_remotes,
+        ui.harness.state().workspace().shared.recent_remotes,
         [target, format!("127.0.0.1:{port}")]
     );
 }
@@ -802,7 +807,7 @@ fn the_log_limit_drops_old_entries_from_view_but_counts_every_byte() {
 
 #[test]
 fn the_client_selector_finds_one_client_among_ten_thousand() {
-    let mut state = AppState::new(Language::English);
+    let mut state = SessionState::new(Language::English);
     state.clients = (0..10_000u16)
         .map(|i| SocketAddr::from(([10, 0, (i >> 8) as u8, (i & 0xFF) as u8], 40_000 + i)))
         .collect();
@@ -833,7 +838,7 @@ fn the_client_selector_finds_one_client_among_ten_thousand() {
     harness.run_steps(2);
     assert_eq!(
         harness.state().state().server_target,
-        netdebug::state::ServerTarget::One(wanted.parse().unwrap())
+        netdebug::workspace::ServerTarget::One(wanted.parse().unwrap())
     );
 }
 
@@ -1417,7 +1422,10 @@ fn clear_after_send_empties_the_send_box_only_when_the_bytes_went() {
     assert_eq!(read_exactly(&mut device, 6), b"AT+GMR");
     assert_eq!(ui.harness.state().state().send_text, "");
     // The last send is still in the history, to recall.
-    assert_eq!(ui.harness.state().state().history[0].text, "AT+GMR");
+    assert_eq!(
+        ui.harness.state().workspace().shared.history[0].text,
+        "AT+GMR"
+    );
 
     // A refused send keeps the typing to fix.
     ui.choose("Send as", "Hex");
@@ -2120,24 +2128,24 @@ fn quick_commands_are_exported_to_a_file_and_imported_from_one() {
     };
     perform(&mut ui, netdebug::ui::Action::ExportQuick(path.clone()));
     ui.wait_for_text(&format!("Exported 2 quick commands to {}", path.display()));
-    let exported = ui.harness.state().state().quick_commands.clone();
+    let exported = quick_commands(&ui).to_vec();
 
     // Another engineer's window: empty, then the file's commands, once each.
     let mut other = Ui::tall();
     perform(&mut other, netdebug::ui::Action::ImportQuick(path.clone()));
     other.wait_for_text("Imported 2 quick commands");
-    assert_eq!(other.harness.state().state().quick_commands, exported);
+    assert_eq!(quick_commands(&other), exported);
     perform(&mut other, netdebug::ui::Action::ImportQuick(path.clone()));
     other.wait_for_text("Imported 0 quick commands");
     other.wait_for_text("(2 already there)");
-    assert_eq!(other.harness.state().state().quick_commands.len(), 2);
+    assert_eq!(quick_commands(&other).len(), 2);
     assert!(other.shows("读温度"));
 
     // A file that is not one: said so, nothing changes.
     std::fs::write(&path, "temp=25\n").unwrap();
     perform(&mut other, netdebug::ui::Action::ImportQuick(path.clone()));
     other.wait_for_text("is not a NetDebug quick command file");
-    assert_eq!(other.harness.state().state().quick_commands.len(), 2);
+    assert_eq!(quick_commands(&other).len(), 2);
     std::fs::remove_file(&path).unwrap();
 }
 
@@ -2180,7 +2188,7 @@ fn quick_commands_add_send_edit_delete_and_history_recall() {
         .unwrap()
         .click();
     ui.harness.run_steps(2);
-    assert_eq!(ui.harness.state().state().quick_commands.len(), 1);
+    assert_eq!(quick_commands(&ui).len(), 1);
 
     // History: what the Send button sent, recalled into the send box.
     ui.set_text("Send data", "first");
@@ -2206,7 +2214,7 @@ fn quick_commands_add_send_edit_delete_and_history_recall() {
     assert_eq!(ui.harness.state().state().send_text, "first");
 
     ui.click("Delete");
-    assert!(ui.harness.state().state().quick_commands.is_empty());
+    assert!(quick_commands(&ui).is_empty());
 }
 
 #[test]

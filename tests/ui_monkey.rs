@@ -1,8 +1,9 @@
 //! A monkey at the window: random clicks on every button, checkbox and combo box, random text
 //! (bad hex, bad escapes, characters GBK lacks, very long lines) in every free text field,
 //! random numbers (negative, huge) in every number field, shortcut keys, and loopback peers
-//! that connect, send and leave meanwhile, in every mode. The app must never panic, and its
-//! books must stay straight: the counters only go back to zero through Reset counters.
+//! that connect, send and leave meanwhile, in every mode and in sessions it adds, closes and
+//! puts side by side. The app must never panic, and its books must stay straight: a session's
+//! counters only go back to zero through Reset counters.
 //!
 //! Kept on this machine: the monkey never edits where traffic goes (the address, the port,
 //! the UDP target and multicast group, the local address picker); the test sets them, to
@@ -41,6 +42,8 @@ fn left_alone() -> Vec<&'static str> {
             t.save_to_file,
             t.quick_import,
             t.quick_export,
+            t.open_workspace,
+            t.save_workspace,
         ]
     })
 }
@@ -162,17 +165,17 @@ impl Peers {
             return;
         };
         match state.mode {
-            netdebug::state::Mode::TcpServer => {
+            netdebug::workspace::Mode::TcpServer => {
                 if let Ok(mut stream) = TcpStream::connect(local) {
                     let _ = stream.write_all(bytes);
                     stream.set_nonblocking(true).unwrap();
                     self.streams.push(stream);
                 }
             }
-            netdebug::state::Mode::Udp => {
+            netdebug::workspace::Mode::Udp => {
                 let _ = self.udp.send_to(bytes, local);
             }
-            netdebug::state::Mode::TcpClient => {
+            netdebug::workspace::Mode::TcpClient => {
                 if let Some(stream) = self.streams.last_mut() {
                     let _ = stream.write_all(bytes);
                 }
@@ -197,7 +200,8 @@ fn run(acts: Vec<Act>) {
         udp,
         streams: Vec::new(),
     };
-    let mut counted = (0, 0);
+    // Each session's counters as last seen.
+    let mut counted = std::collections::HashMap::new();
     for act in acts {
         let mut reset = false;
         match act {
@@ -206,7 +210,7 @@ fn run(acts: Vec<Act>) {
             Act::Open => {
                 let state = ui.harness.state_mut().state_mut();
                 state.port = match state.mode {
-                    netdebug::state::Mode::TcpClient => {
+                    netdebug::workspace::Mode::TcpClient => {
                         peers.listener.local_addr().unwrap().port().to_string()
                     }
                     _ => "0".to_owned(),
@@ -293,13 +297,17 @@ fn run(acts: Vec<Act>) {
         }
         ui.harness.run_steps(2);
         peers.accept();
-        let state = ui.harness.state().state();
-        let now = (state.rx.bytes, state.tx.bytes);
-        assert!(
-            reset || (now.0 >= counted.0 && now.1 >= counted.1),
-            "counters went back from {counted:?} to {now:?}"
-        );
-        counted = now;
+        let workspace = ui.harness.state().workspace();
+        for tab in workspace.tabs() {
+            let now = (tab.state.rx.bytes, tab.state.tx.bytes);
+            let before = counted.insert(tab.id, now).unwrap_or((0, 0));
+            let was_reset = reset && tab.id == workspace.focused();
+            assert!(
+                was_reset || (now.0 >= before.0 && now.1 >= before.1),
+                "{:?}'s counters went back from {before:?} to {now:?}",
+                tab.id
+            );
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use common::WAIT;
 use common::tls::{Made, certificate, client_config_trusting, pem_files, server_config};
 use egui_kittest::kittest::Queryable as _;
 use netdebug::net::Fingerprint;
-use netdebug::state::Connection;
+use netdebug::workspace::Connection;
 use rustls::pki_types::ServerName;
 use ui::Ui;
 

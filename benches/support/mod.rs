@@ -36,8 +36,8 @@ pub fn open_and_wait(
     session: &mut Session,
     events: &mut EventReceiver,
     config: netdebug::net::SessionConfig,
-) -> (netdebug::state::AppState, std::net::SocketAddr) {
-    let mut state = netdebug::state::AppState::default();
+) -> (netdebug::workspace::SessionState, std::net::SocketAddr) {
+    let mut state = netdebug::workspace::SessionState::default();
     state.opened(session.open(config));
     let start = std::time::Instant::now();
     loop {
@@ -317,5 +317,32 @@ pub fn wait_for_first_frame(
         if line == "first-frame" {
             return lines;
         }
+    }
+}
+
+/// The real window's panels around a workspace, without eframe: for frame benchmarks.
+pub struct Window {
+    /// What the window draws.
+    pub workspace: netdebug::workspace::Workspace,
+    layout: netdebug::ui::Layout,
+}
+
+impl Window {
+    /// A window of one session, `state`.
+    pub fn new(state: netdebug::workspace::SessionState) -> Self {
+        let shared = netdebug::workspace::Shared::new(state.language);
+        let workspace = netdebug::workspace::Workspace::with_session(shared, state);
+        let layout = netdebug::ui::Layout::new(&workspace);
+        Self { workspace, layout }
+    }
+
+    /// The focused session's state.
+    pub fn state(&mut self) -> &mut netdebug::workspace::SessionState {
+        self.workspace.focused_state_mut()
+    }
+
+    /// Lays out one frame of the whole window.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let _ = netdebug::ui::window_ui(ui, &mut self.workspace, &mut self.layout);
     }
 }

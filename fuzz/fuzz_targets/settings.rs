@@ -1,22 +1,20 @@
-//! Saved settings: whatever the file holds (damaged, hand-edited, from another version) is
-//! read or refused with a reason, never a panic; what is read applies to the window within
-//! every range and is saved again as text that reads back.
+//! Saved workspaces: whatever the file holds (damaged, hand-edited, from another version,
+//! a single-session settings record) is read or refused with a reason, never a panic; what is
+//! read becomes a workspace within every range and is saved again as text that reads back.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use netdebug::i18n::Language;
-use netdebug::settings::Settings;
-use netdebug::state::AppState;
+use netdebug::workspace_file::WorkspaceFile;
 
 fuzz_target!(|text: &str| {
-    let (settings, reason) = Settings::from_text(Some(text));
-    let Some(settings) = settings else {
+    let (file, reason) = WorkspaceFile::from_text(Some(text));
+    let Some(file) = file else {
         assert!(reason.is_some(), "refused without a reason: {text:?}");
         return;
     };
-    let mut state = AppState::new(Language::English);
-    settings.apply(&mut state);
-    let saved = Settings::from_state(&state).to_text();
-    let (again, reason) = Settings::from_text(Some(&saved));
+    let workspace = file.to_workspace();
+    assert!(!workspace.tabs().is_empty());
+    let saved = WorkspaceFile::from_workspace(&workspace, file.layout.clone()).to_text();
+    let (again, reason) = WorkspaceFile::from_text(Some(&saved));
     assert!(again.is_some(), "{saved:?} does not read back: {reason:?}");
 });

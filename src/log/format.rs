@@ -19,6 +19,58 @@ pub fn row_text<'a>(row: &Row<'a>, t: &Texts) -> Cow<'a, str> {
     }
 }
 
+/// An entry on one line, for the all-sessions timeline: a lifecycle line as the log shows it,
+/// or a data entry's header without its time (the timeline shows its own) and, after a colon,
+/// its data: the decoded text with line breaks shown as `\\n`, or the bytes in hex. Long data
+/// ends in `…`; the whole is in the session's own log.
+pub fn entry_line(entry: &LogEntry, hex: bool, t: &Texts) -> String {
+    /// Characters of data shown, enough for a line of a wide window.
+    const SHOWN: usize = 160;
+    let LogBody::Data {
+        direction,
+        peer,
+        bytes,
+        text,
+    } = &entry.body
+    else {
+        return match &entry.body {
+            LogBody::Notice(notice) => format!("● {}", notice_text(notice, t)),
+            LogBody::Data { .. } => String::new(),
+        };
+    };
+    let arrow = match direction {
+        Direction::Rx => "RX ←",
+        Direction::Tx => "TX →",
+    };
+    let mut line = format!("{arrow} {peer} ({} B)", bytes.len());
+    for note in entry_notes(entry, t) {
+        line.push_str(" · ");
+        line.push_str(&note);
+    }
+    line.push_str(": ");
+    if hex {
+        let head = bytes.get(..SHOWN / 3).unwrap_or(bytes);
+        line.push_str(&format_hex(head));
+        if head.len() < bytes.len() {
+            line.push_str(" …");
+        }
+    } else {
+        for (shown, c) in text.chars().enumerate() {
+            if shown == SHOWN {
+                line.push('…');
+                break;
+            }
+            match c {
+                '\n' => line.push_str("\\n"),
+                '\r' => line.push_str("\\r"),
+                c if c.is_control() => line.push('·'),
+                c => line.push(c),
+            }
+        }
+    }
+    line
+}
+
 /// The line that says how many of the oldest entries left the log to keep it within `budget`,
 /// and the `day` what follows is on, if the date line that said so left with them.
 pub fn dropped_marker(

@@ -155,7 +155,7 @@ impl Log {
 
     /// Splits TCP reads after `delimiter` (see [`Log::set_framing`]); `None` or an empty
     /// delimiter turns splitting off. For tests and the fuzz target's operations; the window
-    /// goes through [`crate::state::AppState::apply_split`].
+    /// goes through [`crate::workspace::SessionState::apply_split`].
     #[cfg(any(test, feature = "arbitrary"))]
     pub fn set_split_at(&mut self, delimiter: Option<Bytes>) {
         let delimiter = delimiter.filter(|d| !d.is_empty());

@@ -308,8 +308,10 @@ pub(crate) async fn secure(
     Ok(PeerStream::Tls(Box::new(tls)))
 }
 
-/// Writes `bytes` to a TCP peer and reports them sent `by` the owner or auto reply; why the
-/// connection ended if it failed or was told to stop while waiting for the peer.
+/// Writes `bytes` to a TCP peer and reports them sent `by` the owner or auto reply, at the
+/// time the write began (the peer may read them before the write returns, and a timeline must
+/// show the send first); why the connection ended if it failed or was told to stop while
+/// waiting for the peer.
 pub(crate) async fn write_reported(
     stream: &mut PeerStream,
     peer: SocketAddr,
@@ -318,6 +320,7 @@ pub(crate) async fn write_reported(
     reporter: &Reporter,
     stop: &mut Stop,
 ) -> Result<(), super::CloseReason> {
+    let began = SystemTime::now();
     tokio::select! {
         written = stream.write_all(&bytes) => {
             written.map_err(|error| close_reason_for(error, peer))?;
@@ -325,7 +328,7 @@ pub(crate) async fn write_reported(
         () = stop.requested() => return Err(super::CloseReason::ByUser),
     }
     reporter
-        .report_data(SystemTime::now(), EventKind::Sent { peer, bytes, by }, None)
+        .report_data(began, EventKind::Sent { peer, bytes, by }, None)
         .await;
     Ok(())
 }

@@ -338,16 +338,14 @@ async fn send_to(
     by: SentBy,
     reporter: &Reporter,
 ) -> Result<(), NetError> {
+    // Stamped before the send: the peer may read it before the call returns.
+    let began = std::time::SystemTime::now();
     socket
         .send_to(&bytes, peer)
         .await
         .map_err(|source| NetError::Send { peer, source })?;
     reporter
-        .report_data(
-            std::time::SystemTime::now(),
-            EventKind::Sent { peer, bytes, by },
-            None,
-        )
+        .report_data(began, EventKind::Sent { peer, bytes, by }, None)
         .await;
     Ok(())
 }

@@ -3,13 +3,13 @@
 use egui::Ui;
 
 use crate::codec::format_hex;
-use crate::state::AppState;
+use crate::workspace::SessionState;
 
-pub(super) fn auto_reply_ui(ui: &mut Ui, state: &mut AppState) {
+pub(super) fn auto_reply_ui(ui: &mut Ui, state: &mut SessionState) {
     let t = state.texts();
     ui.checkbox(&mut state.echo, t.echo);
     let delay = egui::DragValue::new(&mut state.reply_delay_ms)
-        .range(crate::settings::REPLY_DELAY_MS)
+        .range(crate::workspace::REPLY_DELAY_MS)
         .speed(10);
     super::settings::number_row(ui, t.reply_delay, true, delay).on_hover_text(t.reply_delay_help);
     let mut delete = None;

@@ -9,9 +9,9 @@ use crate::codec::{InputMode, format_hex};
 use crate::i18n::Texts;
 use crate::log::{Direction, LogBody, LogEntry, Row, RowLayout, TEXT_CHARS_PER_ROW, row_text};
 use crate::messages::Message as _;
-use crate::state::AppState;
+use crate::workspace::SessionState;
 
-pub(super) fn log_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+pub(super) fn log_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
     ui.horizontal(|ui| {
         ui.label(RichText::new(t.data_log).strong());
@@ -129,7 +129,7 @@ enum MenuChoice {
 }
 
 /// The Find field: Enter moves to the next entry that holds what was typed.
-fn find_ui(ui: &mut Ui, state: &mut AppState) {
+fn find_ui(ui: &mut Ui, state: &mut SessionState) {
     let t = state.texts();
     let response = ui.add(
         egui::TextEdit::singleline(&mut state.find_query)

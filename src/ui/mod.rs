@@ -1,5 +1,7 @@
-//! The window: settings on the left, the data log on the right, the send box below it, the
-//! status bar at the bottom. Panels draw [`AppState`] and return [`Action`]s for the engine.
+//! The window: the focused session's settings on the left and its status bar at the bottom;
+//! on the right the sessions in tabs and side by side, each with its data log and send box. Panels draw a
+//! [`SessionState`] and return [`Action`]s for its engine session; the window returns them as
+//! [`Command`]s that name the session.
 
 mod auto_reply;
 mod log_view;
@@ -10,10 +12,14 @@ mod send_box;
 mod settings;
 mod split;
 mod status_bar;
+mod tiles;
+mod timeline;
 mod tls;
 
-use crate::state::AppState;
+pub use tiles::{Layout, Pane, health_colour, session_colour};
 pub use tls::TlsFile;
+
+use crate::workspace::{SessionState, Shared, TabId, Workspace};
 
 /// What the person asked for that needs the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,8 +74,54 @@ pub enum Action {
     UseTlsFile(TlsFile, std::path::PathBuf),
 }
 
+/// What the person asked of the workspace rather than of one session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkspaceAction {
+    /// Add a session with default settings beside the focused one.
+    Add,
+    /// Add a copy of this session's settings (closed, with an empty log).
+    Duplicate(TabId),
+    /// Close this session's sockets and remove it.
+    Close(TabId),
+    /// Ask for a new name for this session.
+    StartRename(TabId),
+    /// Give this session this name (empty: automatic).
+    Rename(TabId, String),
+    /// Show this session's settings in the left column.
+    Focus(TabId),
+    /// Move this session into a column of its own beside the others.
+    SideBySide(TabId),
+    /// Switch the app's language.
+    SwitchLanguage,
+    /// Ask where to save the workspace.
+    PickSaveWorkspace,
+    /// Save the workspace to this file.
+    SaveWorkspace(std::path::PathBuf),
+    /// Ask which workspace file to open.
+    PickOpenWorkspace,
+    /// Show the all-sessions timeline.
+    ShowTimeline,
+    /// Close the all-sessions timeline.
+    CloseTimeline,
+    /// Ask where to save the timeline.
+    PickSaveTimeline,
+    /// Save the timeline as shown to this file.
+    SaveTimeline(std::path::PathBuf),
+    /// Open this workspace file in place of the current workspace.
+    OpenWorkspace(std::path::PathBuf),
+}
+
+/// What a frame asked for: of one session, or of the workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// An action of this session.
+    Session(TabId, Action),
+    /// An action of the workspace.
+    Workspace(WorkspaceAction),
+}
+
 /// While a file is dragged over the window, says that dropping it sends it.
-fn drop_hint_ui(ui: &egui::Ui, state: &AppState) {
+fn drop_hint_ui(ui: &egui::Ui, state: &SessionState) {
     if ui.input(|input| input.raw.hovered_files.is_empty()) {
         return;
     }
@@ -88,39 +140,113 @@ fn drop_hint_ui(ui: &egui::Ui, state: &AppState) {
     );
 }
 
-/// Lays out the whole window and returns what was asked of the engine this frame.
-pub fn window_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Action> {
-    let mut actions = Vec::new();
+/// Lays out the whole window and returns what was asked this frame.
+pub fn window_ui(
+    ui: &mut egui::Ui,
+    workspace: &mut Workspace,
+    layout: &mut Layout,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
     // Panels leave the background to the window's clear colour (the same panel fill, see
     // `NetDebugApp::clear_color`), so no frame shades every pixel of the window.
     let side = egui::Frame::side_top_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
-    let central = egui::Frame::central_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
+    // The focused session's, across the whole window as in NetAssist: the counters and the
+    // state need the width; each tab keeps its own state dot.
     egui::Panel::bottom("status_bar")
         .frame(side)
-        .show(ui, |ui| status_bar::status_bar_ui(ui, state));
+        .show(ui, |ui| {
+            status_bar::status_bar_ui(ui, workspace.focused_state_mut());
+        });
     egui::Panel::left("settings")
         .frame(side)
         .resizable(true)
         .default_size(262.0)
         .min_size(220.0)
-        .show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                settings::settings_ui(ui, state, &mut actions);
-            });
+        .show(ui, |ui| settings_column_ui(ui, workspace, &mut commands));
+    egui::CentralPanel::default()
+        .frame(egui::Frame::NONE)
+        .show(ui, |ui| layout.ui(ui, workspace, &mut commands));
+    drop_hint_ui(ui, workspace.focused_state());
+    commands
+}
+
+/// The left column: the app's buttons, then the focused session's settings under its name
+/// and colour, so it is plain which session they belong to.
+fn settings_column_ui(ui: &mut egui::Ui, workspace: &mut Workspace, commands: &mut Vec<Command>) {
+    let t = workspace.shared.texts();
+    if settings::app_header_ui(ui, t) {
+        commands.push(Command::Workspace(WorkspaceAction::SwitchLanguage));
+    }
+    workspace_menu_ui(ui, t, commands);
+    let focused = workspace.focused();
+    if let Some(tab) = workspace.tab(focused) {
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new("●").color(health_colour(tab.health(), ui)));
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(tab.title())
+                        .strong()
+                        .color(session_colour(focused)),
+                )
+                .truncate(),
+            )
+            .on_hover_text(t.settings_of_session);
         });
+    }
+    ui.separator();
+    let mut actions = Vec::new();
+    if let Some((state, shared)) = workspace.split_mut(focused) {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            settings::settings_ui(ui, state, shared, &mut actions);
+        });
+    }
+    commands.extend(
+        actions
+            .into_iter()
+            .map(|action| Command::Session(focused, action)),
+    );
+}
+
+/// Save and open the workspace as a file.
+fn workspace_menu_ui(ui: &mut egui::Ui, t: &crate::i18n::Texts, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new(t.workspace).weak());
+        if ui.small_button(t.open_workspace).clicked() {
+            commands.push(Command::Workspace(WorkspaceAction::PickOpenWorkspace));
+        }
+        if ui.small_button(t.save_workspace).clicked() {
+            commands.push(Command::Workspace(WorkspaceAction::PickSaveWorkspace));
+        }
+        if ui
+            .small_button(t.show_timeline)
+            .on_hover_text(t.show_timeline_help)
+            .clicked()
+        {
+            commands.push(Command::Workspace(WorkspaceAction::ShowTimeline));
+        }
+    });
+}
+
+/// One session: its send box at the bottom, its log above it.
+fn session_ui(
+    ui: &mut egui::Ui,
+    state: &mut SessionState,
+    shared: &Shared,
+    actions: &mut Vec<Action>,
+) {
+    let side = egui::Frame::side_top_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
+    let central = egui::Frame::central_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
     egui::Panel::bottom("send_box")
         .frame(side)
         .resizable(true)
         .default_size(130.0)
         .min_size(100.0)
-        .show(ui, |ui| send_box::send_box_ui(ui, state, &mut actions));
+        .show(ui, |ui| send_box::send_box_ui(ui, state, shared, actions));
     // After the client selector, before the log: the log shows what was chosen this frame.
     state.sync_log_filter();
     egui::CentralPanel::default()
         .frame(central)
-        .show(ui, |ui| log_view::log_ui(ui, state, &mut actions));
-    drop_hint_ui(ui, state);
-    actions
+        .show(ui, |ui| log_view::log_ui(ui, state, actions));
 }
 
 /// A label followed by a single-line text field that the label names (for screen readers and
@@ -161,14 +287,14 @@ fn sentence(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The Recent list (最近使用): a remote a TCP client connected to or UDP sent to before, one
 /// click to put it back in the fields.
-fn recent_remotes_ui(ui: &mut egui::Ui, state: &mut AppState) {
+fn recent_remotes_ui(ui: &mut egui::Ui, state: &mut SessionState, shared: &Shared) {
     let t = state.texts();
     let mut chosen = None;
-    ui.add_enabled_ui(!state.recent_remotes.is_empty(), |ui| {
+    ui.add_enabled_ui(!shared.recent_remotes.is_empty(), |ui| {
         egui::ComboBox::new("recent_remotes", t.recent)
             .selected_text("host:port")
             .show_ui(ui, |ui| {
-                for remote in &state.recent_remotes {
+                for remote in &shared.recent_remotes {
                     if ui.selectable_label(false, remote).clicked() {
                         chosen = Some(remote.clone());
                     }

@@ -3,7 +3,7 @@
 use egui::{Key, Modifiers, RichText, Ui};
 
 use super::Action;
-use crate::state::AppState;
+use crate::workspace::{SessionState, Shared};
 
 /// The keys that send the first twelve quick commands, as function keys send a terminal
 /// program's preset strings.
@@ -22,11 +22,17 @@ const KEYS: [Key; 12] = [
     Key::F12,
 ];
 
-pub(super) fn quick_commands_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+/// The app's quick commands, sent in and edited from the focused session `state`.
+pub(super) fn quick_commands_ui(
+    ui: &mut Ui,
+    state: &mut SessionState,
+    shared: &mut Shared,
+    actions: &mut Vec<Action>,
+) {
     let t = state.texts();
     let mut edit = None;
     let mut delete = None;
-    for (index, command) in state.quick_commands.iter().enumerate() {
+    for (index, command) in shared.quick_commands.iter().enumerate() {
         let key = KEYS.get(index).copied();
         if key.is_some_and(|key| ui.input_mut(|input| input.consume_key(Modifiers::NONE, key))) {
             actions.push(Action::SendQuick(index));
@@ -52,25 +58,25 @@ pub(super) fn quick_commands_ui(ui: &mut Ui, state: &mut AppState, actions: &mut
             });
         });
     }
-    if let Some(index) = edit {
-        state.edit_quick(index);
+    if let Some(command) = edit.and_then(|index| shared.edit_quick(index)) {
+        state.recall(&command.text, command.format);
     }
     if let Some(index) = delete {
-        state.delete_quick(index);
+        shared.delete_quick(index);
     }
     ui.horizontal(|ui| {
         let label = ui.label(t.quick_name);
-        ui.add(egui::TextEdit::singleline(&mut state.quick_name).desired_width(f32::INFINITY))
+        ui.add(egui::TextEdit::singleline(&mut shared.quick_name).desired_width(f32::INFINITY))
             .labelled_by(label.id);
     });
-    let save = if state.quick_editing.is_some() {
+    let save = if shared.quick_editing.is_some() {
         t.quick_save
     } else {
         t.quick_add
     };
     ui.horizontal(|ui| {
         if ui.button(save).clicked() {
-            state.save_quick();
+            shared.save_quick(&state.send_text, state.send_format);
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.small_button(t.quick_import).clicked() {
@@ -78,7 +84,7 @@ pub(super) fn quick_commands_ui(ui: &mut Ui, state: &mut AppState, actions: &mut
             }
             if ui
                 .add_enabled(
-                    !state.quick_commands.is_empty(),
+                    !shared.quick_commands.is_empty(),
                     egui::Button::new(t.quick_export).small(),
                 )
                 .clicked()

@@ -8,12 +8,12 @@ use egui_plot::{Corner, HoverPosition, Legend, Line, Plot};
 
 use super::palette::Palette;
 use crate::counters::{Counter, format_rate};
-use crate::state::AppState;
+use crate::workspace::SessionState;
 
 /// Seconds of history shown.
 const SHOWN_SECONDS: f64 = 60.0;
 
-pub(super) fn rate_graph_ui(ui: &mut Ui, state: &AppState) {
+pub(super) fn rate_graph_ui(ui: &mut Ui, state: &SessionState) {
     let now = Instant::now();
     // Seconds before now, so the graph reads "the last minute" and needs no clock of its own.
     let points = |counter: &Counter| -> Vec<[f64; 2]> {

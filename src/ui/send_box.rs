@@ -5,13 +5,19 @@ use std::net::SocketAddr;
 use egui::{ComboBox, RichText, Ui};
 
 use super::Action;
-use crate::state::{AppState, Connection, Mode, SendPreview, ServerTarget};
+use crate::workspace::{Connection, Mode, SendPreview, ServerTarget, SessionState, Shared};
 
-pub(super) fn send_box_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+/// The send box of session `state`; the history and Recent lists are the app's (`shared`).
+pub(super) fn send_box_ui(
+    ui: &mut Ui,
+    state: &mut SessionState,
+    shared: &Shared,
+    actions: &mut Vec<Action>,
+) {
     ui.add_space(4.0);
     match state.mode {
         Mode::TcpServer => server_target_ui(ui, state, actions),
-        Mode::Udp => udp_target_ui(ui, state),
+        Mode::Udp => udp_target_ui(ui, state, shared),
         Mode::TcpClient => {
             if let Connection::Securing { remote, .. } | Connection::Connected { remote, .. } =
                 state.connection
@@ -22,7 +28,7 @@ pub(super) fn send_box_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
     }
     let t = state.texts();
     ui.horizontal(|ui| {
-        history_ui(ui, state);
+        history_ui(ui, state, shared);
         ui.separator();
         // At the far right, so the preview's length never moves it.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -65,17 +71,18 @@ pub(super) fn send_box_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
     }
 }
 
-fn server_target_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+fn server_target_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
     let all = format!("{} ({})", t.all_clients, state.clients.len());
-    ui.horizontal(|ui| {
+    // Wrapped, so a narrow session (side by side) keeps its Send button in sight.
+    ui.horizontal_wrapped(|ui| {
         let selected = match state.server_target {
             ServerTarget::All => all.clone(),
             ServerTarget::One(peer) => peer.to_string(),
         };
         ComboBox::new("server_target", t.send_to)
             .selected_text(selected)
-            .width(220.0)
+            .width(ui.available_width().clamp(120.0, 220.0))
             .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
             .show_ui(ui, |ui| client_list_ui(ui, state, &all));
         match state.server_target {
@@ -104,20 +111,20 @@ fn server_target_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>
     });
 }
 
-fn udp_target_ui(ui: &mut Ui, state: &mut AppState) {
+fn udp_target_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared) {
     let t = state.texts();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let enabled = !state.reply_to_last;
         let label = ui.label(t.target);
         ui.add_enabled(
             enabled,
             egui::TextEdit::singleline(&mut state.udp_target)
                 .hint_text("127.0.0.1:8081")
-                .desired_width(200.0),
+                .desired_width(ui.available_width().clamp(120.0, 200.0)),
         )
         .labelled_by(label.id);
         ui.checkbox(&mut state.reply_to_last, t.reply_to_last);
-        super::recent_remotes_ui(ui, state);
+        super::recent_remotes_ui(ui, state, shared);
     });
     if let Some(error) = &state.errors.target {
         super::error_label(ui, error);
@@ -126,7 +133,7 @@ fn udp_target_ui(ui: &mut Ui, state: &mut AppState) {
 
 /// The client list in the selector: a filter field and only the visible rows laid out, so it
 /// stays quick with ten thousand clients.
-fn client_list_ui(ui: &mut Ui, state: &mut AppState, all: &str) {
+fn client_list_ui(ui: &mut Ui, state: &mut SessionState, all: &str) {
     let t = state.texts();
     let mut chosen = None;
     if ui
@@ -182,11 +189,11 @@ fn client_list_ui(ui: &mut Ui, state: &mut AppState, all: &str) {
 }
 
 /// The last sends (历史发送): picking one puts it back in the send box.
-fn history_ui(ui: &mut Ui, state: &mut AppState) {
+fn history_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared) {
     let t = state.texts();
     let mut recall = None;
     // Shows the last send, as NetAssist's history box does; the list holds the rest.
-    let newest = state
+    let newest = shared
         .history
         .first()
         .map_or_else(|| "—".to_owned(), |entry| preview(&entry.text, 16));
@@ -194,7 +201,7 @@ fn history_ui(ui: &mut Ui, state: &mut AppState) {
         .selected_text(newest)
         .width(150.0)
         .show_ui(ui, |ui| {
-            for (index, entry) in state.history.iter().enumerate() {
+            for (index, entry) in shared.history.iter().enumerate() {
                 if ui
                     .selectable_label(false, preview(&entry.text, 60))
                     .clicked()
@@ -203,14 +210,14 @@ fn history_ui(ui: &mut Ui, state: &mut AppState) {
                 }
             }
         });
-    if let Some(index) = recall {
-        state.recall(index);
+    if let Some(entry) = recall.and_then(|index| shared.history.get(index)) {
+        state.recall(&entry.text, entry.format);
     }
 }
 
 /// What Send would put on the wire, updated as the send box and the send settings change, so a
 /// checksum or an escape can be checked before anything goes out.
-fn preview_ui(ui: &mut Ui, state: &mut AppState) {
+fn preview_ui(ui: &mut Ui, state: &mut SessionState) {
     let t = state.texts();
     let text = match state.send_preview() {
         SendPreview::Empty => return,

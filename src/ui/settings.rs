@@ -6,17 +6,18 @@ use super::palette::Palette;
 use super::{Action, labelled_field};
 use crate::codec::{Checksum, ChecksumSpan, ESCAPE_HELP, InputMode, LineEnding, TextEncoding};
 use crate::i18n::Texts;
-use crate::state::{AppState, Connection, Mode};
+use crate::workspace::{Connection, Mode, SessionState, Shared};
 
-/// The three settings groups, top to bottom.
-pub(super) fn settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
-    let t = state.texts();
+/// The app's name and the buttons for what the whole app shares: language, theme, text size.
+/// Whether the language was switched.
+pub(super) fn app_header_ui(ui: &mut Ui, t: &'static Texts) -> bool {
+    let mut switch_language = false;
     ui.horizontal(|ui| {
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             // Close together, so the name still fits beside them in the column's default width.
             ui.spacing_mut().item_spacing.x = 4.0;
             if ui.small_button(t.switch_language).clicked() {
-                state.language = state.language.toggled();
+                switch_language = true;
             }
             theme_button_ui(ui, t);
             zoom_buttons_ui(ui, t);
@@ -27,14 +28,24 @@ pub(super) fn settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<A
             });
         });
     });
-    ui.separator();
-    group(ui, t.network, |ui| network_ui(ui, state, actions));
+    switch_language
+}
+
+/// The settings groups of session `state`, top to bottom; the quick commands are the app's.
+pub(super) fn settings_ui(
+    ui: &mut Ui,
+    state: &mut SessionState,
+    shared: &mut Shared,
+    actions: &mut Vec<Action>,
+) {
+    let t = state.texts();
+    group(ui, t.network, |ui| network_ui(ui, state, shared, actions));
     group(ui, t.receive, |ui| receive_ui(ui, state, actions));
     group(ui, t.send_settings, |ui| {
         send_settings_ui(ui, state, actions);
     });
     group(ui, t.quick_commands, |ui| {
-        super::quick::quick_commands_ui(ui, state, actions);
+        super::quick::quick_commands_ui(ui, state, shared, actions);
     });
     group(ui, t.auto_reply, |ui| {
         super::auto_reply::auto_reply_ui(ui, state);
@@ -126,7 +137,7 @@ fn group(ui: &mut Ui, title: &str, contents: impl FnOnce(&mut Ui)) -> egui::Resp
     title
 }
 
-fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+fn network_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared, actions: &mut Vec<Action>) {
     let t = state.texts();
     let open = state.connection.is_open();
     ui.add_enabled_ui(!open, |ui| {
@@ -151,13 +162,13 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         !open,
     );
     if state.mode == Mode::TcpClient {
-        ui.add_enabled_ui(!open, |ui| super::recent_remotes_ui(ui, state));
+        ui.add_enabled_ui(!open, |ui| super::recent_remotes_ui(ui, state, shared));
     } else {
         ui.add_enabled_ui(!open, |ui| {
             ComboBox::new("local_address_pick", t.pick_address)
                 .selected_text("IP")
                 .show_ui(ui, |ui| {
-                    for address in &state.local_addresses {
+                    for address in &shared.local_addresses {
                         let text = address.to_string();
                         if ui.selectable_label(state.address == text, &text).clicked() {
                             state.address = text;
@@ -180,7 +191,7 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
             t.connect_timeout,
             !open,
             egui::DragValue::new(&mut state.connect_timeout_ms)
-                .range(crate::settings::CONNECT_TIMEOUT_MS)
+                .range(crate::workspace::CONNECT_TIMEOUT_MS)
                 .speed(10),
         );
         number_row(
@@ -195,7 +206,7 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
             let label = ui.label(t.reconnect_every);
             ui.add(
                 egui::DragValue::new(&mut state.reconnect_ms)
-                    .range(crate::settings::RECONNECT_MS)
+                    .range(crate::workspace::RECONNECT_MS)
                     .speed(10),
             )
             .labelled_by(label.id);
@@ -246,7 +257,7 @@ fn network_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     ui.label(RichText::new(state.connection.describe(t)).small());
 }
 
-fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+fn receive_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
     let mut layout = state.log.layout();
     view_combo(ui, "rx_view", t.show_as, &mut layout.view, t);
@@ -293,15 +304,15 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
         span_ui(ui, &mut span, check, [t.check_from, t.check_tail], t);
         state.log.set_check_span(span);
     }
-    let mut ms = crate::settings::merge_ms(state.log.merge_gap());
-    let merge = egui::DragValue::new(&mut ms).range(crate::settings::MERGE_READS_MS);
+    let mut ms = crate::workspace::merge_ms(state.log.merge_gap());
+    let merge = egui::DragValue::new(&mut ms).range(crate::workspace::MERGE_READS_MS);
     // Splitting decides the entries by content; merging by time would fight it.
     let merging_applies = state.log.framing().is_none();
     if number_row(ui, t.merge_reads, merging_applies, merge)
         .on_hover_text(t.merge_reads_help)
         .changed()
     {
-        state.log.set_merge_gap(crate::settings::merge_gap(ms));
+        state.log.set_merge_gap(crate::workspace::merge_gap(ms));
     }
     ui.separator();
     if let Some(capture) = &state.capture {
@@ -340,7 +351,7 @@ fn receive_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
     }
 }
 
-fn send_settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>) {
+fn send_settings_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
     send_format_ui(ui, state);
     ui.separator();
@@ -373,7 +384,7 @@ fn send_settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>
         .suffix(" B");
     number_row(ui, t.file_packet_size, file_idle, packet_size);
     let interval =
-        egui::DragValue::new(&mut state.file_interval_ms).range(crate::settings::FILE_INTERVAL_MS);
+        egui::DragValue::new(&mut state.file_interval_ms).range(crate::workspace::FILE_INTERVAL_MS);
     number_row(ui, t.file_interval, file_idle, interval);
     match &state.file {
         Some(file) => {
@@ -402,7 +413,7 @@ fn send_settings_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>
     }
 }
 
-fn send_format_ui(ui: &mut Ui, state: &mut AppState) {
+fn send_format_ui(ui: &mut Ui, state: &mut SessionState) {
     let t = state.texts();
     let mut mode = state.send_format.mode;
     view_combo(ui, "tx_mode", t.send_as, &mut mode, t);

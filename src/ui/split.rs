@@ -7,12 +7,12 @@ use super::labelled_field;
 use super::settings::number_row;
 use crate::codec::{LengthField, LengthWidth};
 use crate::i18n::Texts;
-use crate::settings::SPLIT_FIXED_BYTES;
-use crate::state::{AppState, SplitBy};
+use crate::workspace::SPLIT_FIXED_BYTES;
+use crate::workspace::{SessionState, SplitBy};
 
 /// The way of splitting and its own settings; the log gets them whenever one changes, or the
 /// receive encoding does (`encoding_changed`: a delimiter is encoded in it).
-pub(super) fn split_ui(ui: &mut Ui, state: &mut AppState, encoding_changed: bool) {
+pub(super) fn split_ui(ui: &mut Ui, state: &mut SessionState, encoding_changed: bool) {
     let t = state.texts();
     let before = state.split.clone();
     ComboBox::new("split_by", t.split_by)

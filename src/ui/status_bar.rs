@@ -2,9 +2,9 @@
 
 use egui::{Align, Layout, RichText, TextStyle, Ui};
 
-use crate::state::AppState;
+use crate::workspace::SessionState;
 
-pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState) {
+pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut SessionState) {
     let t = state.texts();
     let now = std::time::Instant::now();
     let counters = [("TX", &mut state.tx), ("RX", &mut state.rx)].map(|(name, counter)| {
@@ -67,7 +67,7 @@ fn text_width(ui: &Ui, text: &str, style: &TextStyle) -> f32 {
 }
 
 /// How received checksums came out, while they are being checked.
-fn check_tally_text(state: &AppState) -> Option<String> {
+fn check_tally_text(state: &SessionState) -> Option<String> {
     let kind = state.log.check_kind();
     if kind == crate::codec::Checksum::None {
         return None;
@@ -83,7 +83,7 @@ fn check_tally_text(state: &AppState) -> Option<String> {
 }
 
 /// The checksum tally, red once a check has failed.
-fn check_tally_ui(ui: &mut Ui, state: &AppState, text: String) {
+fn check_tally_ui(ui: &mut Ui, state: &SessionState, text: String) {
     let t = state.texts();
     let text = RichText::new(text).monospace();
     let text = if state.log.check_tally().bad > 0 {
@@ -98,7 +98,7 @@ fn check_tally_ui(ui: &mut Ui, state: &AppState, text: String) {
 /// The response times, once there are any: the last, the mean and the longest, or only the
 /// last when the whole would leave too little room for the `monospace` texts beside them (the
 /// counters, the checksum tally) and `described`, the state, which should show whole.
-fn responses_ui(ui: &mut Ui, state: &AppState, monospace: &[&str], described: &str) {
+fn responses_ui(ui: &mut Ui, state: &SessionState, monospace: &[&str], described: &str) {
     let times = &state.responses;
     let Some(average) = times.average() else {
         return;

@@ -5,7 +5,7 @@
 use egui::Ui;
 
 use super::{Action, error_label};
-use crate::state::{AppState, Mode};
+use crate::workspace::{Mode, SessionState};
 
 /// Which of a TLS server's two files a dialog chooses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub enum TlsFile {
 }
 
 /// Draws the TLS settings for the TCP modes (nothing for UDP); `open` greys them out.
-pub(super) fn tls_ui(ui: &mut Ui, state: &mut AppState, actions: &mut Vec<Action>, open: bool) {
+pub(super) fn tls_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>, open: bool) {
     if state.mode == Mode::Udp {
         return;
     }

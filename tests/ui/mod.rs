@@ -13,7 +13,7 @@ use egui_kittest::kittest::Queryable;
 use netdebug::NetDebugApp;
 use netdebug::cli::Args;
 use netdebug::i18n::Language;
-use netdebug::state::{AppState, Connection};
+use netdebug::workspace::{Connection, SessionState};
 
 use super::common::WAIT;
 
@@ -46,7 +46,7 @@ impl Ui {
         builder: egui_kittest::HarnessBuilder<NetDebugApp>,
     ) -> Self {
         Self::built_with(size, builder, move |cc, handle| {
-            NetDebugApp::with_state(cc, handle, AppState::new(language))
+            NetDebugApp::with_state(cc, handle, SessionState::new(language))
         })
     }
 
@@ -54,7 +54,7 @@ impl Ui {
     pub fn from_command_line(args: &[&str]) -> Self {
         let args = Args::try_parse_from([&["netdebug"], args].concat()).unwrap();
         Self::built([1100.0, 760.0], move |cc, handle| {
-            let mut app = NetDebugApp::with_state(cc, handle, AppState::new(Language::English));
+            let mut app = NetDebugApp::with_state(cc, handle, SessionState::new(Language::English));
             args.apply(&mut app);
             app
         })

@@ -73,7 +73,7 @@ impl SplitBy {
 }
 
 /// The splitting settings as the person left them, each way's own kept while another is
-/// chosen; [`crate::state::AppState::apply_split`] gives the chosen one to the log.
+/// chosen; [`crate::workspace::SessionState::apply_split`] gives the chosen one to the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SplitOptions {
     /// The way chosen.

@@ -3,11 +3,24 @@
 
 use bytes::Bytes;
 
-use super::AppState;
+use super::SessionState;
 use crate::codec::{Checksum, LineEnding, PayloadError, SendFormat, build_payload};
 use crate::messages::Message as _;
 use crate::net::{AutoReply, ReplyRule};
-use crate::settings::AutoReplyRule;
+
+/// An auto reply rule as typed: when `pattern` arrives, answer `reply`, both read with
+/// `format` (the pattern without the checksum and line ending).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AutoReplyRule {
+    /// Whether the rule answers.
+    pub enabled: bool,
+    /// What to look for in each read or datagram (empty: everything).
+    pub pattern: String,
+    /// What to send back.
+    pub reply: String,
+    /// How both become bytes.
+    pub format: SendFormat,
+}
 
 impl AutoReplyRule {
     /// The rule as bytes: the pattern read with the rule's format but nothing appended (an
@@ -30,7 +43,7 @@ impl AutoReplyRule {
     }
 }
 
-impl AppState {
+impl SessionState {
     /// Adds a rule from the editor's two fields, read with the send settings as they are now;
     /// a field that cannot be read is explained beside the editor and nothing is added.
     pub fn add_reply_rule(&mut self) {
@@ -81,7 +94,7 @@ mod tests {
 
     #[test]
     fn rules_read_with_the_send_settings_and_bad_ones_are_refused() {
-        let mut state = AppState::default();
+        let mut state = SessionState::default();
         state.send_format.mode = InputMode::Hex;
         state.send_format.checksum = Checksum::Crc16Modbus;
         state.reply_pattern = "01 03".to_owned();

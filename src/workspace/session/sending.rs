@@ -1,10 +1,11 @@
 //! What a send, a quick command or the history does to the state: checks, targets, refusals.
 
-use super::{AppState, Connection, Mode, ServerTarget};
+use super::{Connection, Mode, ServerTarget, SessionState};
 use crate::codec::{PayloadError, SendFormat, build_payload, format_hex};
 use crate::i18n::Language;
 use crate::messages::Message as _;
 use crate::net::{FilePacing, SendTarget, parse_target};
+use crate::workspace::{HistoryEntry, QuickCommand};
 
 /// Bytes of the send box shown in the preview line.
 const PREVIEW_BYTES: usize = 16;
@@ -29,7 +30,7 @@ pub(super) struct PreviewCache {
     preview: SendPreview,
 }
 
-impl AppState {
+impl SessionState {
     /// What the send box would put on the wire as it stands (escapes, encoding, checksum and
     /// line ending applied), recomputed only after the text or the format changed.
     pub fn send_preview(&mut self) -> &SendPreview {
@@ -69,17 +70,21 @@ impl AppState {
     pub fn prepare_send(&mut self) -> Option<(SendTarget, Vec<u8>)> {
         let target = self.prepare_target()?;
         match build_payload(&self.send_text, &self.send_format) {
-            Ok(bytes) => {
-                self.remember_send();
-                Some((target, bytes))
-            }
+            Ok(bytes) => Some((target, bytes)),
             Err(error) => self.refuse_send(error.message(self.language)),
         }
     }
 
-    /// Checks quick command `index` and where it goes; on success what to send.
-    pub fn prepare_quick(&mut self, index: usize) -> Option<(SendTarget, Vec<u8>)> {
-        let command = self.quick_commands.get(index)?.clone();
+    /// The send box as the history keeps it.
+    pub fn history_entry(&self) -> HistoryEntry {
+        HistoryEntry {
+            text: self.send_text.clone(),
+            format: self.send_format,
+        }
+    }
+
+    /// Checks quick `command` and where it goes; on success what to send.
+    pub fn prepare_quick(&mut self, command: &QuickCommand) -> Option<(SendTarget, Vec<u8>)> {
         let target = self.prepare_target()?;
         match build_payload(&command.text, &command.format) {
             Ok(bytes) => Some((target, bytes)),
@@ -92,20 +97,23 @@ impl AppState {
     }
 
     /// Checks what a cycle send would send and where: the send box, or with
-    /// [`AppState::cycle_quick`] every quick command in turn (each read with its own format).
-    /// On failure a message says why (naming a quick command that cannot be read) and nothing
-    /// starts.
-    pub fn prepare_cycle(&mut self) -> Option<(SendTarget, Vec<bytes::Bytes>)> {
+    /// [`SessionState::cycle_quick`] every one of `quick` in turn (each read with its own
+    /// format). On failure a message says why (naming a quick command that cannot be read)
+    /// and nothing starts.
+    pub fn prepare_cycle(
+        &mut self,
+        quick: &[QuickCommand],
+    ) -> Option<(SendTarget, Vec<bytes::Bytes>)> {
         if !self.cycle_quick {
             let (target, bytes) = self.prepare_send()?;
             return Some((target, vec![bytes.into()]));
         }
-        if self.quick_commands.is_empty() {
+        if quick.is_empty() {
             return self.refuse_send(self.texts().no_quick_commands.to_owned());
         }
         let target = self.prepare_target()?;
-        let mut payloads = Vec::with_capacity(self.quick_commands.len());
-        for command in &self.quick_commands {
+        let mut payloads = Vec::with_capacity(quick.len());
+        for command in quick {
             match build_payload(&command.text, &command.format) {
                 Ok(bytes) => payloads.push(bytes.into()),
                 Err(error) => {
@@ -163,109 +171,18 @@ impl AppState {
         }
     }
 
-    /// Puts the send box at the front of the history (once; the oldest fall off).
-    fn remember_send(&mut self) {
-        let entry = crate::settings::HistoryEntry {
-            text: self.send_text.clone(),
-            format: self.send_format,
-        };
-        super::put_first(&mut self.history, entry, crate::settings::HISTORY_LIMIT);
+    /// Puts a history entry (or a quick command being edited) back into the send box.
+    pub fn recall(&mut self, text: &str, format: SendFormat) {
+        text.clone_into(&mut self.send_text);
+        self.send_format = format;
     }
 
-    /// Puts a history entry back into the send box.
-    pub fn recall(&mut self, index: usize) {
-        if let Some(entry) = self.history.get(index) {
-            self.send_text.clone_from(&entry.text);
-            self.send_format = entry.format;
-        }
-    }
-
-    /// Saves the send box as a quick command: a new one, or the one being edited.
-    pub fn save_quick(&mut self) {
-        let name = match self.quick_name.trim() {
-            "" => self.send_text.chars().take(16).collect(),
-            name => name.to_owned(),
-        };
-        let command = crate::settings::QuickCommand {
-            name,
-            text: self.send_text.clone(),
-            format: self.send_format,
-        };
-        match self
-            .quick_editing
-            .take()
-            .and_then(|i| self.quick_commands.get_mut(i))
-        {
-            Some(slot) => *slot = command,
-            None => self.quick_commands.push(command),
-        }
-        self.quick_name.clear();
-    }
-
-    /// Loads quick command `index` into the send box and the name field for editing.
-    pub fn edit_quick(&mut self, index: usize) {
-        if let Some(command) = self.quick_commands.get(index) {
-            self.send_text.clone_from(&command.text);
-            self.send_format = command.format;
-            self.quick_name.clone_from(&command.name);
-            self.quick_editing = Some(index);
-        }
-    }
-
-    /// Says how writing the quick commands to `path` went.
-    pub fn quick_exported(
-        &mut self,
-        path: &std::path::Path,
-        outcome: Result<(), crate::quick_file::QuickFileError>,
-    ) {
-        match outcome {
-            Ok(()) => {
-                let message = self
-                    .texts()
-                    .quick_exported
-                    .replace("{n}", &self.quick_commands.len().to_string())
-                    .replace("{path}", &path.display().to_string());
-                self.set_info(message);
-            }
-            Err(error) => self.set_error(error.message(self.language)),
-        }
-    }
-
-    /// Adds the quick commands read from `path` after the ones there (a command already there
-    /// is not added twice), saying how it went; a file that could not be read changes nothing.
-    pub fn quick_imported(
-        &mut self,
-        path: &std::path::Path,
-        outcome: Result<Vec<crate::settings::QuickCommand>, crate::quick_file::QuickFileError>,
-    ) {
-        match outcome {
-            Ok(commands) => {
-                let (mut added, mut same) = (0, 0);
-                for command in commands {
-                    if self.quick_commands.contains(&command) {
-                        same += 1;
-                    } else {
-                        self.quick_commands.push(command);
-                        added += 1;
-                    }
-                }
-                let message = self
-                    .texts()
-                    .quick_imported
-                    .replace("{n}", &added.to_string())
-                    .replace("{same}", &same.to_string())
-                    .replace("{path}", &path.display().to_string());
-                self.set_info(message);
-            }
-            Err(error) => self.set_error(error.message(self.language)),
-        }
-    }
-
-    /// Deletes quick command `index`.
-    pub fn delete_quick(&mut self, index: usize) {
-        if index < self.quick_commands.len() {
-            self.quick_commands.remove(index);
-            self.quick_editing = None;
+    /// Shows how a change to the app's quick commands went.
+    pub fn show_outcome(&mut self, outcome: crate::workspace::Outcome) {
+        if outcome.is_error {
+            self.set_error(outcome.text);
+        } else {
+            self.set_info(outcome.text);
         }
     }
 

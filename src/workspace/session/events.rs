@@ -2,12 +2,12 @@
 
 use std::time::{Duration, Instant};
 
-use super::{AppState, Connection, Mode, ServerTarget};
+use super::{Connection, Mode, ServerTarget, SessionState};
 use crate::log::{Direction, Notice};
 use crate::messages::Message as _;
 use crate::net::{CloseReason, Event, EventKind};
 
-impl AppState {
+impl SessionState {
     /// Applies one engine event; events from sessions other than the current one are dropped.
     pub fn apply(&mut self, event: Event) {
         if self.session != Some(event.session) {

@@ -1,4 +1,4 @@
-//! Everything the window shows and edits, and how engine events change it. No egui here, so the
+//! Everything one session shows and edits, and how engine events change it. No egui here, so the
 //! rules are testable on their own; `ui/` draws this and `app.rs` connects it to the engine.
 //!
 //! `types` holds the small types the window shows, `events` how engine events change the
@@ -6,10 +6,13 @@
 
 mod auto_reply;
 mod events;
+mod limits;
 mod send_mode;
 mod sending;
 mod types;
 
+pub use auto_reply::AutoReplyRule;
+pub use limits::*;
 pub use sending::SendPreview;
 
 pub use types::{
@@ -35,11 +38,12 @@ use crate::net::{
     parse_host, parse_port,
 };
 
-/// Everything the window shows and edits.
+/// Everything one session of the window shows and edits (what all sessions share is
+/// [`crate::workspace::Shared`]'s).
 #[derive(Debug)]
 #[allow(clippy::struct_excessive_bools)] // one field per checkbox, as the window shows them
-pub struct AppState {
-    /// The label language.
+pub struct SessionState {
+    /// The label language: the app's, copied here for the messages the session makes.
     pub language: Language,
     /// The mode to open.
     pub mode: Mode,
@@ -65,29 +69,16 @@ pub struct AppState {
     pub reply_to_last: bool,
     /// UDP: a multicast group to join when opening (empty for none).
     pub multicast_group: String,
-    /// Named payloads, one click to send.
-    pub quick_commands: Vec<crate::settings::QuickCommand>,
-    /// The quick command being edited, and the name field of the editor.
-    pub quick_editing: Option<usize>,
-    /// The name for a quick command being added or edited.
-    pub quick_name: String,
-    /// The last sends, newest first.
-    pub history: Vec<crate::settings::HistoryEntry>,
-    /// Remote `host:port`s a TCP client connected to or UDP sent to, newest first (最近使用).
-    pub recent_remotes: Vec<String>,
     /// Auto reply: send back everything that arrives.
     pub echo: bool,
     /// Auto reply: "when this arrives, answer that".
-    pub reply_rules: Vec<crate::settings::AutoReplyRule>,
+    pub reply_rules: Vec<AutoReplyRule>,
     /// Auto reply: how long to wait before answering, in milliseconds (0: at once).
     pub reply_delay_ms: u64,
     /// The auto reply editor: what to look for.
     pub reply_pattern: String,
     /// The auto reply editor: what to answer.
     pub reply_text: String,
-    /// The addresses offered for the local address field (filled by the app at start: listing
-    /// interfaces is a system call, and the state itself does no I/O).
-    pub local_addresses: Vec<std::net::IpAddr>,
     /// Where the connection stands.
     pub connection: Connection,
     /// Connected clients of a TCP server, sorted.
@@ -133,7 +124,7 @@ pub struct AppState {
     pub capture_as_text: bool,
     /// How the log is shown.
     pub display: DisplayOptions,
-    /// How TCP reads are split into messages, as set; [`AppState::apply_split`] gives it to
+    /// How TCP reads are split into messages, as set; [`SessionState::apply_split`] gives it to
     /// the log.
     pub split: SplitOptions,
     /// Bytes received or sent while the display was paused or hid them (still counted).
@@ -159,16 +150,19 @@ pub struct AppState {
     /// The person pressed Close since the last Open: a failure reported after that (the
     /// session failed while the Close was on its way) must not start auto reconnect.
     closed_by_person: bool,
+    /// A remote that worked since the workspace last looked (see
+    /// [`SessionState::take_remote_to_remember`]).
+    remote_to_remember: Option<String>,
     session: Option<SessionId>,
 }
 
-impl Default for AppState {
+impl Default for SessionState {
     fn default() -> Self {
         Self::new(Language::default())
     }
 }
 
-impl AppState {
+impl SessionState {
     /// A fresh window in `language`.
     pub fn new(language: Language) -> Self {
         Self {
@@ -185,12 +179,6 @@ impl AppState {
             udp_target: "127.0.0.1:8081".to_owned(),
             reply_to_last: false,
             multicast_group: String::new(),
-            local_addresses: Vec::new(),
-            quick_commands: Vec::new(),
-            quick_editing: None,
-            quick_name: String::new(),
-            history: Vec::new(),
-            recent_remotes: Vec::new(),
             echo: false,
             reply_rules: Vec::new(),
             reply_delay_ms: 0,
@@ -210,7 +198,7 @@ impl AppState {
             cycle_times: 0,
             file_packet_size: 0,
             file_interval_ms: 0,
-            connect_timeout_ms: crate::settings::duration_ms(DEFAULT_CONNECT_TIMEOUT),
+            connect_timeout_ms: duration_ms(DEFAULT_CONNECT_TIMEOUT),
             client_local_port: 0,
             auto_reconnect: false,
             reconnect_ms: 1000,
@@ -231,6 +219,7 @@ impl AppState {
             retries: events::RetryTally::default(),
             opening_remote: None,
             closed_by_person: false,
+            remote_to_remember: None,
             session: None,
         }
     }
@@ -298,13 +287,14 @@ impl AppState {
         })
     }
 
-    /// Puts `remote` (`host:port`) at the front of the Recent list (once; the oldest fall off).
+    /// Notes a remote (`host:port`) that worked, for the app's Recent list.
     pub(super) fn remember_remote(&mut self, remote: String) {
-        put_first(
-            &mut self.recent_remotes,
-            remote,
-            crate::settings::RECENT_LIMIT,
-        );
+        self.remote_to_remember = Some(remote);
+    }
+
+    /// The remote that last worked, once: the workspace puts it in the app's Recent list.
+    pub fn take_remote_to_remember(&mut self) -> Option<String> {
+        self.remote_to_remember.take()
     }
 
     /// Fills the address and port fields (TCP client) or the target (UDP) from a Recent entry.
@@ -335,6 +325,11 @@ impl AppState {
             Ok(group) if group.is_multicast() => Ok(Some(group)),
             _ => Err(format!("{}: '{text}'", self.texts().not_multicast)),
         }
+    }
+
+    /// Whether events of `session` are this state's to apply: it is the Open it made last.
+    pub fn owns(&self, session: SessionId) -> bool {
+        self.session == Some(session)
     }
 
     /// Records that a session was opened; events from any other session are ignored from now.
@@ -466,7 +461,7 @@ impl AppState {
 
     /// Moves Find to the next entry holding the query and brings it into view, and counts
     /// where it stands among the matches; autoscroll stops so the log stays there, until the
-    /// Find ends ([`AppState::end_find`]).
+    /// Find ends ([`SessionState::end_find`]).
     pub fn find_next(&mut self) {
         if self.find_query.is_empty() {
             self.end_find();
@@ -531,14 +526,6 @@ impl AppState {
             is_error: false,
         });
     }
-}
-
-/// Puts `item` at the front of a most-recent-first `list`, once (an equal one further down
-/// goes), keeping at most `limit`.
-fn put_first<T: PartialEq>(list: &mut Vec<T>, item: T, limit: usize) {
-    list.retain(|old| *old != item);
-    list.insert(0, item);
-    list.truncate(limit);
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
 //! Switching the send box between text and hex converts what is in it, as NetAssist and
 //! SSCOM do: `AT\r\n` becomes `41 54 0D 0A` and back, and Send sends the same bytes either way.
 
-use super::AppState;
+use super::SessionState;
 use crate::codec::{InputMode, SendFormat, build_payload, format_hex, parse_hex, text_for_bytes};
 use crate::messages::Message as _;
 
-impl AppState {
+impl SessionState {
     /// Reads the send box, and the auto reply editor's two fields (read with the send
     /// settings too), as `mode` from now on, rewriting each to the same bytes in that form.
     /// What cannot be rewritten (text the encoding cannot represent, say) is kept as it is,
@@ -86,10 +86,10 @@ impl AppState {
 mod tests {
     use crate::codec::{InputMode, TextEncoding, build_payload};
     use crate::i18n::Language;
-    use crate::state::AppState;
+    use crate::workspace::SessionState;
 
-    fn switched(text: &str, encoding: TextEncoding, escapes: bool) -> AppState {
-        let mut state = AppState::new(Language::English);
+    fn switched(text: &str, encoding: TextEncoding, escapes: bool) -> SessionState {
+        let mut state = SessionState::new(Language::English);
         state.send_text = text.to_owned();
         state.send_format.encoding = encoding;
         state.send_format.escapes = escapes;
@@ -122,7 +122,7 @@ mod tests {
 
     #[test]
     fn the_auto_reply_fields_switch_with_the_send_box_and_share_its_escapes() {
-        let mut state = AppState::new(Language::English);
+        let mut state = SessionState::new(Language::English);
         state.reply_pattern = "PING".to_owned();
         state.reply_text = "PONG 好".to_owned();
         state.set_send_mode(InputMode::Hex);
@@ -178,7 +178,7 @@ mod tests {
             "{status:?}"
         );
         // Text typed while in hex mode stays as it is when switching to text.
-        let mut state = AppState::new(Language::English);
+        let mut state = SessionState::new(Language::English);
         state.send_format.mode = InputMode::Hex;
         state.send_text = "hello".to_owned();
         state.set_send_mode(InputMode::Text);

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use super::{AppState, Connection, Mode};
+use super::{Connection, Mode, SessionState};
 use crate::net::{CloseReason, Event, EventKind, SessionId};
 
 fn addr(port: u16) -> SocketAddr {
@@ -19,7 +19,7 @@ fn event(session: u64, kind: EventKind) -> Event {
 
 #[test]
 fn events_from_an_old_session_are_dropped() {
-    let mut state = AppState::default();
+    let mut state = SessionState::default();
     state.opened(SessionId(2));
     state.apply(event(
         1,
@@ -52,7 +52,7 @@ fn events_from_an_old_session_are_dropped() {
 
 #[test]
 fn data_already_on_its_way_after_close_is_still_counted() {
-    let mut state = AppState::default();
+    let mut state = SessionState::default();
     state.opened(SessionId(1));
     state.apply(event(1, EventKind::Listening { local: addr(9) }));
     state.closed_by_user();
@@ -69,7 +69,7 @@ fn data_already_on_its_way_after_close_is_still_counted() {
 
 #[test]
 fn a_leaving_selected_client_falls_back_to_all() {
-    let mut state = AppState::default();
+    let mut state = SessionState::default();
     state.opened(SessionId(1));
     state.apply(event(1, EventKind::PeerJoined { peer: addr(1) }));
     state.server_target = super::ServerTarget::One(addr(1));
@@ -87,10 +87,10 @@ fn a_leaving_selected_client_falls_back_to_all() {
 #[test]
 fn a_client_with_auto_reconnect_waits_then_tries_again_unless_closed_by_hand() {
     let closed = |reason| event(1, EventKind::Closed { reason });
-    let mut state = AppState {
+    let mut state = SessionState {
         mode: Mode::TcpClient,
         auto_reconnect: true,
-        ..AppState::default()
+        ..SessionState::default()
     };
     state.opened(SessionId(1));
     state.apply(closed(CloseReason::ByPeer));
@@ -129,13 +129,13 @@ fn a_device_that_stays_off_logs_its_failure_once_and_counts_the_attempts() {
             source: std::io::ErrorKind::ConnectionRefused.into(),
         })
     };
-    let mut state = AppState {
+    let mut state = SessionState {
         mode: Mode::TcpClient,
         auto_reconnect: true,
         language: crate::i18n::Language::English,
-        ..AppState::default()
+        ..SessionState::default()
     };
-    let attempt = |state: &mut AppState, session, port| {
+    let attempt = |state: &mut SessionState, session, port| {
         state.opened(SessionId(session));
         let connecting = EventKind::Connecting {
             endpoint: crate::net::Endpoint::new("127.0.0.1", port),
@@ -149,7 +149,7 @@ fn a_device_that_stays_off_logs_its_failure_once_and_counts_the_attempts() {
             },
         ));
     };
-    let notices = |state: &AppState| -> Vec<String> {
+    let notices = |state: &SessionState| -> Vec<String> {
         let rows = state.log.rows(0, usize::MAX);
         rows.iter()
             .filter(|row| matches!(row, crate::log::Row::Notice(..)))
@@ -209,11 +209,19 @@ fn a_device_that_stays_off_logs_its_failure_once_and_counts_the_attempts() {
 
 #[test]
 fn remotes_that_worked_are_remembered_newest_first_and_put_back_in_the_fields() {
-    let mut state = AppState {
+    let mut state = SessionState {
         mode: Mode::TcpClient,
-        ..AppState::default()
+        ..SessionState::default()
     };
-    let connect = |state: &mut AppState, session, address: &str, port: &str| {
+    // What the workspace does after each event: a remote that worked goes to the app's list.
+    let mut shared = crate::workspace::Shared::default();
+    let mut remember = |state: &mut SessionState| {
+        if let Some(remote) = state.take_remote_to_remember() {
+            shared.remember_remote(remote);
+        }
+        shared.recent_remotes.clone()
+    };
+    let connect = |state: &mut SessionState, session, address: &str, port: &str| {
         state.address = address.to_owned();
         state.port = port.to_owned();
         let _config = state.prepare_open().unwrap();
@@ -225,7 +233,9 @@ fn remotes_that_worked_are_remembered_newest_first_and_put_back_in_the_fields() 
         state.apply(event(session, connected));
     };
     connect(&mut state, 1, "::1", "502");
+    remember(&mut state);
     connect(&mut state, 2, "device.local", "9000");
+    remember(&mut state);
     // A failed attempt is not remembered.
     state.address = "typo.local".to_owned();
     let _config = state.prepare_open().unwrap();
@@ -236,8 +246,9 @@ fn remotes_that_worked_are_remembered_newest_first_and_put_back_in_the_fields() 
             reason: CloseReason::ByPeer,
         },
     ));
+    remember(&mut state);
     connect(&mut state, 4, "::1", "502");
-    assert_eq!(state.recent_remotes, ["[::1]:502", "device.local:9000"]);
+    assert_eq!(remember(&mut state), ["[::1]:502", "device.local:9000"]);
 
     state.use_recent("device.local:9000");
     assert_eq!(
@@ -253,12 +264,14 @@ fn remotes_that_worked_are_remembered_newest_first_and_put_back_in_the_fields() 
     // UDP remembers the targets it sends to; the Recent list puts one back in the field.
     state.mode = Mode::Udp;
     state.connection = Connection::Bound(addr(5000));
+    let mut recent = Vec::new();
     for port in 0..12 {
         state.udp_target = format!("10.0.0.{port}:7000");
         assert!(state.prepare_target().is_some());
+        recent = remember(&mut state);
     }
-    assert_eq!(state.recent_remotes.len(), crate::settings::RECENT_LIMIT);
-    assert_eq!(state.recent_remotes[0], "10.0.0.11:7000");
+    assert_eq!(recent.len(), crate::workspace::RECENT_LIMIT);
+    assert_eq!(recent[0], "10.0.0.11:7000");
     state.reply_to_last = true;
     state.use_recent("10.0.0.5:7000");
     assert_eq!(state.udp_target, "10.0.0.5:7000");
@@ -268,7 +281,7 @@ fn remotes_that_worked_are_remembered_newest_first_and_put_back_in_the_fields() 
 #[test]
 fn an_entry_is_sent_again_to_its_peer_while_that_peer_can_be_reached() {
     use crate::net::{Endpoint, SendTarget};
-    let mut state = AppState::new(crate::i18n::Language::English);
+    let mut state = SessionState::new(crate::i18n::Language::English);
     assert_eq!(state.prepare_send_again(addr(7)), None);
     assert_eq!(state.errors.send.as_deref(), Some(state.texts().not_open));
 
@@ -307,9 +320,9 @@ fn an_entry_is_sent_again_to_its_peer_while_that_peer_can_be_reached() {
 
 #[test]
 fn a_server_counts_what_went_to_and_from_each_client() {
-    let mut state = AppState {
+    let mut state = SessionState {
         mode: Mode::TcpServer,
-        ..AppState::default()
+        ..SessionState::default()
     };
     state.opened(SessionId(1));
     for port in [1, 2] {
@@ -353,9 +366,9 @@ fn a_server_counts_what_went_to_and_from_each_client() {
 
 #[test]
 fn the_port_rule_follows_the_mode() {
-    let mut state = AppState {
+    let mut state = SessionState {
         port: "0".to_owned(),
-        ..AppState::default()
+        ..SessionState::default()
     };
     assert!(
         state.prepare_open().is_some(),
@@ -379,12 +392,12 @@ fn each_day_starts_with_its_date_and_clear_starts_again() {
             .unwrap()
             .into()
     };
-    let mut state = AppState {
+    let mut state = SessionState {
         language: crate::i18n::Language::English,
-        ..AppState::default()
+        ..SessionState::default()
     };
     state.opened(SessionId(1));
-    let received = |state: &mut AppState, time, text: &'static str| {
+    let received = |state: &mut SessionState, time, text: &'static str| {
         state.apply(Event {
             session: SessionId(1),
             time,
@@ -394,7 +407,7 @@ fn each_day_starts_with_its_date_and_clear_starts_again() {
             },
         });
     };
-    let lines = |state: &AppState| -> Vec<String> {
+    let lines = |state: &SessionState| -> Vec<String> {
         state
             .log
             .rows(0, usize::MAX)
