@@ -41,6 +41,8 @@ pub struct NetDebugApp {
     first_frame: Option<Box<dyn FnOnce()>>,
     /// A theme asked for on the command line, set at the first frame.
     theme_asked: Option<egui::Theme>,
+    /// A text size asked for on the command line, set at the first frame.
+    text_size_asked: Option<f32>,
     dialogs: Dialogs,
     finished: (mpsc::Sender<Finished>, mpsc::Receiver<Finished>),
     ctx: egui::Context,
@@ -142,6 +144,7 @@ impl NetDebugApp {
             shown_title: None,
             first_frame: None,
             theme_asked: None,
+            text_size_asked: None,
             dialogs,
             finished: mpsc::channel(),
             ctx: cc.egui_ctx.clone(),
@@ -163,6 +166,12 @@ impl NetDebugApp {
     /// made, as eframe restoring its memory, undoes it).
     pub fn ask_theme(&mut self, theme: egui::Theme) {
         self.theme_asked = Some(theme);
+    }
+
+    /// Draws the window at text size `zoom` (1.0 normal, each A+ adds 0.1) from the first
+    /// frame on, as [`NetDebugApp::ask_theme`] does for the theme.
+    pub fn ask_text_size(&mut self, zoom: f32) {
+        self.text_size_asked = Some(zoom);
     }
 
     /// Labels the app and every session in `language`.
@@ -456,6 +465,9 @@ impl eframe::App for NetDebugApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         if let Some(theme) = self.theme_asked.take() {
             ctx.set_theme(theme);
+        }
+        if let Some(zoom) = self.text_size_asked.take() {
+            ctx.set_zoom_factor(zoom);
         }
         if let Some(wait) = self.controller.tick() {
             ctx.request_repaint_after(wait);

@@ -179,6 +179,12 @@ pub struct Args {
     /// Write a PNG of the window to this file after --screenshot-delay-ms.
     #[arg(long)]
     pub screenshot: Option<PathBuf>,
+    /// Open the window this size, `WIDTHxHEIGHT` in points (default 1024x700).
+    #[arg(long, value_name = "WxH", value_parser = window_size)]
+    pub window_size: Option<[f32; 2]>,
+    /// Text size: 1.0 is normal, each A+ adds 0.1 (0.5 to 5).
+    #[arg(long, value_parser = text_size)]
+    pub text_size: Option<f32>,
     /// How long after start to take the screenshot.
     #[arg(long, default_value_t = 1500)]
     pub screenshot_delay_ms: u64,
@@ -338,6 +344,9 @@ impl Args {
             app.set_language(language);
         }
         self.preset(app.state_mut());
+        if let Some(size) = self.text_size {
+            app.ask_text_size(size);
+        }
         match self.theme {
             Some(ThemeArg::Light) => app.ask_theme(egui::Theme::Light),
             Some(ThemeArg::Dark) => app.ask_theme(egui::Theme::Dark),
@@ -526,6 +535,30 @@ fn checked_hex(input: &str) -> Result<String, String> {
     parse_hex(input)
         .map(|_| input.to_owned())
         .map_err(|error| error.to_string())
+}
+
+/// `1280x800` as a window size.
+fn window_size(input: &str) -> Result<[f32; 2], String> {
+    let wrong = || format!("'{input}' is not a size like 1280x800");
+    let (width, height) = input.split_once(['x', 'X']).ok_or_else(wrong)?;
+    let number = |text: &str| {
+        text.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|n| (200..=10_000).contains(n))
+            .map(f32::from)
+            .ok_or_else(wrong)
+    };
+    Ok([number(width)?, number(height)?])
+}
+
+/// A text size (zoom factor) egui accepts.
+fn text_size(input: &str) -> Result<f32, String> {
+    input
+        .parse::<f32>()
+        .ok()
+        .filter(|size| (0.5..=5.0).contains(size))
+        .ok_or_else(|| format!("'{input}' is not a text size from 0.5 to 5"))
 }
 
 /// A size of fixed-size messages within [`crate::workspace::SPLIT_FIXED_BYTES`].

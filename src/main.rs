@@ -81,7 +81,7 @@ fn run_window(
         viewport: egui::ViewportBuilder::default()
             .with_title(language.unwrap_or_else(Language::from_system).texts().title)
             .with_app_id("netdebug")
-            .with_inner_size([1024.0, 700.0])
+            .with_inner_size(args.window_size.unwrap_or([1024.0, 700.0]))
             .with_min_inner_size([720.0, 480.0]),
         renderer: renderer.renderer(),
         // A flat interface has no gradients to band; dithering would only cost fill time.

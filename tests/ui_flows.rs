@@ -410,9 +410,7 @@ fn a_tcp_client_connects_from_the_local_port_set_in_the_window() {
     let local_port = common::free_port();
     let mut ui = Ui::english();
     ui.client_of(port);
-    ui.harness
-        .get_by_label("Local port (0 = any)")
-        .set_value_accesskit(f64::from(local_port));
+    ui.set_number("Local port (0 = any)", f64::from(local_port));
     ui.harness.run_steps(2);
     ui.open();
     let (_device, peer) = server.accept().unwrap();
@@ -426,9 +424,7 @@ fn a_tcp_client_gives_up_after_the_connect_timeout_set_in_the_window() {
     let mut ui = Ui::english();
     ui.client_of(addr.port());
     assert_eq!(ui.harness.state().state().connect_timeout_ms, 5000);
-    ui.harness
-        .get_by_label("Connect timeout (ms)")
-        .set_value_accesskit(300.0);
+    ui.set_number("Connect timeout (ms)", 300.0);
     ui.harness.run_steps(2);
     let started = Instant::now();
     ui.click("Open");
@@ -441,9 +437,7 @@ fn a_tcp_client_gives_up_after_the_connect_timeout_set_in_the_window() {
     assert_eq!(ui.connection(), Connection::Closed);
 
     // Out of range is clamped to what a person may choose: at least 0.1 s.
-    ui.harness
-        .get_by_label("Connect timeout (ms)")
-        .set_value_accesskit(5.0);
+    ui.set_number("Connect timeout (ms)", 5.0);
     ui.harness.run_steps(2);
     assert_eq!(ui.harness.state().state().connect_timeout_ms, 100);
 }
@@ -455,9 +449,7 @@ fn a_tcp_client_with_auto_reconnect_comes_back_after_the_server_drops_it() {
     let mut ui = Ui::english();
     ui.client_of(port);
     ui.click("Auto reconnect");
-    ui.harness
-        .get_by_label("every (ms)")
-        .set_value_accesskit(200.0);
+    ui.set_number("every (ms)", 200.0);
     ui.harness.run_steps(2);
     ui.open();
     let (first, _) = server.accept().unwrap();
@@ -505,9 +497,7 @@ fn auto_reconnect_to_a_device_that_stays_off_logs_the_failure_once() {
     let mut ui = Ui::english();
     ui.client_of(port);
     ui.click("Auto reconnect");
-    ui.harness
-        .get_by_label("every (ms)")
-        .set_value_accesskit(100.0);
+    ui.set_number("every (ms)", 100.0);
     ui.harness.run_steps(2);
     ui.click("Open");
     ui.step_until("four refused attempts", |h| {
@@ -784,9 +774,7 @@ fn chinese_labels_render_with_the_bundled_font_and_switch_to_english() {
 #[test]
 fn the_log_limit_drops_old_entries_from_view_but_counts_every_byte() {
     let mut ui = Ui::english();
-    ui.harness
-        .get_by_label("Log limit (MB)")
-        .set_value_accesskit(1.0);
+    ui.set_number("Log limit (MB)", 1.0);
     ui.harness.run_steps(2);
     assert_eq!(ui.harness.state().state().log.budget(), 1 << 20);
     ui.set_text("Local port", "0");
@@ -1045,9 +1033,7 @@ fn pieces_of_one_message_merge_into_one_entry() {
     let mut ui = Ui::english();
     let mut device = server_with_one_client(&mut ui);
     let peer = device.local_addr().unwrap();
-    ui.harness
-        .get_by_label("Merge reads within (ms)")
-        .set_value_accesskit(500.0);
+    ui.set_number("Merge reads within (ms)", 500.0);
     ui.harness.run_steps(2);
     send_in_pieces(&mut ui, &mut device, &["tem", "p=2", "5\n"]);
     assert_eq!(ui.received_texts(), ["temp=25\n"]);
@@ -1055,9 +1041,7 @@ fn pieces_of_one_message_merge_into_one_entry() {
     assert_eq!(ui.harness.state().state().rx.frames, 3, "still three reads");
 
     // Off again: each read is its own entry.
-    ui.harness
-        .get_by_label("Merge reads within (ms)")
-        .set_value_accesskit(0.0);
+    ui.set_number("Merge reads within (ms)", 0.0);
     ui.harness.run_steps(2);
     send_in_pieces(&mut ui, &mut device, &["hum", "=61\n"]);
     assert_eq!(ui.received_texts(), ["temp=25\n", "hum", "=61\n"]);
@@ -1113,13 +1097,9 @@ fn messages_split_at_a_delimiter_are_one_entry_each_however_tcp_cut_them() {
 
 /// Sets the length field's place, width (as the menu names it) and adjustment.
 fn set_length_field(ui: &mut Ui, offset: u8, width: &str, adjust: i8) {
-    ui.harness
-        .get_by_label("Length at byte")
-        .set_value_accesskit(f64::from(offset));
+    ui.set_number("Length at byte", f64::from(offset));
     ui.choose("Length field", width);
-    ui.harness
-        .get_by_label("Length adjustment")
-        .set_value_accesskit(f64::from(adjust));
+    ui.set_number("Length adjustment", f64::from(adjust));
 }
 
 #[test]
@@ -1177,9 +1157,7 @@ fn binary_frames_are_cut_by_their_length_field_or_size_and_checked_whole() {
 
     // Fixed size: every four bytes, the rest waiting for more.
     ui.choose("Split messages", "Fixed size");
-    ui.harness
-        .get_by_label("Bytes per message")
-        .set_value_accesskit(4.0);
+    ui.set_number("Bytes per message", 4.0);
     ui.harness.run_steps(2);
     let before = ui.received().len();
     send_in_pieces(&mut ui, &mut device, &["abcde", "fghij"]);
@@ -1360,12 +1338,8 @@ fn a_checksum_can_leave_out_a_header_and_come_before_an_end_mark() {
     // Sent: SUM8 of what follows AA 55, put before the ETX that ends the frame.
     ui.choose("Send as", "Hex");
     ui.choose("Checksum", "SUM8");
-    ui.harness
-        .get_by_label("Checksum from byte")
-        .set_value_accesskit(2.0);
-    ui.harness
-        .get_by_label("Bytes after checksum")
-        .set_value_accesskit(1.0);
+    ui.set_number("Checksum from byte", 2.0);
+    ui.set_number("Bytes after checksum", 1.0);
     ui.wait_for_text("Frame: 2 B + covered + SUM8 + 1 B");
     ui.set_text("Send data", "AA 55 02 10 20 03");
     ui.wait_for_text("→ 7 B: AA 55 02 10 20 32 03");
@@ -1382,12 +1356,8 @@ fn a_checksum_can_leave_out_a_header_and_come_before_an_end_mark() {
 
     // Received: the same span finds the device's checksums where they sit.
     ui.choose("Check received", "SUM8");
-    ui.harness
-        .get_by_label("Check from byte")
-        .set_value_accesskit(2.0);
-    ui.harness
-        .get_by_label("Bytes after check")
-        .set_value_accesskit(1.0);
+    ui.set_number("Check from byte", 2.0);
+    ui.set_number("Bytes after check", 1.0);
     let frames: [&[u8]; 2] = [
         &[0xAA, 0x55, 0x02, 0x10, 0x20, 0x32, 0x03],
         &[0xAA, 0x55, 0x01, 0x07, 0x09, 0x03],
@@ -1403,12 +1373,8 @@ fn a_checksum_can_leave_out_a_header_and_come_before_an_end_mark() {
     ui.wait_for_text("(6 B) · SUM8 wrong, expected 08");
     ui.wait_for_text("SUM8: 1 OK, 1 wrong");
     // Back to the whole payload: the same frames no longer end with their sum.
-    ui.harness
-        .get_by_label("Check from byte")
-        .set_value_accesskit(0.0);
-    ui.harness
-        .get_by_label("Bytes after check")
-        .set_value_accesskit(0.0);
+    ui.set_number("Check from byte", 0.0);
+    ui.set_number("Bytes after check", 0.0);
     ui.wait_for_text("SUM8: 0 OK, 2 wrong");
 }
 
@@ -1518,9 +1484,7 @@ fn cycle_send_file_send_and_save_to_file_through_the_window() {
     let mut device = server_with_one_client(&mut ui);
 
     // Cycle send every 5 ms, stopped from the same checkbox.
-    ui.harness
-        .get_by_label("Period (ms)")
-        .set_value_accesskit(5.0);
+    ui.set_number("Period (ms)", 5.0);
     ui.set_text("Send data", "beat;");
     ui.click("Cycle send");
     assert_eq!(read_exactly(&mut device, 15), b"beat;beat;beat;");
@@ -1556,12 +1520,8 @@ fn cycle_send_file_send_and_save_to_file_through_the_window() {
     ui.wait_for_text(&format!("File sent: {}", path.display()));
 
     // The same file again in 50,000-byte packets, 5 ms apart: four writes, each in the log.
-    ui.harness
-        .get_by_label("File packet size (0 = auto)")
-        .set_value_accesskit(50_000.0);
-    ui.harness
-        .get_by_label("File packet interval (ms)")
-        .set_value_accesskit(5.0);
+    ui.set_number("File packet size (0 = auto)", 50_000.0);
+    ui.set_number("File packet interval (ms)", 5.0);
     ui.harness.run_steps(2);
     let peer = device.local_addr().unwrap();
     let before = ui.harness.state().state().tx.frames;
@@ -1716,9 +1676,7 @@ fn auto_reply_echoes_and_answers_by_rule_from_the_window() {
     // Marked as auto reply's, so nobody takes it for a send of their own.
     ui.wait_for_text(&format!("TX → {peer} (5 B) · auto reply"));
     // A slow device: the echo leaves only after the delay set in the window.
-    ui.harness
-        .get_by_label("Reply after (ms)")
-        .set_value_accesskit(300.0);
+    ui.set_number("Reply after (ms)", 300.0);
     ui.harness.run_steps(2);
     let asked = Instant::now();
     device.write_all(b"slow").unwrap();
@@ -1736,9 +1694,7 @@ fn auto_reply_echoes_and_answers_by_rule_from_the_window() {
         after >= Duration::from_millis(300),
         "echoed after {after:?}"
     );
-    ui.harness
-        .get_by_label("Reply after (ms)")
-        .set_value_accesskit(0.0);
+    ui.set_number("Reply after (ms)", 0.0);
     ui.harness.run_steps(2);
     ui.click("Echo received data");
 
@@ -2060,9 +2016,7 @@ fn a_file_dropped_on_the_window_is_sent() {
 fn cycle_send_takes_the_quick_commands_in_turn() {
     let mut ui = Ui::tall();
     let mut device = server_with_one_client(&mut ui);
-    ui.harness
-        .get_by_label("Period (ms)")
-        .set_value_accesskit(5.0);
+    ui.set_number("Period (ms)", 5.0);
     ui.click("Cycle through quick commands");
 
     // None saved yet, then one that cannot be read: refused with a reason, nothing starts.
@@ -2100,9 +2054,7 @@ fn cycle_send_takes_the_quick_commands_in_turn() {
     while device.read(&mut [0u8; 4096]).is_ok_and(|n| n > 0) {}
 
     // A count: four sends, then it stops by itself and unticks.
-    ui.harness
-        .get_by_label("Times (0 = until stopped)")
-        .set_value_accesskit(4.0);
+    ui.set_number("Times (0 = until stopped)", 4.0);
     ui.harness.run_steps(2);
     ui.click("Cycle send");
     assert_eq!(read_exactly(&mut device, 8), b"C;A;B;C;");
@@ -2139,6 +2091,7 @@ fn quick_commands_are_exported_to_a_file_and_imported_from_one() {
     other.wait_for_text("Imported 0 quick commands");
     other.wait_for_text("(2 already there)");
     assert_eq!(quick_commands(&other).len(), 2);
+    other.reveal("读温度");
     assert!(other.shows("读温度"));
 
     // A file that is not one: said so, nothing changes.
@@ -2181,7 +2134,14 @@ fn quick_commands_add_send_edit_delete_and_history_recall() {
     }
     assert_eq!(read_exactly(&mut device, 10), b"STATUSPONG");
     assert_nothing_arrives(&mut device);
+    // Folded away, its header says how many there are, and the keys still send them.
+    ui.click("Quick commands");
+    ui.wait_for_text("Quick commands · 2 saved");
+    ui.harness.key_press(Key::F1);
+    ui.harness.run_steps(2);
+    assert_eq!(read_exactly(&mut device, 4), b"PONG");
     // The second command's Delete.
+    ui.reveal("Delete");
     ui.harness
         .get_all_by_label("Delete")
         .last()

@@ -238,8 +238,14 @@ fn run(acts: Vec<Act>) {
             }
             Act::Choose(combo, entry) => {
                 let combos = labels(&ui, Role::ComboBox);
-                if !combos.is_empty() {
-                    let combo = combos[combo % combos.len()].clone();
+                let picked = (!combos.is_empty()).then(|| combos[combo % combos.len()].clone());
+                // Sessions side by side have combo boxes of the same name: one is enough.
+                if let Some(combo) = picked.filter(|combo| {
+                    ui.harness
+                        .query_all_by_role_and_label(Role::ComboBox, combo)
+                        .count()
+                        == 1
+                }) {
                     let before = labels(&ui, Role::Button);
                     let node = ui.harness.get_by_role_and_label(Role::ComboBox, &combo);
                     node.scroll_to_me();

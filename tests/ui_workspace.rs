@@ -278,6 +278,8 @@ fn a_settings_record_of_the_single_session_layout_opens_as_one_tab() {
     );
     assert!(state.echo);
     assert!(ui.shows("TCP Client 10.0.0.7:502"));
+    assert!(ui.shows("Quick commands · 1 saved"));
+    ui.reveal("read");
     assert!(
         ui.harness.query_by_label("read").is_some(),
         "its quick command is there"

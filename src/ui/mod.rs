@@ -290,20 +290,40 @@ fn sentence(text: &str) -> std::borrow::Cow<'_, str> {
 fn recent_remotes_ui(ui: &mut egui::Ui, state: &mut SessionState, shared: &Shared) {
     let t = state.texts();
     let mut chosen = None;
-    ui.add_enabled_ui(!shared.recent_remotes.is_empty(), |ui| {
-        egui::ComboBox::new("recent_remotes", t.recent)
-            .selected_text("host:port")
-            .show_ui(ui, |ui| {
-                for remote in &shared.recent_remotes {
-                    if ui.selectable_label(false, remote).clicked() {
-                        chosen = Some(remote.clone());
-                    }
-                }
-            });
+    // Not disabled while empty: a disabled combo is a child `Ui`, which a wrapping row
+    // cannot move to its next line.
+    unlabelled_combo(ui, "recent_remotes", t.recent, t.recent, |ui| {
+        if shared.recent_remotes.is_empty() {
+            ui.weak("—");
+        }
+        for remote in &shared.recent_remotes {
+            if ui.selectable_label(false, remote).clicked() {
+                chosen = Some(remote.clone());
+            }
+        }
     });
     if let Some(remote) = chosen {
         state.use_recent(&remote);
     }
+}
+
+/// A small combo box showing `selected` with no label beside it (a row has no room), named
+/// `name` for screen readers and tests, and in its tooltip.
+fn unlabelled_combo(
+    ui: &mut egui::Ui,
+    id: &str,
+    name: &str,
+    selected: &str,
+    contents: impl FnOnce(&mut egui::Ui),
+) {
+    let response = egui::ComboBox::from_id_salt(id)
+        .selected_text(selected)
+        .width(0.0)
+        .wrap_mode(egui::TextWrapMode::Extend)
+        .show_ui(ui, contents)
+        .response;
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, ui.is_enabled(), name));
+    response.on_hover_text(name);
 }
 
 /// An error shown beside what caused it.

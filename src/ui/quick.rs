@@ -22,6 +22,15 @@ const KEYS: [Key; 12] = [
     Key::F12,
 ];
 
+/// F1 to F12 send the first twelve quick commands, whether their section is open or not.
+pub(super) fn quick_keys(ui: &Ui, shared: &Shared, actions: &mut Vec<Action>) {
+    for (index, key) in KEYS.iter().enumerate().take(shared.quick_commands.len()) {
+        if ui.input_mut(|input| input.consume_key(Modifiers::NONE, *key)) {
+            actions.push(Action::SendQuick(index));
+        }
+    }
+}
+
 /// The app's quick commands, sent in and edited from the focused session `state`.
 pub(super) fn quick_commands_ui(
     ui: &mut Ui,
@@ -34,9 +43,6 @@ pub(super) fn quick_commands_ui(
     let mut delete = None;
     for (index, command) in shared.quick_commands.iter().enumerate() {
         let key = KEYS.get(index).copied();
-        if key.is_some_and(|key| ui.input_mut(|input| input.consume_key(Modifiers::NONE, key))) {
-            actions.push(Action::SendQuick(index));
-        }
         ui.horizontal(|ui| {
             if let Some(key) = key {
                 ui.label(RichText::new(key.name()).small().weak());

@@ -4,6 +4,8 @@ use egui::{ComboBox, RichText, Ui};
 
 use super::palette::Palette;
 use super::{Action, labelled_field};
+
+mod summaries;
 use crate::codec::{Checksum, ChecksumSpan, ESCAPE_HELP, InputMode, LineEnding, TextEncoding};
 use crate::i18n::Texts;
 use crate::workspace::{Connection, Mode, SessionState, Shared};
@@ -32,6 +34,8 @@ pub(super) fn app_header_ui(ui: &mut Ui, t: &'static Texts) -> bool {
 }
 
 /// The settings groups of session `state`, top to bottom; the quick commands are the app's.
+/// Each group shows what a NetAssist user reaches for at once, the rest in a section that
+/// folds away and, folded, says what it holds that differs from the defaults.
 pub(super) fn settings_ui(
     ui: &mut Ui,
     state: &mut SessionState,
@@ -39,18 +43,63 @@ pub(super) fn settings_ui(
     actions: &mut Vec<Action>,
 ) {
     let t = state.texts();
-    group(ui, t.network, |ui| network_ui(ui, state, shared, actions));
-    group(ui, t.receive, |ui| receive_ui(ui, state, actions));
+    group(ui, t.network, |ui| {
+        network_ui(ui, state, shared, actions);
+        let summary = summaries::network(state);
+        section(ui, "network_more", t.more_network, &summary, |ui| {
+            network_more_ui(ui, state, actions);
+        });
+    });
+    group(ui, t.receive, |ui| {
+        let encoding_changed = receive_ui(ui, state);
+        let summary = summaries::receive(state);
+        section(ui, "receive_more", t.more_receive, &summary, |ui| {
+            receive_more_ui(ui, state, actions, encoding_changed);
+        });
+    });
     group(ui, t.send_settings, |ui| {
         send_settings_ui(ui, state, actions);
+        let summary = summaries::send(state);
+        section(ui, "send_more", t.more_send, &summary, |ui| {
+            send_more_ui(ui, state);
+        });
     });
-    group(ui, t.quick_commands, |ui| {
+    ui.add_space(4.0);
+    super::quick::quick_keys(ui, shared, actions);
+    let summary = summaries::quick(shared, t);
+    section(ui, "quick_commands", t.quick_commands, &summary, |ui| {
         super::quick::quick_commands_ui(ui, state, shared, actions);
     });
-    group(ui, t.auto_reply, |ui| {
+    let summary = summaries::auto_reply(state);
+    section(ui, "auto_reply", t.auto_reply, &summary, |ui| {
         super::auto_reply::auto_reply_ui(ui, state);
     })
     .on_hover_text(t.auto_reply_help);
+}
+
+/// A section that folds away, closed at first; folded, its header says `summary` after its
+/// `title`. The header's response, for a tooltip.
+fn section(
+    ui: &mut Ui,
+    id: &str,
+    title: &str,
+    summary: &str,
+    contents: impl FnOnce(&mut Ui),
+) -> egui::Response {
+    // Whether it was open last frame: the header keeps its own state under an id of a
+    // child `Ui`, so the section remembers it beside it.
+    let open_id = ui.make_persistent_id(id).with("open");
+    let open = ui.data(|data| data.get_temp::<bool>(open_id).unwrap_or(false));
+    let header = if open || summary.is_empty() {
+        RichText::new(title)
+    } else {
+        RichText::new(format!("{title} · {summary}"))
+    };
+    let shown = egui::CollapsingHeader::new(header)
+        .id_salt(id)
+        .show(ui, contents);
+    ui.data_mut(|data| data.insert_temp(open_id, shown.openness > 0.0));
+    shown.header_response
 }
 
 /// The other theme: light for a projector or a bright room, dark for a long evening. A
@@ -137,6 +186,7 @@ fn group(ui: &mut Ui, title: &str, contents: impl FnOnce(&mut Ui)) -> egui::Resp
     title
 }
 
+/// Protocol, address and port, Open: what every session needs.
 fn network_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared, actions: &mut Vec<Action>) {
     let t = state.texts();
     let open = state.connection.is_open();
@@ -153,38 +203,118 @@ fn network_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared, actions: &
         Mode::TcpClient => (t.remote_address, t.remote_port),
         Mode::TcpServer | Mode::Udp => (t.local_address, t.local_port),
     };
-    labelled_field(
-        ui,
-        address_label,
-        &mut state.address,
-        "127.0.0.1",
-        state.errors.address.as_deref(),
-        !open,
-    );
-    if state.mode == Mode::TcpClient {
-        ui.add_enabled_ui(!open, |ui| super::recent_remotes_ui(ui, state, shared));
+    // The address and its port side by side, each named by the label above it.
+    let port_width = 64.0;
+    let (address_name, port_name) = ui
+        .horizontal(|ui| {
+            let address = ui.label(address_label).id;
+            if state.mode == Mode::TcpClient {
+                ui.add_enabled_ui(!open, |ui| super::recent_remotes_ui(ui, state, shared));
+            } else {
+                ui.add_enabled_ui(!open, |ui| local_address_pick_ui(ui, state, shared));
+            }
+            let port = ui
+                .with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.label(port_label).id
+                })
+                .inner;
+            (address, port)
+        })
+        .inner;
+    ui.horizontal(|ui| {
+        let address_width =
+            (ui.available_width() - port_width - ui.spacing().item_spacing.x).max(60.0);
+        ui.add_enabled(
+            !open,
+            egui::TextEdit::singleline(&mut state.address)
+                .hint_text("127.0.0.1")
+                .desired_width(address_width),
+        )
+        .labelled_by(address_name);
+        ui.add_enabled(
+            !open,
+            egui::TextEdit::singleline(&mut state.port)
+                .hint_text("8080")
+                .desired_width(port_width),
+        )
+        .labelled_by(port_name);
+    });
+    // One line kept for what is wrong with either field, so an error never moves the
+    // controls under it.
+    let problem = [&state.errors.address, &state.errors.port]
+        .into_iter()
+        .flatten()
+        .map(|problem| super::sentence(problem).into_owned())
+        .collect::<Vec<_>>()
+        .join("; ");
+    reserved_error_line(ui, &problem);
+    ui.horizontal(|ui| {
+        let (text, action) = if open {
+            (t.close, Action::Close)
+        } else {
+            (t.open, Action::Open)
+        };
+        if ui
+            .add(egui::Button::new(RichText::new(text).strong()).min_size([80.0, 26.0].into()))
+            .clicked()
+        {
+            actions.push(action);
+        }
+        let color = match state.connection {
+            Connection::Closed => ui.visuals().weak_text_color(),
+            Connection::Opening
+            | Connection::Connecting(_)
+            | Connection::Securing { .. }
+            | Connection::Reconnecting { .. } => Palette::of(ui).busy,
+            _ => Palette::of(ui).live,
+        };
+        ui.colored_label(color, "●");
+        if matches!(state.connection, Connection::Listening(_))
+            && ui
+                .small_button(t.stop_listening)
+                .on_hover_text(t.stop_listening_help)
+                .clicked()
+        {
+            actions.push(Action::StopListening);
+        }
+        let described = state.connection.describe(t);
+        ui.add(egui::Label::new(RichText::new(described.as_str()).small()).truncate())
+            .on_hover_text(described);
+    });
+}
+
+/// This machine's addresses, one click to put in the address field.
+fn local_address_pick_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared) {
+    let t = state.texts();
+    super::unlabelled_combo(ui, "local_address_pick", t.pick_address, "IP", |ui| {
+        for address in &shared.local_addresses {
+            let text = address.to_string();
+            if ui.selectable_label(state.address == text, &text).clicked() {
+                state.address = text;
+            }
+        }
+    });
+}
+
+/// A line of small red text that is there (empty) even when nothing is wrong; `problem` is
+/// whole on hover.
+fn reserved_error_line(ui: &mut Ui, problem: &str) {
+    let text = if problem.is_empty() {
+        RichText::new(" ").small()
     } else {
-        ui.add_enabled_ui(!open, |ui| {
-            ComboBox::new("local_address_pick", t.pick_address)
-                .selected_text("IP")
-                .show_ui(ui, |ui| {
-                    for address in &shared.local_addresses {
-                        let text = address.to_string();
-                        if ui.selectable_label(state.address == text, &text).clicked() {
-                            state.address = text;
-                        }
-                    }
-                });
-        });
-    }
-    labelled_field(
-        ui,
-        port_label,
-        &mut state.port,
-        "8080",
-        state.errors.port.as_deref(),
-        !open,
-    );
+        RichText::new(problem)
+            .small()
+            .color(ui.visuals().error_fg_color)
+    };
+    ui.add(egui::Label::new(text).truncate())
+        .on_hover_text(problem);
+}
+
+/// What not every session needs: a client's timeout, local port and reconnecting, TLS, a
+/// UDP multicast group.
+fn network_more_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) {
+    let t = state.texts();
+    let open = state.connection.is_open();
     if state.mode == Mode::TcpClient {
         number_row(
             ui,
@@ -223,48 +353,36 @@ fn network_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared, actions: &
             !open,
         );
     }
-    ui.add_space(4.0);
-    ui.horizontal(|ui| {
-        let (text, action) = if open {
-            (t.close, Action::Close)
-        } else {
-            (t.open, Action::Open)
-        };
-        if ui
-            .add(egui::Button::new(RichText::new(text).strong()).min_size([80.0, 26.0].into()))
-            .clicked()
-        {
-            actions.push(action);
-        }
-        let color = match state.connection {
-            Connection::Closed => ui.visuals().weak_text_color(),
-            Connection::Opening
-            | Connection::Connecting(_)
-            | Connection::Securing { .. }
-            | Connection::Reconnecting { .. } => Palette::of(ui).busy,
-            _ => Palette::of(ui).live,
-        };
-        ui.colored_label(color, "●");
-        if matches!(state.connection, Connection::Listening(_))
-            && ui
-                .small_button(t.stop_listening)
-                .on_hover_text(t.stop_listening_help)
-                .clicked()
-        {
-            actions.push(Action::StopListening);
-        }
-    });
-    ui.label(RichText::new(state.connection.describe(t)).small());
 }
 
-fn receive_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) {
+/// Show as, decode as, log mode: how received data reads. Whether the encoding changed.
+fn receive_ui(ui: &mut Ui, state: &mut SessionState) -> bool {
     let t = state.texts();
     let mut layout = state.log.layout();
-    view_combo(ui, "rx_view", t.show_as, &mut layout.view, t);
     let mut encoding = state.log.encoding();
-    encoding_combo(ui, "rx_encoding", t.decode_as, &mut encoding);
+    ui.horizontal_wrapped(|ui| {
+        view_combo(ui, "rx_view", t.show_as, &mut layout.view, t);
+        encoding_combo(ui, "rx_encoding", t.decode_as, &mut encoding);
+    });
     let encoding_changed = encoding != state.log.encoding();
     state.log.set_encoding(encoding);
+    ui.horizontal_wrapped(|ui| {
+        ui.checkbox(&mut layout.headers, t.log_mode);
+        ui.checkbox(&mut state.display.autoscroll, t.autoscroll);
+    });
+    state.log.set_layout(layout);
+    encoding_changed
+}
+
+/// The rest of the receive settings: escapes, wrapping, pausing and hiding, the rate graph,
+/// the memory limit, splitting, checking, merging and save-to-file.
+fn receive_more_ui(
+    ui: &mut Ui,
+    state: &mut SessionState,
+    actions: &mut Vec<Action>,
+    encoding_changed: bool,
+) {
+    let t = state.texts();
     let mut escapes = state.log.escapes();
     if ui
         .checkbox(&mut escapes, t.show_escapes)
@@ -273,10 +391,7 @@ fn receive_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) 
     {
         state.log.set_escapes(escapes);
     }
-    ui.checkbox(&mut layout.headers, t.log_mode);
-    state.log.set_layout(layout);
     ui.checkbox(&mut state.display.auto_wrap, t.auto_wrap);
-    ui.checkbox(&mut state.display.autoscroll, t.autoscroll);
     ui.checkbox(&mut state.display.paused, t.pause_display);
     ui.checkbox(&mut state.display.hide_received, t.hide_received);
     ui.checkbox(&mut state.display.hide_sent, t.hide_sent)
@@ -315,6 +430,12 @@ fn receive_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) 
         state.log.set_merge_gap(crate::workspace::merge_gap(ms));
     }
     ui.separator();
+    capture_ui(ui, state, actions);
+}
+
+/// Save-to-file: where received data goes and how much has, or the button to start.
+fn capture_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) {
+    let t = state.texts();
     if let Some(capture) = &state.capture {
         let written = capture.progress.written();
         ui.label(
@@ -351,11 +472,40 @@ fn receive_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) 
     }
 }
 
+/// Send as, encoding, what is appended, the checksum, cycle send and Send file.
 fn send_settings_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
-    send_format_ui(ui, state);
-    ui.separator();
-    ui.horizontal(|ui| {
+    let mut mode = state.send_format.mode;
+    ui.horizontal_wrapped(|ui| {
+        view_combo(ui, "tx_mode", t.send_as, &mut mode, t);
+        encoding_combo(
+            ui,
+            "tx_encoding",
+            t.encode_as,
+            &mut state.send_format.encoding,
+        );
+    });
+    state.set_send_mode(mode);
+    let format = &mut state.send_format;
+    ui.horizontal_wrapped(|ui| {
+        ComboBox::new("line_ending", t.append)
+            .selected_text(format.line_ending.name())
+            .width(COMPACT_COMBO)
+            .show_ui(ui, |ui| {
+                for ending in LineEnding::ALL {
+                    ui.selectable_value(&mut format.line_ending, ending, ending.name());
+                }
+            });
+        ComboBox::new("checksum", t.checksum)
+            .selected_text(format.checksum.name())
+            .width(COMPACT_COMBO)
+            .show_ui(ui, |ui| {
+                for checksum in Checksum::ALL {
+                    ui.selectable_value(&mut format.checksum, checksum, checksum.name());
+                }
+            });
+    });
+    ui.horizontal_wrapped(|ui| {
         let mut cycling = state.cycle.is_some();
         if ui.checkbox(&mut cycling, t.cycle_send).changed() {
             actions.push(if cycling {
@@ -364,28 +514,18 @@ fn send_settings_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Act
                 Action::StopCycle
             });
         }
+        let idle = state.cycle.is_none();
+        let label = ui.label(t.cycle_period);
+        ui.add_enabled(
+            idle,
+            egui::DragValue::new(&mut state.cycle_period_ms).range(1..=86_400_000),
+        )
+        .labelled_by(label.id);
         if let Some(sends) = &state.cycle {
             let sends = sends.load(std::sync::atomic::Ordering::Relaxed);
             ui.label(RichText::new(format!("{} {sends}", t.cycle_count)).small());
         }
     });
-    let idle = state.cycle.is_none();
-    let period = egui::DragValue::new(&mut state.cycle_period_ms).range(1..=86_400_000);
-    number_row(ui, t.cycle_period, idle, period);
-    let times = egui::DragValue::new(&mut state.cycle_times).range(0..=1_000_000_000);
-    number_row(ui, t.cycle_times, idle, times);
-    ui.add_enabled(
-        state.cycle.is_none(),
-        egui::Checkbox::new(&mut state.cycle_quick, t.cycle_quick),
-    );
-    let file_idle = state.file.is_none();
-    let packet_size = egui::DragValue::new(&mut state.file_packet_size)
-        .range(0..=crate::net::MAX_FILE_PACKET)
-        .suffix(" B");
-    number_row(ui, t.file_packet_size, file_idle, packet_size);
-    let interval =
-        egui::DragValue::new(&mut state.file_interval_ms).range(crate::workspace::FILE_INTERVAL_MS);
-    number_row(ui, t.file_interval, file_idle, interval);
     match &state.file {
         Some(file) => {
             let sent = file.sent();
@@ -394,14 +534,16 @@ fn send_settings_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Act
             } else {
                 sent as f32 / file.total as f32
             };
-            ui.add(
-                egui::ProgressBar::new(fraction)
-                    .text(format!("{sent} / {} B", file.total))
-                    .desired_height(14.0),
-            );
-            if ui.button(t.cancel).clicked() {
-                actions.push(Action::CancelFile);
-            }
+            ui.horizontal(|ui| {
+                if ui.button(t.cancel).clicked() {
+                    actions.push(Action::CancelFile);
+                }
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .text(format!("{sent} / {} B", file.total))
+                        .desired_height(14.0),
+                );
+            });
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
         }
@@ -413,32 +555,16 @@ fn send_settings_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Act
     }
 }
 
-fn send_format_ui(ui: &mut Ui, state: &mut SessionState) {
+/// The rest of the send settings: escapes, the checksum's span, clearing the send box, how
+/// many times and what a cycle sends, and how a file is paced.
+fn send_more_ui(ui: &mut Ui, state: &mut SessionState) {
     let t = state.texts();
-    let mut mode = state.send_format.mode;
-    view_combo(ui, "tx_mode", t.send_as, &mut mode, t);
-    state.set_send_mode(mode);
     let format = &mut state.send_format;
-    encoding_combo(ui, "tx_encoding", t.encode_as, &mut format.encoding);
     ui.add_enabled(
         format.mode == InputMode::Text,
         egui::Checkbox::new(&mut format.escapes, t.escapes),
     )
     .on_hover_text(ESCAPE_HELP);
-    ComboBox::new("line_ending", t.append)
-        .selected_text(format.line_ending.name())
-        .show_ui(ui, |ui| {
-            for ending in LineEnding::ALL {
-                ui.selectable_value(&mut format.line_ending, ending, ending.name());
-            }
-        });
-    ComboBox::new("checksum", t.checksum)
-        .selected_text(format.checksum.name())
-        .show_ui(ui, |ui| {
-            for checksum in Checksum::ALL {
-                ui.selectable_value(&mut format.checksum, checksum, checksum.name());
-            }
-        });
     if format.checksum != Checksum::None {
         span_ui(
             ui,
@@ -449,6 +575,21 @@ fn send_format_ui(ui: &mut Ui, state: &mut SessionState) {
         );
     }
     ui.checkbox(&mut state.clear_after_send, t.clear_after_send);
+    let idle = state.cycle.is_none();
+    let times = egui::DragValue::new(&mut state.cycle_times).range(0..=1_000_000_000);
+    number_row(ui, t.cycle_times, idle, times);
+    ui.add_enabled(
+        idle,
+        egui::Checkbox::new(&mut state.cycle_quick, t.cycle_quick),
+    );
+    let file_idle = state.file.is_none();
+    let packet_size = egui::DragValue::new(&mut state.file_packet_size)
+        .range(0..=crate::net::MAX_FILE_PACKET)
+        .suffix(" B");
+    number_row(ui, t.file_packet_size, file_idle, packet_size);
+    let interval =
+        egui::DragValue::new(&mut state.file_interval_ms).range(crate::workspace::FILE_INTERVAL_MS);
+    number_row(ui, t.file_interval, file_idle, interval);
 }
 
 /// Which bytes a `kind` checksum covers and how many follow it (`labels`: the two fields'),
@@ -469,6 +610,9 @@ fn span_ui(ui: &mut Ui, span: &mut ChecksumSpan, kind: Checksum, labels: [&str; 
     }
 }
 
+/// The width of a combo box that sits beside another in a row.
+const COMPACT_COMBO: f32 = 64.0;
+
 fn view_combo(ui: &mut Ui, id: &str, label: &str, value: &mut InputMode, t: &Texts) {
     let name = |mode: InputMode| match mode {
         InputMode::Text => t.text,
@@ -476,6 +620,7 @@ fn view_combo(ui: &mut Ui, id: &str, label: &str, value: &mut InputMode, t: &Tex
     };
     ComboBox::new(id, label)
         .selected_text(name(*value))
+        .width(COMPACT_COMBO)
         .show_ui(ui, |ui| {
             for mode in [InputMode::Text, InputMode::Hex] {
                 ui.selectable_value(value, mode, name(mode));
@@ -486,6 +631,7 @@ fn view_combo(ui: &mut Ui, id: &str, label: &str, value: &mut InputMode, t: &Tex
 fn encoding_combo(ui: &mut Ui, id: &str, label: &str, value: &mut TextEncoding) {
     ComboBox::new(id, label)
         .selected_text(value.to_string())
+        .width(COMPACT_COMBO)
         .show_ui(ui, |ui| {
             for encoding in TextEncoding::ALL {
                 ui.selectable_value(value, encoding, encoding.to_string());

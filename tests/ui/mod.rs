@@ -9,7 +9,7 @@ use clap::Parser as _;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use netdebug::NetDebugApp;
 use netdebug::cli::Args;
 use netdebug::i18n::Language;
@@ -128,9 +128,32 @@ impl Ui {
             .is_some()
     }
 
+    /// Unfolds the folded settings sections, one at a time, until a widget labelled `label`
+    /// is there, as a person opens "More…" to find a setting.
+    pub fn reveal(&mut self, label: &str) {
+        for _ in 0..8 {
+            if self.harness.query_all_by_label(label).next().is_some() {
+                return;
+            }
+            let folded = self
+                .harness
+                .query_all_by_role(Role::DisclosureTriangle)
+                .find(|node| node.accesskit_node().data().is_expanded() == Some(false))
+                .map(|node| node.accesskit_node().label().unwrap_or_default());
+            let Some(folded) = folded else {
+                return;
+            };
+            self.harness.get_by_label(&folded).scroll_to_me();
+            self.harness.run_steps(20);
+            self.harness.get_by_label(&folded).click();
+            self.harness.run_steps(3);
+        }
+    }
+
     /// Clicks a widget as a person would: scrolled into view first, since a click aimed at
     /// one outside the visible part of a scroll area lands on whatever is drawn there.
     pub fn click(&mut self, label: &str) {
+        self.reveal(label);
         self.harness.get_by_label(label).scroll_to_me();
         // Scrolling is animated: let it settle so the click lands where the widget ends up.
         self.harness.run_steps(20);
@@ -141,6 +164,7 @@ impl Ui {
     /// Opens a combo box and picks an entry, scrolling the combo box into view first as
     /// [`Ui::click`] does.
     pub fn choose(&mut self, combo: &str, entry: &str) {
+        self.reveal(combo);
         self.harness
             .get_by_role_and_label(Role::ComboBox, combo)
             .scroll_to_me();
@@ -155,6 +179,9 @@ impl Ui {
 
     /// Replaces a text field's contents the way a person does: focus, select all, type.
     pub fn set_text(&mut self, field: &str, text: &str) {
+        self.reveal(field);
+        self.harness.get_by_label(field).scroll_to_me();
+        self.harness.run_steps(20);
         self.harness.get_by_label(field).focus();
         self.harness.run_steps(1);
         self.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
@@ -167,7 +194,14 @@ impl Ui {
         self.harness.run_steps(2);
     }
 
+    /// Sets a number field as a screen reader would, unfolding its section first.
+    pub fn set_number(&mut self, label: &str, value: f64) {
+        self.reveal(label);
+        self.harness.get_by_label(label).set_value_accesskit(value);
+    }
+
     pub fn wait_for_combo(&mut self, combo: &str, value: &str) {
+        self.reveal(combo);
         self.step_until(&format!("{combo} to show {value:?}"), |h| {
             h.get_by_role_and_label(Role::ComboBox, combo)
                 .value()
