@@ -216,6 +216,24 @@ impl NetDebugApp {
         WorkspaceFile::from_workspace(&self.controller.workspace, self.layout.to_text())
     }
 
+    /// Opens every session: servers and UDP sockets first, so the clients of the workspace
+    /// find them listening. The focus stays where it was.
+    pub fn open_all(&mut self) {
+        let focused = self.focused();
+        let mut order: Vec<(bool, TabId)> = self
+            .controller
+            .workspace
+            .tabs()
+            .iter()
+            .map(|tab| (tab.state.mode == crate::workspace::Mode::TcpClient, tab.id))
+            .collect();
+        order.sort_by_key(|(client, _)| *client);
+        for (_, id) in order {
+            self.perform_in(id, Action::Open);
+        }
+        self.controller.workspace.focus(focused);
+    }
+
     /// Does what `action` asks of the focused session.
     pub fn perform(&mut self, action: Action) {
         let focused = self.controller.workspace.focused();

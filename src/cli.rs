@@ -31,7 +31,8 @@ pub struct Args {
     /// UDP target, host:port.
     #[arg(long)]
     pub target: Option<String>,
-    /// Open (listen, connect or bind) right away.
+    /// Open (listen, connect or bind) right away; with --workspace, every session of it
+    /// (servers and UDP sockets first, so its clients find them).
     #[arg(long)]
     pub open: bool,
     /// Run without a window: open at once, send the send box once there is someone to send to
@@ -357,7 +358,7 @@ impl Args {
             app.perform(Action::StartCapture(path.clone()));
         }
         if self.open {
-            app.perform(Action::Open);
+            app.open_all();
         }
         for action in self.when_ready() {
             app.perform_when_ready(action);

@@ -68,3 +68,40 @@ shot tcp-client-escapes at-modem 19050 -- --theme dark --lang en --mode tcp-clie
 shot tls-server tls-clients 19040 -- --theme light --lang en --mode tcp-server \
   --address 127.0.0.1 --port 19040 --tls --open --send-text 'ACK\r\n' --escapes --cycle-ms 1000 \
   --screenshot-delay-ms 3000
+
+# A class's TCP server and its client in one workspace, side by side, in Chinese with GBK
+# both ways: the client greets every second, the server's auto reply answers. Then the same
+# two in tabs beside the all-sessions timeline, which interleaves both sides by time.
+class=$(mktemp -d)
+# session NAME MODE EXTRA: one session's record; both speak GBK on 127.0.0.1:19060.
+session() {
+  cat <<RON
+    (id: $1, name: "$2", settings: (mode: $3, address: "127.0.0.1", port: "19060",
+      decode_gbk: true, hex_view: false, log_mode: true, autoscroll: true, auto_wrap: true,
+      log_limit_mb: 64, cycle_period_ms: 1000,
+      send_format: (mode: Text, encoding: Gbk, escapes: true, checksum: None, line_ending: None),
+      $4)),
+RON
+}
+workspace() {
+  cat <<RON
+(version: 3, shared: (chinese: true), focused: 2, sessions: [
+$(session 1 "服务器" TcpServer 'reply_rules: [(enabled: true, pattern: "", reply: "服务器已收到\n", format: (mode: Text, encoding: Gbk, escapes: true, checksum: None, line_ending: None))]')
+$(session 2 "客户端" TcpClient 'auto_reconnect: true, reconnect_ms: 200')
+], layout: "$1")
+RON
+}
+workspace '(id:(1),root:Some((5)),tiles:(next_tile_id:6,tiles:{(1):Pane(Session((1))),(2):Container(Tabs((children:[(1)],active:Some((1))))),(3):Pane(Session((2))),(4):Container(Tabs((children:[(3)],active:Some((3))))),(5):Container(Linear((children:[(2),(4)],dir:Horizontal,shares:(shares:{}))))},invisible:[]),height:None,width:None)' \
+  >"$class/side-by-side.ron"
+workspace '(id:(1),root:Some((5)),tiles:(next_tile_id:6,tiles:{(1):Pane(Session((1))),(3):Pane(Session((2))),(2):Container(Tabs((children:[(1),(3)],active:Some((3))))),(6):Pane(Timeline),(4):Container(Tabs((children:[(6)],active:Some((6))))),(5):Container(Linear((children:[(2),(4)],dir:Horizontal,shares:(shares:{}))))},invisible:[]),height:None,width:None)' \
+  >"$class/timeline.ron"
+# workspace_shot NAME FILE: the app opens the workspace, every session of it, and greets.
+workspace_shot() {
+  XDG_DATA_HOME="$(mktemp -d)" XDG_CONFIG_HOME="$(mktemp -d)" "$app" --workspace "$2" --open \
+    --theme light --window-size 1280x800 --send-text '你好，服务器\n' --cycle-ms 1000 \
+    --screenshot "screenshots/$1.png" --screenshot-delay-ms 5500 --quit-after-screenshot
+  echo "wrote screenshots/$1.png"
+}
+workspace_shot class-side-by-side "$class/side-by-side.ron"
+workspace_shot timeline "$class/timeline.ron"
+rm -rf "$class"

@@ -496,7 +496,12 @@ impl Behavior<Pane> for SessionTiles<'_> {
         let id = match *pane {
             Pane::Session(id) => id,
             Pane::Timeline => {
-                super::timeline::timeline_ui(ui, self.workspace, self.commands);
+                // The margins a session's log has, so the two line up side by side.
+                egui::Frame::central_panel(ui.style())
+                    .fill(Color32::TRANSPARENT)
+                    .show(ui, |ui| {
+                        super::timeline::timeline_ui(ui, self.workspace, self.commands);
+                    });
                 return UiResponse::None;
             }
         };
