@@ -12,6 +12,7 @@ use crate::controller::Controller;
 use crate::dialogs::{DialogPurpose, Dialogs};
 use crate::i18n::Language;
 use crate::log::SavedLog;
+use crate::messages::Message as _;
 use crate::net::{FileError, Wakeup};
 use crate::repaint::RepaintPacer;
 use crate::screenshot::ScreenshotPlan;
@@ -29,6 +30,18 @@ enum Finished {
     TimelineSaved(PathBuf, Result<(), String>),
     /// A workspace file was read (or why not).
     WorkspaceRead(PathBuf, Result<String, String>),
+    /// The quick commands were written to a file, as session `TabId` asked.
+    QuickExported(
+        TabId,
+        PathBuf,
+        Result<(), crate::quick_file::QuickFileError>,
+    ),
+    /// Quick commands were read from a file, as session `TabId` asked.
+    QuickImported(
+        TabId,
+        PathBuf,
+        Result<Vec<crate::workspace::QuickCommand>, crate::quick_file::QuickFileError>,
+    ),
 }
 
 /// The NetDebug window.
@@ -260,6 +273,20 @@ impl NetDebugApp {
             Action::PickCaptureFile => self.dialogs.open(DialogPurpose::Capture, &self.ctx),
             Action::PickLogFile => self.dialogs.open(DialogPurpose::SaveLog, &self.ctx),
             Action::PickTlsFile(file) => self.dialogs.open(DialogPurpose::Tls(file), &self.ctx),
+            // Files are read and written off the window's thread; the outcome comes back.
+            Action::ExportQuick(path) => {
+                let commands = self.controller.workspace.shared.quick_commands.clone();
+                self.in_background(move || {
+                    let written = crate::quick_file::export(&path, &commands);
+                    Finished::QuickExported(tab, path, written)
+                });
+            }
+            Action::ImportQuick(path) => {
+                self.in_background(move || {
+                    let read = crate::quick_file::import(&path);
+                    Finished::QuickImported(tab, path, read)
+                });
+            }
             Action::SaveLog(path) => {
                 let finished = self.finished.0.clone();
                 let ctx = self.ctx.clone();
@@ -427,6 +454,20 @@ impl NetDebugApp {
                 });
             }
             Finished::WorkspaceRead(path, Ok(text)) => self.open_workspace_text(&path, &text),
+            Finished::QuickExported(tab, path, written) => {
+                let language = self.controller.workspace.shared.language;
+                let written = written.map_err(|error| error.message(language));
+                if let Some((state, shared)) = self.controller.workspace.split_mut(tab) {
+                    state.show_outcome(shared.quick_exported(&path, written));
+                }
+            }
+            Finished::QuickImported(tab, path, read) => {
+                let language = self.controller.workspace.shared.language;
+                let read = read.map_err(|error| error.message(language));
+                if let Some((state, shared)) = self.controller.workspace.split_mut(tab) {
+                    state.show_outcome(shared.quick_imported(&path, read));
+                }
+            }
         }
     }
 

@@ -117,6 +117,7 @@ impl Controller {
                     again = Some(again.map_or(wait, |again| again.min(wait)));
                 }
             }
+            self.finish_failed_capture(id);
             let ready = self
                 .workspace
                 .tab(id)
@@ -134,7 +135,8 @@ impl Controller {
     }
 
     /// Does what `action` asks of session `tab`'s engine. Actions that need a window (file
-    /// dialogs, Save log) are the window's to do and do nothing here.
+    /// dialogs, Save log, quick command files, done off its thread) are the window's to do
+    /// and do nothing here.
     pub fn perform(&mut self, tab: TabId, action: Action) {
         let Some(driver) = self.drivers.get_mut(&tab) else {
             return;
@@ -149,6 +151,31 @@ impl Controller {
     /// Does what `action` asks of the focused session.
     pub fn perform_focused(&mut self, action: Action) {
         self.perform(self.workspace.focused(), action);
+    }
+
+    /// Ends session `id`'s save-to-file if its writer stopped on a failure, and shows why.
+    fn finish_failed_capture(&mut self, id: TabId) {
+        let Some(tab) = self.workspace.tab_mut(id) else {
+            return;
+        };
+        let failed = tab
+            .state
+            .capture
+            .as_ref()
+            .is_some_and(|capture| capture.progress.failed());
+        if !failed {
+            return;
+        }
+        tab.state.capture = None;
+        // The writer has ended: waiting for it returns at once.
+        let outcome = self
+            .drivers
+            .get_mut(&id)
+            .and_then(|driver| driver.session.stop_capture())
+            .map(crate::net::FinishedCapture::wait);
+        if let Some(Err(error)) = outcome {
+            tab.state.capture_failed(&error);
+        }
     }
 
     /// Stops saving received data in the focused session, if it is on, and waits until the
@@ -231,17 +258,6 @@ impl Driver {
                 };
                 self.send_prepared(prepared, state);
             }
-            // The state does no I/O: the file is read or written here, the outcome shown there.
-            Action::ExportQuick(path) => {
-                let written = crate::quick_file::export(&path, &shared.quick_commands)
-                    .map_err(|error| error.message(state.language));
-                state.show_outcome(shared.quick_exported(&path, written));
-            }
-            Action::ImportQuick(path) => {
-                let read =
-                    crate::quick_file::import(&path).map_err(|error| error.message(state.language));
-                state.show_outcome(shared.quick_imported(&path, read));
-            }
             Action::SendAgain(peer, bytes) => {
                 let prepared = state.prepare_send_again(peer);
                 self.send_prepared(prepared.map(|target| (target, bytes.to_vec())), state);
@@ -271,6 +287,8 @@ impl Driver {
             | Action::PickLogFile
             | Action::PickQuickExport
             | Action::PickQuickImport
+            | Action::ExportQuick(_)
+            | Action::ImportQuick(_)
             | Action::SaveLog(_) => {
                 tracing::debug!(?action, "needs a window");
             }

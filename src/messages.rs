@@ -10,7 +10,7 @@ use crate::codec::{ChecksumSpanError, EncodeError, EscapeError, HexError, Payloa
 use crate::i18n::Language;
 use crate::net::{
     AddressError, CloseReason, FileError, HandshakeFailure, NetError, NotOpen, PemKind, PortError,
-    SendFileError, TlsError,
+    TlsError,
 };
 
 impl Message for crate::log::FindTally {
@@ -322,15 +322,6 @@ impl Message for NotOpen {
     }
 }
 
-impl Message for SendFileError {
-    fn message(&self, language: Language) -> String {
-        match self {
-            Self::NotOpen(error) => error.message(language),
-            Self::File(error) => error.message(language),
-        }
-    }
-}
-
 /// An OS error in Chinese where its kind is a common one, with the OS's number; otherwise the
 /// OS's own words.
 fn io_reason(error: &io::Error) -> String {
@@ -495,7 +486,7 @@ mod tests {
             "还没有收到过数据报，没有可回复的发送方"
         );
         assert_eq!(
-            SendFileError::NotOpen(NotOpen).message(Language::Chinese),
+            NotOpen.message(Language::Chinese),
             Language::Chinese.texts().not_open
         );
     }

@@ -329,3 +329,27 @@ async fn a_burst_into_one_session_loses_nothing_while_another_echoes() {
         .await;
     assert_eq!(sorted.datagrams(echo_id), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_target_that_cannot_be_created_fails_on_its_own_thread_and_says_why() {
+    let (engine, _events) = engine();
+    let mut session = engine.session();
+    let nowhere = std::env::temp_dir()
+        .join(format!("netdebug-no-such-dir-{}", std::process::id()))
+        .join("received.bin");
+    // The caller is not held up by the file: the writer's thread creates it.
+    let progress = session.start_capture(&nowhere, CaptureFormat::Raw).unwrap();
+    let start = std::time::Instant::now();
+    while !progress.failed() {
+        assert!(start.elapsed() < WAIT, "the failure never showed");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let error = session.stop_capture().unwrap().wait().unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("cannot create {}", nowhere.display())),
+        "{error}"
+    );
+    assert!(!nowhere.exists());
+}

@@ -168,8 +168,8 @@ async fn a_file_streams_byte_exact_with_progress() {
     let progress = session
         .send_file(SendTarget::Connected, path.clone(), FilePacing::default())
         .unwrap();
-    assert_eq!(progress.total, contents.len() as u64);
     let got = common::read_exactly(&mut peer, contents.len()).await;
+    assert_eq!(progress.total(), Some(contents.len() as u64));
     assert!(got == contents, "the peer got the file exactly");
     assert_eq!(file_done(&mut events).await, (true, 3_000_000));
     assert_eq!(progress.sent(), 3_000_000);
@@ -263,25 +263,35 @@ async fn a_file_send_can_be_cancelled() {
     session.cancel_file();
     let (complete, sent) = file_done(&mut events).await;
     assert!(!complete);
-    assert!(sent < progress.total, "stopped part way: {sent}");
+    assert!(sent < progress.total().unwrap(), "stopped part way: {sent}");
     std::fs::remove_file(path).unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_missing_file_is_refused_up_front() {
+async fn a_missing_file_is_reported_and_nothing_is_sent() {
     let (mut session, mut events) = session();
     open_udp(&mut session, &mut events).await;
-    let error = session
+    // Opened on the runtime, so the caller (the window's thread) never waits for the disk.
+    let progress = session
         .send_file(
             SendTarget::LastSender,
             "/no/such/file.bin".into(),
             FilePacing::default(),
         )
-        .unwrap_err();
+        .unwrap();
+    let error = wait_for(&mut events, "the file's error", |k| {
+        matches!(k, EventKind::Error(_))
+    })
+    .await;
+    let EventKind::Error(error) = error.kind else {
+        unreachable!()
+    };
     assert!(
         error.to_string().contains("cannot read /no/such/file.bin"),
         "{error}"
     );
+    assert_eq!(file_done(&mut events).await, (false, 0));
+    assert_eq!((progress.sent(), progress.total()), (0, None));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2224,3 +2224,27 @@ fn show_escapes_reveals_line_endings_and_stray_bytes_and_a_copied_line_sends_the
     ui.wait_for_text("·\u{FFFD}");
     assert!(!ui.shows(r"\0\xFF"));
 }
+
+#[test]
+fn files_that_cannot_be_opened_say_so_without_holding_up_the_window() {
+    let mut ui = Ui::english();
+    let _device = server_with_one_client(&mut ui);
+    let nowhere = std::env::temp_dir().join("netdebug-no-such-dir");
+    ui.harness
+        .state_mut()
+        .perform(netdebug::ui::Action::StartCapture(nowhere.join("rx.bin")));
+    ui.wait_for_text(&format!(
+        "Cannot create {}",
+        nowhere.join("rx.bin").display()
+    ));
+    assert!(ui.harness.state().state().capture.is_none(), "not saving");
+    ui.harness
+        .state_mut()
+        .perform(netdebug::ui::Action::SendFile(nowhere.join("firmware.bin")));
+    ui.wait_for_text(&format!(
+        "Cannot read {}",
+        nowhere.join("firmware.bin").display()
+    ));
+    ui.step_until("the file send to end", |h| h.state().state().file.is_none());
+    assert_eq!(ui.harness.state().state().tx.bytes, 0);
+}

@@ -42,9 +42,16 @@ pub struct CaptureProgress {
     written: AtomicU64,
     queued: AtomicU64,
     peak_queued: AtomicU64,
+    failed: std::sync::atomic::AtomicBool,
 }
 
 impl CaptureProgress {
+    /// Whether the writer stopped on a failure (the file could not be created or written):
+    /// stop the capture and wait on it for the reason.
+    pub fn failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
+    }
+
     /// Bytes written to the file so far.
     pub fn written(&self) -> u64 {
         self.written.load(Ordering::Relaxed)
@@ -245,17 +252,16 @@ impl FinishedCapture {
     }
 }
 
-/// Creates `path` and starts its writer thread, whose queue holds at most `queue_limit`
-/// bytes ([`queue_cost`]).
+/// Starts the writer thread of `path`, which creates the file (a FIFO with no reader yet, or
+/// a slow network disk, holds up that thread, never the caller's) and writes what is queued,
+/// at most `queue_limit` bytes ([`queue_cost`]). A file that cannot be created ends the
+/// writer as a failed write does: [`CaptureProgress::failed`], the reason from
+/// [`FinishedCapture::wait`].
 pub(crate) fn start(
     path: &Path,
     format: CaptureFormat,
     queue_limit: usize,
 ) -> Result<(CaptureSink, Arc<CaptureProgress>, FinishedCapture), FileError> {
-    let file = File::create(path).map_err(|source| FileError::Create {
-        path: path.to_owned(),
-        source,
-    })?;
     let (records, queue) = mpsc::channel::<Record>();
     let room = Arc::new(ByteBudget::new(queue_limit));
     let progress = Arc::new(CaptureProgress::default());
@@ -265,9 +271,17 @@ pub(crate) fn start(
     let writer = std::thread::Builder::new()
         .name("netdebug-capture".to_owned())
         .spawn(move || {
-            let result = write_all(&writer_path, file, format, &queue, &writer_progress);
+            let result = File::create(&writer_path)
+                .map_err(|source| FileError::Create {
+                    path: writer_path.clone(),
+                    source,
+                })
+                .and_then(|file| write_all(&writer_path, file, format, &queue, &writer_progress));
             // However the writer ends, nobody may wait for room again.
             writer_room.close();
+            if result.is_err() {
+                writer_progress.failed.store(true, Ordering::Relaxed);
+            }
             result
         })
         .map_err(|source| FileError::Spawn {

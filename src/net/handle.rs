@@ -109,17 +109,6 @@ impl fmt::Debug for Session {
     }
 }
 
-/// Why a file send could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum SendFileError {
-    /// Nothing is open.
-    #[error(transparent)]
-    NotOpen(#[from] NotOpen),
-    /// The file cannot be read.
-    #[error(transparent)]
-    File(#[from] NetError),
-}
-
 /// Sending while nothing is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("not open: press Open first")]
@@ -267,16 +256,16 @@ impl Session {
         target: SendTarget,
         path: PathBuf,
         pacing: FilePacing,
-    ) -> Result<Arc<FileProgress>, SendFileError> {
+    ) -> Result<Arc<FileProgress>, NotOpen> {
         let runtime = self.hub.runtime.clone();
-        let running = self.open.as_mut().ok_or(SendFileError::NotOpen(NotOpen))?;
-        // Opening a file is quick and local; the reading and sending happen on the runtime.
-        let (file, progress) = transfer::open_file(path)?;
+        let running = self.open.as_mut().ok_or(NotOpen)?;
+        // Opened on the runtime too: a file that cannot be read is reported as the send
+        // ending with nothing sent.
+        let progress = Arc::new(FileProgress::new(path));
         running.cancel_file();
         let task = runtime.spawn(transfer::send_file(
             running.commands.clone(),
             target,
-            file,
             pacing,
             Arc::clone(&progress),
             running.reporter.clone(),

@@ -40,7 +40,7 @@ pub use event::{
     CloseReason, DATE, Event, EventKind, SentBy, SessionId, TIME_OF_DAY, local_date_and_time,
 };
 pub use file_error::FileError;
-pub use handle::{Closing, NotOpen, SendFileError, Session};
+pub use handle::{Closing, NotOpen, Session};
 pub use interfaces::local_addresses;
 pub use session::SendTarget;
 pub use tls::{ClientTls, Fingerprint, PemKind, ServerTls, TlsError, TlsSummary};

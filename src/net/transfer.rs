@@ -57,15 +57,32 @@ impl FilePacing {
 pub struct FileProgress {
     /// The file.
     pub path: PathBuf,
-    /// Its size when the send started.
-    pub total: u64,
+    /// Its size once opened ([`UNKNOWN`] until then).
+    total: AtomicU64,
     sent: AtomicU64,
 }
 
+/// The size of a file not opened yet.
+const UNKNOWN: u64 = u64::MAX;
+
 impl FileProgress {
+    /// Progress of a send of `path`, not opened yet.
+    pub(crate) fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            total: AtomicU64::new(UNKNOWN),
+            sent: AtomicU64::new(0),
+        }
+    }
+
     /// Bytes sent so far.
     pub fn sent(&self) -> u64 {
         self.sent.load(Ordering::Relaxed)
+    }
+
+    /// The file's size when the send opened it; `None` until then.
+    pub fn total(&self) -> Option<u64> {
+        Some(self.total.load(Ordering::Relaxed)).filter(|total| *total != UNKNOWN)
     }
 }
 
@@ -111,33 +128,40 @@ pub(crate) async fn cycle(
     });
 }
 
-/// Opens `path` for [`send_file`], reading its size.
-pub(crate) fn open_file(path: PathBuf) -> Result<(tokio::fs::File, Arc<FileProgress>), NetError> {
+/// Opens the file of `progress` and records its size; the failure, worded with the path.
+async fn open_file(progress: &FileProgress) -> Result<tokio::fs::File, NetError> {
     let fail = |source| NetError::File {
-        path: path.clone(),
+        path: progress.path.clone(),
         source,
     };
-    let file = std::fs::File::open(&path).map_err(fail)?;
-    let total = file.metadata().map_err(fail)?.len();
-    Ok((
-        tokio::fs::File::from_std(file),
-        Arc::new(FileProgress {
-            path,
-            total,
-            sent: AtomicU64::new(0),
-        }),
-    ))
+    let file = tokio::fs::File::open(&progress.path).await.map_err(fail)?;
+    let total = file.metadata().await.map_err(fail)?.len();
+    progress.total.store(total, Ordering::Relaxed);
+    Ok(file)
 }
 
-/// Streams a file to `target` in packets cut and paced as `pacing` says.
+/// Opens the file of `progress` (on the runtime: a file on a slow disk or a FIFO holds up no
+/// window) and streams it to `target` in packets cut and paced as `pacing` says. A file that
+/// cannot be read is reported, and the send ends with nothing sent.
 pub(crate) async fn send_file(
     commands: mpsc::UnboundedSender<SessionCommand>,
     target: SendTarget,
-    mut file: tokio::fs::File,
     pacing: FilePacing,
     progress: Arc<FileProgress>,
     reporter: Reporter,
 ) {
+    let mut file = match open_file(&progress).await {
+        Ok(file) => file,
+        Err(error) => {
+            reporter.report(EventKind::Error(error));
+            reporter.report(EventKind::FileDone {
+                path: progress.path.clone(),
+                sent: 0,
+                complete: false,
+            });
+            return;
+        }
+    };
     let packet_size = pacing.packet_size(&target);
     let mut ticks = (!pacing.interval.is_zero()).then(|| {
         let mut ticks = tokio::time::interval(pacing.interval);

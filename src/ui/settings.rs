@@ -529,10 +529,11 @@ fn send_settings_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Act
     match &state.file {
         Some(file) => {
             let sent = file.sent();
-            let fraction = if file.total == 0 {
-                1.0
-            } else {
-                sent as f32 / file.total as f32
+            let total = file.total();
+            let fraction = match total {
+                Some(0) => 1.0,
+                Some(total) => sent as f32 / total as f32,
+                None => 0.0,
             };
             ui.horizontal(|ui| {
                 if ui.button(t.cancel).clicked() {
@@ -540,7 +541,10 @@ fn send_settings_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Act
                 }
                 ui.add(
                     egui::ProgressBar::new(fraction)
-                        .text(format!("{sent} / {} B", file.total))
+                        .text(format!(
+                            "{sent} / {} B",
+                            total.map_or_else(|| "?".to_owned(), |total| total.to_string())
+                        ))
                         .desired_height(14.0),
                 );
             });
