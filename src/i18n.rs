@@ -318,6 +318,7 @@ pub struct Texts {
     pub clear_after_send: &'static str,
     /// Shown while a file is dragged over the window.
     pub drop_to_send: &'static str,
+    pub reply_reads_as: &'static str,
     pub more_network: &'static str,
     pub more_receive: &'static str,
     pub more_send: &'static str,
@@ -572,6 +573,7 @@ pub static ZH: Texts = Texts {
     escapes: "转义符",
     clear_after_send: "发送完自动清空",
     drop_to_send: "松开鼠标即发送此文件",
+    reply_reads_as: "按发送设置读取：{format}",
     more_network: "更多网络设置",
     more_receive: "更多接收设置",
     more_send: "更多发送设置",
@@ -812,6 +814,7 @@ pub static EN: Texts = Texts {
     escapes: "Escape sequences",
     clear_after_send: "Clear after send",
     drop_to_send: "Drop the file to send it",
+    reply_reads_as: "Read as the send settings say: {format}",
     more_network: "More network settings",
     more_receive: "More receive settings",
     more_send: "More send settings",

@@ -1671,6 +1671,8 @@ fn auto_reply_echoes_and_answers_by_rule_from_the_window() {
     let peer = device.local_addr().unwrap();
 
     ui.click("Echo received data");
+    // The editor says how it reads what is typed: as the send box does.
+    assert!(ui.shows("Read as the send settings say: Text · UTF-8"));
     device.write_all(b"hello").unwrap();
     assert_eq!(read_exactly(&mut device, 5), b"hello");
     // Marked as auto reply's, so nobody takes it for a send of their own.

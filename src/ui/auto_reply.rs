@@ -43,6 +43,21 @@ pub(super) fn auto_reply_ui(ui: &mut Ui, state: &mut SessionState) {
     if let Some(index) = delete {
         state.delete_reply_rule(index);
     }
+    // The editor reads what is typed as the send box does: say how.
+    let format = state.send_format;
+    let mode = match format.mode {
+        crate::codec::InputMode::Text => t.text,
+        crate::codec::InputMode::Hex => t.hex,
+    };
+    let escapes = if format.escapes && format.mode == crate::codec::InputMode::Text {
+        format!(" · {}", t.escapes)
+    } else {
+        String::new()
+    };
+    ui.weak(t.reply_reads_as.replace(
+        "{format}",
+        &format!("{mode} · {}{escapes}", format.encoding),
+    ));
     for (label, value, hint) in [
         (t.reply_when, &mut state.reply_pattern, "PING / 01 03"),
         (t.reply_with, &mut state.reply_text, "PONG / 01 03 02 00 2A"),

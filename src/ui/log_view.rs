@@ -112,8 +112,11 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Ac
         );
     match chosen {
         Some(MenuChoice::ToSendBox(bytes)) => {
-            state.send_text = format_hex(&bytes);
-            state.send_format.mode = InputMode::Hex;
+            let format = crate::codec::SendFormat {
+                mode: InputMode::Hex,
+                ..state.send_format
+            };
+            state.load_send_box(&format_hex(&bytes), format);
         }
         Some(MenuChoice::SendAgain(peer, bytes)) => actions.push(Action::SendAgain(peer, bytes)),
         None => {}

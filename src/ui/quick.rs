@@ -65,7 +65,7 @@ pub(super) fn quick_commands_ui(
         });
     }
     if let Some(command) = edit.and_then(|index| shared.edit_quick(index)) {
-        state.recall(&command.text, command.format);
+        state.load_send_box(&command.text, command.format);
     }
     if let Some(index) = delete {
         shared.delete_quick(index);

@@ -211,7 +211,7 @@ fn history_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared) {
             }
         });
     if let Some(entry) = recall.and_then(|index| shared.history.get(index)) {
-        state.recall(&entry.text, entry.format);
+        state.load_send_box(&entry.text, entry.format);
     }
 }
 

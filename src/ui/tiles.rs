@@ -192,16 +192,6 @@ impl Layout {
         self.tree.move_tile_to_container(pane, column, 0, false);
     }
 
-    /// Whether session `id` shares its group with another tab (so it can go beside them).
-    pub fn can_go_beside(&self, id: TabId) -> bool {
-        self.tree
-            .tiles
-            .find_pane(&Pane::Session(id))
-            .and_then(|pane| self.tree.tiles.parent_of(pane))
-            .and_then(|group| self.tree.tiles.get_container(group))
-            .is_some_and(|group| group.num_children() > 1)
-    }
-
     /// The sessions the window shows now (the front tab of each group).
     pub fn visible(&self) -> Vec<TabId> {
         self.tree

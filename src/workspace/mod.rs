@@ -189,15 +189,6 @@ impl Workspace {
         }
     }
 
-    /// Moves session `id` to `index` in the order of [`Workspace::tabs`].
-    pub fn reorder(&mut self, id: TabId, index: usize) {
-        if let Some(from) = self.tabs.iter().position(|tab| tab.id == id) {
-            let tab = self.tabs.remove(from);
-            let index = index.min(self.tabs.len());
-            self.tabs.insert(index, tab);
-        }
-    }
-
     /// Relabels the app and every session in `language`.
     pub fn set_language(&mut self, language: Language) {
         self.shared.language = language;
@@ -287,12 +278,9 @@ mod tests {
     }
 
     #[test]
-    fn reorder_and_rename() {
+    fn a_name_is_trimmed() {
         let mut workspace = Workspace::new(Language::English);
         let first = workspace.focused();
-        let second = workspace.add_fresh();
-        workspace.reorder(second, 0);
-        assert_eq!(workspace.tabs()[0].id, second);
         workspace.rename(first, "  device  ");
         assert_eq!(
             workspace.tab(first).map(|t| t.name.as_str()),

@@ -92,11 +92,6 @@ impl Tab {
         self.unseen
     }
 
-    /// Whether the window shows the session (as of its last frame).
-    pub fn is_shown(&self) -> bool {
-        self.shown
-    }
-
     /// Says whether the window shows the session; shown, nothing it holds is unseen.
     pub fn set_shown(&mut self, shown: bool) {
         self.shown = shown;

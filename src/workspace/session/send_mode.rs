@@ -185,4 +185,30 @@ mod tests {
         assert_eq!(state.send_text, "hello");
         assert_eq!(state.status, None);
     }
+
+    #[test]
+    fn what_is_put_in_the_send_box_keeps_the_auto_reply_editor_reading_the_same_bytes() {
+        let mut state = SessionState::new(Language::English);
+        state.reply_pattern = "PING".to_owned();
+        state.reply_text = "PONG".to_owned();
+        // A log entry's bytes put in the send box make it hex: the editor follows.
+        let hex = crate::codec::SendFormat {
+            mode: InputMode::Hex,
+            ..state.send_format
+        };
+        state.load_send_box("01 03", hex);
+        assert_eq!(state.send_text, "01 03");
+        assert_eq!(state.send_format.mode, InputMode::Hex);
+        assert_eq!(
+            (state.reply_pattern.as_str(), state.reply_text.as_str()),
+            ("50 49 4E 47", "50 4F 4E 47")
+        );
+        // A history entry sent as text brings the editor back to text.
+        state.load_send_box("AT", crate::codec::SendFormat::default());
+        assert_eq!(
+            (state.reply_pattern.as_str(), state.reply_text.as_str()),
+            ("PING", "PONG")
+        );
+        assert_eq!(state.send_text, "AT");
+    }
 }

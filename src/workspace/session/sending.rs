@@ -171,10 +171,15 @@ impl SessionState {
         }
     }
 
-    /// Puts a history entry (or a quick command being edited) back into the send box.
-    pub fn recall(&mut self, text: &str, format: SendFormat) {
-        text.clone_into(&mut self.send_text);
+    /// Puts `text`, read as `format`, in the send box: a history entry, a quick command being
+    /// edited, a log entry's bytes. The one way besides the Send settings that the send format
+    /// changes: the auto reply editor's fields, read with it, are first rewritten to the new
+    /// mode (see [`SessionState::set_send_mode`]), so they still mean the same bytes.
+    pub fn load_send_box(&mut self, text: &str, format: SendFormat) {
+        self.send_text.clear();
+        self.set_send_mode(format.mode);
         self.send_format = format;
+        text.clone_into(&mut self.send_text);
     }
 
     /// Shows how a change to the app's quick commands went.
