@@ -10,7 +10,7 @@ use tokio::runtime::Handle;
 
 use crate::controller::Controller;
 use crate::dialogs::{DialogPurpose, Dialogs};
-use crate::i18n::Language;
+use crate::i18n::{Language, Said};
 use crate::log::SavedLog;
 use crate::messages::Message as _;
 use crate::net::{FileError, Wakeup};
@@ -82,10 +82,7 @@ impl NetDebugApp {
         let mut app = Self::with_workspace(cc, runtime, file.to_workspace(), &file.layout);
         if let Some(problem) = problem {
             tracing::warn!(%problem, "workspace");
-            app.state_mut().status = Some(StatusMessage {
-                text: problem,
-                is_error: true,
-            });
+            app.state_mut().status = Some(StatusMessage::error(problem));
         }
         app
     }
@@ -101,10 +98,10 @@ impl NetDebugApp {
             Ok(text) => Self::from_text(cc, runtime, Some(&text)),
             Err(error) => {
                 let mut app = Self::from_text(cc, runtime, None);
-                app.state_mut().status = Some(StatusMessage {
-                    text: format!("cannot read {}: {error}; defaults are used", path.display()),
-                    is_error: true,
-                });
+                app.state_mut().status = Some(StatusMessage::error(format!(
+                    "cannot read {}: {error}; defaults are used",
+                    path.display()
+                )));
                 app
             }
         }
@@ -434,36 +431,30 @@ impl NetDebugApp {
                 }
             }
             Finished::WorkspaceSaved(path, outcome) | Finished::TimelineSaved(path, outcome) => {
-                let state = self.controller.state_mut();
-                state.status = Some(match outcome {
+                self.controller.state_mut().status = Some(match outcome {
                     Ok(()) => StatusMessage {
-                        text: format!("{} {}", state.texts().file_saved, path.display()),
+                        said: Said::new(|language| {
+                            format!("{} {}", language.texts().file_saved, path.display())
+                        }),
                         is_error: false,
                     },
-                    Err(text) => StatusMessage {
-                        text,
-                        is_error: true,
-                    },
+                    Err(text) => StatusMessage::error(text),
                 });
             }
             Finished::WorkspaceRead(path, Err(text)) => {
                 let _ = path;
-                self.controller.state_mut().status = Some(StatusMessage {
-                    text,
-                    is_error: true,
-                });
+                self.controller.state_mut().status = Some(StatusMessage::error(text));
             }
             Finished::WorkspaceRead(path, Ok(text)) => self.open_workspace_text(&path, &text),
             Finished::QuickExported(tab, path, written) => {
-                let language = self.controller.workspace.shared.language;
-                let written = written.map_err(|error| error.message(language));
+                let written =
+                    written.map_err(|error| Said::new(|language| error.message(language)));
                 if let Some((state, shared)) = self.controller.workspace.split_mut(tab) {
                     state.show_outcome(shared.quick_exported(&path, written));
                 }
             }
             Finished::QuickImported(tab, path, read) => {
-                let language = self.controller.workspace.shared.language;
-                let read = read.map_err(|error| error.message(language));
+                let read = read.map_err(|error| Said::new(|language| error.message(language)));
                 if let Some((state, shared)) = self.controller.workspace.split_mut(tab) {
                     state.show_outcome(shared.quick_imported(&path, read));
                 }
@@ -476,10 +467,11 @@ impl NetDebugApp {
     fn open_workspace_text(&mut self, path: &std::path::Path, text: &str) {
         let (file, problem) = WorkspaceFile::from_text(Some(text));
         let Some(file) = file else {
-            self.controller.state_mut().status = Some(StatusMessage {
-                text: format!("{}: {}", path.display(), problem.unwrap_or_default()),
-                is_error: true,
-            });
+            self.controller.state_mut().status = Some(StatusMessage::error(format!(
+                "{}: {}",
+                path.display(),
+                problem.unwrap_or_default()
+            )));
             return;
         };
         let mut workspace = file.to_workspace();
@@ -489,9 +481,10 @@ impl NetDebugApp {
         self.controller.workspace = workspace;
         self.controller.sync_sessions();
         self.layout = Layout::from_text(&file.layout, &self.controller.workspace);
-        let state = self.controller.state_mut();
-        state.status = Some(StatusMessage {
-            text: format!("{} {}", state.texts().workspace_opened, path.display()),
+        self.controller.state_mut().status = Some(StatusMessage {
+            said: Said::new(|language| {
+                format!("{} {}", language.texts().workspace_opened, path.display())
+            }),
             is_error: false,
         });
     }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use tokio::runtime::Handle;
 
+use crate::i18n::Said;
 use crate::messages::Message as _;
 use crate::net::{Engine, EventReceiver, SendTarget, Session, Wakeup};
 use crate::ui::{Action, TlsFile};
@@ -244,8 +245,7 @@ impl Driver {
                     match self.session.send_file(target, path, pacing) {
                         Ok(progress) => state.file = Some(progress),
                         Err(error) => {
-                            let message = error.message(state.language);
-                            state.refuse_send::<()>(message);
+                            state.refuse_send::<()>(Said::new(|language| error.message(language)));
                         }
                     }
                 }
@@ -304,8 +304,7 @@ impl Driver {
         match self.session.start_cycle(target, payloads, period, times) {
             Ok(sends) => state.cycle = Some(sends),
             Err(error) => {
-                let message = error.message(state.language);
-                state.refuse_send::<()>(message);
+                state.refuse_send::<()>(Said::new(|language| error.message(language)));
             }
         }
     }

@@ -101,8 +101,13 @@ pub fn run(args: &Args, runtime: Handle, out: &mut impl Write) -> std::io::Resul
     let outcome = if opened {
         Outcome::Ran
     } else {
-        let status = controller.state().status.as_ref();
-        Outcome::Failed(status.map(|status| status.text.clone()).unwrap_or_default())
+        let state = controller.state();
+        let status = state.status.as_ref();
+        Outcome::Failed(
+            status
+                .map(|status| status.text(state.language).to_owned())
+                .unwrap_or_default(),
+        )
     };
     controller.perform_focused(Action::Close);
     // The last events (what was sent last, the close) and the file, complete.

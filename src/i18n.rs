@@ -42,10 +42,47 @@ impl Language {
     }
 }
 
+/// Words in every language the window speaks, made when something happened and shown in the
+/// language of the moment: switching the language re-labels what the log and the status bar
+/// already say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    chinese: String,
+    english: String,
+}
+
+impl Said {
+    /// What `words` says in each language.
+    pub fn new(words: impl Fn(Language) -> String) -> Self {
+        Self {
+            chinese: words(Language::Chinese),
+            english: words(Language::English),
+        }
+    }
+
+    /// Words that are the same in every language (a path, an address).
+    pub fn same(text: String) -> Self {
+        Self {
+            chinese: text.clone(),
+            english: text,
+        }
+    }
+
+    /// The words in `language`.
+    pub fn get(&self, language: Language) -> &str {
+        match language {
+            Language::Chinese => &self.chinese,
+            Language::English => &self.english,
+        }
+    }
+}
+
 /// The window's strings in one language.
 #[allow(missing_docs)]
 #[derive(Debug)]
 pub struct Texts {
+    /// The language these are in.
+    pub language: Language,
     pub title: &'static str,
     pub switch_language: &'static str,
     pub network: &'static str,
@@ -407,6 +444,7 @@ pub struct Texts {
 
 /// 简体中文.
 pub static ZH: Texts = Texts {
+    language: Language::Chinese,
     title: "NetDebug 网络调试助手",
     switch_language: "English",
     network: "网络设置",
@@ -648,6 +686,7 @@ pub static ZH: Texts = Texts {
 
 /// English.
 pub static EN: Texts = Texts {
+    language: Language::English,
     title: "NetDebug network assistant",
     switch_language: "中文",
     network: "Network settings",

@@ -2250,3 +2250,25 @@ fn files_that_cannot_be_opened_say_so_without_holding_up_the_window() {
     ui.step_until("the file send to end", |h| h.state().state().file.is_none());
     assert_eq!(ui.harness.state().state().tx.bytes, 0);
 }
+
+#[test]
+fn switching_the_language_relabels_what_the_log_and_status_bar_already_say() {
+    let mut ui = Ui::english();
+    ui.set_text("Send data", "hello");
+    ui.click("Send");
+    ui.wait_for_text("Not open: press Open first");
+    // A session that fails to open logs why in red.
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    ui.set_text(
+        "Local port",
+        &taken.local_addr().unwrap().port().to_string(),
+    );
+    ui.click("Open");
+    ui.wait_for_text("the port is already in use");
+    ui.click("中文");
+    ui.wait_for_text("端口已被占用");
+    assert!(
+        !ui.shows("already in use"),
+        "the log line and the status bar relabelled"
+    );
+}

@@ -226,8 +226,10 @@ pub(super) fn notice_text(notice: &Notice, t: &Texts) -> String {
             line
         }
         Notice::PeerJoined(peer) => format!("{}: {peer}", t.client_joined),
-        Notice::PeerLeft(peer, reason) => format!("{}: {peer} ({reason})", t.client_left),
-        Notice::Closed(reason) => format!("{}: {reason}", t.session_closed),
+        Notice::PeerLeft(peer, reason) => {
+            format!("{}: {peer} ({})", t.client_left, reason.get(t.language))
+        }
+        Notice::Closed(reason) => format!("{}: {}", t.session_closed, reason.get(t.language)),
         Notice::CycleStopped(sends) => t.cycle_stopped.replace("{n}", &sends.to_string()),
         Notice::FileDone {
             path,
@@ -241,7 +243,7 @@ pub(super) fn notice_text(notice: &Notice, t: &Texts) -> String {
             };
             format!("{state}: {path} ({sent} B)")
         }
-        Notice::Error(message) => format!("{}: {message}", t.error),
+        Notice::Error(message) => format!("{}: {}", t.error, message.get(t.language)),
         Notice::Date(date) => t
             .date_line
             .replace("{date}", &date.format(crate::net::DATE).to_string()),

@@ -116,9 +116,9 @@ pub enum Notice {
     /// A client joined our server.
     PeerJoined(SocketAddr),
     /// A client left our server, and why.
-    PeerLeft(SocketAddr, String),
+    PeerLeft(SocketAddr, crate::i18n::Said),
     /// The session ended, and why.
-    Closed(String),
+    Closed(crate::i18n::Said),
     /// A cycle send stopped after this many sends.
     CycleStopped(u64),
     /// A file send ended.
@@ -131,7 +131,7 @@ pub enum Notice {
         complete: bool,
     },
     /// Something failed.
-    Error(String),
+    Error(crate::i18n::Said),
     /// The first line of a day follows: the date (times show only the time of day).
     Date(NaiveDate),
 }

@@ -89,7 +89,10 @@ impl LogOp {
             }
             Self::NoteSend(p, owner) => log.note_send(peer(p), sent_by(owner), *time),
             Self::Sent(p, b, owner) => log.sent(peer(p), Bytes::from(b), sent_by(owner), *time),
-            Self::Notice => log.notice(Notice::Closed("closed".into()), *time),
+            Self::Notice => log.notice(
+                Notice::Closed(crate::i18n::Said::same("closed".into())),
+                *time,
+            ),
             Self::Day(n) => {
                 if let Some(date) = chrono::NaiveDate::from_ymd_opt(2026, 11, 1 + u32::from(n) % 30)
                 {

@@ -165,14 +165,14 @@ fn reads_that_follow_within_the_merge_gap_join_one_entry() {
 #[test]
 fn rows_cover_every_line_in_text_and_hex_views() {
     let mut log = Log::default();
-    log.notice(Notice::Closed("x".to_owned()), T0);
+    log.notice(Notice::Closed(crate::i18n::Said::same("x".to_owned())), T0);
     log.received(peer(), Bytes::from_static(b"one\ntwo\nthree\n"), T0);
     log.received(peer(), Bytes::from(vec![0u8; 40]), T0);
     assert_eq!(log.total_rows(), 1 + 4 + 2);
     assert_eq!(
         row_texts(&log, 0, 100),
         [
-            "notice Closed(\"x\")",
+            "notice Closed(Said { chinese: \"x\", english: \"x\" })",
             "header",
             "text one",
             "text two",
@@ -214,7 +214,7 @@ fn long_lines_continue_on_the_next_row() {
 #[test]
 fn raw_mode_drops_headers_and_notices_and_wrapping_follows_the_columns() {
     let mut log = Log::default();
-    log.notice(Notice::Closed("x".to_owned()), T0);
+    log.notice(Notice::Closed(crate::i18n::Said::same("x".to_owned())), T0);
     log.received(peer(), Bytes::from_static(b"abcdefghij"), T0);
     log.set_layout(RowLayout {
         headers: false,

@@ -47,7 +47,7 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut SessionState) {
                 } else {
                     ui.visuals().text_color()
                 };
-                let text = super::sentence(&status.text);
+                let text = super::sentence(status.text(state.language));
                 ui.add(egui::Label::new(RichText::new(text.as_ref()).color(color)).truncate())
                     .on_hover_text(text);
             }

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::codec::SendFormat;
-use crate::i18n::{Language, Texts};
+use crate::i18n::{Language, Said, Texts};
 
 /// Most sends kept in the history.
 pub const HISTORY_LIMIT: usize = 50;
@@ -59,7 +59,7 @@ pub struct Shared {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     /// What to say.
-    pub text: String,
+    pub said: Said,
     /// Whether it is a failure.
     pub is_error: bool,
 }
@@ -129,18 +129,20 @@ impl Shared {
     }
 
     /// What to say about writing the quick commands to `path` (the error already worded).
-    pub fn quick_exported(&self, path: &Path, outcome: Result<(), String>) -> Outcome {
+    pub fn quick_exported(&self, path: &Path, outcome: Result<(), Said>) -> Outcome {
         match outcome {
             Ok(()) => Outcome {
-                text: self
-                    .texts()
-                    .quick_exported
-                    .replace("{n}", &self.quick_commands.len().to_string())
-                    .replace("{path}", &path.display().to_string()),
+                said: Said::new(|language| {
+                    language
+                        .texts()
+                        .quick_exported
+                        .replace("{n}", &self.quick_commands.len().to_string())
+                        .replace("{path}", &path.display().to_string())
+                }),
                 is_error: false,
             },
-            Err(text) => Outcome {
-                text,
+            Err(said) => Outcome {
+                said,
                 is_error: true,
             },
         }
@@ -152,7 +154,7 @@ impl Shared {
     pub fn quick_imported(
         &mut self,
         path: &Path,
-        outcome: Result<Vec<QuickCommand>, String>,
+        outcome: Result<Vec<QuickCommand>, Said>,
     ) -> Outcome {
         match outcome {
             Ok(commands) => {
@@ -166,17 +168,19 @@ impl Shared {
                     }
                 }
                 Outcome {
-                    text: self
-                        .texts()
-                        .quick_imported
-                        .replace("{n}", &added.to_string())
-                        .replace("{same}", &same.to_string())
-                        .replace("{path}", &path.display().to_string()),
+                    said: Said::new(|language| {
+                        language
+                            .texts()
+                            .quick_imported
+                            .replace("{n}", &added.to_string())
+                            .replace("{same}", &same.to_string())
+                            .replace("{path}", &path.display().to_string())
+                    }),
                     is_error: false,
                 }
             }
-            Err(text) => Outcome {
-                text,
+            Err(said) => Outcome {
+                said,
                 is_error: true,
             },
         }

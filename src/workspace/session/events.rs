@@ -3,6 +3,7 @@
 use std::time::{Duration, Instant};
 
 use super::{Connection, Mode, ServerTarget, SessionState};
+use crate::i18n::Said;
 use crate::log::{Direction, Notice};
 use crate::messages::Message as _;
 use crate::net::{CloseReason, Event, EventKind};
@@ -80,8 +81,10 @@ impl SessionState {
                 if self.server_target == ServerTarget::One(peer) {
                     self.server_target = ServerTarget::All;
                 }
-                self.log
-                    .notice(Notice::PeerLeft(peer, reason.message(self.language)), time);
+                self.log.notice(
+                    Notice::PeerLeft(peer, Said::new(|language| reason.message(language))),
+                    time,
+                );
             }
             EventKind::Received { peer, bytes } => {
                 self.rx.add(bytes.len(), Instant::now());
@@ -154,15 +157,21 @@ impl SessionState {
                     if retry && self.retries.last_error.as_deref() == Some(text.as_str()) {
                         // The same failure again, every few seconds while a device is off,
                         // would bury the log: the status bar and the state's count say it.
-                        self.set_error(text);
+                        self.set_error(Said::new(|language| error.message(language)));
                     } else {
                         self.report_error(error, time);
                         self.retries.last_error = Some(text);
                     }
                     self.retries.failures = self.retries.failures.saturating_add(1);
                 } else {
-                    let reason = reason.message(self.language);
-                    self.set_info(format!("{}: {reason}", self.texts().session_closed));
+                    let reason = Said::new(|language| reason.message(language));
+                    self.set_info(Said::new(|language| {
+                        format!(
+                            "{}: {}",
+                            language.texts().session_closed,
+                            reason.get(language)
+                        )
+                    }));
                     self.log.notice(Notice::Closed(reason), time);
                 }
                 if retry {

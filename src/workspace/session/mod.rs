@@ -30,7 +30,7 @@ use bytes::Bytes;
 
 use crate::codec::{Framing, PayloadError, SendFormat, build_payload};
 use crate::counters::Counter;
-use crate::i18n::{Language, Texts};
+use crate::i18n::{Language, Said, Texts};
 use crate::log::{Log, Notice};
 use crate::messages::Message as _;
 use crate::net::{
@@ -236,22 +236,25 @@ impl SessionState {
         let port = parse_port(&self.port, self.mode.binds());
         self.errors.address = host.as_ref().err().map(|e| e.message(self.language));
         self.errors.port = port.as_ref().err().map(|e| e.message(self.language));
-        let (Ok(host), Ok(port)) = (host, port) else {
-            self.set_error(
-                [&self.errors.address, &self.errors.port]
-                    .into_iter()
-                    .flatten()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            );
+        let (Ok(host), Ok(port)) = (&host, &port) else {
+            let said = Said::new(|language| {
+                [
+                    host.as_ref().err().map(|e| e.message(language)),
+                    port.as_ref().err().map(|e| e.message(language)),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("; ")
+            });
+            self.set_error(said);
             return None;
         };
         let multicast = match self.parse_multicast() {
             Ok(group) => group,
-            Err(message) => {
-                self.errors.multicast = Some(message.clone());
-                self.set_error(message);
+            Err(said) => {
+                self.errors.multicast = Some(said.get(self.language).to_owned());
+                self.set_error(said);
                 return None;
             }
         };
@@ -259,15 +262,16 @@ impl SessionState {
             Ok(tls) => tls,
             // Only a server uses the files: a client opens whatever they say.
             Err(TlsFilesMissing) if self.mode == Mode::TcpServer => {
-                let message = self.texts().tls_files_missing.to_owned();
-                self.errors.tls_files = Some(message.clone());
-                self.set_error(message);
+                self.errors.tls_files = Some(self.texts().tls_files_missing.to_owned());
+                self.set_error(Said::new(|language| {
+                    language.texts().tls_files_missing.to_owned()
+                }));
                 return None;
             }
             Err(TlsFilesMissing) => None,
         };
         self.errors.tls_files = None;
-        let endpoint = Endpoint::new(host, port);
+        let endpoint = Endpoint::new(host.clone(), *port);
         self.opening_remote = (self.mode == Mode::TcpClient).then(|| endpoint.to_string());
         Some(match self.mode {
             Mode::TcpServer => SessionConfig::TcpServer {
@@ -315,7 +319,7 @@ impl SessionState {
     }
 
     /// The multicast group to join: none when the field is empty or the mode is not UDP.
-    fn parse_multicast(&mut self) -> Result<Option<std::net::IpAddr>, String> {
+    fn parse_multicast(&mut self) -> Result<Option<std::net::IpAddr>, Said> {
         self.errors.multicast = None;
         let text = self.multicast_group.trim();
         if self.mode != Mode::Udp || text.is_empty() {
@@ -323,7 +327,9 @@ impl SessionState {
         }
         match text.parse::<std::net::IpAddr>() {
             Ok(group) if group.is_multicast() => Ok(Some(group)),
-            _ => Err(format!("{}: '{text}'", self.texts().not_multicast)),
+            _ => Err(Said::new(|language| {
+                format!("{}: '{text}'", language.texts().not_multicast)
+            })),
         }
     }
 
@@ -377,7 +383,10 @@ impl SessionState {
         path: std::path::PathBuf,
         progress: Arc<crate::net::CaptureProgress>,
     ) {
-        self.set_info(format!("{} {}", self.texts().saving_to, path.display()));
+        let shown = path.display().to_string();
+        self.set_info(Said::new(|language| {
+            format!("{} {shown}", language.texts().saving_to)
+        }));
         self.capture = Some(CaptureStatus {
             path,
             progress,
@@ -387,23 +396,23 @@ impl SessionState {
 
     /// Shows why saving could not start.
     pub fn capture_failed(&mut self, error: &crate::net::FileError) {
-        self.set_error(error.message(self.language));
+        self.set_error(Said::new(|language| error.message(language)));
     }
 
     /// Shows how Save log ended.
     pub fn log_saved(&mut self, outcome: Result<crate::log::SavedLog, crate::net::FileError>) {
         match outcome {
-            Ok(saved) => {
-                let t = self.texts();
-                self.set_info(format!(
+            Ok(saved) => self.set_info(Said::new(|language| {
+                let t = language.texts();
+                format!(
                     "{} {} ({} {})",
                     t.log_saved,
                     saved.path.display(),
                     saved.lines,
                     t.lines
-                ));
-            }
-            Err(error) => self.set_error(error.message(self.language)),
+                )
+            })),
+            Err(error) => self.set_error(Said::new(|language| error.message(language))),
         }
     }
 
@@ -508,21 +517,23 @@ impl SessionState {
 
     /// Logs `error`, which happened at `time`, and shows it in the status bar.
     pub(super) fn report_error(&mut self, error: &NetError, time: chrono::NaiveTime) {
-        let text = error.message(self.language);
-        self.log.notice(Notice::Error(text.clone()), time);
-        self.set_error(text);
+        let said = Said::new(|language| error.message(language));
+        self.log.notice(Notice::Error(said.clone()), time);
+        self.set_error(said);
     }
 
-    pub(super) fn set_error(&mut self, text: String) {
+    /// Shows a failure in the status bar.
+    pub(super) fn set_error(&mut self, said: Said) {
         self.status = Some(StatusMessage {
-            text,
+            said,
             is_error: true,
         });
     }
 
-    pub(super) fn set_info(&mut self, text: String) {
+    /// Shows how something went in the status bar.
+    pub(super) fn set_info(&mut self, said: Said) {
         self.status = Some(StatusMessage {
-            text,
+            said,
             is_error: false,
         });
     }

@@ -3,6 +3,7 @@
 
 use super::SessionState;
 use crate::codec::{InputMode, SendFormat, build_payload, format_hex, parse_hex, text_for_bytes};
+use crate::i18n::Said;
 use crate::messages::Message as _;
 
 impl SessionState {
@@ -34,15 +35,23 @@ impl SessionState {
                     }
                     match build_payload(field, &payload) {
                         Ok(bytes) => **field = format_hex(&bytes),
-                        Err(error) => *refused = Some(error.message(language)),
+                        Err(error) => *refused = Some(error),
                     }
                 }
                 let [send_box, pattern, reply] = refused;
                 if let Some(reason) = send_box {
-                    self.set_error(t.send_box_kept.replace("{reason}", &reason));
+                    self.set_error(Said::new(|language| {
+                        language
+                            .texts()
+                            .send_box_kept
+                            .replace("{reason}", &reason.message(language))
+                    }));
                 }
                 if let Some(reason) = pattern.or(reply) {
-                    self.errors.auto_reply = Some(t.reply_field_kept.replace("{reason}", &reason));
+                    self.errors.auto_reply = Some(
+                        t.reply_field_kept
+                            .replace("{reason}", &reason.message(language)),
+                    );
                 }
             }
             InputMode::Text => {
@@ -72,10 +81,12 @@ impl SessionState {
                 }
                 if escapes_needed {
                     self.send_format.escapes = true;
-                    self.set_info(
-                        t.escapes_turned_on
-                            .replace("{encoding}", &format.encoding.to_string()),
-                    );
+                    self.set_info(Said::new(|language| {
+                        language
+                            .texts()
+                            .escapes_turned_on
+                            .replace("{encoding}", &format.encoding.to_string())
+                    }));
                 }
             }
         }
@@ -115,7 +126,14 @@ mod tests {
         state.set_send_mode(InputMode::Text);
         assert_eq!(state.send_text, r"\x01\x03\0\0\0\x01\x84\n");
         assert!(state.send_format.escapes);
-        assert!(state.status.as_ref().unwrap().text.contains("Escapes"));
+        assert!(
+            state
+                .status
+                .as_ref()
+                .unwrap()
+                .text(Language::English)
+                .contains("Escapes")
+        );
         let bytes = build_payload(&state.send_text, &state.send_format).unwrap();
         assert_eq!(bytes, [0x01, 0x03, 0, 0, 0, 1, 0x84, 0x0A]);
     }
@@ -174,7 +192,7 @@ mod tests {
         assert_eq!(state.send_format.mode, InputMode::Hex);
         let status = state.status.as_ref().unwrap();
         assert!(
-            status.is_error && status.text.contains("kept"),
+            status.is_error && status.text(Language::English).contains("kept"),
             "{status:?}"
         );
         // Text typed while in hex mode stays as it is when switching to text.

@@ -2,7 +2,7 @@
 
 use super::{Connection, Mode, ServerTarget, SessionState};
 use crate::codec::{PayloadError, SendFormat, build_payload, format_hex};
-use crate::i18n::Language;
+use crate::i18n::{Language, Said};
 use crate::messages::Message as _;
 use crate::net::{FilePacing, SendTarget, parse_target};
 use crate::workspace::{HistoryEntry, QuickCommand};
@@ -71,7 +71,7 @@ impl SessionState {
         let target = self.prepare_target()?;
         match build_payload(&self.send_text, &self.send_format) {
             Ok(bytes) => Some((target, bytes)),
-            Err(error) => self.refuse_send(error.message(self.language)),
+            Err(error) => self.refuse_send(Said::new(|language| error.message(language))),
         }
     }
 
@@ -88,11 +88,9 @@ impl SessionState {
         let target = self.prepare_target()?;
         match build_payload(&command.text, &command.format) {
             Ok(bytes) => Some((target, bytes)),
-            Err(error) => self.refuse_send(format!(
-                "{}: {}",
-                command.name,
-                error.message(self.language)
-            )),
+            Err(error) => self.refuse_send(Said::new(|language| {
+                format!("{}: {}", command.name, error.message(language))
+            })),
         }
     }
 
@@ -109,7 +107,9 @@ impl SessionState {
             return Some((target, vec![bytes.into()]));
         }
         if quick.is_empty() {
-            return self.refuse_send(self.texts().no_quick_commands.to_owned());
+            return self.refuse_send(Said::new(|language| {
+                language.texts().no_quick_commands.to_owned()
+            }));
         }
         let target = self.prepare_target()?;
         let mut payloads = Vec::with_capacity(quick.len());
@@ -117,8 +117,9 @@ impl SessionState {
             match build_payload(&command.text, &command.format) {
                 Ok(bytes) => payloads.push(bytes.into()),
                 Err(error) => {
-                    let message = format!("{}: {}", command.name, error.message(self.language));
-                    return self.refuse_send(message);
+                    return self.refuse_send(Said::new(|language| {
+                        format!("{}: {}", command.name, error.message(language))
+                    }));
                 }
             }
         }
@@ -145,14 +146,15 @@ impl SessionState {
             _ => None,
         };
         if reachable.is_none() {
-            let message = if self.connection.is_open() {
-                self.texts()
-                    .peer_not_connected
-                    .replace("{peer}", &peer.to_string())
-            } else {
-                self.texts().not_open.to_owned()
-            };
-            return self.refuse_send(message);
+            let open = self.connection.is_open();
+            return self.refuse_send(Said::new(|language| {
+                let t = language.texts();
+                if open {
+                    t.peer_not_connected.replace("{peer}", &peer.to_string())
+                } else {
+                    t.not_open.to_owned()
+                }
+            }));
         }
         self.status = None;
         reachable
@@ -165,7 +167,7 @@ impl SessionState {
             && self
                 .status
                 .as_ref()
-                .is_some_and(|status| status.text == refusal)
+                .is_some_and(|status| status.text(self.language) == refusal)
         {
             self.status = None;
         }
@@ -185,22 +187,21 @@ impl SessionState {
     /// Shows how a change to the app's quick commands went.
     pub fn show_outcome(&mut self, outcome: crate::workspace::Outcome) {
         if outcome.is_error {
-            self.set_error(outcome.text);
+            self.set_error(outcome.said);
         } else {
-            self.set_info(outcome.text);
+            self.set_info(outcome.said);
         }
     }
 
     /// Whether a send has somewhere to go: a connection, a bound socket, or a server with at
     /// least one client.
     pub fn has_receiver(&self) -> bool {
-        self.no_receiver().is_none()
+        self.no_receiver(self.texts()).is_none()
     }
 
     /// Why a send has nowhere to go, if it has not: nothing open, not connected yet, or a
     /// server without clients.
-    fn no_receiver(&self) -> Option<&'static str> {
-        let t = self.texts();
+    fn no_receiver(&self, t: &'static crate::i18n::Texts) -> Option<&'static str> {
         match self.connection {
             Connection::Closed => Some(t.not_open),
             Connection::Opening | Connection::Connecting(_) | Connection::Reconnecting { .. } => {
@@ -229,11 +230,15 @@ impl SessionState {
     /// Checks that something is open and where a send goes; on failure a message beside the
     /// send box (or the target field).
     pub fn prepare_target(&mut self) -> Option<SendTarget> {
-        let t = self.texts();
         self.errors.send = None;
         self.errors.target = None;
-        if let Some(reason) = self.no_receiver() {
-            return self.refuse_send(reason.to_owned());
+        if self.no_receiver(self.texts()).is_some() {
+            let said = Said::new(|language| {
+                self.no_receiver(language.texts())
+                    .unwrap_or_default()
+                    .to_owned()
+            });
+            return self.refuse_send(said);
         }
         let target = match self.mode {
             Mode::TcpClient => SendTarget::Connected,
@@ -248,13 +253,16 @@ impl SessionState {
                     SendTarget::Datagram(endpoint)
                 }
                 Err(error) => {
-                    let message = if self.udp_target.trim().is_empty() {
-                        t.empty_target.to_owned()
-                    } else {
-                        error.message(self.language)
-                    };
-                    self.errors.target = Some(message.clone());
-                    self.set_error(message);
+                    let empty = self.udp_target.trim().is_empty();
+                    let said = Said::new(|language| {
+                        if empty {
+                            language.texts().empty_target.to_owned()
+                        } else {
+                            error.message(language)
+                        }
+                    });
+                    self.errors.target = Some(said.get(self.language).to_owned());
+                    self.set_error(said);
                     return None;
                 }
             },
@@ -264,9 +272,9 @@ impl SessionState {
     }
 
     /// Shows why a send was refused, beside the send box and in the status bar.
-    pub fn refuse_send<T>(&mut self, message: String) -> Option<T> {
-        self.errors.send = Some(message.clone());
-        self.set_error(message);
+    pub fn refuse_send<T>(&mut self, said: Said) -> Option<T> {
+        self.errors.send = Some(said.get(self.language).to_owned());
+        self.set_error(said);
         None
     }
 }

@@ -254,13 +254,28 @@ pub struct CaptureStatus {
     pub shown: std::cell::Cell<u64>,
 }
 
-/// A line in the status bar.
+/// A line in the status bar, in every language (switching re-labels it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusMessage {
     /// What to say.
-    pub text: String,
+    pub said: crate::i18n::Said,
     /// Whether it reports a failure.
     pub is_error: bool,
+}
+
+impl StatusMessage {
+    /// A failure, in words of no language (a path, an OS message).
+    pub fn error(text: String) -> Self {
+        Self {
+            said: crate::i18n::Said::same(text),
+            is_error: true,
+        }
+    }
+
+    /// What it says in `language`.
+    pub fn text(&self, language: crate::i18n::Language) -> &str {
+        self.said.get(language)
+    }
 }
 
 /// TLS over TCP (Packet Sender's SSL), as the network settings set it.
