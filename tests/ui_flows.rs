@@ -314,6 +314,8 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
     assert_eq!((responses.count, responses.last), (1, answered));
     let ms = netdebug::response_times::short_ms(answered);
     let whole = format!("Response {ms} ms (avg {ms}, max {ms}, 1×)");
+    // In a wide window, all of it beside the state and the counters with their frames and rates.
+    ui.harness.set_size(egui::vec2(1280.0, 760.0));
     ui.wait_for_text(&whole);
 
     // In a narrow window the last time alone gives the state its room, the rest in a hover.
@@ -341,9 +343,15 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
         shown >= whole_width,
         "{state:?} cut to {shown} of {whole_width}"
     );
-    ui.harness.set_size(egui::vec2(1100.0, 760.0));
+    // Narrower still, the counters keep their labels and bytes, the rest in their hover.
+    ui.harness.set_size(egui::vec2(720.0, 760.0));
+    ui.harness.run_steps(2);
+    assert!(ui.shows("RX: 8 B") && !ui.shows("RX: 8 B /"));
+    ui.harness.set_size(egui::vec2(1280.0, 760.0));
     ui.harness.run_steps(2);
     assert!(ui.shows(&whole));
+    ui.harness.set_size(egui::vec2(1100.0, 760.0));
+    ui.harness.run_steps(2);
 
     // Bytes the window gets round to a second late keep the time they arrived.
     let written = chrono::Local::now().time();

@@ -4,31 +4,119 @@ use egui::{Align, Layout, RichText, TextStyle, Ui};
 
 use crate::workspace::SessionState;
 
+/// How much the status bar shows, from all of it to the least; what a level leaves out is in
+/// the counters' tooltip. The state is always whole, and each counter keeps its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Fit {
+    /// Everything.
+    All,
+    /// The response times as the last one only.
+    LastResponse,
+    /// The counters as bytes only (frames and rates in the tooltip).
+    BytesOnly,
+    /// No response times.
+    NoResponses,
+    /// No checksum tally either.
+    Least,
+}
+
 pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut SessionState) {
     let t = state.texts();
     let now = std::time::Instant::now();
     let counters = [("TX", &mut state.tx), ("RX", &mut state.rx)].map(|(name, counter)| {
         let rate = crate::counters::format_rate(counter.rate(now));
-        format!(
-            "{name}: {} B / {} {} / {rate}",
-            counter.bytes, counter.frames, t.frames
+        (
+            format!(
+                "{name}: {} B / {} {} / {rate}",
+                counter.bytes, counter.frames, t.frames
+            ),
+            format!("{name}: {} B", counter.bytes),
         )
     });
     let described = state.connection.describe(t);
     let tally = check_tally_text(state);
+    let responses = responses_texts(state);
+    // The first level, from all to least, at which everything shown leaves the state whole.
+    // Each item is followed by the gap between items; some by a separator too, which takes
+    // about twice that.
+    let gap = ui.spacing().item_spacing.x;
+    let separator = 2.0 * gap;
+    let mono = |text: &str| text_width(ui, text, &TextStyle::Monospace) + gap;
+    let reset = text_width(ui, t.reset_counters, &TextStyle::Button)
+        + 2.0 * ui.spacing().button_padding.x
+        + gap;
+    let room = ui.available_width()
+        - reset
+        - text_width(ui, &described, &TextStyle::Body)
+        - gap
+        - separator;
+    let width = |fit: Fit| {
+        let counters: f32 = counters
+            .iter()
+            .map(|(whole, bytes)| mono(if fit >= Fit::BytesOnly { bytes } else { whole }))
+            .sum();
+        let responses = responses
+            .as_ref()
+            .map_or(0.0, |(whole, last, _)| match fit {
+                Fit::All => mono(whole) + separator,
+                Fit::LastResponse | Fit::BytesOnly => mono(last) + separator,
+                Fit::NoResponses | Fit::Least => 0.0,
+            });
+        let tally = tally
+            .as_deref()
+            .filter(|_| fit < Fit::Least)
+            .map_or(0.0, |tally| mono(tally) + separator);
+        counters + responses + tally
+    };
+    let fit = [
+        Fit::All,
+        Fit::LastResponse,
+        Fit::BytesOnly,
+        Fit::NoResponses,
+    ]
+    .into_iter()
+    .find(|fit| width(*fit) <= room)
+    .unwrap_or(Fit::Least);
+    // Whatever is left out, and the response times' details, a hover away.
+    let mut hidden: Vec<String> = Vec::new();
+    if fit >= Fit::BytesOnly {
+        hidden.extend(counters.iter().map(|(whole, _)| whole.clone()));
+    }
+    if let Some((whole, _, help)) = &responses {
+        if fit >= Fit::LastResponse {
+            hidden.push(whole.clone());
+        }
+        hidden.push(help.clone());
+    }
+    if fit == Fit::Least {
+        hidden.extend(tally.clone());
+    }
     // Counters first, from the right, so a long message is cut short instead of covering them.
     ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
         if ui.button(t.reset_counters).clicked() {
             state.reset_counters();
         }
-        // What the bar must fit beside the response times for the state to show whole.
-        let monospace: Vec<&str> = counters.iter().chain(&tally).map(String::as_str).collect();
-        responses_ui(ui, state, &monospace, &described);
-        if let Some(tally) = tally {
+        if let Some((whole, last, help)) = &responses {
+            let shown = match fit {
+                Fit::All => Some(whole),
+                Fit::LastResponse | Fit::BytesOnly => Some(last),
+                Fit::NoResponses | Fit::Least => None,
+            };
+            if let Some(shown) = shown {
+                ui.label(RichText::new(shown.as_str()).monospace())
+                    .on_hover_text(help.as_str());
+                ui.separator();
+            }
+        }
+        if let Some(tally) = tally.filter(|_| fit < Fit::Least) {
             check_tally_ui(ui, state, tally);
         }
-        for (text, counter) in counters.into_iter().zip([&state.tx, &state.rx]) {
-            ui.label(RichText::new(text).monospace());
+        for ((whole, bytes), counter) in counters.into_iter().zip([&state.tx, &state.rx]) {
+            let text = if fit >= Fit::BytesOnly { bytes } else { whole };
+            let label = ui.label(RichText::new(text).monospace());
+            if !hidden.is_empty() {
+                label.on_hover_text(hidden.join("\n"));
+            }
             // The rate falls back to zero by itself; look again while it is moving.
             if counter.is_active() {
                 ui.ctx()
@@ -36,10 +124,8 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut SessionState) {
             }
         }
         ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
-            // Cut short, as the message is, when the counters leave little room: drawn whole
-            // it ran into them.
-            ui.add(egui::Label::new(described.as_str()).truncate())
-                .on_hover_text(described);
+            // Whole: the state is what the bar is for. The message has what is left.
+            ui.label(described.as_str());
             ui.separator();
             if let Some(status) = &state.status {
                 let color = if status.is_error {
@@ -95,14 +181,11 @@ fn check_tally_ui(ui: &mut Ui, state: &SessionState, text: String) {
     ui.separator();
 }
 
-/// The response times, once there are any: the last, the mean and the longest, or only the
-/// last when the whole would leave too little room for the `monospace` texts beside them (the
-/// counters, the checksum tally) and `described`, the state, which should show whole.
-fn responses_ui(ui: &mut Ui, state: &SessionState, monospace: &[&str], described: &str) {
+/// The response times, once there are any: the whole line (last, mean, longest), the last
+/// alone, and the help with the shortest.
+fn responses_texts(state: &SessionState) -> Option<(String, String, String)> {
     let times = &state.responses;
-    let Some(average) = times.average() else {
-        return;
-    };
+    let average = times.average()?;
     let t = state.texts();
     let ms = crate::response_times::short_ms;
     let whole = t
@@ -111,24 +194,7 @@ fn responses_ui(ui: &mut Ui, state: &SessionState, monospace: &[&str], described
         .replace("{avg}", &ms(average))
         .replace("{max}", &ms(times.max))
         .replace("{n}", &times.count.to_string());
+    let last = t.responses_last.replace("{last}", &ms(times.last));
     let help = t.responses_help.replace("{min}", &ms(times.min));
-    // Measured only now that there are response times to show.
-    let spacing = 2.0 * ui.spacing().item_spacing.x;
-    let others = monospace
-        .iter()
-        .map(|text| text_width(ui, text, &TextStyle::Monospace) + spacing)
-        .sum::<f32>()
-        + text_width(ui, described, &TextStyle::Body)
-        + spacing;
-    let room = ui.available_width() - others;
-    let (text, help) = if text_width(ui, &whole, &TextStyle::Monospace) <= room {
-        (whole, help)
-    } else {
-        // The rest stays a hover away rather than pushing the state out of sight.
-        let last = t.responses_last.replace("{last}", &ms(times.last));
-        (last, format!("{whole}\n{help}"))
-    };
-    ui.label(RichText::new(text).monospace())
-        .on_hover_text(help);
-    ui.separator();
+    Some((whole, last, help))
 }
