@@ -14,6 +14,26 @@ use netdebug::NetDebugApp;
 use netdebug::workspace::{Connection, Mode, TabId};
 use ui::Ui;
 
+/// eframe's storage, in memory.
+#[derive(Default)]
+struct Memory(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for Memory {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+
+    fn flush(&mut self) {}
+}
+
 /// Whether session `id`'s log shows `text` received.
 fn received(ui: &Ui, id: TabId, text: &str) -> bool {
     let workspace = ui.harness.state().workspace();
@@ -242,7 +262,15 @@ fn the_workspace_comes_back_from_its_file_with_every_session_and_the_layout() {
     let saved = ui.harness.state().workspace_file();
     assert_eq!(saved.sessions.len(), 2);
 
-    let text = saved.to_text();
+    // What eframe keeps when the window closes is what the next start reads.
+    let mut storage = Memory::default();
+    eframe::App::save(ui.harness.state_mut(), &mut storage);
+    let text = storage
+        .0
+        .get(netdebug::workspace_file::STORAGE_KEY)
+        .cloned()
+        .unwrap();
+    assert_eq!(text, saved.to_text());
     let mut again = Ui::built([1100.0, 760.0], move |cc, handle| {
         NetDebugApp::from_text(cc, handle, Some(&text))
     });
@@ -258,6 +286,32 @@ fn the_workspace_comes_back_from_its_file_with_every_session_and_the_layout() {
         "still side by side"
     );
     assert_eq!(again.harness.query_all_by_label("Send data").count(), 2);
+}
+
+#[test]
+fn a_session_is_duplicated_with_its_settings_closed_and_with_an_empty_log() {
+    let mut ui = Ui::english();
+    ui.choose("Protocol", "UDP");
+    ui.set_text("Local port", "0");
+    ui.choose("Show as", "Hex");
+    ui.open();
+    let first = ui.harness.state().workspace().focused();
+    let label = tab_label(&ui, first);
+    ui.harness
+        .get_by_role_and_label(Role::Tab, &label)
+        .click_secondary();
+    ui.harness.run_steps(2);
+    ui.click("Duplicate session");
+    ui.harness.run_steps(2);
+    let workspace = ui.harness.state().workspace();
+    assert_eq!(workspace.tabs().len(), 2);
+    let copy = workspace.focused_state();
+    assert_ne!(workspace.focused(), first);
+    assert_eq!((copy.mode, copy.port.as_str()), (Mode::Udp, "0"));
+    assert_eq!(copy.log.layout().view, netdebug::codec::InputMode::Hex);
+    assert_eq!(copy.connection, Connection::Closed);
+    assert!(copy.log.entries().is_empty());
+    assert!(workspace.tab(first).unwrap().state.connection.is_open());
 }
 
 #[test]
