@@ -619,10 +619,20 @@ fn bad_input_gives_clear_messages_and_opens_or_sends_nothing() {
     ui.click("Send");
     ui.wait_for_text("Not open: press Open first");
 
+    let open_at = ui.harness.get_by_label("Open").rect();
     ui.set_text("Local port", "70000");
     ui.click("Open");
     ui.wait_for_text("Port '70000' is not valid: use 0-65535");
     assert_eq!(ui.connection(), Connection::Closed);
+    // The message sits on a line kept for it: nothing under it moves.
+    assert_eq!(ui.harness.get_by_label("Open").rect(), open_at);
+    // Still wrong, it says so; right, it goes at once.
+    ui.set_text("Local port", "-1");
+    let port_error = |ui: &Ui| ui.harness.state().state().errors.port.clone();
+    assert!(port_error(&ui).is_some_and(|error| error.contains("'-1'")));
+    ui.set_text("Local port", "9000");
+    assert_eq!(port_error(&ui), None);
+    assert_eq!(ui.harness.get_by_label("Open").rect(), open_at);
 
     ui.choose("Protocol", "TCP Client");
     ui.set_text("Remote port", "0");

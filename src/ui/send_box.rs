@@ -113,19 +113,26 @@ fn server_target_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Act
 
 fn udp_target_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared) {
     let t = state.texts();
-    ui.horizontal_wrapped(|ui| {
-        let enabled = !state.reply_to_last;
-        let label = ui.label(t.target);
-        ui.add_enabled(
-            enabled,
-            egui::TextEdit::singleline(&mut state.udp_target)
-                .hint_text("127.0.0.1:8081")
-                .desired_width(ui.available_width().clamp(120.0, 200.0)),
-        )
-        .labelled_by(label.id);
-        ui.checkbox(&mut state.reply_to_last, t.reply_to_last);
-        super::recent_remotes_ui(ui, state, shared);
-    });
+    let edited = ui
+        .horizontal_wrapped(|ui| {
+            let enabled = !state.reply_to_last;
+            let label = ui.label(t.target);
+            let target = ui
+                .add_enabled(
+                    enabled,
+                    egui::TextEdit::singleline(&mut state.udp_target)
+                        .hint_text("127.0.0.1:8081")
+                        .desired_width(ui.available_width().clamp(120.0, 200.0)),
+                )
+                .labelled_by(label.id);
+            ui.checkbox(&mut state.reply_to_last, t.reply_to_last);
+            super::recent_remotes_ui(ui, state, shared);
+            target.changed()
+        })
+        .inner;
+    if edited {
+        state.recheck_fields();
+    }
     if let Some(error) = &state.errors.target {
         super::error_label(ui, error);
     }

@@ -221,24 +221,32 @@ fn network_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared, actions: &
             (address, port)
         })
         .inner;
-    ui.horizontal(|ui| {
-        let address_width =
-            (ui.available_width() - port_width - ui.spacing().item_spacing.x).max(60.0);
-        ui.add_enabled(
-            !open,
-            egui::TextEdit::singleline(&mut state.address)
-                .hint_text("127.0.0.1")
-                .desired_width(address_width),
-        )
-        .labelled_by(address_name);
-        ui.add_enabled(
-            !open,
-            egui::TextEdit::singleline(&mut state.port)
-                .hint_text("8080")
-                .desired_width(port_width),
-        )
-        .labelled_by(port_name);
-    });
+    let edited = ui
+        .horizontal(|ui| {
+            let address_width =
+                (ui.available_width() - port_width - ui.spacing().item_spacing.x).max(60.0);
+            let address = ui
+                .add_enabled(
+                    !open,
+                    egui::TextEdit::singleline(&mut state.address)
+                        .hint_text("127.0.0.1")
+                        .desired_width(address_width),
+                )
+                .labelled_by(address_name);
+            let port = ui
+                .add_enabled(
+                    !open,
+                    egui::TextEdit::singleline(&mut state.port)
+                        .hint_text("8080")
+                        .desired_width(port_width),
+                )
+                .labelled_by(port_name);
+            address.changed() || port.changed()
+        })
+        .inner;
+    if edited {
+        state.recheck_fields();
+    }
     // One line kept for what is wrong with either field, so an error never moves the
     // controls under it.
     let problem = [&state.errors.address, &state.errors.port]
@@ -344,7 +352,7 @@ fn network_more_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Acti
     }
     super::tls::tls_ui(ui, state, actions, open);
     if state.mode == Mode::Udp {
-        labelled_field(
+        let group = labelled_field(
             ui,
             t.multicast_group,
             &mut state.multicast_group,
@@ -352,6 +360,9 @@ fn network_more_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Acti
             state.errors.multicast.as_deref(),
             !open,
         );
+        if group.changed() {
+            state.recheck_fields();
+        }
     }
 }
 

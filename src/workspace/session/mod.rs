@@ -291,6 +291,32 @@ impl SessionState {
         })
     }
 
+    /// Checks again the fields that carry a message, after one was edited: the message goes
+    /// as soon as the field is right, and says what is wrong now while it is not. A field
+    /// without a message is left alone until the next Open or Send checks it.
+    pub fn recheck_fields(&mut self) {
+        let language = self.language;
+        if self.errors.address.is_some() {
+            self.errors.address = parse_host(&self.address).err().map(|e| e.message(language));
+        }
+        if self.errors.port.is_some() {
+            self.errors.port = parse_port(&self.port, self.mode.binds())
+                .err()
+                .map(|e| e.message(language));
+        }
+        if self.errors.target.is_some() && !self.udp_target.trim().is_empty() {
+            self.errors.target = crate::net::parse_target(&self.udp_target)
+                .err()
+                .map(|e| e.message(language));
+        }
+        if self.errors.multicast.is_some() {
+            self.errors.multicast = self
+                .parse_multicast()
+                .err()
+                .map(|said| said.get(language).to_owned());
+        }
+    }
+
     /// Notes a remote (`host:port`) that worked, for the app's Recent list.
     pub(super) fn remember_remote(&mut self, remote: String) {
         self.remote_to_remember = Some(remote);
