@@ -1,6 +1,6 @@
 //! The sessions in tabs and side by side, laid out by `egui_tiles`: each tile is one session
-//! with its log, send box and status line; the tab says its name, state and what arrived
-//! unseen.
+//! with its log and send box (or the all-sessions timeline); the tab says its name, state and
+//! what arrived unseen.
 
 use egui::{Color32, RichText, Sense, Ui, WidgetInfo};
 use egui_tiles::{
@@ -53,7 +53,8 @@ impl Layout {
     pub fn from_text(text: &str, workspace: &Workspace) -> Self {
         let tree = (!text.is_empty())
             .then(|| ron::from_str::<Tree<Pane>>(text).ok())
-            .flatten();
+            .flatten()
+            .filter(is_sound);
         let mut layout = match tree {
             Some(tree) => Self {
                 tree,
@@ -274,6 +275,28 @@ impl Layout {
             None => {}
         }
     }
+}
+
+/// Whether a tree read from a file can be drawn: every tile reached from the root exists and
+/// is reached once (a hand-edited file could make a container its own child, which would
+/// never end).
+fn is_sound(tree: &Tree<Pane>) -> bool {
+    let Some(root) = tree.root else {
+        return true;
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut waiting = vec![root];
+    while let Some(tile) = waiting.pop() {
+        if !seen.insert(tile) {
+            return false;
+        }
+        match tree.tiles.get(tile) {
+            Some(Tile::Pane(_)) => {}
+            Some(Tile::Container(container)) => waiting.extend(container.children().copied()),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The panes in tab order, depth first.
@@ -676,5 +699,32 @@ impl Behavior<Pane> for SessionTiles<'_> {
 
     fn is_tab_closable(&self, _tiles: &Tiles<Pane>, _tile: TileId) -> bool {
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Language;
+
+    #[test]
+    fn a_layout_that_cannot_be_drawn_gives_one_group_of_tabs() {
+        let mut workspace = Workspace::new(Language::English);
+        workspace.add_fresh();
+        // A container that holds itself, and one that holds a tile that is not there.
+        for damaged in [
+            "(id:(1),root:Some((1)),tiles:(next_tile_id:2,tiles:{(1):Container(Tabs((children:[(1)],active:None)))},invisible:[]),height:None,width:None)",
+            "(id:(1),root:Some((1)),tiles:(next_tile_id:2,tiles:{(1):Container(Tabs((children:[(7)],active:None)))},invisible:[]),height:None,width:None)",
+            "not a layout",
+        ] {
+            let layout = Layout::from_text(damaged, &workspace);
+            assert_eq!(layout.panes().len(), 2, "{damaged}");
+        }
+        // A sound one is kept.
+        let mut layout = Layout::new(&workspace);
+        let second = workspace.tabs()[1].id;
+        layout.side_by_side(second);
+        let again = Layout::from_text(&layout.to_text(), &workspace);
+        assert_eq!(again.panes(), layout.panes());
     }
 }
