@@ -478,8 +478,7 @@ impl NetDebugApp {
         // The machine's addresses are not the file's.
         workspace.shared.local_addresses =
             std::mem::take(&mut self.controller.workspace.shared.local_addresses);
-        self.controller.workspace = workspace;
-        self.controller.sync_sessions();
+        self.controller.replace_workspace(workspace);
         self.layout = Layout::from_text(&file.layout, &self.controller.workspace);
         self.controller.state_mut().status = Some(StatusMessage {
             said: Said::new(|language| {

@@ -84,6 +84,15 @@ impl Controller {
         self.drivers.retain(|id, _| workspace.tab(*id).is_some());
     }
 
+    /// Puts `workspace` in place of the current one: every session of the old one closes
+    /// (its sockets, cycle and file sends and save-to-file end), and each of the new one gets
+    /// an engine session of its own, even where a new session has an old one's id.
+    pub fn replace_workspace(&mut self, workspace: Workspace) {
+        self.drivers.clear();
+        self.workspace = workspace;
+        self.sync_sessions();
+    }
+
     /// Performs `action` in session `tab` as soon as it has someone to send to.
     pub fn perform_when_ready(&mut self, tab: TabId, action: Action) {
         if let Some(driver) = self.drivers.get_mut(&tab) {

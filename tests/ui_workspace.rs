@@ -351,3 +351,38 @@ fn a_settings_record_of_the_single_session_layout_opens_as_one_tab() {
     assert!(damaged.shows("Saved settings could not be read"));
     assert_eq!(damaged.harness.state().workspace().tabs().len(), 1);
 }
+
+#[test]
+fn opening_a_workspace_file_closes_every_session_of_the_old_one() {
+    let mut ui = Ui::english();
+    ui.set_text("Local address", "127.0.0.1");
+    ui.set_text("Local port", "0");
+    ui.open();
+    let port = ui.local_addr().port();
+    // A file of one session, with the id the open one has.
+    let file = std::env::temp_dir().join(format!(
+        "netdebug-open-workspace-{}.ron",
+        std::process::id()
+    ));
+    let other = netdebug::workspace::Workspace::new(netdebug::i18n::Language::English);
+    let text =
+        netdebug::workspace_file::WorkspaceFile::from_workspace(&other, String::new()).to_text();
+    std::fs::write(&file, text).unwrap();
+    ui.harness
+        .state_mut()
+        .command(netdebug::ui::Command::Workspace(
+            netdebug::ui::WorkspaceAction::OpenWorkspace(file.clone()),
+        ));
+    ui.wait_for_text("Opened workspace");
+    assert_eq!(ui.connection(), Connection::Closed);
+    let start = std::time::Instant::now();
+    while TcpListener::bind(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < common::WAIT,
+            "the old session's port is still taken"
+        );
+        ui.harness.run_steps(1);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    std::fs::remove_file(file).unwrap();
+}
