@@ -576,6 +576,7 @@ impl Behavior<Pane> for SessionTiles<'_> {
         };
         let t = tab.state.texts();
         let heading = tab.title();
+        let summary = tab.summary();
         let unseen = tab.unseen();
         let dot_colour = health_colour(tab.health(), ui);
         let font = egui::TextStyle::Button.resolve(ui.style());
@@ -639,7 +640,7 @@ impl Behavior<Pane> for SessionTiles<'_> {
                 }
             })
             .map_or(response.clone(), |_| response.clone())
-            .on_hover_text(t.tab_help)
+            .on_hover_text(format!("{summary}\n\n{}", t.tab_help))
     }
 
     fn tab_bar_trailing_ui(

@@ -53,9 +53,22 @@ impl Tab {
 
     /// What the tab says: the given name, or the mode and the address it uses.
     pub fn title(&self) -> String {
-        if !self.name.is_empty() {
-            return self.name.clone();
+        if self.name.is_empty() {
+            self.what()
+        } else {
+            self.name.clone()
         }
+    }
+
+    /// The tab's hover: the mode and address (which a given name hides) and how the session
+    /// stands, in words.
+    pub fn summary(&self) -> String {
+        let t = self.state.texts();
+        format!("{}\n{}", self.what(), self.state.connection.describe(t))
+    }
+
+    /// The mode and the address the session uses.
+    fn what(&self) -> String {
         let state = &self.state;
         let t = state.texts();
         let address = match state.connection.local_addr() {
@@ -129,6 +142,11 @@ mod tests {
         assert_eq!(tab.health(), Health::Up);
         tab.name = "device".to_owned();
         assert_eq!(tab.title(), "device");
+        // The name hides the mode and address: the hover keeps them, with the state.
+        assert_eq!(
+            tab.summary(),
+            "TCP Server 127.0.0.1:9000\nListening 127.0.0.1:9000"
+        );
     }
 
     #[test]
