@@ -441,8 +441,8 @@ impl NetDebugApp {
                     Err(text) => StatusMessage::error(text),
                 });
             }
-            Finished::WorkspaceRead(path, Err(text)) => {
-                let _ = path;
+            // The text names the file already.
+            Finished::WorkspaceRead(_, Err(text)) => {
                 self.controller.state_mut().status = Some(StatusMessage::error(text));
             }
             Finished::WorkspaceRead(path, Ok(text)) => self.open_workspace_text(&path, &text),

@@ -1,8 +1,11 @@
 //! Everything one session shows and edits, and how engine events change it. No egui here, so the
-//! rules are testable on their own; `ui/` draws this and `app.rs` connects it to the engine.
+//! rules are testable on their own; `ui/` draws this and `controller` connects it to the
+//! engine.
 //!
 //! `types` holds the small types the window shows, `events` how engine events change the
-//! state, and `sending` the rules for what a send, a quick command or the history does.
+//! state, `sending` the rules for what a send or a quick command does, `send_mode` how the
+//! send box follows the send format, `auto_reply` the rules as typed, and `limits` the ranges
+//! a person may choose.
 
 mod auto_reply;
 mod events;
