@@ -54,6 +54,18 @@ struct SideTask<P> {
 }
 
 impl<P> SideTask<P> {
+    /// Runs `send` on `runtime`, its progress kept beside it.
+    fn spawn(
+        runtime: &tokio::runtime::Handle,
+        send: impl Future<Output = ()> + Send + 'static,
+        progress: &Arc<P>,
+    ) -> Self {
+        Self {
+            task: runtime.spawn(send),
+            progress: Arc::clone(progress),
+        }
+    }
+
     /// Aborts the task; its progress if it was still running (a task that ended on its own
     /// has reported its end already).
     fn abort(self) -> Option<Arc<P>> {
@@ -225,7 +237,7 @@ impl Session {
         let running = self.open.as_mut().ok_or(NotOpen)?;
         running.stop_cycle();
         let sends = Arc::new(AtomicU64::new(0));
-        let task = runtime.spawn(transfer::cycle(
+        let send = transfer::cycle(
             running.commands.clone(),
             target,
             payloads,
@@ -233,11 +245,8 @@ impl Session {
             times,
             Arc::clone(&sends),
             running.reporter.clone(),
-        ));
-        running.cycle = Some(SideTask {
-            task,
-            progress: Arc::clone(&sends),
-        });
+        );
+        running.cycle = Some(SideTask::spawn(&runtime, send, &sends));
         Ok(sends)
     }
 
@@ -263,17 +272,14 @@ impl Session {
         // ending with nothing sent.
         let progress = Arc::new(FileProgress::new(path));
         running.cancel_file();
-        let task = runtime.spawn(transfer::send_file(
+        let send = transfer::send_file(
             running.commands.clone(),
             target,
             pacing,
             Arc::clone(&progress),
             running.reporter.clone(),
-        ));
-        running.file = Some(SideTask {
-            task,
-            progress: Arc::clone(&progress),
-        });
+        );
+        running.file = Some(SideTask::spawn(&runtime, send, &progress));
         Ok(progress)
     }
 
