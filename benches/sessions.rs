@@ -198,17 +198,7 @@ fn spawn_senders(ports: &[u16]) -> Vec<std::thread::JoinHandle<()>> {
             let port = *port;
             std::thread::Builder::new()
                 .name(format!("sender{i}"))
-                .spawn(move || {
-                    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-                    let start = Instant::now();
-                    for n in 0..RATE * SECONDS {
-                        let due = start + Duration::from_micros(n * 1_000_000 / RATE);
-                        if let Some(wait) = due.checked_duration_since(Instant::now()) {
-                            std::thread::sleep(wait);
-                        }
-                        socket.send_to(PAYLOAD, ("127.0.0.1", port)).unwrap();
-                    }
-                })
+                .spawn(move || support::send_paced(PAYLOAD, port, RATE, SECONDS))
                 .unwrap()
         })
         .collect()

@@ -37,17 +37,8 @@ fn headless() {
             multicast: None,
         },
     );
-    let sender = std::thread::spawn(move || {
-        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        let start = Instant::now();
-        for i in 0..RATE * SECONDS {
-            let due = start + Duration::from_micros(i * 1_000_000 / RATE);
-            if let Some(wait) = due.checked_duration_since(Instant::now()) {
-                std::thread::sleep(wait);
-            }
-            socket.send_to(PAYLOAD, local).unwrap();
-        }
-    });
+    let sender =
+        std::thread::spawn(move || support::send_paced(PAYLOAD, local.port(), RATE, SECONDS));
     let mut window = support::Window::new(state);
     let ctx = egui::Context::default();
     netdebug::fonts::install(&ctx);
@@ -112,17 +103,9 @@ fn main() {
     std::thread::sleep(Duration::from_secs(2));
     let idle = support::cpu_time(pid).unwrap().saturating_sub(idle_start);
 
-    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let cpu_start = support::cpu_time(pid).unwrap();
     let start = Instant::now();
-    for i in 0..RATE * SECONDS {
-        // Paced against the clock, so the rate holds however long each send takes.
-        let due = start + Duration::from_micros(i * 1_000_000 / RATE);
-        if let Some(wait) = due.checked_duration_since(Instant::now()) {
-            std::thread::sleep(wait);
-        }
-        socket.send_to(PAYLOAD, ("127.0.0.1", port)).unwrap();
-    }
+    support::send_paced(PAYLOAD, port, RATE, SECONDS);
     let sent_in = start.elapsed();
     std::thread::sleep(Duration::from_millis(200));
     let busy = support::cpu_time(pid).unwrap().saturating_sub(cpu_start);

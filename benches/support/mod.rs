@@ -346,3 +346,17 @@ impl Window {
         let _ = netdebug::ui::window_ui(ui, &mut self.workspace, &mut self.layout);
     }
 }
+
+/// Sends `payload` to 127.0.0.1:`port` `rate` times a second for `seconds`, paced against
+/// the clock, so the rate holds however long each send takes.
+pub fn send_paced(payload: &[u8], port: u16, rate: u64, seconds: u64) {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let start = std::time::Instant::now();
+    for i in 0..rate * seconds {
+        let due = start + Duration::from_micros(i * 1_000_000 / rate);
+        if let Some(wait) = due.checked_duration_since(std::time::Instant::now()) {
+            std::thread::sleep(wait);
+        }
+        socket.send_to(payload, ("127.0.0.1", port)).unwrap();
+    }
+}
