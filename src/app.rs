@@ -377,12 +377,12 @@ impl NetDebugApp {
             }
             WorkspaceAction::SaveTimeline(path) => {
                 let workspace = &self.controller.workspace;
-                // The lines are made now, so the file holds the timeline as it is at the click;
-                // only the writing waits.
-                let text = workspace
-                    .timeline()
-                    .text(workspace.tabs(), workspace.shared.texts());
+                // The rows are taken now, so the file holds the timeline as it is at the click;
+                // the lines are made and written off the window's thread.
+                let rows = workspace.timeline().snapshot(workspace.tabs());
+                let t = workspace.shared.texts();
                 self.in_background(move || {
+                    let text = crate::workspace::timeline_text(&rows, t);
                     let written = std::fs::write(&path, text)
                         .map_err(|error| format!("cannot write {}: {error}", path.display()));
                     Finished::TimelineSaved(path, written)

@@ -17,7 +17,7 @@ pub struct FindTally {
 }
 
 /// What Find looks for, as the view reads the log.
-enum Matcher {
+pub(crate) enum Matcher {
     /// Bytes, exactly (the hex view, with a query that is hex).
     Bytes(memmem::Finder<'static>),
     /// Text with no letters that have a case (digits, Chinese…): exactly.
@@ -54,17 +54,25 @@ impl Matcher {
         Some(Self::Folded(lower))
     }
 
+    /// The matcher for `query` in text, any case; `None` for an empty query.
+    pub(crate) fn for_text(query: &str) -> Option<Self> {
+        Self::new(query, InputMode::Text)
+    }
+
     fn matches(&self, body: &LogBody) -> bool {
         match (self, body) {
             (Self::Bytes(finder), LogBody::Data { bytes, .. }) => finder.find(bytes).is_some(),
-            (Self::Exact(finder), LogBody::Data { text, .. }) => {
-                finder.find(text.as_bytes()).is_some()
-            }
-            (Self::Ascii(ascii), LogBody::Data { text, .. }) => ascii.is_match(&text[..]),
-            (Self::Folded(lower), LogBody::Data { text, .. }) => {
-                text.to_lowercase().contains(lower.as_str())
-            }
+            (_, LogBody::Data { text, .. }) => self.matches_text(text),
             (_, LogBody::Notice(_)) => false,
+        }
+    }
+
+    /// Whether `text` holds the query (a byte query looks for its bytes in the text).
+    pub(crate) fn matches_text(&self, text: &str) -> bool {
+        match self {
+            Self::Bytes(finder) | Self::Exact(finder) => finder.find(text.as_bytes()).is_some(),
+            Self::Ascii(ascii) => ascii.is_match(text),
+            Self::Folded(lower) => text.to_lowercase().contains(lower.as_str()),
         }
     }
 }

@@ -38,6 +38,7 @@ mod unshown;
 pub use check::{CHECK_LIMIT, Check, CheckTally};
 pub use export::{SavedLog, save_in_background};
 pub use find::FindTally;
+pub(crate) use find::Matcher;
 pub use format::{dropped_marker, entry_line, row_text};
 pub use merge::{CONTINUE_REACH, MERGE_LIMIT};
 use shape::{LineStart, RowShape, text_rows};

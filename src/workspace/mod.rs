@@ -10,7 +10,9 @@ mod timeline;
 pub use session::*;
 pub use shared::{HISTORY_LIMIT, HistoryEntry, Outcome, QuickCommand, RECENT_LIMIT, Shared};
 pub use tab::{Health, Tab, TabId};
-pub use timeline::{TIMELINE_LIMIT, Timeline, TimelineItem, TimelineLine};
+pub use timeline::{
+    TIMELINE_LIMIT, Timeline, TimelineItem, TimelineLine, TimelineRow, timeline_text,
+};
 
 use crate::i18n::Language;
 use crate::net::Event;

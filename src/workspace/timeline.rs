@@ -9,7 +9,7 @@ use chrono::NaiveTime;
 
 use super::{Tab, TabId};
 use crate::i18n::Texts;
-use crate::log::{LogEntry, entry_line};
+use crate::log::{LogEntry, Matcher, entry_line};
 
 /// Most entries the timeline keeps; older ones fall off (they stay in their session's log).
 pub const TIMELINE_LIMIT: usize = 1_000_000;
@@ -120,40 +120,43 @@ impl Timeline {
         Some((tab, log.entries().get(position)?))
     }
 
-    /// The line the timeline shows for item number `at`: its time, the time since the item
-    /// before, its session's name, and the entry on one line (see [`entry_line`]).
-    pub fn line(&self, at: usize, tabs: &[Tab], t: &Texts) -> Option<TimelineLine> {
+    /// What the timeline shows for item number `at`, if its log still holds its entry.
+    pub fn row(&self, at: usize, tabs: &[Tab]) -> Option<TimelineRow> {
         let item = self.items.get(at)?;
         let (tab, entry) = Self::entry(item, tabs)?;
         let since = at
             .checked_sub(1)
             .and_then(|before| self.items.get(before))
             .map(|before| item.time.signed_duration_since(before.time));
-        let hex = tab.state.log.layout().view == crate::codec::InputMode::Hex;
-        Some(TimelineLine {
+        Some(TimelineRow {
             tab: tab.id,
-            time: item.time.format(crate::net::TIME_OF_DAY).to_string(),
-            since: since.map_or_else(String::new, format_since),
+            time: item.time,
+            since,
             session: tab.title(),
-            text: entry_line(entry, hex, t),
+            entry: entry.clone(),
+            hex: tab.state.log.layout().view == crate::codec::InputMode::Hex,
         })
     }
 
-    /// Moves Find to the next item whose line holds the query (any case), from the one after
-    /// the last found, round to the start; whether one was found.
+    /// The line the timeline shows for item number `at` (see [`TimelineRow::line`]).
+    pub fn line(&self, at: usize, tabs: &[Tab], t: &Texts) -> Option<TimelineLine> {
+        self.row(at, tabs).map(|row| row.line(t))
+    }
+
+    /// Moves Find to the next item whose line holds the query (any case, as the log's Find
+    /// reads text), from the one after the last found, round to the start; whether one was
+    /// found.
     pub fn find_next(&mut self, tabs: &[Tab], t: &Texts) -> bool {
-        let query = self.find_query.to_lowercase();
-        if query.is_empty() {
+        let Some(matcher) = Matcher::for_text(&self.find_query) else {
             self.found = None;
             self.find_missed = false;
             return false;
-        }
+        };
         let count = self.items.len();
         let start = self.found.map_or(0, |found| found + 1);
         let hit = (0..count).map(|step| (start + step) % count).find(|&at| {
             self.line(at, tabs, t).is_some_and(|line| {
-                line.session.to_lowercase().contains(&query)
-                    || line.text.to_lowercase().contains(&query)
+                matcher.matches_text(&line.session) || matcher.matches_text(&line.text)
             })
         });
         self.found = hit;
@@ -161,17 +164,55 @@ impl Timeline {
         hit.is_some()
     }
 
-    /// Every line of the timeline as Save log writes it: time, time since the one before,
-    /// session, entry.
-    pub fn text(&self, tabs: &[Tab], t: &Texts) -> String {
-        let mut text = String::new();
-        for at in 0..self.items.len() {
-            if let Some(line) = self.line(at, tabs, t) {
-                text.push_str(&line.to_string());
-                text.push('\n');
-            }
+    /// Every row of the timeline as it is now, for Save log: the entries are shared with the
+    /// logs (their bytes and text are not copied), so the lines can be made and written off
+    /// the window's thread ([`timeline_text`]).
+    pub fn snapshot(&self, tabs: &[Tab]) -> Vec<TimelineRow> {
+        (0..self.items.len())
+            .filter_map(|at| self.row(at, tabs))
+            .collect()
+    }
+}
+
+/// The timeline as Save log writes it, a line per row: time, time since the one before,
+/// session, entry.
+pub fn timeline_text(rows: &[TimelineRow], t: &Texts) -> String {
+    let mut text = String::new();
+    for row in rows {
+        text.push_str(&row.line(t).to_string());
+        text.push('\n');
+    }
+    text
+}
+
+/// One entry of the timeline with what it is shown with.
+#[derive(Debug, Clone)]
+pub struct TimelineRow {
+    /// The session the entry is of.
+    pub tab: TabId,
+    /// When it happened.
+    pub time: NaiveTime,
+    /// The time since the entry before, if there is one.
+    pub since: Option<chrono::TimeDelta>,
+    /// The session's name.
+    pub session: String,
+    /// The entry (its bytes and text shared with the log).
+    pub entry: LogEntry,
+    /// Whether its session shows data as hex.
+    pub hex: bool,
+}
+
+impl TimelineRow {
+    /// The row as a line: its time, the time since the entry before, its session's name, and
+    /// the entry on one line (see [`entry_line`]).
+    pub fn line(&self, t: &Texts) -> TimelineLine {
+        TimelineLine {
+            tab: self.tab,
+            time: self.time.format(crate::net::TIME_OF_DAY).to_string(),
+            since: self.since.map_or_else(String::new, format_since),
+            session: self.session.clone(),
+            text: entry_line(&self.entry, self.hex, t),
         }
-        text
     }
 }
 
@@ -267,7 +308,7 @@ mod tests {
         assert!(timeline.find_missed);
 
         // Saved, it reads as shown.
-        let text = timeline.text(workspace.tabs(), t);
+        let text = timeline_text(&timeline.snapshot(workspace.tabs()), t);
         assert_eq!(text.lines().count(), 4);
         assert!(
             text.lines()
