@@ -2,7 +2,6 @@
 
 use egui::{ComboBox, RichText, Ui};
 
-use super::palette::Palette;
 use super::{Action, labelled_field};
 
 mod summaries;
@@ -268,15 +267,7 @@ fn network_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared, actions: &
         {
             actions.push(action);
         }
-        let color = match state.connection {
-            Connection::Closed => ui.visuals().weak_text_color(),
-            Connection::Opening
-            | Connection::Connecting(_)
-            | Connection::Securing { .. }
-            | Connection::Reconnecting { .. } => Palette::of(ui).busy,
-            _ => Palette::of(ui).live,
-        };
-        ui.colored_label(color, "●");
+        ui.colored_label(super::health_colour(state.health(), ui), "●");
         if matches!(state.connection, Connection::Listening(_))
             && ui
                 .small_button(t.stop_listening)

@@ -330,8 +330,8 @@ pub fn session_colour(id: TabId) -> Color32 {
 pub fn health_colour(health: Health, ui: &Ui) -> Color32 {
     match health {
         Health::Closed => ui.visuals().weak_text_color(),
-        Health::Waiting => ui.visuals().warn_fg_color,
-        Health::Up => Color32::from_rgb(0x3d, 0xae, 0x5c),
+        Health::Waiting => super::palette::Palette::of(ui).busy,
+        Health::Up => super::palette::Palette::of(ui).live,
         Health::Failed => ui.visuals().error_fg_color,
     }
 }

@@ -24,6 +24,26 @@ pub enum Health {
     Failed,
 }
 
+impl SessionState {
+    /// How the session stands, for the dots beside Open and on its tab: a TLS handshake
+    /// still under way counts as waiting.
+    pub fn health(&self) -> Health {
+        let failed = self.status.as_ref().is_some_and(|status| status.is_error);
+        match self.connection {
+            Connection::Closed | Connection::Reconnecting { .. } if failed => Health::Failed,
+            Connection::Closed => Health::Closed,
+            Connection::Opening
+            | Connection::Connecting(_)
+            | Connection::Securing { .. }
+            | Connection::Reconnecting { .. } => Health::Waiting,
+            Connection::Listening(_)
+            | Connection::Serving(_)
+            | Connection::Connected { .. }
+            | Connection::Bound(_) => Health::Up,
+        }
+    }
+}
+
 /// A session of the workspace.
 #[derive(Debug)]
 pub struct Tab {
@@ -81,23 +101,7 @@ impl Tab {
 
     /// How the session stands.
     pub fn health(&self) -> Health {
-        let failed = self
-            .state
-            .status
-            .as_ref()
-            .is_some_and(|status| status.is_error);
-        match self.state.connection {
-            Connection::Closed | Connection::Reconnecting { .. } if failed => Health::Failed,
-            Connection::Closed => Health::Closed,
-            Connection::Opening | Connection::Connecting(_) | Connection::Reconnecting { .. } => {
-                Health::Waiting
-            }
-            Connection::Listening(_)
-            | Connection::Serving(_)
-            | Connection::Securing { .. }
-            | Connection::Connected { .. }
-            | Connection::Bound(_) => Health::Up,
-        }
+        self.state.health()
     }
 
     /// Reads and datagrams received since the session was last shown.
