@@ -72,8 +72,8 @@ fn main() {
             // One client of the four shown (Only this client in the log): turning it on
             // recounts every entry, reading each, and so does every resize while it is on.
             window.state().mode = netdebug::workspace::Mode::TcpServer;
-            window.state().server_target = netdebug::workspace::ServerTarget::One(peers[1]);
-            window.state().show_selected_only = true;
+            window.state().target.server = netdebug::workspace::ServerTarget::One(peers[1]);
+            window.state().target.show_selected_only = true;
             let start = Instant::now();
             window.state().sync_log_filter();
             let turned_on = start.elapsed().as_secs_f64() * 1e3;
@@ -83,7 +83,7 @@ fn main() {
                 "    one client of four shown ({} rows): turning it on {turned_on:.1} ms; still {median:.2} ms median / {p99:.2} ms p99; resizing {resized_median:.2} ms median / {resized_p99:.2} ms p99",
                 window.state().log.total_rows()
             );
-            window.state().show_selected_only = false;
+            window.state().target.show_selected_only = false;
             window.state().sync_log_filter();
             // Show escapes, like a change of encoding, decodes every entry again, on the
             // window's thread.

@@ -391,14 +391,14 @@ impl Args {
             state.port.clone_from(port);
         }
         if let Some(target) = &self.target {
-            state.udp_target.clone_from(target);
+            state.target.udp.clone_from(target);
         }
         if let Some(encoding) = self.encoding {
             let encoding = match encoding {
                 EncodingArg::Utf8 => TextEncoding::Utf8,
                 EncodingArg::Gbk => TextEncoding::Gbk,
             };
-            state.send_format.encoding = encoding;
+            state.send.format.encoding = encoding;
             state.log.set_encoding(encoding);
         }
         if let Some(show) = self.show {
@@ -408,20 +408,20 @@ impl Args {
             });
         }
         if let Some(text) = &self.send_text {
-            state.send_text.clone_from(text);
+            state.send.text.clone_from(text);
         }
         if self.escapes {
-            state.send_format.escapes = true;
+            state.send.format.escapes = true;
         }
         if let Some(hex) = &self.send_hex {
-            state.send_text.clone_from(hex);
-            state.send_format.mode = InputMode::Hex;
+            state.send.text.clone_from(hex);
+            state.send.format.mode = InputMode::Hex;
         }
         if self.echo {
-            state.echo = true;
+            state.auto_reply.echo = true;
         }
         if let Some(delay) = self.reply_delay_ms {
-            state.reply_delay_ms = delay;
+            state.auto_reply.delay_ms = delay;
         }
         if self.hide_sent {
             state.display.hide_sent = true;
@@ -433,26 +433,26 @@ impl Args {
             state.display.rate_graph = true;
         }
         if let Some(wait) = self.auto_reconnect_ms {
-            state.auto_reconnect = true;
-            state.reconnect_ms = wait;
+            state.client.auto_reconnect = true;
+            state.client.reconnect_ms = wait;
         }
         if let Some(save_as) = self.save_as {
             state.capture_as_text = matches!(save_as, SaveAsArg::Text);
         }
         if let Some(timeout) = self.connect_timeout_ms {
-            state.connect_timeout_ms = timeout;
+            state.client.connect_timeout_ms = timeout;
         }
         if let Some(period) = self.cycle_ms {
-            state.cycle_period_ms = period;
+            state.cycle.period_ms = period;
         }
         if let Some(times) = self.cycle_times {
-            state.cycle_times = times;
+            state.cycle.times = times;
         }
         if let Some(size) = self.file_packet_size {
-            state.file_packet_size = usize::try_from(size).unwrap_or(crate::net::MAX_FILE_PACKET);
+            state.pacing.packet_size = usize::try_from(size).unwrap_or(crate::net::MAX_FILE_PACKET);
         }
         if let Some(ms) = self.file_interval_ms {
-            state.file_interval_ms = ms;
+            state.pacing.interval_ms = ms;
         }
         if let Some(ms) = self.merge_ms {
             state.log.set_merge_gap(crate::workspace::merge_gap(ms));
@@ -475,7 +475,7 @@ impl Args {
         // Encoded with the receive encoding, which --encoding may have changed.
         state.apply_split();
         if let Some(port) = self.local_port {
-            state.client_local_port = port;
+            state.client.local_port = port;
         }
         if self.tls {
             state.tls = crate::workspace::TlsSettings {
@@ -492,13 +492,13 @@ impl Args {
             state.log.set_check_span(span);
         }
         if let Some(checksum) = self.checksum {
-            state.send_format.checksum = checksum.checksum();
+            state.send.format.checksum = checksum.checksum();
         }
         if let Some(span) = self.checksum_span {
-            state.send_format.checksum_span = span;
+            state.send.format.checksum_span = span;
         }
         if let Some(ending) = self.line_ending {
-            state.send_format.line_ending = match ending {
+            state.send.format.line_ending = match ending {
                 LineEndingArg::None => LineEnding::None,
                 LineEndingArg::Cr => LineEnding::Cr,
                 LineEndingArg::Lf => LineEnding::Lf,
@@ -633,13 +633,13 @@ mod tests {
         parsed(&["--connect-timeout-ms", "250"])
             .unwrap()
             .preset(&mut state);
-        assert_eq!(state.connect_timeout_ms, 250);
-        assert!(!state.echo);
+        assert_eq!(state.client.connect_timeout_ms, 250);
+        assert!(!state.auto_reply.echo);
         assert!(!state.log.escapes());
         parsed(&["--echo", "--rate-graph", "--hide-sent", "--show-escapes"])
             .unwrap()
             .preset(&mut state);
-        assert!(state.echo && state.display.rate_graph && state.display.hide_sent);
+        assert!(state.auto_reply.echo && state.display.rate_graph && state.display.hide_sent);
         assert!(state.log.escapes());
         parsed(&[
             "--auto-reconnect-ms",
@@ -651,8 +651,8 @@ mod tests {
         ])
         .unwrap()
         .preset(&mut state);
-        assert!(state.auto_reconnect && state.capture_as_text);
-        assert_eq!(state.reconnect_ms, 2000);
+        assert!(state.client.auto_reconnect && state.capture_as_text);
+        assert_eq!(state.client.reconnect_ms, 2000);
         assert!(
             parsed(&["--save-as", "text"]).is_err(),
             "--save-as needs --save"
@@ -718,7 +718,7 @@ mod tests {
         parsed(&["--checksum", "crc8-maxim", "--check", "crc16-xmodem"])
             .unwrap()
             .preset(&mut state);
-        assert_eq!(state.send_format.checksum, Checksum::Crc8Maxim);
+        assert_eq!(state.send.format.checksum, Checksum::Crc8Maxim);
         assert_eq!(state.log.check_kind(), Checksum::Crc16Xmodem);
         for bad in ["x", "2:", "2:1:0", "4097", "-1", "1:70000"] {
             assert!(
@@ -739,20 +739,20 @@ mod tests {
         .unwrap()
         .preset(&mut state);
         assert_eq!(
-            crate::codec::build_payload(&state.send_text, &state.send_format).unwrap(),
+            crate::codec::build_payload(&state.send.text, &state.send.format).unwrap(),
             parse_hex("AA 55 02 10 20 32 0D 0D 0A").unwrap()
         );
         parsed(&["--escapes"]).unwrap().preset(&mut state);
-        assert!(state.send_format.escapes);
+        assert!(state.send.format.escapes);
         parsed(&["--local-port", "50123"])
             .unwrap()
             .preset(&mut state);
-        assert_eq!(state.client_local_port, 50_123);
+        assert_eq!(state.client.local_port, 50_123);
         assert!(parsed(&["--local-port", "65536"]).is_err());
         parsed(&["--cycle-ms", "10", "--cycle-times", "100"])
             .unwrap()
             .preset(&mut state);
-        assert_eq!((state.cycle_period_ms, state.cycle_times), (10, 100));
+        assert_eq!((state.cycle.period_ms, state.cycle.times), (10, 100));
         assert!(
             parsed(&["--cycle-times", "100"]).is_err(),
             "--cycle-times needs --cycle-ms"

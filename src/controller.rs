@@ -116,6 +116,7 @@ impl Controller {
             let Some(tab) = self.workspace.tab_mut(id) else {
                 continue;
             };
+            tab.state.catch_up_counters(Instant::now());
             if let Connection::Reconnecting { at, .. } = tab.state.connection {
                 let wait = at.saturating_duration_since(Instant::now());
                 if wait.is_zero() {
@@ -226,14 +227,16 @@ impl Driver {
                 self.session.close();
                 state.closed_by_user();
             }
+            Action::Edit(edit) => state.edit(edit),
+            Action::Quick(edit) => shared.edit_quick_commands(edit, state),
             Action::Send => {
                 let prepared = state.prepare_send();
                 let entry = state.history_entry();
                 // Cleared only once the bytes are on their way: a refused send keeps the typing.
                 if self.send_prepared(prepared, state) {
                     shared.remember_send(entry);
-                    if state.clear_after_send {
-                        state.send_text.clear();
+                    if state.send.clear_after_send {
+                        state.edit(crate::workspace::Edit::ClearSendBox);
                     }
                 }
             }
@@ -308,10 +311,10 @@ impl Driver {
         let Some((target, payloads)) = state.prepare_cycle(&shared.quick_commands) else {
             return;
         };
-        let period = Duration::from_millis(state.cycle_period_ms).max(crate::net::MIN_CYCLE_PERIOD);
-        let times = (state.cycle_times > 0).then_some(state.cycle_times);
+        let period = Duration::from_millis(state.cycle.period_ms).max(crate::net::MIN_CYCLE_PERIOD);
+        let times = (state.cycle.times > 0).then_some(state.cycle.times);
         match self.session.start_cycle(target, payloads, period, times) {
-            Ok(sends) => state.cycle = Some(sends),
+            Ok(sends) => state.cycling = Some(sends),
             Err(error) => {
                 state.refuse_send::<()>(Said::new(|language| error.message(language)));
             }
@@ -322,9 +325,16 @@ impl Driver {
         // The settings are compared, not the bytes they make: this runs every frame, and
         // encoding each rule would cost that much more.
         let (echo, rules, delay) = &self.applied_auto_reply;
-        if *echo != state.echo || *rules != state.reply_rules || *delay != state.reply_delay_ms {
+        if *echo != state.auto_reply.echo
+            || *rules != state.auto_reply.rules
+            || *delay != state.auto_reply.delay_ms
+        {
             self.session.set_auto_reply(state.auto_reply());
-            self.applied_auto_reply = (state.echo, state.reply_rules.clone(), state.reply_delay_ms);
+            self.applied_auto_reply = (
+                state.auto_reply.echo,
+                state.auto_reply.rules.clone(),
+                state.auto_reply.delay_ms,
+            );
         }
     }
 
@@ -340,7 +350,7 @@ impl Driver {
         };
         if self.session.send(target, bytes).is_err() {
             // The session ended on its own a moment ago; its Closed event is on the way.
-            state.errors.send = Some(state.texts().not_open.to_owned());
+            state.errors.send = Some(Said::new(|language| language.texts().not_open.to_owned()));
             return false;
         }
         true

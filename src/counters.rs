@@ -32,10 +32,25 @@ impl Counter {
         self.window_bytes += len as u64;
     }
 
-    /// The rate over the last completed window, in bytes per second, as of `now`.
-    pub fn rate(&mut self, now: Instant) -> f64 {
+    /// The rate over the last completed window, in bytes per second, as of `now`: what
+    /// [`Counter::catch_up`] to `now` would make it, without changing anything.
+    pub fn rate(&self, now: Instant) -> f64 {
+        let Some(start) = self.window_start else {
+            return self.rate;
+        };
+        let elapsed = now.saturating_duration_since(start);
+        if elapsed < RATE_WINDOW {
+            self.rate
+        } else if elapsed >= RATE_WINDOW * 2 {
+            0.0
+        } else {
+            self.window_bytes as f64 / elapsed.as_secs_f64()
+        }
+    }
+
+    /// Closes the windows that ended by `now`, so the history has them (and a silence) in it.
+    pub fn catch_up(&mut self, now: Instant) {
         self.roll(now);
-        self.rate
     }
 
     /// Whether the rate is still above zero (so the display should look again soon).
@@ -122,7 +137,7 @@ mod tests {
         for i in 0..20 {
             counter.add(100, at(7000 + i * 50));
         }
-        counter.rate(at(8000));
+        counter.catch_up(at(8000));
         let points: Vec<(u64, f64)> = counter
             .history()
             .iter()
@@ -144,7 +159,7 @@ mod tests {
         );
 
         // Only the last two minutes are kept.
-        counter.rate(at(200_000));
+        counter.catch_up(at(200_000));
         assert!(
             counter
                 .history()

@@ -65,7 +65,7 @@ pub fn run(args: &Args, runtime: Handle, out: &mut impl Write) -> std::io::Resul
     for action in args.when_ready() {
         controller.perform_when_ready(session, action);
     }
-    let mut send_once = !cycle && !controller.state().send_text.is_empty();
+    let mut send_once = !cycle && !controller.state().send.text.is_empty();
     let idle_exit = args.exit_after_idle_ms.map(Duration::from_millis);
     let mut printer = Printer::default();
     let mut opened = false;

@@ -126,11 +126,11 @@ impl SessionSettings {
             mode: state.mode,
             address: state.address.clone(),
             port: state.port.clone(),
-            udp_target: state.udp_target.clone(),
-            reply_to_last: state.reply_to_last,
+            udp_target: state.target.udp.clone(),
+            reply_to_last: state.target.reply_to_last,
             multicast_group: state.multicast_group.clone(),
-            send_format: state.send_format,
-            clear_after_send: state.clear_after_send,
+            send_format: state.send.format,
+            clear_after_send: state.send.clear_after_send,
             hex_view: layout.view == InputMode::Hex,
             decode_gbk: state.log.encoding() == TextEncoding::Gbk,
             show_escapes: state.log.escapes(),
@@ -150,21 +150,21 @@ impl SessionSettings {
             split_start: state.split.frame_start.clone(),
             check_received: state.log.check_kind(),
             check_span: state.log.check_span(),
-            cycle_period_ms: state.cycle_period_ms,
-            cycle_quick: state.cycle_quick,
-            cycle_times: state.cycle_times,
-            file_packet_size: state.file_packet_size,
-            file_interval_ms: state.file_interval_ms,
-            connect_timeout_ms: state.connect_timeout_ms,
-            auto_reconnect: state.auto_reconnect,
-            client_local_port: state.client_local_port,
+            cycle_period_ms: state.cycle.period_ms,
+            cycle_quick: state.cycle.quick,
+            cycle_times: state.cycle.times,
+            file_packet_size: state.pacing.packet_size,
+            file_interval_ms: state.pacing.interval_ms,
+            connect_timeout_ms: state.client.connect_timeout_ms,
+            auto_reconnect: state.client.auto_reconnect,
+            client_local_port: state.client.local_port,
             tls: state.tls.clone(),
-            reconnect_ms: state.reconnect_ms,
+            reconnect_ms: state.client.reconnect_ms,
             capture_as_text: state.capture_as_text,
-            echo: state.echo,
-            reply_delay_ms: state.reply_delay_ms,
-            show_selected_only: state.show_selected_only,
-            reply_rules: state.reply_rules.clone(),
+            echo: state.auto_reply.echo,
+            reply_delay_ms: state.auto_reply.delay_ms,
+            show_selected_only: state.target.show_selected_only,
+            reply_rules: state.auto_reply.rules.clone(),
         }
     }
 
@@ -173,11 +173,11 @@ impl SessionSettings {
         state.mode = self.mode;
         state.address.clone_from(&self.address);
         state.port.clone_from(&self.port);
-        state.udp_target.clone_from(&self.udp_target);
-        state.reply_to_last = self.reply_to_last;
+        state.target.udp.clone_from(&self.udp_target);
+        state.target.reply_to_last = self.reply_to_last;
         state.multicast_group.clone_from(&self.multicast_group);
-        state.send_format = self.send_format;
-        state.clear_after_send = self.clear_after_send;
+        state.send.format = self.send_format;
+        state.send.clear_after_send = self.clear_after_send;
         state.log.set_encoding(if self.decode_gbk {
             TextEncoding::Gbk
         } else {
@@ -225,26 +225,26 @@ impl SessionSettings {
         state.apply_split();
         state.log.set_check_kind(self.check_received);
         state.log.set_check_span(self.check_span);
-        state.cycle_period_ms = self.cycle_period_ms.max(1);
-        state.cycle_quick = self.cycle_quick;
-        state.cycle_times = self.cycle_times;
-        state.file_packet_size = self.file_packet_size.min(crate::net::MAX_FILE_PACKET);
-        state.file_interval_ms = self.file_interval_ms.min(*FILE_INTERVAL_MS.end());
-        state.connect_timeout_ms = self
+        state.cycle.period_ms = self.cycle_period_ms.max(1);
+        state.cycle.quick = self.cycle_quick;
+        state.cycle.times = self.cycle_times;
+        state.pacing.packet_size = self.file_packet_size.min(crate::net::MAX_FILE_PACKET);
+        state.pacing.interval_ms = self.file_interval_ms.min(*FILE_INTERVAL_MS.end());
+        state.client.connect_timeout_ms = self
             .connect_timeout_ms
             .clamp(*CONNECT_TIMEOUT_MS.start(), *CONNECT_TIMEOUT_MS.end());
-        state.auto_reconnect = self.auto_reconnect;
-        state.client_local_port = self.client_local_port;
+        state.client.auto_reconnect = self.auto_reconnect;
+        state.client.local_port = self.client_local_port;
         state.tls = self.tls.clone();
-        state.reconnect_ms = self
+        state.client.reconnect_ms = self
             .reconnect_ms
             .clamp(*RECONNECT_MS.start(), *RECONNECT_MS.end());
         state.capture_as_text = self.capture_as_text;
-        state.echo = self.echo;
-        state.show_selected_only = self.show_selected_only;
-        state.reply_delay_ms = self
+        state.auto_reply.echo = self.echo;
+        state.target.show_selected_only = self.show_selected_only;
+        state.auto_reply.delay_ms = self
             .reply_delay_ms
             .clamp(*REPLY_DELAY_MS.start(), *REPLY_DELAY_MS.end());
-        state.reply_rules.clone_from(&self.reply_rules);
+        state.auto_reply.rules.clone_from(&self.reply_rules);
     }
 }

@@ -126,18 +126,18 @@ fn the_command_line_presets_the_window_and_cycles_hex_to_the_first_client() {
     );
     // No client yet: the cycle send waits rather than failing.
     ui.harness.run_steps(3);
-    assert!(ui.harness.state().state().cycle.is_none());
+    assert!(ui.harness.state().state().cycling.is_none());
     assert!(!ui.shows("Cycle send stopped"));
 
     let mut device = TcpStream::connect(ui.local_addr()).unwrap();
     device.write_all(b"hi").unwrap();
     ui.wait_for_text("68 69");
     ui.step_until("the cycle send to start", |h| {
-        h.state().state().cycle.is_some()
+        h.state().state().cycling.is_some()
     });
     assert_eq!(read_exactly(&mut device, 4), b"ABAB");
     assert!(ui.shows("Period (ms)"));
-    assert_eq!(ui.harness.state().state().cycle_period_ms, 20);
+    assert_eq!(ui.harness.state().state().cycle.period_ms, 20);
 }
 
 #[test]
@@ -404,7 +404,7 @@ fn remotes_used_before_are_one_click_away() {
     assert_eq!(peer.recv(&mut buf).unwrap(), 2);
     ui.set_text("Target", "192.0.2.1:9");
     ui.choose("Recent", &target);
-    assert_eq!(ui.harness.state().state().udp_target, target);
+    assert_eq!(ui.harness.state().state().target.udp, target);
     assert_eq!(
         ui.harness.state().workspace().shared.recent_remotes,
         [target, format!("127.0.0.1:{port}")]
@@ -431,7 +431,7 @@ fn a_tcp_client_gives_up_after_the_connect_timeout_set_in_the_window() {
     let (addr, _keep) = common::unanswering_listener();
     let mut ui = Ui::english();
     ui.client_of(addr.port());
-    assert_eq!(ui.harness.state().state().connect_timeout_ms, 5000);
+    assert_eq!(ui.harness.state().state().client.connect_timeout_ms, 5000);
     ui.set_number("Connect timeout (ms)", 300.0);
     ui.harness.run_steps(2);
     let started = Instant::now();
@@ -447,7 +447,7 @@ fn a_tcp_client_gives_up_after_the_connect_timeout_set_in_the_window() {
     // Out of range is clamped to what a person may choose: at least 0.1 s.
     ui.set_number("Connect timeout (ms)", 5.0);
     ui.harness.run_steps(2);
-    assert_eq!(ui.harness.state().state().connect_timeout_ms, 100);
+    assert_eq!(ui.harness.state().state().client.connect_timeout_ms, 100);
 }
 
 #[test]
@@ -629,7 +629,7 @@ fn bad_input_gives_clear_messages_and_opens_or_sends_nothing() {
     // Still wrong, it says so; right, it goes at once.
     ui.set_text("Local port", "-1");
     let port_error = |ui: &Ui| ui.harness.state().state().errors.port.clone();
-    assert!(port_error(&ui).is_some_and(|error| error.contains("'-1'")));
+    assert!(port_error(&ui).is_some_and(|error| error.get(Language::English).contains("'-1'")));
     ui.set_text("Local port", "9000");
     assert_eq!(port_error(&ui), None);
     assert_eq!(ui.harness.get_by_label("Open").rect(), open_at);
@@ -843,7 +843,7 @@ fn the_client_selector_finds_one_client_among_ten_thousand() {
     harness.get_by_label(wanted).click();
     harness.run_steps(2);
     assert_eq!(
-        harness.state().state().server_target,
+        harness.state().state().target.server,
         netdebug::workspace::ServerTarget::One(wanted.parse().unwrap())
     );
 }
@@ -1076,10 +1076,22 @@ fn messages_split_at_a_delimiter_are_one_entry_each_however_tcp_cut_them() {
         ui.harness.get_by_label("Delimiter").value().as_deref(),
         Some(r"\r\n")
     );
-    // A delimiter that cannot be read is explained beside the field and splits nothing.
+    // A delimiter that cannot be read is explained beside the field and splits nothing; the
+    // message moves none of the settings under it.
+    // (Measured from the field: typing in it may scroll the column.)
+    let merge_below = |ui: &Ui| {
+        let field = ui.harness.get_by_label("Delimiter").rect();
+        ui.harness
+            .get_by_label("Merge reads within (ms)")
+            .rect()
+            .top()
+            - field.bottom()
+    };
+    let gap = merge_below(&ui);
     ui.set_text("Delimiter", r"\xZ1");
     ui.wait_for_text("'\\x' at position 1 needs two hex digits");
     assert_eq!(ui.harness.state().state().log.framing(), None);
+    assert!((merge_below(&ui) - gap).abs() < 0.5);
 
     ui.set_text("Delimiter", r"\r\n");
     assert!(!ui.shows("needs two hex digits"));
@@ -1404,7 +1416,7 @@ fn clear_after_send_empties_the_send_box_only_when_the_bytes_went() {
     ui.set_text("Send data", "AT+GMR");
     ui.click("Send");
     assert_eq!(read_exactly(&mut device, 6), b"AT+GMR");
-    assert_eq!(ui.harness.state().state().send_text, "");
+    assert_eq!(ui.harness.state().state().send.text, "");
     // The last send is still in the history, to recall.
     assert_eq!(
         ui.harness.state().workspace().shared.history[0].text,
@@ -1416,12 +1428,12 @@ fn clear_after_send_empties_the_send_box_only_when_the_bytes_went() {
     ui.set_text("Send data", "41 4Z");
     ui.click("Send");
     ui.wait_for_text("Invalid hex character 'Z' at position 5");
-    assert_eq!(ui.harness.state().state().send_text, "41 4Z");
+    assert_eq!(ui.harness.state().state().send.text, "41 4Z");
     assert_nothing_arrives(&mut device);
 
     // Clear input (清除输入) empties it by hand, and the refusal goes with it.
     ui.click("Clear input");
-    assert_eq!(ui.harness.state().state().send_text, "");
+    assert_eq!(ui.harness.state().state().send.text, "");
     assert!(!ui.shows("Invalid hex character"));
 }
 
@@ -1757,10 +1769,10 @@ fn auto_reply_echoes_and_answers_by_rule_from_the_window() {
     ui.set_text("reply with", "00");
     ui.click("Add rule");
     ui.wait_for_text("Invalid hex character 'G' at position 2");
-    assert_eq!(ui.harness.state().state().reply_rules.len(), 1);
+    assert_eq!(ui.harness.state().state().auto_reply.rules.len(), 1);
 
     ui.click("Delete");
-    assert!(ui.harness.state().state().reply_rules.is_empty());
+    assert!(ui.harness.state().state().auto_reply.rules.is_empty());
 }
 
 #[test]
@@ -1805,7 +1817,7 @@ fn a_log_entry_is_copied_or_sent_again_from_its_menu() {
     assert_eq!(copied(&mut ui, "Put in the send box (hex)"), None);
     ui.harness.run_steps(1);
     assert_eq!(
-        ui.harness.state().state().send_text,
+        ui.harness.state().state().send.text,
         "E6 B8 A9 E5 BA A6 3D 32 35 2E 33 0A"
     );
     ui.wait_for_combo("Send as", "Hex");
@@ -1896,7 +1908,7 @@ fn find_brings_the_next_matching_entry_into_view() {
     ui.harness
         .event(egui::Event::Text("reading 123".to_owned()));
     ui.harness.run_steps(1);
-    assert_eq!(ui.harness.state().state().find_query, "reading 123");
+    assert_eq!(ui.harness.state().state().find.query, "reading 123");
     ui.harness.key_press(Key::Enter);
     ui.harness.run_steps(3);
     assert!(ui.shows("reading 123"), "brought into view");
@@ -2048,7 +2060,7 @@ fn cycle_send_takes_the_quick_commands_in_turn() {
     ui.click("Add the send box");
     ui.click("Cycle send");
     ui.wait_for_text("Broken: invalid hex character 'Z' at position 1");
-    assert!(ui.harness.state().state().cycle.is_none());
+    assert!(ui.harness.state().state().cycling.is_none());
     assert_nothing_arrives(&mut device);
     ui.click("Delete");
 
@@ -2079,7 +2091,7 @@ fn cycle_send_takes_the_quick_commands_in_turn() {
     ui.click("Cycle send");
     assert_eq!(read_exactly(&mut device, 8), b"C;A;B;C;");
     ui.wait_for_text("Cycle send stopped after 4 sends");
-    ui.step_until("the cycle to end", |h| h.state().state().cycle.is_none());
+    ui.step_until("the cycle to end", |h| h.state().state().cycling.is_none());
     assert_nothing_arrives(&mut device);
 }
 
@@ -2137,7 +2149,7 @@ fn quick_commands_add_send_edit_delete_and_history_recall() {
 
     // Edit it: loads into the send box and name field; save the change.
     ui.click("Edit");
-    assert_eq!(ui.harness.state().state().send_text, "PING");
+    assert_eq!(ui.harness.state().state().send.text, "PING");
     ui.set_text("Send data", "PONG");
     ui.set_text("Name", "pong");
     ui.click("Save changes");
@@ -2191,7 +2203,7 @@ fn quick_commands_add_send_edit_delete_and_history_recall() {
         .expect("the history entry")
         .click();
     ui.harness.run_steps(2);
-    assert_eq!(ui.harness.state().state().send_text, "first");
+    assert_eq!(ui.harness.state().state().send.text, "first");
 
     ui.click("Delete");
     assert!(quick_commands(&ui).is_empty());

@@ -193,7 +193,7 @@ fn run(acts: Vec<Act>) {
         let state = ui.harness.state_mut().state_mut();
         "127.0.0.1".clone_into(&mut state.address);
         state.port = listener.local_addr().unwrap().port().to_string();
-        state.udp_target = udp.local_addr().unwrap().to_string();
+        state.target.udp = udp.local_addr().unwrap().to_string();
     }
     let mut peers = Peers {
         listener,

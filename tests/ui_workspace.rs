@@ -330,7 +330,7 @@ fn a_settings_record_of_the_single_session_layout_opens_as_one_tab() {
         (state.mode, state.address.as_str()),
         (Mode::TcpClient, "10.0.0.7")
     );
-    assert!(state.echo);
+    assert!(state.auto_reply.echo);
     assert!(ui.shows("TCP Client 10.0.0.7:502"));
     assert!(ui.shows("Quick commands · 1 saved"));
     ui.reveal("read");

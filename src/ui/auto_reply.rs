@@ -2,18 +2,21 @@
 
 use egui::Ui;
 
+use super::Action;
 use crate::codec::format_hex;
-use crate::workspace::SessionState;
+use crate::workspace::{Edit, SessionState};
 
-pub(super) fn auto_reply_ui(ui: &mut Ui, state: &mut SessionState) {
+/// Echo, the reply delay, the rules with a switch each, and the editor for a new rule.
+pub(super) fn auto_reply_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
-    ui.checkbox(&mut state.echo, t.echo);
-    let delay = egui::DragValue::new(&mut state.reply_delay_ms)
+    let mut settings = state.auto_reply.clone();
+    ui.checkbox(&mut settings.echo, t.echo);
+    let delay = egui::DragValue::new(&mut settings.delay_ms)
         .range(crate::workspace::REPLY_DELAY_MS)
         .speed(10);
     super::settings::number_row(ui, t.reply_delay, true, delay).on_hover_text(t.reply_delay_help);
     let mut delete = None;
-    for (index, rule) in state.reply_rules.iter_mut().enumerate() {
+    for (index, rule) in settings.rules.iter_mut().enumerate() {
         let pattern = if rule.pattern.is_empty() {
             "*"
         } else {
@@ -40,11 +43,8 @@ pub(super) fn auto_reply_ui(ui: &mut Ui, state: &mut SessionState) {
             });
         });
     }
-    if let Some(index) = delete {
-        state.delete_reply_rule(index);
-    }
     // The editor reads what is typed as the send box does: say how.
-    let format = state.send_format;
+    let format = state.send.format;
     let mode = match format.mode {
         crate::codec::InputMode::Text => t.text,
         crate::codec::InputMode::Hex => t.hex,
@@ -59,8 +59,8 @@ pub(super) fn auto_reply_ui(ui: &mut Ui, state: &mut SessionState) {
         &format!("{mode} · {}{escapes}", format.encoding),
     ));
     for (label, value, hint) in [
-        (t.reply_when, &mut state.reply_pattern, "PING / 01 03"),
-        (t.reply_with, &mut state.reply_text, "PONG / 01 03 02 00 2A"),
+        (t.reply_when, &mut settings.pattern, "PING / 01 03"),
+        (t.reply_with, &mut settings.reply, "PONG / 01 03 02 00 2A"),
     ] {
         let label = ui.label(label);
         ui.add(
@@ -70,10 +70,17 @@ pub(super) fn auto_reply_ui(ui: &mut Ui, state: &mut SessionState) {
         )
         .labelled_by(label.id);
     }
+    // The rules as switched before one is deleted by its index.
+    if settings != state.auto_reply {
+        actions.push(Action::Edit(Edit::AutoReply(settings)));
+    }
+    if let Some(index) = delete {
+        actions.push(Action::Edit(Edit::DeleteReplyRule(index)));
+    }
     if ui.button(t.add_rule).clicked() {
-        state.add_reply_rule();
+        actions.push(Action::Edit(Edit::AddReplyRule));
     }
     if let Some(error) = &state.errors.auto_reply {
-        super::error_label(ui, error);
+        super::error_label(ui, error.get(state.language));
     }
 }

@@ -7,11 +7,12 @@ use super::Action;
 use super::palette::Palette;
 use crate::codec::{InputMode, format_hex};
 use crate::i18n::Texts;
-use crate::log::{Direction, LogBody, LogEntry, Row, RowLayout, TEXT_CHARS_PER_ROW, row_text};
+use crate::log::{Direction, LogBody, LogEntry, Row, TEXT_CHARS_PER_ROW, row_text};
 use crate::messages::Message as _;
-use crate::workspace::SessionState;
+use crate::workspace::{Edit, LogEdit, SessionState};
 
-pub(super) fn log_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) {
+/// The log's header (count, Clear, Save log, Find), the rate graph and the rows on screen.
+pub(super) fn log_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
     ui.horizontal(|ui| {
         ui.label(RichText::new(t.data_log).strong());
@@ -26,12 +27,12 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Ac
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button(t.clear).clicked() {
-                state.log.clear();
+                actions.push(Action::Edit(Edit::Log(LogEdit::Clear)));
             }
             if ui.button(t.save_log).clicked() {
                 actions.push(Action::PickLogFile);
             }
-            find_ui(ui, state);
+            find_ui(ui, state, actions);
         });
     });
     ui.separator();
@@ -59,10 +60,11 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Ac
     } else {
         TEXT_CHARS_PER_ROW
     };
-    state.log.set_layout(RowLayout {
-        columns,
-        ..state.log.layout()
-    });
+    // Drawn with the columns it has; the next frame has the new ones.
+    if columns != state.log.layout().columns {
+        actions.push(Action::Edit(Edit::Log(LogEdit::Columns(columns))));
+        ui.ctx().request_repaint();
+    }
 
     let log = &state.log;
     // What an entry's menu asked for, done once the log is drawn.
@@ -72,7 +74,7 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Ac
     let found = log.found();
     ui.spacing_mut().item_spacing.y = 1.0;
     let mut scroll = ScrollArea::new([!state.display.auto_wrap, true]);
-    if std::mem::take(&mut state.scroll_to_found)
+    if state.find.scroll_to_found.take()
         && let Some(index) = found
     {
         // Rows are evenly spaced, so the found entry's first row is a multiplication away; two
@@ -114,9 +116,9 @@ pub(super) fn log_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Ac
         Some(MenuChoice::ToSendBox(bytes)) => {
             let format = crate::codec::SendFormat {
                 mode: InputMode::Hex,
-                ..state.send_format
+                ..state.send.format
             };
-            state.load_send_box(&format_hex(&bytes), format);
+            actions.push(Action::Edit(Edit::LoadSendBox(format_hex(&bytes), format)));
         }
         Some(MenuChoice::SendAgain(peer, bytes)) => actions.push(Action::SendAgain(peer, bytes)),
         None => {}
@@ -132,10 +134,11 @@ enum MenuChoice {
 }
 
 /// The Find field: Enter moves to the next entry that holds what was typed.
-fn find_ui(ui: &mut Ui, state: &mut SessionState) {
+fn find_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
+    let mut query = state.find.query.clone();
     let response = ui.add(
-        egui::TextEdit::singleline(&mut state.find_query)
+        egui::TextEdit::singleline(&mut query)
             .hint_text(t.find)
             .desired_width(140.0),
     );
@@ -145,19 +148,19 @@ fn find_ui(ui: &mut Ui, state: &mut SessionState) {
         response.request_focus();
     }
     if response.changed() {
-        state.find_edited();
+        actions.push(Action::Edit(Edit::FindQuery(query)));
     }
     if response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter)) {
-        state.find_next();
+        actions.push(Action::Edit(Edit::FindNext));
         // Enter again finds the one after.
         response.request_focus();
     }
     if response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Escape)) {
-        state.end_find();
+        actions.push(Action::Edit(Edit::EndFind));
     }
-    if state.find_missed {
+    if state.find.missed {
         ui.label(RichText::new(t.not_found).color(ui.visuals().warn_fg_color));
-    } else if let Some(tally) = state.find_tally {
+    } else if let Some(tally) = state.find.tally {
         ui.label(tally.message(state.language));
     }
 }

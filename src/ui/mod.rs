@@ -19,11 +19,16 @@ mod tls;
 pub use tiles::{Layout, Pane, health_colour, session_colour};
 pub use tls::TlsFile;
 
-use crate::workspace::{SessionState, Shared, TabId, Workspace};
+use crate::workspace::{Edit, QuickEdit, SessionState, Shared, TabId, Workspace};
 
-/// What the person asked for that needs the engine.
+/// What the person asked of one session: a change to its state, or something for its engine
+/// session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
+    /// Change the session's settings, fields or view.
+    Edit(Edit),
+    /// Change the app's quick commands, from this session's send box.
+    Quick(QuickEdit),
     /// Open a session with the current settings.
     Open,
     /// Close the open session.
@@ -152,10 +157,17 @@ pub fn window_ui(
     let side = egui::Frame::side_top_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
     // The focused session's, across the whole window as in NetAssist: the counters and the
     // state need the width; each tab keeps its own state dot.
+    let focused = workspace.focused();
     egui::Panel::bottom("status_bar")
         .frame(side)
         .show(ui, |ui| {
-            status_bar::status_bar_ui(ui, workspace.focused_state_mut());
+            let mut actions = Vec::new();
+            status_bar::status_bar_ui(ui, workspace.focused_state(), &mut actions);
+            commands.extend(
+                actions
+                    .into_iter()
+                    .map(|action| Command::Session(focused, action)),
+            );
         });
     egui::Panel::left("settings")
         .frame(side)
@@ -172,7 +184,7 @@ pub fn window_ui(
 
 /// The left column: the app's buttons, then the focused session's settings under its name
 /// and colour, so it is plain which session they belong to.
-fn settings_column_ui(ui: &mut egui::Ui, workspace: &mut Workspace, commands: &mut Vec<Command>) {
+fn settings_column_ui(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command>) {
     let t = workspace.shared.texts();
     if settings::app_header_ui(ui, t) {
         commands.push(Command::Workspace(WorkspaceAction::SwitchLanguage));
@@ -195,9 +207,9 @@ fn settings_column_ui(ui: &mut egui::Ui, workspace: &mut Workspace, commands: &m
     }
     ui.separator();
     let mut actions = Vec::new();
-    if let Some((state, shared)) = workspace.split_mut(focused) {
+    if let Some(tab) = workspace.tab(focused) {
         egui::ScrollArea::vertical().show(ui, |ui| {
-            settings::settings_ui(ui, state, shared, &mut actions);
+            settings::settings_ui(ui, &tab.state, &workspace.shared, &mut actions);
         });
     }
     commands.extend(
@@ -228,12 +240,7 @@ fn workspace_menu_ui(ui: &mut egui::Ui, t: &crate::i18n::Texts, commands: &mut V
 }
 
 /// One session: its send box at the bottom, its log above it.
-fn session_ui(
-    ui: &mut egui::Ui,
-    state: &mut SessionState,
-    shared: &Shared,
-    actions: &mut Vec<Action>,
-) {
+fn session_ui(ui: &mut egui::Ui, state: &SessionState, shared: &Shared, actions: &mut Vec<Action>) {
     let side = egui::Frame::side_top_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
     let central = egui::Frame::central_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
     egui::Panel::bottom("send_box")
@@ -242,15 +249,13 @@ fn session_ui(
         .default_size(130.0)
         .min_size(100.0)
         .show(ui, |ui| send_box::send_box_ui(ui, state, shared, actions));
-    // After the client selector, before the log: the log shows what was chosen this frame.
-    state.sync_log_filter();
     egui::CentralPanel::default()
         .frame(central)
         .show(ui, |ui| log_view::log_ui(ui, state, actions));
 }
 
 /// A label followed by a single-line text field that the label names (for screen readers and
-/// tests), with an error message under it when there is one.
+/// tests); an error message sits beside the label, so it never moves what is under the field.
 fn labelled_field(
     ui: &mut egui::Ui,
     label: &str,
@@ -259,19 +264,33 @@ fn labelled_field(
     error: Option<&str>,
     enabled: bool,
 ) -> egui::Response {
-    let label = ui.label(label);
-    let response = ui
-        .add_enabled(
-            enabled,
-            egui::TextEdit::singleline(value)
-                .hint_text(hint)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label.id);
-    if let Some(error) = error {
-        error_label(ui, error);
-    }
-    response
+    let label = ui
+        .horizontal(|ui| {
+            let label = ui.label(label);
+            if let Some(error) = error {
+                error_in_place(ui, error);
+            }
+            label
+        })
+        .inner;
+    ui.add_enabled(
+        enabled,
+        egui::TextEdit::singleline(value)
+            .hint_text(hint)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id)
+}
+
+/// An error in what is left of the current row, in small red text: cut short with "…" when
+/// the row is too narrow, whole on hover.
+fn error_in_place(ui: &mut egui::Ui, text: &str) {
+    let text = sentence(text);
+    let shown = egui::RichText::new(text.as_ref())
+        .small()
+        .color(ui.visuals().error_fg_color);
+    ui.add(egui::Label::new(shown).truncate())
+        .on_hover_text(text.as_ref());
 }
 
 /// A message that stands on its own (beside a field, in the status bar), as a sentence: the
@@ -287,7 +306,12 @@ fn sentence(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The Recent list (最近使用): a remote a TCP client connected to or UDP sent to before, one
 /// click to put it back in the fields.
-fn recent_remotes_ui(ui: &mut egui::Ui, state: &mut SessionState, shared: &Shared) {
+fn recent_remotes_ui(
+    ui: &mut egui::Ui,
+    state: &SessionState,
+    shared: &Shared,
+    actions: &mut Vec<Action>,
+) {
     let t = state.texts();
     let mut chosen = None;
     // Not disabled while empty: a disabled combo is a child `Ui`, which a wrapping row
@@ -303,7 +327,7 @@ fn recent_remotes_ui(ui: &mut egui::Ui, state: &mut SessionState, shared: &Share
         }
     });
     if let Some(remote) = chosen {
-        state.use_recent(&remote);
+        actions.push(Action::Edit(Edit::UseRecent(remote)));
     }
 }
 

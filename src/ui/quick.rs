@@ -3,7 +3,7 @@
 use egui::{Key, Modifiers, RichText, Ui};
 
 use super::Action;
-use crate::workspace::{SessionState, Shared};
+use crate::workspace::{QuickEdit, SessionState, Shared};
 
 /// The keys that send the first twelve quick commands, as function keys send a terminal
 /// program's preset strings.
@@ -34,13 +34,11 @@ pub(super) fn quick_keys(ui: &Ui, shared: &Shared, actions: &mut Vec<Action>) {
 /// The app's quick commands, sent in and edited from the focused session `state`.
 pub(super) fn quick_commands_ui(
     ui: &mut Ui,
-    state: &mut SessionState,
-    shared: &mut Shared,
+    state: &SessionState,
+    shared: &Shared,
     actions: &mut Vec<Action>,
 ) {
     let t = state.texts();
-    let mut edit = None;
-    let mut delete = None;
     for (index, command) in shared.quick_commands.iter().enumerate() {
         let key = KEYS.get(index).copied();
         ui.horizontal(|ui| {
@@ -56,24 +54,21 @@ pub(super) fn quick_commands_ui(
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.small_button(t.delete).clicked() {
-                    delete = Some(index);
+                    actions.push(Action::Quick(QuickEdit::Delete(index)));
                 }
                 if ui.small_button(t.edit).clicked() {
-                    edit = Some(index);
+                    actions.push(Action::Quick(QuickEdit::Edit(index)));
                 }
             });
         });
     }
-    if let Some(command) = edit.and_then(|index| shared.edit_quick(index)) {
-        state.load_send_box(&command.text, command.format);
-    }
-    if let Some(index) = delete {
-        shared.delete_quick(index);
-    }
     ui.horizontal(|ui| {
         let label = ui.label(t.quick_name);
-        ui.add(egui::TextEdit::singleline(&mut shared.quick_name).desired_width(f32::INFINITY))
-            .labelled_by(label.id);
+        let mut name = shared.quick_name.clone();
+        let field = egui::TextEdit::singleline(&mut name).desired_width(f32::INFINITY);
+        if ui.add(field).labelled_by(label.id).changed() {
+            actions.push(Action::Quick(QuickEdit::Name(name)));
+        }
     });
     let save = if shared.quick_editing.is_some() {
         t.quick_save
@@ -82,7 +77,7 @@ pub(super) fn quick_commands_ui(
     };
     ui.horizontal(|ui| {
         if ui.button(save).clicked() {
-            shared.save_quick(&state.send_text, state.send_format);
+            actions.push(Action::Quick(QuickEdit::Save));
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.small_button(t.quick_import).clicked() {

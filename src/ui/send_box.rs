@@ -5,19 +5,25 @@ use std::net::SocketAddr;
 use egui::{ComboBox, RichText, Ui};
 
 use super::Action;
-use crate::workspace::{Connection, Mode, SendPreview, ServerTarget, SessionState, Shared};
+use crate::workspace::{
+    Connection, Edit, Mode, SendPreview, ServerTarget, SessionState, Shared, Targets,
+};
 
 /// The send box of session `state`; the history and Recent lists are the app's (`shared`).
 pub(super) fn send_box_ui(
     ui: &mut Ui,
-    state: &mut SessionState,
+    state: &SessionState,
     shared: &Shared,
     actions: &mut Vec<Action>,
 ) {
     ui.add_space(4.0);
+    let mut target = state.target.clone();
+    // What the target row asks besides the target itself (a Recent entry rewrites the
+    // target, so it comes after).
+    let mut asked = Vec::new();
     match state.mode {
-        Mode::TcpServer => server_target_ui(ui, state, actions),
-        Mode::Udp => udp_target_ui(ui, state, shared),
+        Mode::TcpServer => server_target_ui(ui, state, &mut target, &mut asked),
+        Mode::Udp => udp_target_ui(ui, state, &mut target, shared, &mut asked),
         Mode::TcpClient => {
             if let Connection::Securing { remote, .. } | Connection::Connected { remote, .. } =
                 state.connection
@@ -26,14 +32,18 @@ pub(super) fn send_box_ui(
             }
         }
     }
+    if target != state.target {
+        actions.push(Action::Edit(Edit::Targets(target)));
+    }
+    actions.append(&mut asked);
     let t = state.texts();
     ui.horizontal(|ui| {
-        history_ui(ui, state, shared);
+        history_ui(ui, state, shared, actions);
         ui.separator();
         // At the far right, so the preview's length never moves it.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.small_button(t.clear_input).clicked() {
-                state.clear_send_box();
+                actions.push(Action::Edit(Edit::ClearSendBox));
             }
             ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                 preview_ui(ui, state);
@@ -41,42 +51,54 @@ pub(super) fn send_box_ui(
         });
     });
     // Ctrl+Enter (Cmd+Enter on macOS) sends, taken before the send box can read it as a newline.
-    if ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter)) {
-        actions.push(Action::Send);
-    }
+    let mut send =
+        ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter));
     ui.horizontal(|ui| {
         let button_width = 90.0;
         let box_width =
             (ui.available_width() - button_width - ui.spacing().item_spacing.x).max(100.0);
         let height = (ui.available_height() - 22.0).max(40.0);
-        ui.add_sized(
-            [box_width, height],
-            egui::TextEdit::multiline(&mut state.send_text)
-                .hint_text(t.send_data)
-                .font(egui::TextStyle::Monospace),
-        )
-        .accessible_name(t.send_data);
-        if ui
+        let mut text = state.send.text.clone();
+        let typed = ui
+            .add_sized(
+                [box_width, height],
+                egui::TextEdit::multiline(&mut text)
+                    .hint_text(t.send_data)
+                    .font(egui::TextStyle::Monospace),
+            )
+            .accessible_name(t.send_data)
+            .changed();
+        if typed {
+            actions.push(Action::Edit(Edit::SendText(text)));
+        }
+        send |= ui
             .add_sized(
                 [button_width, height],
                 egui::Button::new(RichText::new(t.send).strong()),
             )
-            .clicked()
-        {
-            actions.push(Action::Send);
-        }
+            .clicked();
     });
+    // After what was typed this frame, so the send holds it.
+    if send {
+        actions.push(Action::Send);
+    }
     if let Some(error) = &state.errors.send {
-        super::error_label(ui, error);
+        super::error_label(ui, error.get(state.language));
     }
 }
 
-fn server_target_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) {
+/// Which client a TCP server sends to, editing `target`; disconnecting goes to `actions`.
+fn server_target_ui(
+    ui: &mut Ui,
+    state: &SessionState,
+    target: &mut Targets,
+    actions: &mut Vec<Action>,
+) {
     let t = state.texts();
     let all = format!("{} ({})", t.all_clients, state.clients.len());
     // Wrapped, so a narrow session (side by side) keeps its Send button in sight.
     ui.horizontal_wrapped(|ui| {
-        let selected = match state.server_target {
+        let selected = match target.server {
             ServerTarget::All => all.clone(),
             ServerTarget::One(peer) => peer.to_string(),
         };
@@ -84,8 +106,8 @@ fn server_target_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Act
             .selected_text(selected)
             .width(ui.available_width().clamp(120.0, 220.0))
             .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
-            .show_ui(ui, |ui| client_list_ui(ui, state, &all));
-        match state.server_target {
+            .show_ui(ui, |ui| client_list_ui(ui, state, target, &all));
+        match target.server {
             ServerTarget::One(peer) => {
                 if ui.button(t.disconnect_client).clicked() {
                     actions.push(Action::Disconnect(peer));
@@ -102,57 +124,54 @@ fn server_target_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Act
                 }
             }
         }
-        let one = matches!(state.server_target, ServerTarget::One(_));
+        let one = matches!(target.server, ServerTarget::One(_));
         ui.add_enabled(
             one,
-            egui::Checkbox::new(&mut state.show_selected_only, t.show_selected_only),
+            egui::Checkbox::new(&mut target.show_selected_only, t.show_selected_only),
         )
         .on_hover_text(t.show_selected_only_help);
     });
 }
 
-fn udp_target_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared) {
+/// Where a UDP send goes, editing `target`; a Recent entry goes to `actions`.
+fn udp_target_ui(
+    ui: &mut Ui,
+    state: &SessionState,
+    target: &mut Targets,
+    shared: &Shared,
+    actions: &mut Vec<Action>,
+) {
     let t = state.texts();
-    let edited = ui
-        .horizontal_wrapped(|ui| {
-            let enabled = !state.reply_to_last;
-            let label = ui.label(t.target);
-            let target = ui
-                .add_enabled(
-                    enabled,
-                    egui::TextEdit::singleline(&mut state.udp_target)
-                        .hint_text("127.0.0.1:8081")
-                        .desired_width(ui.available_width().clamp(120.0, 200.0)),
-                )
-                .labelled_by(label.id);
-            ui.checkbox(&mut state.reply_to_last, t.reply_to_last);
-            super::recent_remotes_ui(ui, state, shared);
-            target.changed()
-        })
-        .inner;
-    if edited {
-        state.recheck_fields();
-    }
-    if let Some(error) = &state.errors.target {
-        super::error_label(ui, error);
-    }
+    ui.horizontal_wrapped(|ui| {
+        let enabled = !target.reply_to_last;
+        let label = ui.label(t.target);
+        ui.add_enabled(
+            enabled,
+            egui::TextEdit::singleline(&mut target.udp)
+                .hint_text("127.0.0.1:8081")
+                .desired_width(ui.available_width().clamp(120.0, 200.0)),
+        )
+        .labelled_by(label.id);
+        ui.checkbox(&mut target.reply_to_last, t.reply_to_last);
+        super::recent_remotes_ui(ui, state, shared, actions);
+    });
 }
 
 /// The client list in the selector: a filter field and only the visible rows laid out, so it
 /// stays quick with ten thousand clients.
-fn client_list_ui(ui: &mut Ui, state: &mut SessionState, all: &str) {
+fn client_list_ui(ui: &mut Ui, state: &SessionState, target: &mut Targets, all: &str) {
     let t = state.texts();
     let mut chosen = None;
     if ui
-        .selectable_label(state.server_target == ServerTarget::All, all)
+        .selectable_label(target.server == ServerTarget::All, all)
         .clicked()
     {
         chosen = Some(ServerTarget::All);
     }
     let label = ui.label(t.filter_clients);
-    ui.add(egui::TextEdit::singleline(&mut state.client_filter).hint_text("192.168."))
+    ui.add(egui::TextEdit::singleline(&mut target.client_filter).hint_text("192.168."))
         .labelled_by(label.id);
-    let filter = state.client_filter.trim();
+    let filter = target.client_filter.trim();
     // Without a filter the rows on screen are read straight from the sorted set; only a
     // filter needs the matching clients gathered.
     let matching: Option<Vec<SocketAddr>> = (!filter.is_empty()).then(|| {
@@ -179,7 +198,7 @@ fn client_list_ui(ui: &mut Ui, state: &mut SessionState, all: &str) {
                     .collect(),
             };
             for peer in shown {
-                let selected = state.server_target == ServerTarget::One(peer);
+                let selected = target.server == ServerTarget::One(peer);
                 ui.horizontal(|ui| {
                     if ui.selectable_label(selected, peer.to_string()).clicked() {
                         chosen = Some(ServerTarget::One(peer));
@@ -189,14 +208,14 @@ fn client_list_ui(ui: &mut Ui, state: &mut SessionState, all: &str) {
                 });
             }
         });
-    if let Some(target) = chosen {
-        state.server_target = target;
+    if let Some(chosen) = chosen {
+        target.server = chosen;
         ui.close();
     }
 }
 
 /// The last sends (历史发送): picking one puts it back in the send box.
-fn history_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared) {
+fn history_ui(ui: &mut Ui, state: &SessionState, shared: &Shared, actions: &mut Vec<Action>) {
     let t = state.texts();
     let mut recall = None;
     // Shows the last send, as NetAssist's history box does; the list holds the rest.
@@ -218,19 +237,27 @@ fn history_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared) {
             }
         });
     if let Some(entry) = recall.and_then(|index| shared.history.get(index)) {
-        state.load_send_box(&entry.text, entry.format);
+        actions.push(Action::Edit(Edit::LoadSendBox(
+            entry.text.clone(),
+            entry.format,
+        )));
     }
 }
 
 /// What Send would put on the wire, updated as the send box and the send settings change, so a
 /// checksum or an escape can be checked before anything goes out.
-fn preview_ui(ui: &mut Ui, state: &mut SessionState) {
+fn preview_ui(ui: &mut Ui, state: &SessionState) {
     let t = state.texts();
+    // What is wrong with the target takes the preview's place, so it moves nothing.
+    if let Some(error) = &state.errors.target {
+        super::error_in_place(ui, error.get(state.language));
+        return;
+    }
     let text = match state.send_preview() {
         SendPreview::Empty => return,
         SendPreview::Bytes(len, head) => RichText::new(format!("→ {len} B: {head}")).monospace(),
         SendPreview::Refused(reason) => {
-            RichText::new(super::sentence(reason).into_owned()).color(ui.visuals().warn_fg_color)
+            RichText::new(super::sentence(&reason).into_owned()).color(ui.visuals().warn_fg_color)
         }
     };
     ui.add(egui::Label::new(text).truncate())

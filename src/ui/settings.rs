@@ -3,6 +3,7 @@
 use egui::{ComboBox, RichText, Ui};
 
 use super::{Action, labelled_field};
+use crate::workspace::{Edit, LogEdit};
 
 mod summaries;
 use crate::codec::{Checksum, ChecksumSpan, ESCAPE_HELP, InputMode, LineEnding, TextEncoding};
@@ -37,8 +38,8 @@ pub(super) fn app_header_ui(ui: &mut Ui, t: &'static Texts) -> bool {
 /// folds away and, folded, says what it holds that differs from the defaults.
 pub(super) fn settings_ui(
     ui: &mut Ui,
-    state: &mut SessionState,
-    shared: &mut Shared,
+    state: &SessionState,
+    shared: &Shared,
     actions: &mut Vec<Action>,
 ) {
     let t = state.texts();
@@ -50,17 +51,17 @@ pub(super) fn settings_ui(
         });
     });
     group(ui, t.receive, |ui| {
-        let encoding_changed = receive_ui(ui, state);
+        receive_ui(ui, state, actions);
         let summary = summaries::receive(state);
         section(ui, "receive_more", t.more_receive, &summary, |ui| {
-            receive_more_ui(ui, state, actions, encoding_changed);
+            receive_more_ui(ui, state, actions);
         });
     });
     group(ui, t.send_settings, |ui| {
         send_settings_ui(ui, state, actions);
         let summary = summaries::send(state);
         section(ui, "send_more", t.more_send, &summary, |ui| {
-            send_more_ui(ui, state);
+            send_more_ui(ui, state, actions);
         });
     });
     ui.add_space(4.0);
@@ -71,7 +72,7 @@ pub(super) fn settings_ui(
     });
     let summary = summaries::auto_reply(state);
     section(ui, "auto_reply", t.auto_reply, &summary, |ui| {
-        super::auto_reply::auto_reply_ui(ui, state);
+        super::auto_reply::auto_reply_ui(ui, state, actions);
     })
     .on_hover_text(t.auto_reply_help);
 }
@@ -186,7 +187,7 @@ fn group(ui: &mut Ui, title: &str, contents: impl FnOnce(&mut Ui)) -> egui::Resp
 }
 
 /// Protocol, address and port, Open: what every session needs.
-fn network_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared, actions: &mut Vec<Action>) {
+fn network_ui(ui: &mut Ui, state: &SessionState, shared: &Shared, actions: &mut Vec<Action>) {
     let t = state.texts();
     let open = state.connection.is_open();
     ui.add_enabled_ui(!open, |ui| {
@@ -194,7 +195,13 @@ fn network_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared, actions: &
             .selected_text(state.mode.label(t))
             .show_ui(ui, |ui| {
                 for mode in Mode::ALL {
-                    ui.selectable_value(&mut state.mode, mode, mode.label(t));
+                    if ui
+                        .selectable_label(state.mode == mode, mode.label(t))
+                        .clicked()
+                        && mode != state.mode
+                    {
+                        actions.push(Action::Edit(Edit::Mode(mode)));
+                    }
                 }
             });
     });
@@ -208,9 +215,13 @@ fn network_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared, actions: &
         .horizontal(|ui| {
             let address = ui.label(address_label).id;
             if state.mode == Mode::TcpClient {
-                ui.add_enabled_ui(!open, |ui| super::recent_remotes_ui(ui, state, shared));
+                ui.add_enabled_ui(!open, |ui| {
+                    super::recent_remotes_ui(ui, state, shared, actions);
+                });
             } else {
-                ui.add_enabled_ui(!open, |ui| local_address_pick_ui(ui, state, shared));
+                ui.add_enabled_ui(!open, |ui| {
+                    local_address_pick_ui(ui, state, shared, actions);
+                });
             }
             let port = ui
                 .with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -220,38 +231,34 @@ fn network_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared, actions: &
             (address, port)
         })
         .inner;
-    let edited = ui
-        .horizontal(|ui| {
-            let address_width =
-                (ui.available_width() - port_width - ui.spacing().item_spacing.x).max(60.0);
-            let address = ui
-                .add_enabled(
-                    !open,
-                    egui::TextEdit::singleline(&mut state.address)
-                        .hint_text("127.0.0.1")
-                        .desired_width(address_width),
-                )
-                .labelled_by(address_name);
-            let port = ui
-                .add_enabled(
-                    !open,
-                    egui::TextEdit::singleline(&mut state.port)
-                        .hint_text("8080")
-                        .desired_width(port_width),
-                )
-                .labelled_by(port_name);
-            address.changed() || port.changed()
-        })
-        .inner;
-    if edited {
-        state.recheck_fields();
-    }
+    ui.horizontal(|ui| {
+        let address_width =
+            (ui.available_width() - port_width - ui.spacing().item_spacing.x).max(60.0);
+        let mut address = state.address.clone();
+        let edit = egui::TextEdit::singleline(&mut address)
+            .hint_text("127.0.0.1")
+            .desired_width(address_width);
+        if ui
+            .add_enabled(!open, edit)
+            .labelled_by(address_name)
+            .changed()
+        {
+            actions.push(Action::Edit(Edit::Address(address)));
+        }
+        let mut port = state.port.clone();
+        let edit = egui::TextEdit::singleline(&mut port)
+            .hint_text("8080")
+            .desired_width(port_width);
+        if ui.add_enabled(!open, edit).labelled_by(port_name).changed() {
+            actions.push(Action::Edit(Edit::Port(port)));
+        }
+    });
     // One line kept for what is wrong with either field, so an error never moves the
     // controls under it.
     let problem = [&state.errors.address, &state.errors.port]
         .into_iter()
         .flatten()
-        .map(|problem| super::sentence(problem).into_owned())
+        .map(|problem| super::sentence(problem.get(state.language)).into_owned())
         .collect::<Vec<_>>()
         .join("; ");
     reserved_error_line(ui, &problem);
@@ -283,13 +290,18 @@ fn network_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared, actions: &
 }
 
 /// This machine's addresses, one click to put in the address field.
-fn local_address_pick_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared) {
+fn local_address_pick_ui(
+    ui: &mut Ui,
+    state: &SessionState,
+    shared: &Shared,
+    actions: &mut Vec<Action>,
+) {
     let t = state.texts();
     super::unlabelled_combo(ui, "local_address_pick", t.pick_address, "IP", |ui| {
         for address in &shared.local_addresses {
             let text = address.to_string();
             if ui.selectable_label(state.address == text, &text).clicked() {
-                state.address = text;
+                actions.push(Action::Edit(Edit::Address(text)));
             }
         }
     });
@@ -298,28 +310,25 @@ fn local_address_pick_ui(ui: &mut Ui, state: &mut SessionState, shared: &Shared)
 /// A line of small red text that is there (empty) even when nothing is wrong; `problem` is
 /// whole on hover.
 fn reserved_error_line(ui: &mut Ui, problem: &str) {
-    let text = if problem.is_empty() {
-        RichText::new(" ").small()
+    if problem.is_empty() {
+        ui.label(RichText::new(" ").small());
     } else {
-        RichText::new(problem)
-            .small()
-            .color(ui.visuals().error_fg_color)
-    };
-    ui.add(egui::Label::new(text).truncate())
-        .on_hover_text(problem);
+        super::error_in_place(ui, problem);
+    }
 }
 
 /// What not every session needs: a client's timeout, local port and reconnecting, TLS, a
 /// UDP multicast group.
-fn network_more_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) {
+fn network_more_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
     let open = state.connection.is_open();
     if state.mode == Mode::TcpClient {
+        let mut client = state.client;
         number_row(
             ui,
             t.connect_timeout,
             !open,
-            egui::DragValue::new(&mut state.connect_timeout_ms)
+            egui::DragValue::new(&mut client.connect_timeout_ms)
                 .range(crate::workspace::CONNECT_TIMEOUT_MS)
                 .speed(10),
         );
@@ -327,85 +336,105 @@ fn network_more_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Acti
             ui,
             t.client_local_port,
             !open,
-            egui::DragValue::new(&mut state.client_local_port),
+            egui::DragValue::new(&mut client.local_port),
         )
         .on_hover_text(t.client_local_port_help);
         ui.horizontal(|ui| {
-            ui.checkbox(&mut state.auto_reconnect, t.auto_reconnect);
+            ui.checkbox(&mut client.auto_reconnect, t.auto_reconnect);
             let label = ui.label(t.reconnect_every);
             ui.add(
-                egui::DragValue::new(&mut state.reconnect_ms)
+                egui::DragValue::new(&mut client.reconnect_ms)
                     .range(crate::workspace::RECONNECT_MS)
                     .speed(10),
             )
             .labelled_by(label.id);
         });
+        if client != state.client {
+            actions.push(Action::Edit(Edit::Client(client)));
+        }
     }
     super::tls::tls_ui(ui, state, actions, open);
     if state.mode == Mode::Udp {
-        let group = labelled_field(
+        let mut group = state.multicast_group.clone();
+        let field = labelled_field(
             ui,
             t.multicast_group,
-            &mut state.multicast_group,
+            &mut group,
             "239.255.0.1 / ff15::1",
-            state.errors.multicast.as_deref(),
+            state
+                .errors
+                .multicast
+                .as_ref()
+                .map(|said| said.get(state.language)),
             !open,
         );
-        if group.changed() {
-            state.recheck_fields();
+        if field.changed() {
+            actions.push(Action::Edit(Edit::MulticastGroup(group)));
         }
     }
 }
 
-/// Show as, decode as, log mode: how received data reads. Whether the encoding changed.
-fn receive_ui(ui: &mut Ui, state: &mut SessionState) -> bool {
+/// Show as, decode as, log mode: how received data reads.
+fn receive_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
-    let mut layout = state.log.layout();
-    let mut encoding = state.log.encoding();
+    let layout = state.log.layout();
+    let (mut view, mut encoding) = (layout.view, state.log.encoding());
     ui.horizontal_wrapped(|ui| {
-        view_combo(ui, "rx_view", t.show_as, &mut layout.view, t);
+        view_combo(ui, "rx_view", t.show_as, &mut view, t);
         encoding_combo(ui, "rx_encoding", t.decode_as, &mut encoding);
     });
-    let encoding_changed = encoding != state.log.encoding();
-    state.log.set_encoding(encoding);
+    let (mut headers, mut display) = (layout.headers, state.display);
     ui.horizontal_wrapped(|ui| {
-        ui.checkbox(&mut layout.headers, t.log_mode);
-        ui.checkbox(&mut state.display.autoscroll, t.autoscroll);
+        ui.checkbox(&mut headers, t.log_mode);
+        ui.checkbox(&mut display.autoscroll, t.autoscroll);
     });
-    state.log.set_layout(layout);
-    encoding_changed
+    let edits = [
+        (view != layout.view).then_some(LogEdit::View(view)),
+        (encoding != state.log.encoding()).then_some(LogEdit::Encoding(encoding)),
+        (headers != layout.headers).then_some(LogEdit::Headers(headers)),
+    ];
+    actions.extend(
+        edits
+            .into_iter()
+            .flatten()
+            .map(|edit| Action::Edit(Edit::Log(edit))),
+    );
+    if display != state.display {
+        actions.push(Action::Edit(Edit::Display(display)));
+    }
 }
 
 /// The rest of the receive settings: escapes, wrapping, pausing and hiding, the rate graph,
 /// the memory limit, splitting, checking, merging and save-to-file.
-fn receive_more_ui(
-    ui: &mut Ui,
-    state: &mut SessionState,
-    actions: &mut Vec<Action>,
-    encoding_changed: bool,
-) {
+fn receive_more_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
-    let mut escapes = state.log.escapes();
+    let log = &state.log;
+    let mut edits = Vec::new();
+    let mut escapes = log.escapes();
     if ui
         .checkbox(&mut escapes, t.show_escapes)
         .on_hover_text(t.show_escapes_help)
         .changed()
     {
-        state.log.set_escapes(escapes);
+        edits.push(LogEdit::Escapes(escapes));
     }
-    ui.checkbox(&mut state.display.auto_wrap, t.auto_wrap);
-    ui.checkbox(&mut state.display.paused, t.pause_display);
-    ui.checkbox(&mut state.display.hide_received, t.hide_received);
-    ui.checkbox(&mut state.display.hide_sent, t.hide_sent)
+    let mut display = state.display;
+    ui.checkbox(&mut display.auto_wrap, t.auto_wrap);
+    ui.checkbox(&mut display.paused, t.pause_display);
+    ui.checkbox(&mut display.hide_received, t.hide_received);
+    ui.checkbox(&mut display.hide_sent, t.hide_sent)
         .on_hover_text(t.hide_sent_help);
-    ui.checkbox(&mut state.display.rate_graph, t.rate_graph);
-    let mut megabytes = state.log.budget() >> 20;
+    ui.checkbox(&mut display.rate_graph, t.rate_graph);
+    if display != state.display {
+        actions.push(Action::Edit(Edit::Display(display)));
+    }
+    let mut megabytes = log.budget() >> 20;
     let limit = egui::DragValue::new(&mut megabytes).range(1..=65_536);
     if number_row(ui, t.log_limit, true, limit).changed() {
-        state.log.set_budget(megabytes << 20);
+        edits.push(LogEdit::Budget(megabytes << 20));
     }
-    super::split::split_ui(ui, state, encoding_changed);
-    let mut check = state.log.check_kind();
+    super::split::split_ui(ui, state, actions);
+    let mut check = log.check_kind();
     ComboBox::new("rx_check", t.check_received)
         .selected_text(check.name())
         .show_ui(ui, |ui| {
@@ -415,28 +444,30 @@ fn receive_more_ui(
         })
         .response
         .on_hover_text(t.check_received_help);
-    state.log.set_check_kind(check);
+    let mut span = log.check_span();
     if check != Checksum::None {
-        let mut span = state.log.check_span();
         span_ui(ui, &mut span, check, [t.check_from, t.check_tail], t);
-        state.log.set_check_span(span);
     }
-    let mut ms = crate::workspace::merge_ms(state.log.merge_gap());
+    if (check, span) != (log.check_kind(), log.check_span()) {
+        edits.push(LogEdit::Check(check, span));
+    }
+    let mut ms = crate::workspace::merge_ms(log.merge_gap());
     let merge = egui::DragValue::new(&mut ms).range(crate::workspace::MERGE_READS_MS);
     // Splitting decides the entries by content; merging by time would fight it.
-    let merging_applies = state.log.framing().is_none();
+    let merging_applies = log.framing().is_none();
     if number_row(ui, t.merge_reads, merging_applies, merge)
         .on_hover_text(t.merge_reads_help)
         .changed()
     {
-        state.log.set_merge_gap(crate::workspace::merge_gap(ms));
+        edits.push(LogEdit::MergeGap(crate::workspace::merge_gap(ms)));
     }
+    actions.extend(edits.into_iter().map(|edit| Action::Edit(Edit::Log(edit))));
     ui.separator();
     capture_ui(ui, state, actions);
 }
 
 /// Save-to-file: where received data goes and how much has, or the button to start.
-fn capture_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) {
+fn capture_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
     if let Some(capture) = &state.capture {
         let written = capture.progress.written();
@@ -458,16 +489,16 @@ fn capture_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) 
                 .request_repaint_after(std::time::Duration::from_millis(250));
         }
     } else {
+        let mut as_text = state.capture_as_text;
         ComboBox::new("save_format", t.save_format)
-            .selected_text(if state.capture_as_text {
-                t.log_text
-            } else {
-                t.raw_bytes
-            })
+            .selected_text(if as_text { t.log_text } else { t.raw_bytes })
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut state.capture_as_text, false, t.raw_bytes);
-                ui.selectable_value(&mut state.capture_as_text, true, t.log_text);
+                ui.selectable_value(&mut as_text, false, t.raw_bytes);
+                ui.selectable_value(&mut as_text, true, t.log_text);
             });
+        if as_text != state.capture_as_text {
+            actions.push(Action::Edit(Edit::CaptureAsText(as_text)));
+        }
         if ui.button(t.save_to_file).clicked() {
             actions.push(Action::PickCaptureFile);
         }
@@ -475,20 +506,13 @@ fn capture_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) 
 }
 
 /// Send as, encoding, what is appended, the checksum, cycle send and Send file.
-fn send_settings_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>) {
+fn send_settings_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
-    let mut mode = state.send_format.mode;
+    let mut format = state.send.format;
     ui.horizontal_wrapped(|ui| {
-        view_combo(ui, "tx_mode", t.send_as, &mut mode, t);
-        encoding_combo(
-            ui,
-            "tx_encoding",
-            t.encode_as,
-            &mut state.send_format.encoding,
-        );
+        view_combo(ui, "tx_mode", t.send_as, &mut format.mode, t);
+        encoding_combo(ui, "tx_encoding", t.encode_as, &mut format.encoding);
     });
-    state.set_send_mode(mode);
-    let format = &mut state.send_format;
     ui.horizontal_wrapped(|ui| {
         ComboBox::new("line_ending", t.append)
             .selected_text(format.line_ending.name())
@@ -507,8 +531,11 @@ fn send_settings_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Act
                 }
             });
     });
+    if format != state.send.format {
+        actions.push(Action::Edit(Edit::SendFormat(format)));
+    }
     ui.horizontal_wrapped(|ui| {
-        let mut cycling = state.cycle.is_some();
+        let mut cycling = state.cycling.is_some();
         if ui.checkbox(&mut cycling, t.cycle_send).changed() {
             actions.push(if cycling {
                 Action::StartCycle
@@ -516,14 +543,18 @@ fn send_settings_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Act
                 Action::StopCycle
             });
         }
-        let idle = state.cycle.is_none();
+        let idle = state.cycling.is_none();
         let label = ui.label(t.cycle_period);
+        let mut cycle = state.cycle;
         ui.add_enabled(
             idle,
-            egui::DragValue::new(&mut state.cycle_period_ms).range(1..=86_400_000),
+            egui::DragValue::new(&mut cycle.period_ms).range(1..=86_400_000),
         )
         .labelled_by(label.id);
-        if let Some(sends) = &state.cycle {
+        if cycle != state.cycle {
+            actions.push(Action::Edit(Edit::Cycle(cycle)));
+        }
+        if let Some(sends) = &state.cycling {
             let sends = sends.load(std::sync::atomic::Ordering::Relaxed);
             ui.label(RichText::new(format!("{} {sends}", t.cycle_count)).small());
         }
@@ -563,9 +594,9 @@ fn send_settings_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Act
 
 /// The rest of the send settings: escapes, the checksum's span, clearing the send box, how
 /// many times and what a cycle sends, and how a file is paced.
-fn send_more_ui(ui: &mut Ui, state: &mut SessionState) {
+fn send_more_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
-    let format = &mut state.send_format;
+    let mut format = state.send.format;
     ui.add_enabled(
         format.mode == InputMode::Text,
         egui::Checkbox::new(&mut format.escapes, t.escapes),
@@ -580,22 +611,33 @@ fn send_more_ui(ui: &mut Ui, state: &mut SessionState) {
             t,
         );
     }
-    ui.checkbox(&mut state.clear_after_send, t.clear_after_send);
-    let idle = state.cycle.is_none();
-    let times = egui::DragValue::new(&mut state.cycle_times).range(0..=1_000_000_000);
+    if format != state.send.format {
+        actions.push(Action::Edit(Edit::SendFormat(format)));
+    }
+    let mut clear = state.send.clear_after_send;
+    if ui.checkbox(&mut clear, t.clear_after_send).changed() {
+        actions.push(Action::Edit(Edit::ClearAfterSend(clear)));
+    }
+    let idle = state.cycling.is_none();
+    let mut cycle = state.cycle;
+    let times = egui::DragValue::new(&mut cycle.times).range(0..=1_000_000_000);
     number_row(ui, t.cycle_times, idle, times);
-    ui.add_enabled(
-        idle,
-        egui::Checkbox::new(&mut state.cycle_quick, t.cycle_quick),
-    );
+    ui.add_enabled(idle, egui::Checkbox::new(&mut cycle.quick, t.cycle_quick));
+    if cycle != state.cycle {
+        actions.push(Action::Edit(Edit::Cycle(cycle)));
+    }
     let file_idle = state.file.is_none();
-    let packet_size = egui::DragValue::new(&mut state.file_packet_size)
+    let mut pacing = state.pacing;
+    let packet_size = egui::DragValue::new(&mut pacing.packet_size)
         .range(0..=crate::net::MAX_FILE_PACKET)
         .suffix(" B");
     number_row(ui, t.file_packet_size, file_idle, packet_size);
     let interval =
-        egui::DragValue::new(&mut state.file_interval_ms).range(crate::workspace::FILE_INTERVAL_MS);
+        egui::DragValue::new(&mut pacing.interval_ms).range(crate::workspace::FILE_INTERVAL_MS);
     number_row(ui, t.file_interval, file_idle, interval);
+    if pacing != state.pacing {
+        actions.push(Action::Edit(Edit::Pacing(pacing)));
+    }
 }
 
 /// Which bytes a `kind` checksum covers and how many follow it (`labels`: the two fields'),

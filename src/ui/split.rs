@@ -3,41 +3,39 @@
 
 use egui::{ComboBox, Ui};
 
-use super::labelled_field;
 use super::settings::number_row;
+use super::{Action, labelled_field};
 use crate::codec::{LengthField, LengthWidth};
 use crate::i18n::Texts;
 use crate::workspace::SPLIT_FIXED_BYTES;
-use crate::workspace::{SessionState, SplitBy};
+use crate::workspace::{Edit, SessionState, SplitBy};
 
-/// The way of splitting and its own settings; the log gets them whenever one changes, or the
-/// receive encoding does (`encoding_changed`: a delimiter is encoded in it).
-pub(super) fn split_ui(ui: &mut Ui, state: &mut SessionState, encoding_changed: bool) {
+/// The way of splitting and its own settings, given back as a whole when one changes.
+pub(super) fn split_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
-    let before = state.split.clone();
+    let mut split = state.split.clone();
     ComboBox::new("split_by", t.split_by)
-        .selected_text(state.split.by.label(t))
+        .selected_text(split.by.label(t))
         .show_ui(ui, |ui| {
             for way in SplitBy::ALL {
-                ui.selectable_value(&mut state.split.by, way, way.label(t));
+                ui.selectable_value(&mut split.by, way, way.label(t));
             }
         })
         .response
         .on_hover_text(t.split_by_help);
-    let split = &mut state.split;
     match split.by {
         SplitBy::Off => {}
         SplitBy::Delimiter => {
-            if before.by != SplitBy::Delimiter && split.delimiter.is_empty() {
-                // Lines ending in CRLF are what a device sends most.
-                r"\r\n".clone_into(&mut split.delimiter);
-            }
             labelled_field(
                 ui,
                 t.split_at,
                 &mut split.delimiter,
                 t.split_at_hint,
-                state.errors.delimiter.as_deref(),
+                state
+                    .errors
+                    .delimiter
+                    .as_ref()
+                    .map(|said| said.get(state.language)),
                 true,
             )
             .on_hover_text(t.split_at_help);
@@ -54,13 +52,17 @@ pub(super) fn split_ui(ui: &mut Ui, state: &mut SessionState, encoding_changed: 
             t.frame_start,
             &mut split.frame_start,
             t.frame_start_hint,
-            state.errors.frame_start.as_deref(),
+            state
+                .errors
+                .frame_start
+                .as_ref()
+                .map(|said| said.get(state.language)),
             true,
         )
         .on_hover_text(t.frame_start_help);
     }
-    if state.split != before || encoding_changed {
-        state.apply_split();
+    if split != state.split {
+        actions.push(Action::Edit(Edit::Split(split)));
     }
 }
 

@@ -20,10 +20,10 @@ enum Fit {
     Least,
 }
 
-pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut SessionState) {
+pub(super) fn status_bar_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<super::Action>) {
     let t = state.texts();
     let now = std::time::Instant::now();
-    let counters = [("TX", &mut state.tx), ("RX", &mut state.rx)].map(|(name, counter)| {
+    let counters = [("TX", &state.tx), ("RX", &state.rx)].map(|(name, counter)| {
         let rate = crate::counters::format_rate(counter.rate(now));
         (
             format!(
@@ -94,7 +94,7 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut SessionState) {
     // Counters first, from the right, so a long message is cut short instead of covering them.
     ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
         if ui.button(t.reset_counters).clicked() {
-            state.reset_counters();
+            actions.push(super::Action::Edit(crate::workspace::Edit::ResetCounters));
         }
         if let Some((whole, last, help)) = &responses {
             let shown = match fit {

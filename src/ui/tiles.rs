@@ -534,11 +534,14 @@ impl Behavior<Pane> for SessionTiles<'_> {
                 egui::StrokeKind::Inside,
             );
         }
-        let Some((state, shared)) = self.workspace.split_mut(id) else {
+        let Some(tab) = self.workspace.tab(id) else {
             return UiResponse::None;
         };
         let mut actions = Vec::new();
-        ui.push_id(id, |ui| super::session_ui(ui, state, shared, &mut actions));
+        let shared = &self.workspace.shared;
+        ui.push_id(id, |ui| {
+            super::session_ui(ui, &tab.state, shared, &mut actions);
+        });
         self.commands.extend(
             actions
                 .into_iter()

@@ -4,8 +4,8 @@
 
 use egui::Ui;
 
-use super::{Action, error_label};
-use crate::workspace::{Mode, SessionState};
+use super::{Action, error_in_place};
+use crate::workspace::{Edit, Mode, SessionState};
 
 /// Which of a TLS server's two files a dialog chooses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,22 +17,40 @@ pub enum TlsFile {
 }
 
 /// Draws the TLS settings for the TCP modes (nothing for UDP); `open` greys them out.
-pub(super) fn tls_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Action>, open: bool) {
+pub(super) fn tls_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>, open: bool) {
     if state.mode == Mode::Udp {
         return;
     }
+    let mut tls = state.tls.clone();
+    tls_fields_ui(ui, state, &mut tls, actions, open);
+    if tls != state.tls {
+        actions.push(Action::Edit(Edit::Tls(tls)));
+    }
+}
+
+/// The fields of [`tls_ui`], editing `tls`.
+fn tls_fields_ui(
+    ui: &mut Ui,
+    state: &SessionState,
+    tls: &mut crate::workspace::TlsSettings,
+    actions: &mut Vec<Action>,
+    open: bool,
+) {
     let t = state.texts();
-    ui.add_enabled(!open, egui::Checkbox::new(&mut state.tls.enabled, t.tls))
-        .on_hover_text(t.tls_help);
-    if !state.tls.enabled {
+    ui.horizontal(|ui| {
+        ui.add_enabled(!open, egui::Checkbox::new(&mut tls.enabled, t.tls))
+            .on_hover_text(t.tls_help);
+        // Beside the switch, so it moves none of the fields under it.
+        if let Some(error) = &state.errors.tls_files {
+            error_in_place(ui, error.get(state.language));
+        }
+    });
+    if !tls.enabled {
         return;
     }
     if state.mode == Mode::TcpClient {
-        ui.add_enabled(
-            !open,
-            egui::Checkbox::new(&mut state.tls.verify, t.tls_verify),
-        )
-        .on_hover_text(t.tls_verify_help);
+        ui.add_enabled(!open, egui::Checkbox::new(&mut tls.verify, t.tls_verify))
+            .on_hover_text(t.tls_verify_help);
         return;
     }
     let files = [
@@ -41,16 +59,13 @@ pub(super) fn tls_ui(ui: &mut Ui, state: &mut SessionState, actions: &mut Vec<Ac
     ];
     for (file, label) in files {
         let value = match file {
-            TlsFile::Certificate => &mut state.tls.certificate,
-            TlsFile::Key => &mut state.tls.key,
+            TlsFile::Certificate => &mut tls.certificate,
+            TlsFile::Key => &mut tls.key,
         };
         let choose = format!("{} ({label})", t.choose_file);
         if file_row(ui, label, &choose, value, t.tls_files_hint, !open) {
             actions.push(Action::PickTlsFile(file));
         }
-    }
-    if let Some(error) = &state.errors.tls_files {
-        error_label(ui, error);
     }
 }
 

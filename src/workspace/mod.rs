@@ -8,7 +8,9 @@ mod tab;
 mod timeline;
 
 pub use session::*;
-pub use shared::{HISTORY_LIMIT, HistoryEntry, Outcome, QuickCommand, RECENT_LIMIT, Shared};
+pub use shared::{
+    HISTORY_LIMIT, HistoryEntry, Outcome, QuickCommand, QuickEdit, RECENT_LIMIT, Shared,
+};
 pub use tab::{Health, Tab, TabId};
 pub use timeline::{
     TIMELINE_LIMIT, Timeline, TimelineItem, TimelineLine, TimelineRow, timeline_text,

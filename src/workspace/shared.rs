@@ -55,6 +55,19 @@ pub struct Shared {
     pub local_addresses: Vec<std::net::IpAddr>,
 }
 
+/// A change the quick commands' editor asks for, in the session it is shown in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuickEdit {
+    /// Start editing this command: its name to the name field, its text to the send box.
+    Edit(usize),
+    /// Delete this command.
+    Delete(usize),
+    /// Save the send box as a command under the name typed (a new one, or the one edited).
+    Save,
+    /// The name field, as typed.
+    Name(String),
+}
+
 /// How a quick-command change went, for the status bar of the session it was asked in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
@@ -118,6 +131,20 @@ impl Shared {
         self.quick_name.clone_from(&command.name);
         self.quick_editing = Some(index);
         Some(command)
+    }
+
+    /// Applies `edit`, asked in session `state`, whose send box it reads or fills.
+    pub fn edit_quick_commands(&mut self, edit: QuickEdit, state: &mut super::SessionState) {
+        match edit {
+            QuickEdit::Edit(index) => {
+                if let Some(command) = self.edit_quick(index) {
+                    state.load_send_box(&command.text, command.format);
+                }
+            }
+            QuickEdit::Delete(index) => self.delete_quick(index),
+            QuickEdit::Save => self.save_quick(&state.send.text, state.send.format),
+            QuickEdit::Name(name) => self.quick_name = name,
+        }
     }
 
     /// Deletes quick command `index`.

@@ -9,10 +9,10 @@ fn customised() -> SessionState {
     state.mode = Mode::Udp;
     state.address = "::".to_owned();
     state.port = "9000".to_owned();
-    state.udp_target = "[::1]:9001".to_owned();
-    state.reply_to_last = true;
+    state.target.udp = "[::1]:9001".to_owned();
+    state.target.reply_to_last = true;
     state.multicast_group = "239.1.2.3".to_owned();
-    state.send_format = SendFormat {
+    state.send.format = SendFormat {
         mode: InputMode::Hex,
         encoding: TextEncoding::Gbk,
         escapes: true,
@@ -37,16 +37,16 @@ fn customised() -> SessionState {
     state.display.hide_received = true;
     state.display.hide_sent = true;
     state.display.rate_graph = true;
-    state.cycle_period_ms = 250;
-    state.cycle_quick = true;
-    state.cycle_times = 100;
-    state.file_packet_size = 256;
-    state.file_interval_ms = 20;
-    state.clear_after_send = true;
-    state.connect_timeout_ms = 1500;
-    state.auto_reconnect = true;
-    state.reconnect_ms = 250;
-    state.client_local_port = 50_123;
+    state.cycle.period_ms = 250;
+    state.cycle.quick = true;
+    state.cycle.times = 100;
+    state.pacing.packet_size = 256;
+    state.pacing.interval_ms = 20;
+    state.send.clear_after_send = true;
+    state.client.connect_timeout_ms = 1500;
+    state.client.auto_reconnect = true;
+    state.client.reconnect_ms = 250;
+    state.client.local_port = 50_123;
     state.tls = TlsSettings {
         enabled: true,
         verify: false,
@@ -54,15 +54,15 @@ fn customised() -> SessionState {
         key: "/etc/device/key.pem".to_owned(),
     };
     state.capture_as_text = true;
-    state.send_text = "01 03".to_owned();
-    state.echo = true;
-    state.reply_delay_ms = 250;
-    state.show_selected_only = true;
-    state.reply_pattern = "PING".to_owned();
-    state.reply_text = "PONG".to_owned();
-    state.send_format.mode = InputMode::Text;
+    state.send.text = "01 03".to_owned();
+    state.auto_reply.echo = true;
+    state.auto_reply.delay_ms = 250;
+    state.target.show_selected_only = true;
+    state.auto_reply.pattern = "PING".to_owned();
+    state.auto_reply.reply = "PONG".to_owned();
+    state.send.format.mode = InputMode::Text;
     state.add_reply_rule();
-    state.send_format.mode = InputMode::Hex;
+    state.send.format.mode = InputMode::Hex;
     state
 }
 
@@ -126,8 +126,8 @@ fn a_single_session_settings_record_opens_as_one_tab_with_all_its_settings() {
     assert_eq!(workspace.tabs().len(), 1);
     let state = workspace.focused_state();
     assert_eq!((state.mode, state.port.as_str()), (Mode::Udp, "9000"));
-    assert_eq!(state.udp_target, "10.0.0.7:9001");
-    assert!(state.echo);
+    assert_eq!(state.target.udp, "10.0.0.7:9001");
+    assert!(state.auto_reply.echo);
     assert_eq!(state.language, Language::Chinese);
     assert_eq!(workspace.shared.quick_commands[0].text, "01 03");
     assert_eq!(
@@ -208,7 +208,7 @@ proptest::proptest! {
         if let Some(settings) = settings {
             let workspace = settings.to_workspace();
             proptest::prop_assert!(!workspace.tabs().is_empty());
-            proptest::prop_assert!(workspace.focused_state().cycle_period_ms >= 1);
+            proptest::prop_assert!(workspace.focused_state().cycle.period_ms >= 1);
         }
     }
 }

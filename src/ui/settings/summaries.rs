@@ -24,9 +24,9 @@ pub(super) fn network(state: &SessionState) -> String {
     let group = state.multicast_group.trim();
     join([
         when(tcp && state.tls.enabled, t.tls),
-        when(client && state.auto_reconnect, t.auto_reconnect),
-        (client && state.client_local_port != 0)
-            .then(|| format!("{} {}", t.client_local_port, state.client_local_port)),
+        when(client && state.client.auto_reconnect, t.auto_reconnect),
+        (client && state.client.local_port != 0)
+            .then(|| format!("{} {}", t.client_local_port, state.client.local_port)),
         (state.mode == Mode::Udp && !group.is_empty()).then(|| group.to_owned()),
     ])
 }
@@ -59,19 +59,19 @@ pub(super) fn receive(state: &SessionState) -> String {
 /// Escapes, clearing the send box, a cycle's count and quick commands, a file's pacing.
 pub(super) fn send(state: &SessionState) -> String {
     let t = state.texts();
-    let format = state.send_format;
+    let format = state.send.format;
     join([
         when(
             format.escapes && format.mode == crate::codec::InputMode::Text,
             t.escapes,
         ),
-        when(state.clear_after_send, t.clear_after_send),
-        (state.cycle_times > 0).then(|| format!("{} {}", t.cycle_times, state.cycle_times)),
-        when(state.cycle_quick, t.cycle_quick),
-        (state.file_packet_size > 0)
-            .then(|| format!("{} {} B", t.file_packet_size, state.file_packet_size)),
-        (state.file_interval_ms > 0)
-            .then(|| format!("{} {}", t.file_interval, state.file_interval_ms)),
+        when(state.send.clear_after_send, t.clear_after_send),
+        (state.cycle.times > 0).then(|| format!("{} {}", t.cycle_times, state.cycle.times)),
+        when(state.cycle.quick, t.cycle_quick),
+        (state.pacing.packet_size > 0)
+            .then(|| format!("{} {} B", t.file_packet_size, state.pacing.packet_size)),
+        (state.pacing.interval_ms > 0)
+            .then(|| format!("{} {}", t.file_interval, state.pacing.interval_ms)),
     ])
 }
 
@@ -86,9 +86,14 @@ pub(super) fn quick(shared: &Shared, t: &Texts) -> String {
 /// Echo and the rules that answer.
 pub(super) fn auto_reply(state: &SessionState) -> String {
     let t = state.texts();
-    let rules = state.reply_rules.iter().filter(|rule| rule.enabled).count();
+    let rules = state
+        .auto_reply
+        .rules
+        .iter()
+        .filter(|rule| rule.enabled)
+        .count();
     join([
-        when(state.echo, t.echo),
+        when(state.auto_reply.echo, t.echo),
         (rules > 0).then(|| t.rule_count.replace("{n}", &rules.to_string())),
     ])
 }

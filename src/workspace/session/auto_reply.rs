@@ -49,25 +49,28 @@ impl SessionState {
     pub fn add_reply_rule(&mut self) {
         let rule = AutoReplyRule {
             enabled: true,
-            pattern: self.reply_pattern.clone(),
-            reply: self.reply_text.clone(),
-            format: self.send_format,
+            pattern: self.auto_reply.pattern.clone(),
+            reply: self.auto_reply.reply.clone(),
+            format: self.send.format,
         };
         match rule.to_bytes() {
             Ok(_) => {
-                self.reply_rules.push(rule);
-                self.reply_pattern.clear();
-                self.reply_text.clear();
+                self.auto_reply.rules.push(rule);
+                self.auto_reply.pattern.clear();
+                self.auto_reply.reply.clear();
                 self.errors.auto_reply = None;
             }
-            Err(error) => self.errors.auto_reply = Some(error.message(self.language)),
+            Err(error) => {
+                self.errors.auto_reply =
+                    Some(crate::i18n::Said::new(|language| error.message(language)));
+            }
         }
     }
 
     /// Deletes rule `index`.
     pub fn delete_reply_rule(&mut self, index: usize) {
-        if index < self.reply_rules.len() {
-            self.reply_rules.remove(index);
+        if index < self.auto_reply.rules.len() {
+            self.auto_reply.rules.remove(index);
         }
     }
 
@@ -75,14 +78,15 @@ impl SessionState {
     /// longer reads, say from a damaged settings file, is left out).
     pub fn auto_reply(&self) -> AutoReply {
         AutoReply {
-            echo: self.echo,
+            echo: self.auto_reply.echo,
             rules: self
-                .reply_rules
+                .auto_reply
+                .rules
                 .iter()
                 .filter(|rule| rule.enabled)
                 .filter_map(|rule| rule.to_bytes().ok())
                 .collect(),
-            delay: std::time::Duration::from_millis(self.reply_delay_ms),
+            delay: std::time::Duration::from_millis(self.auto_reply.delay_ms),
         }
     }
 }
@@ -95,12 +99,12 @@ mod tests {
     #[test]
     fn rules_read_with_the_send_settings_and_bad_ones_are_refused() {
         let mut state = SessionState::default();
-        state.send_format.mode = InputMode::Hex;
-        state.send_format.checksum = Checksum::Crc16Modbus;
-        state.reply_pattern = "01 03".to_owned();
-        state.reply_text = "01 03 02 00 2A".to_owned();
+        state.send.format.mode = InputMode::Hex;
+        state.send.format.checksum = Checksum::Crc16Modbus;
+        state.auto_reply.pattern = "01 03".to_owned();
+        state.auto_reply.reply = "01 03 02 00 2A".to_owned();
         state.add_reply_rule();
-        assert!(state.reply_pattern.is_empty() && state.errors.auto_reply.is_none());
+        assert!(state.auto_reply.pattern.is_empty() && state.errors.auto_reply.is_none());
         // The pattern is bare; the reply carries the checksum, low byte first.
         let reply = state.auto_reply();
         assert_eq!(reply.rules[0].pattern, [0x01, 0x03][..]);
@@ -109,25 +113,29 @@ mod tests {
             [0x01, 0x03, 0x02, 0x00, 0x2A, 0x39, 0x9B][..]
         );
 
-        state.reply_pattern = "01 0G".to_owned();
-        state.reply_text = "00".to_owned();
+        state.auto_reply.pattern = "01 0G".to_owned();
+        state.auto_reply.reply = "00".to_owned();
         state.add_reply_rule();
-        assert_eq!(state.reply_rules.len(), 1);
+        assert_eq!(state.auto_reply.rules.len(), 1);
         assert!(
             state
                 .errors
                 .auto_reply
-                .as_deref()
+                .as_ref()
                 .unwrap()
+                .get(state.language)
                 .contains("position 5")
         );
-        assert_eq!(state.reply_pattern, "01 0G", "the typing is kept to fix");
+        assert_eq!(
+            state.auto_reply.pattern, "01 0G",
+            "the typing is kept to fix"
+        );
 
-        state.reply_rules[0].enabled = false;
+        state.auto_reply.rules[0].enabled = false;
         assert!(!state.auto_reply().is_active());
-        state.echo = true;
+        state.auto_reply.echo = true;
         assert!(state.auto_reply().is_active());
         state.delete_reply_rule(0);
-        assert!(state.reply_rules.is_empty());
+        assert!(state.auto_reply.rules.is_empty());
     }
 }

@@ -78,8 +78,9 @@ impl SessionState {
                 self.clients.remove(&peer);
                 self.client_totals.remove(&peer);
                 self.log.peer_gone(peer);
-                if self.server_target == ServerTarget::One(peer) {
-                    self.server_target = ServerTarget::All;
+                if self.target.server == ServerTarget::One(peer) {
+                    self.target.server = ServerTarget::All;
+                    self.sync_log_filter();
                 }
                 self.log.notice(
                     Notice::PeerLeft(peer, Said::new(|language| reason.message(language))),
@@ -122,7 +123,7 @@ impl SessionState {
                 }
             }
             EventKind::CycleStopped { sends } => {
-                self.cycle = None;
+                self.cycling = None;
                 self.log.notice(Notice::CycleStopped(sends), time);
             }
             EventKind::FileDone {
@@ -148,7 +149,7 @@ impl SessionState {
                 // A TCP client that lost its server (or never reached it) tries again, until
                 // the person presses Close.
                 let retry = self.mode == Mode::TcpClient
-                    && self.auto_reconnect
+                    && self.client.auto_reconnect
                     && !self.closed_by_person
                     && !matches!(reason, CloseReason::ByUser);
                 if let CloseReason::Failed(error) = &reason {
@@ -176,7 +177,7 @@ impl SessionState {
                 }
                 if retry {
                     self.connection = Connection::Reconnecting {
-                        at: Instant::now() + Duration::from_millis(self.reconnect_ms),
+                        at: Instant::now() + Duration::from_millis(self.client.reconnect_ms),
                         failures: self.retries.failures,
                     };
                 } else {

@@ -2,19 +2,28 @@
 //! rules are testable on their own; `ui/` draws this and `controller` connects it to the
 //! engine.
 //!
-//! `types` holds the small types the window shows, `events` how engine events change the
-//! state, `sending` the rules for what a send or a quick command does, `send_mode` how the
-//! send box follows the send format, `auto_reply` the rules as typed, and `limits` the ranges
-//! a person may choose.
+//! Panels draw a `&SessionState` and return [`Edit`]s, which [`SessionState::edit`] applies
+//! with the rules that go with them; nothing else but the engine's events changes the state.
+//! `groups` holds the small structs the settings come in (the send box, targets, auto reply,
+//! cycle, file pacing, a client's options, Find), `types` the other small types the window
+//! shows, `edit` what a panel may ask, `events` how engine events change the state, `sending`
+//! the rules for what a send or a quick command does, `send_mode` how the send box follows the
+//! send format, `auto_reply` the rules as typed, and `limits` the ranges a person may choose.
 
 mod auto_reply;
+mod edit;
 mod events;
+mod groups;
 mod limits;
 mod send_mode;
 mod sending;
 mod types;
 
 pub use auto_reply::AutoReplyRule;
+pub use edit::{Edit, LogEdit};
+pub use groups::{
+    AutoReplySettings, ClientOptions, CycleOptions, FileOptions, FindState, SendBox, Targets,
+};
 pub use limits::*;
 pub use sending::SendPreview;
 
@@ -37,8 +46,7 @@ use crate::i18n::{Language, Said, Texts};
 use crate::log::{Log, Notice};
 use crate::messages::Message as _;
 use crate::net::{
-    DEFAULT_CONNECT_TIMEOUT, Endpoint, FileProgress, NetError, SessionConfig, SessionId,
-    parse_host, parse_port,
+    Endpoint, FileProgress, NetError, SessionConfig, SessionId, parse_host, parse_port,
 };
 
 /// Everything one session of the window shows and edits (what all sessions share is
@@ -54,34 +62,14 @@ pub struct SessionState {
     pub address: String,
     /// The port field.
     pub port: String,
-    /// How the send box becomes bytes: text or hex, encoding, escapes, checksum, line ending.
-    pub send_format: SendFormat,
-    /// The send box.
-    pub send_text: String,
-    /// Empty the send box once its contents are sent (发送完自动清空).
-    pub clear_after_send: bool,
-    /// TCP server: who to send to.
-    pub server_target: ServerTarget,
-    /// TCP server: the log shows only the selected client's data (只显示该客户端).
-    pub show_selected_only: bool,
-    /// TCP server: the filter typed in the client selector.
-    pub client_filter: String,
-    /// UDP: where to send, `host:port`.
-    pub udp_target: String,
-    /// UDP: send to whoever sent last instead of `udp_target`.
-    pub reply_to_last: bool,
+    /// The send box and how it becomes bytes.
+    pub send: SendBox,
+    /// Where a send goes besides the connection: a server's client, a UDP target.
+    pub target: Targets,
     /// UDP: a multicast group to join when opening (empty for none).
     pub multicast_group: String,
-    /// Auto reply: send back everything that arrives.
-    pub echo: bool,
-    /// Auto reply: "when this arrives, answer that".
-    pub reply_rules: Vec<AutoReplyRule>,
-    /// Auto reply: how long to wait before answering, in milliseconds (0: at once).
-    pub reply_delay_ms: u64,
-    /// The auto reply editor: what to look for.
-    pub reply_pattern: String,
-    /// The auto reply editor: what to answer.
-    pub reply_text: String,
+    /// Auto reply: echo, rules and the rule editor.
+    pub auto_reply: AutoReplySettings,
     /// Where the connection stands.
     pub connection: Connection,
     /// Connected clients of a TCP server, sorted.
@@ -96,29 +84,16 @@ pub struct SessionState {
     pub tx: Counter,
     /// How long peers took to send after a send to them, since the last reset.
     pub responses: crate::response_times::ResponseTimes,
-    /// Cycle send period in milliseconds (at least 1).
-    pub cycle_period_ms: u64,
-    /// Cycle send stops after this many sends; 0 sends until stopped.
-    pub cycle_times: u64,
-    /// Cycle send sends the quick commands in turn, not the send box (轮流发送快捷指令).
-    pub cycle_quick: bool,
-    /// Send file: bytes per packet (0: the protocol's default, see [`crate::net::FilePacing`]).
-    pub file_packet_size: usize,
-    /// Send file: milliseconds from one packet to the next (0: no pause).
-    pub file_interval_ms: u64,
-    /// TCP client: how long a connection attempt may take, in milliseconds.
-    pub connect_timeout_ms: u64,
-    /// TCP client: the local port to connect from (0: any), for a device that only talks to
-    /// a known port.
-    pub client_local_port: u16,
-    /// TCP client: connect again when the connection ends or fails (自动重连).
-    pub auto_reconnect: bool,
-    /// TCP client: how long to wait before connecting again, in milliseconds.
-    pub reconnect_ms: u64,
+    /// How a cycle send repeats.
+    pub cycle: CycleOptions,
+    /// How Send file paces a file.
+    pub pacing: FileOptions,
+    /// A TCP client's connection options.
+    pub client: ClientOptions,
     /// TLS for the TCP server and client.
     pub tls: TlsSettings,
     /// The running cycle send's count, if one runs.
-    pub cycle: Option<Arc<AtomicU64>>,
+    pub cycling: Option<Arc<AtomicU64>>,
     /// The file being sent, if any.
     pub file: Option<Arc<FileProgress>>,
     /// Where received data is being saved, if anywhere.
@@ -136,17 +111,9 @@ pub struct SessionState {
     pub status: Option<StatusMessage>,
     /// Messages beside fields.
     pub errors: FieldErrors,
-    /// What Find looks for in the log.
-    pub find_query: String,
-    /// The last Find found nothing.
-    pub find_missed: bool,
-    /// Bring the entry Find found into view on the next frame.
-    pub scroll_to_found: bool,
-    /// Where the entry Find found stands among the matches ("3 of 41"), as of the last Find.
-    pub find_tally: Option<crate::log::FindTally>,
-    /// Autoscroll as it was before Find stopped it, given back when the Find ends.
-    autoscroll_before_find: Option<bool>,
-    preview: Option<sending::PreviewCache>,
+    /// Find in the log.
+    pub find: FindState,
+    preview: std::cell::RefCell<Option<sending::PreviewCache>>,
     retries: events::RetryTally,
     /// The remote a TCP client is opening, remembered in the Recent list once connected.
     opening_remote: Option<String>,
@@ -173,20 +140,10 @@ impl SessionState {
             mode: Mode::default(),
             address: "127.0.0.1".to_owned(),
             port: "8080".to_owned(),
-            send_format: SendFormat::default(),
-            send_text: String::new(),
-            clear_after_send: false,
-            server_target: ServerTarget::All,
-            show_selected_only: false,
-            client_filter: String::new(),
-            udp_target: "127.0.0.1:8081".to_owned(),
-            reply_to_last: false,
+            send: SendBox::default(),
+            target: Targets::default(),
             multicast_group: String::new(),
-            echo: false,
-            reply_rules: Vec::new(),
-            reply_delay_ms: 0,
-            reply_pattern: String::new(),
-            reply_text: String::new(),
+            auto_reply: AutoReplySettings::default(),
             connection: Connection::Closed,
             clients: BTreeSet::new(),
             client_totals: std::collections::HashMap::new(),
@@ -196,29 +153,19 @@ impl SessionState {
             responses: crate::response_times::ResponseTimes::default(),
             capture: None,
             capture_as_text: false,
-            cycle_period_ms: 1000,
-            cycle_quick: false,
-            cycle_times: 0,
-            file_packet_size: 0,
-            file_interval_ms: 0,
-            connect_timeout_ms: duration_ms(DEFAULT_CONNECT_TIMEOUT),
-            client_local_port: 0,
-            auto_reconnect: false,
-            reconnect_ms: 1000,
+            cycle: CycleOptions::default(),
+            pacing: FileOptions::default(),
+            client: ClientOptions::default(),
             tls: TlsSettings::default(),
-            cycle: None,
+            cycling: None,
             file: None,
             display: DisplayOptions::default(),
             split: SplitOptions::default(),
             not_shown: 0,
             status: None,
             errors: FieldErrors::default(),
-            find_query: String::new(),
-            find_missed: false,
-            scroll_to_found: false,
-            find_tally: None,
-            autoscroll_before_find: None,
-            preview: None,
+            find: FindState::default(),
+            preview: std::cell::RefCell::new(None),
             retries: events::RetryTally::default(),
             opening_remote: None,
             closed_by_person: false,
@@ -237,8 +184,8 @@ impl SessionState {
     pub fn prepare_open(&mut self) -> Option<SessionConfig> {
         let host = parse_host(&self.address);
         let port = parse_port(&self.port, self.mode.binds());
-        self.errors.address = host.as_ref().err().map(|e| e.message(self.language));
-        self.errors.port = port.as_ref().err().map(|e| e.message(self.language));
+        self.errors.address = host.as_ref().err().map(said_of);
+        self.errors.port = port.as_ref().err().map(said_of);
         let (Ok(host), Ok(port)) = (&host, &port) else {
             let said = Said::new(|language| {
                 [
@@ -256,7 +203,7 @@ impl SessionState {
         let multicast = match self.parse_multicast() {
             Ok(group) => group,
             Err(said) => {
-                self.errors.multicast = Some(said.get(self.language).to_owned());
+                self.errors.multicast = Some(said.clone());
                 self.set_error(said);
                 return None;
             }
@@ -265,10 +212,9 @@ impl SessionState {
             Ok(tls) => tls,
             // Only a server uses the files: a client opens whatever they say.
             Err(TlsFilesMissing) if self.mode == Mode::TcpServer => {
-                self.errors.tls_files = Some(self.texts().tls_files_missing.to_owned());
-                self.set_error(Said::new(|language| {
-                    language.texts().tls_files_missing.to_owned()
-                }));
+                let said = Said::new(|language| language.texts().tls_files_missing.to_owned());
+                self.errors.tls_files = Some(said.clone());
+                self.set_error(said);
                 return None;
             }
             Err(TlsFilesMissing) => None,
@@ -283,8 +229,8 @@ impl SessionState {
             },
             Mode::TcpClient => SessionConfig::TcpClient {
                 remote: endpoint,
-                timeout: std::time::Duration::from_millis(self.connect_timeout_ms),
-                local_port: self.client_local_port,
+                timeout: std::time::Duration::from_millis(self.client.connect_timeout_ms),
+                local_port: self.client.local_port,
                 tls: self.tls.client(),
             },
             Mode::Udp => SessionConfig::Udp {
@@ -298,25 +244,26 @@ impl SessionState {
     /// as soon as the field is right, and says what is wrong now while it is not. A field
     /// without a message is left alone until the next Open or Send checks it.
     pub fn recheck_fields(&mut self) {
-        let language = self.language;
         if self.errors.address.is_some() {
-            self.errors.address = parse_host(&self.address).err().map(|e| e.message(language));
+            self.errors.address = parse_host(&self.address).err().as_ref().map(said_of);
         }
         if self.errors.port.is_some() {
             self.errors.port = parse_port(&self.port, self.mode.binds())
                 .err()
-                .map(|e| e.message(language));
+                .as_ref()
+                .map(said_of);
         }
-        if self.errors.target.is_some() && !self.udp_target.trim().is_empty() {
-            self.errors.target = crate::net::parse_target(&self.udp_target)
+        if self.mode != Mode::Udp || self.target.reply_to_last {
+            // Nothing reads the target now.
+            self.errors.target = None;
+        } else if self.errors.target.is_some() && !self.target.udp.trim().is_empty() {
+            self.errors.target = crate::net::parse_target(&self.target.udp)
                 .err()
-                .map(|e| e.message(language));
+                .as_ref()
+                .map(said_of);
         }
         if self.errors.multicast.is_some() {
-            self.errors.multicast = self
-                .parse_multicast()
-                .err()
-                .map(|said| said.get(language).to_owned());
+            self.errors.multicast = self.parse_multicast().err();
         }
     }
 
@@ -340,8 +287,8 @@ impl SessionState {
                 }
             }
             Mode::Udp => {
-                remote.clone_into(&mut self.udp_target);
-                self.reply_to_last = false;
+                remote.clone_into(&mut self.target.udp);
+                self.target.reply_to_last = false;
             }
             Mode::TcpServer => {}
         }
@@ -374,7 +321,8 @@ impl SessionState {
         self.connection = Connection::Opening;
         self.clients.clear();
         self.client_totals.clear();
-        self.server_target = ServerTarget::All;
+        self.target.server = ServerTarget::All;
+        self.sync_log_filter();
         self.status = None;
     }
 
@@ -391,7 +339,7 @@ impl SessionState {
     /// Shows no session: closed, no clients, no cycle or file send under way.
     pub(super) fn nothing_open(&mut self) {
         self.connection = Connection::Closed;
-        self.cycle = None;
+        self.cycling = None;
         self.file = None;
         self.clients.clear();
         self.client_totals.clear();
@@ -457,7 +405,7 @@ impl SessionState {
                 Bytes::from(start)
             }
             Err(wrong) => {
-                self.errors.frame_start = Some(wrong.message(self.language));
+                self.errors.frame_start = Some(said_of(&wrong));
                 Bytes::new()
             }
         };
@@ -469,7 +417,7 @@ impl SessionState {
                     Ok(bytes) => Some(Framing::Delimiter(bytes.into())),
                     Err(PayloadError::Empty) => None,
                     Err(wrong) => {
-                        error = Some(wrong.message(self.language));
+                        error = Some(said_of(&wrong));
                         None
                     }
                 }
@@ -490,9 +438,9 @@ impl SessionState {
     /// one client selected), everything otherwise: when the client leaves, the selection goes
     /// back to all clients, and so does the log.
     pub fn sync_log_filter(&mut self) {
-        let shown = match (self.mode, self.server_target) {
-            (Mode::TcpServer, ServerTarget::One(peer)) if self.show_selected_only => Some(peer),
-            _ => None,
+        let shown = match self.mode {
+            Mode::TcpServer => self.target.shown_client(),
+            Mode::TcpClient | Mode::Udp => None,
         };
         self.log.set_show_only(shown);
     }
@@ -501,15 +449,16 @@ impl SessionState {
     /// where it stands among the matches; autoscroll stops so the log stays there, until the
     /// Find ends ([`SessionState::end_find`]).
     pub fn find_next(&mut self) {
-        if self.find_query.is_empty() {
+        if self.find.query.is_empty() {
             self.end_find();
             return;
         }
-        self.find_tally = self.log.find_next(&self.find_query);
-        self.find_missed = self.find_tally.is_none();
-        if !self.find_missed {
-            self.scroll_to_found = true;
-            self.autoscroll_before_find
+        self.find.tally = self.log.find_next(&self.find.query);
+        self.find.missed = self.find.tally.is_none();
+        if !self.find.missed {
+            self.find.scroll_to_found.set(true);
+            self.find
+                .autoscroll_before
                 .get_or_insert(self.display.autoscroll);
             self.display.autoscroll = false;
         }
@@ -518,9 +467,9 @@ impl SessionState {
     /// The Find field was edited: what it said about the old query goes, and a field made
     /// empty ends the Find.
     pub fn find_edited(&mut self) {
-        self.find_missed = false;
-        self.find_tally = None;
-        if self.find_query.is_empty() {
+        self.find.missed = false;
+        self.find.tally = None;
+        if self.find.query.is_empty() {
             self.end_find();
         }
     }
@@ -528,11 +477,17 @@ impl SessionState {
     /// Ends a Find (the field cleared, or Escape): autoscroll goes back to what it was before
     /// Find stopped it.
     pub fn end_find(&mut self) {
-        self.find_missed = false;
-        self.find_tally = None;
-        if let Some(autoscroll) = self.autoscroll_before_find.take() {
+        self.find.missed = false;
+        self.find.tally = None;
+        if let Some(autoscroll) = self.find.autoscroll_before.take() {
             self.display.autoscroll = autoscroll;
         }
+    }
+
+    /// Brings the counters' rates up to `now`, so a rate falls to zero once nothing comes.
+    pub fn catch_up_counters(&mut self, now: std::time::Instant) {
+        self.rx.catch_up(now);
+        self.tx.catch_up(now);
     }
 
     /// Zeroes the RX and TX counters.
@@ -566,6 +521,11 @@ impl SessionState {
             is_error: false,
         });
     }
+}
+
+/// What `error` says, in every language.
+fn said_of(error: &impl crate::messages::Message) -> Said {
+    Said::new(|language| error.message(language))
 }
 
 #[cfg(test)]

@@ -33,14 +33,15 @@ pub(super) struct PreviewCache {
 impl SessionState {
     /// What the send box would put on the wire as it stands (escapes, encoding, checksum and
     /// line ending applied), recomputed only after the text or the format changed.
-    pub fn send_preview(&mut self) -> &SendPreview {
-        let stale = self.preview.as_ref().is_none_or(|cache| {
-            cache.text != self.send_text
-                || cache.format != self.send_format
+    pub fn send_preview(&self) -> SendPreview {
+        let mut cache = self.preview.borrow_mut();
+        let stale = cache.as_ref().is_none_or(|cache| {
+            cache.text != self.send.text
+                || cache.format != self.send.format
                 || cache.language != self.language
         });
         if stale {
-            let preview = match build_payload(&self.send_text, &self.send_format) {
+            let preview = match build_payload(&self.send.text, &self.send.format) {
                 Ok(bytes) => {
                     let head = bytes.get(..PREVIEW_BYTES).unwrap_or(&bytes);
                     let more = if bytes.len() > PREVIEW_BYTES {
@@ -53,23 +54,23 @@ impl SessionState {
                 Err(PayloadError::Empty) => SendPreview::Empty,
                 Err(error) => SendPreview::Refused(error.message(self.language)),
             };
-            self.preview = Some(PreviewCache {
-                text: self.send_text.clone(),
-                format: self.send_format,
+            *cache = Some(PreviewCache {
+                text: self.send.text.clone(),
+                format: self.send.format,
                 language: self.language,
                 preview,
             });
         }
-        self.preview
+        cache
             .as_ref()
-            .map_or(&SendPreview::Empty, |cache| &cache.preview)
+            .map_or(SendPreview::Empty, |cache| cache.preview.clone())
     }
 
     /// Checks the send box and the target; on success what to send, otherwise a message beside
     /// the send box (or the target field) and nothing is sent.
     pub fn prepare_send(&mut self) -> Option<(SendTarget, Vec<u8>)> {
         let target = self.prepare_target()?;
-        match build_payload(&self.send_text, &self.send_format) {
+        match build_payload(&self.send.text, &self.send.format) {
             Ok(bytes) => Some((target, bytes)),
             Err(error) => self.refuse_send(Said::new(|language| error.message(language))),
         }
@@ -78,8 +79,8 @@ impl SessionState {
     /// The send box as the history keeps it.
     pub fn history_entry(&self) -> HistoryEntry {
         HistoryEntry {
-            text: self.send_text.clone(),
-            format: self.send_format,
+            text: self.send.text.clone(),
+            format: self.send.format,
         }
     }
 
@@ -95,14 +96,14 @@ impl SessionState {
     }
 
     /// Checks what a cycle send would send and where: the send box, or with
-    /// [`SessionState::cycle_quick`] every one of `quick` in turn (each read with its own
+    /// [`CycleOptions::quick`](super::CycleOptions::quick) every one of `quick` in turn (each read with its own
     /// format). On failure a message says why (naming a quick command that cannot be read)
     /// and nothing starts.
     pub fn prepare_cycle(
         &mut self,
         quick: &[QuickCommand],
     ) -> Option<(SendTarget, Vec<bytes::Bytes>)> {
-        if !self.cycle_quick {
+        if !self.cycle.quick {
             let (target, bytes) = self.prepare_send()?;
             return Some((target, vec![bytes.into()]));
         }
@@ -162,12 +163,12 @@ impl SessionState {
 
     /// Empties the send box (清除输入); a refusal of what it held goes too.
     pub fn clear_send_box(&mut self) {
-        self.send_text.clear();
+        self.send.text.clear();
         if let Some(refusal) = self.errors.send.take()
             && self
                 .status
                 .as_ref()
-                .is_some_and(|status| status.text(self.language) == refusal)
+                .is_some_and(|status| status.said == refusal)
         {
             self.status = None;
         }
@@ -178,10 +179,10 @@ impl SessionState {
     /// changes: the auto reply editor's fields, read with it, are first rewritten to the new
     /// mode (see [`SessionState::set_send_mode`]), so they still mean the same bytes.
     pub fn load_send_box(&mut self, text: &str, format: SendFormat) {
-        self.send_text.clear();
+        self.send.text.clear();
         self.set_send_mode(format.mode);
-        self.send_format = format;
-        text.clone_into(&mut self.send_text);
+        self.send.format = format;
+        text.clone_into(&mut self.send.text);
     }
 
     /// Shows how a change to the app's quick commands went.
@@ -222,8 +223,8 @@ impl SessionState {
     /// How a file is cut and paced, as the send settings say.
     pub fn file_pacing(&self) -> FilePacing {
         FilePacing {
-            packet_size: self.file_packet_size,
-            interval: std::time::Duration::from_millis(self.file_interval_ms),
+            packet_size: self.pacing.packet_size,
+            interval: std::time::Duration::from_millis(self.pacing.interval_ms),
         }
     }
 
@@ -242,18 +243,18 @@ impl SessionState {
         }
         let target = match self.mode {
             Mode::TcpClient => SendTarget::Connected,
-            Mode::TcpServer => match self.server_target {
+            Mode::TcpServer => match self.target.server {
                 ServerTarget::All => SendTarget::AllClients,
                 ServerTarget::One(peer) => SendTarget::Client(peer),
             },
-            Mode::Udp if self.reply_to_last => SendTarget::LastSender,
-            Mode::Udp => match parse_target(&self.udp_target) {
+            Mode::Udp if self.target.reply_to_last => SendTarget::LastSender,
+            Mode::Udp => match parse_target(&self.target.udp) {
                 Ok(endpoint) => {
                     self.remember_remote(endpoint.to_string());
                     SendTarget::Datagram(endpoint)
                 }
                 Err(error) => {
-                    let empty = self.udp_target.trim().is_empty();
+                    let empty = self.target.udp.trim().is_empty();
                     let said = Said::new(|language| {
                         if empty {
                             language.texts().empty_target.to_owned()
@@ -261,7 +262,7 @@ impl SessionState {
                             error.message(language)
                         }
                     });
-                    self.errors.target = Some(said.get(self.language).to_owned());
+                    self.errors.target = Some(said.clone());
                     self.set_error(said);
                     return None;
                 }
@@ -273,7 +274,7 @@ impl SessionState {
 
     /// Shows why a send was refused, beside the send box and in the status bar.
     pub fn refuse_send<T>(&mut self, said: Said) -> Option<T> {
-        self.errors.send = Some(said.get(self.language).to_owned());
+        self.errors.send = Some(said.clone());
         self.set_error(said);
         None
     }

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use super::{Connection, Mode, SessionState};
+use super::{ClientOptions, Connection, Mode, SessionState};
 use crate::net::{CloseReason, Event, EventKind, SessionId};
 
 fn addr(port: u16) -> SocketAddr {
@@ -72,7 +72,7 @@ fn a_leaving_selected_client_falls_back_to_all() {
     let mut state = SessionState::default();
     state.opened(SessionId(1));
     state.apply(event(1, EventKind::PeerJoined { peer: addr(1) }));
-    state.server_target = super::ServerTarget::One(addr(1));
+    state.target.server = super::ServerTarget::One(addr(1));
     state.apply(event(
         1,
         EventKind::PeerLeft {
@@ -80,7 +80,7 @@ fn a_leaving_selected_client_falls_back_to_all() {
             reason: CloseReason::ByPeer,
         },
     ));
-    assert_eq!(state.server_target, super::ServerTarget::All);
+    assert_eq!(state.target.server, super::ServerTarget::All);
     assert!(state.clients.is_empty());
 }
 
@@ -89,7 +89,10 @@ fn a_client_with_auto_reconnect_waits_then_tries_again_unless_closed_by_hand() {
     let closed = |reason| event(1, EventKind::Closed { reason });
     let mut state = SessionState {
         mode: Mode::TcpClient,
-        auto_reconnect: true,
+        client: ClientOptions {
+            auto_reconnect: true,
+            ..ClientOptions::default()
+        },
         ..SessionState::default()
     };
     state.opened(SessionId(1));
@@ -131,7 +134,10 @@ fn a_device_that_stays_off_logs_its_failure_once_and_counts_the_attempts() {
     };
     let mut state = SessionState {
         mode: Mode::TcpClient,
-        auto_reconnect: true,
+        client: ClientOptions {
+            auto_reconnect: true,
+            ..ClientOptions::default()
+        },
         language: crate::i18n::Language::English,
         ..SessionState::default()
     };
@@ -266,16 +272,16 @@ fn remotes_that_worked_are_remembered_newest_first_and_put_back_in_the_fields() 
     state.connection = Connection::Bound(addr(5000));
     let mut recent = Vec::new();
     for port in 0..12 {
-        state.udp_target = format!("10.0.0.{port}:7000");
+        state.target.udp = format!("10.0.0.{port}:7000");
         assert!(state.prepare_target().is_some());
         recent = remember(&mut state);
     }
     assert_eq!(recent.len(), crate::workspace::RECENT_LIMIT);
     assert_eq!(recent[0], "10.0.0.11:7000");
-    state.reply_to_last = true;
+    state.target.reply_to_last = true;
     state.use_recent("10.0.0.5:7000");
-    assert_eq!(state.udp_target, "10.0.0.5:7000");
-    assert!(!state.reply_to_last);
+    assert_eq!(state.target.udp, "10.0.0.5:7000");
+    assert!(!state.target.reply_to_last);
 }
 
 #[test]
@@ -283,7 +289,14 @@ fn an_entry_is_sent_again_to_its_peer_while_that_peer_can_be_reached() {
     use crate::net::{Endpoint, SendTarget};
     let mut state = SessionState::new(crate::i18n::Language::English);
     assert_eq!(state.prepare_send_again(addr(7)), None);
-    assert_eq!(state.errors.send.as_deref(), Some(state.texts().not_open));
+    assert_eq!(
+        state
+            .errors
+            .send
+            .as_ref()
+            .map(|said| said.get(state.language)),
+        Some(state.texts().not_open)
+    );
 
     state.mode = Mode::TcpServer;
     state.connection = Connection::Listening(addr(9000));
@@ -294,7 +307,11 @@ fn an_entry_is_sent_again_to_its_peer_while_that_peer_can_be_reached() {
     );
     assert_eq!(state.prepare_send_again(addr(8)), None);
     assert_eq!(
-        state.errors.send.as_deref(),
+        state
+            .errors
+            .send
+            .as_ref()
+            .map(|said| said.get(state.language)),
         Some("127.0.0.1:8 is not connected any more, nothing was sent")
     );
 

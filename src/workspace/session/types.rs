@@ -1,5 +1,6 @@
 //! The small types the window shows: mode, connection, targets, options, messages.
 
+use crate::i18n::Said;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -258,7 +259,7 @@ pub struct CaptureStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusMessage {
     /// What to say.
-    pub said: crate::i18n::Said,
+    pub said: Said,
     /// Whether it reports a failure.
     pub is_error: bool,
 }
@@ -267,7 +268,7 @@ impl StatusMessage {
     /// A failure, in words of no language (a path, an OS message).
     pub fn error(text: String) -> Self {
         Self {
-            said: crate::i18n::Said::same(text),
+            said: Said::same(text),
             is_error: true,
         }
     }
@@ -333,27 +334,28 @@ impl TlsSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TlsFilesMissing;
 
-/// Messages shown beside the fields they are about.
+/// Messages shown beside the fields they are about, in every language (switching re-labels
+/// them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldErrors {
     /// About the address field.
-    pub address: Option<String>,
+    pub address: Option<Said>,
     /// About the port field.
-    pub port: Option<String>,
+    pub port: Option<Said>,
     /// About the UDP target field.
-    pub target: Option<String>,
+    pub target: Option<Said>,
     /// About the send box.
-    pub send: Option<String>,
+    pub send: Option<Said>,
     /// About the multicast group field.
-    pub multicast: Option<String>,
+    pub multicast: Option<Said>,
     /// About the auto reply editor.
-    pub auto_reply: Option<String>,
+    pub auto_reply: Option<Said>,
     /// About the delimiter TCP reads are split at.
-    pub delimiter: Option<String>,
+    pub delimiter: Option<Said>,
     /// About the frame start messages begin with.
-    pub frame_start: Option<String>,
+    pub frame_start: Option<Said>,
     /// About the TLS server's certificate and key files.
-    pub tls_files: Option<String>,
+    pub tls_files: Option<Said>,
 }
 
 /// What went each way between a TCP server and one client.
