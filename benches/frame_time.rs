@@ -26,7 +26,7 @@ const FRAMES: usize = 300;
 fn main() {
     println!("frame_time: {}", support::machine());
     let mut window = support::Window::new(SessionState::default());
-    window.state().log.set_budget(usize::MAX);
+    window.state().log.store_mut().set_budget(usize::MAX);
     let peers: Vec<SocketAddr> = (0..4)
         .map(|i| SocketAddr::from(([127, 0, 0, 1], 40_000 + i)))
         .collect();
@@ -41,29 +41,34 @@ fn main() {
     }
     println!(
         "  filled {} entries ({:.0} MB counted) in {:.1} s",
-        window.state().log.entries().len(),
-        window.state().log.used() as f64 / 1e6,
+        window.state().log.store().entries().len(),
+        window.state().log.store().used() as f64 / 1e6,
         fill.elapsed().as_secs_f64()
     );
 
     let ctx = egui::Context::default();
     netdebug::fonts::install(&ctx);
     for view in [InputMode::Text, InputMode::Hex] {
-        window.state().log.set_view(view);
+        window.state().log.store_mut().set_view(view);
         let (median, p99, scrolled_median, scrolled_p99) = measure(&ctx, &mut window);
         let (resized_median, resized_p99) = resizing(&ctx, &mut window);
         save_log(window.state());
         // Find over every entry: a miss reads them all.
         let start = Instant::now();
-        let hit = window.state().log.find_next("no such reading").is_some();
+        let hit = window
+            .state()
+            .log
+            .store_mut()
+            .find_next("no such reading")
+            .is_some();
         println!(
             "    find: {} entries searched in {:.1} ms on the window's thread (found: {hit})",
-            window.state().log.entries().len(),
+            window.state().log.store().entries().len(),
             start.elapsed().as_secs_f64() * 1e3
         );
         // A hit near the end, in other capitals, counted among the matches ("1 of 1").
         let start = Instant::now();
-        let tally = window.state().log.find_next("SENSOR 0999990");
+        let tally = window.state().log.store_mut().find_next("SENSOR 0999990");
         println!(
             "    find in any case and count the matches: {:.1} ms ({tally:?})",
             start.elapsed().as_secs_f64() * 1e3
@@ -81,7 +86,7 @@ fn main() {
             let (resized_median, resized_p99) = resizing(&ctx, &mut window);
             println!(
                 "    one client of four shown ({} rows): turning it on {turned_on:.1} ms; still {median:.2} ms median / {p99:.2} ms p99; resizing {resized_median:.2} ms median / {resized_p99:.2} ms p99",
-                window.state().log.total_rows()
+                window.state().log.store().total_rows()
             );
             window.state().target.show_selected_only = false;
             window.state().sync_log_filter();
@@ -116,21 +121,25 @@ fn main() {
                 .unwrap();
             for second in 0..120u32 {
                 let at = start + std::time::Duration::from_secs(u64::from(second));
-                window.state().rx.add(1000 * (second as usize % 7 + 1), at);
-                window.state().tx.add(500, at);
+                window
+                    .state()
+                    .traffic
+                    .rx
+                    .add(1000 * (second as usize % 7 + 1), at);
+                window.state().traffic.tx.add(500, at);
             }
             window.state().display.rate_graph = true;
             let (graph_median, graph_p99, _, _) = measure(&ctx, &mut window);
             window.state().display.rate_graph = false;
             println!(
                 "    with the rate graph on ({} + {} points): still {graph_median:.2} ms median / {graph_p99:.2} ms p99",
-                window.state().rx.history().len(),
-                window.state().tx.history().len()
+                window.state().traffic.rx.history().len(),
+                window.state().traffic.tx.history().len()
             );
         }
         println!(
             "  {view:?} view, {} rows: still {median:.2} ms median / {p99:.2} ms p99; scrolling {scrolled_median:.2} ms median / {scrolled_p99:.2} ms p99; resizing the window (auto line break on) {resized_median:.2} ms median / {resized_p99:.2} ms p99",
-            window.state().log.total_rows()
+            window.state().log.store().total_rows()
         );
     }
 }

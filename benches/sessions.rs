@@ -163,7 +163,7 @@ fn udp_sessions(count: usize) -> Flood {
             .workspace
             .tabs()
             .iter()
-            .map(|tab| tab.state.rx.frames)
+            .map(|tab| tab.state.traffic.rx.frames)
             .sum()
     };
     let deadline = Instant::now() + Duration::from_secs(SECONDS + 10);
@@ -243,7 +243,7 @@ fn full_logs(count: usize) -> ((f64, f64), Option<(f64, f64)>) {
     let peer = std::net::SocketAddr::from(([127, 0, 0, 1], 40_000));
     for tab in workspace.tabs_mut() {
         let log = &mut tab.state.log;
-        log.set_budget(usize::MAX);
+        log.store_mut().set_budget(usize::MAX);
         for i in 0..LINES {
             let line = format!("sensor {i:07} temperature=25.{} humidity=61%\n", i % 10);
             log.received(peer, Bytes::from(line.into_bytes()), chrono::NaiveTime::MIN);

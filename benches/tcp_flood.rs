@@ -147,7 +147,7 @@ fn flood(chunk: Vec<u8>) {
     let start = Instant::now();
     let mut next_frame: Option<Instant> = None;
     let mut frame_ms = Vec::new();
-    while state.rx.bytes < TOTAL {
+    while state.traffic.rx.bytes < TOTAL {
         assert!(
             start.elapsed() < Duration::from_mins(2),
             "the flood stalled"
@@ -183,7 +183,7 @@ fn flood(chunk: Vec<u8>) {
         "    {} MB sent in {:.2} s; counted by the window: {} B in {:.2} s = {:.0} MB/s, text decoded into the log",
         TOTAL >> 20,
         send_time.as_secs_f64(),
-        state.rx.bytes,
+        state.traffic.rx.bytes,
         elapsed.as_secs_f64(),
         TOTAL as f64 / 1e6 / elapsed.as_secs_f64()
     );
@@ -194,13 +194,13 @@ fn flood(chunk: Vec<u8>) {
         "    peak resident memory: {:.0} MB before the flood, {:.0} MB during it (log budget {} MB, engine backlog 16 MB)",
         before as f64 / 1e6,
         peak as f64 / 1e6,
-        state.log.budget() >> 20
+        state.log.store().budget() >> 20
     );
     println!(
         "    log: {} entries kept, {} dropped from view, {:.1} MB used",
-        state.log.entries().len(),
-        state.log.dropped(),
-        state.log.used() as f64 / 1e6
+        state.log.store().entries().len(),
+        state.log.store().dropped(),
+        state.log.store().used() as f64 / 1e6
     );
     if std::env::args().any(|arg| arg == "frames") {
         let tally = state.log.check_tally();

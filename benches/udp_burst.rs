@@ -35,6 +35,7 @@ fn main() {
     );
     let receive_buffer = state
         .log
+        .store()
         .entries()
         .iter()
         .find_map(|entry| match &entry.body {
@@ -63,7 +64,7 @@ fn main() {
     let start = Instant::now();
     let deadline = start + Duration::from_secs(30);
     let mut frames = 0u64;
-    while state.rx.bytes < COUNT * SIZE as u64 && Instant::now() < deadline {
+    while state.traffic.rx.bytes < COUNT * SIZE as u64 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(16));
         for event in events.drain() {
             state.apply(event);
@@ -75,7 +76,7 @@ fn main() {
     for event in events.drain() {
         state.apply(event);
     }
-    let received = state.rx.bytes / SIZE as u64;
+    let received = state.traffic.rx.bytes / SIZE as u64;
     let drops = support::udp_drops(local.port());
 
     println!("udp_burst: {}", support::machine());
@@ -99,9 +100,9 @@ fn main() {
     }
     println!(
         "  log: {} entries, {} dropped from view, {:.1} MB used",
-        state.log.entries().len(),
-        state.log.dropped(),
-        state.log.used() as f64 / 1e6
+        state.log.store().entries().len(),
+        state.log.store().dropped(),
+        state.log.store().used() as f64 / 1e6
     );
     session.close();
 }

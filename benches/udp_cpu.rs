@@ -65,7 +65,7 @@ fn headless() {
     let cpu = support::cpu_time(pid).unwrap().saturating_sub(cpu_start);
     println!(
         "  (b) engine + window state + egui layout and tessellation, no rasterizing: {} datagrams shown in {:.2} s, {frames} frames, {:.2} CPU-seconds for this whole process, sender included",
-        window.state().rx.bytes / PAYLOAD.len() as u64,
+        window.state().traffic.rx.bytes / PAYLOAD.len() as u64,
         start.elapsed().as_secs_f64(),
         cpu.as_secs_f64()
     );

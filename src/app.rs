@@ -372,6 +372,8 @@ impl NetDebugApp {
             }
             WorkspaceAction::ShowTimeline => self.layout.show_timeline(),
             WorkspaceAction::CloseTimeline => self.layout.close_timeline(),
+            WorkspaceAction::TimelineQuery(query) => workspace.set_timeline_query(query),
+            WorkspaceAction::TimelineFindNext => workspace.timeline_find_next(),
             WorkspaceAction::PickSaveTimeline => {
                 self.dialogs.open(DialogPurpose::SaveTimeline, &self.ctx);
             }
@@ -520,6 +522,9 @@ impl eframe::App for NetDebugApp {
         if let Some(zoom) = self.text_size_asked.take() {
             ctx.set_zoom_factor(zoom);
         }
+        // Before the tick: a timeline out of sight costs nothing.
+        let in_sight = self.layout.timeline_in_sight();
+        self.controller.workspace.follow_timeline(in_sight);
         if let Some(wait) = self.controller.tick() {
             ctx.request_repaint_after(wait);
         }
@@ -580,7 +585,7 @@ impl eframe::App for NetDebugApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         tracing::trace!(
-            log_entries = self.controller.state().log.entries().len(),
+            log_entries = self.controller.state().log.store().entries().len(),
             "frame"
         );
         for command in ui::window_ui(ui, &mut self.controller.workspace, &mut self.layout) {

@@ -402,7 +402,7 @@ impl Args {
             state.log.set_encoding(encoding);
         }
         if let Some(show) = self.show {
-            state.log.set_view(match show {
+            state.log.store_mut().set_view(match show {
                 ShowArg::Text => InputMode::Text,
                 ShowArg::Hex => InputMode::Hex,
             });

@@ -135,9 +135,9 @@ struct Activity {
 impl Activity {
     fn of(state: &SessionState) -> Self {
         Self {
-            rx: state.rx.bytes,
-            tx: state.tx.bytes,
-            entries: state.log.dropped() + state.log.entries().len() as u64,
+            rx: state.traffic.rx.bytes,
+            tx: state.traffic.tx.bytes,
+            entries: state.log.store().dropped() + state.log.store().entries().len() as u64,
         }
     }
 }
@@ -159,25 +159,25 @@ impl Printer {
         all: bool,
         out: &mut impl Write,
     ) -> std::io::Result<()> {
-        let dropped = log.dropped();
+        let dropped = log.store().dropped();
         if self.printed < dropped {
             // Gone to the log's budget before they could be printed: say how many.
             writeln!(
                 out,
                 "{}",
-                dropped_marker(dropped - self.printed, log.budget(), None, t)
+                dropped_marker(dropped - self.printed, log.store().budget(), None, t)
             )?;
             self.printed = dropped;
         }
         let growing = log.merge_gap().is_some() || log.framing().is_some();
         let settled = if all || !growing {
-            log.entries().len()
+            log.store().entries().len()
         } else {
-            log.entries().len().saturating_sub(1)
+            log.store().entries().len().saturating_sub(1)
         };
         let first = usize::try_from(self.printed - dropped).unwrap_or(usize::MAX);
-        for entry in log.entries().range(first.min(settled)..settled) {
-            for row in log.entry_lines(entry) {
+        for entry in log.store().entries().range(first.min(settled)..settled) {
+            for row in log.store().entry_lines(entry) {
                 writeln!(out, "{}", row_text(&row, t))?;
             }
             self.printed += 1;

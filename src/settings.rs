@@ -120,7 +120,7 @@ impl Default for SessionSettings {
 impl SessionSettings {
     /// What `state` would remember.
     pub fn from_state(state: &SessionState) -> Self {
-        let layout = state.log.layout();
+        let layout = state.log.store().layout();
         Self {
             version: VERSION,
             mode: state.mode,
@@ -141,7 +141,7 @@ impl SessionSettings {
             paused: state.display.paused,
             hide_received: state.display.hide_received,
             hide_sent: state.display.hide_sent,
-            log_limit_mb: state.log.budget() >> 20,
+            log_limit_mb: state.log.store().budget() >> 20,
             merge_reads_ms: merge_ms(state.log.merge_gap()),
             split_by: state.split.by,
             split_at: state.split.delimiter.clone(),
@@ -184,14 +184,15 @@ impl SessionSettings {
             TextEncoding::Utf8
         });
         state.log.set_escapes(self.show_escapes);
-        state.log.set_layout(crate::log::RowLayout {
+        let layout = state.log.store().layout();
+        state.log.store_mut().set_layout(crate::log::RowLayout {
             view: if self.hex_view {
                 InputMode::Hex
             } else {
                 InputMode::Text
             },
             headers: self.log_mode,
-            ..state.log.layout()
+            ..layout
         });
         state.display = DisplayOptions {
             autoscroll: self.autoscroll,
@@ -203,6 +204,7 @@ impl SessionSettings {
         };
         state
             .log
+            .store_mut()
             .set_budget(self.log_limit_mb.clamp(1, 65_536) << 20);
         state.log.set_merge_gap(merge_gap(self.merge_reads_ms));
         // After the encoding, which the delimiter is encoded in.

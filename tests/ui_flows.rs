@@ -81,7 +81,7 @@ fn tcp_server_flow_receives_sends_text_and_hex_and_refuses_bad_hex() {
     ui.wait_for_text("Invalid hex character 'g' at position 5");
     assert_nothing_arrives(&mut device);
     assert_eq!(
-        ui.harness.state().state().tx.bytes,
+        ui.harness.state().state().traffic.tx.bytes,
         6,
         "the refused send counted nothing"
     );
@@ -238,7 +238,7 @@ fn tcp_client_flow_connects_sends_gbk_receives_and_sees_the_peer_close() {
     std::thread::sleep(Duration::from_millis(50));
     ui.harness.run_steps(3);
     peer.write_all(&[0xC3, b'!']).unwrap();
-    ui.step_until("both halves", |h| h.state().state().rx.bytes == 5);
+    ui.step_until("both halves", |h| h.state().state().traffic.rx.bytes == 5);
     let text: String = ui.received_texts().concat();
     assert_eq!(text, "你好!");
 
@@ -261,11 +261,11 @@ fn hidden_sends_leave_only_the_answers_in_the_log_and_are_still_timed() {
     ui.wait_for_text("ms after the send");
     let state = ui.harness.state().state();
     assert_eq!(
-        (state.tx.bytes, state.not_shown),
+        (state.traffic.tx.bytes, state.traffic.not_shown),
         (4, 4),
         "counted, not shown"
     );
-    let sent = state.log.entries().iter().any(|entry| {
+    let sent = state.log.store().entries().iter().any(|entry| {
         matches!(
             entry.body,
             netdebug::log::LogBody::Data {
@@ -276,7 +276,7 @@ fn hidden_sends_leave_only_the_answers_in_the_log_and_are_still_timed() {
     });
     assert!(!sent, "no sent entry");
     assert_eq!(ui.received_texts(), ["VALUE=42"]);
-    assert_eq!(state.responses.count, 1);
+    assert_eq!(state.traffic.responses.count, 1);
 
     // With received data hidden too, nothing shows, and the device's answers are still timed.
     ui.click("Hide received data");
@@ -284,10 +284,10 @@ fn hidden_sends_leave_only_the_answers_in_the_log_and_are_still_timed() {
     assert_eq!(read_exactly(&mut device, 4), b"READ");
     device.write_all(b"VALUE=43").unwrap();
     ui.step_until("the second answer timed", |h| {
-        h.state().state().responses.count == 2
+        h.state().state().traffic.responses.count == 2
     });
     assert_eq!(ui.received_texts(), ["VALUE=42"]);
-    assert_eq!(ui.harness.state().state().not_shown, 16);
+    assert_eq!(ui.harness.state().state().traffic.not_shown, 16);
 }
 
 #[test]
@@ -310,7 +310,7 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
         "{answered:?}"
     );
     // The status bar sums them up.
-    let responses = ui.harness.state().state().responses;
+    let responses = ui.harness.state().state().traffic.responses;
     assert_eq!((responses.count, responses.last), (1, answered));
     let ms = netdebug::response_times::short_ms(answered);
     let whole = format!("Response {ms} ms (avg {ms}, max {ms}, 1×)");
@@ -357,7 +357,9 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
     let written = chrono::Local::now().time();
     device.write_all(b"late").unwrap();
     std::thread::sleep(Duration::from_secs(1));
-    ui.step_until("the late bytes", |h| h.state().state().rx.bytes == 12);
+    ui.step_until("the late bytes", |h| {
+        h.state().state().traffic.rx.bytes == 12
+    });
     let entry = last_received(&ui);
     assert_eq!(entry.annotation, None, "only the first data answers a send");
     let lag = (entry.time - written).to_std().unwrap();
@@ -367,7 +369,7 @@ fn the_log_times_bytes_as_they_arrive_and_how_long_the_device_took_to_answer() {
     );
 
     ui.click("Reset counters");
-    assert_eq!(ui.harness.state().state().responses.count, 0);
+    assert_eq!(ui.harness.state().state().traffic.responses.count, 0);
     assert!(!ui.shows("Response "));
 }
 
@@ -470,6 +472,7 @@ fn a_tcp_client_with_auto_reconnect_comes_back_after_the_server_drops_it() {
         h.state()
             .state()
             .log
+            .store()
             .entries()
             .iter()
             .filter(|e| {
@@ -516,6 +519,7 @@ fn auto_reconnect_to_a_device_that_stays_off_logs_the_failure_once() {
     });
     let log = &ui.harness.state().state().log;
     let errors = log
+        .store()
         .entries()
         .iter()
         .filter(|e| {
@@ -559,7 +563,7 @@ fn the_command_line_records_a_device_across_reconnects_into_a_file() {
         matches!(
             h.state().state().connection,
             Connection::Connecting(_) | Connection::Connected { .. }
-        ) && h.state().state().log.entries().len() > 4
+        ) && h.state().state().log.store().entries().len() > 4
     });
     let (mut second, _) = server.accept().unwrap();
     second.write_all(b"boot 2\n").unwrap();
@@ -677,7 +681,7 @@ fn bad_input_gives_clear_messages_and_opens_or_sends_nothing() {
     ui.set_text("Send data", "x");
     ui.click("Send");
     ui.wait_for_text("needs a port");
-    assert_eq!(ui.harness.state().state().tx.bytes, 0);
+    assert_eq!(ui.harness.state().state().traffic.tx.bytes, 0);
 }
 
 #[test]
@@ -713,7 +717,7 @@ fn the_chinese_window_explains_bad_input_in_chinese() {
     ui.set_text("发送数据", "41 4Z");
     ui.click("发送");
     ui.wait_for_text("第 5 个字符“Z”不是十六进制数字");
-    assert_eq!(ui.harness.state().state().tx.bytes, 0);
+    assert_eq!(ui.harness.state().state().traffic.tx.bytes, 0);
     peer.set_read_timeout(Some(Duration::from_millis(100)))
         .unwrap();
     let mut buf = [0u8; 4];
@@ -794,7 +798,7 @@ fn the_log_limit_drops_old_entries_from_view_but_counts_every_byte() {
     let mut ui = Ui::english();
     ui.set_number("Log limit (MB)", 1.0);
     ui.harness.run_steps(2);
-    assert_eq!(ui.harness.state().state().log.budget(), 1 << 20);
+    assert_eq!(ui.harness.state().state().log.store().budget(), 1 << 20);
     ui.set_text("Local port", "0");
     ui.open();
     let mut device = TcpStream::connect(ui.local_addr()).unwrap();
@@ -803,12 +807,12 @@ fn the_log_limit_drops_old_entries_from_view_but_counts_every_byte() {
         device.write_all(&chunk).unwrap();
     }
     ui.step_until("all 3 MB counted", |h| {
-        h.state().state().rx.bytes == 3_000_000
+        h.state().state().traffic.rx.bytes == 3_000_000
     });
     ui.wait_for_text("older entries dropped from view to keep the log under 1 MB");
     let log = &ui.harness.state().state().log;
-    assert!(log.used() <= 1 << 20);
-    assert!(log.dropped() > 0);
+    assert!(log.store().used() <= 1 << 20);
+    assert!(log.store().dropped() > 0);
 }
 
 #[test]
@@ -859,7 +863,7 @@ fn auto_line_break_keeps_chinese_lines_within_the_log() {
     let line = format!("历史数据 {}", "0123456789".repeat(30));
     device.write_all(line.as_bytes()).unwrap();
     ui.step_until("the line", |h| {
-        h.state().state().rx.bytes == line.len() as u64
+        h.state().state().traffic.rx.bytes == line.len() as u64
     });
     ui.harness.run_steps(2);
     // The log's rows are the labels that hold a piece of the line.
@@ -942,11 +946,11 @@ fn server_with_one_client(ui: &mut Ui) -> TcpStream {
 fn send_in_pieces<P: AsRef<[u8]>>(ui: &mut Ui, device: &mut TcpStream, pieces: &[P]) {
     for piece in pieces {
         let piece = piece.as_ref();
-        let before = ui.harness.state().state().rx.bytes;
+        let before = ui.harness.state().state().traffic.rx.bytes;
         device.write_all(piece).unwrap();
         device.flush().unwrap();
         let after = before + piece.len() as u64;
-        ui.step_until("the piece", |h| h.state().state().rx.bytes == after);
+        ui.step_until("the piece", |h| h.state().state().traffic.rx.bytes == after);
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -1003,7 +1007,7 @@ fn a_server_that_stops_listening_keeps_its_clients_as_a_class_can_see() {
     ui.click("Send");
     assert_eq!(read_exactly(&mut device, 15), b"still connected");
     device.write_all(b"me too").unwrap();
-    ui.step_until("the reply", |h| h.state().state().rx.bytes == 6);
+    ui.step_until("the reply", |h| h.state().state().traffic.rx.bytes == 6);
     ui.click("Close");
     ui.wait_for_text("Closed");
 }
@@ -1017,7 +1021,7 @@ fn the_log_shows_only_the_selected_client_when_asked() {
     ui.wait_for_text(&format!("Client joined: {second_addr}"));
     first.write_all(b"from the first").unwrap();
     second.write_all(b"from the second").unwrap();
-    ui.step_until("both", |h| h.state().state().rx.bytes == 29);
+    ui.step_until("both", |h| h.state().state().traffic.rx.bytes == 29);
     assert!(ui.shows("from the first") && ui.shows("from the second"));
 
     ui.harness
@@ -1038,7 +1042,7 @@ fn the_log_shows_only_the_selected_client_when_asked() {
     assert!(ui.shows(&format!("Client joined: {}", first.local_addr().unwrap())));
     // Counting goes on for everyone; what arrives from the other client stays hidden.
     first.write_all(b"more from the first").unwrap();
-    ui.step_until("counted", |h| h.state().state().rx.bytes == 48);
+    ui.step_until("counted", |h| h.state().state().traffic.rx.bytes == 48);
     assert!(!ui.shows("more from the first"));
 
     ui.click("Only this client in the log");
@@ -1056,7 +1060,11 @@ fn pieces_of_one_message_merge_into_one_entry() {
     send_in_pieces(&mut ui, &mut device, &["tem", "p=2", "5\n"]);
     assert_eq!(ui.received_texts(), ["temp=25\n"]);
     ui.wait_for_text(&format!("RX ← {peer} (8 B)"));
-    assert_eq!(ui.harness.state().state().rx.frames, 3, "still three reads");
+    assert_eq!(
+        ui.harness.state().state().traffic.rx.frames,
+        3,
+        "still three reads"
+    );
 
     // Off again: each read is its own entry.
     ui.set_number("Merge reads within (ms)", 0.0);
@@ -1111,7 +1119,11 @@ fn messages_split_at_a_delimiter_are_one_entry_each_however_tcp_cut_them() {
     assert_eq!(ui.received_texts(), ["temp=25\n", "hum=61\n", "ok\n"]);
     ui.wait_for_text(&format!("RX ← {peer} (9 B)"));
     ui.wait_for_text(&format!("RX ← {peer} (8 B)"));
-    assert_eq!(ui.harness.state().state().rx.frames, 4, "still four reads");
+    assert_eq!(
+        ui.harness.state().state().traffic.rx.frames,
+        4,
+        "still four reads"
+    );
 
     // Off: each read is its own entry again.
     ui.choose("Split messages", "Off");
@@ -1283,9 +1295,11 @@ fn received_checksums_are_checked_and_counted() {
         &[0x01, 0x03, 0x02, 0x00, 0x2B, 0x39, 0x9B],
     ];
     for frame in frames {
-        let before = ui.harness.state().state().rx.bytes;
+        let before = ui.harness.state().state().traffic.rx.bytes;
         device.write_all(frame).unwrap();
-        ui.step_until("the frame", |h| h.state().state().rx.bytes == before + 7);
+        ui.step_until("the frame", |h| {
+            h.state().state().traffic.rx.bytes == before + 7
+        });
     }
     ui.wait_for_text("(7 B) · CRC16/MODBUS OK");
     ui.wait_for_text("(7 B) · CRC16/MODBUS wrong, expected F8 5B");
@@ -1296,9 +1310,11 @@ fn received_checksums_are_checked_and_counted() {
     ui.click("Pause display");
     let shown = ui.received().len();
     for frame in frames {
-        let before = ui.harness.state().state().rx.bytes;
+        let before = ui.harness.state().state().traffic.rx.bytes;
         device.write_all(frame).unwrap();
-        ui.step_until("the frame", |h| h.state().state().rx.bytes == before + 7);
+        ui.step_until("the frame", |h| {
+            h.state().state().traffic.rx.bytes == before + 7
+        });
     }
     ui.wait_for_text("CRC16/MODBUS: 1 OK, 1 wrong");
     assert_eq!(ui.received().len(), shown, "nothing more shown");
@@ -1393,10 +1409,10 @@ fn a_checksum_can_leave_out_a_header_and_come_before_an_end_mark() {
         &[0xAA, 0x55, 0x01, 0x07, 0x09, 0x03],
     ];
     for frame in frames {
-        let before = ui.harness.state().state().rx.bytes;
+        let before = ui.harness.state().state().traffic.rx.bytes;
         device.write_all(frame).unwrap();
         let after = before + frame.len() as u64;
-        ui.step_until("the frame", |h| h.state().state().rx.bytes == after);
+        ui.step_until("the frame", |h| h.state().state().traffic.rx.bytes == after);
     }
     // (The first answer also says how long after the send it came.)
     ui.wait_for_text("after the send · SUM8 OK");
@@ -1466,9 +1482,13 @@ fn receive_options_log_mode_pause_and_hide_keep_counting() {
     // Log mode off: the raw stream, without header lines; two reads continue one line.
     ui.click("Log mode (time, direction, peer)");
     device.write_all(b"raw-").unwrap();
-    ui.step_until("the first read", |h| h.state().state().rx.frames == 1);
+    ui.step_until("the first read", |h| {
+        h.state().state().traffic.rx.frames == 1
+    });
     device.write_all(b"one").unwrap();
-    ui.step_until("the second read", |h| h.state().state().rx.frames == 2);
+    ui.step_until("the second read", |h| {
+        h.state().state().traffic.rx.frames == 2
+    });
     ui.harness.run_steps(2);
     assert!(
         ui.harness.query_by_label("raw-one").is_some(),
@@ -1481,7 +1501,7 @@ fn receive_options_log_mode_pause_and_hide_keep_counting() {
     // Paused: counted, not shown; resumed: shown again.
     ui.click("Pause display");
     device.write_all(b"while-paused").unwrap();
-    ui.step_until("counted", |h| h.state().state().rx.bytes == 19);
+    ui.step_until("counted", |h| h.state().state().traffic.rx.bytes == 19);
     ui.harness.run_steps(2);
     assert!(!ui.shows("while-paused"));
     ui.wait_for_text("12 B not shown (counted and saved)");
@@ -1490,7 +1510,7 @@ fn receive_options_log_mode_pause_and_hide_keep_counting() {
     // Hidden received data: counted, not shown.
     ui.click("Hide received data");
     device.write_all(b"hidden-rx").unwrap();
-    ui.step_until("counted", |h| h.state().state().rx.bytes == 28);
+    ui.step_until("counted", |h| h.state().state().traffic.rx.bytes == 28);
     ui.harness.run_steps(2);
     assert!(!ui.shows("hidden-rx"));
     ui.click("Hide received data");
@@ -1503,7 +1523,7 @@ fn receive_options_log_mode_pause_and_hide_keep_counting() {
 
     ui.click("Clear");
     ui.step_until("the log empty", |h| {
-        h.state().state().log.entries().is_empty()
+        h.state().state().log.store().entries().is_empty()
     });
     assert!(!ui.shows("visible-again"));
 }
@@ -1521,11 +1541,11 @@ fn cycle_send_file_send_and_save_to_file_through_the_window() {
     ui.click("Cycle send");
     ui.wait_for_text("Cycle send stopped after");
     // A send already queued when the cycle stopped still goes out; wait for the count to settle.
-    let mut sends = ui.harness.state().state().tx.frames;
+    let mut sends = ui.harness.state().state().traffic.tx.frames;
     loop {
         std::thread::sleep(Duration::from_millis(100));
         ui.harness.run_steps(2);
-        let now = ui.harness.state().state().tx.frames;
+        let now = ui.harness.state().state().traffic.tx.frames;
         if now == sends {
             break;
         }
@@ -1554,19 +1574,20 @@ fn cycle_send_file_send_and_save_to_file_through_the_window() {
     ui.set_number("File packet interval (ms)", 5.0);
     ui.harness.run_steps(2);
     let peer = device.local_addr().unwrap();
-    let before = ui.harness.state().state().tx.frames;
+    let before = ui.harness.state().state().traffic.tx.frames;
     ui.harness
         .state_mut()
         .perform(netdebug::ui::Action::SendFile(path.clone()));
     assert_eq!(read_exactly(&mut device, contents.len()), contents);
     ui.step_until("four packets", |h| {
-        h.state().state().tx.frames == before + 4
+        h.state().state().traffic.tx.frames == before + 4
     });
     let sent: Vec<_> = ui
         .harness
         .state()
         .state()
         .log
+        .store()
         .entries()
         .iter()
         .filter_map(|entry| match &entry.body {
@@ -1592,7 +1613,7 @@ fn cycle_send_file_send_and_save_to_file_through_the_window() {
     let payload: Vec<u8> = (0..500_000u32).map(|i| (i % 239) as u8).collect();
     device.write_all(&payload).unwrap();
     ui.step_until("all counted", |h| {
-        h.state().state().rx.bytes == payload.len() as u64
+        h.state().state().traffic.rx.bytes == payload.len() as u64
     });
     ui.wait_for_text(&format!("{} B", payload.len()));
     ui.click("Stop saving");
@@ -1718,7 +1739,7 @@ fn auto_reply_echoes_and_answers_by_rule_from_the_window() {
         device.read_exact(&mut echoed).unwrap();
         (device, echoed, asked.elapsed())
     });
-    ui.step_until("the slow echo", |h| h.state().state().tx.bytes == 9);
+    ui.step_until("the slow echo", |h| h.state().state().traffic.tx.bytes == 9);
     let (returned, echoed, after) = reader.join().unwrap();
     let mut device = returned;
     assert_eq!(&echoed, b"slow");
@@ -1872,7 +1893,7 @@ fn the_rate_graph_shows_rx_and_tx_over_the_last_minute() {
     // into seconds, the points add up to them.
     device.write_all(&[0x55; 3000]).unwrap();
     ui.step_until("the bytes in completed seconds", |h| {
-        let history = h.state().state().rx.history();
+        let history = h.state().state().traffic.rx.history();
         (history.iter().map(|(_, rate)| rate).sum::<f64>() - 3000.0).abs() < 1.0
     });
     // With data, the legend names the lines.
@@ -1898,7 +1919,9 @@ fn find_brings_the_next_matching_entry_into_view() {
             .send_to(format!("reading {i:03}").as_bytes(), ui.local_addr())
             .unwrap();
     }
-    ui.step_until("every datagram", |h| h.state().state().rx.frames == 300);
+    ui.step_until("every datagram", |h| {
+        h.state().state().traffic.rx.frames == 300
+    });
     ui.wait_for_text("reading 299");
     assert!(!ui.shows("reading 123"), "far above the rows on screen");
 
@@ -1923,8 +1946,11 @@ fn find_brings_the_next_matching_entry_into_view() {
     ui.set_text("Find", "32 39 39");
     ui.harness.key_press(Key::Enter);
     ui.harness.run_steps(3);
-    let found = ui.harness.state().state().log.found().unwrap();
-    assert_eq!(found, ui.harness.state().state().log.entries().len() - 1);
+    let found = ui.harness.state().state().log.store().found().unwrap();
+    assert_eq!(
+        found,
+        ui.harness.state().state().log.store().entries().len() - 1
+    );
 
     ui.set_text("Find", "humidity");
     ui.harness.key_press(Key::Enter);
@@ -1950,7 +1976,9 @@ fn find_ignores_case_counts_the_matches_and_gives_autoscroll_back() {
             .send_to(format!("reading {i:02}").as_bytes(), ui.local_addr())
             .unwrap();
     }
-    ui.step_until("every datagram", |h| h.state().state().rx.frames == 82);
+    ui.step_until("every datagram", |h| {
+        h.state().state().traffic.rx.frames == 82
+    });
     assert!(ui.harness.state().state().display.autoscroll);
 
     ui.set_text("Find", "ALARM");
@@ -2238,7 +2266,7 @@ fn show_escapes_reveals_line_endings_and_stray_bytes_and_a_copied_line_sends_the
     let (mut ui, _server, mut device, _) = client_of_a_device();
     let reply: &[u8] = b"OK\r\n\x00\xFF";
     device.write_all(reply).unwrap();
-    ui.step_until("the reply", |h| h.state().state().rx.bytes == 6);
+    ui.step_until("the reply", |h| h.state().state().traffic.rx.bytes == 6);
     // As plain text the line ending is gone and the two bytes are a dot and a �.
     ui.wait_for_text("·\u{FFFD}");
     assert!(!ui.shows(r"OK\r\n"));
@@ -2278,7 +2306,7 @@ fn files_that_cannot_be_opened_say_so_without_holding_up_the_window() {
         nowhere.join("firmware.bin").display()
     ));
     ui.step_until("the file send to end", |h| h.state().state().file.is_none());
-    assert_eq!(ui.harness.state().state().tx.bytes, 0);
+    assert_eq!(ui.harness.state().state().traffic.tx.bytes, 0);
 }
 
 #[test]

@@ -305,7 +305,7 @@ fn run(acts: Vec<Act>) {
         peers.accept();
         let workspace = ui.harness.state().workspace();
         for tab in workspace.tabs() {
-            let now = (tab.state.rx.bytes, tab.state.tx.bytes);
+            let now = (tab.state.traffic.rx.bytes, tab.state.traffic.tx.bytes);
             let before = counted.insert(tab.id, now).unwrap_or((0, 0));
             let was_reset = reset && tab.id == workspace.focused();
             assert!(

@@ -67,7 +67,7 @@ fn a_tls_server_with_certificate_files_talks_to_a_client_that_checks_them() {
     client.flush().unwrap();
     ui.wait_for_text(&format!("TLS with {peer}: TLS 1.3, TLS13_"));
     ui.step_until("the decrypted data", |h| {
-        h.state().state().rx.bytes == "你好 over TLS".len() as u64
+        h.state().state().traffic.rx.bytes == "你好 over TLS".len() as u64
     });
     assert_eq!(ui.received_texts().concat(), "你好 over TLS");
 
@@ -118,7 +118,7 @@ fn a_tls_client_refuses_an_untrusted_certificate_until_told_to_take_any() {
     ui.wait_for_text("not verified");
     ui.set_text("Send data", "ping");
     ui.click("Send");
-    ui.step_until("the answer", |h| h.state().state().rx.bytes == 4);
+    ui.step_until("the answer", |h| h.state().state().traffic.rx.bytes == 4);
     assert_eq!(ui.received_texts().concat(), "pong");
     ui.click("Close");
     let fingerprint = device.join().unwrap();

@@ -42,6 +42,7 @@ fn received(ui: &Ui, id: TabId, text: &str) -> bool {
     };
     tab.state
         .log
+        .store()
         .entries()
         .iter()
         .any(|entry| match &entry.body {
@@ -121,13 +122,13 @@ fn a_server_and_its_client_in_two_tabs_talk_side_by_side_and_close_frees_the_por
     ui.click("Send");
     ui.step_until("the client to receive", |h| {
         let tab = h.state().workspace().tab(client).unwrap();
-        tab.state.rx.bytes == 12
+        tab.state.traffic.rx.bytes == 12
     });
     assert!(received(&ui, client, "hello client"));
     assert!(!received(&ui, server, "hello client"));
     let workspace = ui.harness.state().workspace();
-    assert_eq!(workspace.tab(server).unwrap().state.rx.bytes, 12);
-    assert_eq!(workspace.tab(client).unwrap().state.tx.bytes, 12);
+    assert_eq!(workspace.tab(server).unwrap().state.traffic.rx.bytes, 12);
+    assert_eq!(workspace.tab(client).unwrap().state.traffic.tx.bytes, 12);
 
     // The timeline shows both sides in order: client sends, server receives, server
     // answers, client receives.
@@ -205,7 +206,15 @@ fn a_server_and_its_client_in_two_tabs_talk_side_by_side_and_close_frees_the_por
         .unwrap()
         .click();
     ui.step_until("the client to receive from the right-hand box", |h| {
-        h.state().workspace().tab(client).unwrap().state.rx.bytes == 12 + 14
+        h.state()
+            .workspace()
+            .tab(client)
+            .unwrap()
+            .state
+            .traffic
+            .rx
+            .bytes
+            == 12 + 14
     });
     assert_eq!(
         ui.harness
@@ -214,6 +223,7 @@ fn a_server_and_its_client_in_two_tabs_talk_side_by_side_and_close_frees_the_por
             .tab(server)
             .unwrap()
             .state
+            .traffic
             .rx
             .bytes,
         12
@@ -308,9 +318,12 @@ fn a_session_is_duplicated_with_its_settings_closed_and_with_an_empty_log() {
     let copy = workspace.focused_state();
     assert_ne!(workspace.focused(), first);
     assert_eq!((copy.mode, copy.port.as_str()), (Mode::Udp, "0"));
-    assert_eq!(copy.log.layout().view, netdebug::codec::InputMode::Hex);
+    assert_eq!(
+        copy.log.store().layout().view,
+        netdebug::codec::InputMode::Hex
+    );
     assert_eq!(copy.connection, Connection::Closed);
-    assert!(copy.log.entries().is_empty());
+    assert!(copy.log.store().entries().is_empty());
     assert!(workspace.tab(first).unwrap().state.connection.is_open());
 }
 

@@ -13,8 +13,8 @@ fuzz_target!(|ops: Vec<LogOp>| {
     let mut time = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default();
     for op in ops {
         op.apply(&mut log, &mut time);
-        assert!(log.used() <= log.budget() || log.entries().len() <= 1);
-        let total = usize::try_from(log.total_rows()).unwrap_or(usize::MAX);
-        assert_eq!(log.rows(0, total).len(), total);
+        assert!(log.store().used() <= log.store().budget() || log.store().entries().len() <= 1);
+        let total = usize::try_from(log.store().total_rows()).unwrap_or(usize::MAX);
+        assert_eq!(log.store().rows(0, total).len(), total);
     }
 });

@@ -112,12 +112,12 @@ impl Log {
     /// becomes theirs.
     pub(super) fn check_again(&mut self) {
         let mut tally = CheckTally::default();
-        let mut entries = std::mem::take(&mut self.entries);
+        let mut entries = std::mem::take(&mut self.store.entries);
         for entry in &mut entries {
             entry.check = self.check_of(entry);
             tally.count(entry.check, true);
         }
-        self.entries = entries;
+        self.store.entries = entries;
         self.check_tally = tally;
     }
 }
@@ -208,13 +208,14 @@ mod tests {
         let frame = |hex: &str| bytes::Bytes::from(parse_hex(hex).unwrap());
         let t = crate::i18n::Language::English.texts();
         let header = |log: &Log, i: usize| {
-            crate::log::row_text(&crate::log::Row::Header(&log.entries()[i]), t).into_owned()
+            crate::log::row_text(&crate::log::Row::Header(&log.store().entries()[i]), t)
+                .into_owned()
         };
         let time = chrono::NaiveTime::MIN;
         let mut log = Log::default();
         log.received(peer(), frame("01 03 00 00 00 01 84 0A"), time);
         assert_eq!(
-            log.entries()[0].check,
+            log.store().entries()[0].check,
             None,
             "nothing chosen, nothing checked"
         );
@@ -249,11 +250,12 @@ mod tests {
         log.set_check_kind(Checksum::Sum8);
         log.reset_check_tally();
         log.received_read(peer(), frame("41 42 83"), time);
-        assert_eq!(log.entries().back().unwrap().check, None);
+        assert_eq!(log.store().entries().back().unwrap().check, None);
         log.received_read(peer(), frame("0D 0A 41 42 00 0D 0A"), time);
         assert_eq!(log.check_tally(), CheckTally { good: 1, bad: 1 });
-        let count = log.entries().len();
+        let count = log.store().entries().len();
         let last_two: Vec<_> = log
+            .store()
             .entries()
             .range(count - 2..)
             .map(|entry| entry.check.map(|check| check.good))
@@ -264,7 +266,12 @@ mod tests {
         log.set_check_kind(Checksum::Crc16Modbus);
         assert_eq!(log.check_tally(), CheckTally { good: 0, bad: 2 });
         log.set_check_kind(Checksum::None);
-        assert!(log.entries().iter().all(|entry| entry.check.is_none()));
+        assert!(
+            log.store()
+                .entries()
+                .iter()
+                .all(|entry| entry.check.is_none())
+        );
         assert_eq!(log.check_tally(), CheckTally::default());
     }
 

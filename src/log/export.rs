@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{Log, RowLayout, row_text};
+use super::{RowLayout, Store, row_text};
 use crate::i18n::Texts;
 use crate::net::FileError;
 
@@ -25,7 +25,7 @@ pub struct SavedLog {
 
 /// Writes every row of `log` in its view, one line each, lifecycle lines in the language of
 /// `t`; returns the number of lines.
-pub(super) fn write_log(log: &Log, t: &Texts, out: &mut impl Write) -> io::Result<u64> {
+pub(super) fn write_log(log: &Store, t: &Texts, out: &mut impl Write) -> io::Result<u64> {
     let mut lines = 0;
     if log.dropped() > 0 {
         writeln!(out, "{}", log.dropped_line(t))?;
@@ -45,10 +45,10 @@ pub(super) fn write_log(log: &Log, t: &Texts, out: &mut impl Write) -> io::Resul
     }
 }
 
-/// Saves `log` (a [`Log::snapshot`]) to `path` on a thread of its own and calls `done` with the
+/// Saves `log` (a [`super::Log::snapshot`]) to `path` on a thread of its own and calls `done` with the
 /// outcome. Fails at once only when the thread cannot start.
 pub fn save_in_background(
-    mut log: Log,
+    mut log: Store,
     t: &'static Texts,
     path: PathBuf,
     done: impl FnOnce(Result<SavedLog, FileError>) + Send + 'static,
@@ -71,7 +71,7 @@ pub fn save_in_background(
         })
 }
 
-fn save(log: &Log, t: &Texts, path: &Path) -> Result<SavedLog, FileError> {
+fn save(log: &Store, t: &Texts, path: &Path) -> Result<SavedLog, FileError> {
     let file = File::create(path).map_err(|source| FileError::Create {
         path: path.to_owned(),
         source,
@@ -109,6 +109,7 @@ mod tests {
     use super::*;
     use crate::codec::InputMode;
     use crate::i18n::Language;
+    use crate::log::Log;
     use crate::log::Notice;
     use crate::log::T0;
     use crate::net::SentBy;
@@ -116,7 +117,7 @@ mod tests {
     /// The lines of the saved log with each line's time (`[hh:mm:ss.mmm] `) cut off.
     fn saved_lines(log: &Log, language: Language) -> Vec<String> {
         let mut out = Vec::new();
-        let lines = write_log(log, language.texts(), &mut out).unwrap();
+        let lines = write_log(log.store(), language.texts(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines_seen: Vec<String> = text
             .lines()
@@ -165,7 +166,7 @@ mod tests {
             "● 客户端接入: 127.0.0.1:4000"
         );
 
-        log.set_view(InputMode::Hex);
+        log.store_mut().set_view(InputMode::Hex);
         assert_eq!(
             saved_lines(&log, Language::English)[1..3],
             [
@@ -175,10 +176,11 @@ mod tests {
         );
 
         // Without log mode: the raw stream, a line continued across reads, no lifecycle lines.
-        log.set_layout(RowLayout {
+        let layout = log.store().layout();
+        log.store_mut().set_layout(RowLayout {
             view: InputMode::Text,
             headers: false,
-            ..log.layout()
+            ..layout
         });
         assert_eq!(
             saved_lines(&log, Language::English),
@@ -193,7 +195,7 @@ mod tests {
         log.received(peer, format!("{}\n", "old ".repeat(500)).into(), T0);
         let long_line = "x".repeat(3000);
         log.received(peer, format!("{long_line}\nend\n").into(), T0);
-        assert!(log.dropped() > 0);
+        assert!(log.store().dropped() > 0);
         let path = std::env::temp_dir().join(format!("netdebug-log-{}.txt", std::process::id()));
         let (done, outcome) = std::sync::mpsc::channel();
         save_in_background(
@@ -222,9 +224,14 @@ mod tests {
             .join("no-such-dir-netdebug")
             .join("log.txt");
         let (done, outcome) = std::sync::mpsc::channel();
-        save_in_background(log, Language::English.texts(), path, move |result| {
-            done.send(result).unwrap();
-        })
+        save_in_background(
+            log.snapshot(),
+            Language::English.texts(),
+            path,
+            move |result| {
+                done.send(result).unwrap();
+            },
+        )
         .unwrap();
         let error = outcome.recv().unwrap().unwrap_err();
         assert!(matches!(error, FileError::Create { .. }), "{error}");

@@ -4,9 +4,9 @@
 
 use std::net::SocketAddr;
 
-use super::{Log, LogBody, LogEntry};
+use super::{LogBody, LogEntry, Store};
 
-impl Log {
+impl Store {
     /// The peer whose data alone is shown, if the log is filtered.
     pub fn show_only(&self) -> Option<SocketAddr> {
         self.show_only
@@ -48,6 +48,7 @@ mod tests {
 
     use super::*;
     use crate::codec::InputMode;
+    use crate::log::Log;
     use crate::log::tests::row_texts;
     use crate::log::{Notice, RowLayout, SentBy, T0};
 
@@ -106,33 +107,36 @@ mod tests {
                         }
                     };
                     let mut filtered = Log::default();
-                    filtered.set_layout(layout);
+                    filtered.store_mut().set_layout(layout);
                     if budget_drops {
                         // Entries leave as others come: their flags must leave with them.
-                        filtered.set_budget(2048);
+                        filtered.store_mut().set_budget(2048);
                     }
                     if early {
-                        filtered.set_show_only(Some(peer(1)));
+                        filtered.store_mut().set_show_only(Some(peer(1)));
                     }
                     fill(&mut filtered, false);
-                    filtered.set_show_only(Some(peer(1)));
+                    filtered.store_mut().set_show_only(Some(peer(1)));
                     let all = |log: &Log| row_texts(log, 0, usize::MAX);
-                    proptest::prop_assert_eq!(all(&filtered).len() as u64, filtered.total_rows());
-                    let kept = filtered.total_rows();
-                    filtered.recount_rows();
-                    proptest::prop_assert_eq!(kept, filtered.total_rows());
+                    proptest::prop_assert_eq!(
+                        all(&filtered).len() as u64,
+                        filtered.store().total_rows()
+                    );
+                    let kept = filtered.store().total_rows();
+                    filtered.store_mut().recount_rows();
+                    proptest::prop_assert_eq!(kept, filtered.store().total_rows());
                     if headers && !budget_drops {
                         let mut alone = Log::default();
-                        alone.set_layout(layout);
+                        alone.store_mut().set_layout(layout);
                         fill(&mut alone, true);
                         proptest::prop_assert_eq!(all(&filtered), all(&alone));
                     }
                     // Off again: everything, as if never filtered.
-                    filtered.set_show_only(None);
+                    filtered.store_mut().set_show_only(None);
                     let mut plain = Log::default();
-                    plain.set_layout(layout);
+                    plain.store_mut().set_layout(layout);
                     if budget_drops {
-                        plain.set_budget(2048);
+                        plain.store_mut().set_budget(2048);
                     }
                     fill(&mut plain, false);
                     proptest::prop_assert_eq!(all(&filtered), all(&plain));
@@ -147,15 +151,19 @@ mod tests {
         let mut log = Log::default();
         log.received(peer(1), Bytes::from_static(b"needle one"), T0);
         log.received(peer(2), Bytes::from_static(b"needle two"), T0);
-        log.set_show_only(Some(peer(2)));
-        assert!(log.find_next("needle").is_some());
-        assert_eq!(log.found(), Some(1));
-        assert!(log.find_next("needle").is_some());
-        assert_eq!(log.found(), Some(1), "wraps round to the only shown one");
-        assert!(log.find_next("one").is_none());
+        log.store_mut().set_show_only(Some(peer(2)));
+        assert!(log.store_mut().find_next("needle").is_some());
+        assert_eq!(log.store().found(), Some(1));
+        assert!(log.store_mut().find_next("needle").is_some());
+        assert_eq!(
+            log.store().found(),
+            Some(1),
+            "wraps round to the only shown one"
+        );
+        assert!(log.store_mut().find_next("one").is_none());
         let t = crate::i18n::Language::English.texts();
         let mut table = Vec::new();
-        crate::log::table::write_csv(&log, t, &mut table).unwrap();
+        crate::log::table::write_csv(log.store(), t, &mut table).unwrap();
         let table = String::from_utf8(table).unwrap();
         assert!(
             table.contains("needle two") && !table.contains("needle one"),

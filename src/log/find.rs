@@ -4,7 +4,7 @@
 use aho_corasick::AhoCorasick;
 use memchr::memmem;
 
-use super::{Log, LogBody, LogEntry};
+use super::{LogBody, LogEntry, Store};
 use crate::codec::{InputMode, parse_hex};
 
 /// Where the entry Find found last stands among all the entries that match: "3 of 41".
@@ -77,7 +77,7 @@ impl Matcher {
     }
 }
 
-impl Log {
+impl Store {
     /// Moves to the next entry after the one found last (or from the oldest) whose data holds
     /// `query`, wrapping around; where it stands among all the shown entries that match, or
     /// `None` if none does. Text is found in upper and lower case alike; the hex view looks
@@ -136,6 +136,7 @@ mod tests {
     use std::net::SocketAddr;
 
     use super::*;
+    use crate::log::Log;
     use crate::log::{Notice, T0};
 
     #[test]
@@ -151,26 +152,26 @@ mod tests {
         );
         log.received(peer, "temp=26\n".into(), T0);
 
-        assert!(log.find_next("temp").is_some());
-        assert_eq!(log.found(), Some(1));
-        assert_eq!(log.first_row(1), 1, "after the notice's one row");
-        assert!(log.find_next("temp").is_some());
-        assert_eq!(log.found(), Some(3));
-        assert!(log.find_next("temp").is_some(), "wraps around");
-        assert_eq!(log.found(), Some(1));
-        assert!(log.find_next("humidity").is_none());
-        assert_eq!(log.found(), None);
+        assert!(log.store_mut().find_next("temp").is_some());
+        assert_eq!(log.store().found(), Some(1));
+        assert_eq!(log.store().first_row(1), 1, "after the notice's one row");
+        assert!(log.store_mut().find_next("temp").is_some());
+        assert_eq!(log.store().found(), Some(3));
+        assert!(log.store_mut().find_next("temp").is_some(), "wraps around");
+        assert_eq!(log.store().found(), Some(1));
+        assert!(log.store_mut().find_next("humidity").is_none());
+        assert_eq!(log.store().found(), None);
 
         // The hex view looks for bytes; text that is not hex is still looked for as text.
-        log.set_view(InputMode::Hex);
-        assert!(log.find_next("03 02").is_some());
-        assert_eq!(log.found(), Some(2));
-        assert!(log.find_next("temp=26").is_some());
-        assert_eq!(log.found(), Some(3));
+        log.store_mut().set_view(InputMode::Hex);
+        assert!(log.store_mut().find_next("03 02").is_some());
+        assert_eq!(log.store().found(), Some(2));
+        assert!(log.store_mut().find_next("temp=26").is_some());
+        assert_eq!(log.store().found(), Some(3));
 
         log.clear();
-        assert_eq!(log.found(), None);
-        assert!(log.find_next("temp").is_none());
+        assert_eq!(log.store().found(), None);
+        assert!(log.store_mut().find_next("temp").is_none());
     }
 
     #[test]
@@ -187,18 +188,22 @@ mod tests {
             log.received(peer, line.into(), T0);
         }
         let tally = |position| Some(FindTally { position, total: 3 });
-        assert_eq!(log.find_next("error"), tally(1));
-        assert_eq!(log.found(), Some(0));
-        assert_eq!(log.find_next("eRRoR"), tally(2));
-        assert_eq!(log.found(), Some(2));
-        assert_eq!(log.find_next("ERROR"), tally(3));
-        assert_eq!(log.found(), Some(3));
-        assert_eq!(log.find_next("error"), tally(1), "round to the top");
-        // Letters beyond ASCII fold too; text without case is found as it is.
-        assert!(log.find_next("üBERHITZT").is_some());
-        assert_eq!(log.found(), Some(4));
+        assert_eq!(log.store_mut().find_next("error"), tally(1));
+        assert_eq!(log.store().found(), Some(0));
+        assert_eq!(log.store_mut().find_next("eRRoR"), tally(2));
+        assert_eq!(log.store().found(), Some(2));
+        assert_eq!(log.store_mut().find_next("ERROR"), tally(3));
+        assert_eq!(log.store().found(), Some(3));
         assert_eq!(
-            log.find_next("温度"),
+            log.store_mut().find_next("error"),
+            tally(1),
+            "round to the top"
+        );
+        // Letters beyond ASCII fold too; text without case is found as it is.
+        assert!(log.store_mut().find_next("üBERHITZT").is_some());
+        assert_eq!(log.store().found(), Some(4));
+        assert_eq!(
+            log.store_mut().find_next("温度"),
             Some(FindTally {
                 position: 1,
                 total: 1

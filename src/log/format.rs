@@ -89,8 +89,8 @@ pub fn dropped_marker(
     marker
 }
 
-impl super::Log {
-    /// [`dropped_marker`] for the entries this log dropped.
+impl super::Store {
+    /// [`dropped_marker`] for the entries this store dropped.
     pub fn dropped_line(&self, t: &Texts) -> String {
         dropped_marker(self.dropped(), self.budget(), self.dropped_day(), t)
     }

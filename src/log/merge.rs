@@ -95,16 +95,15 @@ impl Log {
 
     /// Remembers that `peer`'s last read went to the newest entry.
     pub(super) fn note_read(&mut self, peer: SocketAddr, time: NaiveTime, open: bool) {
-        let entry = self.dropped + self.entries.len().saturating_sub(1) as u64;
+        let entry = self.store.next_number().saturating_sub(1);
         self.last_reads.insert(peer, LastRead { entry, time, open });
     }
 
     /// The index of `entry` (counted as [`LastRead::entry`]) if it is kept and within
     /// [`CONTINUE_REACH`] of the newest entry.
     pub(super) fn continuable(&self, entry: u64) -> Option<usize> {
-        let index = usize::try_from(entry.checked_sub(self.dropped)?).ok()?;
-        (index < self.entries.len() && self.entries.len() - index <= CONTINUE_REACH)
-            .then_some(index)
+        let index = self.store.index_of(entry)?;
+        (self.store.entries().len() - index <= CONTINUE_REACH).then_some(index)
     }
 
     /// Appends `more` from `peer` to the entry at `index` if it is data received from `peer`
@@ -115,67 +114,43 @@ impl Log {
         peer: SocketAddr,
         more: Bytes,
     ) -> Result<(), Bytes> {
-        let Some(entry) = self.entries.get_mut(index) else {
-            return Err(more);
-        };
-        let old_cost = entry.cost();
-        let continues_message = entry.continues_message;
-        let LogBody::Data {
-            direction: Direction::Rx,
-            peer: entry_peer,
-            bytes,
-            text,
-        } = &mut entry.body
-        else {
-            return Err(more);
-        };
-        if *entry_peer != peer || bytes.len() + more.len() > MERGE_LIMIT {
+        let fits = self.store.entries().get(index).is_some_and(|entry| {
+            matches!(&entry.body, LogBody::Data {
+                direction: Direction::Rx,
+                peer: entry_peer,
+                bytes,
+                ..
+            } if *entry_peer == peer && bytes.len() + more.len() <= MERGE_LIMIT)
+        });
+        if !fits {
             return Err(more);
         }
         let added = self.text.decode(Direction::Rx, peer, &more);
-        let mut joined = bytes::BytesMut::with_capacity(bytes.len() + more.len());
-        joined.extend_from_slice(bytes);
-        joined.extend_from_slice(&more);
-        *bytes = joined.freeze();
-        // The message grew: its checksum is the one at its new end.
-        let new_check = if continues_message {
-            None
-        } else {
-            super::check::check(self.check, self.check_span, bytes, self.framing.as_ref())
-        };
-        let mut joined_text = String::with_capacity(text.len() + added.len());
-        joined_text.push_str(text);
-        joined_text.push_str(&added);
-        *text = Arc::from(joined_text);
-        self.used = self.used - old_cost + entry.cost();
-        self.check_tally.count(entry.check, false);
-        self.check_tally.count(new_check, true);
-        entry.check = new_check;
-        // The entry's rows change, and so do where the entries after it end; those before it
-        // do not. (Its neighbours are other peers' or other directions' data, so how they join
-        // it in the raw stream stays as it was.)
-        let shape = entry.shape();
-        let rows = if super::filter::hidden(self.show_only, entry) {
-            0
-        } else {
-            let start = self.line_starts.get(index).copied().unwrap_or_default();
-            shape.rows(self.layout, start, || entry.text())
-        };
-        let start = index
-            .checked_sub(1)
-            .and_then(|i| self.row_ends.get(i))
-            .copied()
-            .unwrap_or(self.row_base);
-        if let Some(&old_end) = self.row_ends.get(index) {
-            let new_end = start + rows;
-            for end in self.row_ends.range_mut(index..) {
-                *end = *end - old_end + new_end;
-            }
+        let (kind, span, framing) = (self.check, self.check_span, self.framing.as_ref());
+        let checks = self.store.change(index, |entry| {
+            let LogBody::Data { bytes, text, .. } = &mut entry.body else {
+                return None;
+            };
+            let mut joined = bytes::BytesMut::with_capacity(bytes.len() + more.len());
+            joined.extend_from_slice(bytes);
+            joined.extend_from_slice(&more);
+            *bytes = joined.freeze();
+            let mut joined_text = String::with_capacity(text.len() + added.len());
+            joined_text.push_str(text);
+            joined_text.push_str(&added);
+            *text = Arc::from(joined_text);
+            // The message grew: its checksum is the one at its new end.
+            let new_check = if entry.continues_message {
+                None
+            } else {
+                super::check::check(kind, span, bytes, framing)
+            };
+            Some((std::mem::replace(&mut entry.check, new_check), new_check))
+        });
+        if let Some(Some((old_check, new_check))) = checks {
+            self.check_tally.count(old_check, false);
+            self.check_tally.count(new_check, true);
         }
-        if let Some(old_shape) = self.shapes.get_mut(index) {
-            *old_shape = shape;
-        }
-        self.enforce_budget();
         Ok(())
     }
 

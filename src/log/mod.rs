@@ -1,11 +1,14 @@
 //! The data log: what arrived and what was sent, and what happened to the session.
 //!
-//! The log is bounded by a byte budget (oldest entries go first, and how many went is kept),
-//! text is decoded once per entry when it arrives, and every entry knows how many display rows
-//! it takes in the current view, so the UI lays out only the rows on screen.
+//! Two jobs, kept apart. [`Log`] analyses each peer's stream on intake: decoding state,
+//! splitting into messages, merging reads, checking checksums, timing answers; it decides what
+//! the entries are. [`Store`] keeps those entries within a byte budget (oldest go first, and
+//! how many went is kept) and knows how many display rows each takes in the current view, so
+//! the UI lays out only the rows on screen; the layout, the one-client filter and Find are
+//! its. Save log writes a copy of the store on another thread.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -30,6 +33,7 @@ mod shape;
 mod split;
 #[cfg(test)]
 mod split_tests;
+mod store;
 mod stream_rows;
 mod table;
 mod text;
@@ -41,7 +45,8 @@ pub use find::FindTally;
 pub(crate) use find::Matcher;
 pub use format::{dropped_marker, entry_line, row_text};
 pub use merge::{CONTINUE_REACH, MERGE_LIMIT};
-use shape::{LineStart, RowShape, text_rows};
+use shape::RowShape;
+pub use store::Store;
 use text::TextDecoder;
 
 /// The default memory budget for the log's contents.
@@ -277,28 +282,13 @@ pub enum Row<'a> {
     Hex(usize, Cow<'a, [u8]>),
 }
 
-/// The log of entries, with the decoder that gives their text.
+/// The log: stream analysis on intake (each peer's decoding, splitting, merging, checking,
+/// response times) in front of the display [`Store`] of entries it makes.
 #[derive(Debug)]
 pub struct Log {
-    entries: VecDeque<LogEntry>,
+    /// The entries and how they are shown.
+    store: Store,
     text: TextDecoder,
-    layout: RowLayout,
-    budget: usize,
-    used: usize,
-    dropped: u64,
-    /// The entry Find found last, counted from the first entry ever kept (so it stays put as
-    /// old entries are dropped).
-    found: Option<u64>,
-    /// What each entry's row count depends on, one per entry, apart from the entries so a
-    /// recount reads little memory.
-    shapes: VecDeque<RowShape>,
-    /// Where each entry's text starts on its line of the raw text stream, one per entry
-    /// (column 0 for one that does not join the line before), kept with the shapes.
-    line_starts: VecDeque<LineStart>,
-    /// Cumulative rows up to the end of each entry, counted from `row_base`.
-    row_ends: VecDeque<u64>,
-    /// Rows that belonged to entries since dropped.
-    row_base: u64,
     /// When each peer was last sent data, until data from it comes; with the day (see
     /// [`Log::mark_day`]), so an answer just after midnight is still timed.
     last_send: HashMap<SocketAddr, NaiveDateTime>,
@@ -324,14 +314,6 @@ pub struct Log {
     check_tally: CheckTally,
     /// The date of the last date line since the log was cleared: a new day gets its own.
     day: Option<NaiveDate>,
-    /// The date of the last date line the budget dropped: the day the first kept entries are
-    /// on, until a date line kept says otherwise.
-    dropped_day: Option<NaiveDate>,
-    /// Only this peer's data is shown (lifecycle lines all are); `None`: everything.
-    show_only: Option<SocketAddr>,
-    /// Whether each entry is hidden by `show_only`, one per entry while it is set (empty
-    /// otherwise), so a recount reads no entries.
-    hidden: VecDeque<bool>,
 }
 
 impl Default for Log {
@@ -344,17 +326,8 @@ impl Log {
     /// An empty log that keeps at most about `budget` bytes.
     pub fn with_budget(budget: usize) -> Self {
         Self {
-            entries: VecDeque::new(),
+            store: Store::with_budget(budget),
             text: TextDecoder::new(TextEncoding::default(), false),
-            layout: RowLayout::default(),
-            budget,
-            used: 0,
-            dropped: 0,
-            found: None,
-            shapes: VecDeque::new(),
-            line_starts: VecDeque::new(),
-            row_ends: VecDeque::new(),
-            row_base: 0,
             last_send: HashMap::new(),
             merge_gap: None,
             last_reads: HashMap::new(),
@@ -365,85 +338,29 @@ impl Log {
             check_span: ChecksumSpan::default(),
             check_tally: CheckTally::default(),
             day: None,
-            dropped_day: None,
-            show_only: None,
-            hidden: VecDeque::new(),
         }
+    }
+
+    /// The entries and how they are shown.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The entries, to change how they are shown (layout, filter, Find, budget).
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
     }
 
     /// A copy of the kept entries and how they are shown, to read on another thread (Save
-    /// log). It does not continue the peers' streams: a character split across the next read
-    /// is not completed in the copy.
+    /// log); the streams' analysis stays here.
     #[must_use]
-    pub fn snapshot(&self) -> Self {
-        Self {
-            entries: self.entries.clone(),
-            text: TextDecoder::new(self.text.streams.encoding(), self.text.streams.escapes()),
-            layout: self.layout,
-            budget: self.budget,
-            used: self.used,
-            dropped: self.dropped,
-            found: self.found,
-            shapes: self.shapes.clone(),
-            line_starts: self.line_starts.clone(),
-            row_ends: self.row_ends.clone(),
-            row_base: self.row_base,
-            last_send: HashMap::new(),
-            merge_gap: self.merge_gap,
-            last_reads: HashMap::new(),
-            unshown: HashMap::new(),
-            framing: self.framing.clone(),
-            cursors: HashMap::new(),
-            check: self.check,
-            check_span: self.check_span,
-            check_tally: self.check_tally,
-            day: self.day,
-            dropped_day: self.dropped_day,
-            show_only: self.show_only,
-            hidden: self.hidden.clone(),
-        }
-    }
-
-    /// The day the first kept entries are on when the date line that said so was dropped to
-    /// keep within the budget (the marker and a saved table still give it).
-    pub fn dropped_day(&self) -> Option<NaiveDate> {
-        self.dropped_day
-    }
-
-    /// The entries kept, oldest first.
-    pub fn entries(&self) -> &VecDeque<LogEntry> {
-        &self.entries
-    }
-
-    /// How many entries were dropped from view to stay within the budget since the last clear.
-    pub fn dropped(&self) -> u64 {
-        self.dropped
-    }
-
-    /// Memory the kept entries hold, as the budget counts it.
-    pub fn used(&self) -> usize {
-        self.used
-    }
-
-    /// The memory budget in bytes.
-    pub fn budget(&self) -> usize {
-        self.budget
-    }
-
-    /// Changes the budget, dropping the oldest entries if the log is now over it.
-    pub fn set_budget(&mut self, budget: usize) {
-        self.budget = budget;
-        self.enforce_budget();
+    pub fn snapshot(&self) -> Store {
+        self.store.clone()
     }
 
     /// The encoding received text is decoded with.
     pub fn encoding(&self) -> TextEncoding {
         self.text.streams.encoding()
-    }
-
-    /// How rows are laid out.
-    pub fn layout(&self) -> RowLayout {
-        self.layout
     }
 
     /// Adds a lifecycle line for something that happened at `time`.
@@ -558,23 +475,15 @@ impl Log {
         self.cursors.clear();
     }
 
-    /// Removes every entry and the dropped count.
+    /// Removes every entry and the dropped count; each peer's stream starts afresh, except
+    /// where its unfinished message stands (a length field's count must not lose its place).
     pub fn clear(&mut self) {
-        self.entries.clear();
+        self.store.clear();
         self.text.streams.clear();
         self.last_send.clear();
-        self.shapes.clear();
-        self.line_starts.clear();
-        self.hidden.clear();
-        self.row_ends.clear();
-        self.row_base = 0;
-        self.used = 0;
-        self.dropped = 0;
-        self.found = None;
         self.last_reads.clear();
         self.unshown.clear();
         self.day = None;
-        self.dropped_day = None;
     }
 
     /// `time` on the day the log last noted (any one day, the same for all, if none).
@@ -614,280 +523,17 @@ impl Log {
             return;
         }
         self.text = TextDecoder::new(encoding, escapes);
-        for entry in &mut self.entries {
-            if let LogBody::Data {
-                direction,
-                peer,
-                bytes,
-                text,
-            } = &mut entry.body
-            {
-                self.used -= text.len();
-                *text = self.text.decode(*direction, *peer, bytes);
-                self.used += text.len();
-            }
-        }
-        // Where lines end may have moved with the new decoding.
-        for index in 1..self.entries.len() {
-            let joins = match self.entries.get(index).map(|e| &e.body) {
-                Some(LogBody::Data {
-                    direction, peer, ..
-                }) => self
-                    .entries
-                    .get(index - 1)
-                    .is_some_and(|previous| previous.ends_mid_line(*direction, *peer)),
-                _ => false,
-            };
-            if let Some(entry) = self.entries.get_mut(index) {
-                entry.joins_previous = joins;
-            }
-        }
-        self.shapes = self.entries.iter().map(LogEntry::shape).collect();
-        let mut previous: Option<(LineStart, &LogEntry)> = None;
-        self.line_starts = self
-            .entries
-            .iter()
-            .map(|entry| {
-                let start = line_start(previous, entry);
-                previous = Some((start, entry));
-                start
-            })
-            .collect();
-        self.recount_rows();
-        self.enforce_budget();
+        let text = &mut self.text;
+        self.store
+            .redecode(|direction, peer, bytes| text.decode(direction, peer, bytes));
     }
 
-    /// Changes how rows are laid out (rows are recounted once, only if their number can
-    /// change: hex rows do not depend on the width).
-    pub fn set_layout(&mut self, layout: RowLayout) {
-        let old = std::mem::replace(&mut self.layout, layout);
-        let counts_change = old.view != layout.view
-            || old.headers != layout.headers
-            || (layout.view == InputMode::Text && old.columns != layout.columns);
-        if counts_change {
-            self.recount_rows();
-        }
-    }
-
-    /// Switches between text and hex rows.
-    pub fn set_view(&mut self, view: InputMode) {
-        self.set_layout(RowLayout {
-            view,
-            ..self.layout
-        });
-    }
-
-    /// Display rows of the kept entries in the current view.
-    pub fn total_rows(&self) -> u64 {
-        self.row_ends.back().map_or(0, |end| end - self.row_base)
-    }
-
-    /// The rows `first..first + count` of the current view, in order.
-    pub fn rows(&self, first: u64, count: usize) -> Vec<Row<'_>> {
-        // No more than there are, so asking for "all" allocates only what is needed.
-        let left = usize::try_from(self.total_rows().saturating_sub(first)).unwrap_or(usize::MAX);
-        let count = count.min(left);
-        if !self.layout.headers {
-            return match self.layout.view {
-                InputMode::Text => self.stream_rows(first, count),
-                InputMode::Hex => self.hex_stream_rows(first, count),
-            };
-        }
-        let mut out = Vec::with_capacity(count);
-        let (mut index, mut skip) = self.locate(first);
-        while out.len() < count {
-            let Some(entry) = self.entries.get(index) else {
-                break;
-            };
-            if !self.hides(entry) {
-                entry_rows(entry, self.layout, skip, count - out.len(), &mut out);
-            }
-            skip = 0;
-            index += 1;
-        }
-        out
-    }
-
-    /// Every row of `entry` in the current view (text or hex) with its header, lines kept
-    /// whole: an entry as a log printed line by line shows it.
-    pub fn entry_lines<'a>(&self, entry: &'a LogEntry) -> Vec<Row<'a>> {
-        let layout = RowLayout {
-            headers: true,
-            columns: usize::MAX,
-            ..self.layout
-        };
-        let mut rows = Vec::new();
-        entry_rows(entry, layout, 0, usize::MAX, &mut rows);
-        rows
-    }
-
-    /// The entry holding row `row` of the current view, and how many of its rows come before.
-    fn locate(&self, row: u64) -> (usize, u64) {
-        let target = row + self.row_base;
-        let index = self.row_ends.partition_point(|&end| end <= target);
-        let start = index
-            .checked_sub(1)
-            .and_then(|i| self.row_ends.get(i))
-            .copied()
-            .unwrap_or(self.row_base);
-        (index, target - start)
-    }
-
+    /// Adds an entry of `body` at `time`, checked if it is received data.
     fn push(&mut self, body: LogBody, time: NaiveTime, annotation: Option<Annotation>) {
-        let (joins_previous, run_offset) = match &body {
-            LogBody::Data {
-                direction, peer, ..
-            } => {
-                let previous = self.entries.back();
-                (
-                    previous.is_some_and(|p| p.ends_mid_line(*direction, *peer)),
-                    previous.map_or(0, |p| p.stream_end(*direction, *peer)),
-                )
-            }
-            LogBody::Notice(_) => (false, 0),
-        };
-        let mut entry = LogEntry {
-            time,
-            body,
-            joins_previous,
-            run_offset,
-            annotation,
-            check: None,
-            misses_frame_start: false,
-            continues_message: false,
-        };
+        let mut entry = self.store.new_entry(body, time, annotation);
         entry.check = self.check_of(&entry);
         self.check_tally.count(entry.check, true);
-        self.used += entry.cost();
-        let shape = entry.shape();
-        let hidden = self.hides(&entry);
-        if self.show_only.is_some() {
-            self.hidden.push_back(hidden);
-        }
-        let previous = self.line_starts.back().copied().zip(self.entries.back());
-        let start = line_start(previous, &entry);
-        let rows = if hidden {
-            0
-        } else {
-            shape.rows(self.layout, start, || entry.text())
-        };
-        let end = self.row_ends.back().copied().unwrap_or(self.row_base) + rows;
-        self.row_ends.push_back(end);
-        self.shapes.push_back(shape);
-        self.line_starts.push_back(start);
-        self.entries.push_back(entry);
-        self.enforce_budget();
-    }
-
-    /// Drops the oldest entries until within budget; the newest entry always stays.
-    fn enforce_budget(&mut self) {
-        while self.used > self.budget && self.entries.len() > 1 {
-            if let Some(entry) = self.entries.pop_front() {
-                self.used -= entry.cost();
-                self.dropped += 1;
-                if let LogBody::Notice(Notice::Date(date)) = entry.body {
-                    self.dropped_day = Some(date);
-                }
-            }
-            self.shapes.pop_front();
-            self.line_starts.pop_front();
-            self.hidden.pop_front();
-            if let Some(end) = self.row_ends.pop_front() {
-                self.row_base = end;
-            }
-        }
-    }
-
-    fn recount_rows(&mut self) {
-        self.row_base = 0;
-        // In place: there is one end per entry already.
-        self.row_ends.resize(self.entries.len(), 0);
-        // Slices, not the deques' iterators: this loop runs over every entry at each change of
-        // width, and a deque's iterator checks which half it is in at every step. Once
-        // contiguous, a deque stays so until it wraps, so this moves memory rarely.
-        let shapes = self.shapes.make_contiguous();
-        let row_ends = self.row_ends.make_contiguous();
-        let hidden = self.hidden.make_contiguous();
-        let (layout, entries) = (self.layout, &self.entries);
-        let text = |index: usize| entries.get(index).map_or("", LogEntry::text);
-        // Only the raw text stream reads where lines start.
-        let raw_text = layout.view == InputMode::Text && !layout.headers;
-        let line_starts: &[LineStart] = if raw_text {
-            self.line_starts.make_contiguous()
-        } else {
-            &[]
-        };
-        let start = |index: usize| line_starts.get(index).copied().unwrap_or_default();
-        let mut end = 0;
-        if hidden.is_empty() {
-            for (index, (shape, row_end)) in shapes.iter().zip(row_ends).enumerate() {
-                end += shape.rows(layout, start(index), || text(index));
-                *row_end = end;
-            }
-        } else {
-            let each = shapes.iter().zip(hidden.iter()).zip(row_ends);
-            for (index, ((shape, hidden), row_end)) in each.enumerate() {
-                if !hidden {
-                    end += shape.rows(layout, start(index), || text(index));
-                }
-                *row_end = end;
-            }
-        }
-    }
-}
-
-/// Where `entry`'s text starts on its line of the raw stream, given the entry before it and
-/// where that one started: where the line stood after it when `entry` joins it, else at the
-/// start of a line.
-fn line_start(previous: Option<(LineStart, &LogEntry)>, entry: &LogEntry) -> LineStart {
-    match previous {
-        Some((start, previous)) if entry.joins_previous => start.after(previous.text()),
-        _ => LineStart::default(),
-    }
-}
-
-/// Appends up to `limit` rows of `entry`, skipping its first `skip` rows.
-fn entry_rows<'a>(
-    entry: &'a LogEntry,
-    layout: RowLayout,
-    mut skip: u64,
-    limit: usize,
-    out: &mut Vec<Row<'a>>,
-) {
-    let (bytes, text) = match &entry.body {
-        LogBody::Notice(notice) => {
-            if layout.headers && skip == 0 && limit > 0 {
-                out.push(Row::Notice(entry, notice));
-            }
-            return;
-        }
-        LogBody::Data { bytes, text, .. } => (bytes, text),
-    };
-    let start = out.len();
-    if layout.headers {
-        if skip == 0 {
-            out.push(Row::Header(entry));
-        } else {
-            skip -= 1;
-        }
-    }
-    let skip = usize::try_from(skip).unwrap_or(usize::MAX);
-    let room = limit.saturating_sub(out.len() - start);
-    match layout.view {
-        InputMode::Text => out.extend(
-            text_rows(text, layout.columns)
-                .skip(skip)
-                .take(room)
-                .map(|line| Row::Text(Cow::Borrowed(line))),
-        ),
-        InputMode::Hex => out.extend(
-            bytes
-                .chunks(HEX_BYTES_PER_ROW)
-                .enumerate()
-                .skip(skip)
-                .take(room)
-                .map(|(i, chunk)| Row::Hex(i * HEX_BYTES_PER_ROW, Cow::Borrowed(chunk))),
-        ),
+        self.store.push(entry);
     }
 }
 

@@ -108,7 +108,7 @@ impl Model {
     /// and are all of them unless the budget dropped entries.
     fn check_bytes(&self, log: &Log) -> Result<(), TestCaseError> {
         let mut kept: HashMap<SocketAddr, Vec<u8>> = HashMap::new();
-        for entry in log.entries() {
+        for entry in log.store().entries() {
             if let LogBody::Data {
                 direction: Direction::Rx,
                 peer,
@@ -124,7 +124,7 @@ impl Model {
                 continue;
             }
             let shown = kept.remove(peer).unwrap_or_default();
-            if log.dropped() == 0 {
+            if log.store().dropped() == 0 {
                 prop_assert_eq!(&shown, received, "{}", peer);
             } else {
                 prop_assert!(received.ends_with(&shown), "{}: {:?}", peer, shown);
@@ -137,18 +137,18 @@ impl Model {
 /// Rows, memory and the budget are what a recount and a sum find; every row can be read
 /// alone as well as in a run.
 fn check_books(log: &mut Log) -> Result<(), TestCaseError> {
-    let counted: usize = log.entries().iter().map(LogEntry::cost).sum();
-    prop_assert_eq!(log.used(), counted);
-    prop_assert!(log.used() <= log.budget() || log.entries().len() <= 1);
-    let kept = (log.total_rows(), row_texts(log, 0, usize::MAX));
-    log.recount_rows();
-    let found = (log.total_rows(), row_texts(log, 0, usize::MAX));
+    let counted: usize = log.store().entries().iter().map(LogEntry::cost).sum();
+    prop_assert_eq!(log.store().used(), counted);
+    prop_assert!(log.store().used() <= log.store().budget() || log.store().entries().len() <= 1);
+    let kept = (log.store().total_rows(), row_texts(log, 0, usize::MAX));
+    log.store_mut().recount_rows();
+    let found = (log.store().total_rows(), row_texts(log, 0, usize::MAX));
     prop_assert_eq!(&kept, &found);
     prop_assert_eq!(found.1.len() as u64, found.0);
     // No text row is wider than the log (the grid is never narrower than a tab, so a log
     // narrower than 7 columns gets rows of up to 7).
-    let columns = log.layout().columns.max(7);
-    for row in log.rows(0, usize::MAX) {
+    let columns = log.store().layout().columns.max(7);
+    for row in log.store().rows(0, usize::MAX) {
         if let Row::Text(text) = row {
             let width: usize = text.chars().map(shape::char_columns).sum();
             prop_assert!(width <= columns, "{:?} in {} columns", text, columns);
@@ -159,8 +159,8 @@ fn check_books(log: &mut Log) -> Result<(), TestCaseError> {
     }
     // Both ways of saving it read every row.
     let texts = &crate::i18n::EN;
-    prop_assert!(export::write_log(log, texts, &mut Vec::new()).is_ok());
-    prop_assert!(table::write_csv(log, texts, Vec::new()).is_ok());
+    prop_assert!(export::write_log(log.store(), texts, &mut Vec::new()).is_ok());
+    prop_assert!(table::write_csv(log.store(), texts, Vec::new()).is_ok());
     Ok(())
 }
 

@@ -135,8 +135,8 @@ impl LogOp {
                 from: u16::from(from),
                 tail: u16::from(tail),
             }),
-            Self::ShowOnly(p) => log.set_show_only(p.map(peer)),
-            Self::Layout(headers, text, columns) => log.set_layout(RowLayout {
+            Self::ShowOnly(p) => log.store_mut().set_show_only(p.map(peer)),
+            Self::Layout(headers, text, columns) => log.store_mut().set_layout(RowLayout {
                 view: if text {
                     InputMode::Text
                 } else {
@@ -151,9 +151,9 @@ impl LogOp {
                 TextEncoding::Utf8
             }),
             Self::Escapes(on) => log.set_escapes(on),
-            Self::Budget(budget) => log.set_budget(usize::from(budget)),
+            Self::Budget(budget) => log.store_mut().set_budget(usize::from(budget)),
             Self::Find(query) => {
-                let _ = log.find_next(&query);
+                let _ = log.store_mut().find_next(&query);
             }
             Self::Clear => log.clear(),
         }

@@ -73,7 +73,7 @@ impl Log {
             if let Some(after) = self.received_piece(peer, piece, time) {
                 since_send.get_or_insert(after);
             }
-            let index = self.entries.len().saturating_sub(1);
+            let index = self.store.entries().len().saturating_sub(1);
             if i == 0 && continues {
                 self.mark_continuation(index);
             }
@@ -90,7 +90,7 @@ impl Log {
     /// Marks the entry at `index`, just added, as the rest of a message: not checked, and
     /// not counted in the tally.
     fn mark_continuation(&mut self, index: usize) {
-        if let Some(entry) = self.entries.get_mut(index) {
+        if let Some(entry) = self.store.mark(index) {
             entry.continues_message = true;
             self.check_tally.count(entry.check.take(), false);
         }
@@ -100,7 +100,7 @@ impl Log {
     /// misses the frame start (see [`super::LogEntry::misses_frame_start`]).
     fn judge_frame_start(&mut self, index: usize, open: bool) {
         let framing = self.framing.as_ref();
-        if let Some(entry) = self.entries.get_mut(index) {
+        if let Some(entry) = self.store.mark(index) {
             entry.misses_frame_start = !entry.continues_message
                 && match &entry.body {
                     LogBody::Data {
@@ -143,7 +143,7 @@ impl Log {
             self.last_reads.clear();
             self.unshown.clear();
             self.cursors.clear();
-            for index in 0..self.entries.len() {
+            for index in 0..self.store.entries().len() {
                 self.judge_frame_start(index, false);
             }
             // What a whole message is, and where its checksum sits, changed.

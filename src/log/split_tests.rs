@@ -10,7 +10,8 @@ fn at(ms: i64) -> NaiveTime {
 
 /// The bytes of each data entry, oldest first.
 pub(super) fn entry_bytes(log: &Log) -> Vec<Vec<u8>> {
-    log.entries()
+    log.store()
+        .entries()
         .iter()
         .filter_map(|entry| match &entry.body {
             LogBody::Data { bytes, .. } => Some(bytes.to_vec()),
@@ -38,24 +39,29 @@ fn reads_are_cut_into_one_entry_per_message_whatever_tcp_did() {
         entry_bytes(&log)[1..],
         [gbk("温度=25\r\n"), gbk("湿度=40\r\n"), gbk("压力=1\r\n")]
     );
-    let texts: Vec<_> = log.entries().iter().map(|e| e.text().to_owned()).collect();
+    let texts: Vec<_> = log
+        .store()
+        .entries()
+        .iter()
+        .map(|e| e.text().to_owned())
+        .collect();
     // (The text drops the carriage returns of line ends, as everywhere in the log.)
     assert_eq!(texts[1..], ["温度=25\n", "湿度=40\n", "压力=1\n"]);
     // Each message has the time of the read it began in; the first says how long after the
     // send it came.
-    let times: Vec<_> = log.entries().iter().map(|e| e.time).collect();
+    let times: Vec<_> = log.store().entries().iter().map(|e| e.time).collect();
     assert_eq!(times, [at(0), at(10), at(30), at(30)]);
     assert_eq!(
-        log.entries()[1].annotation,
+        log.store().entries()[1].annotation,
         Some(Annotation::SinceSend(std::time::Duration::from_millis(10)))
     );
-    assert_eq!(log.entries()[2].annotation, None);
+    assert_eq!(log.store().entries()[2].annotation, None);
     // Rows and memory follow the entries grown in place.
-    let kept = log.total_rows();
-    log.recount_rows();
-    assert_eq!(kept, log.total_rows());
-    let counted: usize = log.entries().iter().map(LogEntry::cost).sum();
-    assert_eq!(log.used(), counted);
+    let kept = log.store().total_rows();
+    log.store_mut().recount_rows();
+    assert_eq!(kept, log.store().total_rows());
+    let counted: usize = log.store().entries().iter().map(LogEntry::cost).sum();
+    assert_eq!(log.store().used(), counted);
     assert_eq!(
         row_texts(&log, 0, 4),
         ["header", "text READ", "header", "text 温度=25"]
@@ -94,9 +100,9 @@ fn an_unfinished_message_waits_for_its_delimiter_while_other_entries_come() {
         ]
     );
     // The message grew above later entries: their rows moved with it.
-    let kept = log.total_rows();
-    log.recount_rows();
-    assert_eq!(kept, log.total_rows());
+    let kept = log.store().total_rows();
+    log.store_mut().recount_rows();
+    assert_eq!(kept, log.store().total_rows());
     assert_eq!(
         row_texts(&log, 0, 4),
         ["header", "text partial end", "header", "text b"]
@@ -104,7 +110,7 @@ fn an_unfinished_message_waits_for_its_delimiter_while_other_entries_come() {
     // The response time counts to the first message after the send, not to the end of one
     // that began before it.
     assert!(matches!(
-        log.entries()[4].annotation,
+        log.store().entries()[4].annotation,
         Some(Annotation::SinceSend(_))
     ));
 
@@ -123,7 +129,7 @@ fn bytes_cut_off_to_find_the_frame_start_are_entries_marked_as_such() {
     let t = crate::i18n::Language::English.texts();
     let other = SocketAddr::from(([127, 0, 0, 1], 2));
     let mut log = Log::default();
-    log.set_view(InputMode::Hex);
+    log.store_mut().set_view(InputMode::Hex);
     // AA 55, a one-byte count of the data, the data, a SUM8 of all before it.
     log.set_framing(Some(Framing::Length {
         field: "2:u8:+1".parse().unwrap(),
@@ -147,6 +153,7 @@ fn bytes_cut_off_to_find_the_frame_start_are_entries_marked_as_such() {
     log.received_read(peer(), Bytes::from_static(&[0x01, 0xaa]), at(3));
     log.received_read(peer(), frame(3).slice(1..), at(4));
     let marked: Vec<_> = log
+        .store()
         .entries()
         .iter()
         .map(|entry| (entry.misses_frame_start, entry.check.map(|c| c.good)))
@@ -175,6 +182,7 @@ fn bytes_cut_off_to_find_the_frame_start_are_entries_marked_as_such() {
         ]
     );
     let headers: Vec<_> = log
+        .store()
         .entries()
         .iter()
         .map(|entry| row_text(&Row::Header(entry), t).into_owned())
@@ -193,17 +201,22 @@ fn bytes_cut_off_to_find_the_frame_start_are_entries_marked_as_such() {
     log.unshown_read(peer(), &[0x00], at(5));
     log.unshown_read(peer(), &frame(4)[..3], at(6));
     log.received_read(peer(), frame(4).slice(3..), at(7));
-    let last = log.entries().back().unwrap();
+    let last = log.store().entries().back().unwrap();
     assert_eq!(entry_bytes(&log).last().unwrap(), &frame(4).to_vec());
     assert!(!last.misses_frame_start);
     assert_eq!(last.check.map(|check| check.good), Some(true));
 
     // A start still open is not judged until the rest comes.
     log.received_read(peer(), Bytes::from_static(&[0xaa]), at(5));
-    assert!(!log.entries().back().unwrap().misses_frame_start);
+    assert!(!log.store().entries().back().unwrap().misses_frame_start);
     // Splitting without a start judges nothing.
     log.set_framing(Some(Framing::length("2:u8:+1".parse().unwrap())));
-    assert!(log.entries().iter().all(|entry| !entry.misses_frame_start));
+    assert!(
+        log.store()
+            .entries()
+            .iter()
+            .all(|entry| !entry.misses_frame_start)
+    );
 }
 
 #[test]
@@ -218,9 +231,9 @@ fn a_message_too_far_back_or_forgotten_is_not_continued() {
     log.received_read(peer(), " away\n".into(), at(2));
     // Dropped to stay within the budget.
     log.received_read(peer(), "dropped".into(), at(3));
-    log.set_budget(0);
+    log.store_mut().set_budget(0);
     log.received_read(other, "y\n".into(), at(3));
-    log.set_budget(DEFAULT_LOG_BUDGET);
+    log.store_mut().set_budget(DEFAULT_LOG_BUDGET);
     log.received_read(peer(), " later\n".into(), at(4));
     // The peer left and a new one came from the same address; the session closed.
     log.received_read(peer(), "gone".into(), at(5));
@@ -230,6 +243,7 @@ fn a_message_too_far_back_or_forgotten_is_not_continued() {
     log.connections_ended();
     log.received_read(peer(), "reconnected\n".into(), at(8));
     let mine: Vec<_> = log
+        .store()
         .entries()
         .iter()
         .filter(|entry| matches!(&entry.body, LogBody::Data { peer: p, .. } if *p == peer()))
@@ -240,7 +254,7 @@ fn a_message_too_far_back_or_forgotten_is_not_continued() {
         [" later\n", "gone", "new\n", "closed", "reconnected\n"]
     );
     assert_eq!(
-        log.dropped(),
+        log.store().dropped(),
         u64::try_from(CONTINUE_REACH).unwrap() + 3,
         "far, the others' lines, away and dropped"
     );
@@ -301,6 +315,7 @@ fn split_messages_are_each_peers_stream_cut_where_its_messages_end() {
                 }
                 for (from, stream) in [(peer(), &first.0), (other, &second.0)] {
                     let entries: Vec<_> = log
+                        .store()
                         .entries()
                         .iter()
                         .filter_map(|entry| match &entry.body {
@@ -312,9 +327,9 @@ fn split_messages_are_each_peers_stream_cut_where_its_messages_end() {
                         .collect();
                     proptest::prop_assert_eq!(entries, messages_by(stream, &framing));
                 }
-                let kept = log.total_rows();
-                log.recount_rows();
-                proptest::prop_assert_eq!(kept, log.total_rows());
+                let kept = log.store().total_rows();
+                log.store_mut().recount_rows();
+                proptest::prop_assert_eq!(kept, log.store().total_rows());
                 Ok(())
             },
         )
@@ -412,6 +427,7 @@ fn a_message_too_long_for_one_entry_goes_on_in_entries_marked_continued() {
         log.received_read(peer(), Bytes::copy_from_slice(read), at(0));
     }
     let seen: Vec<_> = log
+        .store()
         .entries()
         .iter()
         .map(|e| {
@@ -438,7 +454,7 @@ fn a_message_too_long_for_one_entry_goes_on_in_entries_marked_continued() {
         lengths,
         [MERGE_LIMIT, MERGE_LIMIT, 20_006 - 2 * MERGE_LIMIT, 8]
     );
-    let header = row_text(&Row::Header(&log.entries()[1]), t).into_owned();
+    let header = row_text(&Row::Header(&log.store().entries()[1]), t).into_owned();
     assert!(header.ends_with("(8192 B) · continued"), "{header}");
     assert_eq!((log.check_tally().good, log.check_tally().bad), (1, 0));
 
@@ -457,6 +473,7 @@ fn a_message_too_long_for_one_entry_goes_on_in_entries_marked_continued() {
     log.set_check_kind(Checksum::None);
     log.set_check_kind(Checksum::Sum8);
     let seen: Vec<_> = log
+        .store()
         .entries()
         .iter()
         .map(|e| (e.continues_message, e.check.map(|c| c.good)))

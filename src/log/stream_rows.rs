@@ -4,9 +4,9 @@
 use std::borrow::Cow;
 
 use super::shape::{line_rows, row_step};
-use super::{HEX_BYTES_PER_ROW, Log, LogBody, Row};
+use super::{HEX_BYTES_PER_ROW, LogBody, Row, Store};
 
-impl Log {
+impl Store {
     /// Rows of the raw text stream (log mode off): a peer's reads run on as one text, cut into
     /// rows on the grid of [`row_step`] counted from each line's start, however the reads cut
     /// it. A row belongs to the entry its first character is in and takes in the characters

@@ -8,14 +8,14 @@ use super::format::{clock, entry_notes, notice_text};
 use super::{Direction, LogBody, Notice};
 use crate::codec::format_hex;
 use crate::i18n::Texts;
-use crate::log::Log;
+use crate::log::Store;
 
 /// The column names (for programs as much as people, so in English).
 const COLUMNS: [&str; 7] = ["time", "direction", "peer", "bytes", "text", "hex", "note"];
 
 /// Writes `log` as CSV, lifecycle lines in the language of `t`; returns the rows written
 /// (the column names not counted).
-pub(super) fn write_csv(log: &Log, t: &Texts, mut out: impl Write) -> io::Result<u64> {
+pub(super) fn write_csv(log: &Store, t: &Texts, mut out: impl Write) -> io::Result<u64> {
     // The byte order mark tells spreadsheet programs (Excel above all) that the file is
     // UTF-8, so Chinese text opens as text, not as mojibake.
     out.write_all("\u{FEFF}".as_bytes())?;
@@ -80,6 +80,7 @@ mod tests {
 
     use super::*;
     use crate::i18n::Language;
+    use crate::log::Log;
     use crate::log::Notice;
     use crate::net::SentBy;
 
@@ -98,11 +99,11 @@ mod tests {
             at(113),
         );
         assert!(
-            log.dropped() > 0,
+            log.store().dropped() > 0,
             "the small budget dropped the first entries"
         );
         let mut out = Vec::new();
-        let rows = write_csv(&log, Language::English.texts(), &mut out).unwrap();
+        let rows = write_csv(log.store(), Language::English.texts(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let table = text.strip_prefix('\u{FEFF}').unwrap();
         let read: Vec<Vec<String>> = csv::Reader::from_reader(table.as_bytes())
@@ -152,12 +153,12 @@ mod tests {
         log.mark_day(day(25), at(0));
         log.received(peer, "after midnight\n".into(), at(0));
         assert_eq!(
-            log.dropped_day(),
+            log.store().dropped_day(),
             Some(day(24)),
             "the first date line was dropped"
         );
         let mut out = Vec::new();
-        write_csv(&log, Language::English.texts(), &mut out).unwrap();
+        write_csv(log.store(), Language::English.texts(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let read: Vec<Vec<String>> =
             csv::Reader::from_reader(text.trim_start_matches('\u{FEFF}').as_bytes())
@@ -176,6 +177,6 @@ mod tests {
         assert_eq!(read[last][0], "2026-11-25 00:59:00.000");
         assert_eq!(read[last][4], "after midnight");
         log.clear();
-        assert_eq!(log.dropped_day(), None);
+        assert_eq!(log.store().dropped_day(), None);
     }
 }

@@ -7,7 +7,8 @@ pub(super) fn peer() -> SocketAddr {
 }
 
 pub(super) fn row_texts(log: &Log, first: u64, count: usize) -> Vec<String> {
-    log.rows(first, count)
+    log.store()
+        .rows(first, count)
         .into_iter()
         .map(|row| match row {
             Row::Notice(_, notice) => format!("notice {notice:?}"),
@@ -24,7 +25,7 @@ fn the_first_data_after_a_send_says_how_long_after_the_send_it_came() {
         |ms: i64| NaiveTime::from_hms_opt(12, 0, 0).unwrap() + chrono::TimeDelta::milliseconds(ms);
     let other = SocketAddr::from(([127, 0, 0, 1], 2));
     let annotations =
-        |log: &Log| -> Vec<_> { log.entries().iter().map(|e| e.annotation).collect() };
+        |log: &Log| -> Vec<_> { log.store().entries().iter().map(|e| e.annotation).collect() };
     let mut log = Log::default();
     log.sent(peer(), "READ".into(), SentBy::Owner, at(100));
     log.received(other, "not an answer".into(), at(105));
@@ -40,12 +41,12 @@ fn the_first_data_after_a_send_says_how_long_after_the_send_it_came() {
         ]
     );
     let t = crate::i18n::Language::English.texts();
-    let header = row_text(&Row::Header(&log.entries()[2]), t);
+    let header = row_text(&Row::Header(&log.store().entries()[2]), t);
     assert_eq!(
         header,
         "[12:00:00.112] RX ← 127.0.0.1:1 (3 B) · 12.000 ms after the send"
     );
-    let header = row_text(&Row::Header(&log.entries()[3]), t);
+    let header = row_text(&Row::Header(&log.store().entries()[3]), t);
     assert_eq!(header, "[12:00:00.113] RX ← 127.0.0.1:1 (2 B)");
 
     // Auto reply answers what arrived; what arrives next is not an answer to it.
@@ -56,7 +57,7 @@ fn the_first_data_after_a_send_says_how_long_after_the_send_it_came() {
         annotations(&log)[4..],
         [None, Some(Annotation::AutoReply), None]
     );
-    let header = row_text(&Row::Header(&log.entries()[5]), t);
+    let header = row_text(&Row::Header(&log.store().entries()[5]), t);
     assert_eq!(header, "[12:00:00.201] TX → 127.0.0.1:1 (4 B) · auto reply");
 
     // A client that left, a Clear, or a time of day that went back with no new day noted (a
@@ -103,7 +104,12 @@ fn reads_that_follow_within_the_merge_gap_join_one_entry() {
     log.received_read(peer(), "before".into(), at(226));
     log.sent(peer(), "READ".into(), SentBy::Owner, at(230));
     log.received_read(peer(), "answer".into(), at(235));
-    let texts: Vec<_> = log.entries().iter().map(|e| e.text().to_owned()).collect();
+    let texts: Vec<_> = log
+        .store()
+        .entries()
+        .iter()
+        .map(|e| e.text().to_owned())
+        .collect();
     assert_eq!(
         texts,
         [
@@ -116,27 +122,34 @@ fn reads_that_follow_within_the_merge_gap_join_one_entry() {
             "answer"
         ]
     );
-    let LogBody::Data { bytes, .. } = &log.entries()[0].body else {
+    let LogBody::Data { bytes, .. } = &log.store().entries()[0].body else {
         panic!("data");
     };
     assert_eq!(bytes[..], gbk[..], "the exact bytes");
-    assert_eq!(log.entries()[0].time, at(0), "the first piece's time");
+    assert_eq!(
+        log.store().entries()[0].time,
+        at(0),
+        "the first piece's time"
+    );
     // The rows and the memory count follow the merged entry: one header, one line.
     assert_eq!(row_texts(&log, 0, 3), ["header", "text 温度=25", "header"]);
     let mut fresh = Log::default();
     fresh.set_encoding(TextEncoding::Gbk);
     fresh.received(peer(), Bytes::from(gbk), at(0));
-    assert_eq!(log.entries()[0].cost(), fresh.entries()[0].cost());
-    let counted: usize = log.entries().iter().map(LogEntry::cost).sum();
-    assert_eq!(log.used(), counted);
-    assert_eq!(log.total_rows(), 7 * 2);
+    assert_eq!(
+        log.store().entries()[0].cost(),
+        fresh.store().entries()[0].cost()
+    );
+    let counted: usize = log.store().entries().iter().map(LogEntry::cost).sum();
+    assert_eq!(log.store().used(), counted);
+    assert_eq!(log.store().total_rows(), 7 * 2);
     // Kept up to date in place, as a full recount finds them, in every view.
     for (view, headers) in [
         (InputMode::Hex, true),
         (InputMode::Text, false),
         (InputMode::Hex, false),
     ] {
-        log.set_layout(RowLayout {
+        log.store_mut().set_layout(RowLayout {
             view,
             headers,
             columns: 4,
@@ -145,9 +158,9 @@ fn reads_that_follow_within_the_merge_gap_join_one_entry() {
         log.received_read(peer(), "x".into(), at(301));
         // Joins the entry before the last.
         log.received_read(other, "5678".into(), at(302));
-        let kept = log.total_rows();
-        log.recount_rows();
-        assert_eq!(kept, log.total_rows(), "{view:?} headers {headers}");
+        let kept = log.store().total_rows();
+        log.store_mut().recount_rows();
+        assert_eq!(kept, log.store().total_rows(), "{view:?} headers {headers}");
     }
 
     // An entry stops growing at the limit; without a gap nothing merges.
@@ -156,10 +169,10 @@ fn reads_that_follow_within_the_merge_gap_join_one_entry() {
     for i in 0..3 {
         log.received_read(peer(), Bytes::from(vec![b'x'; MERGE_LIMIT / 2]), at(i));
     }
-    assert_eq!(log.entries().len(), 2);
+    assert_eq!(log.store().entries().len(), 2);
     log.set_merge_gap(None);
     log.received_read(peer(), "y".into(), at(3));
-    assert_eq!(log.entries().len(), 3);
+    assert_eq!(log.store().entries().len(), 3);
 }
 
 #[test]
@@ -168,7 +181,7 @@ fn rows_cover_every_line_in_text_and_hex_views() {
     log.notice(Notice::Closed(crate::i18n::Said::same("x".to_owned())), T0);
     log.received(peer(), Bytes::from_static(b"one\ntwo\nthree\n"), T0);
     log.received(peer(), Bytes::from(vec![0u8; 40]), T0);
-    assert_eq!(log.total_rows(), 1 + 4 + 2);
+    assert_eq!(log.store().total_rows(), 1 + 4 + 2);
     assert_eq!(
         row_texts(&log, 0, 100),
         [
@@ -183,8 +196,8 @@ fn rows_cover_every_line_in_text_and_hex_views() {
     );
     assert_eq!(row_texts(&log, 3, 2), ["text two", "text three"]);
 
-    log.set_view(InputMode::Hex);
-    assert_eq!(log.total_rows(), 1 + 2 + 4);
+    log.store_mut().set_view(InputMode::Hex);
+    assert_eq!(log.store().total_rows(), 1 + 2 + 4);
     assert_eq!(
         row_texts(&log, 4, 10),
         ["hex 0 16", "hex 16 16", "hex 32 8"]
@@ -199,8 +212,8 @@ fn long_lines_continue_on_the_next_row() {
     assert_eq!(step, TEXT_CHARS_PER_ROW - 3);
     let line = "x".repeat(step * 2 + 3);
     log.received(peer(), Bytes::from(format!("{line}\nend")), T0);
-    assert_eq!(log.total_rows(), 1 + 3 + 1);
-    let rows = log.rows(1, 10);
+    assert_eq!(log.store().total_rows(), 1 + 3 + 1);
+    let rows = log.store().rows(1, 10);
     let lengths: Vec<usize> = rows
         .iter()
         .map(|row| match row {
@@ -216,7 +229,7 @@ fn raw_mode_drops_headers_and_notices_and_wrapping_follows_the_columns() {
     let mut log = Log::default();
     log.notice(Notice::Closed(crate::i18n::Said::same("x".to_owned())), T0);
     log.received(peer(), Bytes::from_static(b"abcdefghij"), T0);
-    log.set_layout(RowLayout {
+    log.store_mut().set_layout(RowLayout {
         headers: false,
         columns: 4,
         ..RowLayout::default()
@@ -225,8 +238,8 @@ fn raw_mode_drops_headers_and_notices_and_wrapping_follows_the_columns() {
         row_texts(&log, 0, 10),
         ["text abcd", "text efgh", "text ij"]
     );
-    log.set_layout(RowLayout::default());
-    assert_eq!(log.total_rows(), 3);
+    log.store_mut().set_layout(RowLayout::default());
+    assert_eq!(log.store().total_rows(), 3);
 }
 
 #[test]
@@ -235,7 +248,7 @@ fn without_log_mode_a_line_that_came_in_several_reads_wraps_as_one_line() {
     for chunk in ["ab", "cd", "e", "fgh\nij", "klmnopq", "你好"] {
         log.received(peer(), Bytes::from(chunk), T0);
     }
-    log.set_layout(RowLayout {
+    log.store_mut().set_layout(RowLayout {
         headers: false,
         columns: 7,
         ..RowLayout::default()
@@ -252,7 +265,7 @@ fn without_log_mode_a_line_that_came_in_several_reads_wraps_as_one_line() {
             "text q你好"
         ]
     );
-    assert_eq!(log.total_rows(), 5);
+    assert_eq!(log.store().total_rows(), 5);
     for (row, text) in rows.iter().enumerate() {
         assert_eq!(&row_texts(&log, row as u64, 1), std::slice::from_ref(text));
     }
@@ -267,7 +280,7 @@ fn without_log_mode_the_stream_continues_across_reads() {
     }
     log.received(other, Bytes::from_static(b"other"), T0);
     log.received(peer(), Bytes::from_static(b"y"), T0);
-    log.set_layout(RowLayout {
+    log.store_mut().set_layout(RowLayout {
         headers: false,
         ..RowLayout::default()
     });
@@ -276,14 +289,14 @@ fn without_log_mode_the_stream_continues_across_reads() {
         row_texts(&log, 0, 10),
         ["text hello", "text world", "text x", "text other", "text y"]
     );
-    assert_eq!(log.total_rows(), 5);
+    assert_eq!(log.store().total_rows(), 5);
     assert_eq!(row_texts(&log, 1, 2), ["text world", "text x"]);
     assert_eq!(row_texts(&log, 4, 5), ["text y"]);
 
     // Half a GBK character held back decodes to nothing and joins nothing.
     let mut gbk = Log::default();
     gbk.set_encoding(TextEncoding::Gbk);
-    gbk.set_layout(RowLayout {
+    gbk.store_mut().set_layout(RowLayout {
         headers: false,
         ..RowLayout::default()
     });
@@ -297,7 +310,7 @@ fn without_log_mode_the_stream_continues_across_reads() {
 fn without_log_mode_hex_runs_on_across_reads_of_one_stream() {
     let other = SocketAddr::from(([127, 0, 0, 1], 2));
     let mut log = Log::default();
-    log.set_layout(RowLayout {
+    log.store_mut().set_layout(RowLayout {
         view: InputMode::Hex,
         headers: false,
         ..RowLayout::default()
@@ -309,7 +322,7 @@ fn without_log_mode_hex_runs_on_across_reads_of_one_stream() {
     // Another peer starts its own run, at offset 0; so does the first peer after it.
     log.received(other, Bytes::from_static(b"other"), T0);
     log.received(peer(), Bytes::from_static(b"y"), T0);
-    let rows = log.rows(0, 10);
+    let rows = log.store().rows(0, 10);
     let shown: Vec<(usize, &[u8])> = rows
         .iter()
         .map(|row| match row {
@@ -326,12 +339,12 @@ fn without_log_mode_hex_runs_on_across_reads_of_one_stream() {
             (0, &b"y"[..]),
         ]
     );
-    assert_eq!(log.total_rows(), 4);
+    assert_eq!(log.store().total_rows(), 4);
     // Rows from the middle: the one starting in the second read, and on.
     assert_eq!(row_texts(&log, 1, 2), ["hex 16 13", "hex 0 5"]);
 
     // Log mode keeps each read on its own, offsets from its start.
-    log.set_layout(RowLayout {
+    log.store_mut().set_layout(RowLayout {
         view: InputMode::Hex,
         ..RowLayout::default()
     });
@@ -348,7 +361,7 @@ fn raw_hex_rows_hold_every_byte_in_order_and_each_row_is_reachable_alone() {
     proptest::test_runner::TestRunner::default()
         .run(&reads, |reads| {
             let mut log = Log::default();
-            log.set_layout(RowLayout {
+            log.store_mut().set_layout(RowLayout {
                 view: InputMode::Hex,
                 headers: false,
                 ..RowLayout::default()
@@ -360,8 +373,8 @@ fn raw_hex_rows_hold_every_byte_in_order_and_each_row_is_reachable_alone() {
                 let from = if *first_peer { peer() } else { other };
                 log.received(from, Bytes::from(bytes), T0);
             }
-            let total = usize::try_from(log.total_rows()).unwrap();
-            let rows = log.rows(0, total + 5);
+            let total = usize::try_from(log.store().total_rows()).unwrap();
+            let rows = log.store().rows(0, total + 5);
             proptest::prop_assert_eq!(rows.len(), total);
             let mut shown = Vec::new();
             for (i, row) in rows.iter().enumerate() {
@@ -369,7 +382,7 @@ fn raw_hex_rows_hold_every_byte_in_order_and_each_row_is_reachable_alone() {
                     return Err(proptest::test_runner::TestCaseError::fail("not hex"));
                 };
                 proptest::prop_assert!(offset % HEX_BYTES_PER_ROW == 0);
-                proptest::prop_assert_eq!(&log.rows(i as u64, 1)[..], &rows[i..=i]);
+                proptest::prop_assert_eq!(&log.store().rows(i as u64, 1)[..], &rows[i..=i]);
                 shown.extend_from_slice(bytes);
             }
             proptest::prop_assert_eq!(shown, sent);
@@ -381,7 +394,7 @@ fn raw_hex_rows_hold_every_byte_in_order_and_each_row_is_reachable_alone() {
 #[test]
 fn raw_hex_rows_stay_whole_when_the_budget_drops_the_start_of_a_run() {
     let mut log = Log::with_budget(5_000);
-    log.set_layout(RowLayout {
+    log.store_mut().set_layout(RowLayout {
         view: InputMode::Hex,
         headers: false,
         ..RowLayout::default()
@@ -389,9 +402,9 @@ fn raw_hex_rows_stay_whole_when_the_budget_drops_the_start_of_a_run() {
     for i in 0..500u32 {
         log.received(peer(), Bytes::from(vec![(i % 251) as u8; 7]), T0);
     }
-    assert!(log.dropped() > 0);
-    let total = usize::try_from(log.total_rows()).unwrap();
-    let rows = log.rows(0, total + 5);
+    assert!(log.store().dropped() > 0);
+    let total = usize::try_from(log.store().total_rows()).unwrap();
+    let rows = log.store().rows(0, total + 5);
     assert_eq!(rows.len(), total);
     // Every row but the last is full: the run goes on across the reads that are kept.
     for row in &rows[..total - 1] {
@@ -413,7 +426,7 @@ fn a_udp_socket_that_hears_from_ever_new_ports_keeps_few_decoders() {
         log.received(source, Bytes::from_static(b"ping"), T0);
     }
     assert!(log.text.streams.len() <= crate::codec::MAX_PEER_STREAMS);
-    assert!(log.used() <= 100_000);
+    assert!(log.store().used() <= 100_000);
 }
 
 #[test]
@@ -422,11 +435,14 @@ fn the_budget_drops_the_oldest_entries_and_counts_them() {
     for i in 0..1_000u32 {
         log.received(peer(), Bytes::from(i.to_string().into_bytes()), T0);
     }
-    assert!(log.used() <= 10_000, "used {}", log.used());
-    assert_eq!(log.dropped() + log.entries().len() as u64, 1_000);
-    assert!(log.dropped() > 0);
+    assert!(log.store().used() <= 10_000, "used {}", log.store().used());
+    assert_eq!(
+        log.store().dropped() + log.store().entries().len() as u64,
+        1_000
+    );
+    assert!(log.store().dropped() > 0);
     // Rows stay consistent after dropping: the last row is the newest entry's text.
-    let last = log.total_rows() - 1;
+    let last = log.store().total_rows() - 1;
     assert_eq!(row_texts(&log, last, 1), ["text 999"]);
     assert_eq!(row_texts(&log, 0, 1), ["header"]);
     // The row ends kept while entries came and went, the deques wrapping round, are those a
@@ -441,18 +457,25 @@ fn the_budget_drops_the_oldest_entries_and_counts_them() {
         );
     }
     for shown in [None, Some(other)] {
-        log.set_show_only(shown);
+        log.store_mut().set_show_only(shown);
         log.received(other, "shown".into(), T0);
         log.received(peer(), "hidden when filtered".into(), T0);
-        let kept = (log.total_rows(), row_texts(&log, 0, usize::MAX));
-        log.recount_rows();
-        let found = (log.total_rows(), row_texts(&log, 0, usize::MAX));
+        let kept = (log.store().total_rows(), row_texts(&log, 0, usize::MAX));
+        log.store_mut().recount_rows();
+        let found = (log.store().total_rows(), row_texts(&log, 0, usize::MAX));
         assert_eq!(kept, found, "filter {shown:?}");
     }
 
-    log.set_budget(usize::MAX);
+    log.store_mut().set_budget(usize::MAX);
     log.clear();
-    assert_eq!((log.dropped(), log.total_rows(), log.used()), (0, 0, 0));
+    assert_eq!(
+        (
+            log.store().dropped(),
+            log.store().total_rows(),
+            log.store().used()
+        ),
+        (0, 0, 0)
+    );
 }
 
 #[test]
@@ -475,10 +498,10 @@ fn escapes_show_what_text_would_hide_and_switch_back() {
             r"text AT\r\n"
         ]
     );
-    let counted: usize = log.entries().iter().map(LogEntry::cost).sum();
-    assert_eq!(log.used(), counted);
+    let counted: usize = log.store().entries().iter().map(LogEntry::cost).sum();
+    assert_eq!(log.store().used(), counted);
     // Find looks for what is shown.
-    assert!(log.find_next(r"\xFF").is_some());
+    assert!(log.store_mut().find_next(r"\xFF").is_some());
     // The encoding switches with escapes kept, and back without.
     log.set_encoding(TextEncoding::Gbk);
     assert!(log.escapes());
@@ -546,24 +569,27 @@ fn a_log_switched_to_an_encoding_shows_what_one_built_with_it_shows() {
                 fill(&mut switched);
                 switched.set_encoding(TextEncoding::Gbk);
                 switched.set_escapes(escapes);
-                switched.set_layout(layout);
+                switched.store_mut().set_layout(layout);
 
                 let mut built = Log::default();
                 built.set_encoding(TextEncoding::Gbk);
                 built.set_escapes(escapes);
-                built.set_layout(layout);
+                built.store_mut().set_layout(layout);
                 fill(&mut built);
 
                 // Asking for more rows than there are gives all of them.
                 let all = |log: &Log| row_texts(log, 0, usize::MAX);
-                proptest::prop_assert_eq!(switched.total_rows(), built.total_rows());
+                proptest::prop_assert_eq!(
+                    switched.store().total_rows(),
+                    built.store().total_rows()
+                );
                 proptest::prop_assert_eq!(all(&switched), all(&built));
-                proptest::prop_assert_eq!(all(&built).len() as u64, built.total_rows());
-                let kept = built.total_rows();
-                built.recount_rows();
-                proptest::prop_assert_eq!(kept, built.total_rows());
-                let counted: usize = built.entries().iter().map(LogEntry::cost).sum();
-                proptest::prop_assert_eq!(built.used(), counted);
+                proptest::prop_assert_eq!(all(&built).len() as u64, built.store().total_rows());
+                let kept = built.store().total_rows();
+                built.store_mut().recount_rows();
+                proptest::prop_assert_eq!(kept, built.store().total_rows());
+                let counted: usize = built.store().entries().iter().map(LogEntry::cost).sum();
+                proptest::prop_assert_eq!(built.store().used(), counted);
                 Ok(())
             },
         )

@@ -109,14 +109,16 @@ impl Log {
         let open = open_entry.filter(|last| last.open);
         let started =
             open.and_then(|last| self.continuable(last.entry))
-                .and_then(|index| match self.entries.get(index).map(|e| &e.body) {
-                    Some(LogBody::Data {
-                        direction: Direction::Rx,
-                        bytes,
-                        ..
-                    }) => Some(BytesMut::from(&bytes[..])),
-                    _ => None,
-                });
+                .and_then(
+                    |index| match self.store.entries().get(index).map(|e| &e.body) {
+                        Some(LogBody::Data {
+                            direction: Direction::Rx,
+                            bytes,
+                            ..
+                        }) => Some(BytesMut::from(&bytes[..])),
+                        _ => None,
+                    },
+                );
         Unshown {
             shown: open.filter(|_| started.is_some()),
             bytes: started.unwrap_or_default(),
@@ -187,7 +189,7 @@ impl Log {
         if let Some(last) = pending.shown
             && let Some(index) = self.continuable(last.entry)
             && let Some(LogBody::Data { bytes: start, .. }) =
-                self.entries.get(index).map(|entry| &entry.body)
+                self.store.entries().get(index).map(|entry| &entry.body)
             && bytes.starts_with(start)
         {
             bytes = bytes.slice(start.len()..);
@@ -239,9 +241,9 @@ mod tests {
         log.received_read(peer(), Bytes::copy_from_slice(&message[6..]), at(2));
         assert_eq!(entry_bytes(&log), std::slice::from_ref(&message));
         assert_eq!(log.check_tally(), CheckTally { good: 1, bad: 0 });
-        let kept = log.total_rows();
-        log.recount_rows();
-        assert_eq!(kept, log.total_rows());
+        let kept = log.store().total_rows();
+        log.store_mut().recount_rows();
+        assert_eq!(kept, log.store().total_rows());
 
         // A message that starts unseen shows whole once the display is back, with the time it
         // began; one completed unseen is only counted.
@@ -250,7 +252,7 @@ mod tests {
         log.unshown_read(peer(), &message[..4], at(4));
         log.received_read(peer(), Bytes::copy_from_slice(&message[4..]), at(5));
         assert_eq!(entry_bytes(&log), [message.clone(), message.clone()]);
-        assert_eq!(log.entries().back().unwrap().time, at(4));
+        assert_eq!(log.store().entries().back().unwrap().time, at(4));
         assert_eq!(log.check_tally(), CheckTally { good: 2, bad: 1 });
     }
 
@@ -270,7 +272,7 @@ mod tests {
         log.unshown_read(peer(), &wrong, at(1));
         log.unshown_datagram(peer(), &good, at(2));
         assert_eq!(log.check_tally(), CheckTally { good: 2, bad: 1 });
-        assert!(log.entries().is_empty(), "nothing shown");
+        assert!(log.store().entries().is_empty(), "nothing shown");
         // Reads within the merge gap are one message, counted as it grows.
         let mut log = checking_log(false);
         log.set_merge_gap(Some(std::time::Duration::from_millis(50)));
@@ -278,7 +280,7 @@ mod tests {
         log.unshown_read(peer(), &good[2..], at(30));
         log.unshown_read(peer(), &wrong, at(200));
         assert_eq!(log.check_tally(), CheckTally { good: 1, bad: 1 });
-        assert!(log.entries().is_empty(), "nothing shown");
+        assert!(log.store().entries().is_empty(), "nothing shown");
         // Nothing to check: nothing is kept for it.
         let mut log = Log::default();
         log.set_merge_gap(Some(std::time::Duration::from_millis(50)));
@@ -369,9 +371,9 @@ mod tests {
                             bad: wrong
                         }
                     );
-                    let kept = log.total_rows();
-                    log.recount_rows();
-                    proptest::prop_assert_eq!(kept, log.total_rows());
+                    let kept = log.store().total_rows();
+                    log.store_mut().recount_rows();
+                    proptest::prop_assert_eq!(kept, log.store().total_rows());
                     Ok(())
                 },
             )

@@ -16,12 +16,12 @@ pub(super) fn log_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action
     let t = state.texts();
     ui.horizontal(|ui| {
         ui.label(RichText::new(t.data_log).strong());
-        ui.label(RichText::new(format!("({})", state.log.entries().len())).weak());
-        if let Some(peer) = state.log.show_only() {
+        ui.label(RichText::new(format!("({})", state.log.store().entries().len())).weak());
+        if let Some(peer) = state.log.store().show_only() {
             let marker = Palette::of(ui).marker;
             ui.label(RichText::new(format!("· {} {peer}", t.showing_only)).color(marker));
         }
-        if state.log.dropped() > 0 {
+        if state.log.store().dropped() > 0 {
             // Always in sight, unlike the marker row at the top of the log.
             marker_ui(ui, &state.log, t);
         }
@@ -42,10 +42,10 @@ pub(super) fn log_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action
     }
 
     let display = state.display;
-    if display.paused || display.hide_received || display.hide_sent || state.not_shown > 0 {
+    if display.paused || display.hide_received || display.hide_sent || state.traffic.not_shown > 0 {
         ui.colored_label(
             Palette::of(ui).marker,
-            format!("{} B {}", state.not_shown, t.not_shown),
+            format!("{} B {}", state.traffic.not_shown, t.not_shown),
         );
     }
 
@@ -61,7 +61,7 @@ pub(super) fn log_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action
         TEXT_CHARS_PER_ROW
     };
     // Drawn with the columns it has; the next frame has the new ones.
-    if columns != state.log.layout().columns {
+    if columns != state.log.store().layout().columns {
         actions.push(Action::Edit(Edit::Log(LogEdit::Columns(columns))));
         ui.ctx().request_repaint();
     }
@@ -69,9 +69,9 @@ pub(super) fn log_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action
     let log = &state.log;
     // What an entry's menu asked for, done once the log is drawn.
     let mut chosen = None;
-    let marker = log.dropped() > 0;
-    let total_rows = log.total_rows() + u64::from(marker);
-    let found = log.found();
+    let marker = log.store().dropped() > 0;
+    let total_rows = log.store().total_rows() + u64::from(marker);
+    let found = log.store().found();
     ui.spacing_mut().item_spacing.y = 1.0;
     let mut scroll = ScrollArea::new([!state.display.auto_wrap, true]);
     if state.find.scroll_to_found.take()
@@ -79,12 +79,12 @@ pub(super) fn log_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action
     {
         // Rows are evenly spaced, so the found entry's first row is a multiplication away; two
         // rows above it stay in sight for context.
-        let row = (log.first_row(index) + u64::from(marker)).saturating_sub(2);
+        let row = (log.store().first_row(index) + u64::from(marker)).saturating_sub(2);
         #[allow(clippy::cast_precision_loss)] // a row number far beyond f32's precision is fine
         let offset = row as f32 * (row_height + ui.spacing().item_spacing.y);
         scroll = scroll.vertical_scroll_offset(offset);
     }
-    let found = found.and_then(|index| log.entries().get(index));
+    let found = found.and_then(|index| log.store().entries().get(index));
     // Wrapped rows never overflow sideways; only unwrapped ones need a horizontal bar.
     scroll
         .auto_shrink([false, false])
@@ -105,7 +105,7 @@ pub(super) fn log_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action
                 } else if marker {
                     first -= 1;
                 }
-                for row in log.rows(first, count) {
+                for row in log.store().rows(first, count) {
                     if let Some(choice) = row_ui(ui, &row, found, t) {
                         chosen = Some(choice);
                     }
@@ -166,7 +166,7 @@ fn find_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>) {
 }
 
 fn marker_ui(ui: &mut Ui, log: &crate::log::Log, t: &Texts) {
-    let text = log.dropped_line(t);
+    let text = log.store().dropped_line(t);
     let marker = Palette::of(ui).marker;
     ui.add(egui::Label::new(RichText::new(text).monospace().color(marker)).extend());
 }

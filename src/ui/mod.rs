@@ -108,6 +108,10 @@ pub enum WorkspaceAction {
     ShowTimeline,
     /// Close the all-sessions timeline.
     CloseTimeline,
+    /// Find this in the timeline from the next Find on.
+    TimelineQuery(String),
+    /// Move the timeline's Find to the next match.
+    TimelineFindNext,
     /// Ask where to save the timeline.
     PickSaveTimeline,
     /// Save the timeline as shown to this file.

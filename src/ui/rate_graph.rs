@@ -51,7 +51,7 @@ pub(super) fn rate_graph_ui(ui: &mut Ui, state: &SessionState) {
             HoverPosition::Elsewhere { .. } => None,
         })
         .show(ui, |plot| {
-            plot.line(Line::new("RX", points(&state.rx)).color(palette.rx));
-            plot.line(Line::new("TX", points(&state.tx)).color(palette.tx));
+            plot.line(Line::new("RX", points(&state.traffic.rx)).color(palette.rx));
+            plot.line(Line::new("TX", points(&state.traffic.tx)).color(palette.tx));
         });
 }

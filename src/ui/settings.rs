@@ -377,7 +377,7 @@ fn network_more_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>)
 /// Show as, decode as, log mode: how received data reads.
 fn receive_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
-    let layout = state.log.layout();
+    let layout = state.log.store().layout();
     let (mut view, mut encoding) = (layout.view, state.log.encoding());
     ui.horizontal_wrapped(|ui| {
         view_combo(ui, "rx_view", t.show_as, &mut view, t);
@@ -428,7 +428,7 @@ fn receive_more_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>)
     if display != state.display {
         actions.push(Action::Edit(Edit::Display(display)));
     }
-    let mut megabytes = log.budget() >> 20;
+    let mut megabytes = log.store().budget() >> 20;
     let limit = egui::DragValue::new(&mut megabytes).range(1..=65_536);
     if number_row(ui, t.log_limit, true, limit).changed() {
         edits.push(LogEdit::Budget(megabytes << 20));

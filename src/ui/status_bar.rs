@@ -23,7 +23,7 @@ enum Fit {
 pub(super) fn status_bar_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<super::Action>) {
     let t = state.texts();
     let now = std::time::Instant::now();
-    let counters = [("TX", &state.tx), ("RX", &state.rx)].map(|(name, counter)| {
+    let counters = [("TX", &state.traffic.tx), ("RX", &state.traffic.rx)].map(|(name, counter)| {
         let rate = crate::counters::format_rate(counter.rate(now));
         (
             format!(
@@ -111,7 +111,10 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec
         if let Some(tally) = tally.filter(|_| fit < Fit::Least) {
             check_tally_ui(ui, state, tally);
         }
-        for ((whole, bytes), counter) in counters.into_iter().zip([&state.tx, &state.rx]) {
+        for ((whole, bytes), counter) in counters
+            .into_iter()
+            .zip([&state.traffic.tx, &state.traffic.rx])
+        {
             let text = if fit >= Fit::BytesOnly { bytes } else { whole };
             let label = ui.label(RichText::new(text).monospace());
             if !hidden.is_empty() {
@@ -184,7 +187,7 @@ fn check_tally_ui(ui: &mut Ui, state: &SessionState, text: String) {
 /// The response times, once there are any: the whole line (last, mean, longest), the last
 /// alone, and the help with the shortest.
 fn responses_texts(state: &SessionState) -> Option<(String, String, String)> {
-    let times = &state.responses;
+    let times = &state.traffic.responses;
     let average = times.average()?;
     let t = state.texts();
     let ms = crate::response_times::short_ms;

@@ -205,6 +205,14 @@ impl Layout {
             .collect()
     }
 
+    /// Whether the timeline is in sight (the front tab of its group).
+    pub fn timeline_in_sight(&self) -> bool {
+        self.tree
+            .active_tiles()
+            .into_iter()
+            .any(|tile| matches!(self.tree.tiles.get_pane(&tile), Some(Pane::Timeline)))
+    }
+
     /// Starts renaming session `id`, the field holding `name`.
     pub fn start_rename(&mut self, id: TabId, name: String) {
         self.renaming = Some((id, name));

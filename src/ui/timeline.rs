@@ -8,10 +8,9 @@ use super::{Command, WorkspaceAction, session_colour};
 use crate::workspace::{Timeline, Workspace};
 
 /// Draws the timeline with its Find and Save log.
-pub(super) fn timeline_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Command>) {
+pub(super) fn timeline_ui(ui: &mut Ui, workspace: &Workspace, commands: &mut Vec<Command>) {
     let t = workspace.shared.texts();
-    let (timeline, tabs) = workspace.timeline_mut();
-    let mut scroll_to = None;
+    let (timeline, tabs) = (workspace.timeline(), workspace.tabs());
     ui.horizontal(|ui| {
         ui.label(RichText::new(t.timeline).strong());
         ui.label(RichText::new(format!("({})", timeline.items().len())).weak());
@@ -19,24 +18,23 @@ pub(super) fn timeline_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut
             if ui.button(t.save_log).clicked() {
                 commands.push(Command::Workspace(WorkspaceAction::PickSaveTimeline));
             }
+            let mut query = timeline.find_query().to_owned();
             let field = ui.add(
-                egui::TextEdit::singleline(&mut timeline.find_query)
+                egui::TextEdit::singleline(&mut query)
                     .hint_text(t.find)
                     .desired_width(ui.available_width().clamp(60.0, 160.0)),
             );
             let field = field.accessible_name(t.find);
             if field.changed() {
-                timeline.find_missed = false;
+                commands.push(Command::Workspace(WorkspaceAction::TimelineQuery(query)));
             }
             let entered =
                 field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
             if entered {
-                if timeline.find_next(tabs, t) {
-                    scroll_to = timeline.found;
-                }
+                commands.push(Command::Workspace(WorkspaceAction::TimelineFindNext));
                 field.request_focus();
             }
-            if timeline.find_missed {
+            if timeline.find_missed() {
                 ui.colored_label(ui.visuals().warn_fg_color, t.not_found);
             }
         });
@@ -53,7 +51,7 @@ pub(super) fn timeline_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut
         ui.weak(t.timeline_empty);
         return;
     }
-    rows_ui(ui, timeline, tabs, t, scroll_to);
+    rows_ui(ui, timeline, tabs, t, timeline.take_scroll_to_found());
 }
 
 /// The rows on screen, in monospace so the times line up.
@@ -68,7 +66,7 @@ fn rows_ui(
     let count = timeline.items().len();
     let mut area = ScrollArea::both()
         .auto_shrink([false, false])
-        .stick_to_bottom(scroll_to.is_none() && timeline.found.is_none());
+        .stick_to_bottom(scroll_to.is_none() && timeline.found().is_none());
     if let Some(row) = scroll_to {
         #[allow(clippy::cast_precision_loss)] // a row number to a position on screen
         let offset = (row as f32 * (row_height + ui.spacing().item_spacing.y)
@@ -82,7 +80,7 @@ fn rows_ui(
                 ui.weak("…");
                 continue;
             };
-            let found = timeline.found == Some(at);
+            let found = timeline.found() == Some(at);
             ui.horizontal(|ui| {
                 ui.spacing_mut().item_spacing.x = 6.0;
                 let mono = |text: String| RichText::new(text).monospace();

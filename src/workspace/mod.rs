@@ -28,6 +28,8 @@ pub struct Workspace {
     focused: TabId,
     last_id: u64,
     timeline: Timeline,
+    /// Whether the timeline follows the logs (it is in sight).
+    timeline_followed: bool,
 }
 
 impl Default for Workspace {
@@ -50,6 +52,7 @@ impl Workspace {
             focused: TabId(1),
             last_id: 0,
             timeline: Timeline::default(),
+            timeline_followed: true,
         };
         workspace.add(first, String::new());
         workspace
@@ -69,6 +72,7 @@ impl Workspace {
             focused,
             last_id: 0,
             timeline: Timeline::default(),
+            timeline_followed: true,
         };
         let sessions: Vec<_> = sessions.into_iter().collect();
         workspace.last_id = sessions.iter().map(|(id, ..)| id.0).max().unwrap_or(0);
@@ -218,14 +222,31 @@ impl Workspace {
         &self.timeline
     }
 
-    /// The timeline, to Find in, and the sessions it points into.
-    pub fn timeline_mut(&mut self) -> (&mut Timeline, &[Tab]) {
-        (&mut self.timeline, &self.tabs)
+    /// Finds `query` in the timeline from the next Find on.
+    pub fn set_timeline_query(&mut self, query: String) {
+        self.timeline.set_find_query(query);
     }
 
-    /// Takes the entries the sessions' logs gained into the timeline.
+    /// Moves the timeline's Find to the next item that holds its query.
+    pub fn timeline_find_next(&mut self) {
+        let t = self.shared.texts();
+        self.timeline.find_next(&self.tabs, t);
+    }
+
+    /// Has the timeline follow the sessions' logs while `in_sight`, and not otherwise; once in
+    /// sight again it is made afresh from what the logs hold.
+    pub fn follow_timeline(&mut self, in_sight: bool) {
+        if in_sight && !self.timeline_followed {
+            self.timeline = Timeline::default();
+        }
+        self.timeline_followed = in_sight;
+    }
+
+    /// Takes the entries the sessions' logs gained into the timeline, while it is followed.
     pub fn update_timeline(&mut self) {
-        self.timeline.update(&self.tabs);
+        if self.timeline_followed {
+            self.timeline.update(&self.tabs);
+        }
     }
 
     /// Moves what the sessions noted for the app (a remote that worked) into the shared lists.

@@ -173,6 +173,6 @@ mod tests {
         assert_eq!(tab.unseen(), 0, "seen as it arrives");
         tab.set_shown(false);
         tab.apply(datagrams(1));
-        assert_eq!((tab.unseen(), tab.state.rx.frames), (1, 6));
+        assert_eq!((tab.unseen(), tab.state.traffic.rx.frames), (1, 6));
     }
 }

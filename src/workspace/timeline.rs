@@ -40,16 +40,19 @@ pub struct Timeline {
     /// Entries that fell off the front to keep within [`TIMELINE_LIMIT`].
     fell_off: u64,
     /// What Find looks for.
-    pub find_query: String,
+    find_query: String,
     /// The item Find found last, to go on from and to bring into view.
-    pub found: Option<usize>,
+    found: Option<usize>,
     /// The last Find found nothing.
-    pub find_missed: bool,
+    find_missed: bool,
+    /// Bring the item found into view when the timeline is drawn next.
+    scroll_to_found: std::cell::Cell<bool>,
 }
 
 impl Timeline {
-    /// Takes in the entries the sessions' logs gained since the last call; forgets sessions
-    /// gone and the entries of a log that was cleared.
+    /// Takes in the entries the sessions' logs gained since the last call, in time order
+    /// across the sessions (however many: a timeline made afresh takes in all they hold, up to
+    /// [`TIMELINE_LIMIT`]); forgets sessions gone and the entries of a log that was cleared.
     pub fn update(&mut self, tabs: &[Tab]) {
         let gone = |id: &TabId| tabs.iter().all(|tab| tab.id != *id);
         if self.seen.keys().any(gone) {
@@ -57,9 +60,10 @@ impl Timeline {
             self.items.retain(|item| !gone(&item.tab));
             self.found = None;
         }
+        let mut new = Vec::new();
         for tab in tabs {
             let log = &tab.state.log;
-            let total = log.dropped() + log.entries().len() as u64;
+            let total = log.store().dropped() + log.store().entries().len() as u64;
             let mut seen = self.seen.get(&tab.id).copied().unwrap_or(0);
             if total < seen {
                 // Cleared: what the timeline pointed at is gone.
@@ -67,11 +71,14 @@ impl Timeline {
                 self.found = None;
                 seen = 0;
             }
-            let first_new = seen.max(log.dropped());
-            for index in first_new..total {
-                let position = usize::try_from(index - log.dropped()).unwrap_or(usize::MAX);
-                if let Some(entry) = log.entries().get(position) {
-                    self.insert(TimelineItem {
+            let first_new = seen.max(log.store().dropped());
+            // More than the timeline keeps would only fall off again.
+            let kept_from = first_new.max(total.saturating_sub(TIMELINE_LIMIT as u64));
+            self.fell_off += kept_from - first_new;
+            for index in kept_from..total {
+                let position = usize::try_from(index - log.store().dropped()).unwrap_or(usize::MAX);
+                if let Some(entry) = log.store().entries().get(position) {
+                    new.push(TimelineItem {
                         tab: tab.id,
                         index,
                         time: entry.time,
@@ -79,6 +86,12 @@ impl Timeline {
                 }
             }
             self.seen.insert(tab.id, total);
+        }
+        // Each log is in time order; across them only a sort puts a batch in order (stable,
+        // so equal times keep the sessions' order).
+        new.sort_by_key(|item| item.time);
+        for item in new {
+            self.insert(item);
         }
         while self.items.len() > TIMELINE_LIMIT {
             self.items.pop_front();
@@ -116,8 +129,8 @@ impl Timeline {
     pub fn entry<'a>(item: &TimelineItem, tabs: &'a [Tab]) -> Option<(&'a Tab, &'a LogEntry)> {
         let tab = tabs.iter().find(|tab| tab.id == item.tab)?;
         let log = &tab.state.log;
-        let position = usize::try_from(item.index.checked_sub(log.dropped())?).ok()?;
-        Some((tab, log.entries().get(position)?))
+        let position = usize::try_from(item.index.checked_sub(log.store().dropped())?).ok()?;
+        Some((tab, log.store().entries().get(position)?))
     }
 
     /// What the timeline shows for item number `at`, if its log still holds its entry.
@@ -134,13 +147,39 @@ impl Timeline {
             since,
             session: tab.title(),
             entry: entry.clone(),
-            hex: tab.state.log.layout().view == crate::codec::InputMode::Hex,
+            hex: tab.state.log.store().layout().view == crate::codec::InputMode::Hex,
         })
     }
 
     /// The line the timeline shows for item number `at` (see [`TimelineRow::line`]).
     pub fn line(&self, at: usize, tabs: &[Tab], t: &Texts) -> Option<TimelineLine> {
         self.row(at, tabs).map(|row| row.line(t))
+    }
+
+    /// What Find looks for.
+    pub fn find_query(&self) -> &str {
+        &self.find_query
+    }
+
+    /// Finds `query` from the next Find on; what was said about the old one goes.
+    pub fn set_find_query(&mut self, query: String) {
+        self.find_query = query;
+        self.find_missed = false;
+    }
+
+    /// The item Find found last.
+    pub fn found(&self) -> Option<usize> {
+        self.found
+    }
+
+    /// Whether the last Find found nothing.
+    pub fn find_missed(&self) -> bool {
+        self.find_missed
+    }
+
+    /// The item found, once, to bring into view after a Find moved to it.
+    pub fn take_scroll_to_found(&self) -> Option<usize> {
+        self.scroll_to_found.take().then_some(self.found).flatten()
     }
 
     /// Moves Find to the next item whose line holds the query (any case, as the log's Find
@@ -161,6 +200,7 @@ impl Timeline {
         });
         self.found = hit;
         self.find_missed = hit.is_none();
+        self.scroll_to_found.set(hit.is_some());
         hit.is_some()
     }
 
@@ -296,14 +336,14 @@ mod tests {
         );
 
         // Find goes through every session's entries, in any case, and round.
-        timeline.find_query = "pong".to_owned();
+        timeline.set_find_query("pong".to_owned());
         assert!(timeline.find_next(workspace.tabs(), t));
         assert_eq!(timeline.found, Some(2));
         assert!(timeline.find_next(workspace.tabs(), t));
         assert_eq!(timeline.found, Some(3));
         assert!(timeline.find_next(workspace.tabs(), t));
         assert_eq!(timeline.found, Some(2));
-        timeline.find_query = "nothing like it".to_owned();
+        timeline.set_find_query("nothing like it".to_owned());
         assert!(!timeline.find_next(workspace.tabs(), t));
         assert!(timeline.find_missed);
 
@@ -324,5 +364,39 @@ mod tests {
         workspace.remove(client);
         timeline.update(workspace.tabs());
         assert!(timeline.items().is_empty());
+    }
+
+    #[test]
+    fn a_timeline_out_of_sight_costs_nothing_and_comes_back_whole_and_in_order() {
+        let mut workspace = Workspace::new(Language::English);
+        let first = workspace.focused();
+        let second = workspace.add_fresh();
+        let peer = std::net::SocketAddr::from(([127, 0, 0, 1], 9));
+        workspace.follow_timeline(false);
+        // Far more entries than the timeline looks back over when it takes in a few, each
+        // session's interleaved in time with the other's.
+        for i in 0..400 {
+            for (id, ms) in [(first, 2 * i), (second, 2 * i + 1)] {
+                let log = &mut workspace.tab_mut(id).unwrap().state.log;
+                log.received(peer, bytes::Bytes::from_static(b"x"), at(ms));
+            }
+            workspace.update_timeline();
+        }
+        assert!(
+            workspace.timeline().items().is_empty(),
+            "nothing done out of sight"
+        );
+        workspace.follow_timeline(true);
+        workspace.update_timeline();
+        let items = workspace.timeline().items();
+        assert_eq!(items.len(), 800);
+        assert!(
+            items
+                .iter()
+                .zip(items.iter().skip(1))
+                .all(|(a, b)| a.time <= b.time)
+        );
+        let sessions: Vec<TabId> = items.iter().take(4).map(|item| item.tab).collect();
+        assert_eq!(sessions, [first, second, first, second]);
     }
 }

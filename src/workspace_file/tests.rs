@@ -20,10 +20,10 @@ fn customised() -> SessionState {
         checksum_span: ChecksumSpan { from: 2, tail: 1 },
         line_ending: LineEnding::CrLf,
     };
-    state.log.set_view(InputMode::Hex);
+    state.log.store_mut().set_view(InputMode::Hex);
     state.log.set_encoding(TextEncoding::Gbk);
     state.log.set_escapes(true);
-    state.log.set_budget(8 << 20);
+    state.log.store_mut().set_budget(8 << 20);
     state.log.set_merge_gap(merge_gap(120));
     state.split.by = SplitBy::Delimiter;
     state.split.delimiter = r"\r\n".to_owned();

@@ -228,7 +228,8 @@ impl Ui {
     /// The received entries in the log, oldest first.
     pub fn received(&self) -> Vec<netdebug::log::LogEntry> {
         let log = &self.harness.state().state().log;
-        log.entries()
+        log.store()
+            .entries()
             .iter()
             .filter(|e| {
                 matches!(

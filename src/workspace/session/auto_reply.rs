@@ -67,6 +67,23 @@ impl SessionState {
         }
     }
 
+    /// Checks the rule editor's fields again after an edit, while a message about them is
+    /// shown: it goes once both read with the send settings.
+    pub(super) fn recheck_reply_editor(&mut self) {
+        if self.errors.auto_reply.is_none() {
+            return;
+        }
+        let rule = AutoReplyRule {
+            enabled: true,
+            pattern: self.auto_reply.pattern.clone(),
+            reply: self.auto_reply.reply.clone(),
+            format: self.send.format,
+        };
+        if rule.to_bytes().is_ok() {
+            self.errors.auto_reply = None;
+        }
+    }
+
     /// Deletes rule `index`.
     pub fn delete_reply_rule(&mut self, index: usize) {
         if index < self.auto_reply.rules.len() {

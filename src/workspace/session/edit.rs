@@ -123,12 +123,19 @@ impl SessionState {
                     self.errors.tls_files = None;
                 }
             }
-            Edit::SendText(text) => self.send.text = text,
+            Edit::SendText(text) => {
+                self.send.text = text;
+                self.recheck_send_box();
+            }
             Edit::ClearSendBox => self.clear_send_box(),
-            Edit::LoadSendBox(text, format) => self.load_send_box(&text, format),
+            Edit::LoadSendBox(text, format) => {
+                self.load_send_box(&text, format);
+                self.recheck_send_box();
+            }
             Edit::SendFormat(format) => {
                 self.set_send_mode(format.mode);
                 self.send.format = format;
+                self.recheck_send_box();
             }
             Edit::ClearAfterSend(clear) => self.send.clear_after_send = clear,
             Edit::Targets(targets) => {
@@ -136,7 +143,10 @@ impl SessionState {
                 self.recheck_fields();
                 self.sync_log_filter();
             }
-            Edit::AutoReply(settings) => self.auto_reply = settings,
+            Edit::AutoReply(settings) => {
+                self.auto_reply = settings;
+                self.recheck_reply_editor();
+            }
             Edit::AddReplyRule => self.add_reply_rule(),
             Edit::DeleteReplyRule(index) => self.delete_reply_rule(index),
             Edit::Cycle(options) => self.cycle = options,
@@ -170,19 +180,17 @@ impl SessionState {
 
     fn edit_log(&mut self, edit: LogEdit) {
         let log = &mut self.log;
+        let layout = log.store().layout();
         match edit {
-            LogEdit::View(view) => log.set_layout(crate::log::RowLayout {
-                view,
-                ..log.layout()
-            }),
-            LogEdit::Headers(headers) => log.set_layout(crate::log::RowLayout {
-                headers,
-                ..log.layout()
-            }),
-            LogEdit::Columns(columns) => log.set_layout(crate::log::RowLayout {
-                columns,
-                ..log.layout()
-            }),
+            LogEdit::View(view) => log
+                .store_mut()
+                .set_layout(crate::log::RowLayout { view, ..layout }),
+            LogEdit::Headers(headers) => log
+                .store_mut()
+                .set_layout(crate::log::RowLayout { headers, ..layout }),
+            LogEdit::Columns(columns) => log
+                .store_mut()
+                .set_layout(crate::log::RowLayout { columns, ..layout }),
             LogEdit::Encoding(encoding) => {
                 if encoding != log.encoding() {
                     log.set_encoding(encoding);
@@ -191,7 +199,7 @@ impl SessionState {
                 }
             }
             LogEdit::Escapes(escapes) => log.set_escapes(escapes),
-            LogEdit::Budget(bytes) => log.set_budget(bytes),
+            LogEdit::Budget(bytes) => log.store_mut().set_budget(bytes),
             LogEdit::Check(kind, span) => {
                 log.set_check_kind(kind);
                 log.set_check_span(span);
@@ -277,10 +285,10 @@ mod tests {
             show_selected_only: true,
             ..Targets::default()
         }));
-        assert_eq!(state.log.show_only(), Some(peer));
+        assert_eq!(state.log.store().show_only(), Some(peer));
         state.edit(Edit::Mode(Mode::Udp));
         assert_eq!(
-            state.log.show_only(),
+            state.log.store().show_only(),
             None,
             "only a server's log is limited"
         );
@@ -291,7 +299,53 @@ mod tests {
         let mut state = SessionState::default();
         state.edit(Edit::Log(LogEdit::View(InputMode::Hex)));
         state.edit(Edit::Log(LogEdit::Columns(40)));
-        let layout = state.log.layout();
+        let layout = state.log.store().layout();
         assert_eq!((layout.view, layout.columns), (InputMode::Hex, 40));
+    }
+
+    #[test]
+    fn a_refused_send_box_or_rule_loses_its_message_once_it_reads() {
+        let mut state = SessionState::new(Language::English);
+        let hex = SendFormat {
+            mode: InputMode::Hex,
+            ..state.send.format
+        };
+        state.edit(Edit::SendFormat(hex));
+        state.edit(Edit::SendText("01 0G".to_owned()));
+        assert!(state.prepare_send().is_none());
+        let english = |said: &Option<crate::i18n::Said>| {
+            said.as_ref()
+                .map(|said| said.get(Language::English).to_owned())
+        };
+        // Nothing is open, so the first refusal is that; typing says what is wrong with the
+        // box itself, and once it reads, that nothing is open again.
+        let not_open = |state: &SessionState| {
+            english(&state.errors.send).is_some_and(|e| e.starts_with("Not open"))
+        };
+        assert!(not_open(&state));
+        state.edit(Edit::SendText("01 0H".to_owned()));
+        let said = english(&state.errors.send);
+        assert!(
+            said.as_ref().is_some_and(|e| e.contains("position 5")),
+            "{said:?}"
+        );
+        state.edit(Edit::SendText("01 02".to_owned()));
+        assert!(not_open(&state));
+
+        let editor = |pattern: &str| AutoReplySettings {
+            pattern: pattern.to_owned(),
+            reply: "02".to_owned(),
+            ..AutoReplySettings::default()
+        };
+        state.edit(Edit::AutoReply(editor("0G")));
+        state.edit(Edit::AddReplyRule);
+        assert!(state.errors.auto_reply.is_some());
+        let still_wrong = editor("0X");
+        state.edit(Edit::AutoReply(still_wrong));
+        assert!(state.errors.auto_reply.is_some());
+        let right = editor("01");
+        state.edit(Edit::AutoReply(right));
+        assert_eq!(state.errors.auto_reply, None);
+        assert!(state.auto_reply.rules.is_empty(), "nothing added until Add");
     }
 }

@@ -88,7 +88,7 @@ impl SessionState {
                 );
             }
             EventKind::Received { peer, bytes } => {
-                self.rx.add(bytes.len(), Instant::now());
+                self.traffic.rx.add(bytes.len(), Instant::now());
                 self.count_for_client(peer, bytes.len(), Direction::Rx);
                 let after = if self.shows(Direction::Rx, &bytes) {
                     self.log.received_read(peer, bytes, time)
@@ -96,25 +96,25 @@ impl SessionState {
                     self.log.unshown_read(peer, &bytes, time)
                 };
                 if let Some(after) = after {
-                    self.responses.add(after);
+                    self.traffic.responses.add(after);
                 }
             }
             EventKind::Datagrams(datagrams) => {
                 let now = Instant::now();
                 for (peer, bytes) in datagrams {
-                    self.rx.add(bytes.len(), now);
+                    self.traffic.rx.add(bytes.len(), now);
                     let after = if self.shows(Direction::Rx, &bytes) {
                         self.log.received(peer, bytes, time)
                     } else {
                         self.log.unshown_datagram(peer, &bytes, time)
                     };
                     if let Some(after) = after {
-                        self.responses.add(after);
+                        self.traffic.responses.add(after);
                     }
                 }
             }
             EventKind::Sent { peer, bytes, by } => {
-                self.tx.add(bytes.len(), Instant::now());
+                self.traffic.tx.add(bytes.len(), Instant::now());
                 self.count_for_client(peer, bytes.len(), Direction::Tx);
                 if self.shows(Direction::Tx, &bytes) {
                     self.log.sent(peer, bytes, by, time);
@@ -205,7 +205,7 @@ impl SessionState {
     fn shows(&mut self, direction: Direction, bytes: &[u8]) -> bool {
         let shows = self.display.shows(direction);
         if !shows {
-            self.not_shown += bytes.len() as u64;
+            self.traffic.not_shown += bytes.len() as u64;
         }
         shows
     }

@@ -138,3 +138,23 @@ pub struct FindState {
     /// Autoscroll as it was before Find stopped it, given back when the Find ends.
     pub(super) autoscroll_before: Option<bool>,
 }
+
+/// What went each way since the last reset (the status bar's counters).
+#[derive(Debug, Default)]
+pub struct Traffic {
+    /// What was received.
+    pub rx: crate::counters::Counter,
+    /// What was sent.
+    pub tx: crate::counters::Counter,
+    /// How long peers took to send after a send to them.
+    pub responses: crate::response_times::ResponseTimes,
+    /// Bytes received or sent while the display was paused or hid them (still counted).
+    pub not_shown: u64,
+}
+
+impl Traffic {
+    /// Zeroes everything.
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+}

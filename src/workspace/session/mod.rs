@@ -23,6 +23,7 @@ pub use auto_reply::AutoReplyRule;
 pub use edit::{Edit, LogEdit};
 pub use groups::{
     AutoReplySettings, ClientOptions, CycleOptions, FileOptions, FindState, SendBox, Targets,
+    Traffic,
 };
 pub use limits::*;
 pub use sending::SendPreview;
@@ -41,7 +42,6 @@ use std::sync::atomic::AtomicU64;
 use bytes::Bytes;
 
 use crate::codec::{Framing, PayloadError, SendFormat, build_payload};
-use crate::counters::Counter;
 use crate::i18n::{Language, Said, Texts};
 use crate::log::{Log, Notice};
 use crate::messages::Message as _;
@@ -78,12 +78,8 @@ pub struct SessionState {
     pub client_totals: std::collections::HashMap<SocketAddr, PeerTotals>,
     /// The data log.
     pub log: Log,
-    /// What was received since the last reset.
-    pub rx: Counter,
-    /// What was sent since the last reset.
-    pub tx: Counter,
-    /// How long peers took to send after a send to them, since the last reset.
-    pub responses: crate::response_times::ResponseTimes,
+    /// What went each way since the last reset.
+    pub traffic: Traffic,
     /// How a cycle send repeats.
     pub cycle: CycleOptions,
     /// How Send file paces a file.
@@ -105,8 +101,6 @@ pub struct SessionState {
     /// How TCP reads are split into messages, as set; [`SessionState::apply_split`] gives it to
     /// the log.
     pub split: SplitOptions,
-    /// Bytes received or sent while the display was paused or hid them (still counted).
-    pub not_shown: u64,
     /// The status bar's message.
     pub status: Option<StatusMessage>,
     /// Messages beside fields.
@@ -148,9 +142,7 @@ impl SessionState {
             clients: BTreeSet::new(),
             client_totals: std::collections::HashMap::new(),
             log: Log::default(),
-            rx: Counter::default(),
-            tx: Counter::default(),
-            responses: crate::response_times::ResponseTimes::default(),
+            traffic: Traffic::default(),
             capture: None,
             capture_as_text: false,
             cycle: CycleOptions::default(),
@@ -161,7 +153,6 @@ impl SessionState {
             file: None,
             display: DisplayOptions::default(),
             split: SplitOptions::default(),
-            not_shown: 0,
             status: None,
             errors: FieldErrors::default(),
             find: FindState::default(),
@@ -442,7 +433,7 @@ impl SessionState {
             Mode::TcpServer => self.target.shown_client(),
             Mode::TcpClient | Mode::Udp => None,
         };
-        self.log.set_show_only(shown);
+        self.log.store_mut().set_show_only(shown);
     }
 
     /// Moves Find to the next entry holding the query and brings it into view, and counts
@@ -453,7 +444,7 @@ impl SessionState {
             self.end_find();
             return;
         }
-        self.find.tally = self.log.find_next(&self.find.query);
+        self.find.tally = self.log.store_mut().find_next(&self.find.query);
         self.find.missed = self.find.tally.is_none();
         if !self.find.missed {
             self.find.scroll_to_found.set(true);
@@ -486,17 +477,14 @@ impl SessionState {
 
     /// Brings the counters' rates up to `now`, so a rate falls to zero once nothing comes.
     pub fn catch_up_counters(&mut self, now: std::time::Instant) {
-        self.rx.catch_up(now);
-        self.tx.catch_up(now);
+        self.traffic.rx.catch_up(now);
+        self.traffic.tx.catch_up(now);
     }
 
     /// Zeroes the RX and TX counters.
     pub fn reset_counters(&mut self) {
-        self.rx.reset();
-        self.tx.reset();
-        self.responses.reset();
+        self.traffic.reset();
         self.log.reset_check_tally();
-        self.not_shown = 0;
     }
 
     /// Logs `error`, which happened at `time`, and shows it in the status bar.

@@ -174,6 +174,34 @@ impl SessionState {
         }
     }
 
+    /// Checks the send box again after an edit, while a refusal of it is shown: what is wrong
+    /// with it now, or, once it reads and has somewhere to go, nothing.
+    pub(super) fn recheck_send_box(&mut self) {
+        let Some(refusal) = self.errors.send.clone() else {
+            return;
+        };
+        let said = match build_payload(&self.send.text, &self.send.format) {
+            Err(PayloadError::Empty) => None,
+            Err(error) => Some(Said::new(|language| error.message(language))),
+            Ok(_) => self.no_receiver(self.texts()).map(|_| {
+                Said::new(|language| {
+                    self.no_receiver(language.texts())
+                        .unwrap_or_default()
+                        .to_owned()
+                })
+            }),
+        };
+        if said.is_none()
+            && self
+                .status
+                .as_ref()
+                .is_some_and(|status| status.said == refusal)
+        {
+            self.status = None;
+        }
+        self.errors.send = said;
+    }
+
     /// Puts `text`, read as `format`, in the send box: a history entry, a quick command being
     /// edited, a log entry's bytes. The one way besides the Send settings that the send format
     /// changes: the auto reply editor's fields, read with it, are first rewritten to the new

@@ -34,8 +34,8 @@ fn events_from_an_old_session_are_dropped() {
             reason: CloseReason::ByPeer,
         },
     ));
-    assert_eq!(state.rx.bytes, 0);
-    assert!(state.log.entries().is_empty());
+    assert_eq!(state.traffic.rx.bytes, 0);
+    assert!(state.log.store().entries().is_empty());
     assert_eq!(state.connection, Connection::Opening);
 
     state.apply(event(2, EventKind::Listening { local: addr(9) }));
@@ -47,7 +47,7 @@ fn events_from_an_old_session_are_dropped() {
         },
     ));
     assert_eq!(state.connection, Connection::Listening(addr(9)));
-    assert_eq!(state.rx.bytes, 5);
+    assert_eq!(state.traffic.rx.bytes, 5);
 }
 
 #[test]
@@ -64,7 +64,7 @@ fn data_already_on_its_way_after_close_is_still_counted() {
             bytes: "late".into(),
         },
     ));
-    assert_eq!(state.rx.bytes, 4);
+    assert_eq!(state.traffic.rx.bytes, 4);
 }
 
 #[test]
@@ -156,7 +156,7 @@ fn a_device_that_stays_off_logs_its_failure_once_and_counts_the_attempts() {
         ));
     };
     let notices = |state: &SessionState| -> Vec<String> {
-        let rows = state.log.rows(0, usize::MAX);
+        let rows = state.log.store().rows(0, usize::MAX);
         rows.iter()
             .filter(|row| matches!(row, crate::log::Row::Notice(..)))
             .map(|row| crate::log::row_text(row, state.texts()).into_owned())
@@ -427,6 +427,7 @@ fn each_day_starts_with_its_date_and_clear_starts_again() {
     let lines = |state: &SessionState| -> Vec<String> {
         state
             .log
+            .store()
             .rows(0, usize::MAX)
             .iter()
             .map(|row| crate::log::row_text(row, state.texts()).into_owned())
