@@ -1,6 +1,6 @@
 //! Splitting TCP reads into messages.
 
-use super::tests::{peer, row_texts};
+use super::tests::{entry_texts, peer, row_texts};
 use super::*;
 use crate::codec::{Framing, LengthWidth};
 
@@ -39,12 +39,7 @@ fn reads_are_cut_into_one_entry_per_message_whatever_tcp_did() {
         entry_bytes(&log)[1..],
         [gbk("温度=25\r\n"), gbk("湿度=40\r\n"), gbk("压力=1\r\n")]
     );
-    let texts: Vec<_> = log
-        .store()
-        .entries()
-        .iter()
-        .map(|e| e.text().to_owned())
-        .collect();
+    let texts = entry_texts(&log);
     // (The text drops the carriage returns of line ends, as everywhere in the log.)
     assert_eq!(texts[1..], ["温度=25\n", "湿度=40\n", "压力=1\n"]);
     // Each message has the time of the read it began in; the first says how long after the

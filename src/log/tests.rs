@@ -6,6 +6,12 @@ pub(super) fn peer() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 1))
 }
 
+/// Each entry's text, oldest first.
+pub(super) fn entry_texts(log: &Log) -> Vec<String> {
+    let entries = log.store().entries().iter();
+    entries.map(|entry| entry.text().to_owned()).collect()
+}
+
 pub(super) fn row_texts(log: &Log, first: u64, count: usize) -> Vec<String> {
     log.store()
         .rows(first, count)
@@ -104,12 +110,7 @@ fn reads_that_follow_within_the_merge_gap_join_one_entry() {
     log.received_read(peer(), "before".into(), at(226));
     log.sent(peer(), "READ".into(), SentBy::Owner, at(230));
     log.received_read(peer(), "answer".into(), at(235));
-    let texts: Vec<_> = log
-        .store()
-        .entries()
-        .iter()
-        .map(|e| e.text().to_owned())
-        .collect();
+    let texts = entry_texts(&log);
     assert_eq!(
         texts,
         [

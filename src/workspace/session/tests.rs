@@ -284,19 +284,21 @@ fn remotes_that_worked_are_remembered_newest_first_and_put_back_in_the_fields() 
     assert!(!state.target.reply_to_last);
 }
 
+/// The refusal beside the send box, in the session's language.
+fn send_error(state: &SessionState) -> Option<&str> {
+    state
+        .errors
+        .send
+        .as_ref()
+        .map(|said| said.get(state.language))
+}
+
 #[test]
 fn an_entry_is_sent_again_to_its_peer_while_that_peer_can_be_reached() {
     use crate::net::{Endpoint, SendTarget};
     let mut state = SessionState::new(crate::i18n::Language::English);
     assert_eq!(state.prepare_send_again(addr(7)), None);
-    assert_eq!(
-        state
-            .errors
-            .send
-            .as_ref()
-            .map(|said| said.get(state.language)),
-        Some(state.texts().not_open)
-    );
+    assert_eq!(send_error(&state), Some(state.texts().not_open));
 
     state.mode = Mode::TcpServer;
     state.connection = Connection::Listening(addr(9000));
@@ -307,11 +309,7 @@ fn an_entry_is_sent_again_to_its_peer_while_that_peer_can_be_reached() {
     );
     assert_eq!(state.prepare_send_again(addr(8)), None);
     assert_eq!(
-        state
-            .errors
-            .send
-            .as_ref()
-            .map(|said| said.get(state.language)),
+        send_error(&state),
         Some("127.0.0.1:8 is not connected any more, nothing was sent")
     );
 
