@@ -88,9 +88,11 @@ fn frame(ctx: &egui::Context, workspace: &mut Workspace, layout: &mut Layout) ->
         ..Default::default()
     };
     let start = Instant::now();
+    let mut commands = Vec::new();
     let output = ctx.run_ui(input, |ui| {
-        let _ = netdebug::ui::window_ui(ui, workspace, layout);
+        commands = netdebug::ui::window_ui(ui, workspace, layout);
     });
+    support::apply_edits(workspace, commands);
     let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
     start.elapsed().as_secs_f64() * 1e3
 }

@@ -341,9 +341,26 @@ impl Window {
         self.workspace.focused_state_mut()
     }
 
-    /// Lays out one frame of the whole window.
+    /// Lays out one frame of the whole window, and applies the edits it returned.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
-        let _ = netdebug::ui::window_ui(ui, &mut self.workspace, &mut self.layout);
+        let commands = netdebug::ui::window_ui(ui, &mut self.workspace, &mut self.layout);
+        apply_edits(&mut self.workspace, commands);
+    }
+}
+
+/// Applies what a frame asked of the sessions' own state (the log's width among it), as the
+/// app does; what needs the engine is left out.
+pub fn apply_edits(
+    workspace: &mut netdebug::workspace::Workspace,
+    commands: Vec<netdebug::ui::Command>,
+) {
+    use netdebug::ui::{Action, Command};
+    for command in commands {
+        if let Command::Session(id, Action::Edit(edit)) = command
+            && let Some(tab) = workspace.tab_mut(id)
+        {
+            tab.state.edit(edit);
+        }
     }
 }
 
