@@ -670,9 +670,21 @@ fn bad_input_gives_clear_messages_and_opens_or_sends_nothing() {
     ui.choose("Protocol", "UDP");
     ui.set_text("Local port", "0");
     ui.set_text("Multicast group", "10.0.0.1");
+    // Folded away, the field comes back in sight with its message when Open refuses it.
+    let section = ui
+        .harness
+        .query_all_by_role(Role::DisclosureTriangle)
+        .find_map(|node| {
+            let label = node.accesskit_node().label().unwrap_or_default();
+            label.starts_with("More network settings").then_some(label)
+        })
+        .unwrap();
+    ui.click(&section);
+    assert!(ui.harness.query_by_label("Multicast group").is_none());
     ui.click("Open");
     ui.wait_for_text("Not a multicast address");
     assert_eq!(ui.connection(), Connection::Closed);
+    assert!(ui.harness.query_by_label("Multicast group").is_some());
     ui.set_text("Multicast group", "");
 
     // UDP with a target that has no port sends nothing.

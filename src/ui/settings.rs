@@ -46,50 +46,66 @@ pub(super) fn settings_ui(
     group(ui, t.network, |ui| {
         network_ui(ui, state, shared, actions);
         let summary = summaries::network(state);
-        section(ui, "network_more", t.more_network, &summary, |ui| {
+        let wrong = state.errors.multicast.is_some() || state.errors.tls_files.is_some();
+        section(ui, "network_more", t.more_network, &summary, wrong, |ui| {
             network_more_ui(ui, state, actions);
         });
     });
     group(ui, t.receive, |ui| {
         receive_ui(ui, state, actions);
         let summary = summaries::receive(state);
-        section(ui, "receive_more", t.more_receive, &summary, |ui| {
+        let wrong = state.errors.delimiter.is_some() || state.errors.frame_start.is_some();
+        section(ui, "receive_more", t.more_receive, &summary, wrong, |ui| {
             receive_more_ui(ui, state, actions);
         });
     });
     group(ui, t.send_settings, |ui| {
         send_settings_ui(ui, state, actions);
         let summary = summaries::send(state);
-        section(ui, "send_more", t.more_send, &summary, |ui| {
+        section(ui, "send_more", t.more_send, &summary, false, |ui| {
             send_more_ui(ui, state, actions);
         });
     });
     ui.add_space(4.0);
     super::quick::quick_keys(ui, shared, actions);
     let summary = summaries::quick(shared, t);
-    section(ui, "quick_commands", t.quick_commands, &summary, |ui| {
-        super::quick::quick_commands_ui(ui, state, shared, actions);
-    });
+    section(
+        ui,
+        "quick_commands",
+        t.quick_commands,
+        &summary,
+        false,
+        |ui| {
+            super::quick::quick_commands_ui(ui, state, shared, actions);
+        },
+    );
     let summary = summaries::auto_reply(state);
-    section(ui, "auto_reply", t.auto_reply, &summary, |ui| {
+    let wrong = state.errors.auto_reply.is_some();
+    section(ui, "auto_reply", t.auto_reply, &summary, wrong, |ui| {
         super::auto_reply::auto_reply_ui(ui, state, actions);
     })
     .on_hover_text(t.auto_reply_help);
 }
 
 /// A section that folds away, closed at first; folded, its header says `summary` after its
-/// `title`. The header's response, for a tooltip.
+/// `title`. A field in it that turns `wrong` opens it, so the message beside the field is in
+/// sight. The header's response, for a tooltip.
 fn section(
     ui: &mut Ui,
     id: &str,
     title: &str,
     summary: &str,
+    wrong: bool,
     contents: impl FnOnce(&mut Ui),
 ) -> egui::Response {
     // Whether it was open last frame: the header keeps its own state under an id of a
     // child `Ui`, so the section remembers it beside it.
     let open_id = ui.make_persistent_id(id).with("open");
     let open = ui.data(|data| data.get_temp::<bool>(open_id).unwrap_or(false));
+    // Opened once as the field turns wrong, not held open: it still folds while wrong.
+    let wrong_id = ui.make_persistent_id(id).with("wrong");
+    let was_wrong = ui.data_mut(|data| data.get_temp::<bool>(wrong_id).unwrap_or(false));
+    ui.data_mut(|data| data.insert_temp(wrong_id, wrong));
     let header = if open || summary.is_empty() {
         RichText::new(title)
     } else {
@@ -97,6 +113,7 @@ fn section(
     };
     let shown = egui::CollapsingHeader::new(header)
         .id_salt(id)
+        .open((wrong && !was_wrong).then_some(true))
         .show(ui, contents);
     ui.data_mut(|data| data.insert_temp(open_id, shown.openness > 0.0));
     shown.header_response
