@@ -45,8 +45,8 @@ pub(super) fn write_log(log: &Store, t: &Texts, out: &mut impl Write) -> io::Res
     }
 }
 
-/// Saves `log` (a [`super::Log::snapshot`]) to `path` on a thread of its own and calls `done` with the
-/// outcome. Fails at once only when the thread cannot start.
+/// Saves `log` (a [`super::Log::snapshot`]) to `path` on a thread of its own and calls `done`
+/// with the outcome. Fails at once only when the thread cannot start.
 pub fn save_in_background(
     mut log: Store,
     t: &'static Texts,

@@ -89,7 +89,7 @@ impl Store {
         found.map(|(_, tally)| tally)
     }
 
-    /// The entry [`Log::find_next`] moves to, and its tally.
+    /// The entry [`Store::find_next`] moves to, and its tally.
     fn next_match(&self, query: &str) -> Option<(usize, FindTally)> {
         let matcher = Matcher::new(query, self.layout.view)?;
         let start = self.found().map_or(0, |index| index + 1);
