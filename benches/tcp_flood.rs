@@ -136,7 +136,7 @@ fn main() {
             }
             other => panic!("no flood called {other}"),
         };
-        flood(chunk);
+        flood(&chunk);
         return;
     }
     println!("tcp_flood: {}", support::machine());
@@ -172,7 +172,7 @@ fn main() {
     }
 }
 
-fn flood(chunk: Vec<u8>) {
+fn flood(chunk: &[u8]) {
     let runtime = support::runtime();
     // The app's notifier, with the repaint requests sent here instead of to egui: how long
     // until the next frame.
@@ -222,7 +222,7 @@ fn flood(chunk: Vec<u8>) {
     }
     let total = total();
     // Random binary: the bare reference first, then the same bytes saved by the session.
-    let bare = binary().then(|| bare_read_to_file(&chunk, total));
+    let bare = binary().then(|| bare_read_to_file(chunk, total));
     let saved = std::env::temp_dir().join(format!("netdebug-flood-{}.bin", std::process::id()));
     if binary() {
         session
@@ -231,7 +231,7 @@ fn flood(chunk: Vec<u8>) {
     }
     let before = support::peak_rss_bytes().unwrap_or(0);
 
-    let sent = chunk.clone();
+    let sent = chunk.to_vec();
     let sender = std::thread::spawn(move || {
         let mut stream = std::net::TcpStream::connect(local).unwrap();
         let start = Instant::now();
@@ -290,7 +290,7 @@ fn flood(chunk: Vec<u8>) {
     );
     if let (Some(bare), Some(written)) = (bare, written) {
         let speed = total as f64 / 1e6 / elapsed.as_secs_f64();
-        let exact = holds_exactly(&saved, &chunk, total);
+        let exact = holds_exactly(&saved, chunk, total);
         println!(
             "    saved {written} B, byte-exact: {exact}; bare read-to-file of the same bytes {bare:.0} MB/s; NetDebug {:.2}x of it",
             speed / bare

@@ -18,6 +18,8 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use crate::codec::{Checksum, ChecksumSpan, FrameCursor, Framing, InputMode, TextEncoding};
 use crate::net::SentBy;
 
+#[cfg(test)]
+mod binary_tests;
 mod check;
 mod export;
 mod filter;
