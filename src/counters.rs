@@ -28,29 +28,29 @@ impl Counter {
     pub fn add(&mut self, len: usize, now: Instant) {
         self.bytes += len as u64;
         self.frames += 1;
-        self.roll(now);
+        self.catch_up(now);
         self.window_bytes += len as u64;
     }
 
     /// The rate over the last completed window, in bytes per second, as of `now`: what
     /// [`Counter::catch_up`] to `now` would make it, without changing anything.
     pub fn rate(&self, now: Instant) -> f64 {
-        let Some(start) = self.window_start else {
-            return self.rate;
-        };
-        let elapsed = now.saturating_duration_since(start);
-        if elapsed < RATE_WINDOW {
-            self.rate
-        } else if elapsed >= RATE_WINDOW * 2 {
-            0.0
-        } else {
-            self.window_bytes as f64 / elapsed.as_secs_f64()
-        }
+        self.window_start
+            .and_then(|start| self.closed_window_rate(start, now))
+            .unwrap_or(self.rate)
     }
 
-    /// Closes the windows that ended by `now`, so the history has them (and a silence) in it.
-    pub fn catch_up(&mut self, now: Instant) {
-        self.roll(now);
+    /// The rate the window begun at `start` ends with if it is over by `now`: its bytes over
+    /// its time, or zero once a whole window went by with nothing (a pause).
+    fn closed_window_rate(&self, start: Instant, now: Instant) -> Option<f64> {
+        let elapsed = now.saturating_duration_since(start);
+        if elapsed < RATE_WINDOW {
+            None
+        } else if elapsed >= RATE_WINDOW * 2 {
+            Some(0.0)
+        } else {
+            Some(self.window_bytes as f64 / elapsed.as_secs_f64())
+        }
     }
 
     /// Whether the rate is still above zero (so the display should look again soon).
@@ -69,19 +69,15 @@ impl Counter {
         *self = Self::default();
     }
 
-    fn roll(&mut self, now: Instant) {
+    /// Closes the windows that ended by `now`, so the history has them (and a silence) in it.
+    pub fn catch_up(&mut self, now: Instant) {
         let start = *self.window_start.get_or_insert(now);
-        let elapsed = now.saturating_duration_since(start);
-        if elapsed >= RATE_WINDOW {
+        if let Some(rate) = self.closed_window_rate(start, now) {
             // A window that saw nothing (after a pause longer than one window) reads as zero.
-            let silent = elapsed >= RATE_WINDOW * 2;
-            self.rate = if silent {
-                0.0
-            } else {
-                self.window_bytes as f64 / elapsed.as_secs_f64()
-            };
+            let silent = now.saturating_duration_since(start) >= RATE_WINDOW * 2;
+            self.rate = rate;
             // Bytes are only ever added to a window before it is a window old, so the window's
-            // own rate is over one window, whenever it is rolled.
+            // own rate is over one window, whenever it is closed.
             let window_end = start + RATE_WINDOW;
             self.record(
                 window_end,
