@@ -56,6 +56,16 @@ fn received(ui: &Ui, id: TabId, text: &str) -> bool {
 }
 
 /// The label of session `id`'s tab.
+/// Chooses `item` in the menu of session `id`'s tab (a right click on it).
+fn tab_menu(ui: &mut Ui, id: TabId, item: &str) {
+    let label = tab_label(ui, id);
+    ui.harness
+        .get_by_role_and_label(Role::Tab, &label)
+        .click_secondary();
+    ui.harness.run_steps(2);
+    ui.click(item);
+}
+
 fn tab_label(ui: &Ui, id: TabId) -> String {
     let workspace = ui.harness.state().workspace();
     let tab = workspace.tab(id).unwrap();
@@ -230,12 +240,7 @@ fn a_server_and_its_client_in_two_tabs_talk_side_by_side_and_close_frees_the_por
     );
 
     // Rename the client's tab.
-    let label = tab_label(&ui, client);
-    ui.harness
-        .get_by_role_and_label(Role::Tab, &label)
-        .click_secondary();
-    ui.harness.run_steps(2);
-    ui.click("Rename session");
+    tab_menu(&mut ui, client, "Rename session");
     ui.step_until("the rename dialog", |h| {
         h.query_by_label("Session name").is_some()
     });
@@ -306,12 +311,7 @@ fn a_session_is_duplicated_with_its_settings_closed_and_with_an_empty_log() {
     ui.choose("Show as", "Hex");
     ui.open();
     let first = ui.harness.state().workspace().focused();
-    let label = tab_label(&ui, first);
-    ui.harness
-        .get_by_role_and_label(Role::Tab, &label)
-        .click_secondary();
-    ui.harness.run_steps(2);
-    ui.click("Duplicate session");
+    tab_menu(&mut ui, first, "Duplicate session");
     ui.harness.run_steps(2);
     let workspace = ui.harness.state().workspace();
     assert_eq!(workspace.tabs().len(), 2);
