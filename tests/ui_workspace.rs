@@ -40,19 +40,14 @@ fn received(ui: &Ui, id: TabId, text: &str) -> bool {
     let Some(tab) = workspace.tab(id) else {
         return false;
     };
-    tab.state
-        .log
-        .store()
-        .entries()
-        .iter()
-        .any(|entry| match &entry.body {
-            netdebug::log::LogBody::Data {
-                text: shown,
-                direction: netdebug::log::Direction::Rx,
-                ..
-            } => shown.contains(text),
-            netdebug::log::LogBody::Data { .. } | netdebug::log::LogBody::Notice(_) => false,
-        })
+    let store = tab.state.log.store();
+    store.entries().iter().any(|entry| match &entry.body {
+        netdebug::log::LogBody::Data {
+            direction: netdebug::log::Direction::Rx,
+            ..
+        } => store.text(entry).contains(text),
+        netdebug::log::LogBody::Data { .. } | netdebug::log::LogBody::Notice(_) => false,
+    })
 }
 
 /// The label of session `id`'s tab.

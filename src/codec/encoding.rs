@@ -136,6 +136,29 @@ impl StreamDecoder {
         }
     }
 
+    /// A decoder for `encoding` that takes up a stream past its start: a byte order mark
+    /// there is a character like any other. With `at_start`, it is [`StreamDecoder::new`].
+    pub fn resuming(encoding: TextEncoding, at_start: bool) -> Self {
+        let encoding = encoding.encoding_rs();
+        let decoder = if at_start {
+            encoding.new_decoder_with_bom_removal()
+        } else {
+            encoding.new_decoder_without_bom_handling()
+        };
+        Self {
+            inner: Inner::Plain(decoder),
+        }
+    }
+
+    /// The bytes of a character cut off by the end of the last read that an escaping
+    /// decoder holds back; `None` for a plain decoder, which does not tell.
+    pub fn held_back(&self) -> Option<&[u8]> {
+        match &self.inner {
+            Inner::Plain(_) => None,
+            Inner::Escaping(escaper) => Some(escaper.held_back()),
+        }
+    }
+
     /// A decoder whose text is written with the send box's escapes wherever it would not
     /// show: `\r \n \t \0 \\`, other control characters and every byte that is no
     /// character (a byte order mark included) as `\xNN`. Read by the send box with escapes

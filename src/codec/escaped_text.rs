@@ -23,6 +23,11 @@ impl Escaper {
         }
     }
 
+    /// The first bytes of a character that the last read ended in.
+    pub(super) fn held_back(&self) -> &[u8] {
+        &self.pending
+    }
+
     /// Appends `bytes`, the stream's next read, to `out` as escaped text: each character
     /// that the send box would write back as the same bytes as itself (or its escape), every
     /// other byte as `\xNN`. With `last`, the stream ends, and a character cut off by its

@@ -191,7 +191,7 @@ mod tests {
     #[test]
     fn long_lines_stay_whole_and_the_dropped_marker_comes_first() {
         let peer = SocketAddr::from(([127, 0, 0, 1], 4000));
-        let mut log = Log::with_budget(8192);
+        let mut log = Log::with_budget(4096);
         log.received(peer, format!("{}\n", "old ".repeat(500)).into(), T0);
         let long_line = "x".repeat(3000);
         log.received(peer, format!("{long_line}\nend\n").into(), T0);

@@ -59,10 +59,11 @@ impl Matcher {
         Self::new(query, InputMode::Text)
     }
 
-    fn matches(&self, body: &LogBody) -> bool {
-        match (self, body) {
+    /// Whether `entry`, kept in `store`, holds the query; its text is decoded to look.
+    fn matches(&self, store: &Store, entry: &LogEntry) -> bool {
+        match (self, &entry.body) {
             (Self::Bytes(finder), LogBody::Data { bytes, .. }) => finder.find(bytes).is_some(),
-            (_, LogBody::Data { text, .. }) => self.matches_text(text),
+            (_, LogBody::Data { .. }) => self.matches_text(&store.text(entry)),
             (_, LogBody::Notice(_)) => false,
         }
     }
@@ -111,7 +112,7 @@ impl Store {
     }
 
     fn found_by(&self, matcher: &Matcher, entry: &LogEntry) -> bool {
-        !self.hides(entry) && matcher.matches(&entry.body)
+        !self.hides(entry) && matcher.matches(self, entry)
     }
 
     /// The entry found last, if it is still kept.

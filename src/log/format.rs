@@ -23,14 +23,17 @@ pub fn row_text<'a>(row: &Row<'a>, t: &Texts) -> Cow<'a, str> {
 /// or a data entry's header without its time (the timeline shows its own) and, after a colon,
 /// its data: the decoded text with line breaks shown as `\\n`, or the bytes in hex. Long data
 /// ends in `…`; the whole is in the session's own log.
-pub fn entry_line(entry: &LogEntry, hex: bool, t: &Texts) -> String {
+///
+/// `text` is the entry's text, or as much of its start as shows (see [`super::text_head`]
+/// and [`ENTRY_LINE_BYTES`]).
+pub fn entry_line(entry: &LogEntry, text: &str, hex: bool, t: &Texts) -> String {
     /// Characters of data shown, enough for a line of a wide window.
     const SHOWN: usize = 160;
     let LogBody::Data {
         direction,
         peer,
         bytes,
-        text,
+        ..
     } = &entry.body
     else {
         return match &entry.body {
@@ -70,6 +73,9 @@ pub fn entry_line(entry: &LogEntry, hex: bool, t: &Texts) -> String {
     }
     line
 }
+
+/// Bytes of an entry whose text [`entry_line`] needs at most: no character is longer than four.
+pub const ENTRY_LINE_BYTES: usize = 160 * 4;
 
 /// The line that says how many of the oldest entries left the log to keep it within `budget`,
 /// and the `day` what follows is on, if the date line that said so left with them.

@@ -3,7 +3,6 @@
 //! however the reads of other peers interleave with them.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use bytes::Bytes;
 use chrono::NaiveTime;
@@ -125,20 +124,15 @@ impl Log {
         if !fits {
             return Err(more);
         }
-        let added = self.text.decode(Direction::Rx, peer, &more);
         let (kind, span, framing) = (self.check, self.check_span, self.framing.as_ref());
         let checks = self.store.change(index, |entry| {
-            let LogBody::Data { bytes, text, .. } = &mut entry.body else {
+            let LogBody::Data { bytes, .. } = &mut entry.body else {
                 return None;
             };
             let mut joined = bytes::BytesMut::with_capacity(bytes.len() + more.len());
             joined.extend_from_slice(bytes);
             joined.extend_from_slice(&more);
             *bytes = joined.freeze();
-            let mut joined_text = String::with_capacity(text.len() + added.len());
-            joined_text.push_str(text);
-            joined_text.push_str(&added);
-            *text = Arc::from(joined_text);
             // The message grew: its checksum is the one at its new end.
             let new_check = if entry.continues_message {
                 None
@@ -147,9 +141,12 @@ impl Log {
             };
             Some((std::mem::replace(&mut entry.check, new_check), new_check))
         });
-        if let Some(Some((old_check, new_check))) = checks {
-            self.check_tally.count(old_check, false);
-            self.check_tally.count(new_check, true);
+        if let Some((checks, after)) = checks {
+            self.carry_on(peer, after);
+            if let Some((old_check, new_check)) = checks {
+                self.check_tally.count(old_check, false);
+                self.check_tally.count(new_check, true);
+            }
         }
         Ok(())
     }

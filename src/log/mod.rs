@@ -10,7 +10,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use bytes::Bytes;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -31,6 +30,7 @@ mod model_tests;
 #[cfg(any(test, feature = "arbitrary"))]
 #[doc(hidden)]
 pub mod ops;
+mod scan;
 mod shape;
 mod split;
 #[cfg(test)]
@@ -45,11 +45,10 @@ pub use check::{CHECK_LIMIT, Check, CheckTally};
 pub use export::{SavedLog, save_in_background};
 pub use find::FindTally;
 pub(crate) use find::Matcher;
-pub use format::{dropped_marker, entry_line, row_text};
+pub use format::{ENTRY_LINE_BYTES, dropped_marker, entry_line, row_text};
 pub use merge::{CONTINUE_REACH, MERGE_LIMIT};
-use shape::RowShape;
+pub use scan::{Carry, Decoding, text_head};
 pub use store::Store;
-use text::TextDecoder;
 
 /// The default memory budget for the log's contents.
 pub const DEFAULT_LOG_BUDGET: usize = 64 << 20;
@@ -162,9 +161,9 @@ pub enum LogBody {
         peer: SocketAddr,
         /// Exactly the bytes.
         bytes: Bytes,
-        /// The bytes decoded with the log's encoding, computed once when they arrive (shared,
-        /// so a snapshot of the log for Save log copies no text).
-        text: Arc<str>,
+        /// Where the peer's stream stood before them, for decoding them as it continues: the
+        /// text is decoded only for what is drawn, found or saved (see [`Store::text`]).
+        carry: Carry,
     },
     /// A lifecycle event.
     Notice(Notice),
@@ -209,64 +208,35 @@ pub enum Annotation {
 }
 
 impl LogEntry {
-    /// Whether `peer`'s stream in `direction` is in the middle of a line after this entry.
-    fn ends_mid_line(&self, direction: Direction, peer: SocketAddr) -> bool {
-        self.stream_data(direction, peer).is_some_and(|(_, text)| {
-            if text.is_empty() {
-                self.joins_previous
-            } else {
-                !text.ends_with('\n')
-            }
-        })
-    }
-
     /// Where the next read of `peer`'s stream in `direction` starts in the hex run, if it
     /// comes right after this entry: after this entry's bytes when it is of that stream, else
     /// a new run.
     fn stream_end(&self, direction: Direction, peer: SocketAddr) -> usize {
-        self.stream_data(direction, peer)
-            .map_or(0, |(bytes, _)| self.run_offset + bytes.len())
+        self.stream_bytes(direction, peer)
+            .map_or(0, |bytes| self.run_offset + bytes.len())
     }
 
-    /// This entry's bytes and text when it is data of `peer`'s stream in `direction`.
-    fn stream_data(&self, direction: Direction, peer: SocketAddr) -> Option<(&Bytes, &str)> {
+    /// This entry's bytes when it is data of `peer`'s stream in `direction`.
+    fn stream_bytes(&self, direction: Direction, peer: SocketAddr) -> Option<&Bytes> {
         match &self.body {
             LogBody::Data {
                 direction: d,
                 peer: p,
                 bytes,
-                text,
-            } if *d == direction && *p == peer => Some((bytes, text)),
+                ..
+            } if *d == direction && *p == peer => Some(bytes),
             LogBody::Data { .. } | LogBody::Notice(_) => None,
-        }
-    }
-
-    /// Its decoded text; empty for a notice.
-    fn text(&self) -> &str {
-        match &self.body {
-            LogBody::Data { text, .. } => text,
-            LogBody::Notice(_) => "",
-        }
-    }
-
-    /// What its row count depends on.
-    fn shape(&self) -> RowShape {
-        match &self.body {
-            LogBody::Data { bytes, text, .. } => {
-                RowShape::data(bytes.len(), text, self.run_offset, self.joins_previous)
-            }
-            LogBody::Notice(_) => RowShape::notice(),
         }
     }
 
     /// Memory the entry holds, as the budget counts it.
     fn cost(&self) -> usize {
         let payload = match &self.body {
-            // The text's allocation also holds the Arc's two counts.
-            LogBody::Data { bytes, text, .. } => bytes.len() + text.len() + 2 * size_of::<usize>(),
+            LogBody::Data { bytes, .. } => bytes.len(),
             LogBody::Notice(_) => 64,
         };
-        size_of::<Self>() + size_of::<u64>() + size_of::<RowShape>() + payload
+        // With what the store keeps beside each entry: its shape, row end and line start.
+        size_of::<Self>() + 40 + payload
     }
 }
 
@@ -290,7 +260,9 @@ pub enum Row<'a> {
 pub struct Log {
     /// The entries and how they are shown.
     store: Store,
-    text: TextDecoder,
+    /// Where each peer's received stream stands after its last read, for decoding the next
+    /// (a character cut across reads shows whole). Bounded as `PeerStreams` are.
+    carries: HashMap<SocketAddr, Carry>,
     /// When each peer was last sent data, until data from it comes; with the day (see
     /// [`Log::mark_day`]), so an answer just after midnight is still timed.
     last_send: HashMap<SocketAddr, NaiveDateTime>,
@@ -329,7 +301,7 @@ impl Log {
     pub fn with_budget(budget: usize) -> Self {
         Self {
             store: Store::with_budget(budget),
-            text: TextDecoder::new(TextEncoding::default(), false),
+            carries: HashMap::new(),
             last_send: HashMap::new(),
             merge_gap: None,
             last_reads: HashMap::new(),
@@ -362,12 +334,12 @@ impl Log {
 
     /// The encoding received text is decoded with.
     pub fn encoding(&self) -> TextEncoding {
-        self.text.streams.encoding()
+        self.store.decoding().encoding
     }
 
     /// Adds a lifecycle line for something that happened at `time`.
     pub fn notice(&mut self, notice: Notice, time: NaiveTime) {
-        self.push(LogBody::Notice(notice), time, None);
+        let _ = self.push(LogBody::Notice(notice), time, None);
     }
 
     /// Adds bytes received at `time` as a message of their own (a datagram), decoded as a
@@ -444,23 +416,44 @@ impl Log {
         time: NaiveTime,
         annotation: Option<Annotation>,
     ) {
-        let text = self.text.decode(direction, peer, &bytes);
-        self.push(
+        let carry = match direction {
+            Direction::Rx => self.carries.get(&peer).copied().unwrap_or_default(),
+            Direction::Tx => Carry::START,
+        };
+        let after = self.push(
             LogBody::Data {
                 direction,
                 peer,
                 bytes,
-                text,
+                carry,
             },
             time,
             annotation,
         );
+        if direction == Direction::Rx {
+            self.carry_on(peer, after);
+        }
+    }
+
+    /// Notes where `peer`'s received stream stands now.
+    pub(super) fn carry_on(&mut self, peer: SocketAddr, carry: Carry) {
+        if self.carries.len() >= crate::codec::MAX_PEER_STREAMS && !self.carries.contains_key(&peer)
+        {
+            // Ever new peers (a UDP socket hearing from new ports): those in the middle of a
+            // character stay; a forgotten one's next read starts afresh.
+            self.carries
+                .retain(|_, carry| *carry != Carry::CLEAN && *carry != Carry::START);
+            if self.carries.len() >= crate::codec::MAX_PEER_STREAMS / 2 {
+                self.carries.clear();
+            }
+        }
+        self.carries.insert(peer, carry);
     }
 
     /// Forgets a peer's pending partial character, unfinished message and last send (the peer
     /// is gone).
     pub fn peer_gone(&mut self, peer: SocketAddr) {
-        self.text.streams.remove(peer);
+        self.carries.remove(&peer);
         self.last_send.remove(&peer);
         self.last_reads.remove(&peer);
         self.unshown.remove(&peer);
@@ -470,7 +463,7 @@ impl Log {
     /// Forgets every peer's stream, as [`Log::peer_gone`] does for one: the session closed,
     /// and a new connection to the same address starts afresh.
     pub fn connections_ended(&mut self) {
-        self.text.streams.clear();
+        self.carries.clear();
         self.last_send.clear();
         self.last_reads.clear();
         self.unshown.clear();
@@ -481,7 +474,7 @@ impl Log {
     /// where its unfinished message stands (a length field's count must not lose its place).
     pub fn clear(&mut self) {
         self.store.clear();
-        self.text.streams.clear();
+        self.carries.clear();
         self.last_send.clear();
         self.last_reads.clear();
         self.unshown.clear();
@@ -512,7 +505,7 @@ impl Log {
     /// `\0`, `\xNN` for a byte that is no character), so that every byte can be read off
     /// the text view.
     pub fn escapes(&self) -> bool {
-        self.text.streams.escapes()
+        self.store.decoding().escapes
     }
 
     /// Turns escapes on or off, decoding every entry again as [`Log::set_encoding`] does.
@@ -524,18 +517,16 @@ impl Log {
         if encoding == self.encoding() && escapes == self.escapes() {
             return;
         }
-        self.text = TextDecoder::new(encoding, escapes);
-        let text = &mut self.text;
-        self.store
-            .redecode(|direction, peer, bytes| text.decode(direction, peer, bytes));
+        self.carries = self.store.set_decoding(Decoding { encoding, escapes });
     }
 
-    /// Adds an entry of `body` at `time`, checked if it is received data.
-    fn push(&mut self, body: LogBody, time: NaiveTime, annotation: Option<Annotation>) {
+    /// Adds an entry of `body` at `time`, checked if it is received data; where its stream
+    /// stands after it.
+    fn push(&mut self, body: LogBody, time: NaiveTime, annotation: Option<Annotation>) -> Carry {
         let mut entry = self.store.new_entry(body, time, annotation);
         entry.check = self.check_of(&entry);
         self.check_tally.count(entry.check, true);
-        self.store.push(entry);
+        self.store.push(entry)
     }
 }
 

@@ -10,6 +10,9 @@
 
 use crate::codec::InputMode;
 
+use super::scan::Sink;
+#[cfg(test)]
+use super::scan::feed_text;
 use super::{HEX_BYTES_PER_ROW, RowLayout};
 
 /// What the row count of a text depends on.
@@ -27,53 +30,24 @@ struct TextShape {
 }
 
 impl TextShape {
-    /// Entries are single reads (at most a few hundred KiB), far below `u32::MAX`.
+    /// The shape of `text`, as the log shows it.
+    #[cfg(test)]
     fn of(text: &str) -> Self {
-        let text = text.strip_suffix('\n').unwrap_or(text);
-        let mut shape = Self::default();
-        let mut longest_line = 0;
-        let mut first_line_len = None;
-        // memchr rather than `split('\n')`: the line breaks of every arriving read are counted
-        // here, and str's searcher costs a comparison call per line.
-        let mut line_start = 0;
-        let line_ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
-        for line_end in line_ends {
-            shape.lines = shape.lines.saturating_add(1);
-            longest_line = longest_line.max(line_end - line_start);
-            first_line_len.get_or_insert(line_end);
-            line_start = line_end + 1;
-        }
-        let first_line_len = first_line_len.unwrap_or_default();
-        // One pass finds the usual text, ASCII without tabs, whose characters take a column
-        // each; only the rest is looked at closer.
-        let plain = !super::text::holds_any(text, |b| b == b'\t' || b >= 0x80);
-        let tabs = !plain && memchr::memchr(b'\t', text.as_bytes()).is_some();
-        shape.widest_line = saturate(if tabs {
-            longest_line.saturating_mul(TAB_COLUMNS)
-        } else {
-            longest_line
-        });
-        shape.first_line_end = saturate(if plain {
-            first_line_len
-        } else {
-            let first_line = text.get(..first_line_len).unwrap_or_default();
-            measure(first_line).last_start.map_or(0, |at| at + 1)
-        });
-        shape
+        measure_text(text).shape
     }
 
-    /// The number of rows [`text_rows`] gives at `step` for the text this is the shape of,
+    /// The number of rows [`line_rows`] cuts the lines into at `step` for the text this is the shape of,
     /// or with `joined`, the rows the raw stream gives it when its first line continues a
-    /// line that stood at that [`LineStart`]; `text` supplies it when the shape alone cannot
-    /// tell.
+    /// line that stood at that [`LineStart`]; `rest` counts the rows of the lines after the
+    /// first at `step` when the shape alone cannot tell.
     // Inlined with `RowShape::rows`, for the same reason (measured, so the lint is wrong here).
     #[allow(clippy::inline_always)]
     #[inline(always)]
-    fn rows<'a>(
+    fn rows(
         &self,
         step: usize,
         joined: Option<LineStart>,
-        text: impl FnOnce() -> &'a str,
+        rest: impl FnOnce(usize) -> usize,
     ) -> usize {
         // The usual case: every line fits in a row.
         if joined.is_none() && self.widest_line as usize <= step {
@@ -97,7 +71,7 @@ impl TextShape {
         } else if self.widest_line as usize <= step {
             self.lines as usize - 1
         } else {
-            rows_after_the_first_line(text(), step)
+            rest(step)
         };
         first + rest
     }
@@ -112,13 +86,18 @@ pub(super) struct RowShape {
     bytes: u32,
     /// Data only: where it starts within a hex row of its run of reads (run offset mod 16).
     run_phase: u8,
-    /// A lifecycle line rather than data.
-    notice: bool,
-    /// Data only: its decoded text is empty (half a character so far).
-    no_text: bool,
-    /// Data only: its text continues the previous entry's line in the raw stream.
-    joins_previous: bool,
+    /// What kind of entry it is and how its text ends: the `FLAG_` bits.
+    flags: u8,
 }
+
+/// A lifecycle line rather than data.
+const FLAG_NOTICE: u8 = 1;
+/// Data only: its decoded text is empty (half a character so far).
+const FLAG_NO_TEXT: u8 = 2;
+/// Data only: its text continues the previous entry's line in the raw stream.
+const FLAG_JOINS_PREVIOUS: u8 = 4;
+/// Data only: its text ends with a line break.
+const FLAG_ENDS_WITH_BREAK: u8 = 8;
 
 // The recount's speed rests on this staying small.
 const _: () = assert!(size_of::<RowShape>() <= 20);
@@ -127,41 +106,59 @@ impl RowShape {
     /// A lifecycle line's.
     pub(super) fn notice() -> Self {
         Self {
-            notice: true,
+            flags: FLAG_NOTICE,
             ..Self::default()
         }
     }
 
-    /// A data entry's: `run_offset` is where it starts in its run of reads (see the log).
-    pub(super) fn data(bytes: usize, text: &str, run_offset: usize, joins_previous: bool) -> Self {
+    /// A data entry's of `bytes` whose text is `text`: `run_offset` is where it starts in its
+    /// run of reads (see the log).
+    pub(super) fn data(
+        bytes: usize,
+        text: &TextSummary,
+        run_offset: usize,
+        joins_previous: bool,
+    ) -> Self {
+        let flag = |on: bool, flag: u8| if on { flag } else { 0 };
         Self {
-            text: TextShape::of(text),
+            text: text.shape,
             bytes: saturate(bytes),
             // Below 16, so it always fits.
             run_phase: u8::try_from(run_offset % HEX_BYTES_PER_ROW).unwrap_or_default(),
-            notice: false,
-            no_text: text.is_empty(),
-            joins_previous,
+            flags: flag(text.no_text, FLAG_NO_TEXT)
+                | flag(joins_previous, FLAG_JOINS_PREVIOUS)
+                | flag(text.ends_with_break, FLAG_ENDS_WITH_BREAK),
+        }
+    }
+
+    /// Data only: whether its stream is in the middle of a line after it (an entry without
+    /// text leaves it where the entry before left it).
+    pub(super) fn ends_mid_line(&self) -> bool {
+        if self.flags & FLAG_NO_TEXT != 0 {
+            self.flags & FLAG_JOINS_PREVIOUS != 0
+        } else {
+            self.flags & FLAG_ENDS_WITH_BREAK == 0
         }
     }
 
     /// Display rows in `layout`: notices take one (none without headers); data takes a header
     /// row plus its text rows, or one row per [`HEX_BYTES_PER_ROW`] bytes in hex. In the raw
-    /// text stream an entry that joins the line before starts where `start` says. `text`
-    /// supplies the entry's text in the rare case the shape cannot tell.
+    /// text stream an entry that joins the line before starts where `start` says. `rest`
+    /// counts the rows of its lines after the first at a step, in the rare case the shape
+    /// cannot tell.
     // Always inlined into the recount's loop, with `TextShape::rows`, whatever else changes
     // in this file: when a change elsewhere in it left either out of line, resizing a
     // million-entry log took 2.0 ms a frame instead of 1.0.
     #[allow(clippy::inline_always)]
     #[inline(always)]
-    pub(super) fn rows<'a>(
+    pub(super) fn rows(
         &self,
         layout: RowLayout,
         start: LineStart,
-        text: impl FnOnce() -> &'a str,
+        rest: impl FnOnce(usize) -> usize,
     ) -> u64 {
         let headers = u64::from(layout.headers);
-        if self.notice {
+        if self.flags & FLAG_NOTICE != 0 {
             return headers;
         }
         let step = row_step(layout.columns);
@@ -169,13 +166,13 @@ impl RowShape {
             // The raw stream: an entry's first line continues the line before when it joins,
             // and an entry with no text yet adds nothing.
             InputMode::Text if !layout.headers => {
-                if self.no_text {
+                if self.flags & FLAG_NO_TEXT != 0 {
                     return 0;
                 }
-                self.text
-                    .rows(step, self.joins_previous.then_some(start), text)
+                let joins = self.flags & FLAG_JOINS_PREVIOUS != 0;
+                self.text.rows(step, joins.then_some(start), rest)
             }
-            InputMode::Text => self.text.rows(step, None, text),
+            InputMode::Text => self.text.rows(step, None, rest),
             // The raw stream: the rows that start in this entry.
             InputMode::Hex if !layout.headers => {
                 let phase = usize::from(self.run_phase);
@@ -186,18 +183,6 @@ impl RowShape {
         };
         headers + content as u64
     }
-}
-
-/// The rare case of [`TextShape::rows`] (a long line after the first), kept out of line so
-/// the common one stays small enough to inline into the recount's loop.
-#[cold]
-#[inline(never)]
-fn rows_after_the_first_line(text: &str, step: usize) -> usize {
-    let text = text.strip_suffix('\n').unwrap_or(text);
-    text.split('\n')
-        .skip(1)
-        .map(|line| line_rows(line, 0, 0, step).count())
-        .sum()
 }
 
 /// The columns a tab takes: egui draws it as wide as four spaces.
@@ -249,70 +234,233 @@ pub(super) struct LineStart {
 }
 
 impl LineStart {
-    /// Where the line stands after `text`, which starts here.
-    pub(super) fn after(self, text: &str) -> Self {
-        if let Some(at) = memchr::memrchr(b'\n', text.as_bytes()) {
-            let last = measure(text.get(at + 1..).unwrap_or_default());
+    /// Where the line stands after a text that starts here and ends as `tail` says.
+    pub(super) fn after(self, tail: LineTail) -> Self {
+        if tail.broken {
             return Self {
-                column: saturate(last.width),
-                previous: saturate(last.last_start.unwrap_or_default()),
+                column: saturate(tail.column),
+                previous: saturate(tail.last_start.unwrap_or_default()),
             };
         }
-        let line = measure(text);
-        match line.last_start {
+        match tail.last_start {
             Some(at) => Self {
-                column: self.column.saturating_add(saturate(line.width)),
+                column: self.column.saturating_add(saturate(tail.column)),
                 previous: self.column.saturating_add(saturate(at)),
             },
             None => self,
         }
     }
+
+    /// [`LineStart::after`] a text.
+    #[cfg(test)]
+    fn after_text(self, text: &str) -> Self {
+        self.after(measure_text(text).tail)
+    }
 }
 
-/// A line's width and where its last character (not counting zero-width ones) starts.
-struct Measure {
-    width: usize,
+/// How a text's last line ends, for the text after it to take up where it left off.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct LineTail {
+    /// The text holds a line break: its last line starts at column 0.
+    broken: bool,
+    /// The columns of its last line.
+    column: usize,
+    /// Where the last character of its last line (not counting zero-width ones) starts.
     last_start: Option<usize>,
 }
 
-/// Measures `line` as [`char_starts`] lays it out from column 0.
-fn measure(line: &str) -> Measure {
-    // The usual line, ASCII without tabs, in one pass: one column a character.
-    if !super::text::holds_any(line, |b| b == b'\t' || b >= 0x80) {
-        return Measure {
-            width: line.len(),
-            last_start: line.len().checked_sub(1),
+/// What an entry's text is like, for counting its rows: measured as it is scanned.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct TextSummary {
+    shape: TextShape,
+    /// The text is empty (half a character so far).
+    pub(super) no_text: bool,
+    /// The text ends with a line break.
+    pub(super) ends_with_break: bool,
+    /// How its last line ends.
+    pub(super) tail: LineTail,
+}
+
+impl TextSummary {
+    /// Its lines.
+    #[cfg(test)]
+    pub(super) fn shape_lines(&self) -> u32 {
+        self.shape.lines
+    }
+
+    /// The rows of its first line at grid step `step` when the line starts a row.
+    pub(super) fn first_line_rows(&self, step: usize) -> usize {
+        match self.shape.first_line_end as usize {
+            0 => 1,
+            end => (end - 1) / step + 1,
+        }
+    }
+}
+
+/// Measures a text told character by character (see [`Sink`]).
+#[derive(Debug, Default)]
+pub(super) struct Measured {
+    breaks: usize,
+    column: usize,
+    /// Where the last character of the line (not counting zero-width ones) starts, plus
+    /// one; 0 for none. Kept so, not as an `Option`, for the scan to update without a branch.
+    last_end: usize,
+    widest: usize,
+    first_line_end: Option<usize>,
+    any: bool,
+    ends_with_break: bool,
+}
+
+impl Sink for Measured {
+    #[inline]
+    fn char(&mut self, width: usize) {
+        self.maybe_char(true, width);
+    }
+
+    #[inline]
+    fn maybe_char(&mut self, starts: bool, width: usize) {
+        self.any |= starts;
+        self.ends_with_break &= !starts;
+        self.last_end = if width > 0 {
+            self.column + 1
+        } else {
+            self.last_end
         };
+        self.column += width;
     }
-    let mut measure = Measure {
-        width: 0,
-        last_start: None,
-    };
-    let mut rest = line;
-    while !rest.is_empty() {
-        // Runs of plain ASCII a column a character, by their length: binary data shown as
-        // text is mostly such runs between a few replacement characters.
-        let run = rest
-            .bytes()
-            .position(|b| b == b'\t' || b >= 0x80)
-            .unwrap_or(rest.len());
-        if run > 0 {
-            measure.last_start = Some(measure.width + run - 1);
-            measure.width += run;
+
+    #[inline]
+    fn run(&mut self, count: usize) {
+        if count > 0 {
+            self.any = true;
+            self.ends_with_break = false;
+            self.last_end = self.column + count;
+            self.column += count;
         }
-        let mut after = rest.get(run..).unwrap_or_default().chars();
-        if let Some(c) = after.next() {
-            let width = char_columns(c);
-            // A zero-width character goes with the one before it (in an earlier read, if it
-            // comes first), so it neither widens the line nor starts anything.
-            if width > 0 {
-                measure.last_start = Some(measure.width);
-                measure.width += width;
-            }
-        }
-        rest = after.as_str();
     }
-    measure
+
+    #[inline]
+    fn line_break(&mut self) {
+        self.widest = self.widest.max(self.last_end);
+        self.first_line_end.get_or_insert(self.last_end);
+        self.breaks += 1;
+        self.any = true;
+        self.ends_with_break = true;
+        self.column = 0;
+        self.last_end = 0;
+    }
+}
+
+impl Measured {
+    /// What the text told was like.
+    pub(super) fn summary(&self) -> TextSummary {
+        let lines = if self.ends_with_break {
+            self.breaks
+        } else {
+            self.breaks + 1
+        };
+        TextSummary {
+            shape: TextShape {
+                lines: saturate(lines),
+                widest_line: saturate(self.widest.max(self.last_end)),
+                first_line_end: saturate(self.first_line_end.unwrap_or(self.last_end)),
+            },
+            no_text: !self.any,
+            ends_with_break: self.ends_with_break,
+            tail: LineTail {
+                broken: self.breaks > 0,
+                column: self.column,
+                last_start: self.last_end.checked_sub(1),
+            },
+        }
+    }
+}
+
+/// Counts the rows of a text's lines after the first at a grid step (see [`row_step`]):
+/// each line as many as the steps its last character starts past.
+#[derive(Debug)]
+pub(super) struct RowsAfterFirstLine {
+    step: usize,
+    line: usize,
+    column: usize,
+    /// As [`Measured`] keeps it.
+    last_end: usize,
+    rows: usize,
+    ends_with_break: bool,
+}
+
+impl RowsAfterFirstLine {
+    /// Counting at `step`.
+    pub(super) fn new(step: usize) -> Self {
+        Self {
+            step,
+            line: 0,
+            column: 0,
+            last_end: 0,
+            rows: 0,
+            ends_with_break: false,
+        }
+    }
+
+    /// The rows of a line whose last character ends as `last_end` says.
+    fn line_rows(&self, last_end: usize) -> usize {
+        last_end.saturating_sub(1) / self.step + 1
+    }
+
+    /// The rows counted (a line break at the very end starts no line).
+    pub(super) fn rows(&self) -> usize {
+        if self.line > 0 && !self.ends_with_break {
+            self.rows + self.line_rows(self.last_end)
+        } else {
+            self.rows
+        }
+    }
+}
+
+impl Sink for RowsAfterFirstLine {
+    #[inline]
+    fn char(&mut self, width: usize) {
+        self.maybe_char(true, width);
+    }
+
+    #[inline]
+    fn maybe_char(&mut self, starts: bool, width: usize) {
+        self.ends_with_break &= !starts;
+        self.last_end = if width > 0 {
+            self.column + 1
+        } else {
+            self.last_end
+        };
+        self.column += width;
+    }
+
+    #[inline]
+    fn run(&mut self, count: usize) {
+        if count > 0 {
+            self.ends_with_break = false;
+            self.last_end = self.column + count;
+            self.column += count;
+        }
+    }
+
+    #[inline]
+    fn line_break(&mut self) {
+        if self.line > 0 {
+            self.rows += self.line_rows(self.last_end);
+        }
+        self.line += 1;
+        self.ends_with_break = true;
+        self.column = 0;
+        self.last_end = 0;
+    }
+}
+
+/// Measures `text`, already as the log shows it.
+#[cfg(test)]
+pub(super) fn measure_text(text: &str) -> TextSummary {
+    let mut measured = Measured::default();
+    feed_text(text, &mut measured);
+    measured.summary()
 }
 
 /// Each character of `line` with the column it starts at when the line stands at `column`
@@ -384,8 +532,13 @@ pub(super) fn line_rows(
 /// The rows of an entry's text in a log `columns` wide: each line cut where a grid step of
 /// [`row_step`] ends (see [`line_rows`]). Each entry is its own block, so a line break
 /// ending it adds no empty row.
+#[cfg(test)]
 pub(super) fn text_rows(text: &str, columns: usize) -> impl Iterator<Item = &str> {
-    let step = row_step(columns);
+    text_rows_at(text, row_step(columns))
+}
+
+/// The rows of an entry's text on a grid of `step` (see [`row_step`]).
+pub(super) fn text_rows_at(text: &str, step: usize) -> impl Iterator<Item = &str> {
     text.strip_suffix('\n')
         .unwrap_or(text)
         .split('\n')
@@ -395,6 +548,13 @@ pub(super) fn text_rows(text: &str, columns: usize) -> impl Iterator<Item = &str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rows of `text`'s lines after the first at `step`.
+    fn rows_after(text: &str, step: usize) -> usize {
+        let mut rows = RowsAfterFirstLine::new(step);
+        feed_text(text, &mut rows);
+        rows.rows()
+    }
 
     /// Text with every kind of character: one column, two, none, a tab, line breaks.
     fn any_text(lines: bool) -> impl proptest::strategy::Strategy<Value = String> {
@@ -413,7 +573,7 @@ mod tests {
             .run(&(any_text(true), 1usize..14), |(text, columns)| {
                 let shape = TextShape::of(&text);
                 proptest::prop_assert_eq!(
-                    shape.rows(row_step(columns), None, || &text),
+                    shape.rows(row_step(columns), None, |step| rows_after(&text, step)),
                     text_rows(&text, columns).count(),
                     "{:?} at {} columns",
                     text,
@@ -432,15 +592,17 @@ mod tests {
             .run(
                 &(any_text(false), any_text(true), 1usize..14),
                 |(before, text, columns)| {
-                    let start = LineStart::default().after(&before);
-                    let owned = TextShape::of(&text).rows(row_step(columns), Some(start), || &text);
+                    let start = LineStart::default().after_text(&before);
+                    let owned = TextShape::of(&text).rows(row_step(columns), Some(start), |step| {
+                        rows_after(&text, step)
+                    });
                     let whole = format!("{before}{text}");
                     let expected =
                         text_rows(&whole, columns).count() - text_rows(&before, columns).count();
                     proptest::prop_assert_eq!(owned, expected, "{:?} + {:?}", before, text);
                     // And where the line stands after both is where it stands after the whole.
-                    let whole_end = LineStart::default().after(&whole);
-                    proptest::prop_assert_eq!(start.after(&text), whole_end);
+                    let whole_end = LineStart::default().after_text(&whole);
+                    proptest::prop_assert_eq!(start.after_text(&text), whole_end);
                     Ok(())
                 },
             )
@@ -499,8 +661,8 @@ mod tests {
                 let starts = (run_offset..run_offset + bytes)
                     .filter(|offset| offset % HEX_BYTES_PER_ROW == 0)
                     .count() as u64;
-                let shape = RowShape::data(bytes, "", run_offset, false);
-                let shape_rows = shape.rows(layout, LineStart::default(), || "");
+                let shape = RowShape::data(bytes, &measure_text(""), run_offset, false);
+                let shape_rows = shape.rows(layout, LineStart::default(), |_| 0);
                 proptest::prop_assert_eq!(shape_rows, starts);
                 Ok(())
             })

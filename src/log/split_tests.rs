@@ -242,7 +242,7 @@ fn a_message_too_far_back_or_forgotten_is_not_continued() {
         .entries()
         .iter()
         .filter(|entry| matches!(&entry.body, LogBody::Data { peer: p, .. } if *p == peer()))
-        .map(|entry| entry.text().to_owned())
+        .map(|entry| log.store().text(entry))
         .collect();
     assert_eq!(
         mine,

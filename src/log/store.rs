@@ -3,15 +3,16 @@
 //! it (`Log`) decides what the entries are.
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::Arc;
 
-use bytes::Bytes;
 use chrono::{NaiveDate, NaiveTime};
 
-use super::shape::text_rows;
-use super::shape::{LineStart, RowShape};
+use super::scan::{Carry, Decoding, scan};
+use super::shape::{
+    LineStart, Measured, RowShape, RowsAfterFirstLine, TextSummary, line_rows, row_step,
+    text_rows_at,
+};
 use super::{
     Annotation, Direction, HEX_BYTES_PER_ROW, LogBody, LogEntry, Notice, Row, RowLayout, filter,
 };
@@ -45,6 +46,10 @@ pub struct Store {
     /// Whether each entry is hidden by `show_only`, one per entry while it is set (empty
     /// otherwise), so a recount reads no entries.
     pub(super) hidden: VecDeque<bool>,
+    /// How the entries' bytes are shown as text.
+    pub(super) decoding: Decoding,
+    /// Where the raw stream's line stands after the newest entry.
+    pub(super) tail: LineStart,
 }
 
 impl Default for Store {
@@ -70,6 +75,26 @@ impl Store {
             dropped_day: None,
             show_only: None,
             hidden: VecDeque::new(),
+            decoding: Decoding::default(),
+            tail: LineStart::default(),
+        }
+    }
+
+    /// How the entries' bytes are shown as text.
+    pub fn decoding(&self) -> Decoding {
+        self.decoding
+    }
+
+    /// The text of `entry` (kept here) as the log shows it; empty for a notice.
+    pub fn text(&self, entry: &LogEntry) -> String {
+        match &entry.body {
+            LogBody::Data {
+                direction,
+                bytes,
+                carry,
+                ..
+            } => super::scan::decode(self.decoding, *carry, bytes, *direction == Direction::Tx),
+            LogBody::Notice(_) => String::new(),
         }
     }
 
@@ -153,7 +178,8 @@ impl Store {
                 break;
             };
             if !self.hides(entry) {
-                entry_rows(entry, self.layout, skip, count - out.len(), &mut out);
+                let limit = count - out.len();
+                entry_rows(entry, self.decoding, self.layout, skip, limit, &mut out);
             }
             skip = 0;
             index += 1;
@@ -170,7 +196,7 @@ impl Store {
             ..self.layout
         };
         let mut rows = Vec::new();
-        entry_rows(entry, layout, 0, usize::MAX, &mut rows);
+        entry_rows(entry, self.decoding, layout, 0, usize::MAX, &mut rows);
         rows
     }
 
@@ -199,8 +225,11 @@ impl Store {
                 direction, peer, ..
             } => {
                 let previous = self.entries.back();
+                let same_stream =
+                    previous.is_some_and(|p| p.stream_bytes(*direction, *peer).is_some());
+                let mid_line = self.shapes.back().is_some_and(RowShape::ends_mid_line);
                 (
-                    previous.is_some_and(|p| p.ends_mid_line(*direction, *peer)),
+                    same_stream && mid_line,
                     previous.map_or(0, |p| p.stream_end(*direction, *peer)),
                 )
             }
@@ -219,20 +248,27 @@ impl Store {
     }
 
     /// Appends `entry` (made by [`Store::new_entry`]), counting its rows, and drops the
-    /// oldest entries if the store is now over its budget.
-    pub(super) fn push(&mut self, entry: LogEntry) {
+    /// oldest entries if the store is now over its budget. Where its stream stands after it.
+    pub(super) fn push(&mut self, entry: LogEntry) -> Carry {
         self.used += entry.cost();
-        let shape = entry.shape();
+        let (summary, after) = measure(self.decoding, &entry);
+        let shape = shape_of(&entry, &summary);
         let hidden = self.hides(&entry);
         if self.show_only.is_some() {
             self.hidden.push_back(hidden);
         }
-        let previous = self.line_starts.back().copied().zip(self.entries.back());
-        let start = line_start(previous, &entry);
+        let start = if entry.joins_previous {
+            self.tail
+        } else {
+            LineStart::default()
+        };
+        self.tail = start.after(summary.tail);
         let rows = if hidden {
             0
         } else {
-            shape.rows(self.layout, start, || entry.text())
+            shape.rows(self.layout, start, |step| {
+                rows_after_first_line(self.decoding, &entry, step)
+            })
         };
         let end = self.row_ends.back().copied().unwrap_or(self.row_base) + rows;
         self.row_ends.push_back(end);
@@ -240,27 +276,36 @@ impl Store {
         self.line_starts.push_back(start);
         self.entries.push_back(entry);
         self.enforce_budget();
+        after
     }
 
-    /// Changes the entry at `index` with `change`, which may grow its bytes and text (a read
-    /// merged into it): its cost and rows are counted again, and where the entries after it
-    /// end moves. Its neighbours are other peers' or other directions' data, so how they join
-    /// it in the raw stream stays as it was. Whatever `change` returns.
+    /// Changes the entry at `index` with `change`, which may grow its bytes (a read merged
+    /// into it): its cost and rows are counted again, and where the entries after it end
+    /// moves. Its neighbours are other peers' or other directions' data, so how they join it
+    /// in the raw stream stays as it was. Whatever `change` returns, and where the entry's
+    /// stream stands after it.
     pub(super) fn change<T>(
         &mut self,
         index: usize,
         change: impl FnOnce(&mut LogEntry) -> T,
-    ) -> Option<T> {
+    ) -> Option<(T, Carry)> {
+        let newest = index + 1 == self.entries.len();
         let entry = self.entries.get_mut(index)?;
         let old_cost = entry.cost();
         let changed = change(entry);
         self.used = self.used - old_cost + entry.cost();
-        let shape = entry.shape();
+        let (summary, after) = measure(self.decoding, entry);
+        let shape = shape_of(entry, &summary);
+        let start = self.line_starts.get(index).copied().unwrap_or_default();
+        if newest {
+            self.tail = start.after(summary.tail);
+        }
         let rows = if filter::hidden(self.show_only, entry) {
             0
         } else {
-            let start = self.line_starts.get(index).copied().unwrap_or_default();
-            shape.rows(self.layout, start, || entry.text())
+            shape.rows(self.layout, start, |step| {
+                rows_after_first_line(self.decoding, entry, step)
+            })
         };
         let start = index
             .checked_sub(1)
@@ -277,7 +322,7 @@ impl Store {
             *old_shape = shape;
         }
         self.enforce_budget();
-        Some(changed)
+        Some((changed, after))
     }
 
     /// The entry at `index`, to mark (its check, its frame start): nothing that changes its
@@ -298,53 +343,53 @@ impl Store {
         (index < self.entries.len()).then_some(index)
     }
 
-    /// Gives every data entry its text again with `decode` (a new encoding, escapes on or
-    /// off), replaying each peer's stream in order, and finds again where lines end.
-    pub(super) fn redecode(
-        &mut self,
-        mut decode: impl FnMut(Direction, SocketAddr, &Bytes) -> Arc<str>,
-    ) {
+    /// Shows the entries' bytes as text with `decoding` from now on: each peer's stream is
+    /// read again in order, for where its lines end and what each entry's rows are. Where each
+    /// peer's received stream stands after its last entry.
+    pub(super) fn set_decoding(&mut self, decoding: Decoding) -> HashMap<SocketAddr, Carry> {
+        self.decoding = decoding;
+        let mut carries: HashMap<SocketAddr, Carry> = HashMap::new();
+        let mut tail = LineStart::default();
+        let mut previous: Option<(RowShape, Option<(Direction, SocketAddr)>)> = None;
+        self.shapes.clear();
+        self.line_starts.clear();
         for entry in &mut self.entries {
-            if let LogBody::Data {
-                direction,
-                peer,
-                bytes,
-                text,
-            } = &mut entry.body
-            {
-                self.used -= text.len();
-                *text = decode(*direction, *peer, bytes);
-                self.used += text.len();
-            }
-        }
-        // Where lines end may have moved with the new decoding.
-        for index in 1..self.entries.len() {
-            let joins = match self.entries.get(index).map(|e| &e.body) {
-                Some(LogBody::Data {
-                    direction, peer, ..
-                }) => self
-                    .entries
-                    .get(index - 1)
-                    .is_some_and(|previous| previous.ends_mid_line(*direction, *peer)),
-                _ => false,
+            let stream = match &mut entry.body {
+                LogBody::Data {
+                    direction,
+                    peer,
+                    carry,
+                    ..
+                } => {
+                    if *direction == Direction::Rx {
+                        *carry = carries.get(peer).copied().unwrap_or_default();
+                    }
+                    Some((*direction, *peer))
+                }
+                LogBody::Notice(_) => None,
             };
-            if let Some(entry) = self.entries.get_mut(index) {
-                entry.joins_previous = joins;
+            entry.joins_previous = stream.is_some()
+                && previous.is_some_and(|(shape, previous_stream)| {
+                    previous_stream == stream && shape.ends_mid_line()
+                });
+            let (summary, after) = measure(decoding, entry);
+            if let Some((Direction::Rx, peer)) = stream {
+                carries.insert(peer, after);
             }
+            let shape = shape_of(entry, &summary);
+            let start = if entry.joins_previous {
+                tail
+            } else {
+                LineStart::default()
+            };
+            tail = start.after(summary.tail);
+            self.shapes.push_back(shape);
+            self.line_starts.push_back(start);
+            previous = Some((shape, stream));
         }
-        self.shapes = self.entries.iter().map(LogEntry::shape).collect();
-        let mut previous: Option<(LineStart, &LogEntry)> = None;
-        self.line_starts = self
-            .entries
-            .iter()
-            .map(|entry| {
-                let start = line_start(previous, entry);
-                previous = Some((start, entry));
-                start
-            })
-            .collect();
+        self.tail = tail;
         self.recount_rows();
-        self.enforce_budget();
+        carries
     }
 
     /// Removes every entry and the dropped count.
@@ -359,6 +404,7 @@ impl Store {
         self.dropped = 0;
         self.found = None;
         self.dropped_day = None;
+        self.tail = LineStart::default();
     }
 
     /// Drops the oldest entries until within budget; the newest entry always stays.
@@ -390,8 +436,12 @@ impl Store {
         let shapes = self.shapes.make_contiguous();
         let row_ends = self.row_ends.make_contiguous();
         let hidden = self.hidden.make_contiguous();
-        let (layout, entries) = (self.layout, &self.entries);
-        let text = |index: usize| entries.get(index).map_or("", LogEntry::text);
+        let (layout, entries, decoding) = (self.layout, &self.entries, self.decoding);
+        let rest = |index: usize, step: usize| {
+            entries
+                .get(index)
+                .map_or(0, |entry| rows_after_first_line(decoding, entry, step))
+        };
         // Only the raw text stream reads where lines start.
         let raw_text = layout.view == InputMode::Text && !layout.headers;
         let line_starts: &[LineStart] = if raw_text {
@@ -403,14 +453,14 @@ impl Store {
         let mut end = 0;
         if hidden.is_empty() {
             for (index, (shape, row_end)) in shapes.iter().zip(row_ends).enumerate() {
-                end += shape.rows(layout, start(index), || text(index));
+                end += shape.rows(layout, start(index), |step| rest(index, step));
                 *row_end = end;
             }
         } else {
             let each = shapes.iter().zip(hidden.iter()).zip(row_ends);
             for (index, ((shape, hidden), row_end)) in each.enumerate() {
                 if !hidden {
-                    end += shape.rows(layout, start(index), || text(index));
+                    end += shape.rows(layout, start(index), |step| rest(index, step));
                 }
                 *row_end = end;
             }
@@ -418,32 +468,84 @@ impl Store {
     }
 }
 
-/// Where `entry`'s text starts on its line of the raw stream, given the entry before it and
-/// where that one started: where the line stood after it when `entry` joins it, else at the
-/// start of a line.
-fn line_start(previous: Option<(LineStart, &LogEntry)>, entry: &LogEntry) -> LineStart {
-    match previous {
-        Some((start, previous)) if entry.joins_previous => start.after(previous.text()),
-        _ => LineStart::default(),
+/// What `entry`'s text is like with `decoding`, and where its stream stands after it.
+fn measure(decoding: Decoding, entry: &LogEntry) -> (TextSummary, Carry) {
+    match &entry.body {
+        LogBody::Data {
+            direction,
+            bytes,
+            carry,
+            ..
+        } => {
+            let mut measured = Measured::default();
+            let after = scan(
+                decoding,
+                *carry,
+                bytes,
+                *direction == Direction::Tx,
+                &mut measured,
+            );
+            (measured.summary(), after)
+        }
+        LogBody::Notice(_) => (TextSummary::default(), Carry::START),
     }
 }
 
-/// Appends up to `limit` rows of `entry`, skipping its first `skip` rows.
+/// `entry`'s shape, its text being as `summary` says.
+fn shape_of(entry: &LogEntry, summary: &TextSummary) -> RowShape {
+    match &entry.body {
+        LogBody::Data { bytes, .. } => {
+            RowShape::data(bytes.len(), summary, entry.run_offset, entry.joins_previous)
+        }
+        LogBody::Notice(_) => RowShape::notice(),
+    }
+}
+
+/// The rows of `entry`'s text lines after the first at grid step `step`, read off its bytes.
+fn rows_after_first_line(decoding: Decoding, entry: &LogEntry, step: usize) -> usize {
+    let LogBody::Data {
+        direction,
+        bytes,
+        carry,
+        ..
+    } = &entry.body
+    else {
+        return 0;
+    };
+    let mut rows = RowsAfterFirstLine::new(step);
+    let _ = scan(
+        decoding,
+        *carry,
+        bytes,
+        *direction == Direction::Tx,
+        &mut rows,
+    );
+    rows.rows()
+}
+
+/// Appends up to `limit` rows of `entry`, its text decoded with `decoding`, skipping its
+/// first `skip` rows.
 pub(super) fn entry_rows<'a>(
     entry: &'a LogEntry,
+    decoding: Decoding,
     layout: RowLayout,
     mut skip: u64,
     limit: usize,
     out: &mut Vec<Row<'a>>,
 ) {
-    let (bytes, text) = match &entry.body {
+    let (direction, bytes, carry) = match &entry.body {
         LogBody::Notice(notice) => {
             if layout.headers && skip == 0 && limit > 0 {
                 out.push(Row::Notice(entry, notice));
             }
             return;
         }
-        LogBody::Data { bytes, text, .. } => (bytes, text),
+        LogBody::Data {
+            direction,
+            bytes,
+            carry,
+            ..
+        } => (*direction, bytes, *carry),
     };
     let start = out.len();
     if layout.headers {
@@ -456,12 +558,16 @@ pub(super) fn entry_rows<'a>(
     let skip = usize::try_from(skip).unwrap_or(usize::MAX);
     let room = limit.saturating_sub(out.len() - start);
     match layout.view {
-        InputMode::Text => out.extend(
-            text_rows(text, layout.columns)
-                .skip(skip)
-                .take(room)
-                .map(|line| Row::Text(Cow::Borrowed(line))),
-        ),
+        InputMode::Text => {
+            let whole = direction == Direction::Tx;
+            let lines = Lines {
+                decoding,
+                carry,
+                bytes,
+                whole,
+            };
+            lines.rows(row_step(layout.columns), skip, room, out);
+        }
         InputMode::Hex => out.extend(
             bytes
                 .chunks(HEX_BYTES_PER_ROW)
@@ -470,5 +576,78 @@ pub(super) fn entry_rows<'a>(
                 .take(room)
                 .map(|(i, chunk)| Row::Hex(i * HEX_BYTES_PER_ROW, Cow::Borrowed(chunk))),
         ),
+    }
+}
+
+/// An entry's bytes read as lines of text: only the lines that rows are wanted from are
+/// decoded, since an entry is a read of up to a few hundred KiB and a frame shows a few dozen
+/// rows. A line feed is a line feed in UTF-8 and GBK alike, and ends any character under way
+/// (but with escapes), so each line after the first decodes on its own.
+struct Lines<'b> {
+    decoding: Decoding,
+    carry: Carry,
+    bytes: &'b [u8],
+    whole: bool,
+}
+
+impl Lines<'_> {
+    /// Appends up to `room` rows at grid step `step` (each line cut by [`line_rows`]) past
+    /// the first `skip`.
+    fn rows(&self, step: usize, mut skip: usize, room: usize, out: &mut Vec<Row<'_>>) {
+        if self.decoding.escapes {
+            // The escaping decoder may hold a line feed back with the start of a character
+            // before it, so lines are only known from the text.
+            let text = super::scan::decode(self.decoding, self.carry, self.bytes, self.whole);
+            let rows = text_rows_at(&text, step).skip(skip).take(room);
+            out.extend(rows.map(|row| Row::Text(Cow::Owned(row.to_owned()))));
+            return;
+        }
+        let mut taken = 0;
+        let mut from = 0;
+        let mut carry = self.carry;
+        while taken < room {
+            let rest = self.bytes.get(from..).unwrap_or_default();
+            let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |at| at + 1);
+            let line = rest.get(..end).unwrap_or_default();
+            let ends = from + end == self.bytes.len();
+            let whole = self.whole && ends;
+            // What follows the last line break is a line only if it shows something.
+            let open_end = from > 0 && line.last() != Some(&b'\n');
+            if skip > 0 {
+                let mut measured = Measured::default();
+                let _ = scan(self.decoding, carry, line, whole, &mut measured);
+                let summary = measured.summary();
+                let rows = if open_end && summary.no_text {
+                    0
+                } else {
+                    summary.first_line_rows(step)
+                };
+                if rows <= skip {
+                    skip -= rows;
+                } else {
+                    let text = super::scan::decode(self.decoding, carry, line, whole);
+                    let body = text.strip_suffix('\n').unwrap_or(&text);
+                    for (_, piece) in line_rows(body, 0, 0, step).skip(skip).take(room - taken) {
+                        out.push(Row::Text(Cow::Owned(piece.to_owned())));
+                        taken += 1;
+                    }
+                    skip = 0;
+                }
+            } else {
+                let text = super::scan::decode(self.decoding, carry, line, whole);
+                let body = text.strip_suffix('\n').unwrap_or(&text);
+                if !(open_end && body.is_empty()) {
+                    for (_, piece) in line_rows(body, 0, 0, step).take(room - taken) {
+                        out.push(Row::Text(Cow::Owned(piece.to_owned())));
+                        taken += 1;
+                    }
+                }
+            }
+            if ends || end == 0 {
+                break;
+            }
+            from += end;
+            carry = Carry::CLEAN;
+        }
     }
 }

@@ -24,14 +24,15 @@ impl Store {
                 skip = 0;
                 continue;
             }
-            let pieces = self.owned_pieces(index, step);
+            let entry_text = self.text(entry);
+            let pieces = self.owned_pieces(index, &entry_text, step);
             let skip_pieces = usize::try_from(skip).unwrap_or(usize::MAX);
             let mut next = index + 1;
             for (number, &(row, piece)) in pieces.iter().enumerate().skip(skip_pieces) {
                 if out.len() == count {
                     break;
                 }
-                let mut text = Cow::Borrowed(piece);
+                let mut text = Cow::Owned(piece.to_owned());
                 if number + 1 == pieces.len() {
                     next = self.join_following(index + 1, row, step, &mut text);
                 }
@@ -43,14 +44,14 @@ impl Store {
         out
     }
 
-    /// The pieces of entry `index`'s text that begin rows of their own, with the grid row each
-    /// is on: its first line's pieces but one on the row the line was on when it joins it.
-    fn owned_pieces(&self, index: usize, step: usize) -> Vec<(usize, &str)> {
+    /// The pieces of entry `index`'s text, `text`, that begin rows of their own, with the grid
+    /// row each is on: its first line's pieces but one on the row the line was on when it
+    /// joins it.
+    fn owned_pieces<'t>(&self, index: usize, text: &'t str, step: usize) -> Vec<(usize, &'t str)> {
         let (Some(entry), Some(start)) = (self.entries.get(index), self.line_starts.get(index))
         else {
             return Vec::new();
         };
-        let text = entry.text();
         if text.is_empty() {
             return Vec::new();
         }
@@ -146,8 +147,8 @@ impl Store {
             if !entry.joins_previous {
                 break;
             }
-            let entry_text = entry.text();
-            let body = entry_text.strip_suffix('\n').unwrap_or(entry_text);
+            let entry_text = self.text(entry);
+            let body = entry_text.strip_suffix('\n').unwrap_or(&entry_text);
             let first = body.split('\n').next().unwrap_or_default();
             let (column, previous) = (start.column as usize, start.previous as usize);
             let mut pieces = line_rows(first, column, previous, step);

@@ -47,8 +47,9 @@ pub(super) fn write_csv(log: &Store, t: &Texts, mut out: impl Write) -> io::Resu
                 direction,
                 peer,
                 bytes,
-                text,
+                ..
             } => {
+                let text = log.text(entry);
                 let direction = match direction {
                     Direction::Rx => "RX",
                     Direction::Tx => "TX",
@@ -60,7 +61,7 @@ pub(super) fn write_csv(log: &Store, t: &Texts, mut out: impl Write) -> io::Resu
                     &peer.to_string(),
                     &bytes.len().to_string(),
                     // The line break that ends an entry ends its cell; the hex keeps it.
-                    text.strip_suffix('\n').unwrap_or(text),
+                    text.strip_suffix('\n').unwrap_or(&text),
                     &format_hex(bytes),
                     &note,
                 ])?;

@@ -9,7 +9,7 @@ pub(super) fn peer() -> SocketAddr {
 /// Each entry's text, oldest first.
 pub(super) fn entry_texts(log: &Log) -> Vec<String> {
     let entries = log.store().entries().iter();
-    entries.map(|entry| entry.text().to_owned()).collect()
+    entries.map(|entry| log.store().text(entry)).collect()
 }
 
 pub(super) fn row_texts(log: &Log, first: u64, count: usize) -> Vec<String> {
@@ -426,7 +426,7 @@ fn a_udp_socket_that_hears_from_ever_new_ports_keeps_few_decoders() {
         let source = SocketAddr::from(([10, 0, high, low], 1000 + n));
         log.received(source, Bytes::from_static(b"ping"), T0);
     }
-    assert!(log.text.streams.len() <= crate::codec::MAX_PEER_STREAMS);
+    assert!(log.carries.len() <= crate::codec::MAX_PEER_STREAMS);
     assert!(log.store().used() <= 100_000);
 }
 

@@ -1,64 +1,13 @@
-//! How the log turns bytes into the text it shows, once per entry.
-
-use std::net::SocketAddr;
-use std::sync::Arc;
-
-use super::Direction;
-use crate::codec::{PeerStreams, TextEncoding};
-
-/// How the log turns bytes into text: received bytes continue their peer's stream, so a
-/// character split across reads shows whole; a send is a whole message, decoded on its own.
-#[derive(Debug)]
-pub(super) struct TextDecoder {
-    /// Each peer's received stream, which may end in part of a character.
-    pub(super) streams: PeerStreams,
-    /// Where text is decoded before [`printable`] copies it out: reused, so decoding does not
-    /// allocate (and fault in) room for the worst case every time.
-    scratch: String,
-    /// Where [`printable`] cleans text that has control characters, reused likewise.
-    cleaned: String,
-}
-
-impl TextDecoder {
-    /// Decodes `encoding`, with the send box's escapes wherever text would not show if
-    /// `escapes`.
-    pub(super) fn new(encoding: TextEncoding, escapes: bool) -> Self {
-        Self {
-            streams: PeerStreams::with_escapes(encoding, escapes),
-            scratch: String::new(),
-            cleaned: String::new(),
-        }
-    }
-
-    /// The text of `bytes` that went `direction` to or from `peer`, as the log shows it.
-    pub(super) fn decode(
-        &mut self,
-        direction: Direction,
-        peer: SocketAddr,
-        bytes: &[u8],
-    ) -> Arc<str> {
-        self.scratch.clear();
-        match direction {
-            Direction::Rx => self.streams.decode_into(peer, bytes, &mut self.scratch),
-            Direction::Tx => self.streams.decode_message_into(bytes, &mut self.scratch),
-        }
-        if self.streams.escapes() {
-            // Escaped text has no control characters left but its line breaks.
-            return Arc::from(self.scratch.as_str());
-        }
-        printable(&self.scratch, &mut self.cleaned)
-    }
-}
+//! Decoded text as the log shows it.
 
 /// Text as the log draws it: line breaks kept (CR dropped, so CRLF and LF look alike), other
 /// control characters shown as `·`, since they have no glyph and would otherwise vanish. The
-/// hex view always shows the exact bytes. Always a copy of exactly the text's size, so the
-/// buffer it was decoded into can be reused and the log keeps no spare room.
-pub(super) fn printable(text: &str, out: &mut String) -> Arc<str> {
+/// hex view always shows the exact bytes. Appended to `out`.
+pub(super) fn printable_into(text: &str, out: &mut String) {
     if !may_hold_control(text) {
-        return Arc::from(text);
+        out.push_str(text);
+        return;
     }
-    out.clear();
     if !may_hold_control_besides_cr(text) {
         // Text with CRLF line ends, as devices send it: only the CRs go, found at memchr's
         // pace, the lines between copied whole.
@@ -68,7 +17,7 @@ pub(super) fn printable(text: &str, out: &mut String) -> Arc<str> {
             run = cr + 1;
         }
         out.push_str(text.get(run..).unwrap_or_default());
-        return Arc::from(out.as_str());
+        return;
     }
     // Byte by byte, copying the runs in between whole: every byte that changes is ASCII or
     // the lead byte 0xC2 of a C1 control, so the runs end on character boundaries.
@@ -92,7 +41,6 @@ pub(super) fn printable(text: &str, out: &mut String) -> Arc<str> {
         run = at;
     }
     out.push_str(text.get(run..).unwrap_or_default());
-    Arc::from(out.as_str())
 }
 
 /// Whether `text` has a byte that can start a control character other than a line break or a
@@ -122,7 +70,12 @@ pub(super) fn holds_any(text: &str, suspect: impl Fn(u8) -> bool) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::printable;
+    /// `text` as the log shows it.
+    fn printable(text: &str, _: &mut String) -> String {
+        let mut out = String::new();
+        super::printable_into(text, &mut out);
+        out
+    }
 
     #[test]
     fn control_characters_become_visible_and_line_breaks_stay() {

@@ -106,7 +106,7 @@ pub(super) fn log_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action
                     first -= 1;
                 }
                 for row in log.store().rows(first, count) {
-                    if let Some(choice) = row_ui(ui, &row, found, t) {
+                    if let Some(choice) = row_ui(ui, log.store(), &row, found, t) {
                         chosen = Some(choice);
                     }
                 }
@@ -173,7 +173,13 @@ fn marker_ui(ui: &mut Ui, log: &crate::log::Log, t: &Texts) {
 
 /// Draws one row; a data entry's header has a menu (right click) to copy the entry, put its
 /// bytes in the send box or send them to its peer again, which returns the choice.
-fn row_ui(ui: &mut Ui, row: &Row<'_>, found: Option<&LogEntry>, t: &Texts) -> Option<MenuChoice> {
+fn row_ui(
+    ui: &mut Ui,
+    store: &crate::log::Store,
+    row: &Row<'_>,
+    found: Option<&LogEntry>,
+    t: &Texts,
+) -> Option<MenuChoice> {
     let text = RichText::new(row_text(row, t)).monospace();
     let palette = Palette::of(ui);
     let text = match row {
@@ -218,19 +224,19 @@ fn row_ui(ui: &mut Ui, row: &Row<'_>, found: Option<&LogEntry>, t: &Texts) -> Op
         label.extend()
     };
     let response = ui.add(label);
-    let Row::Header(LogEntry {
-        body: LogBody::Data {
-            bytes, text, peer, ..
+    let Row::Header(
+        entry @ LogEntry {
+            body: LogBody::Data { bytes, peer, .. },
+            ..
         },
-        ..
-    }) = row
+    ) = row
     else {
         return None;
     };
     let mut choice = None;
     response.context_menu(|ui| {
         if ui.button(t.copy_text).clicked() {
-            ui.ctx().copy_text(text.to_string());
+            ui.ctx().copy_text(store.text(entry));
         }
         if ui.button(t.copy_hex).clicked() {
             ui.ctx().copy_text(format_hex(bytes));

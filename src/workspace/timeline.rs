@@ -9,7 +9,7 @@ use chrono::NaiveTime;
 
 use super::{Tab, TabId};
 use crate::i18n::Texts;
-use crate::log::{LogEntry, Matcher, entry_line};
+use crate::log::{Decoding, ENTRY_LINE_BYTES, LogEntry, Matcher, entry_line, text_head};
 
 /// Most entries the timeline keeps; older ones fall off (they stay in their session's log).
 pub const TIMELINE_LIMIT: usize = 1_000_000;
@@ -148,6 +148,7 @@ impl Timeline {
             session: tab.title(),
             entry: entry.clone(),
             hex: tab.state.log.store().layout().view == crate::codec::InputMode::Hex,
+            decoding: tab.state.log.store().decoding(),
         })
     }
 
@@ -240,6 +241,8 @@ pub struct TimelineRow {
     pub entry: LogEntry,
     /// Whether its session shows data as hex.
     pub hex: bool,
+    /// How its session shows bytes as text.
+    pub decoding: Decoding,
 }
 
 impl TimelineRow {
@@ -251,7 +254,12 @@ impl TimelineRow {
             time: self.time.format(crate::net::TIME_OF_DAY).to_string(),
             since: self.since.map_or_else(String::new, format_since),
             session: self.session.clone(),
-            text: entry_line(&self.entry, self.hex, t),
+            text: entry_line(
+                &self.entry,
+                &text_head(&self.entry, self.decoding, ENTRY_LINE_BYTES),
+                self.hex,
+                t,
+            ),
         }
     }
 }

@@ -256,7 +256,11 @@ impl Ui {
     }
 
     pub fn received_texts(&self) -> Vec<String> {
-        self.received().iter().map(received_text).collect()
+        let store = self.harness.state().state().log.store();
+        self.received()
+            .iter()
+            .map(|entry| store.text(entry))
+            .collect()
     }
 
     pub fn open(&mut self) {
@@ -264,13 +268,5 @@ impl Ui {
         self.step_until("the session to open", |h| {
             h.state().state().connection.local_addr().is_some()
         });
-    }
-}
-
-/// A data entry's decoded text.
-pub fn received_text(entry: &netdebug::log::LogEntry) -> String {
-    match &entry.body {
-        netdebug::log::LogBody::Data { text, .. } => text.to_string(),
-        netdebug::log::LogBody::Notice(_) => String::new(),
     }
 }

@@ -1,0 +1,838 @@
+//! An entry's text read off its bytes without building it: how wide each character the log
+//! shows is, and where its lines break, at about the pace of a copy. The store keeps only the
+//! bytes and decodes the text of the rows it draws; counting rows needs no more than this.
+//!
+//! Decoding random binary as text (encoding_rs validating, failing and starting over at nearly
+//! every byte, then a copy of three bytes of `�` for each) cost about 40 ns a byte; reading
+//! the same bytes for their widths here costs a few.
+
+use std::sync::LazyLock;
+
+use super::shape::char_columns;
+use super::text::printable_into;
+use crate::codec::{StreamDecoder, TextEncoding};
+
+/// How entries' bytes become the text the log shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Decoding {
+    /// The encoding.
+    pub encoding: TextEncoding,
+    /// Whether what would not show is written with the send box's escapes.
+    pub escapes: bool,
+}
+
+/// Where a peer's stream stands before an entry's bytes, as its decoder would: the first
+/// bytes of a character that the read before ended in, and whether the stream has not begun
+/// yet (a UTF-8 byte order mark at its start is dropped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Carry {
+    pending: [u8; 3],
+    len: u8,
+    at_start: bool,
+}
+
+impl Default for Carry {
+    fn default() -> Self {
+        Self::START
+    }
+}
+
+impl Carry {
+    /// A stream that has not begun.
+    pub const START: Self = Self {
+        pending: [0; 3],
+        len: 0,
+        at_start: true,
+    };
+
+    /// Between two characters, past the start: after a line break, for instance.
+    pub(super) const CLEAN: Self = Self {
+        pending: [0; 3],
+        len: 0,
+        at_start: false,
+    };
+
+    /// The bytes held back.
+    fn held(&self) -> &[u8] {
+        self.pending
+            .get(..usize::from(self.len))
+            .unwrap_or_default()
+    }
+
+    /// Holding `bytes` (at most three: no character is longer than four).
+    fn holding(bytes: &[u8], at_start: bool) -> Self {
+        let mut pending = [0; 3];
+        let mut len = 0;
+        for (slot, &byte) in pending.iter_mut().zip(bytes) {
+            *slot = byte;
+            len += 1;
+        }
+        Self {
+            pending,
+            len,
+            at_start,
+        }
+    }
+}
+
+/// What a scan tells about the text, character by character.
+pub(super) trait Sink {
+    /// A character `width` columns wide; 0 for one that goes with the character before it.
+    fn char(&mut self, width: usize);
+
+    /// A character `width` columns wide if `starts` (a byte that starts one), else nothing
+    /// (`width` is then 0): for a scan that looks at every byte alike, without a branch.
+    fn maybe_char(&mut self, starts: bool, width: usize) {
+        if starts {
+            self.char(width);
+        }
+    }
+
+    /// `count` characters one column wide each.
+    fn run(&mut self, count: usize) {
+        for _ in 0..count {
+            self.char(1);
+        }
+    }
+
+    /// A line break.
+    fn line_break(&mut self);
+}
+
+/// What the bytes at a position are.
+#[derive(Clone, Copy)]
+enum Step {
+    /// A character of this many bytes, this many columns wide.
+    Char(usize, usize),
+    /// A line feed.
+    Break,
+    /// A carriage return, which the log drops.
+    Skip,
+    /// The start of a character that goes on past the bytes.
+    Incomplete,
+}
+
+/// The columns of `�`, which stands for bytes that are no character.
+const REPLACEMENT_COLUMNS: u8 = 2;
+
+/// The columns of a tab.
+const TAB_COLUMNS: u8 = 4;
+
+/// [`REPLACEMENT_COLUMNS`] as a width.
+const REPLACEMENT_WIDTH: usize = REPLACEMENT_COLUMNS as usize;
+
+/// Printable ASCII, most of what devices send as text, is counted this many at a time.
+const BLOCK: usize = 32;
+
+/// `table`'s entry for `byte` (a table of one entry for every byte).
+#[inline]
+fn entry<T: Copy + Default>(table: &[T; 256], byte: u8) -> T {
+    table.get(usize::from(byte)).copied().unwrap_or_default()
+}
+
+/// The UTF-8 byte order mark.
+const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+/// Tells `sink` the characters and line breaks of `bytes` as the log shows them with
+/// `decoding`, the stream standing at `carry` before them; with `whole`, the bytes end their
+/// stream (a message sent), so a character cut off at their end is shown as `�`. Returns where
+/// the stream stands after them.
+pub(super) fn scan(
+    decoding: Decoding,
+    carry: Carry,
+    bytes: &[u8],
+    whole: bool,
+    sink: &mut impl Sink,
+) -> Carry {
+    if decoding.escapes {
+        return scan_escaped(decoding.encoding, carry, bytes, whole, sink);
+    }
+    match decoding.encoding {
+        TextEncoding::Utf8 => scan_plain::<Utf8>(carry, bytes, whole, sink),
+        TextEncoding::Gbk => scan_plain::<Gbk>(carry, bytes, whole, sink),
+    }
+}
+
+/// How an encoding's characters are read off bytes.
+trait Reading {
+    /// Whether a UTF-8 byte order mark at the stream's start is dropped.
+    const BOM: bool;
+    /// Each byte's columns when it is a character (or `�`) by itself whatever follows it;
+    /// [`SPECIAL`] when it is not: a line feed, a carriage return, a lead byte. A static,
+    /// not a constant, so that no use of it copies it.
+    fn single() -> &'static [u8; 256];
+    /// The character `bytes` begin with; `last`: no bytes follow them.
+    fn step(bytes: &[u8], last: bool) -> Step;
+}
+
+/// In [`Reading::SINGLE`]: look closer.
+const SPECIAL: u8 = u8::MAX;
+
+/// Columns of the bytes that are a character by themselves whichever encoding reads them:
+/// ASCII (a control character shows as `·`), but for line feeds and carriage returns.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+const fn ascii_single() -> [u8; 256] {
+    let mut single = [SPECIAL; 256];
+    let mut byte = 0;
+    while byte < 0x80 {
+        single[byte] = match byte as u8 {
+            b'\n' | b'\r' => SPECIAL,
+            b'\t' => TAB_COLUMNS,
+            _ => 1,
+        };
+        byte += 1;
+    }
+    single
+}
+
+/// UTF-8 as encoding_rs decodes it.
+struct Utf8;
+
+/// [`Reading::single`] for UTF-8.
+// Built at compile time, where an index out of bounds or a byte that does not fit fails the
+// build, not a run.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+static UTF8_SINGLE: [u8; 256] = {
+    let mut single = ascii_single();
+    let mut byte = 0x80;
+    while byte < 0x100 {
+        // Bytes that can start no character: one `�` each.
+        if byte < 0xC2 || byte > 0xF4 {
+            single[byte] = REPLACEMENT_COLUMNS;
+        }
+        byte += 1;
+    }
+    single
+};
+
+impl Reading for Utf8 {
+    const BOM: bool = true;
+
+    #[inline]
+    fn single() -> &'static [u8; 256] {
+        &UTF8_SINGLE
+    }
+
+    #[inline]
+    fn step(bytes: &[u8], last: bool) -> Step {
+        utf8_step(bytes, last)
+    }
+}
+
+/// GBK as encoding_rs decodes it.
+struct Gbk;
+
+/// [`Reading::single`] for GBK.
+// Built at compile time, where an index out of bounds or a byte that does not fit fails the
+// build, not a run.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+static GBK_SINGLE: [u8; 256] = {
+    let mut single = ascii_single();
+    // €, an ambiguous width below U+2100: one column (see `char_columns`).
+    single[0x80] = 1;
+    single[0xFF] = REPLACEMENT_COLUMNS;
+    single
+};
+
+impl Reading for Gbk {
+    const BOM: bool = false;
+
+    #[inline]
+    fn single() -> &'static [u8; 256] {
+        &GBK_SINGLE
+    }
+
+    #[inline]
+    fn step(bytes: &[u8], last: bool) -> Step {
+        gbk_step(bytes, last)
+    }
+}
+
+/// Whether every byte of `block` is printable ASCII, checked without an early exit, which the
+/// compiler turns into vector instructions.
+#[inline]
+fn all_printable(block: &[u8]) -> bool {
+    block
+        .iter()
+        .fold(true, |all, &b| all & (b.wrapping_sub(0x20) < 0x5F))
+}
+
+/// [`scan`] without escapes, reading characters as `R` does.
+#[inline]
+fn scan_plain<R: Reading>(carry: Carry, bytes: &[u8], whole: bool, sink: &mut impl Sink) -> Carry {
+    let mut held = carry.held();
+    let mut at = 0;
+    if R::BOM && carry.at_start {
+        let mut opening = [0; 3];
+        let mut len = 0;
+        for (slot, &byte) in opening.iter_mut().zip(held.iter().chain(bytes)) {
+            *slot = byte;
+            len += 1;
+        }
+        let opening = opening.get(..len).unwrap_or_default();
+        if opening == BOM {
+            at = 3 - held.len();
+            held = &[];
+        } else if BOM.starts_with(opening) && !whole {
+            // Too little yet to tell whether the stream begins with one.
+            return Carry::holding(opening, true);
+        }
+    }
+    if !held.is_empty() {
+        // A character under way: it ends within the next three bytes.
+        let mut seam = [0; 6];
+        let mut len = 0;
+        for (slot, &byte) in seam.iter_mut().zip(held.iter().chain(bytes.iter().take(3))) {
+            *slot = byte;
+            len += 1;
+        }
+        let seam = seam.get(..len).unwrap_or_default();
+        let seam_is_all = bytes.len() <= 3;
+        let mut pos = 0;
+        while pos < held.len() {
+            let rest = seam.get(pos..).unwrap_or_default();
+            match R::step(rest, whole && seam_is_all) {
+                Step::Incomplete => return Carry::holding(rest, false),
+                found => pos += tell(found, sink),
+            }
+        }
+        at = pos - held.len();
+    }
+    while let Some((&first, _)) = bytes.get(at..).and_then(<[u8]>::split_first) {
+        if R::BOM && first >= 0x80 {
+            // Beyond ASCII (bytes that are no text, as often as not): every byte alike, but
+            // for a character cut off by the end, read below.
+            let next = scan_utf8_middle(bytes, at, sink);
+            if next > at {
+                at = next;
+                continue;
+            }
+        }
+        let single = entry(R::single(), first);
+        if single == 1
+            && let Some(block) = bytes.get(at..at + BLOCK)
+            && all_printable(block)
+        {
+            sink.run(BLOCK);
+            at += BLOCK;
+        } else if single != SPECIAL {
+            sink.char(usize::from(single));
+            at += 1;
+        } else {
+            let rest = bytes.get(at..).unwrap_or_default();
+            match R::step(rest, whole) {
+                Step::Incomplete => return Carry::holding(rest, false),
+                found => at += tell(found, sink),
+            }
+        }
+    }
+    Carry::CLEAN
+}
+
+/// For each lead byte of UTF-8: the lowest second byte that continues it (`0x100`, which no
+/// byte is, for a byte that is no lead), and how far above that the highest lies.
+// Built at compile time, where an index out of bounds or a byte that does not fit fails the
+// build, not a run.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+static UTF8_SECOND: [(u16, u16); 256] = {
+    let mut second = [(0x100, 0); 256];
+    let mut byte = 0xC2;
+    while byte <= 0xF4 {
+        second[byte] = match byte {
+            0xE0 => (0xA0, 0x1F),
+            0xED => (0x80, 0x1F),
+            0xF0 => (0x90, 0x2F),
+            0xF4 => (0x80, 0x0F),
+            _ => (0x80, 0x3F),
+        };
+        byte += 1;
+    }
+    second
+};
+
+/// For each byte of UTF-8: how many continuation bytes the character it leads has (0 for
+/// no lead byte), and the bits of the character it holds.
+// Built at compile time, where an index out of bounds or a byte that does not fit fails the
+// build, not a run.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+static UTF8_LEAD: [(u8, u8); 256] = {
+    let mut lead = [(0, 0); 256];
+    let mut byte = 0xC2;
+    while byte <= 0xF4 {
+        lead[byte] = if byte < 0xE0 {
+            (1, 0x1F)
+        } else if byte < 0xF0 {
+            (2, 0x0F)
+        } else {
+            (3, 0x07)
+        };
+        byte += 1;
+    }
+    lead
+};
+
+/// Where the middle of UTF-8 bytes is read at a time (see [`scan_utf8_middle`]), before
+/// the reading looks again for a run of ASCII text.
+const MIDDLE_CHUNK: usize = 64;
+
+/// UTF-8 from `at` (a character's start) on, up to [`MIDDLE_CHUNK`] bytes, told to `sink`
+/// byte by byte with no branch for most bytes: a character is told when its last byte comes
+/// (or a `�` when a byte does not continue it), from the state its bytes so far leave.
+/// Random bytes mispredicted a branch at nearly every byte of a character-by-character
+/// reading. Returns where a character starts again: where the one under way at the end of
+/// the chunk began, if one is.
+// `&` and `|` between conditions on purpose: no branch to mispredict.
+#[allow(clippy::needless_bitwise_bool)]
+fn scan_utf8_middle(bytes: &[u8], at: usize, sink: &mut impl Sink) -> usize {
+    let stop = (at + MIDDLE_CHUNK).min(bytes.len());
+    // The character under way: continuation bytes still to come, the range the next one
+    // must be in (none at all: `0x100`), its bits so far, where it began.
+    let mut remaining = 0_u8;
+    let (mut low, mut span) = (0x100_u16, 0_u16);
+    let mut code = 0_u32;
+    let mut lead_at = at;
+    for (offset, &byte) in bytes.get(at..stop).unwrap_or_default().iter().enumerate() {
+        let continues = u16::from(byte).wrapping_sub(low) <= span;
+        let broken = (remaining > 0) & !continues;
+        sink.maybe_char(
+            broken,
+            usize::from(REPLACEMENT_COLUMNS) * usize::from(broken),
+        );
+        let (need, bits) = entry(&UTF8_LEAD, byte);
+        let (second_low, second_span) = entry(&UTF8_SECOND, byte);
+        let left = if continues { remaining - 1 } else { need };
+        code = if continues {
+            code << 6 | u32::from(byte & 0x3F)
+        } else {
+            u32::from(byte & bits)
+        };
+        lead_at = if !continues & (need > 0) {
+            at + offset
+        } else {
+            lead_at
+        };
+        (low, span) = match (continues, left > 0) {
+            (false, _) => (second_low, second_span),
+            (true, true) => (0x80, 0x3F),
+            (true, false) => (0x100, 0),
+        };
+        if continues & (left == 0) {
+            // A whole character: rare among random bytes.
+            sink.char(shown_columns(char::from_u32(code).unwrap_or('\u{FFFD}')));
+        } else if byte == b'\n' {
+            sink.line_break();
+        } else {
+            let (alone, starts) = entry(&UTF8_ALONE, byte);
+            let own = !continues & starts & (need == 0);
+            sink.maybe_char(own, usize::from(alone) * usize::from(own));
+        }
+        remaining = left;
+    }
+    if remaining > 0 { lead_at } else { stop }
+}
+
+/// For each byte of UTF-8, read alone: its columns (`�`'s for one that is no character),
+/// and whether it starts a character (a carriage return is dropped).
+// Built at compile time, where an index out of bounds or a byte that does not fit fails the
+// build, not a run.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+static UTF8_ALONE: [(u8, bool); 256] = {
+    let mut alone = [(REPLACEMENT_COLUMNS, true); 256];
+    let mut byte = 0;
+    while byte < 0x80 {
+        alone[byte] = match byte as u8 {
+            b'\r' => (0, false),
+            b'\t' => (TAB_COLUMNS, true),
+            _ => (1, true),
+        };
+        byte += 1;
+    }
+    alone
+};
+
+/// Tells `sink` what `step` found; how many bytes it took.
+#[inline]
+fn tell(step: Step, sink: &mut impl Sink) -> usize {
+    match step {
+        Step::Char(len, width) => {
+            sink.char(width);
+            len
+        }
+        Step::Break => {
+            sink.line_break();
+            1
+        }
+        Step::Skip | Step::Incomplete => 1,
+    }
+}
+
+/// An ASCII byte as the log shows it: a control character as `·`, one column.
+#[inline]
+fn ascii_step(byte: u8) -> Step {
+    match byte {
+        b'\n' => Step::Break,
+        b'\r' => Step::Skip,
+        b'\t' => Step::Char(1, usize::from(TAB_COLUMNS)),
+        _ => Step::Char(1, 1),
+    }
+}
+
+/// The UTF-8 character `bytes` begin with, as encoding_rs decodes it: bytes that are no
+/// character become one `�` for the longest start of a character among them.
+#[inline]
+fn utf8_step(bytes: &[u8], last: bool) -> Step {
+    let Some(&first) = bytes.first() else {
+        return Step::Incomplete;
+    };
+    if first < 0x80 {
+        return ascii_step(first);
+    }
+    let (need, low, high) = match first {
+        0xC2..=0xDF => (2, 0x80, 0xBF),
+        0xE0 => (3, 0xA0, 0xBF),
+        0xE1..=0xEC | 0xEE | 0xEF => (3, 0x80, 0xBF),
+        0xED => (3, 0x80, 0x9F),
+        0xF0 => (4, 0x90, 0xBF),
+        0xF1..=0xF3 => (4, 0x80, 0xBF),
+        0xF4 => (4, 0x80, 0x8F),
+        _ => return Step::Char(1, REPLACEMENT_WIDTH),
+    };
+    let mut code = u32::from(first) & (0x7F >> need);
+    for k in 1..need {
+        let (low, high) = if k == 1 { (low, high) } else { (0x80, 0xBF) };
+        match bytes.get(k) {
+            None if last => return Step::Char(k, REPLACEMENT_WIDTH),
+            None => return Step::Incomplete,
+            Some(&byte) if (low..=high).contains(&byte) => {
+                code = code << 6 | u32::from(byte & 0x3F);
+            }
+            Some(_) => return Step::Char(k, REPLACEMENT_WIDTH),
+        }
+    }
+    Step::Char(
+        need,
+        shown_columns(char::from_u32(code).unwrap_or('\u{FFFD}')),
+    )
+}
+
+/// The columns `c` takes once shown: a C1 control character is shown as `·`.
+fn shown_columns(c: char) -> usize {
+    if ('\u{80}'..='\u{9F}').contains(&c) {
+        1
+    } else {
+        char_columns(c)
+    }
+}
+
+/// The GBK character `bytes` begin with, as encoding_rs decodes it (as GB18030, which the
+/// WHATWG standard makes GBK's decoder): a byte that begins no character is `�`, and an
+/// ASCII byte after a lead byte that makes no character with it is read again on its own.
+#[inline]
+fn gbk_step(bytes: &[u8], last: bool) -> Step {
+    let Some(&first) = bytes.first() else {
+        return Step::Incomplete;
+    };
+    match first {
+        0x00..=0x7F => ascii_step(first),
+        // €, an ambiguous width below U+2100: one column (see `char_columns`).
+        0x80 => Step::Char(1, 1),
+        0xFF => Step::Char(1, REPLACEMENT_WIDTH),
+        lead => {
+            let Some(&second) = bytes.get(1) else {
+                return if last {
+                    Step::Char(1, REPLACEMENT_WIDTH)
+                } else {
+                    Step::Incomplete
+                };
+            };
+            match second {
+                0x30..=0x39 => gb18030_four(bytes, last),
+                0x40..=0x7E | 0x80..=0xFE => match pair_columns(lead, second) {
+                    Some(width) => Step::Char(2, width),
+                    None if second < 0x80 => Step::Char(1, REPLACEMENT_WIDTH),
+                    None => Step::Char(2, REPLACEMENT_WIDTH),
+                },
+                0x00..=0x7F => Step::Char(1, REPLACEMENT_WIDTH),
+                _ => Step::Char(2, REPLACEMENT_WIDTH),
+            }
+        }
+    }
+}
+
+/// A four-byte GB18030 sequence that `bytes` begin with (a lead byte and a digit so far).
+#[cold]
+fn gb18030_four(bytes: &[u8], last: bool) -> Step {
+    match (bytes.get(2), bytes.get(3)) {
+        (None, _) if last => Step::Char(2, REPLACEMENT_WIDTH),
+        (Some(0x81..=0xFE), None) if last => Step::Char(3, REPLACEMENT_WIDTH),
+        (None, _) | (Some(0x81..=0xFE), None) => Step::Incomplete,
+        (Some(0x81..=0xFE), Some(0x30..=0x39)) => {
+            let four = bytes.get(..4).unwrap_or_default();
+            let width = encoding_rs::GBK
+                .decode_without_bom_handling_and_without_replacement(four)
+                .and_then(|text| text.chars().next())
+                .map_or(REPLACEMENT_WIDTH, shown_columns);
+            Step::Char(4, width)
+        }
+        // The bytes after the lead are read again on their own.
+        _ => Step::Char(1, REPLACEMENT_WIDTH),
+    }
+}
+
+/// Columns of the character a GBK lead and second byte make, `None` if they make none.
+fn pair_columns(lead: u8, second: u8) -> Option<usize> {
+    /// Each pair's columns, made once from encoding_rs' own table; `u8::MAX` for none.
+    static PAIRS: LazyLock<Vec<u8>> = LazyLock::new(|| {
+        let mut pairs = vec![u8::MAX; 126 * 256];
+        for lead in 0x81..=0xFE_u8 {
+            for second in (0x40..=0x7E_u8).chain(0x80..=0xFE) {
+                let pair = [lead, second];
+                let decoded =
+                    encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(&pair);
+                if let Some(c) = decoded.and_then(|text| text.chars().next())
+                    && let Some(slot) = pairs.get_mut(pair_index(lead, second))
+                {
+                    *slot = u8::try_from(shown_columns(c)).unwrap_or(u8::MAX);
+                }
+            }
+        }
+        pairs
+    });
+    PAIRS
+        .get(pair_index(lead, second))
+        .filter(|&&width| width != u8::MAX)
+        .map(|&width| usize::from(width))
+}
+
+/// Where a lead and second byte's columns are kept.
+fn pair_index(lead: u8, second: u8) -> usize {
+    usize::from(lead.wrapping_sub(0x81)) * 256 + usize::from(second)
+}
+
+/// [`scan`] with escapes: decoded by the escaping decoder (which, character by character,
+/// knows what it holds back), since a person turns it on to read a few entries closely.
+fn scan_escaped(
+    encoding: TextEncoding,
+    carry: Carry,
+    bytes: &[u8],
+    whole: bool,
+    sink: &mut impl Sink,
+) -> Carry {
+    let mut decoder = StreamDecoder::escaping(encoding, true);
+    let mut text = String::new();
+    decoder.decode_into(carry.held(), &mut text);
+    decoder.decode_into(bytes, &mut text);
+    if whole {
+        decoder.finish_into(&mut text);
+    }
+    feed_text(&text, sink);
+    Carry::holding(decoder.held_back().unwrap_or_default(), false)
+}
+
+/// Tells `sink` the characters and line breaks of `text`, already as the log shows it.
+pub(super) fn feed_text(text: &str, sink: &mut impl Sink) {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let run = rest
+            .bytes()
+            .position(|b| !(0x20..0x7F).contains(&b))
+            .unwrap_or(rest.len());
+        if run > 0 {
+            sink.run(run);
+            rest = rest.get(run..).unwrap_or_default();
+            continue;
+        }
+        let mut chars = rest.chars();
+        match chars.next() {
+            Some('\n') => sink.line_break(),
+            Some(c) => sink.char(char_columns(c)),
+            None => {}
+        }
+        rest = chars.as_str();
+    }
+}
+
+/// Appends to `out` the text of `bytes` as the log shows it with `decoding`, the stream
+/// standing at `carry` before them (see [`scan`]).
+pub(super) fn decode_into(
+    decoding: Decoding,
+    carry: Carry,
+    bytes: &[u8],
+    whole: bool,
+    out: &mut String,
+) {
+    let mut decoder = if decoding.escapes {
+        StreamDecoder::escaping(decoding.encoding, true)
+    } else {
+        StreamDecoder::resuming(decoding.encoding, carry.at_start)
+    };
+    let mut text = String::new();
+    decoder.decode_into(carry.held(), &mut text);
+    decoder.decode_into(bytes, &mut text);
+    if whole {
+        decoder.finish_into(&mut text);
+    }
+    if decoding.escapes {
+        out.push_str(&text);
+    } else {
+        printable_into(&text, out);
+    }
+}
+
+/// The text of about the first `limit` bytes of `entry` as the log shows it with `decoding`,
+/// for a line that shows its start (see [`super::entry_line`]); empty for a notice.
+pub fn text_head(entry: &super::LogEntry, decoding: Decoding, limit: usize) -> String {
+    match &entry.body {
+        super::LogBody::Data {
+            direction,
+            bytes,
+            carry,
+            ..
+        } => {
+            let head = bytes.get(..limit).unwrap_or(bytes);
+            let whole = *direction == super::Direction::Tx && head.len() == bytes.len();
+            decode(decoding, *carry, head, whole)
+        }
+        super::LogBody::Notice(_) => String::new(),
+    }
+}
+
+/// The text of `bytes` as the log shows it (see [`decode_into`]).
+pub(super) fn decode(decoding: Decoding, carry: Carry, bytes: &[u8], whole: bool) -> String {
+    let mut out = String::new();
+    decode_into(decoding, carry, bytes, whole, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Records what a scan tells, to compare with the decoded text.
+    #[derive(Default, Debug, PartialEq, Eq)]
+    struct Record(Vec<Option<usize>>);
+
+    impl Sink for Record {
+        fn char(&mut self, width: usize) {
+            self.0.push(Some(width));
+        }
+        fn line_break(&mut self) {
+            self.0.push(None);
+        }
+    }
+
+    /// What a scan of `text` should tell.
+    fn expected(text: &str) -> Record {
+        Record(
+            text.chars()
+                .map(|c| (c != '\n').then(|| char_columns(c)))
+                .collect(),
+        )
+    }
+
+    /// Bytes as devices and noise send them: random, with the pieces of characters that
+    /// UTF-8 and GBK cut.
+    fn noisy_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            any::<u8>().prop_map(|b| vec![b]),
+            Just(vec![0xEF, 0xBB, 0xBF]),
+            Just("温度\r\n".as_bytes().to_vec()),
+            Just(vec![0xC4, 0xE3, 0xBA, 0xC3]),
+            Just(vec![0x81, 0x30, 0x81, 0x30]),
+            Just(vec![0x84, 0x31, 0xA4, 0x39]),
+            (0x81..=0xFE_u8, 0x30..=0x39_u8, any::<u8>(), 0x30..=0x39_u8)
+                .prop_map(|(a, b, c, d)| vec![a, b, c, d]),
+            (0x81..=0xFE_u8, any::<u8>()).prop_map(|(a, b)| vec![a, b]),
+            (0xE0..=0xF4_u8, 0x80..=0xBF_u8, any::<u8>()).prop_map(|(a, b, c)| vec![a, b, c]),
+            Just("\u{85}\u{301}😀\t".as_bytes().to_vec()),
+        ];
+        proptest::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+    }
+
+    fn all_decodings() -> impl Strategy<Value = Decoding> {
+        (
+            prop_oneof![Just(TextEncoding::Utf8), Just(TextEncoding::Gbk)],
+            any::<bool>(),
+        )
+            .prop_map(|(encoding, escapes)| Decoding { encoding, escapes })
+    }
+
+    #[test]
+    fn the_columns_of_a_replacement_character_are_what_the_log_measures() {
+        assert_eq!(REPLACEMENT_WIDTH, char_columns('\u{FFFD}'));
+        assert_eq!(usize::from(TAB_COLUMNS), char_columns('\t'));
+        assert_eq!(1, char_columns('€'));
+    }
+
+    proptest! {
+        /// Cut anywhere into reads, the scan tells what the decoded text holds, and the
+        /// reads decoded from where the scan said each one starts are the text read whole.
+        #[test]
+        fn a_scan_tells_what_the_text_decoded_whole_holds(
+            bytes in noisy_bytes(),
+            cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..4),
+            decoding in all_decodings(),
+            whole in any::<bool>(),
+        ) {
+            let mut at: Vec<usize> = cuts.iter().map(|cut| cut.index(bytes.len() + 1)).collect();
+            at.sort_unstable();
+            let mut carry = Carry::START;
+            let mut record = Record::default();
+            let mut pieces = String::new();
+            let mut from = 0;
+            for end in at.into_iter().chain([bytes.len()]) {
+                let read = &bytes[from..end];
+                let last = whole && end == bytes.len();
+                decode_into(decoding, carry, read, last, &mut pieces);
+                carry = scan(decoding, carry, read, last, &mut record);
+                from = end;
+            }
+            let text = decode(decoding, Carry::START, &bytes, whole);
+            prop_assert_eq!(&pieces, &text);
+            prop_assert_eq!(record, expected(&text));
+        }
+    }
+}
+
+#[cfg(test)]
+mod speed {
+    use super::*;
+
+    #[test]
+    #[ignore = "a measurement"]
+    fn scan_speed() {
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let bytes: Vec<u8> = (0..(32 << 20) / 8)
+            .flat_map(|_| {
+                seed ^= seed >> 12;
+                seed ^= seed << 25;
+                seed ^= seed >> 27;
+                seed.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes()
+            })
+            .collect();
+        let text = "temperature=25.0 humidity=61% pressure=1013hPa status=ok count=12345\r\n"
+            .repeat((32 << 20) / 72)
+            .into_bytes();
+        for (name, data) in [("random", &bytes), ("text", &text)] {
+            for encoding in [TextEncoding::Utf8, TextEncoding::Gbk] {
+                let decoding = Decoding {
+                    encoding,
+                    escapes: false,
+                };
+                let start = std::time::Instant::now();
+                let mut lines = 0;
+                for chunk in data.chunks(256 << 10) {
+                    let mut measured = crate::log::shape::Measured::default();
+                    let _ = scan(decoding, Carry::START, chunk, false, &mut measured);
+                    lines += measured.summary().shape_lines();
+                }
+                let took = start.elapsed().as_secs_f64();
+                println!(
+                    "{name} {encoding}: {:.2} ns/B ({lines} lines)",
+                    took * 1e9 / data.len() as f64
+                );
+            }
+        }
+    }
+}
