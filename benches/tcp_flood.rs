@@ -31,6 +31,7 @@ use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 use netdebug::codec::TextEncoding;
+use netdebug::controller::DRAIN_BUDGET;
 use netdebug::net::{Endpoint, Engine, SessionConfig, Wakeup};
 use netdebug::repaint::RepaintPacer;
 
@@ -266,10 +267,14 @@ fn flood(chunk: &[u8]) {
         }
         next_frame = None;
         let frame = Instant::now();
-        for event in events.drain() {
+        for event in events.drain_until(frame + DRAIN_BUDGET) {
             state.apply(event);
         }
         frame_ms.push(frame.elapsed().as_secs_f64() * 1e3);
+        if events.has_waiting() {
+            // The window's next frame comes at once, as the controller asks.
+            next_frame = Some(Instant::now());
+        }
     }
     // With save-to-file on, the flood is in only once the file is complete.
     let written = session.stop_capture().map(|writer| writer.wait().unwrap());

@@ -41,6 +41,10 @@ pub struct Args {
     /// settings are not used, only the command line. Exits with 1 if the session cannot open.
     #[arg(long)]
     pub headless: bool,
+    /// With --headless: print nothing but errors (no log lines), for a run whose data goes
+    /// to a file (--save-to) and whose log nobody reads.
+    #[arg(long, requires = "headless")]
+    pub quiet: bool,
     /// With --headless: end after this many ms with nothing sent or received.
     #[arg(long, value_name = "MS", requires = "headless")]
     pub exit_after_idle_ms: Option<u64>,

@@ -15,6 +15,10 @@ use crate::net::{Engine, EventReceiver, SendTarget, Session, Wakeup};
 use crate::ui::{Action, TlsFile};
 use crate::workspace::{AutoReplyRule, Connection, SessionState, Shared, TabId, Workspace};
 
+/// How long one frame spends applying what the engine reported, at most (and at least one
+/// event): the rest of a 60 Hz frame is left for drawing it.
+pub const DRAIN_BUDGET: Duration = Duration::from_millis(8);
+
 /// The engine's side of one session of the workspace.
 struct Driver {
     session: Session,
@@ -100,17 +104,25 @@ impl Controller {
         }
     }
 
-    /// Applies everything the engine reported, reconnects where auto reconnect's wait is over
-    /// and performs what waited for a receiver. Returns how soon to look again for a
-    /// reconnect still to come.
+    /// Whether events the engine reported wait to be applied (a flood's, beyond what one
+    /// [`Controller::tick`] applies).
+    pub fn has_waiting_events(&self) -> bool {
+        self.events.has_waiting()
+    }
+
+    /// Applies what the engine reported (for up to [`DRAIN_BUDGET`]), reconnects where auto
+    /// reconnect's wait is over and performs what waited for a receiver. Returns how soon to
+    /// look again: at once while events wait, else for a reconnect still to come.
     pub fn tick(&mut self) -> Option<Duration> {
-        // Everything waiting is applied in one go: one repaint per frame, however many packets.
-        for event in self.events.drain() {
+        // What waits is applied in one go, one repaint per frame however many packets, but
+        // for no longer than a frame can spare: a flood's backlog goes over several frames,
+        // one at once after another, and the window answers in between.
+        for event in self.events.drain_until(Instant::now() + DRAIN_BUDGET) {
             self.workspace.apply(event);
         }
         self.workspace.collect_remembered();
         self.workspace.update_timeline();
-        let mut again: Option<Duration> = None;
+        let mut again: Option<Duration> = self.events.has_waiting().then_some(Duration::ZERO);
         let ids: Vec<TabId> = self.workspace.tabs().iter().map(|tab| tab.id).collect();
         for id in ids {
             let Some(tab) = self.workspace.tab_mut(id) else {

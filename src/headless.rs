@@ -16,7 +16,7 @@ use tokio::runtime::Handle;
 use crate::cli::Args;
 use crate::controller::Controller;
 use crate::i18n::{Language, Texts};
-use crate::log::{Log, dropped_marker, row_text};
+use crate::log::{Log, LogBody, dropped_marker, row_text};
 use crate::ui::Action;
 use crate::workspace::{Connection, SessionState, Workspace};
 
@@ -67,15 +67,21 @@ pub fn run(args: &Args, runtime: Handle, out: &mut impl Write) -> std::io::Resul
     }
     let mut send_once = !cycle && !controller.state().send.text.is_empty();
     let idle_exit = args.exit_after_idle_ms.map(Duration::from_millis);
-    let mut printer = Printer::default();
+    let mut printer = Printer {
+        printed: 0,
+        quiet: args.quiet,
+    };
     let mut opened = false;
     let mut last_activity = Instant::now();
     let mut activity = Activity::of(controller.state());
     loop {
-        match woken.recv_timeout(POLL) {
-            Ok(()) => while woken.try_recv().is_ok() {},
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
+        // A flood's events are applied a frame's worth at a time: with more waiting, no wait.
+        if !controller.has_waiting_events() {
+            match woken.recv_timeout(POLL) {
+                Ok(()) => while woken.try_recv().is_ok() {},
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
         }
         controller.tick();
         let state = controller.state();
@@ -113,6 +119,9 @@ pub fn run(args: &Args, runtime: Handle, out: &mut impl Write) -> std::io::Resul
     // The last events (what was sent last, the close) and the file, complete.
     std::thread::sleep(POLL);
     controller.tick();
+    while controller.has_waiting_events() {
+        controller.tick();
+    }
     if let Some(Err(error)) = controller.finish_capture() {
         use crate::messages::Message as _;
         let message = error.message(controller.state().language);
@@ -147,6 +156,8 @@ impl Activity {
 struct Printer {
     /// Entries printed, counted from the first entry ever logged.
     printed: u64,
+    /// Only errors are printed (`--quiet`).
+    quiet: bool,
 }
 
 impl Printer {
@@ -160,7 +171,7 @@ impl Printer {
         out: &mut impl Write,
     ) -> std::io::Result<()> {
         let dropped = log.store().dropped();
-        if self.printed < dropped {
+        if self.printed < dropped && !self.quiet {
             // Gone to the log's budget before they could be printed: say how many.
             writeln!(
                 out,
@@ -177,10 +188,13 @@ impl Printer {
         };
         let first = usize::try_from(self.printed - dropped).unwrap_or(usize::MAX);
         for entry in log.store().entries().range(first.min(settled)..settled) {
+            self.printed += 1;
+            if self.quiet && !matches!(&entry.body, LogBody::Notice(notice) if notice.is_error()) {
+                continue;
+            }
             for row in log.store().entry_lines(entry) {
                 writeln!(out, "{}", row_text(&row, t))?;
             }
-            self.printed += 1;
         }
         out.flush()
     }

@@ -117,6 +117,39 @@ fn a_tcp_client_sends_once_prints_the_answer_and_ends_when_idle() {
 }
 
 #[test]
+fn quiet_prints_no_log_but_still_says_why_a_session_failed() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let device = std::thread::spawn(move || {
+        let (mut stream, _) = server.accept().unwrap();
+        let mut request = [0; 4];
+        stream.read_exact(&mut request).unwrap();
+        stream.write_all(b"PONG\n").unwrap();
+        request
+    });
+    let output = tcp_client_of(
+        port,
+        &[
+            "--send-text",
+            "PING",
+            "--quiet",
+            "--exit-after-idle-ms",
+            "500",
+        ],
+    );
+    assert!(output.status.success(), "{output:?}");
+    // It sent and heard as without --quiet; it only printed nothing of it.
+    assert_eq!(&device.join().unwrap(), b"PING");
+    assert_eq!(stdout(&output), "");
+
+    let closed = common::free_port();
+    let output = tcp_client_of(closed, &["--send-text", "never sent", "--quiet"]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("the session did not open"), "{stderr}");
+}
+
+#[test]
 fn a_modbus_tcp_answer_cut_by_tcp_prints_as_one_message() {
     let server = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = server.local_addr().unwrap().port();

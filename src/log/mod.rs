@@ -430,7 +430,8 @@ impl Log {
             time,
             annotation,
         );
-        if direction == Direction::Rx {
+        // Most reads end between characters as the one before did: nothing to note.
+        if direction == Direction::Rx && after != carry {
             self.carry_on(peer, after);
         }
     }

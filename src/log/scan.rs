@@ -163,6 +163,25 @@ trait Reading {
     fn single() -> &'static [u8; 256];
     /// The character `bytes` begin with; `last`: no bytes follow them.
     fn step(bytes: &[u8], last: bool) -> Step;
+
+    /// What [`Reading::pair`] looks pairs up in, found once a scan.
+    type Pairs: Copy;
+
+    /// See [`Reading::Pairs`].
+    fn pairs() -> Self::Pairs;
+
+    /// The columns of the character of two bytes that `bytes` (a lead byte and one more) are,
+    /// when they are one and it is neither of the rarer kinds [`Reading::step`] reads.
+    fn pair(pairs: Self::Pairs, bytes: &[u8]) -> Option<usize>;
+}
+
+/// Whether every byte of `block` is printable ASCII, checked without an early exit, which the
+/// compiler turns into vector instructions.
+#[inline]
+fn all_printable(block: &[u8]) -> bool {
+    block
+        .iter()
+        .fold(true, |all, &b| all & (b.wrapping_sub(0x20) < 0x5F))
 }
 
 /// In [`Reading::SINGLE`]: look closer.
@@ -217,6 +236,16 @@ impl Reading for Utf8 {
     fn step(bytes: &[u8], last: bool) -> Step {
         utf8_step(bytes, last)
     }
+
+    type Pairs = ();
+
+    fn pairs() {}
+
+    #[inline]
+    fn pair((): (), _: &[u8]) -> Option<usize> {
+        // Read by `scan_utf8_middle`.
+        None
+    }
 }
 
 /// GBK as encoding_rs decodes it.
@@ -246,15 +275,23 @@ impl Reading for Gbk {
     fn step(bytes: &[u8], last: bool) -> Step {
         gbk_step(bytes, last)
     }
-}
 
-/// Whether every byte of `block` is printable ASCII, checked without an early exit, which the
-/// compiler turns into vector instructions.
-#[inline]
-fn all_printable(block: &[u8]) -> bool {
-    block
-        .iter()
-        .fold(true, |all, &b| all & (b.wrapping_sub(0x20) < 0x5F))
+    type Pairs = &'static [u8];
+
+    fn pairs() -> &'static [u8] {
+        &GBK_PAIRS
+    }
+
+    #[inline]
+    fn pair(pairs: &'static [u8], bytes: &[u8]) -> Option<usize> {
+        match *bytes {
+            [lead @ 0x81..=0xFE, second @ (0x40..=0x7E | 0x80..=0xFE)] => pairs
+                .get(pair_index(lead, second))
+                .filter(|&&width| width != u8::MAX)
+                .map(|&width| usize::from(width)),
+            _ => None,
+        }
+    }
 }
 
 /// [`scan`] without escapes, reading characters as `R` does.
@@ -298,10 +335,12 @@ fn scan_plain<R: Reading>(carry: Carry, bytes: &[u8], whole: bool, sink: &mut im
         }
         at = pos - held.len();
     }
+    let pairs = R::pairs();
     while let Some((&first, _)) = bytes.get(at..).and_then(<[u8]>::split_first) {
-        if R::BOM && first >= 0x80 {
-            // Beyond ASCII (bytes that are no text, as often as not): every byte alike, but
-            // for a character cut off by the end, read below.
+        if R::BOM && first >= 0x80 && bytes.get(at + 1).is_some_and(|&next| next >= 0x80) {
+            // Beyond ASCII for more than a byte (bytes that are no text, as often as not):
+            // every byte alike, but for a character cut off by the end, read below. A lone
+            // byte (a binary frame's header before ASCII data) is read below too.
             let next = scan_utf8_middle(bytes, at, sink);
             if next > at {
                 at = next;
@@ -309,15 +348,33 @@ fn scan_plain<R: Reading>(carry: Carry, bytes: &[u8], whole: bool, sink: &mut im
             }
         }
         let single = entry(R::single(), first);
-        if single == 1
-            && let Some(block) = bytes.get(at..at + BLOCK)
-            && all_printable(block)
-        {
-            sink.run(BLOCK);
-            at += BLOCK;
+        if single == 1 && (0x20..0x7F).contains(&first) {
+            let rest = bytes.get(at..).unwrap_or_default();
+            let run = match rest.get(..BLOCK) {
+                Some(block) if all_printable(block) => BLOCK,
+                _ => rest
+                    .iter()
+                    .position(|b| !(0x20..0x7F).contains(b))
+                    .unwrap_or(rest.len()),
+            };
+            sink.run(run);
+            at += run;
         } else if single != SPECIAL {
             sink.char(usize::from(single));
             at += 1;
+        } else if first == b'\r' {
+            at += 1;
+        } else if first == b'\n' {
+            sink.line_break();
+            at += 1;
+        } else if let Some(width) = R::pair(pairs, bytes.get(at..at + 2).unwrap_or_default()) {
+            // Common characters of two bytes (GBK's Chinese), looked up at once while they last.
+            sink.char(width);
+            at += 2;
+            while let Some(width) = R::pair(pairs, bytes.get(at..at + 2).unwrap_or_default()) {
+                sink.char(width);
+                at += 2;
+            }
         } else {
             let rest = bytes.get(at..).unwrap_or_default();
             match R::step(rest, whole) {
@@ -519,6 +576,10 @@ fn utf8_step(bytes: &[u8], last: bool) -> Step {
 fn shown_columns(c: char) -> usize {
     if ('\u{80}'..='\u{9F}').contains(&c) {
         1
+    } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        // CJK ideographs, most of what is not ASCII in Chinese text: wide, without a look
+        // through Unicode's tables (see `char_columns`).
+        2
     } else {
         char_columns(c)
     }
@@ -579,29 +640,27 @@ fn gb18030_four(bytes: &[u8], last: bool) -> Step {
     }
 }
 
-/// Columns of the character a GBK lead and second byte make, `None` if they make none.
-fn pair_columns(lead: u8, second: u8) -> Option<usize> {
-    /// Each pair's columns, made once from encoding_rs' own table; `u8::MAX` for none.
-    static PAIRS: LazyLock<Vec<u8>> = LazyLock::new(|| {
-        let mut pairs = vec![u8::MAX; 126 * 256];
-        for lead in 0x81..=0xFE_u8 {
-            for second in (0x40..=0x7E_u8).chain(0x80..=0xFE) {
-                let pair = [lead, second];
-                let decoded =
-                    encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(&pair);
-                if let Some(c) = decoded.and_then(|text| text.chars().next())
-                    && let Some(slot) = pairs.get_mut(pair_index(lead, second))
-                {
-                    *slot = u8::try_from(shown_columns(c)).unwrap_or(u8::MAX);
-                }
+/// Each GBK pair's columns, made once from encoding_rs' own table; `u8::MAX` for none.
+static GBK_PAIRS: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    let mut pairs = vec![u8::MAX; 126 * 256];
+    for lead in 0x81..=0xFE_u8 {
+        for second in (0x40..=0x7E_u8).chain(0x80..=0xFE) {
+            let pair = [lead, second];
+            let decoded =
+                encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(&pair);
+            if let Some(c) = decoded.and_then(|text| text.chars().next())
+                && let Some(slot) = pairs.get_mut(pair_index(lead, second))
+            {
+                *slot = u8::try_from(shown_columns(c)).unwrap_or(u8::MAX);
             }
         }
-        pairs
-    });
-    PAIRS
-        .get(pair_index(lead, second))
-        .filter(|&&width| width != u8::MAX)
-        .map(|&width| usize::from(width))
+    }
+    pairs
+});
+
+/// Columns of the character a GBK lead and second byte make, `None` if they make none.
+fn pair_columns(lead: u8, second: u8) -> Option<usize> {
+    Gbk::pair(Gbk::pairs(), &[lead, second])
 }
 
 /// Where a lead and second byte's columns are kept.
@@ -759,6 +818,13 @@ mod tests {
     }
 
     #[test]
+    fn chinese_ideographs_take_the_columns_the_log_measures() {
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert_eq!(char_columns(c), 2, "{c}");
+        }
+    }
+
+    #[test]
     fn the_columns_of_a_replacement_character_are_what_the_log_measures() {
         assert_eq!(REPLACEMENT_WIDTH, char_columns('\u{FFFD}'));
         assert_eq!(usize::from(TAB_COLUMNS), char_columns('\t'));
@@ -814,7 +880,10 @@ mod speed {
         let text = "temperature=25.0 humidity=61% pressure=1013hPa status=ok count=12345\r\n"
             .repeat((32 << 20) / 72)
             .into_bytes();
-        for (name, data) in [("random", &bytes), ("text", &text)] {
+        let chinese = TextEncoding::Gbk
+            .encode(&"温度=25.0℃ 湿度=61% 状态正常 设备编号=12345\r\n".repeat((32 << 20) / 50))
+            .unwrap();
+        for (name, data) in [("random", &bytes), ("text", &text), ("chinese", &chinese)] {
             for encoding in [TextEncoding::Utf8, TextEncoding::Gbk] {
                 let decoding = Decoding {
                     encoding,

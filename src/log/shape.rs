@@ -13,7 +13,7 @@ use crate::codec::InputMode;
 use super::scan::Sink;
 #[cfg(test)]
 use super::scan::feed_text;
-use super::{HEX_BYTES_PER_ROW, RowLayout};
+use super::{HEX_BYTES_PER_ROW, RowLayout, TEXT_CHARS_PER_ROW};
 
 /// What the row count of a text depends on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -279,6 +279,8 @@ pub(super) struct TextSummary {
     pub(super) ends_with_break: bool,
     /// How its last line ends.
     pub(super) tail: LineTail,
+    /// The rows of its lines after the first at the grid step it was measured for.
+    pub(super) rows_after_first_line: usize,
 }
 
 impl TextSummary {
@@ -298,8 +300,12 @@ impl TextSummary {
 }
 
 /// Measures a text told character by character (see [`Sink`]).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Measured {
+    /// The grid step the rows of the lines after the first are counted at (see
+    /// [`row_step`]), so a new entry's rows need no second look at it.
+    step: usize,
+    rows_after_first_line: usize,
     breaks: usize,
     column: usize,
     /// Where the last character of the line (not counting zero-width ones) starts, plus
@@ -342,6 +348,9 @@ impl Sink for Measured {
     #[inline]
     fn line_break(&mut self) {
         self.widest = self.widest.max(self.last_end);
+        if self.breaks > 0 {
+            self.rows_after_first_line += self.last_end.saturating_sub(1) / self.step + 1;
+        }
         self.first_line_end.get_or_insert(self.last_end);
         self.breaks += 1;
         self.any = true;
@@ -351,9 +360,35 @@ impl Sink for Measured {
     }
 }
 
+impl Default for Measured {
+    fn default() -> Self {
+        Self::at_step(TEXT_CHARS_PER_ROW)
+    }
+}
+
 impl Measured {
+    /// Measuring, with the rows of the lines after the first counted at grid step `step`.
+    pub(super) fn at_step(step: usize) -> Self {
+        Self {
+            step: step.max(1),
+            rows_after_first_line: 0,
+            breaks: 0,
+            column: 0,
+            last_end: 0,
+            widest: 0,
+            first_line_end: None,
+            any: false,
+            ends_with_break: false,
+        }
+    }
+
     /// What the text told was like.
     pub(super) fn summary(&self) -> TextSummary {
+        let rows_after_first_line = if self.breaks > 0 && !self.ends_with_break {
+            self.rows_after_first_line + self.last_end.saturating_sub(1) / self.step + 1
+        } else {
+            self.rows_after_first_line
+        };
         let lines = if self.ends_with_break {
             self.breaks
         } else {
@@ -372,6 +407,7 @@ impl Measured {
                 column: self.column,
                 last_start: self.last_end.checked_sub(1),
             },
+            rows_after_first_line,
         }
     }
 }

@@ -251,7 +251,8 @@ impl Store {
     /// oldest entries if the store is now over its budget. Where its stream stands after it.
     pub(super) fn push(&mut self, entry: LogEntry) -> Carry {
         self.used += entry.cost();
-        let (summary, after) = measure(self.decoding, &entry);
+        let step = row_step(self.layout.columns);
+        let (summary, after) = measure(self.decoding, &entry, step);
         let shape = shape_of(&entry, &summary);
         let hidden = self.hides(&entry);
         if self.show_only.is_some() {
@@ -266,9 +267,7 @@ impl Store {
         let rows = if hidden {
             0
         } else {
-            shape.rows(self.layout, start, |step| {
-                rows_after_first_line(self.decoding, &entry, step)
-            })
+            shape.rows(self.layout, start, |_| summary.rows_after_first_line)
         };
         let end = self.row_ends.back().copied().unwrap_or(self.row_base) + rows;
         self.row_ends.push_back(end);
@@ -294,7 +293,8 @@ impl Store {
         let old_cost = entry.cost();
         let changed = change(entry);
         self.used = self.used - old_cost + entry.cost();
-        let (summary, after) = measure(self.decoding, entry);
+        let step = row_step(self.layout.columns);
+        let (summary, after) = measure(self.decoding, entry, step);
         let shape = shape_of(entry, &summary);
         let start = self.line_starts.get(index).copied().unwrap_or_default();
         if newest {
@@ -303,9 +303,7 @@ impl Store {
         let rows = if filter::hidden(self.show_only, entry) {
             0
         } else {
-            shape.rows(self.layout, start, |step| {
-                rows_after_first_line(self.decoding, entry, step)
-            })
+            shape.rows(self.layout, start, |_| summary.rows_after_first_line)
         };
         let start = index
             .checked_sub(1)
@@ -372,7 +370,7 @@ impl Store {
                 && previous.is_some_and(|(shape, previous_stream)| {
                     previous_stream == stream && shape.ends_mid_line()
                 });
-            let (summary, after) = measure(decoding, entry);
+            let (summary, after) = measure(decoding, entry, row_step(self.layout.columns));
             if let Some((Direction::Rx, peer)) = stream {
                 carries.insert(peer, after);
             }
@@ -468,8 +466,9 @@ impl Store {
     }
 }
 
-/// What `entry`'s text is like with `decoding`, and where its stream stands after it.
-fn measure(decoding: Decoding, entry: &LogEntry) -> (TextSummary, Carry) {
+/// What `entry`'s text is like with `decoding` (its rows after the first line counted at
+/// grid step `step`), and where its stream stands after it.
+fn measure(decoding: Decoding, entry: &LogEntry, step: usize) -> (TextSummary, Carry) {
     match &entry.body {
         LogBody::Data {
             direction,
@@ -477,7 +476,7 @@ fn measure(decoding: Decoding, entry: &LogEntry) -> (TextSummary, Carry) {
             carry,
             ..
         } => {
-            let mut measured = Measured::default();
+            let mut measured = Measured::at_step(step);
             let after = scan(
                 decoding,
                 *carry,

@@ -25,7 +25,7 @@ impl Default for Backlog {
 
 impl Backlog {
     /// The bytes `kind` carries.
-    fn cost(kind: &EventKind) -> usize {
+    pub(crate) fn cost(kind: &EventKind) -> usize {
         match kind {
             EventKind::Received { bytes, .. } | EventKind::Sent { bytes, .. } => bytes.len(),
             EventKind::Datagrams(datagrams) => datagrams.iter().map(|(_, d)| d.len()).sum(),

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
@@ -97,6 +97,36 @@ impl EventReceiver {
             let envelope = self.events.try_recv().ok()?;
             Some(Self::open(envelope))
         })
+    }
+
+    /// What is waiting now, as [`EventReceiver::drain`] takes it, but only until `deadline`
+    /// (at least one event): a frame that applies a flood's backlog stays short, and the rest
+    /// waits for the next frame (see [`EventReceiver::has_waiting`]).
+    pub fn drain_until(&mut self, deadline: Instant) -> impl Iterator<Item = Event> + '_ {
+        /// Events, and bytes of data, taken between looks at the clock: a datagram's event
+        /// costs less than the look, a large read far more.
+        const EVENTS_BETWEEN_LOOKS: usize = 32;
+        const BYTES_BETWEEN_LOOKS: usize = 64 << 10;
+        self.wake.rearm();
+        let waiting = self.events.len();
+        let (mut events, mut bytes) = (0, 0);
+        (0..waiting).map_while(move |_| {
+            if events >= EVENTS_BETWEEN_LOOKS || bytes >= BYTES_BETWEEN_LOOKS {
+                if Instant::now() >= deadline {
+                    return None;
+                }
+                (events, bytes) = (0, 0);
+            }
+            let envelope = self.events.try_recv().ok()?;
+            events += 1;
+            bytes += super::backlog::Backlog::cost(&envelope.event.kind);
+            Some(Self::open(envelope))
+        })
+    }
+
+    /// Whether events wait to be taken.
+    pub fn has_waiting(&self) -> bool {
+        !self.events.is_empty()
     }
 
     /// Waits for the next event (for tests and command-line use).
