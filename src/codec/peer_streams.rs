@@ -1,5 +1,5 @@
-//! One stream decoder per peer, for the log and the save-to-file writer, which both show what
-//! many peers send as text.
+//! One stream decoder per peer, for the save-to-file writer, which writes what many peers send
+//! as text. (The log keeps only where each peer's stream stands, and decodes when it draws.)
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -284,12 +284,6 @@ pub(super) struct TextSummary {
 }
 
 impl TextSummary {
-    /// Its lines.
-    #[cfg(test)]
-    pub(super) fn shape_lines(&self) -> u32 {
-        self.shape.lines
-    }
-
     /// The rows of its first line at grid step `step` when the line starts a row.
     pub(super) fn first_line_rows(&self, step: usize) -> usize {
         match self.shape.first_line_end as usize {
@@ -412,85 +406,6 @@ impl Measured {
     }
 }
 
-/// Counts the rows of a text's lines after the first at a grid step (see [`row_step`]):
-/// each line as many as the steps its last character starts past.
-#[derive(Debug)]
-pub(super) struct RowsAfterFirstLine {
-    step: usize,
-    line: usize,
-    column: usize,
-    /// As [`Measured`] keeps it.
-    last_end: usize,
-    rows: usize,
-    ends_with_break: bool,
-}
-
-impl RowsAfterFirstLine {
-    /// Counting at `step`.
-    pub(super) fn new(step: usize) -> Self {
-        Self {
-            step,
-            line: 0,
-            column: 0,
-            last_end: 0,
-            rows: 0,
-            ends_with_break: false,
-        }
-    }
-
-    /// The rows of a line whose last character ends as `last_end` says.
-    fn line_rows(&self, last_end: usize) -> usize {
-        last_end.saturating_sub(1) / self.step + 1
-    }
-
-    /// The rows counted (a line break at the very end starts no line).
-    pub(super) fn rows(&self) -> usize {
-        if self.line > 0 && !self.ends_with_break {
-            self.rows + self.line_rows(self.last_end)
-        } else {
-            self.rows
-        }
-    }
-}
-
-impl Sink for RowsAfterFirstLine {
-    #[inline]
-    fn char(&mut self, width: usize) {
-        self.maybe_char(true, width);
-    }
-
-    #[inline]
-    fn maybe_char(&mut self, starts: bool, width: usize) {
-        self.ends_with_break &= !starts;
-        self.last_end = if width > 0 {
-            self.column + 1
-        } else {
-            self.last_end
-        };
-        self.column += width;
-    }
-
-    #[inline]
-    fn run(&mut self, count: usize) {
-        if count > 0 {
-            self.ends_with_break = false;
-            self.last_end = self.column + count;
-            self.column += count;
-        }
-    }
-
-    #[inline]
-    fn line_break(&mut self) {
-        if self.line > 0 {
-            self.rows += self.line_rows(self.last_end);
-        }
-        self.line += 1;
-        self.ends_with_break = true;
-        self.column = 0;
-        self.last_end = 0;
-    }
-}
-
 /// Measures `text`, already as the log shows it.
 #[cfg(test)]
 pub(super) fn measure_text(text: &str) -> TextSummary {
@@ -587,9 +502,9 @@ mod tests {
 
     /// The rows of `text`'s lines after the first at `step`.
     fn rows_after(text: &str, step: usize) -> usize {
-        let mut rows = RowsAfterFirstLine::new(step);
-        feed_text(text, &mut rows);
-        rows.rows()
+        let mut measured = Measured::at_step(step);
+        feed_text(text, &mut measured);
+        measured.summary().rows_after_first_line
     }
 
     /// Text with every kind of character: one column, two, none, a tab, line breaks.

@@ -9,10 +9,7 @@ use std::net::SocketAddr;
 use chrono::{NaiveDate, NaiveTime};
 
 use super::scan::{Carry, Decoding, scan};
-use super::shape::{
-    LineStart, Measured, RowShape, RowsAfterFirstLine, TextSummary, line_rows, row_step,
-    text_rows_at,
-};
+use super::shape::{LineStart, Measured, RowShape, TextSummary, line_rows, row_step, text_rows_at};
 use super::{
     Annotation, Direction, HEX_BYTES_PER_ROW, LogBody, LogEntry, Notice, Row, RowLayout, filter,
 };
@@ -511,15 +508,15 @@ fn rows_after_first_line(decoding: Decoding, entry: &LogEntry, step: usize) -> u
     else {
         return 0;
     };
-    let mut rows = RowsAfterFirstLine::new(step);
+    let mut measured = Measured::at_step(step);
     let _ = scan(
         decoding,
         *carry,
         bytes,
         *direction == Direction::Tx,
-        &mut rows,
+        &mut measured,
     );
-    rows.rows()
+    measured.summary().rows_after_first_line
 }
 
 /// Appends up to `limit` rows of `entry`, its text decoded with `decoding`, skipping its
