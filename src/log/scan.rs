@@ -184,7 +184,7 @@ fn all_printable(block: &[u8]) -> bool {
         .fold(true, |all, &b| all & (b.wrapping_sub(0x20) < 0x5F))
 }
 
-/// In [`Reading::SINGLE`]: look closer.
+/// In [`Reading::single`]: look closer.
 const SPECIAL: u8 = u8::MAX;
 
 /// Columns of the bytes that are a character by themselves whichever encoding reads them:
