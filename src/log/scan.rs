@@ -1,10 +1,10 @@
 //! An entry's text read off its bytes without building it: how wide each character the log
-//! shows is, and where its lines break, at about the pace of a copy. The store keeps only the
-//! bytes and decodes the text of the rows it draws; counting rows needs no more than this.
+//! shows is, and where its lines break. The store keeps only the bytes and decodes the text of
+//! the rows it draws; counting rows needs no more than this.
 //!
 //! Decoding random binary as text (encoding_rs validating, failing and starting over at nearly
 //! every byte, then a copy of three bytes of `�` for each) cost about 40 ns a byte; reading
-//! the same bytes for their widths here costs a few.
+//! the same bytes for their widths here costs about 6, and ASCII text under half of one.
 
 use std::sync::LazyLock;
 
