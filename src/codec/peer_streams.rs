@@ -18,9 +18,6 @@ pub const MAX_PEER_STREAMS: usize = 16_384;
 #[derive(Debug)]
 pub struct PeerStreams {
     encoding: TextEncoding,
-    /// Whether the text is written with escapes (see [`StreamDecoder::escaping`]), line
-    /// breaks kept.
-    escapes: bool,
     /// Each peer's decoder and when it was last used, on `clock`.
     streams: HashMap<SocketAddr, (StreamDecoder, u64)>,
     /// Counts decodes, to tell which peers were heard from least recently.
@@ -30,15 +27,8 @@ pub struct PeerStreams {
 impl PeerStreams {
     /// No streams yet, decoding `encoding`.
     pub fn new(encoding: TextEncoding) -> Self {
-        Self::with_escapes(encoding, false)
-    }
-
-    /// No streams yet, decoding `encoding`, with escapes where text would not show if
-    /// `escapes` (see [`StreamDecoder::escaping`]; line breaks still break lines).
-    pub fn with_escapes(encoding: TextEncoding, escapes: bool) -> Self {
         Self {
             encoding,
-            escapes,
             streams: HashMap::new(),
             clock: 0,
         }
@@ -49,35 +39,13 @@ impl PeerStreams {
         self.encoding
     }
 
-    /// Whether the text is written with escapes.
-    pub fn escapes(&self) -> bool {
-        self.escapes
-    }
-
-    /// A fresh decoder of the streams' kind.
-    fn decoder(encoding: TextEncoding, escapes: bool) -> StreamDecoder {
-        if escapes {
-            StreamDecoder::escaping(encoding, true)
-        } else {
-            StreamDecoder::new(encoding)
-        }
-    }
-
-    /// Appends to `out` the text of `bytes`, a whole message of its own (one that was sent,
-    /// say), decoded as the streams are.
-    pub fn decode_message_into(&self, bytes: &[u8], out: &mut String) {
-        let mut decoder = Self::decoder(self.encoding, self.escapes);
-        decoder.decode_into(bytes, out);
-        decoder.finish_into(out);
-    }
-
     /// Appends to `out` the text of `bytes`, the next part of `peer`'s stream.
     pub fn decode_into(&mut self, peer: SocketAddr, bytes: &[u8], out: &mut String) {
         if self.streams.len() >= MAX_PEER_STREAMS && !self.streams.contains_key(&peer) {
             self.forget_least_recent();
         }
         self.clock += 1;
-        let fresh = || (Self::decoder(self.encoding, self.escapes), 0);
+        let fresh = || (StreamDecoder::new(self.encoding), 0);
         let (decoder, used) = self.streams.entry(peer).or_insert_with(fresh);
         *used = self.clock;
         decoder.decode_into(bytes, out);

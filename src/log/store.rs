@@ -84,15 +84,7 @@ impl Store {
 
     /// The text of `entry` (kept here) as the log shows it; empty for a notice.
     pub fn text(&self, entry: &LogEntry) -> String {
-        match &entry.body {
-            LogBody::Data {
-                direction,
-                bytes,
-                carry,
-                ..
-            } => super::scan::decode(self.decoding, *carry, bytes, *direction == Direction::Tx),
-            LogBody::Notice(_) => String::new(),
-        }
+        super::scan::text_head(entry, self.decoding, usize::MAX)
     }
 
     /// The day the first kept entries are on when the date line that said so was dropped to
@@ -499,24 +491,7 @@ fn shape_of(entry: &LogEntry, summary: &TextSummary) -> RowShape {
 
 /// The rows of `entry`'s text lines after the first at grid step `step`, read off its bytes.
 fn rows_after_first_line(decoding: Decoding, entry: &LogEntry, step: usize) -> usize {
-    let LogBody::Data {
-        direction,
-        bytes,
-        carry,
-        ..
-    } = &entry.body
-    else {
-        return 0;
-    };
-    let mut measured = Measured::at_step(step);
-    let _ = scan(
-        decoding,
-        *carry,
-        bytes,
-        *direction == Direction::Tx,
-        &mut measured,
-    );
-    measured.summary().rows_after_first_line
+    measure(decoding, entry, step).0.rows_after_first_line
 }
 
 /// Appends up to `limit` rows of `entry`, its text decoded with `decoding`, skipping its
@@ -609,7 +584,8 @@ impl Lines<'_> {
             let whole = self.whole && ends;
             // What follows the last line break is a line only if it shows something.
             let open_end = from > 0 && line.last() != Some(&b'\n');
-            if skip > 0 {
+            // While the rows wanted are further on, a line is only counted.
+            let passed = skip > 0 && {
                 let mut measured = Measured::default();
                 let _ = scan(self.decoding, carry, line, whole, &mut measured);
                 let summary = measured.summary();
@@ -618,26 +594,23 @@ impl Lines<'_> {
                 } else {
                     summary.first_line_rows(step)
                 };
-                if rows <= skip {
+                let passed = rows <= skip;
+                if passed {
                     skip -= rows;
-                } else {
-                    let text = super::scan::decode(self.decoding, carry, line, whole);
-                    let body = text.strip_suffix('\n').unwrap_or(&text);
-                    for (_, piece) in line_rows(body, 0, 0, step).skip(skip).take(room - taken) {
-                        out.push(Row::Text(Cow::Owned(piece.to_owned())));
-                        taken += 1;
-                    }
-                    skip = 0;
                 }
-            } else {
+                passed
+            };
+            if !passed {
                 let text = super::scan::decode(self.decoding, carry, line, whole);
                 let body = text.strip_suffix('\n').unwrap_or(&text);
                 if !(open_end && body.is_empty()) {
-                    for (_, piece) in line_rows(body, 0, 0, step).take(room - taken) {
+                    let pieces = line_rows(body, 0, 0, step).skip(skip).take(room - taken);
+                    for (_, piece) in pieces {
                         out.push(Row::Text(Cow::Owned(piece.to_owned())));
                         taken += 1;
                     }
                 }
+                skip = 0;
             }
             if ends || end == 0 {
                 break;
