@@ -8,7 +8,7 @@
 //! its. Save log writes a copy of the store on another thread.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::net::SocketAddr;
 
 use bytes::Bytes;
@@ -301,13 +301,13 @@ impl Log {
     pub fn with_budget(budget: usize) -> Self {
         Self {
             store: Store::with_budget(budget),
-            carries: HashMap::new(),
-            last_send: HashMap::new(),
+            carries: HashMap::default(),
+            last_send: HashMap::default(),
             merge_gap: None,
-            last_reads: HashMap::new(),
-            unshown: HashMap::new(),
+            last_reads: HashMap::default(),
+            unshown: HashMap::default(),
             framing: None,
-            cursors: HashMap::new(),
+            cursors: HashMap::default(),
             check: Checksum::None,
             check_span: ChecksumSpan::default(),
             check_tally: CheckTally::default(),

@@ -3,7 +3,9 @@
 //! it (`Log`) decides what the entries are.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::HashMap;
 use std::net::SocketAddr;
 
 use chrono::{NaiveDate, NaiveTime};
@@ -335,7 +337,7 @@ impl Store {
     /// peer's received stream stands after its last entry.
     pub(super) fn set_decoding(&mut self, decoding: Decoding) -> HashMap<SocketAddr, Carry> {
         self.decoding = decoding;
-        let mut carries: HashMap<SocketAddr, Carry> = HashMap::new();
+        let mut carries: HashMap<SocketAddr, Carry> = HashMap::default();
         let mut tail = LineStart::default();
         let mut previous: Option<(RowShape, Option<(Direction, SocketAddr)>)> = None;
         self.shapes.clear();
