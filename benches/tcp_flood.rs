@@ -40,19 +40,6 @@ const CHUNK: usize = 1 << 20;
 /// Random binary is sent 500 MiB at a time: today the log takes it far slower than text.
 const BINARY_TOTAL: u64 = 500 << 20;
 
-/// 1 MiB of random bytes, the same each run (xorshift64*, enough to be no text).
-fn random_chunk() -> Vec<u8> {
-    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-    (0..CHUNK / 8)
-        .flat_map(|_| {
-            seed ^= seed >> 12;
-            seed ^= seed << 25;
-            seed ^= seed >> 27;
-            seed.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes()
-        })
-        .collect()
-}
-
 /// Whether this process floods random binary.
 fn binary() -> bool {
     std::env::args().any(|arg| arg.starts_with("binary"))
@@ -118,7 +105,7 @@ fn main() {
                 let line = TextEncoding::Gbk.encode("温度=25.3℃ 湿度=61%\r\n").unwrap();
                 line.iter().copied().cycle().take(CHUNK).collect()
             }
-            "binary-utf8" | "binary-gbk" | "binary-hex" => random_chunk(),
+            "binary-utf8" | "binary-gbk" | "binary-hex" => support::random_bytes(CHUNK),
             "lines" | "split" | "checked" => (0..CHUNK)
                 .map(|i| match i % 80 {
                     78 => b'\r',

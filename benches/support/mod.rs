@@ -14,6 +14,20 @@ mod xvfb;
 #[path = "../../tests/common/tls.rs"]
 pub mod tls;
 
+/// `len` random bytes, the same each run (xorshift64*, enough to be no text).
+pub fn random_bytes(len: usize) -> Vec<u8> {
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..len.div_ceil(8))
+        .flat_map(|_| {
+            seed ^= seed >> 12;
+            seed ^= seed << 25;
+            seed ^= seed >> 27;
+            seed.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes()
+        })
+        .take(len)
+        .collect()
+}
+
 /// A multi-thread runtime like the app's: two named workers.
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()

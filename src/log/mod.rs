@@ -7,8 +7,8 @@
 //! the UI lays out only the rows on screen; the layout, the one-client filter and Find are
 //! its. Save log writes a copy of the store on another thread.
 
-use std::borrow::Cow;
 use foldhash::HashMap;
+use std::borrow::Cow;
 use std::net::SocketAddr;
 
 use bytes::Bytes;

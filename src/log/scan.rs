@@ -6,11 +6,14 @@
 //! every byte, then a copy of three bytes of `�` for each) cost about 40 ns a byte; reading
 //! the same bytes for their widths here costs about 6, and ASCII text under half of one.
 
+mod utf8_middle;
+
 use std::sync::LazyLock;
 
 use super::shape::char_columns;
 use super::text::printable_into;
 use crate::codec::{StreamDecoder, TextEncoding};
+use utf8_middle::scan_utf8_middle;
 
 /// How entries' bytes become the text the log shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -75,24 +78,23 @@ impl Carry {
     }
 }
 
-/// What a scan tells about the text, character by character.
+/// What a scan tells about the text, character by character or a stretch of a line at a time.
 pub(super) trait Sink {
-    /// A character `width` columns wide; 0 for one that goes with the character before it.
-    fn char(&mut self, width: usize);
+    /// Characters on one line that take `columns` columns in all, the last of them that takes
+    /// any starting at `last_end` - 1 of those (`last_end` 0: none does); `any`: whether
+    /// there were characters at all (a carriage return, dropped, is none).
+    fn stretch(&mut self, columns: usize, last_end: usize, any: bool);
 
-    /// A character `width` columns wide if `starts` (a byte that starts one), else nothing
-    /// (`width` is then 0): for a scan that looks at every byte alike, without a branch.
-    fn maybe_char(&mut self, starts: bool, width: usize) {
-        if starts {
-            self.char(width);
-        }
+    /// A character `width` columns wide; 0 for one that goes with the character before it.
+    #[inline]
+    fn char(&mut self, width: usize) {
+        self.stretch(width, usize::from(width > 0), true);
     }
 
     /// `count` characters one column wide each.
+    #[inline]
     fn run(&mut self, count: usize) {
-        for _ in 0..count {
-            self.char(1);
-        }
+        self.stretch(count, count, count > 0);
     }
 
     /// A line break.
@@ -337,10 +339,9 @@ fn scan_plain<R: Reading>(carry: Carry, bytes: &[u8], whole: bool, sink: &mut im
     }
     let pairs = R::pairs();
     while let Some((&first, _)) = bytes.get(at..).and_then(<[u8]>::split_first) {
-        if R::BOM && first >= 0x80 && bytes.get(at + 1).is_some_and(|&next| next >= 0x80) {
-            // Beyond ASCII for more than a byte (bytes that are no text, as often as not):
-            // every byte alike, but for a character cut off by the end, read below. A lone
-            // byte (a binary frame's header before ASCII data) is read below too.
+        if R::BOM && first >= 0x80 {
+            // Beyond ASCII (bytes that are no text, as often as not): every byte alike until
+            // ASCII text comes again, but for a character cut off by the end, read below.
             let next = scan_utf8_middle(bytes, at, sink);
             if next > at {
                 at = next;
@@ -385,127 +386,6 @@ fn scan_plain<R: Reading>(carry: Carry, bytes: &[u8], whole: bool, sink: &mut im
     }
     Carry::CLEAN
 }
-
-/// For each lead byte of UTF-8: the lowest second byte that continues it (`0x100`, which no
-/// byte is, for a byte that is no lead), and how far above that the highest lies.
-// Built at compile time, where an index out of bounds or a byte that does not fit fails the
-// build, not a run.
-#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
-static UTF8_SECOND: [(u16, u16); 256] = {
-    let mut second = [(0x100, 0); 256];
-    let mut byte = 0xC2;
-    while byte <= 0xF4 {
-        second[byte] = match byte {
-            0xE0 => (0xA0, 0x1F),
-            0xED => (0x80, 0x1F),
-            0xF0 => (0x90, 0x2F),
-            0xF4 => (0x80, 0x0F),
-            _ => (0x80, 0x3F),
-        };
-        byte += 1;
-    }
-    second
-};
-
-/// For each byte of UTF-8: how many continuation bytes the character it leads has (0 for
-/// no lead byte), and the bits of the character it holds.
-// Built at compile time, where an index out of bounds or a byte that does not fit fails the
-// build, not a run.
-#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
-static UTF8_LEAD: [(u8, u8); 256] = {
-    let mut lead = [(0, 0); 256];
-    let mut byte = 0xC2;
-    while byte <= 0xF4 {
-        lead[byte] = if byte < 0xE0 {
-            (1, 0x1F)
-        } else if byte < 0xF0 {
-            (2, 0x0F)
-        } else {
-            (3, 0x07)
-        };
-        byte += 1;
-    }
-    lead
-};
-
-/// Where the middle of UTF-8 bytes is read at a time (see [`scan_utf8_middle`]), before
-/// the reading looks again for a run of ASCII text.
-const MIDDLE_CHUNK: usize = 64;
-
-/// UTF-8 from `at` (a character's start) on, up to [`MIDDLE_CHUNK`] bytes, told to `sink`
-/// byte by byte with no branch for most bytes: a character is told when its last byte comes
-/// (or a `�` when a byte does not continue it), from the state its bytes so far leave.
-/// Random bytes mispredicted a branch at nearly every byte of a character-by-character
-/// reading. Returns where a character starts again: where the one under way at the end of
-/// the chunk began, if one is.
-// `&` and `|` between conditions on purpose: no branch to mispredict.
-#[allow(clippy::needless_bitwise_bool)]
-fn scan_utf8_middle(bytes: &[u8], at: usize, sink: &mut impl Sink) -> usize {
-    let stop = (at + MIDDLE_CHUNK).min(bytes.len());
-    // The character under way: continuation bytes still to come, the range the next one
-    // must be in (none at all: `0x100`), its bits so far, where it began.
-    let mut remaining = 0_u8;
-    let (mut low, mut span) = (0x100_u16, 0_u16);
-    let mut code = 0_u32;
-    let mut lead_at = at;
-    for (offset, &byte) in bytes.get(at..stop).unwrap_or_default().iter().enumerate() {
-        let continues = u16::from(byte).wrapping_sub(low) <= span;
-        let broken = (remaining > 0) & !continues;
-        sink.maybe_char(
-            broken,
-            usize::from(REPLACEMENT_COLUMNS) * usize::from(broken),
-        );
-        let (need, bits) = entry(&UTF8_LEAD, byte);
-        let (second_low, second_span) = entry(&UTF8_SECOND, byte);
-        let left = if continues { remaining - 1 } else { need };
-        code = if continues {
-            code << 6 | u32::from(byte & 0x3F)
-        } else {
-            u32::from(byte & bits)
-        };
-        lead_at = if !continues & (need > 0) {
-            at + offset
-        } else {
-            lead_at
-        };
-        (low, span) = match (continues, left > 0) {
-            (false, _) => (second_low, second_span),
-            (true, true) => (0x80, 0x3F),
-            (true, false) => (0x100, 0),
-        };
-        if continues & (left == 0) {
-            // A whole character: rare among random bytes.
-            sink.char(shown_columns(char::from_u32(code).unwrap_or('\u{FFFD}')));
-        } else if byte == b'\n' {
-            sink.line_break();
-        } else {
-            let (alone, starts) = entry(&UTF8_ALONE, byte);
-            let own = !continues & starts & (need == 0);
-            sink.maybe_char(own, usize::from(alone) * usize::from(own));
-        }
-        remaining = left;
-    }
-    if remaining > 0 { lead_at } else { stop }
-}
-
-/// For each byte of UTF-8, read alone: its columns (`�`'s for one that is no character),
-/// and whether it starts a character (a carriage return is dropped).
-// Built at compile time, where an index out of bounds or a byte that does not fit fails the
-// build, not a run.
-#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
-static UTF8_ALONE: [(u8, bool); 256] = {
-    let mut alone = [(REPLACEMENT_COLUMNS, true); 256];
-    let mut byte = 0;
-    while byte < 0x80 {
-        alone[byte] = match byte as u8 {
-            b'\r' => (0, false),
-            b'\t' => (TAB_COLUMNS, true),
-            _ => (1, true),
-        };
-        byte += 1;
-    }
-    alone
-};
 
 /// Tells `sink` what `step` found; how many bytes it took.
 #[inline]
@@ -768,26 +648,37 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Records what a scan tells, to compare with the decoded text.
+    /// Records what a scan tells, line by line, to compare with the decoded text.
     #[derive(Default, Debug, PartialEq, Eq)]
-    struct Record(Vec<Option<usize>>);
+    struct Record {
+        /// Each line's columns, where its last character that takes any ends (see
+        /// [`Sink::stretch`]), and whether it has characters; the last one not broken yet.
+        lines: Vec<(usize, usize, bool)>,
+        line: (usize, usize, bool),
+    }
 
     impl Sink for Record {
-        fn char(&mut self, width: usize) {
-            self.0.push(Some(width));
+        fn stretch(&mut self, columns: usize, last_end: usize, any: bool) {
+            let (column, end, had) = self.line;
+            let end = if last_end > 0 { column + last_end } else { end };
+            self.line = (column + columns, end, had | any);
         }
         fn line_break(&mut self) {
-            self.0.push(None);
+            self.lines.push(std::mem::take(&mut self.line));
         }
     }
 
     /// What a scan of `text` should tell.
     fn expected(text: &str) -> Record {
-        Record(
-            text.chars()
-                .map(|c| (c != '\n').then(|| char_columns(c)))
-                .collect(),
-        )
+        let mut record = Record::default();
+        for c in text.chars() {
+            if c == '\n' {
+                record.line_break();
+            } else {
+                record.char(char_columns(c));
+            }
+        }
+        record
     }
 
     /// Bytes as devices and noise send them: random, with the pieces of characters that

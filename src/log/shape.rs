@@ -313,30 +313,15 @@ pub(super) struct Measured {
 
 impl Sink for Measured {
     #[inline]
-    fn char(&mut self, width: usize) {
-        self.maybe_char(true, width);
-    }
-
-    #[inline]
-    fn maybe_char(&mut self, starts: bool, width: usize) {
-        self.any |= starts;
-        self.ends_with_break &= !starts;
-        self.last_end = if width > 0 {
-            self.column + 1
+    fn stretch(&mut self, columns: usize, last_end: usize, any: bool) {
+        self.any |= any;
+        self.ends_with_break &= !any;
+        self.last_end = if last_end > 0 {
+            self.column + last_end
         } else {
             self.last_end
         };
-        self.column += width;
-    }
-
-    #[inline]
-    fn run(&mut self, count: usize) {
-        if count > 0 {
-            self.any = true;
-            self.ends_with_break = false;
-            self.last_end = self.column + count;
-            self.column += count;
-        }
+        self.column += columns;
     }
 
     #[inline]

@@ -4,9 +4,9 @@
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::net::SocketAddr;
 
 use foldhash::HashMap;
-use std::net::SocketAddr;
 
 use chrono::{NaiveDate, NaiveTime};
 
