@@ -91,10 +91,7 @@ fn copy_ns_per_byte(data: &[u8]) -> f64 {
 fn intake_ns_per_byte(data: &[u8], encoding: TextEncoding, peer: SocketAddr) -> (f64, f64) {
     let mut log = Log::default();
     log.set_encoding(encoding);
-    let reads: Vec<Bytes> = data
-        .chunks(READ)
-        .map(Bytes::copy_from_slice)
-        .collect();
+    let reads: Vec<Bytes> = data.chunks(READ).map(Bytes::copy_from_slice).collect();
     let time = NaiveTime::MIN;
     let start = Instant::now();
     for read in reads {

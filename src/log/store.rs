@@ -342,7 +342,10 @@ impl Store {
         let mut previous: Option<(RowShape, Option<(Direction, SocketAddr)>)> = None;
         self.shapes.clear();
         self.line_starts.clear();
-        for entry in &mut self.entries {
+        self.row_ends.clear();
+        self.row_base = 0;
+        let mut end = 0;
+        for (index, entry) in self.entries.iter_mut().enumerate() {
             let stream = match &mut entry.body {
                 LogBody::Data {
                     direction,
@@ -372,12 +375,16 @@ impl Store {
                 LineStart::default()
             };
             tail = start.after(summary.tail);
+            // Counted from the summary at hand, as a new entry's are, not by a second scan.
+            if !self.hidden.get(index).copied().unwrap_or(false) {
+                end += shape.rows(self.layout, start, |_| summary.rows_after_first_line);
+            }
+            self.row_ends.push_back(end);
             self.shapes.push_back(shape);
             self.line_starts.push_back(start);
             previous = Some((shape, stream));
         }
         self.tail = tail;
-        self.recount_rows();
         carries
     }
 

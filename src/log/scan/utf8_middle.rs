@@ -4,14 +4,10 @@
 //! instead of waiting for a table look-up that depends on the state (a reading that kept
 //! the character's bits and ranges took about 6 ns a byte of random data).
 
+use super::stretch::{BREAK, MIDDLE_CHUNK, Stretch, after_broken, ascii, shows};
 use super::{
-    BLOCK, REPLACEMENT_COLUMNS, REPLACEMENT_WIDTH, Sink, TAB_COLUMNS, all_printable, entry,
-    shown_columns,
+    BLOCK, REPLACEMENT_COLUMNS, REPLACEMENT_WIDTH, Sink, all_printable, entry, shown_columns,
 };
-
-/// How many bytes the middle of UTF-8 is read at a time (see [`scan_utf8_middle`]) before
-/// the reading looks again for a run of ASCII text.
-const MIDDLE_CHUNK: usize = 64;
 
 /// Between characters.
 const READY: usize = 0;
@@ -32,14 +28,6 @@ const AFTER_F4: usize = 7;
 /// How many states there are; each takes 8 bits of a table row.
 const STATES: usize = 8;
 
-/// In what a byte does, its low bits: the columns of what it shows (a `�` for the character
-/// under way it broke off, and itself if it is a character by itself).
-const COLUMNS: u8 = 0b111;
-/// In what a byte does, the two bits from here: where the last character it shows that
-/// takes columns starts, plus one (as [`Sink::stretch`]'s `last_end`); 0: it shows none.
-const LAST_END: u32 = 3;
-/// The byte is a line feed.
-const BREAK: u8 = 1 << 5;
 /// The byte ends a character of several bytes, whose columns need its code point.
 const COMPLETE: u8 = 1 << 6;
 
@@ -47,8 +35,8 @@ const COMPLETE: u8 = 1 << 6;
 /// (state × 8) in 8 bits at the offset of the state before.
 static NEXT: [u64; 256] = AUTOMATON.0;
 
-/// For each byte, what it does ([`COLUMNS`], [`LAST_END`], [`BREAK`], [`COMPLETE`]) for
-/// each state before it, in 8 bits at that state's offset.
+/// For each byte, what it does (see [`super::stretch`]; [`COMPLETE`] too) for each state
+/// before it, in 8 bits at that state's offset.
 static DOES: [u64; 256] = AUTOMATON.1;
 
 /// The tables of [`NEXT`] and [`DOES`], built at compile time, where an index out of bounds
@@ -71,20 +59,10 @@ const AUTOMATON: ([u64; 256], [u64; 256]) = {
     (next, does)
 };
 
-/// What a byte shows as `columns` columns: one character that takes them, or none.
-const fn shows(columns: u8) -> u8 {
-    columns | 1 << LAST_END
-}
-
 /// The state after `byte` between characters, and what it does.
 const fn ready(byte: u8) -> (usize, u8) {
     match byte {
-        b'\n' => (READY, BREAK),
-        // A carriage return is dropped.
-        b'\r' => (READY, 0),
-        b'\t' => (READY, shows(TAB_COLUMNS)),
-        // A control character shows as `·`.
-        0x00..=0x7F => (READY, shows(1)),
+        0x00..=0x7F => (READY, ascii(byte)),
         0xC2..=0xDF => (NEED_ONE, 0),
         0xE0 => (AFTER_E0, 0),
         0xED => (AFTER_ED, 0),
@@ -115,15 +93,7 @@ const fn transition(state: usize, byte: u8) -> (usize, u8) {
         (then, if then == READY { COMPLETE } else { 0 })
     } else {
         let (to, what) = ready(byte);
-        let own = what & COLUMNS;
-        // The `�` first, then the byte's own character if it shows one.
-        let last_end = if own > 0 { REPLACEMENT_COLUMNS + 1 } else { 1 };
-        (
-            to,
-            (what & !(COLUMNS | 0b11 << LAST_END))
-                | (REPLACEMENT_COLUMNS + own)
-                | last_end << LAST_END,
-        )
+        (to, after_broken(what))
     }
 }
 
@@ -134,8 +104,7 @@ const fn transition(state: usize, byte: u8) -> (usize, u8) {
 // The table rows hold 8 bits per state: the casts take one state's bits on purpose.
 #[allow(clippy::cast_possible_truncation)]
 pub(super) fn scan_utf8_middle(bytes: &[u8], at: usize, sink: &mut impl Sink) -> usize {
-    // The stretch of the line since the last break, told to `sink` at the next break.
-    let (mut column, mut last_end, mut seen) = (0, 0, 0_u8);
+    let mut stretch = Stretch::default();
     let mut state = 0_u64;
     let mut end = at;
     for chunk in bytes.get(at..).unwrap_or_default().chunks(MIDDLE_CHUNK) {
@@ -145,27 +114,20 @@ pub(super) fn scan_utf8_middle(bytes: &[u8], at: usize, sink: &mut impl Sink) ->
         for &byte in chunk {
             let does = (entry(&DOES, byte) >> state) as u8;
             state = (entry(&NEXT, byte) >> state) & 0xFF;
-            let ends = usize::from(does >> LAST_END & 0b11);
-            last_end = if ends > 0 { column + ends } else { last_end };
-            column += usize::from(does & COLUMNS);
-            seen |= does;
+            stretch.add(does);
             if does & (BREAK | COMPLETE) != 0 {
                 // Rare among random bytes: a branch that is mostly predicted.
                 if does & BREAK != 0 {
-                    sink.stretch(column, last_end, seen >> LAST_END & 0b11 != 0);
+                    stretch.tell(sink);
                     sink.line_break();
-                    (column, last_end, seen) = (0, 0, 0);
                 } else {
-                    let width = completed_columns(bytes.get(..=end).unwrap_or_default());
-                    last_end = if width > 0 { column + 1 } else { last_end };
-                    column += width;
-                    seen |= 1 << LAST_END;
+                    stretch.add_char(completed_columns(bytes.get(..=end).unwrap_or_default()));
                 }
             }
             end += 1;
         }
     }
-    sink.stretch(column, last_end, seen >> LAST_END & 0b11 != 0);
+    stretch.tell(sink);
     if state == 0 {
         end
     } else {
