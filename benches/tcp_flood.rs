@@ -8,9 +8,9 @@
 //! CRC16/MODBUS (*Check received*); GBK lines, as Chinese devices send it; and 64-byte binary
 //! frames (`AA 55`, a length, the data, a CRC16/MODBUS) split by their length field and
 //! checked. Then random binary, as devices send it, with save-to-file on, in the text view as
-//! UTF-8 and as GBK and in the hex view, each beside a bare read-to-file of the same bytes
-//! (what `socat -u TCP-LISTEN:… FILE:…` does) in the same process, as a ratio; the saved file
-//! is compared with what was sent.
+//! UTF-8 and as GBK and in the hex view, each beside `socat -u TCP-LISTEN:… OPEN:…` (where
+//! socat is installed) and a plain read-to-file loop taking the same bytes into the same
+//! directory in the same run, as ratios; the saved file is compared with what was sent.
 #![allow(
     dead_code,
     clippy::unwrap_used,
@@ -48,38 +48,6 @@ fn binary() -> bool {
 /// Bytes this flood sends.
 fn total() -> u64 {
     if binary() { BINARY_TOTAL } else { TOTAL }
-}
-
-/// The bare reference: `total` bytes of `chunk` over loopback TCP into a file by a plain
-/// read/write loop, as socat does it. Its MB/s.
-fn bare_read_to_file(chunk: &[u8], total: u64) -> f64 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let local = listener.local_addr().unwrap();
-    let path = std::env::temp_dir().join(format!("netdebug-bare-{}.bin", std::process::id()));
-    let reader_path = path.clone();
-    let reader = std::thread::spawn(move || {
-        use std::io::Read;
-        let (mut stream, _) = listener.accept().unwrap();
-        let mut file = std::fs::File::create(&reader_path).unwrap();
-        let mut buffer = vec![0; 64 << 10];
-        let start = Instant::now();
-        let mut got = 0;
-        while got < total {
-            let n = stream.read(&mut buffer).unwrap();
-            assert!(n > 0, "the bare reader's peer left early");
-            file.write_all(&buffer[..n]).unwrap();
-            got += n as u64;
-        }
-        file.sync_data().unwrap();
-        start.elapsed()
-    });
-    let mut stream = std::net::TcpStream::connect(local).unwrap();
-    for _ in 0..total / CHUNK as u64 {
-        stream.write_all(chunk).unwrap();
-    }
-    let elapsed = reader.join().unwrap();
-    let _ = std::fs::remove_file(&path);
-    total as f64 / 1e6 / elapsed.as_secs_f64()
 }
 
 /// Whether the file at `path` is `chunk` repeated to `total` bytes.
@@ -209,9 +177,22 @@ fn flood(chunk: &[u8]) {
             .set_view(netdebug::codec::InputMode::Hex);
     }
     let total = total();
-    // Random binary: the bare reference first, then the same bytes saved by the session.
-    let bare = binary().then(|| bare_read_to_file(chunk, total));
-    let saved = std::env::temp_dir().join(format!("netdebug-flood-{}.bin", std::process::id()));
+    // Random binary: the bare references first, then the same bytes saved by the session,
+    // all into the same directory (RAM, where there is one: the disk is not measured).
+    let dir = support::ram_dir();
+    let id = std::process::id();
+    let rate = |took: Duration| total as f64 / 1e6 / took.as_secs_f64();
+    let bare = binary().then(|| {
+        let path = dir.join(format!("netdebug-bare-{id}.bin"));
+        rate(support::bare_read_to_file(chunk, total, &path))
+    });
+    let socat = binary()
+        .then(|| {
+            support::socat_to_file(chunk, total, &dir.join(format!("netdebug-socat-{id}.bin")))
+        })
+        .flatten()
+        .map(rate);
+    let saved = dir.join(format!("netdebug-flood-{id}.bin"));
     if binary() {
         session
             .start_capture(&saved, netdebug::net::CaptureFormat::Raw)
@@ -284,9 +265,16 @@ fn flood(chunk: &[u8]) {
         let speed = total as f64 / 1e6 / elapsed.as_secs_f64();
         let exact = holds_exactly(&saved, chunk, total);
         println!(
-            "    saved {written} B, byte-exact: {exact}; bare read-to-file of the same bytes {bare:.0} MB/s; NetDebug {:.2}x of it",
+            "    saved {written} B, byte-exact: {exact}; a plain read-to-file loop {bare:.0} MB/s, NetDebug {:.2}x of it",
             speed / bare
         );
+        match socat {
+            Some(socat) => println!(
+                "    socat -u TCP-LISTEN FILE {socat:.0} MB/s, NetDebug {:.2}x of it",
+                speed / socat
+            ),
+            None => println!("    (no socat here to compare with)"),
+        }
         assert!(exact && written == total, "the saved file differs");
         let _ = std::fs::remove_file(&saved);
     }

@@ -56,6 +56,12 @@ pub fn run(args: &Args, runtime: Handle, out: &mut impl Write) -> std::io::Resul
         }),
     );
     args.preset(controller.state_mut());
+    // Printed entry by entry, never scrolled: the text view's rows need no counting.
+    controller
+        .state_mut()
+        .log
+        .store_mut()
+        .set_counting_text(false);
     if let Some(path) = &args.save {
         controller.perform_focused(Action::StartCapture(path.clone()));
     }

@@ -30,12 +30,11 @@ fn main() -> anyhow::Result<()> {
         .context("cannot start the network runtime")?;
 
     if args.headless {
-        let outcome = netdebug::headless::run(
-            &args,
-            runtime.handle().clone(),
-            &mut std::io::stdout().lock(),
-        )
-        .context("cannot write to stdout")?;
+        // Buffered beyond stdout's own line buffer, which wrote each line of a flood with a
+        // call of its own; the log is flushed after each round of printing.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let outcome = netdebug::headless::run(&args, runtime.handle().clone(), &mut out)
+            .context("cannot write to stdout")?;
         runtime.shutdown_timeout(Duration::from_millis(500));
         if let netdebug::headless::Outcome::Failed(reason) = outcome {
             anyhow::bail!("the session did not open: {reason}");

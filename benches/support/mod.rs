@@ -80,6 +80,86 @@ pub fn ram_dir() -> std::path::PathBuf {
     }
 }
 
+/// The bare reference: `total` bytes of `chunk` (sent over and over) over loopback TCP into
+/// the file at `path` by a plain read/write loop. The time from the first byte read until the
+/// last is written (no sync: NetDebug's save-to-file does not sync either).
+pub fn bare_read_to_file(chunk: &[u8], total: u64, path: &std::path::Path) -> Duration {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let local = listener.local_addr().unwrap();
+    let reader_path = path.to_owned();
+    let reader = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut file = std::fs::File::create(&reader_path).unwrap();
+        let mut buffer = vec![0; 64 << 10];
+        let mut start = None;
+        let mut got = 0;
+        while got < total {
+            let n = stream.read(&mut buffer).unwrap();
+            assert!(n > 0, "the bare reader's peer left early");
+            start.get_or_insert_with(std::time::Instant::now);
+            file.write_all(&buffer[..n]).unwrap();
+            got += n as u64;
+        }
+        start.unwrap().elapsed()
+    });
+    let mut stream = std::net::TcpStream::connect(local).unwrap();
+    for _ in 0..total / chunk.len() as u64 {
+        stream.write_all(chunk).unwrap();
+    }
+    drop(stream);
+    let elapsed = reader.join().unwrap();
+    let _ = std::fs::remove_file(path);
+    elapsed
+}
+
+/// `socat -u TCP-LISTEN:… OPEN:<path>` taking `total` bytes of `chunk` into the file at
+/// `path`: the reference the issues measure against. The time from connecting until socat
+/// has written everything and ended; `None` where socat is not installed.
+pub fn socat_to_file(chunk: &[u8], total: u64, path: &std::path::Path) -> Option<Duration> {
+    use std::io::Write;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
+    let mut socat = Command::new("socat")
+        .arg("-u")
+        .arg(format!("TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr"))
+        .arg(format!("OPEN:{},creat,trunc", path.display()))
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut stream = loop {
+        match std::net::TcpStream::connect(("127.0.0.1", port)) {
+            Ok(stream) => break stream,
+            Err(error) => {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "socat never listened: {error}"
+                );
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+    };
+    let start = std::time::Instant::now();
+    for _ in 0..total / chunk.len() as u64 {
+        stream.write_all(chunk).unwrap();
+    }
+    drop(stream);
+    let status = socat.wait().unwrap();
+    let elapsed = start.elapsed();
+    assert!(status.success(), "socat failed: {status}");
+    assert_eq!(
+        std::fs::metadata(path).unwrap().len(),
+        total,
+        "socat lost bytes"
+    );
+    let _ = std::fs::remove_file(path);
+    Some(elapsed)
+}
+
 /// Writes `total` bytes (a multiple of `chunk`) to `stream`, `chunk` bytes at a time, as a
 /// sender that goes as fast as it can.
 pub fn send_total(stream: &mut impl std::io::Write, total: u64, chunk: usize) {

@@ -86,6 +86,16 @@ proptest! {
         prop_assert_eq!(shown(&cut), shown(&whole));
         prop_assert_eq!(cut.store().total_rows(), whole.store().total_rows());
         prop_assert_eq!(saved(&cut), saved(&whole));
+        if hex {
+            // Taken in while the hex view measured no text: switched to text, the rows are
+            // those of a log that was in the text view all along.
+            let text_layout = RowLayout { view: InputMode::Text, ..layout };
+            let mut switched = log_of(&pieces, encoding, escapes, layout);
+            switched.store_mut().set_view(InputMode::Text);
+            let text_all_along = log_of(&pieces, encoding, escapes, text_layout);
+            prop_assert_eq!(shown(&switched), shown(&text_all_along));
+            prop_assert_eq!(switched.store().total_rows(), text_all_along.store().total_rows());
+        }
         // The text is the whole input decoded at once.
         let text: String = entry_texts(&cut).concat();
         prop_assert_eq!(&text, &entry_texts(&whole).concat());

@@ -159,6 +159,39 @@ pub(super) fn scan(
     }
 }
 
+/// The bytes at the end of an entry [`carry_after`] looks through for a character of its own.
+const TAIL: usize = 64;
+
+/// Where the stream stands after `bytes` (as [`scan`] returns), read off their end alone
+/// where it can be: after an ASCII byte in UTF-8, or a byte below `0x30` in GBK (neither
+/// continues any character, so the reading is between characters after it, whatever came
+/// before), only what follows need be read. For a view that shows no text (the hex view,
+/// headless), which needs the stream's place for later entries but not the widths.
+pub(super) fn carry_after(decoding: Decoding, carry: Carry, bytes: &[u8], whole: bool) -> Carry {
+    /// Tells nothing to no one.
+    struct Discard;
+    impl Sink for Discard {
+        fn stretch(&mut self, _: usize, _: usize, _: bool) {}
+        fn line_break(&mut self) {}
+    }
+    let tail_start = bytes.len().saturating_sub(TAIL);
+    let ends_any = match decoding.encoding {
+        TextEncoding::Utf8 => 0x80,
+        TextEncoding::Gbk => 0x30,
+    };
+    let boundary = bytes
+        .get(tail_start..)
+        .and_then(|tail| tail.iter().rposition(|&byte| byte < ends_any));
+    match boundary {
+        // Escapes hold back more than a character; a stream at its start may begin with a BOM.
+        Some(at) if !decoding.escapes && !carry.at_start => {
+            let rest = bytes.get(tail_start + at + 1..).unwrap_or_default();
+            scan(decoding, Carry::CLEAN, rest, whole, &mut Discard)
+        }
+        _ => scan(decoding, carry, bytes, whole, &mut Discard),
+    }
+}
+
 /// How an encoding's characters are read off bytes.
 trait Reading {
     /// Whether a UTF-8 byte order mark at the stream's start is dropped.
@@ -751,6 +784,27 @@ mod tests {
             let text = decode(decoding, Carry::START, &bytes, whole);
             prop_assert_eq!(&pieces, &text);
             prop_assert_eq!(record, expected(&text));
+        }
+
+        #[test]
+        fn the_end_of_a_read_tells_where_its_stream_stands(
+            bytes in noisy_bytes(),
+            noise in proptest::collection::vec(any::<u8>(), 0..200),
+            cut in any::<prop::sample::Index>(),
+            decoding in all_decodings(),
+            whole in any::<bool>(),
+        ) {
+            // Long reads, whose end alone is read, cut anywhere.
+            let bytes = [noise, bytes].concat();
+            let cut = cut.index(bytes.len() + 1);
+            let (first, second) = bytes.split_at(cut);
+            let mut discard = Record::default();
+            let carry = scan(decoding, Carry::START, first, false, &mut discard);
+            prop_assert_eq!(carry_after(decoding, Carry::START, first, false), carry);
+            prop_assert_eq!(
+                carry_after(decoding, carry, second, whole),
+                scan(decoding, carry, second, whole, &mut discard)
+            );
         }
     }
 }

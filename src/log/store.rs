@@ -10,7 +10,7 @@ use foldhash::HashMap;
 
 use chrono::{NaiveDate, NaiveTime};
 
-use super::scan::{Carry, Decoding, scan};
+use super::scan::{Carry, Decoding, carry_after, scan};
 use super::shape::{LineStart, Measured, RowShape, TextSummary, line_rows, row_step, text_rows_at};
 use super::{
     Annotation, Direction, HEX_BYTES_PER_ROW, LogBody, LogEntry, Notice, Row, RowLayout, filter,
@@ -49,6 +49,10 @@ pub struct Store {
     pub(super) decoding: Decoding,
     /// Where the raw stream's line stands after the newest entry.
     pub(super) tail: LineStart,
+    /// Whether text rows are counted at all (see [`Store::set_counting_text`]).
+    pub(super) counting_text: bool,
+    /// Some entries' text was not measured: the view showed none when they came.
+    pub(super) unmeasured: bool,
 }
 
 impl Default for Store {
@@ -76,7 +80,42 @@ impl Store {
             hidden: VecDeque::new(),
             decoding: Decoding::default(),
             tail: LineStart::default(),
+            counting_text: true,
+            unmeasured: false,
         }
+    }
+
+    /// Whether the text view's rows are counted, which means reading each entry's
+    /// characters as it comes (the widths of its lines); on by default. Off for a log that no
+    /// one scrolls (headless printing, which lays out each entry as it prints it): entries
+    /// then cost a look at their end only, as in the hex view.
+    pub fn set_counting_text(&mut self, counting: bool) {
+        self.counting_text = counting;
+        self.measure_if_needed();
+    }
+
+    /// Whether new entries' text is measured: the text view is counted.
+    fn measures_text(&self) -> bool {
+        self.counting_text && self.layout.view == InputMode::Text
+    }
+
+    /// Measures every entry's text if the view now needs what was skipped.
+    fn measure_if_needed(&mut self) {
+        if self.unmeasured && self.measures_text() {
+            // Each entry's place in its stream is already right: only the widths are new.
+            let _ = self.set_decoding(self.decoding);
+        }
+    }
+
+    /// What `entry`'s text is like with the current decoding, if the view needs it (the
+    /// default summary otherwise), and where its stream stands after it.
+    fn measure(&self, entry: &LogEntry) -> (TextSummary, Carry) {
+        measure(self.decoding, entry, self.measuring_step())
+    }
+
+    /// The grid step text rows are counted at, if they are (see [`measure`]).
+    fn measuring_step(&self) -> Option<usize> {
+        self.measures_text().then(|| row_step(self.layout.columns))
     }
 
     /// How the entries' bytes are shown as text.
@@ -133,7 +172,9 @@ impl Store {
         let counts_change = old.view != layout.view
             || old.headers != layout.headers
             || (layout.view == InputMode::Text && old.columns != layout.columns);
-        if counts_change {
+        if self.unmeasured && self.measures_text() {
+            self.measure_if_needed();
+        } else if counts_change {
             self.recount_rows();
         }
     }
@@ -242,8 +283,8 @@ impl Store {
     /// oldest entries if the store is now over its budget. Where its stream stands after it.
     pub(super) fn push(&mut self, entry: LogEntry) -> Carry {
         self.used += entry.cost();
-        let step = row_step(self.layout.columns);
-        let (summary, after) = measure(self.decoding, &entry, step);
+        let (summary, after) = self.measure(&entry);
+        self.unmeasured |= !self.measures_text();
         let shape = shape_of(&entry, &summary);
         let hidden = self.hides(&entry);
         if self.show_only.is_some() {
@@ -284,8 +325,9 @@ impl Store {
         let old_cost = entry.cost();
         let changed = change(entry);
         self.used = self.used - old_cost + entry.cost();
-        let step = row_step(self.layout.columns);
-        let (summary, after) = measure(self.decoding, entry, step);
+        let entry = self.entries.get(index)?;
+        let (summary, after) = self.measure(entry);
+        self.unmeasured |= !self.measures_text();
         let shape = shape_of(entry, &summary);
         let start = self.line_starts.get(index).copied().unwrap_or_default();
         if newest {
@@ -344,6 +386,8 @@ impl Store {
         self.line_starts.clear();
         self.row_ends.clear();
         self.row_base = 0;
+        let step = self.measuring_step();
+        self.unmeasured = step.is_none();
         let mut end = 0;
         for (index, entry) in self.entries.iter_mut().enumerate() {
             let stream = match &mut entry.body {
@@ -364,7 +408,7 @@ impl Store {
                 && previous.is_some_and(|(shape, previous_stream)| {
                     previous_stream == stream && shape.ends_mid_line()
                 });
-            let (summary, after) = measure(decoding, entry, row_step(self.layout.columns));
+            let (summary, after) = measure(decoding, entry, step);
             if let Some((Direction::Rx, peer)) = stream {
                 carries.insert(peer, after);
             }
@@ -465,8 +509,9 @@ impl Store {
 }
 
 /// What `entry`'s text is like with `decoding` (its rows after the first line counted at
-/// grid step `step`), and where its stream stands after it.
-fn measure(decoding: Decoding, entry: &LogEntry, step: usize) -> (TextSummary, Carry) {
+/// grid step `step`), and where its stream stands after it. Without a step, only the latter
+/// (the text's summary is the default), read off the entry's end where it can be.
+fn measure(decoding: Decoding, entry: &LogEntry, step: Option<usize>) -> (TextSummary, Carry) {
     match &entry.body {
         LogBody::Data {
             direction,
@@ -474,14 +519,15 @@ fn measure(decoding: Decoding, entry: &LogEntry, step: usize) -> (TextSummary, C
             carry,
             ..
         } => {
+            let whole = *direction == Direction::Tx;
+            let Some(step) = step else {
+                return (
+                    TextSummary::default(),
+                    carry_after(decoding, *carry, bytes, whole),
+                );
+            };
             let mut measured = Measured::at_step(step);
-            let after = scan(
-                decoding,
-                *carry,
-                bytes,
-                *direction == Direction::Tx,
-                &mut measured,
-            );
+            let after = scan(decoding, *carry, bytes, whole, &mut measured);
             (measured.summary(), after)
         }
         LogBody::Notice(_) => (TextSummary::default(), Carry::START),
@@ -500,7 +546,7 @@ fn shape_of(entry: &LogEntry, summary: &TextSummary) -> RowShape {
 
 /// The rows of `entry`'s text lines after the first at grid step `step`, read off its bytes.
 fn rows_after_first_line(decoding: Decoding, entry: &LogEntry, step: usize) -> usize {
-    measure(decoding, entry, step).0.rows_after_first_line
+    measure(decoding, entry, Some(step)).0.rows_after_first_line
 }
 
 /// Appends up to `limit` rows of `entry`, its text decoded with `decoding`, skipping its
