@@ -430,8 +430,13 @@ pub(super) fn line_rows(
     step: usize,
 ) -> impl Iterator<Item = (usize, &str)> {
     let empty = line.is_empty().then_some((column / step, line));
-    // The usual line, ASCII without tabs: every character one column, cut by arithmetic.
-    let plain = !super::text::holds_any(line, |b| b == b'\t' || b >= 0x80);
+    // The usual line, ASCII without tabs: every character one column, cut by arithmetic. So
+    // too a line that fits on its row however wide its characters are (no character takes
+    // more columns than a tab, or more than its bytes otherwise), as in a log not wrapped.
+    let fits = column / step == previous.min(column) / step
+        && column.saturating_add(line.len().saturating_mul(TAB_COLUMNS))
+            < (column / step + 1).saturating_mul(step);
+    let plain = fits || !super::text::holds_any(line, |b| b == b'\t' || b >= 0x80);
     let mut starts = (!plain).then(|| char_starts(line, column, previous).peekable());
     // Where the first piece starts: a zero-width character first goes with the one before.
     let first_start = match starts.as_mut().and_then(|starts| starts.peek()) {
