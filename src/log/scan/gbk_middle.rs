@@ -1,11 +1,11 @@
-//! GBK beyond ASCII where it is not Chinese text (random binary, as often as not) read by an automaton
-//! of two states, between characters and after a lead byte, kept as a bit offset into a table
-//! row picked by the byte alone (see `utf8_middle`). A pair's columns come from the pair
-//! table without a branch; four-byte GB18030 sequences and pairs that make no character,
-//! rare, are left to the character-by-character reading.
+//! GBK beyond ASCII where it is not Chinese text (random binary, as often as not) read by an
+//! automaton of two states, between characters and after a lead byte, kept as a bit offset
+//! into a table row picked by the byte alone (see `utf8_middle`). A pair's columns come from the pair
+//! table without a branch; four-byte GB18030 sequences, rare, are read as the
+//! character-by-character reading does, and pairs that make no character left to it.
 
 use super::stretch::{BREAK, MIDDLE_CHUNK, Stretch, after_broken, ascii, shows};
-use super::{BLOCK, GBK_PAIRS, REPLACEMENT_COLUMNS, Sink, all_printable, entry};
+use super::{BLOCK, GBK_PAIRS, REPLACEMENT_COLUMNS, Sink, Step, all_printable, entry, gbk_step};
 
 /// Between characters.
 const READY: u8 = 0;
@@ -81,37 +81,61 @@ pub(super) fn scan_gbk_middle(bytes: &[u8], at: usize, sink: &mut impl Sink) -> 
     let mut state = READY;
     let mut previous = 0_u8;
     let mut end = at;
-    'chunks: for chunk in bytes.get(at..).unwrap_or_default().chunks(MIDDLE_CHUNK) {
-        if state == READY && chunk.get(..BLOCK).is_some_and(all_printable) && end > at {
-            break;
+    let mut next_look = at + MIDDLE_CHUNK;
+    while let Some(&byte) = bytes.get(end) {
+        if end >= next_look {
+            if state == READY && bytes.get(end..end + BLOCK).is_some_and(all_printable) {
+                break;
+            }
+            next_look = end + MIDDLE_CHUNK;
         }
-        for &byte in chunk {
-            let row = entry(&AUTOMATON, byte) >> state;
-            let does = row as u8;
-            // The pair's columns if the byte makes one with the byte before, else 0.
-            let pair_columns = pairs
-                .get(pair_index(previous, byte))
-                .copied()
-                .unwrap_or(u8::MAX)
-                & 0_u8.wrapping_sub(does >> 7);
-            if (does & (BREAK | FOUR)) | (pair_columns & NO_PAIR) != 0 {
-                // Rare: a line break (told here), or a character left to the other reading.
-                if does & BREAK == 0 {
-                    end -= 1;
-                    state = READY;
-                    break 'chunks;
-                }
+        let row = entry(&AUTOMATON, byte) >> state;
+        let does = row as u8;
+        // The pair's columns if the byte makes one with the byte before, else 0.
+        let pair_columns = pairs
+            .get(pair_index(previous, byte))
+            .copied()
+            .unwrap_or(u8::MAX)
+            & 0_u8.wrapping_sub(does >> 7);
+        if (does & (BREAK | FOUR)) | (pair_columns & NO_PAIR) != 0 {
+            // Rare among random bytes (a four-byte start one in 50): a branch mostly predicted.
+            if does & BREAK != 0 {
                 stretch.add(does);
                 stretch.tell(sink);
                 sink.line_break();
+            } else if does & FOUR != 0 {
+                let lead = end - 1;
+                match gbk_step(bytes.get(lead..).unwrap_or_default(), false) {
+                    Step::Char(4, width) => {
+                        stretch.add_char(width);
+                        (state, previous, end) = (READY, 0, lead + 4);
+                        continue;
+                    }
+                    Step::Char(1, width) => {
+                        // The lead alone is `�`; the digit is a character of its own.
+                        stretch.add_char(width);
+                        stretch.add(ascii(byte));
+                        (state, previous, end) = (READY, byte, end + 1);
+                        continue;
+                    }
+                    // Cut off by the end: the other reading knows whether more is to come.
+                    _ => {
+                        (state, end) = (READY, lead);
+                        break;
+                    }
+                }
             } else {
-                // A pair's own columns are 0 in `does`: its columns from the table go there.
-                stretch.add(does | pair_columns);
+                // A pair that makes no character: left to the other reading.
+                (state, end) = (READY, end - 1);
+                break;
             }
-            state = (row >> 8) as u8;
-            previous = byte;
-            end += 1;
+        } else {
+            // A pair's own columns are 0 in `does`: its columns from the table go there.
+            stretch.add(does | pair_columns);
         }
+        state = (row >> 8) as u8;
+        previous = byte;
+        end += 1;
     }
     stretch.tell(sink);
     if state == READY { end } else { end - 1 }
