@@ -42,7 +42,15 @@ fn main() {
         .collect();
     let dir = support::ram_dir().join(format!("netdebug-headless-flood-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    // `cargo bench --bench headless_flood -- text` measures only what names "text".
+    let only = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
     for (name, chunk) in [("random binary", &random), ("text lines", &lines)] {
+        if only
+            .as_ref()
+            .is_some_and(|only| !name.contains(only.as_str()))
+        {
+            continue;
+        }
         let rate = |took: Duration| TOTAL as f64 / took.as_secs_f64() / 1e6;
         let bare = rate(support::bare_read_to_file(
             chunk,
@@ -62,6 +70,9 @@ fn main() {
             ))
         );
         for (how, quiet) in [("log printed to a file", false), ("--quiet", true)] {
+            if quiet && std::env::args().any(|arg| arg == "--printed") {
+                continue;
+            }
             let run = headless(chunk, &dir, quiet);
             let saved_rate = TOTAL as f64 / run.saved.as_secs_f64() / 1e6;
             let done_rate = TOTAL as f64 / run.done.as_secs_f64() / 1e6;

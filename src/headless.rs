@@ -5,6 +5,7 @@
 //! does (the peer closed, an error), after `--exit-after-idle-ms` with nothing sent or
 //! received, or on Ctrl+C.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,7 +17,7 @@ use tokio::runtime::Handle;
 use crate::cli::Args;
 use crate::controller::Controller;
 use crate::i18n::{Language, Texts};
-use crate::log::{Log, LogBody, dropped_marker, row_text};
+use crate::log::{Log, LogBody, Row, dropped_marker, row_text};
 use crate::ui::Action;
 use crate::workspace::{Connection, SessionState, Workspace};
 
@@ -199,7 +200,13 @@ impl Printer {
                 continue;
             }
             for row in log.store().entry_lines(entry) {
-                writeln!(out, "{}", row_text(&row, t))?;
+                // A line of data as it is, without a copy or the formatting machinery.
+                let text = match &row {
+                    Row::Text(line) => Cow::Borrowed(line.as_ref()),
+                    _ => row_text(&row, t),
+                };
+                out.write_all(text.as_bytes())?;
+                out.write_all(b"\n")?;
             }
         }
         out.flush()

@@ -636,10 +636,11 @@ pub(super) fn decode_into(
     whole: bool,
     out: &mut String,
 ) {
-    if !decoding.escapes && decoding.encoding == TextEncoding::Utf8 && carry == Carry::CLEAN {
+    if !decoding.escapes && decoding.encoding == TextEncoding::Utf8 && !carry.at_start {
         // The usual case in the middle of a stream, binary or text: std's lossy reading is
         // the WHATWG one encoding_rs follows, several times faster on bytes that are no text.
-        return utf8_lossy_into(bytes, whole, out);
+        let rest = utf8_seam_into(carry.held(), bytes, whole, out);
+        return utf8_lossy_into(rest, whole, out);
     }
     let mut decoder = if decoding.escapes {
         StreamDecoder::escaping(decoding.encoding, true)
@@ -680,10 +681,10 @@ pub fn text_head(entry: &super::LogEntry, decoding: Decoding, limit: usize) -> S
 /// [`decode_into`] for UTF-8 without escapes between two characters: each maximal invalid
 /// sequence one `�`, but a character cut off by the end when more is to come (not `whole`).
 fn utf8_lossy_into(bytes: &[u8], whole: bool, out: &mut String) {
-    let mut text = String::with_capacity(bytes.len());
+    out.reserve(bytes.len());
     let mut chunks = bytes.utf8_chunks().peekable();
     while let Some(chunk) = chunks.next() {
-        text.push_str(chunk.valid());
+        printable_into(chunk.valid(), out);
         let invalid = chunk.invalid();
         let cut_off = chunks.peek().is_none()
             && !whole
@@ -691,10 +692,39 @@ fn utf8_lossy_into(bytes: &[u8], whole: bool, out: &mut String) {
                 .first()
                 .is_some_and(|&lead| (0xC2..=0xF4).contains(&lead));
         if !invalid.is_empty() && !cut_off {
-            text.push('\u{FFFD}');
+            out.push('\u{FFFD}');
         }
     }
+}
+
+/// Appends the character that `held` (the start of one, cut off by the read before) begins
+/// and `bytes` go on with, or its `�`; the bytes after it, between characters again. All of
+/// `bytes` when they do not finish it and more is to come (not `whole`).
+fn utf8_seam_into<'b>(held: &[u8], bytes: &'b [u8], whole: bool, out: &mut String) -> &'b [u8] {
+    if held.is_empty() {
+        return bytes;
+    }
+    let mut seam = [0; 6];
+    let mut len = 0;
+    for (slot, &byte) in seam.iter_mut().zip(held.iter().chain(bytes.iter().take(3))) {
+        *slot = byte;
+        len += 1;
+    }
+    let seam = seam.get(..len).unwrap_or_default();
+    let taken = match utf8_step(seam, whole && bytes.len() <= 3) {
+        Step::Char(len, _) => len.saturating_sub(held.len()),
+        // Still under way: nothing shows yet.
+        _ => return &[],
+    };
+    let (first, rest) = bytes.split_at(taken.min(bytes.len()));
+    let mut decoder = StreamDecoder::resuming(TextEncoding::Utf8, false);
+    let mut text = String::new();
+    decoder.decode_into(held, &mut text);
+    decoder.decode_into(first, &mut text);
+    // The character is whole, or broken off: either way it shows now.
+    decoder.finish_into(&mut text);
     printable_into(&text, out);
+    rest
 }
 
 /// The text of `bytes` as the log shows it (see [`decode_into`]).

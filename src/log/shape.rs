@@ -186,7 +186,7 @@ impl RowShape {
 }
 
 /// The columns a tab takes: egui draws it as wide as four spaces.
-const TAB_COLUMNS: usize = 4;
+pub(super) const TAB_COLUMNS: usize = 4;
 
 /// The grid step for a log `columns` wide. A row holds the characters that start within one
 /// step of the grid, so a character that starts at its end reaches past it by up to three

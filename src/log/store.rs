@@ -11,7 +11,9 @@ use foldhash::HashMap;
 use chrono::{NaiveDate, NaiveTime};
 
 use super::scan::{Carry, Decoding, carry_after, scan};
-use super::shape::{LineStart, Measured, RowShape, TextSummary, line_rows, row_step, text_rows_at};
+use super::shape::{
+    LineStart, Measured, RowShape, TAB_COLUMNS, TextSummary, line_rows, row_step, text_rows_at,
+};
 use super::{
     Annotation, Direction, HEX_BYTES_PER_ROW, LogBody, LogEntry, Notice, Row, RowLayout, filter,
 };
@@ -619,7 +621,7 @@ struct Lines<'b> {
 impl Lines<'_> {
     /// Appends up to `room` rows at grid step `step` (each line cut by [`line_rows`]) past
     /// the first `skip`.
-    fn rows(&self, step: usize, mut skip: usize, room: usize, out: &mut Vec<Row<'_>>) {
+    fn rows(&self, step: usize, skip: usize, room: usize, out: &mut Vec<Row<'_>>) {
         if self.decoding.escapes {
             // The escaping decoder may hold a line feed back with the start of a character
             // before it, so lines are only known from the text.
@@ -628,6 +630,22 @@ impl Lines<'_> {
             out.extend(rows.map(|row| Row::Text(Cow::Owned(row.to_owned()))));
             return;
         }
+        // Each byte shows at most a tab's columns; a character held from before adds a few.
+        if skip == 0 && (self.bytes.len() + 3).saturating_mul(TAB_COLUMNS) < step {
+            // No line can reach a row's end (a log not wrapped, as headless prints and Save
+            // log writes): the entry is decoded once and cut at its line breaks.
+            let text = super::scan::decode(self.decoding, self.carry, self.bytes, self.whole);
+            // A break ending the entry adds no row; an entry with no text is one empty row.
+            let body = text.strip_suffix('\n').unwrap_or(&text);
+            let lines = body.split('\n').take(room);
+            out.extend(lines.map(|line| Row::Text(Cow::Owned(line.to_owned()))));
+            return;
+        }
+        self.rows_line_by_line(step, skip, room, out);
+    }
+
+    /// [`Lines::rows`] without escapes, decoding only the lines rows are wanted from.
+    fn rows_line_by_line(&self, step: usize, mut skip: usize, room: usize, out: &mut Vec<Row<'_>>) {
         let mut taken = 0;
         let mut from = 0;
         let mut carry = self.carry;
@@ -672,6 +690,37 @@ impl Lines<'_> {
             }
             from += end;
             carry = Carry::CLEAN;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::TextEncoding;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn an_entry_decoded_once_has_the_rows_read_line_by_line(
+            bytes in proptest::collection::vec(
+                prop_oneof![4 => any::<u8>(), 1 => Just(b'\n'), 1 => Just(b'\r')],
+                0..300,
+            ),
+            held in proptest::collection::vec(0xC2..=0xFE_u8, 0..2),
+            gbk in any::<bool>(),
+            whole in any::<bool>(),
+        ) {
+            let encoding = if gbk { TextEncoding::Gbk } else { TextEncoding::Utf8 };
+            let decoding = Decoding { encoding, escapes: false };
+            // Where a stream stands when a lead byte came last (or at its start).
+            let carry = scan(decoding, Carry::START, &held, false, &mut Measured::default());
+            let lines = Lines { decoding, carry, bytes: &bytes, whole };
+            let step = row_step(usize::MAX);
+            let (mut once, mut by_line) = (Vec::new(), Vec::new());
+            lines.rows(step, 0, usize::MAX, &mut once);
+            lines.rows_line_by_line(step, 0, usize::MAX, &mut by_line);
+            prop_assert_eq!(once, by_line);
         }
     }
 }
