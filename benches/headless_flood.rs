@@ -2,9 +2,10 @@
 //! 500 MiB of random binary and then of text lines sent into it as fast as 127.0.0.1 takes
 //! them, its log printed to a file (stdout redirected, as a script keeps it) and, again, with
 //! `--quiet`. Beside each, in the same run, `socat -u TCP-LISTEN:… OPEN:…` taking the same
-//! bytes into a file (where socat is installed) and a plain read-to-file loop, as ratios. Prints the time until the saved file is
-//! complete, until the process has printed everything and ended, its peak memory, and
-//! whether the saved file is byte-exact. Figures, not asserts.
+//! bytes into a file (where socat is installed) and a plain read-to-file loop, as ratios.
+//! Prints the time until the saved file is complete, until the process has printed
+//! everything and ended, its peak memory, and whether the saved file is byte-exact. Figures,
+//! not asserts. `-- text` (or `random`) runs one kind; `-- --printed` skips `--quiet`.
 #![allow(
     dead_code,
     clippy::unwrap_used,
