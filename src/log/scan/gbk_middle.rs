@@ -1,8 +1,8 @@
 //! GBK beyond ASCII where it is not Chinese text (random binary, as often as not) read by an
 //! automaton of two states, between characters and after a lead byte, kept as a bit offset
-//! into a table row picked by the byte alone (see `utf8_middle`). A pair's columns come from the pair
-//! table without a branch; four-byte GB18030 sequences, rare, are read as the
-//! character-by-character reading does, and pairs that make no character left to it.
+//! into a table row picked by the byte alone (see `utf8_middle`). A pair's columns come from
+//! the pair table without a branch; four-byte GB18030 sequences, rare, are read as the
+//! character-by-character reading does, and pairs that make no character are left to it.
 
 use super::stretch::{BREAK, MIDDLE_CHUNK, Stretch, after_broken, ascii, shows};
 use super::{BLOCK, GBK_PAIRS, REPLACEMENT_COLUMNS, Sink, Step, all_printable, entry, gbk_step};
