@@ -20,8 +20,7 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -109,7 +108,7 @@ struct Run {
 fn headless(chunk: &[u8], dir: &Path, quiet: bool) -> Run {
     let saved: PathBuf = dir.join("saved.bin");
     let printed = dir.join("printed.txt");
-    let port = free_port();
+    let port = support::free_port();
     let mut command = Command::new(env!("CARGO_BIN_EXE_netdebug"));
     command
         .args(["--headless", "--lang", "en", "--mode", "tcp-server"])
@@ -124,7 +123,7 @@ fn headless(chunk: &[u8], dir: &Path, quiet: bool) -> Run {
     }
     let mut child = command.spawn().unwrap();
     let pid = child.id();
-    let mut stream = connect_when_listening(port);
+    let mut stream = support::connect_when_listening(port, Duration::from_secs(10));
     let start = Instant::now();
     let sender = {
         let chunk = chunk.to_vec();
@@ -155,7 +154,7 @@ fn headless(chunk: &[u8], dir: &Path, quiet: bool) -> Run {
         .saturating_sub(Duration::from_millis(IDLE_MS));
     sender.join().unwrap();
     assert!(status.success(), "the headless run failed: {status}");
-    let exact = file_is_chunk_repeated(&saved, chunk);
+    let exact = support::holds_repeated(&saved, chunk, TOTAL);
     let run = Run {
         saved: saved_at.unwrap_or(done),
         done,
@@ -166,41 +165,4 @@ fn headless(chunk: &[u8], dir: &Path, quiet: bool) -> Run {
     std::fs::remove_file(&saved).unwrap();
     std::fs::remove_file(&printed).unwrap();
     run
-}
-
-/// Whether `path` holds `TOTAL` bytes of `chunk` over and over.
-fn file_is_chunk_repeated(path: &Path, chunk: &[u8]) -> bool {
-    let mut file = std::fs::File::open(path).unwrap();
-    let mut buffer = vec![0; chunk.len()];
-    let mut read = 0;
-    while read < TOTAL {
-        if file.read_exact(&mut buffer).is_err() || buffer != chunk {
-            return false;
-        }
-        read += chunk.len() as u64;
-    }
-    file.read(&mut buffer).unwrap() == 0
-}
-
-/// A port nothing listens on now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Connects to `port` on 127.0.0.1 once the server there listens.
-fn connect_when_listening(port: u16) -> TcpStream {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        match TcpStream::connect(("127.0.0.1", port)) {
-            Ok(stream) => return stream,
-            Err(error) => {
-                assert!(Instant::now() < deadline, "never listening: {error}");
-                std::thread::sleep(Duration::from_millis(10));
-            }
-        }
-    }
 }

@@ -50,19 +50,6 @@ fn total() -> u64 {
     if binary() { BINARY_TOTAL } else { TOTAL }
 }
 
-/// Whether the file at `path` is `chunk` repeated to `total` bytes.
-fn holds_exactly(path: &std::path::Path, chunk: &[u8], total: u64) -> bool {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path).unwrap();
-    let mut piece = vec![0; chunk.len()];
-    for _ in 0..total / CHUNK as u64 {
-        if file.read_exact(&mut piece).is_err() || piece != chunk {
-            return false;
-        }
-    }
-    file.read(&mut piece).unwrap() == 0
-}
-
 fn main() {
     // Each flood runs in a process of its own, so neither one's memory counts in the other's
     // peak.
@@ -263,7 +250,7 @@ fn flood(chunk: &[u8]) {
     );
     if let (Some(bare), Some(written)) = (bare, written) {
         let speed = total as f64 / 1e6 / elapsed.as_secs_f64();
-        let exact = holds_exactly(&saved, chunk, total);
+        let exact = support::holds_repeated(&saved, chunk, total);
         println!(
             "    saved {written} B, byte-exact: {exact}; a plain read-to-file loop {bare:.0} MB/s, NetDebug {:.2}x of it",
             speed / bare

@@ -19,8 +19,7 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -70,11 +69,7 @@ fn flood_window(display: &str, chunk: &[u8], dir: &Path, extra: &[&str]) -> (Dur
     let saved = dir.join("saved.bin");
     let home = dir.join("home");
     std::fs::create_dir_all(&home).unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = support::free_port();
     // A home of its own: no settings or workspace of an earlier run are restored.
     let mut app = Command::new(env!("CARGO_BIN_EXE_netdebug"))
         .args([
@@ -99,19 +94,7 @@ fn flood_window(display: &str, chunk: &[u8], dir: &Path, extra: &[&str]) -> (Dur
         .spawn()
         .unwrap();
     let pid = app.id();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut stream = loop {
-        match TcpStream::connect(("127.0.0.1", port)) {
-            Ok(stream) => break stream,
-            Err(error) => {
-                assert!(
-                    Instant::now() < deadline,
-                    "the window never listened: {error}"
-                );
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-    };
+    let mut stream = support::connect_when_listening(port, Duration::from_secs(30));
     let start = Instant::now();
     let sender = {
         let chunk = chunk.to_vec();
@@ -135,19 +118,7 @@ fn flood_window(display: &str, chunk: &[u8], dir: &Path, extra: &[&str]) -> (Dur
     drop(sender.join().unwrap());
     let _ = app.kill();
     let _ = app.wait();
-    let exact = holds_chunk_repeated(&saved, chunk);
+    let exact = support::holds_repeated(&saved, chunk, TOTAL);
     std::fs::remove_file(&saved).unwrap();
     (took, peak, exact)
-}
-
-/// Whether `path` holds `TOTAL` bytes of `chunk` over and over.
-fn holds_chunk_repeated(path: &Path, chunk: &[u8]) -> bool {
-    let mut file = std::fs::File::open(path).unwrap();
-    let mut piece = vec![0; chunk.len()];
-    for _ in 0..TOTAL / chunk.len() as u64 {
-        if file.read_exact(&mut piece).is_err() || piece != chunk {
-            return false;
-        }
-    }
-    file.read(&mut piece).unwrap() == 0
 }

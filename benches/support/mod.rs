@@ -113,16 +113,51 @@ pub fn bare_read_to_file(chunk: &[u8], total: u64, path: &std::path::Path) -> Du
     elapsed
 }
 
+/// Whether the file at `path` is `chunk` repeated to `total` bytes (a multiple of it).
+pub fn holds_repeated(path: &std::path::Path, chunk: &[u8], total: u64) -> bool {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).unwrap();
+    let mut piece = vec![0; chunk.len()];
+    for _ in 0..total / chunk.len() as u64 {
+        if file.read_exact(&mut piece).is_err() || piece != chunk {
+            return false;
+        }
+    }
+    file.read(&mut piece).unwrap() == 0
+}
+
+/// A port on 127.0.0.1 nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Connects to `port` on 127.0.0.1 once something listens there, waiting up to `wait`.
+pub fn connect_when_listening(port: u16, wait: Duration) -> std::net::TcpStream {
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        match std::net::TcpStream::connect(("127.0.0.1", port)) {
+            Ok(stream) => return stream,
+            Err(error) => {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "never listening: {error}"
+                );
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+    }
+}
+
 /// `socat -u TCP-LISTEN:… OPEN:<path>` taking `total` bytes of `chunk` into the file at
 /// `path`: the reference the issues measure against. The time from connecting until socat
 /// has written everything and ended; `None` where socat is not installed.
 pub fn socat_to_file(chunk: &[u8], total: u64, path: &std::path::Path) -> Option<Duration> {
     use std::io::Write;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .ok()?
-        .local_addr()
-        .ok()?
-        .port();
+    let port = free_port();
     let mut socat = Command::new("socat")
         .arg("-u")
         .arg(format!("TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr"))
@@ -130,19 +165,7 @@ pub fn socat_to_file(chunk: &[u8], total: u64, path: &std::path::Path) -> Option
         .stderr(Stdio::null())
         .spawn()
         .ok()?;
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let mut stream = loop {
-        match std::net::TcpStream::connect(("127.0.0.1", port)) {
-            Ok(stream) => break stream,
-            Err(error) => {
-                assert!(
-                    std::time::Instant::now() < deadline,
-                    "socat never listened: {error}"
-                );
-                std::thread::sleep(Duration::from_millis(5));
-            }
-        }
-    };
+    let mut stream = connect_when_listening(port, Duration::from_secs(10));
     let start = std::time::Instant::now();
     for _ in 0..total / chunk.len() as u64 {
         stream.write_all(chunk).unwrap();
