@@ -31,7 +31,7 @@ use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 use netdebug::codec::TextEncoding;
-use netdebug::controller::DRAIN_BUDGET;
+use netdebug::controller::{DRAIN_BUDGET, measuring_deadline};
 use netdebug::net::{Endpoint, Engine, SessionConfig, Wakeup};
 use netdebug::repaint::RepaintPacer;
 
@@ -222,11 +222,13 @@ fn flood(chunk: &[u8]) {
         }
         next_frame = None;
         let frame = Instant::now();
+        state.start_drain();
         for event in events.drain_until(frame + DRAIN_BUDGET) {
             state.apply(event);
         }
+        let entries_wait = state.finish_drain(measuring_deadline(frame + DRAIN_BUDGET));
         frame_ms.push(frame.elapsed().as_secs_f64() * 1e3);
-        if events.has_waiting() {
+        if entries_wait || events.has_waiting() {
             // The window's next frame comes at once, as the controller asks.
             next_frame = Some(Instant::now());
         }
@@ -279,6 +281,14 @@ fn flood(chunk: &[u8]) {
         state.log.store().entries().len(),
         state.log.store().dropped(),
         state.log.store().used() as f64 / 1e6
+    );
+    // What the flood's frames left to measure, which the window's next frames do in slices.
+    let waiting = state.log.store().pending();
+    let catch_up = Instant::now();
+    state.log.store_mut().measure_pending(None);
+    println!(
+        "    left to measure after it: {waiting} entries, {:.0} ms",
+        catch_up.elapsed().as_secs_f64() * 1e3
     );
     if std::env::args().any(|arg| arg == "frames") {
         let tally = state.log.check_tally();

@@ -19,6 +19,16 @@ use crate::workspace::{AutoReplyRule, Connection, SessionState, Shared, TabId, W
 /// event): the rest of a 60 Hz frame is left for drawing it.
 pub const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 
+/// The least time a frame gives to measuring the entries a drain left waiting (see
+/// [`crate::log::Store::defer_measuring`]), however long the drain took.
+pub const MEASURE_SLICE: Duration = Duration::from_millis(4);
+
+/// Until when a frame whose drain was to end at `drain_deadline` measures the entries the
+/// drain left waiting: what is left of the drain's budget, and at least [`MEASURE_SLICE`].
+pub fn measuring_deadline(drain_deadline: Instant) -> Instant {
+    drain_deadline.max(Instant::now() + MEASURE_SLICE)
+}
+
 /// The engine's side of one session of the workspace.
 struct Driver {
     session: Session,
@@ -117,12 +127,22 @@ impl Controller {
         // What waits is applied in one go, one repaint per frame however many packets, but
         // for no longer than a frame can spare: a flood's backlog goes over several frames,
         // one at once after another, and the window answers in between.
-        for event in self.events.drain_until(Instant::now() + DRAIN_BUDGET) {
+        let deadline = Instant::now() + DRAIN_BUDGET;
+        for tab in self.workspace.tabs_mut() {
+            tab.state.start_drain();
+        }
+        for event in self.events.drain_until(deadline) {
             self.workspace.apply(event);
+        }
+        let measured_by = measuring_deadline(deadline);
+        let mut waiting_entries = false;
+        for tab in self.workspace.tabs_mut() {
+            waiting_entries |= tab.state.finish_drain(measured_by);
         }
         self.workspace.collect_remembered();
         self.workspace.update_timeline();
-        let mut again: Option<Duration> = self.events.has_waiting().then_some(Duration::ZERO);
+        let mut again: Option<Duration> =
+            (waiting_entries || self.events.has_waiting()).then_some(Duration::ZERO);
         let ids: Vec<TabId> = self.workspace.tabs().iter().map(|tab| tab.id).collect();
         for id in ids {
             let Some(tab) = self.workspace.tab_mut(id) else {

@@ -86,6 +86,21 @@ proptest! {
         prop_assert_eq!(shown(&cut), shown(&whole));
         prop_assert_eq!(cut.store().total_rows(), whole.store().total_rows());
         prop_assert_eq!(saved(&cut), saved(&whole));
+        // Taken in as a flood is, measured later and a few at a time: the same rows.
+        let mut later = Log::default();
+        later.set_encoding(encoding);
+        later.set_escapes(escapes);
+        later.store_mut().set_layout(layout);
+        later.store_mut().defer_measuring(true);
+        for (number, read) in pieces.iter().enumerate() {
+            later.received_read(peer(), Bytes::copy_from_slice(read), T0);
+            if number % 2 == 1 {
+                later.store_mut().measure_one_pending();
+            }
+        }
+        later.store_mut().measure_pending(None);
+        prop_assert_eq!(shown(&later), shown(&whole));
+        prop_assert_eq!(saved(&later), saved(&whole));
         if hex {
             // Taken in while the hex view measured no text: switched to text, the rows are
             // those of a log that was in the text view all along.

@@ -85,6 +85,8 @@ impl Store {
     /// for the bytes `query` spells in hex, unless it is not hex. One pass over the log, so
     /// it is asked for when Find moves, not every frame.
     pub fn find_next(&mut self, query: &str) -> Option<FindTally> {
+        // The entry found is scrolled to: every entry needs its rows.
+        self.measure_pending(None);
         let found = self.next_match(query);
         self.found = found.map(|(index, _)| self.dropped + index as u64);
         found.map(|(_, tally)| tally)

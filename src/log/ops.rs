@@ -55,6 +55,10 @@ pub enum LogOp {
     Budget(u16),
     Find(String),
     Clear,
+    /// New entries wait to be measured (see [`super::Store::defer_measuring`]).
+    Defer(bool),
+    /// Waiting entries are measured, up to this many.
+    MeasurePending(u8),
 }
 
 /// The person when `owner`, auto reply otherwise.
@@ -156,6 +160,14 @@ impl LogOp {
                 let _ = log.store_mut().find_next(&query);
             }
             Self::Clear => log.clear(),
+            Self::Defer(on) => log.store_mut().defer_measuring(on),
+            Self::MeasurePending(count) => {
+                for _ in 0..count {
+                    if log.store_mut().measure_one_pending() {
+                        break;
+                    }
+                }
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
+use std::time::Instant;
 
 use foldhash::HashMap;
 
@@ -55,6 +56,8 @@ pub struct Store {
     pub(super) counting_text: bool,
     /// Some entries' text was not measured: the view showed none when they came.
     pub(super) unmeasured: bool,
+    /// New entries wait to be measured (see [`Store::defer_measuring`]).
+    pub(super) deferring: bool,
 }
 
 impl Default for Store {
@@ -84,6 +87,7 @@ impl Store {
             tail: LineStart::default(),
             counting_text: true,
             unmeasured: false,
+            deferring: false,
         }
     }
 
@@ -94,6 +98,38 @@ impl Store {
     pub fn set_counting_text(&mut self, counting: bool) {
         self.counting_text = counting;
         self.measure_if_needed();
+    }
+
+    /// Whether new entries wait to be measured by [`Store::measure_pending`] instead of being
+    /// measured as they come: a flood's intake then costs little more than a copy, and
+    /// entries the budget drops before anyone sees them are never measured at all. Until they
+    /// are, they take no rows (the view shows the entries before them).
+    pub fn defer_measuring(&mut self, deferring: bool) {
+        self.deferring = deferring;
+    }
+
+    /// Entries at the end not measured yet (see [`Store::defer_measuring`]).
+    pub fn pending(&self) -> usize {
+        self.entries.len() - self.row_ends.len()
+    }
+
+    /// Measures waiting entries, oldest first, until `deadline` (all of them for `None`);
+    /// whether none is left.
+    pub fn measure_pending(&mut self, deadline: Option<Instant>) -> bool {
+        while !self.measure_one_pending() {
+            if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Measures the oldest waiting entry, if any; whether none is left.
+    pub fn measure_one_pending(&mut self) -> bool {
+        if self.pending() > 0 {
+            self.count_entry(self.row_ends.len());
+        }
+        self.pending() == 0
     }
 
     /// Whether new entries' text is measured: the text view is counted.
@@ -281,24 +317,66 @@ impl Store {
         }
     }
 
-    /// Appends `entry` (made by [`Store::new_entry`]), counting its rows, and drops the
-    /// oldest entries if the store is now over its budget. Where its stream stands after it.
+    /// Appends `entry` (made by [`Store::new_entry`]), counting its rows unless measuring is
+    /// deferred, and drops the oldest entries if the store is now over its budget. Where its
+    /// stream stands after it.
     pub(super) fn push(&mut self, entry: LogEntry) -> Carry {
         self.used += entry.cost();
-        let (summary, after) = self.measure(&entry);
-        self.unmeasured |= !self.measures_text();
-        let shape = shape_of(&entry, &summary);
-        let hidden = self.hides(&entry);
         if self.show_only.is_some() {
-            self.hidden.push_back(hidden);
+            self.hidden.push_back(self.hides(&entry));
         }
+        let defer = self.pending() > 0 || (self.deferring && self.measures_text());
+        let after = if defer {
+            // Read off its end, as the hex view does; its text waits.
+            let after = measure(self.decoding, &entry, None).1;
+            self.entries.push_back(entry);
+            after
+        } else {
+            self.entries.push_back(entry);
+            self.count_entry(self.entries.len() - 1)
+        };
+        self.enforce_budget();
+        after
+    }
+
+    /// Measures the entry at `index`, the first not measured yet: whether it joins the line
+    /// before, its shape, where its line starts and where its rows end. Where its stream
+    /// stands after it.
+    fn count_entry(&mut self, index: usize) -> Carry {
+        let previous = index
+            .checked_sub(1)
+            .and_then(|previous| Some((self.entries.get(previous)?, self.shapes.get(previous)?)));
+        let joins_previous = match (previous, self.entries.get(index)) {
+            (
+                Some((previous, shape)),
+                Some(LogEntry {
+                    body:
+                        LogBody::Data {
+                            direction, peer, ..
+                        },
+                    ..
+                }),
+            ) => previous.stream_bytes(*direction, *peer).is_some() && shape.ends_mid_line(),
+            _ => false,
+        };
+        let (decoding, step) = (self.decoding, self.measuring_step());
+        let Some(entry) = self.entries.get_mut(index) else {
+            return Carry::START;
+        };
+        entry.joins_previous = joins_previous;
+        let (summary, after) = measure(decoding, entry, step);
+        self.unmeasured |= !self.measures_text();
+        let Some(entry) = self.entries.get(index) else {
+            return after;
+        };
+        let shape = shape_of(entry, &summary);
         let start = if entry.joins_previous {
             self.tail
         } else {
             LineStart::default()
         };
         self.tail = start.after(summary.tail);
-        let rows = if hidden {
+        let rows = if self.hidden.get(index).copied().unwrap_or(false) {
             0
         } else {
             shape.rows(self.layout, start, |_| summary.rows_after_first_line)
@@ -307,8 +385,6 @@ impl Store {
         self.row_ends.push_back(end);
         self.shapes.push_back(shape);
         self.line_starts.push_back(start);
-        self.entries.push_back(entry);
-        self.enforce_budget();
         after
     }
 
@@ -328,6 +404,12 @@ impl Store {
         let changed = change(entry);
         self.used = self.used - old_cost + entry.cost();
         let entry = self.entries.get(index)?;
+        if index >= self.row_ends.len() {
+            // Not measured yet: that waits, as for any entry pending.
+            let after = measure(self.decoding, entry, None).1;
+            self.enforce_budget();
+            return Some((changed, after));
+        }
         let (summary, after) = self.measure(entry);
         self.unmeasured |= !self.measures_text();
         let shape = shape_of(entry, &summary);
@@ -459,19 +541,20 @@ impl Store {
                     self.dropped_day = Some(date);
                 }
             }
-            self.shapes.pop_front();
-            self.line_starts.pop_front();
             self.hidden.pop_front();
+            // Measured entries come first: one dropped while entries are measured was.
             if let Some(end) = self.row_ends.pop_front() {
                 self.row_base = end;
+                self.shapes.pop_front();
+                self.line_starts.pop_front();
             }
         }
     }
 
     pub(super) fn recount_rows(&mut self) {
         self.row_base = 0;
-        // In place: there is one end per entry already.
-        self.row_ends.resize(self.entries.len(), 0);
+        // In place: there is one end per measured entry already.
+        self.row_ends.resize(self.shapes.len(), 0);
         // Slices, not the deques' iterators: this loop runs over every entry at each change of
         // width, and a deque's iterator checks which half it is in at every step. Once
         // contiguous, a deque stays so until it wraps, so this moves memory rarely.

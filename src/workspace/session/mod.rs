@@ -475,6 +475,21 @@ impl SessionState {
         }
     }
 
+    /// Starts applying a frame's worth of events: new entries wait to be measured for the
+    /// text view until [`State::finish_drain`], so a flood's intake costs little more than
+    /// a copy and what the log's budget drops meanwhile is never measured.
+    pub fn start_drain(&mut self) {
+        self.log.store_mut().defer_measuring(true);
+    }
+
+    /// Ends what [`State::start_drain`] began: measures the entries waiting, oldest first,
+    /// until `deadline`. Whether some still wait (for the next frame).
+    pub fn finish_drain(&mut self, deadline: std::time::Instant) -> bool {
+        let store = self.log.store_mut();
+        store.defer_measuring(false);
+        !store.measure_pending(Some(deadline))
+    }
+
     /// Brings the counters' rates up to `now`, so a rate falls to zero once nothing comes.
     pub fn catch_up_counters(&mut self, now: std::time::Instant) {
         self.traffic.rx.catch_up(now);
