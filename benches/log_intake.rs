@@ -22,7 +22,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use chrono::NaiveTime;
 use netdebug::codec::TextEncoding;
-use netdebug::log::Log;
+use netdebug::log::{Log, write_entry_lines};
 
 /// How much of each kind is read in.
 const TOTAL: usize = 64 << 20;
@@ -64,10 +64,10 @@ fn main() {
             {
                 continue;
             }
-            let (intake, rescan) = intake_ns_per_byte(data, encoding, peer);
+            let (intake, rescan, printed) = intake_ns_per_byte(data, encoding, peer);
             println!(
                 "{case:<30}: intake {intake:.2} ns/B = {:.0} MB/s ({:.1}x a copy), \
-                 re-scan on a switch {rescan:.2} ns/B",
+                 re-scan on a switch {rescan:.2} ns/B, printed (headless) {printed:.2} ns/B",
                 1e3 / intake,
                 intake / copy,
             );
@@ -86,9 +86,9 @@ fn copy_ns_per_byte(data: &[u8]) -> f64 {
     start.elapsed().as_nanos() as f64 / data.len() as f64
 }
 
-/// Nanoseconds per byte to read `data` into a log as `encoding`, and to scan what it keeps
-/// again when the encoding switches away and back.
-fn intake_ns_per_byte(data: &[u8], encoding: TextEncoding, peer: SocketAddr) -> (f64, f64) {
+/// Nanoseconds per byte to read `data` into a log as `encoding`, to scan what it keeps again
+/// when the encoding switches away and back, and to print what it keeps as headless does.
+fn intake_ns_per_byte(data: &[u8], encoding: TextEncoding, peer: SocketAddr) -> (f64, f64, f64) {
     let mut log = Log::default();
     log.set_encoding(encoding);
     let reads: Vec<Bytes> = data.chunks(READ).map(Bytes::copy_from_slice).collect();
@@ -107,5 +107,14 @@ fn intake_ns_per_byte(data: &[u8], encoding: TextEncoding, peer: SocketAddr) -> 
     let start = Instant::now();
     log.set_encoding(encoding);
     let rescan = start.elapsed().as_nanos() as f64 / kept as f64;
-    (intake, rescan)
+    let texts = netdebug::i18n::Language::English.texts();
+    // Written into a buffer that is reused, as headless writes into its BufWriter's.
+    let mut printed = Vec::new();
+    let start = Instant::now();
+    for entry in log.store().entries() {
+        write_entry_lines(log.store(), entry, texts, &mut printed).unwrap();
+        std::hint::black_box(&mut printed).clear();
+    }
+    let print = start.elapsed().as_nanos() as f64 / kept as f64;
+    (intake, rescan, print)
 }

@@ -5,7 +5,6 @@
 //! does (the peer closed, an error), after `--exit-after-idle-ms` with nothing sent or
 //! received, or on Ctrl+C.
 
-use std::borrow::Cow;
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,7 +16,7 @@ use tokio::runtime::Handle;
 use crate::cli::Args;
 use crate::controller::Controller;
 use crate::i18n::{Language, Texts};
-use crate::log::{Log, LogBody, Row, dropped_marker, row_text};
+use crate::log::{Log, LogBody, dropped_marker, write_entry_lines};
 use crate::ui::Action;
 use crate::workspace::{Connection, SessionState, Workspace};
 
@@ -199,15 +198,7 @@ impl Printer {
             if self.quiet && !matches!(&entry.body, LogBody::Notice(notice) if notice.is_error()) {
                 continue;
             }
-            for row in log.store().entry_lines(entry) {
-                // A line of data as it is, without a copy or the formatting machinery.
-                let text = match &row {
-                    Row::Text(line) => Cow::Borrowed(line.as_ref()),
-                    _ => row_text(&row, t),
-                };
-                out.write_all(text.as_bytes())?;
-                out.write_all(b"\n")?;
-            }
+            write_entry_lines(log.store(), entry, t, out)?;
         }
         out.flush()
     }

@@ -111,6 +111,18 @@ proptest! {
             prop_assert_eq!(shown(&switched), shown(&text_all_along));
             prop_assert_eq!(switched.store().total_rows(), text_all_along.store().total_rows());
         }
+        // Printed entry by entry (headless), each line as the rows of the entry say.
+        for entry in cut.store().entries() {
+            let texts = crate::i18n::Language::English.texts();
+            let mut printed = Vec::new();
+            write_entry_lines(cut.store(), entry, texts, &mut printed).unwrap();
+            let mut lines = String::new();
+            for row in cut.store().entry_lines(entry) {
+                lines.push_str(&row_text(&row, texts));
+                lines.push('\n');
+            }
+            prop_assert_eq!(String::from_utf8(printed).unwrap(), lines);
+        }
         // The text is the whole input decoded at once.
         let text: String = entry_texts(&cut).concat();
         prop_assert_eq!(&text, &entry_texts(&whole).concat());

@@ -7,7 +7,8 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{RowLayout, Store, row_text};
+use super::{Direction, LogBody, LogEntry, Row, RowLayout, Store, row_text};
+use crate::codec::InputMode;
 use crate::i18n::Texts;
 use crate::net::FileError;
 
@@ -42,6 +43,41 @@ pub(super) fn write_log(log: &Store, t: &Texts, out: &mut impl Write) -> io::Res
         }
         lines += rows.len() as u64;
         first += rows.len() as u64;
+    }
+}
+
+/// Writes `entry` (kept in `log`) as a log printed line by line shows it, in `log`'s view: the
+/// rows of [`Store::entry_lines`], one line each, lifecycle lines in the language of `t`.
+pub fn write_entry_lines(
+    log: &Store,
+    entry: &LogEntry,
+    t: &Texts,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let decoding = log.decoding();
+    match &entry.body {
+        // Text without escapes: its lines are its text's, so the text is written in one go
+        // instead of a copy for each line (random binary breaks a line every 256 bytes).
+        LogBody::Data {
+            direction,
+            bytes,
+            carry,
+            ..
+        } if log.layout().view == InputMode::Text && !decoding.escapes => {
+            writeln!(out, "{}", row_text(&Row::Header(entry), t))?;
+            let whole = *direction == Direction::Tx;
+            let text = super::scan::decode_bytes(decoding, *carry, bytes, whole);
+            // A break ending the entry adds no line; an entry with no text is one empty line.
+            let body = text.strip_suffix(b"\n").unwrap_or(&text);
+            out.write_all(body)?;
+            out.write_all(b"\n")
+        }
+        _ => {
+            for row in log.entry_lines(entry) {
+                writeln!(out, "{}", row_text(&row, t))?;
+            }
+            Ok(())
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 mod gbk_middle;
 mod stretch;
 mod utf8_middle;
+mod utf8_text;
 
 use std::sync::LazyLock;
 
@@ -18,6 +19,7 @@ use super::text::printable_into;
 use crate::codec::{StreamDecoder, TextEncoding};
 use gbk_middle::{pair_index, scan_gbk_middle};
 use utf8_middle::scan_utf8_middle;
+use utf8_text::{Utf8Char, utf8_char, utf8_lossy_bytes_into, utf8_lossy_into};
 
 /// How entries' bytes become the text the log shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -455,38 +457,14 @@ fn ascii_step(byte: u8) -> Step {
 /// character become one `�` for the longest start of a character among them.
 #[inline]
 fn utf8_step(bytes: &[u8], last: bool) -> Step {
-    let Some(&first) = bytes.first() else {
-        return Step::Incomplete;
-    };
-    if first < 0x80 {
-        return ascii_step(first);
+    match bytes.first() {
+        Some(&first) if first < 0x80 => ascii_step(first),
+        _ => match utf8_char(bytes, last) {
+            Utf8Char::Valid(len, c) => Step::Char(len, shown_columns(c)),
+            Utf8Char::Invalid(len) => Step::Char(len, REPLACEMENT_WIDTH),
+            Utf8Char::Incomplete => Step::Incomplete,
+        },
     }
-    let (need, low, high) = match first {
-        0xC2..=0xDF => (2, 0x80, 0xBF),
-        0xE0 => (3, 0xA0, 0xBF),
-        0xE1..=0xEC | 0xEE | 0xEF => (3, 0x80, 0xBF),
-        0xED => (3, 0x80, 0x9F),
-        0xF0 => (4, 0x90, 0xBF),
-        0xF1..=0xF3 => (4, 0x80, 0xBF),
-        0xF4 => (4, 0x80, 0x8F),
-        _ => return Step::Char(1, REPLACEMENT_WIDTH),
-    };
-    let mut code = u32::from(first) & (0x7F >> need);
-    for k in 1..need {
-        let (low, high) = if k == 1 { (low, high) } else { (0x80, 0xBF) };
-        match bytes.get(k) {
-            None if last => return Step::Char(k, REPLACEMENT_WIDTH),
-            None => return Step::Incomplete,
-            Some(&byte) if (low..=high).contains(&byte) => {
-                code = code << 6 | u32::from(byte & 0x3F);
-            }
-            Some(_) => return Step::Char(k, REPLACEMENT_WIDTH),
-        }
-    }
-    Step::Char(
-        need,
-        shown_columns(char::from_u32(code).unwrap_or('\u{FFFD}')),
-    )
 }
 
 /// The columns `c` takes once shown: a C1 control character is shown as `·`.
@@ -636,9 +614,7 @@ pub(super) fn decode_into(
     whole: bool,
     out: &mut String,
 ) {
-    if !decoding.escapes && decoding.encoding == TextEncoding::Utf8 && !carry.at_start {
-        // The usual case in the middle of a stream, binary or text: std's lossy reading is
-        // the WHATWG one encoding_rs follows, several times faster on bytes that are no text.
+    if reads_quickly(decoding, carry) {
         let rest = utf8_seam_into(carry.held(), bytes, whole, out);
         return utf8_lossy_into(rest, whole, out);
     }
@@ -660,6 +636,25 @@ pub(super) fn decode_into(
     }
 }
 
+/// Whether text decoded with `decoding` from `carry` on is read by [`utf8_lossy_into`]: the
+/// usual case in the middle of a stream, binary or text. It reads as encoding_rs does (both
+/// follow WHATWG), several times faster on bytes that are no text.
+fn reads_quickly(decoding: Decoding, carry: Carry) -> bool {
+    !decoding.escapes && decoding.encoding == TextEncoding::Utf8 && !carry.at_start
+}
+
+/// [`decode`] as UTF-8 bytes, for writing out: the text read quickly is not checked again.
+pub(super) fn decode_bytes(decoding: Decoding, carry: Carry, bytes: &[u8], whole: bool) -> Vec<u8> {
+    if reads_quickly(decoding, carry) {
+        let mut seam = String::new();
+        let rest = utf8_seam_into(carry.held(), bytes, whole, &mut seam);
+        let mut out = seam.into_bytes();
+        utf8_lossy_bytes_into(rest, whole, &mut out);
+        return out;
+    }
+    decode(decoding, carry, bytes, whole).into_bytes()
+}
+
 /// The text of about the first `limit` bytes of `entry` as the log shows it with `decoding`,
 /// for a line that shows its start (see [`super::entry_line`]); empty for a notice.
 pub fn text_head(entry: &super::LogEntry, decoding: Decoding, limit: usize) -> String {
@@ -675,25 +670,6 @@ pub fn text_head(entry: &super::LogEntry, decoding: Decoding, limit: usize) -> S
             decode(decoding, *carry, head, whole)
         }
         super::LogBody::Notice(_) => String::new(),
-    }
-}
-
-/// [`decode_into`] for UTF-8 without escapes between two characters: each maximal invalid
-/// sequence one `�`, but a character cut off by the end when more is to come (not `whole`).
-fn utf8_lossy_into(bytes: &[u8], whole: bool, out: &mut String) {
-    out.reserve(bytes.len());
-    let mut chunks = bytes.utf8_chunks().peekable();
-    while let Some(chunk) = chunks.next() {
-        printable_into(chunk.valid(), out);
-        let invalid = chunk.invalid();
-        let cut_off = chunks.peek().is_none()
-            && !whole
-            && invalid
-                .first()
-                .is_some_and(|&lead| (0xC2..=0xF4).contains(&lead));
-        if !invalid.is_empty() && !cut_off {
-            out.push('\u{FFFD}');
-        }
     }
 }
 
@@ -787,6 +763,8 @@ mod tests {
             (0x81..=0xFE_u8, any::<u8>()).prop_map(|(a, b)| vec![a, b]),
             (0xE0..=0xF4_u8, 0x80..=0xBF_u8, any::<u8>()).prop_map(|(a, b, c)| vec![a, b, c]),
             Just("\u{85}\u{301}😀\t".as_bytes().to_vec()),
+            // Longer than the blocks plain text is read in.
+            Just(b"temperature=25.5, humidity=40 %, status=ok, uptime=3d\r\n".to_vec()),
         ];
         proptest::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
     }

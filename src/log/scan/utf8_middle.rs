@@ -10,7 +10,7 @@ use super::{
 };
 
 /// Between characters.
-const READY: usize = 0;
+pub(super) const READY: usize = 0;
 /// One continuation byte to come.
 const NEED_ONE: usize = 1;
 /// Two continuation bytes to come.
@@ -26,14 +26,14 @@ const AFTER_F1_F3: usize = 6;
 /// After `F4`, whose next byte is `80`–`8F` (nothing beyond U+10FFFF).
 const AFTER_F4: usize = 7;
 /// How many states there are; each takes 8 bits of a table row.
-const STATES: usize = 8;
+pub(super) const STATES: usize = 8;
 
 /// The byte ends a character of several bytes, whose columns need its code point.
 const COMPLETE: u8 = 1 << 6;
 
 /// For each byte, the state after it for each state before it, as that state's bit offset
 /// (state × 8) in 8 bits at the offset of the state before.
-static NEXT: [u64; 256] = AUTOMATON.0;
+pub(super) static NEXT: [u64; 256] = AUTOMATON.0;
 
 /// For each byte, what it does (see [`super::stretch`]; [`COMPLETE`] too) for each state
 /// before it, in 8 bits at that state's offset.
@@ -60,7 +60,7 @@ const AUTOMATON: ([u64; 256], [u64; 256]) = {
 };
 
 /// The state after `byte` between characters, and what it does.
-const fn ready(byte: u8) -> (usize, u8) {
+pub(super) const fn ready(byte: u8) -> (usize, u8) {
     match byte {
         0x00..=0x7F => (READY, ascii(byte)),
         0xC2..=0xDF => (NEED_ONE, 0),
@@ -75,12 +75,10 @@ const fn ready(byte: u8) -> (usize, u8) {
     }
 }
 
-/// The state after `byte` in `state`, and what it does. A byte that does not continue the
-/// character under way ends it as one `�` (encoding_rs' and the WHATWG standard's reading)
-/// and is then read as if between characters.
-const fn transition(state: usize, byte: u8) -> (usize, u8) {
+/// Whether `byte` continues the character under way in `state` (not [`READY`]): the state
+/// after it if it does.
+pub(super) const fn continued(state: usize, byte: u8) -> Option<usize> {
     let (low, high, then) = match state {
-        READY => return ready(byte),
         NEED_ONE => (0x80, 0xBF, READY),
         NEED_TWO => (0x80, 0xBF, NEED_ONE),
         AFTER_E0 => (0xA0, 0xBF, NEED_ONE),
@@ -90,6 +88,20 @@ const fn transition(state: usize, byte: u8) -> (usize, u8) {
         _ => (0x80, 0x8F, NEED_TWO),
     };
     if low <= byte && byte <= high {
+        Some(then)
+    } else {
+        None
+    }
+}
+
+/// The state after `byte` in `state`, and what it does. A byte that does not continue the
+/// character under way ends it as one `�` (encoding_rs' and the WHATWG standard's reading)
+/// and is then read as if between characters.
+const fn transition(state: usize, byte: u8) -> (usize, u8) {
+    if state == READY {
+        return ready(byte);
+    }
+    if let Some(then) = continued(state, byte) {
         (then, if then == READY { COMPLETE } else { 0 })
     } else {
         let (to, what) = ready(byte);
