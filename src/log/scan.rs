@@ -834,7 +834,11 @@ mod tests {
             printable_into(&text, &mut expected);
             let mut quick = String::new();
             utf8_lossy_into(&bytes, whole, &mut quick);
-            prop_assert_eq!(quick, expected);
+            prop_assert_eq!(&quick, &expected);
+            // As bytes too, after what was already written.
+            let mut written = b"before".to_vec();
+            utf8_lossy_bytes_into(&bytes, whole, &mut written);
+            prop_assert_eq!(written, [b"before", expected.as_bytes()].concat());
         }
 
         #[test]

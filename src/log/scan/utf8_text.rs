@@ -4,6 +4,7 @@
 //! it. Random binary breaks the text every byte or two, where a reading in valid runs and
 //! invalid pieces pays a call for each.
 
+use super::printable_into;
 use super::utf8_middle::{NEXT, READY, STATES, continued};
 
 /// The UTF-8 character that bytes beginning with a byte of 0x80 or more start.
@@ -52,8 +53,16 @@ pub(super) fn utf8_char(bytes: &[u8], last: bool) -> Utf8Char {
 /// Appends the text of `bytes` (which begin between characters) as the log shows it; a
 /// character cut off by the end shows nothing unless the end is `whole` (the stream's).
 pub(super) fn utf8_lossy_into(bytes: &[u8], whole: bool, out: &mut String) {
+    // Text, in any language, is valid (but maybe for a character cut off at the end): checked
+    // at std's pace and copied whole but for its control characters. Binary fails the check
+    // within a few bytes.
+    let (text, rest) = valid_start(bytes);
+    printable_into(text, out);
+    if rest.is_empty() {
+        return;
+    }
     let mut text = std::mem::take(out).into_bytes();
-    utf8_lossy_bytes_into(bytes, whole, &mut text);
+    utf8_lossy_bytes_into(rest, whole, &mut text);
     // Valid by construction; the lossy reading is only there to need no panic.
     *out = String::from_utf8(text)
         .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
@@ -67,6 +76,13 @@ pub(super) fn utf8_lossy_into(bytes: &[u8], whole: bool, out: &mut String) {
 // The table entries pack bytes and counts into a u64 on purpose.
 #[allow(clippy::cast_possible_truncation)]
 pub(super) fn utf8_lossy_bytes_into(bytes: &[u8], whole: bool, out: &mut Vec<u8>) {
+    // Text, as in `utf8_lossy_into`.
+    let (text, bytes) = valid_start(bytes);
+    if !text.is_empty() {
+        let mut shown = String::new();
+        printable_into(text, &mut shown);
+        out.extend_from_slice(shown.as_bytes());
+    }
     let mut at_out = out.len();
     // A byte shows as at most 3 bytes (a `�`) and every byte writes 8; a character under way
     // may have written its bytes already.
@@ -134,6 +150,26 @@ pub(super) fn utf8_lossy_bytes_into(bytes: &[u8], whole: bool, out: &mut Vec<u8>
         }
     }
     out.truncate(at_out);
+}
+
+/// A start of `bytes` that is valid UTF-8, and the rest: all of it that is valid but for a
+/// character begun in the last three bytes (text cut off by a read's end, checked once).
+fn valid_start(bytes: &[u8]) -> (&str, &[u8]) {
+    let tail = bytes.len().saturating_sub(3);
+    let end = bytes
+        .get(tail..)
+        .unwrap_or_default()
+        .iter()
+        .rposition(|&byte| byte >= 0xC0)
+        .map_or(bytes.len(), |lead| tail + lead);
+    let (head, last) = bytes.split_at(end.min(bytes.len()));
+    match std::str::from_utf8(head) {
+        Ok(text) => (text, last),
+        Err(error) => {
+            let (valid, rest) = bytes.split_at(error.valid_up_to());
+            (std::str::from_utf8(valid).unwrap_or_default(), rest)
+        }
+    }
 }
 
 /// [`READY`] as the bit offset [`NEXT`] gives states as.
