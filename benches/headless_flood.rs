@@ -5,7 +5,8 @@
 //! bytes into a file (where socat is installed) and a plain read-to-file loop, as ratios.
 //! Prints the time until the saved file is complete, until the process has printed
 //! everything and ended, its peak memory, and whether the saved file is byte-exact. Figures,
-//! not asserts. `-- text` (or `random`) runs one kind; `-- --printed` skips `--quiet`.
+//! not asserts. The log is printed as UTF-8 and again as GBK. `-- text` (or `random`) runs one
+//! kind; `-- --printed` skips `--quiet`.
 #![allow(
     dead_code,
     clippy::unwrap_used,
@@ -69,11 +70,16 @@ fn main() {
                 "{socat:.0} MB/s"
             ))
         );
-        for (how, quiet) in [("log printed to a file", false), ("--quiet", true)] {
+        let runs = [
+            ("log printed to a file", false, "utf8"),
+            ("log printed to a file, read as GBK", false, "gbk"),
+            ("--quiet", true, "utf8"),
+        ];
+        for (how, quiet, encoding) in runs {
             if quiet && std::env::args().any(|arg| arg == "--printed") {
                 continue;
             }
-            let run = headless(chunk, &dir, quiet);
+            let run = headless(chunk, &dir, quiet, encoding);
             let saved_rate = TOTAL as f64 / run.saved.as_secs_f64() / 1e6;
             let done_rate = TOTAL as f64 / run.done.as_secs_f64() / 1e6;
             println!(
@@ -104,8 +110,9 @@ struct Run {
 }
 
 /// Runs the release binary as a headless TCP server saving to a file in `dir`, its log
-/// printed to another there (nothing but errors with `quiet`), and floods it with `chunk`.
-fn headless(chunk: &[u8], dir: &Path, quiet: bool) -> Run {
+/// printed to another there (nothing but errors with `quiet`) with its text read as
+/// `encoding`, and floods it with `chunk`.
+fn headless(chunk: &[u8], dir: &Path, quiet: bool, encoding: &str) -> Run {
     let saved: PathBuf = dir.join("saved.bin");
     let printed = dir.join("printed.txt");
     let port = support::free_port();
@@ -114,6 +121,7 @@ fn headless(chunk: &[u8], dir: &Path, quiet: bool) -> Run {
         .args(["--headless", "--lang", "en", "--mode", "tcp-server"])
         .args(["--address", "127.0.0.1", "--port", &port.to_string()])
         .args(["--exit-after-idle-ms", &IDLE_MS.to_string()])
+        .args(["--encoding", encoding])
         .arg("--save")
         .arg(&saved)
         .stdout(Stdio::from(std::fs::File::create(&printed).unwrap()))

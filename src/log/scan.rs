@@ -8,6 +8,7 @@
 //! a quarter of one (`cargo bench --bench log_intake`).
 
 mod gbk_middle;
+mod gbk_text;
 mod stretch;
 mod utf8_middle;
 mod utf8_text;
@@ -18,6 +19,7 @@ use super::shape::char_columns;
 use super::text::printable_into;
 use crate::codec::{StreamDecoder, TextEncoding};
 use gbk_middle::{pair_index, scan_gbk_middle};
+use gbk_text::gbk_lossy_bytes_into;
 use utf8_middle::scan_utf8_middle;
 use utf8_text::{Utf8Char, utf8_char, utf8_lossy_bytes_into, utf8_lossy_into};
 
@@ -480,59 +482,97 @@ fn shown_columns(c: char) -> usize {
     }
 }
 
-/// The GBK character `bytes` begin with, as encoding_rs decodes it (as GB18030, which the
-/// WHATWG standard makes GBK's decoder): a byte that begins no character is `�`, and an
-/// ASCII byte after a lead byte that makes no character with it is read again on its own.
+/// The GBK character `bytes` begin with, as encoding_rs decodes it (see [`gbk_piece`]).
 #[inline]
 fn gbk_step(bytes: &[u8], last: bool) -> Step {
+    match gbk_piece(bytes, last) {
+        GbkPiece::Ascii(byte) => ascii_step(byte),
+        // €, an ambiguous width below U+2100: one column (see `char_columns`).
+        GbkPiece::Euro => Step::Char(1, 1),
+        GbkPiece::Pair(lead, second) => match pair_columns(lead, second) {
+            Some(width) => Step::Char(2, width),
+            None => Step::Char(unmapped_pair_len(second), REPLACEMENT_WIDTH),
+        },
+        GbkPiece::Four(four) => Step::Char(
+            4,
+            gb18030_char(four).map_or(REPLACEMENT_WIDTH, shown_columns),
+        ),
+        GbkPiece::Broken(len) => Step::Char(len, REPLACEMENT_WIDTH),
+        GbkPiece::Incomplete => Step::Incomplete,
+    }
+}
+
+/// What GBK bytes begin with.
+#[derive(Clone, Copy)]
+enum GbkPiece {
+    /// An ASCII byte.
+    Ascii(u8),
+    /// `80`: €.
+    Euro,
+    /// A lead byte and a second byte that may make a character with it (the pair tables say).
+    Pair(u8, u8),
+    /// A four-byte GB18030 sequence, well formed.
+    Four([u8; 4]),
+    /// Bytes that are no character: one `�` for this many.
+    Broken(usize),
+    /// The start of a character that goes on past the bytes.
+    Incomplete,
+}
+
+/// What `bytes` begin with as encoding_rs decodes GBK (as GB18030, which the WHATWG standard
+/// makes GBK's decoder): a byte that begins no character is `�`, and an ASCII byte after a
+/// lead byte that makes no character with it is read again on its own. A start cut off by
+/// the end is broken off when the end is `last`.
+#[inline]
+fn gbk_piece(bytes: &[u8], last: bool) -> GbkPiece {
     let Some(&first) = bytes.first() else {
-        return Step::Incomplete;
+        return GbkPiece::Incomplete;
     };
     match first {
-        0x00..=0x7F => ascii_step(first),
-        // €, an ambiguous width below U+2100: one column (see `char_columns`).
-        0x80 => Step::Char(1, 1),
-        0xFF => Step::Char(1, REPLACEMENT_WIDTH),
-        lead => {
-            let Some(&second) = bytes.get(1) else {
-                return if last {
-                    Step::Char(1, REPLACEMENT_WIDTH)
-                } else {
-                    Step::Incomplete
-                };
-            };
-            match second {
-                0x30..=0x39 => gb18030_four(bytes, last),
-                0x40..=0x7E | 0x80..=0xFE => match pair_columns(lead, second) {
-                    Some(width) => Step::Char(2, width),
-                    None if second < 0x80 => Step::Char(1, REPLACEMENT_WIDTH),
-                    None => Step::Char(2, REPLACEMENT_WIDTH),
-                },
-                0x00..=0x7F => Step::Char(1, REPLACEMENT_WIDTH),
-                _ => Step::Char(2, REPLACEMENT_WIDTH),
-            }
-        }
+        0x00..=0x7F => GbkPiece::Ascii(first),
+        0x80 => GbkPiece::Euro,
+        0xFF => GbkPiece::Broken(1),
+        lead => match bytes.get(1) {
+            None if last => GbkPiece::Broken(1),
+            None => GbkPiece::Incomplete,
+            Some(0x30..=0x39) => gb18030_four(bytes, last),
+            Some(&second @ (0x40..=0x7E | 0x80..=0xFE)) => GbkPiece::Pair(lead, second),
+            Some(0x00..=0x7F) => GbkPiece::Broken(1),
+            Some(_) => GbkPiece::Broken(2),
+        },
     }
+}
+
+/// The bytes a lead and `second` byte that make no character are read as one `�`: the lead
+/// alone when `second` is ASCII (read again on its own), both otherwise.
+fn unmapped_pair_len(second: u8) -> usize {
+    if second < 0x80 { 1 } else { 2 }
 }
 
 /// A four-byte GB18030 sequence that `bytes` begin with (a lead byte and a digit so far).
 #[cold]
-fn gb18030_four(bytes: &[u8], last: bool) -> Step {
+fn gb18030_four(bytes: &[u8], last: bool) -> GbkPiece {
     match (bytes.get(2), bytes.get(3)) {
-        (None, _) if last => Step::Char(2, REPLACEMENT_WIDTH),
-        (Some(0x81..=0xFE), None) if last => Step::Char(3, REPLACEMENT_WIDTH),
-        (None, _) | (Some(0x81..=0xFE), None) => Step::Incomplete,
-        (Some(0x81..=0xFE), Some(0x30..=0x39)) => {
-            let four = bytes.get(..4).unwrap_or_default();
-            let width = encoding_rs::GBK
-                .decode_without_bom_handling_and_without_replacement(four)
-                .and_then(|text| text.chars().next())
-                .map_or(REPLACEMENT_WIDTH, shown_columns);
-            Step::Char(4, width)
-        }
+        (None, _) if last => GbkPiece::Broken(2),
+        (Some(0x81..=0xFE), None) if last => GbkPiece::Broken(3),
+        (None, _) | (Some(0x81..=0xFE), None) => GbkPiece::Incomplete,
+        (Some(&third @ 0x81..=0xFE), Some(&fourth @ 0x30..=0x39)) => GbkPiece::Four([
+            bytes.first().copied().unwrap_or_default(),
+            bytes.get(1).copied().unwrap_or_default(),
+            third,
+            fourth,
+        ]),
         // The bytes after the lead are read again on their own.
-        _ => Step::Char(1, REPLACEMENT_WIDTH),
+        _ => GbkPiece::Broken(1),
     }
+}
+
+/// The character a well-formed four-byte GB18030 sequence stands for, if any.
+#[cold]
+fn gb18030_char(four: [u8; 4]) -> Option<char> {
+    encoding_rs::GBK
+        .decode_without_bom_handling_and_without_replacement(&four)
+        .and_then(|text| text.chars().next())
 }
 
 /// Each GBK pair's columns, made once from encoding_rs' own table, at [`pair_index`];
@@ -645,6 +685,11 @@ fn reads_quickly(decoding: Decoding, carry: Carry) -> bool {
 
 /// [`decode`] as UTF-8 bytes, for writing out: the text read quickly is not checked again.
 pub(super) fn decode_bytes(decoding: Decoding, carry: Carry, bytes: &[u8], whole: bool) -> Vec<u8> {
+    if !decoding.escapes && decoding.encoding == TextEncoding::Gbk && !carry.at_start {
+        let mut out = Vec::new();
+        gbk_lossy_bytes_into(carry.held(), bytes, whole, &mut out);
+        return out;
+    }
     if reads_quickly(decoding, carry) {
         let mut seam = String::new();
         let rest = utf8_seam_into(carry.held(), bytes, whole, &mut seam);
@@ -839,6 +884,21 @@ mod tests {
             let mut written = b"before".to_vec();
             utf8_lossy_bytes_into(&bytes, whole, &mut written);
             prop_assert_eq!(written, [b"before", expected.as_bytes()].concat());
+        }
+
+        #[test]
+        fn text_written_as_bytes_is_the_text_shown(
+            bytes in noisy_bytes(),
+            before in noisy_bytes(),
+            decoding in all_decodings(),
+            whole in any::<bool>(),
+        ) {
+            // Where a stream stands after any bytes: at a character cut off, or not.
+            let carry = scan(decoding, Carry::START, &before, false, &mut Record::default());
+            prop_assert_eq!(
+                String::from_utf8(decode_bytes(decoding, carry, &bytes, whole)).unwrap(),
+                decode(decoding, carry, &bytes, whole)
+            );
         }
 
         #[test]

@@ -245,21 +245,23 @@ const fn between_entry(byte: u8, skip: usize) -> u64 {
 }
 
 /// `�` in UTF-8.
-const REPLACEMENT: [u8; 4] = [0xEF, 0xBF, 0xBD, 0];
+pub(super) const REPLACEMENT: [u8; 4] = [0xEF, 0xBF, 0xBD, 0];
 
 /// What a byte between characters shows, as UTF-8 (`len` of `bytes`), or [`LEAD`] for a byte
 /// that begins a character of several bytes.
 #[derive(Clone, Copy, Default)]
-struct Shown {
-    bytes: [u8; 4],
-    len: u8,
+pub(super) struct Shown {
+    /// The bytes shown, as UTF-8.
+    pub(super) bytes: [u8; 4],
+    /// How many of `bytes` there are, or [`LEAD`].
+    pub(super) len: u8,
 }
 
 /// [`Shown::len`] of a byte that begins a character of several bytes.
 const LEAD: u8 = u8::MAX;
 
 /// What `byte` shows between characters.
-const fn between_byte(byte: u8) -> Shown {
+pub(super) const fn between_byte(byte: u8) -> Shown {
     const DOT: [u8; 4] = [0xC2, 0xB7, 0, 0];
     match byte {
         b'\r' => Shown {
