@@ -10,6 +10,7 @@
 //! - [`cli`]: the command line's presets; [`headless`]: a session run without a window.
 
 pub mod app;
+pub mod background_writer;
 pub mod cli;
 pub mod codec;
 pub mod controller;

@@ -31,9 +31,12 @@ fn main() -> anyhow::Result<()> {
 
     if args.headless {
         // Buffered beyond stdout's own line buffer, which wrote each line of a flood with a
-        // call of its own; the log is flushed after each round of printing.
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        // call of its own, and written on a thread of its own; the log is handed over after
+        // each round of printing.
+        let mut out = netdebug::background_writer::BackgroundWriter::new(std::io::stdout())
+            .context("cannot start writing to stdout")?;
         let outcome = netdebug::headless::run(&args, runtime.handle().clone(), &mut out)
+            .and_then(|outcome| out.finish().map(|()| outcome))
             .context("cannot write to stdout")?;
         runtime.shutdown_timeout(Duration::from_millis(500));
         if let netdebug::headless::Outcome::Failed(reason) = outcome {
