@@ -283,9 +283,9 @@ fn flood(chunk: &[u8]) {
         state.log.store().used() as f64 / 1e6
     );
     // What the flood's frames left to measure, which the window's next frames do in slices.
-    let waiting = state.log.store().pending();
+    let waiting = state.log.store().unmeasured_entries();
     let catch_up = Instant::now();
-    state.log.store_mut().measure_pending(None);
+    state.log.store_mut().measure_all();
     println!(
         "    left to measure after it: {waiting} entries, {:.0} ms",
         catch_up.elapsed().as_secs_f64() * 1e3

@@ -805,6 +805,54 @@ fn chinese_labels_render_with_the_bundled_font_and_switch_to_english() {
     ui.wait_for_text("网络设置");
 }
 
+/// Whether some row of the log whose text holds `text` is drawn where the log is: below its
+/// title and within the window.
+fn log_row_in_sight(ui: &Ui, text: &str) -> bool {
+    let log_top = ui.harness.get_by_label("Data log").rect().bottom();
+    let window = ui.harness.ctx.content_rect();
+    ui.harness
+        .query_all_by_label_contains(text)
+        .any(|row| row.rect().top() >= log_top && window.contains_rect(row.rect()))
+}
+
+#[test]
+fn a_log_following_its_end_shows_rows_when_it_loses_more_than_it_gains() {
+    // A flood's frame: the budget drops more rows at the top than the measured newest add at
+    // the end (the rest is skipped). The log, following its end, must show the new end at
+    // once, not the offset of the frame before, past the rows that are left.
+    let mut ui = Ui::english();
+    let peer = SocketAddr::from(([127, 0, 0, 1], 9000));
+    let time = chrono::NaiveTime::MIN;
+    for n in 0..5_000 {
+        let line = format!("old line {n:05}\n");
+        ui.harness
+            .state_mut()
+            .state_mut()
+            .log
+            .received(peer, line.into(), time);
+    }
+    ui.harness.run_steps(3);
+    assert!(log_row_in_sight(&ui, "old line 04999"), "the end followed");
+    {
+        let log = &mut ui.harness.state_mut().state_mut().log;
+        log.store_mut().defer_measuring(true);
+        for n in 0..400 {
+            log.received(peer, format!("new line {n:05}\n").into(), time);
+        }
+        // Room for the new lines only: every old one goes.
+        let half = log.store().used() / 2;
+        log.store_mut().set_budget(half);
+        log.store_mut().defer_measuring(false);
+        log.store_mut().skip_pending(100);
+        log.store_mut().measure_pending(None);
+    }
+    ui.harness.step();
+    assert!(
+        log_row_in_sight(&ui, "new line 00399"),
+        "the frame after showed none of the new end"
+    );
+}
+
 #[test]
 fn the_log_limit_drops_old_entries_from_view_but_counts_every_byte() {
     let mut ui = Ui::english();

@@ -94,7 +94,7 @@ pub fn save_in_background(
         .name("netdebug-save-log".to_owned())
         .spawn(move || {
             // Every row goes to the file, measured here rather than on the window's thread.
-            log.measure_pending(None);
+            log.measure_all();
             // A line as long as it is: the file has no width to wrap at.
             log.set_layout(RowLayout {
                 columns: usize::MAX,

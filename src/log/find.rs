@@ -86,7 +86,7 @@ impl Store {
     /// it is asked for when Find moves, not every frame.
     pub fn find_next(&mut self, query: &str) -> Option<FindTally> {
         // The entry found is scrolled to: every entry needs its rows.
-        self.measure_pending(None);
+        self.measure_all();
         let found = self.next_match(query);
         self.found = found.map(|(index, _)| self.dropped + index as u64);
         found.map(|(_, tally)| tally)

@@ -53,6 +53,11 @@ pub use store::Store;
 /// The default memory budget for the log's contents.
 pub const DEFAULT_LOG_BUDGET: usize = 64 << 20;
 
+/// How much of the newest entries waiting to be measured a frame measures before their
+/// elders, which it skips (see [`Store::skip_pending`]): a little more than a frame's slice
+/// measures of random binary.
+pub const FOLLOWED_BYTES: usize = 2 << 20;
+
 /// A time for entries in tests, where the time does not matter.
 #[cfg(test)]
 const T0: NaiveTime = NaiveTime::MIN;

@@ -57,8 +57,10 @@ pub enum LogOp {
     Clear,
     /// New entries wait to be measured (see [`super::Store::defer_measuring`]).
     Defer(bool),
-    /// Waiting entries are measured, up to this many.
+    /// Waiting entries are measured, up to this many, then skipped ones.
     MeasurePending(u8),
+    /// Waiting entries but the newest this many bytes are skipped.
+    SkipPending(u16),
 }
 
 /// The person when `owner`, auto reply otherwise.
@@ -164,10 +166,13 @@ impl LogOp {
             Self::MeasurePending(count) => {
                 for _ in 0..count {
                     if log.store_mut().measure_one_pending() {
-                        break;
+                        // One skipped entry: the deadline has passed once it is read.
+                        log.store_mut()
+                            .measure_skipped(Some(std::time::Instant::now()));
                     }
                 }
             }
+            Self::SkipPending(keep) => log.store_mut().skip_pending(usize::from(keep)),
         }
     }
 }

@@ -98,6 +98,9 @@ const FLAG_NO_TEXT: u8 = 2;
 const FLAG_JOINS_PREVIOUS: u8 = 4;
 /// Data only: its text ends with a line break.
 const FLAG_ENDS_WITH_BREAK: u8 = 8;
+/// Data only: its text was not read yet (a flood's, skipped to keep up): it takes no rows in
+/// the text view until it is.
+const FLAG_SKIPPED: u8 = 16;
 
 // The recount's speed rests on this staying small.
 const _: () = assert!(size_of::<RowShape>() <= 20);
@@ -131,6 +134,23 @@ impl RowShape {
         }
     }
 
+    /// A data entry's of `bytes` whose text is not read yet (see [`FLAG_SKIPPED`]): its hex
+    /// rows are known, and the raw stream's line ends with it.
+    pub(super) fn skipped(bytes: usize, run_offset: usize) -> Self {
+        let ended = TextSummary {
+            ends_with_break: true,
+            ..TextSummary::default()
+        };
+        let mut shape = Self::data(bytes, &ended, run_offset, false);
+        shape.flags |= FLAG_SKIPPED;
+        shape
+    }
+
+    /// Whether its text was not read yet (see [`RowShape::skipped`]).
+    pub(super) fn is_skipped(&self) -> bool {
+        self.flags & FLAG_SKIPPED != 0
+    }
+
     /// Data only: whether its stream is in the middle of a line after it (an entry without
     /// text leaves it where the entry before left it).
     pub(super) fn ends_mid_line(&self) -> bool {
@@ -160,6 +180,9 @@ impl RowShape {
         let headers = u64::from(layout.headers);
         if self.flags & FLAG_NOTICE != 0 {
             return headers;
+        }
+        if self.flags & FLAG_SKIPPED != 0 && layout.view == InputMode::Text {
+            return 0;
         }
         let step = row_step(layout.columns);
         let content = match layout.view {

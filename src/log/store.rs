@@ -58,6 +58,12 @@ pub struct Store {
     pub(super) unmeasured: bool,
     /// New entries wait to be measured (see [`Store::defer_measuring`]).
     pub(super) deferring: bool,
+    /// The entries skipped to keep up with a flood (see [`Store::skip_pending`]), by number
+    /// (as [`Store::next_number`] counts), oldest first, while kept.
+    pub(super) skipped: VecDeque<u64>,
+    /// The newest entry skipped since every entry was last read in full, by number: where the
+    /// raw stream's lines join after it is not known until they are read again.
+    pub(super) newest_skipped: Option<u64>,
 }
 
 impl Default for Store {
@@ -88,6 +94,8 @@ impl Store {
             counting_text: true,
             unmeasured: false,
             deferring: false,
+            skipped: VecDeque::new(),
+            newest_skipped: None,
         }
     }
 
@@ -108,6 +116,12 @@ impl Store {
         self.deferring = deferring;
     }
 
+    /// Entries not measured yet: waiting or skipped (see [`Store::defer_measuring`] and
+    /// [`Store::skip_pending`]).
+    pub fn unmeasured_entries(&self) -> usize {
+        self.pending() + self.skipped.len()
+    }
+
     /// Entries at the end not measured yet (see [`Store::defer_measuring`]).
     pub fn pending(&self) -> usize {
         self.entries.len() - self.row_ends.len()
@@ -122,6 +136,107 @@ impl Store {
             }
         }
         true
+    }
+
+    /// In log mode, with more waiting to be measured than the newest `keep` bytes: skips the
+    /// older ones, so that the entries measured next are the newest (those a log following its
+    /// end shows) rather than ones the budget is about to drop. A skipped entry takes no rows
+    /// in the text view until [`Store::measure_skipped`] reads it. In the raw stream, where an
+    /// entry's line may go on from the one before, nothing is skipped.
+    pub fn skip_pending(&mut self, keep: usize) {
+        if !self.layout.headers {
+            return;
+        }
+        let mut first_kept = self.entries.len();
+        let mut kept = 0;
+        while first_kept > self.row_ends.len() {
+            let cost = self.entries.get(first_kept - 1).map_or(0, LogEntry::cost);
+            if kept + cost > keep {
+                break;
+            }
+            kept += cost;
+            first_kept -= 1;
+        }
+        for index in self.row_ends.len()..first_kept {
+            let Some(entry) = self.entries.get(index) else {
+                break;
+            };
+            let shape = skipped_shape(entry);
+            let rows = if self.hidden.get(index).copied().unwrap_or(false) {
+                0
+            } else {
+                shape.rows(self.layout, LineStart::default(), |_| 0)
+            };
+            if shape.is_skipped() {
+                let number = self.dropped + index as u64;
+                self.skipped.push_back(number);
+                self.newest_skipped = Some(number);
+            }
+            let end = self.row_ends.back().copied().unwrap_or(self.row_base) + rows;
+            self.row_ends.push_back(end);
+            self.shapes.push_back(shape);
+            self.line_starts.push_back(LineStart::default());
+            self.tail = LineStart::default();
+        }
+    }
+
+    /// Reads skipped entries (see [`Store::skip_pending`]), newest first, until `deadline`
+    /// (all of them for `None`); whether none is left.
+    pub fn measure_skipped(&mut self, deadline: Option<Instant>) -> bool {
+        if !self.measures_text() {
+            // Their hex rows are known; the text waits for the text view.
+            return self.skipped.is_empty();
+        }
+        // The rows each entry read now adds, by index, for one pass over the ends after it.
+        let mut added: Vec<(usize, u64)> = Vec::new();
+        while let Some(&number) = self.skipped.back() {
+            if !added.is_empty() && deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+                break;
+            }
+            self.skipped.pop_back();
+            let Some(index) = self.index_of(number) else {
+                continue;
+            };
+            let Some(entry) = self.entries.get(index) else {
+                continue;
+            };
+            let (summary, _) = measure(self.decoding, entry, self.measuring_step());
+            let shape = shape_of(entry, &summary);
+            // In log mode, the only one that skips: rows do not depend on the line's start.
+            let rows = if self.hidden.get(index).copied().unwrap_or(false) {
+                0
+            } else {
+                shape.rows(self.layout, LineStart::default(), |_| {
+                    summary.rows_after_first_line
+                })
+            };
+            if let Some(old) = self.shapes.get_mut(index) {
+                *old = shape;
+            }
+            added.push((index, rows));
+        }
+        added.sort_unstable();
+        let mut more = 0;
+        let mut next = added.iter().peekable();
+        let from = added
+            .first()
+            .map_or(self.row_ends.len(), |&(index, _)| index);
+        for (index, end) in self.row_ends.iter_mut().enumerate().skip(from) {
+            while let Some(&&(at, rows)) = next.peek()
+                && at == index
+            {
+                more += rows;
+                next.next();
+            }
+            *end += more;
+        }
+        self.skipped.is_empty()
+    }
+
+    /// Measures every entry that waits or was skipped.
+    pub fn measure_all(&mut self) {
+        self.measure_pending(None);
+        self.measure_skipped(None);
     }
 
     /// Measures the oldest waiting entry, if any; whether none is left.
@@ -210,8 +325,12 @@ impl Store {
         let counts_change = old.view != layout.view
             || old.headers != layout.headers
             || (layout.view == InputMode::Text && old.columns != layout.columns);
+        let raw_text = layout.view == InputMode::Text && !layout.headers;
         if self.unmeasured && self.measures_text() {
             self.measure_if_needed();
+        } else if raw_text && self.newest_skipped.is_some() {
+            // The raw stream joins lines across entries, which skipped ones left unknown.
+            let _ = self.set_decoding(self.decoding);
         } else if counts_change {
             self.recount_rows();
         }
@@ -247,7 +366,10 @@ impl Store {
             let Some(entry) = self.entries.get(index) else {
                 break;
             };
-            if !self.hides(entry) {
+            // A skipped entry takes no rows in the text view (see `skip_pending`).
+            let skipped = self.layout.view == InputMode::Text
+                && self.shapes.get(index).is_some_and(RowShape::is_skipped);
+            if !self.hides(entry) && !skipped {
                 let limit = count - out.len();
                 entry_rows(entry, self.decoding, self.layout, skip, limit, &mut out);
             }
@@ -410,17 +532,26 @@ impl Store {
             self.enforce_budget();
             return Some((changed, after));
         }
-        let (summary, after) = self.measure(entry);
-        self.unmeasured |= !self.measures_text();
-        let shape = shape_of(entry, &summary);
         let start = self.line_starts.get(index).copied().unwrap_or_default();
-        if newest {
-            self.tail = start.after(summary.tail);
-        }
+        let (shape, rows, after) = if self.shapes.get(index).is_some_and(RowShape::is_skipped) {
+            // Skipped: it stays so, with its new length for the hex view.
+            let shape = skipped_shape(entry);
+            let rows = shape.rows(self.layout, start, |_| 0);
+            (shape, rows, measure(self.decoding, entry, None).1)
+        } else {
+            let (summary, after) = self.measure(entry);
+            self.unmeasured |= !self.measures_text();
+            let shape = shape_of(entry, &summary);
+            if newest {
+                self.tail = start.after(summary.tail);
+            }
+            let rows = shape.rows(self.layout, start, |_| summary.rows_after_first_line);
+            (shape, rows, after)
+        };
         let rows = if filter::hidden(self.show_only, entry) {
             0
         } else {
-            shape.rows(self.layout, start, |_| summary.rows_after_first_line)
+            rows
         };
         let start = index
             .checked_sub(1)
@@ -472,6 +603,8 @@ impl Store {
         self.row_base = 0;
         let step = self.measuring_step();
         self.unmeasured = step.is_none();
+        self.skipped.clear();
+        self.newest_skipped = None;
         let mut end = 0;
         for (index, entry) in self.entries.iter_mut().enumerate() {
             let stream = match &mut entry.body {
@@ -529,6 +662,8 @@ impl Store {
         self.found = None;
         self.dropped_day = None;
         self.tail = LineStart::default();
+        self.skipped.clear();
+        self.newest_skipped = None;
     }
 
     /// Drops the oldest entries until within budget; the newest entry always stays.
@@ -542,6 +677,9 @@ impl Store {
                 }
             }
             self.hidden.pop_front();
+            if self.skipped.front() == Some(&(self.dropped - 1)) {
+                self.skipped.pop_front();
+            }
             // Measured entries come first: one dropped while entries are measured was.
             if let Some(end) = self.row_ends.pop_front() {
                 self.row_base = end;
@@ -616,6 +754,14 @@ fn measure(decoding: Decoding, entry: &LogEntry, step: Option<usize>) -> (TextSu
             (measured.summary(), after)
         }
         LogBody::Notice(_) => (TextSummary::default(), Carry::START),
+    }
+}
+
+/// `entry`'s shape while its text is skipped (see [`Store::skip_pending`]).
+fn skipped_shape(entry: &LogEntry) -> RowShape {
+    match &entry.body {
+        LogBody::Data { bytes, .. } => RowShape::skipped(bytes.len(), entry.run_offset),
+        LogBody::Notice(_) => RowShape::notice(),
     }
 }
 

@@ -74,9 +74,8 @@ pub(super) fn log_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action
     let found = log.store().found();
     ui.spacing_mut().item_spacing.y = 1.0;
     let mut scroll = ScrollArea::new([!state.display.auto_wrap, true]);
-    if state.find.scroll_to_found.take()
-        && let Some(index) = found
-    {
+    let to_found = state.find.scroll_to_found.take();
+    if to_found && let Some(index) = found {
         // Rows are evenly spaced, so the found entry's first row is a multiplication away; two
         // rows above it stay in sight for context.
         let row = (log.store().first_row(index) + u64::from(marker)).saturating_sub(2);
@@ -84,9 +83,22 @@ pub(super) fn log_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action
         let offset = row as f32 * (row_height + ui.spacing().item_spacing.y);
         scroll = scroll.vertical_scroll_offset(offset);
     }
+    // Following the end, the end is where this frame's rows end: a flood's log loses rows at
+    // its top as fast as it gains them at its end, and the offset egui keeps from the frame
+    // before may point past the rows that are left (a blank log for a frame).
+    let follow_id = ui.make_persistent_id("log_follows_end");
+    let followed_end = ui.data(|data| data.get_temp::<f32>(follow_id));
+    if state.display.autoscroll
+        && !to_found
+        && let Some(inner_height) = followed_end
+    {
+        #[allow(clippy::cast_precision_loss)] // a row number far beyond f32's precision is fine
+        let content = total_rows as f32 * (row_height + ui.spacing().item_spacing.y);
+        scroll = scroll.vertical_scroll_offset((content - inner_height).max(0.0));
+    }
     let found = found.and_then(|index| log.store().entries().get(index));
     // Wrapped rows never overflow sideways; only unwrapped ones need a horizontal bar.
-    scroll
+    let output = scroll
         .auto_shrink([false, false])
         // A log soon outgrows its view; a bar that is always there never animates in (a burst
         // of frames) and never shifts the rows sideways.
@@ -112,6 +124,15 @@ pub(super) fn log_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action
                 }
             },
         );
+    let inner_height = output.inner_rect.height();
+    let at_end = output.state.clamped_offset().y + inner_height >= output.content_size.y - 1.0;
+    ui.data_mut(|data| {
+        if at_end {
+            data.insert_temp(follow_id, inner_height);
+        } else {
+            data.remove::<f32>(follow_id);
+        }
+    });
     match chosen {
         Some(MenuChoice::ToSendBox(bytes)) => {
             let format = crate::codec::SendFormat {

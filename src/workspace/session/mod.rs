@@ -482,12 +482,15 @@ impl SessionState {
         self.log.store_mut().defer_measuring(true);
     }
 
-    /// Ends what [`State::start_drain`] began: measures the entries waiting, oldest first,
-    /// until `deadline`. Whether some still wait (for the next frame).
+    /// Ends what [`State::start_drain`] began: measures the entries waiting until `deadline`,
+    /// the newest first when more came than a frame measures. Whether some still wait (for
+    /// the next frame).
     pub fn finish_drain(&mut self, deadline: std::time::Instant) -> bool {
         let store = self.log.store_mut();
         store.defer_measuring(false);
-        !store.measure_pending(Some(deadline))
+        // A flood's newest entries first, as a log following its end shows them.
+        store.skip_pending(crate::log::FOLLOWED_BYTES);
+        !(store.measure_pending(Some(deadline)) && store.measure_skipped(Some(deadline)))
     }
 
     /// Brings the counters' rates up to `now`, so a rate falls to zero once nothing comes.
