@@ -20,6 +20,7 @@ use crate::net::SentBy;
 #[cfg(test)]
 mod binary_tests;
 mod check;
+mod deferred;
 mod export;
 mod filter;
 mod find;
