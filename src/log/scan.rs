@@ -16,7 +16,7 @@ mod utf8_text;
 use std::sync::LazyLock;
 
 use super::shape::char_columns;
-use super::text::printable_into;
+use super::text::{printable_into, printable_pieces};
 use crate::codec::{StreamDecoder, TextEncoding};
 use gbk_middle::{pair_index, scan_gbk_middle};
 use gbk_text::gbk_lossy_bytes_into;

@@ -4,8 +4,14 @@
 /// control characters shown as `·`, since they have no glyph and would otherwise vanish. The
 /// hex view always shows the exact bytes. Appended to `out`.
 pub(super) fn printable_into(text: &str, out: &mut String) {
+    printable_pieces(text, |piece| out.push_str(piece));
+}
+
+/// [`printable_into`], told to `push` piece by piece (runs of `text`, and `·`), so that it can
+/// go into bytes as well as a string without a copy in between.
+pub(super) fn printable_pieces<'t>(text: &'t str, mut push: impl FnMut(&'t str)) {
     if !may_hold_control(text) {
-        out.push_str(text);
+        push(text);
         return;
     }
     if !may_hold_control_besides_cr(text) {
@@ -13,13 +19,13 @@ pub(super) fn printable_into(text: &str, out: &mut String) {
         // pace, the lines between copied whole.
         let mut run = 0;
         for cr in memchr::memchr_iter(b'\r', text.as_bytes()) {
-            out.push_str(text.get(run..cr).unwrap_or_default());
+            push(text.get(run..cr).unwrap_or_default());
             run = cr + 1;
         }
-        out.push_str(text.get(run..).unwrap_or_default());
+        push(text.get(run..).unwrap_or_default());
         return;
     }
-    // Byte by byte, copying the runs in between whole: every byte that changes is ASCII or
+    // Byte by byte, pushing the runs in between whole: every byte that changes is ASCII or
     // the lead byte 0xC2 of a C1 control, so the runs end on character boundaries.
     let bytes = text.as_bytes();
     let mut run = 0;
@@ -27,20 +33,22 @@ pub(super) fn printable_into(text: &str, out: &mut String) {
     while let Some(&byte) = bytes.get(at) {
         let (len, shown) = match byte {
             b'\r' => (1, None),
-            0x00..=0x1F if byte != b'\n' && byte != b'\t' => (1, Some('·')),
-            0x7F => (1, Some('·')),
-            0xC2 if matches!(bytes.get(at + 1), Some(0x80..=0x9F)) => (2, Some('·')),
+            0x00..=0x1F if byte != b'\n' && byte != b'\t' => (1, Some("·")),
+            0x7F => (1, Some("·")),
+            0xC2 if matches!(bytes.get(at + 1), Some(0x80..=0x9F)) => (2, Some("·")),
             _ => {
                 at += 1;
                 continue;
             }
         };
-        out.push_str(text.get(run..at).unwrap_or_default());
-        out.extend(shown);
+        push(text.get(run..at).unwrap_or_default());
+        if let Some(shown) = shown {
+            push(shown);
+        }
         at += len;
         run = at;
     }
-    out.push_str(text.get(run..).unwrap_or_default());
+    push(text.get(run..).unwrap_or_default());
 }
 
 /// Whether `text` has a byte that can start a control character other than a line break or a

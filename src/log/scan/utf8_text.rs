@@ -4,8 +4,8 @@
 //! it. Random binary breaks the text every byte or two, where a reading in valid runs and
 //! invalid pieces pays a call for each.
 
-use super::printable_into;
 use super::utf8_middle::{NEXT, READY, STATES, continued};
+use super::{printable_into, printable_pieces};
 
 /// The UTF-8 character that bytes beginning with a byte of 0x80 or more start.
 pub(super) enum Utf8Char {
@@ -78,11 +78,8 @@ pub(super) fn utf8_lossy_into(bytes: &[u8], whole: bool, out: &mut String) {
 pub(super) fn utf8_lossy_bytes_into(bytes: &[u8], whole: bool, out: &mut Vec<u8>) {
     // Text, as in `utf8_lossy_into`.
     let (text, bytes) = valid_start(bytes);
-    if !text.is_empty() {
-        let mut shown = String::new();
-        printable_into(text, &mut shown);
-        out.extend_from_slice(shown.as_bytes());
-    }
+    out.reserve(text.len());
+    printable_pieces(text, |piece| out.extend_from_slice(piece.as_bytes()));
     let mut at_out = out.len();
     // A byte shows as at most 3 bytes (a `�`) and every byte writes 8; a character under way
     // may have written its bytes already.

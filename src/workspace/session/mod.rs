@@ -476,15 +476,15 @@ impl SessionState {
     }
 
     /// Starts applying a frame's worth of events: new entries wait to be measured for the
-    /// text view until [`SessionState::finish_drain`], so a flood's intake costs little more than
-    /// a copy and what the log's budget drops meanwhile is never measured.
+    /// text view until [`SessionState::finish_drain`], so a flood's intake costs little more
+    /// than a copy and what the log's budget drops meanwhile is never measured.
     pub fn start_drain(&mut self) {
         self.log.store_mut().defer_measuring(true);
     }
 
-    /// Ends what [`SessionState::start_drain`] began: measures the entries waiting until `deadline`,
-    /// the newest first when more came than a frame measures. Whether some still wait (for
-    /// the next frame).
+    /// Ends what [`SessionState::start_drain`] began: measures the entries waiting until
+    /// `deadline`, the newest first when more came than a frame measures. Whether some still
+    /// wait (for the next frame).
     pub fn finish_drain(&mut self, deadline: std::time::Instant) -> bool {
         let store = self.log.store_mut();
         store.defer_measuring(false);
