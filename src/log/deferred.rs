@@ -64,20 +64,13 @@ impl Store {
                 break;
             };
             let shape = skipped_shape(entry);
-            let rows = if self.hidden.get(index).copied().unwrap_or(false) {
-                0
-            } else {
-                shape.rows(self.layout, LineStart::default(), |_| 0)
-            };
+            let rows = self.rows_at(index, &shape, LineStart::default(), 0);
             if shape.is_skipped() {
                 let number = self.dropped + index as u64;
                 self.skipped.push_back(number);
                 self.newest_skipped = Some(number);
             }
-            let end = self.row_ends.back().copied().unwrap_or(self.row_base) + rows;
-            self.row_ends.push_back(end);
-            self.shapes.push_back(shape);
-            self.line_starts.push_back(LineStart::default());
+            self.append_counted(shape, LineStart::default(), rows);
             self.tail = LineStart::default();
         }
     }
@@ -105,13 +98,12 @@ impl Store {
             let (summary, _) = measure(self.decoding, entry, self.measuring_step());
             let shape = shape_of(entry, &summary);
             // In log mode, the only one that skips: rows do not depend on the line's start.
-            let rows = if self.hidden.get(index).copied().unwrap_or(false) {
-                0
-            } else {
-                shape.rows(self.layout, LineStart::default(), |_| {
-                    summary.rows_after_first_line
-                })
-            };
+            let rows = self.rows_at(
+                index,
+                &shape,
+                LineStart::default(),
+                summary.rows_after_first_line,
+            );
             if let Some(old) = self.shapes.get_mut(index) {
                 *old = shape;
             }

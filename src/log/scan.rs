@@ -683,21 +683,27 @@ fn reads_quickly(decoding: Decoding, carry: Carry) -> bool {
     !decoding.escapes && decoding.encoding == TextEncoding::Utf8 && !carry.at_start
 }
 
-/// [`decode`] as UTF-8 bytes, for writing out: the text read quickly is not checked again.
+/// [`decode`] as UTF-8 bytes, for writing out. In the middle of a stream without escapes,
+/// by writers with no branch per byte for either encoding (whose text needs no check that
+/// it is UTF-8); otherwise as [`decode`] reads it.
 pub(super) fn decode_bytes(decoding: Decoding, carry: Carry, bytes: &[u8], whole: bool) -> Vec<u8> {
-    if !decoding.escapes && decoding.encoding == TextEncoding::Gbk && !carry.at_start {
-        let mut out = Vec::new();
-        gbk_lossy_bytes_into(carry.held(), bytes, whole, &mut out);
-        return out;
+    if decoding.escapes || carry.at_start {
+        return decode(decoding, carry, bytes, whole).into_bytes();
     }
-    if reads_quickly(decoding, carry) {
-        let mut seam = String::new();
-        let rest = utf8_seam_into(carry.held(), bytes, whole, &mut seam);
-        let mut out = seam.into_bytes();
-        utf8_lossy_bytes_into(rest, whole, &mut out);
-        return out;
+    match decoding.encoding {
+        TextEncoding::Utf8 => {
+            let mut seam = String::new();
+            let rest = utf8_seam_into(carry.held(), bytes, whole, &mut seam);
+            let mut out = seam.into_bytes();
+            utf8_lossy_bytes_into(rest, whole, &mut out);
+            out
+        }
+        TextEncoding::Gbk => {
+            let mut out = Vec::new();
+            gbk_lossy_bytes_into(carry.held(), bytes, whole, &mut out);
+            out
+        }
     }
-    decode(decoding, carry, bytes, whole).into_bytes()
 }
 
 /// The text of about the first `limit` bytes of `entry` as the log shows it with `decoding`,

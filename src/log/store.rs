@@ -358,16 +358,34 @@ impl Store {
             LineStart::default()
         };
         self.tail = start.after(summary.tail);
-        let rows = if self.hidden.get(index).copied().unwrap_or(false) {
+        let rows = self.rows_at(index, &shape, start, summary.rows_after_first_line);
+        self.append_counted(shape, start, rows);
+        after
+    }
+
+    /// The rows the entry at `index` takes with `shape`, its line starting at `start` and its
+    /// lines after the first taking `rest` rows: none while the filter hides it.
+    pub(super) fn rows_at(
+        &self,
+        index: usize,
+        shape: &RowShape,
+        start: LineStart,
+        rest: usize,
+    ) -> u64 {
+        if self.hidden.get(index).copied().unwrap_or(false) {
             0
         } else {
-            shape.rows(self.layout, start, |_| summary.rows_after_first_line)
-        };
+            shape.rows(self.layout, start, |_| rest)
+        }
+    }
+
+    /// Counts the next entry not counted yet as `shape`, its line starting at `start`, taking
+    /// `rows` rows.
+    pub(super) fn append_counted(&mut self, shape: RowShape, start: LineStart, rows: u64) {
         let end = self.row_ends.back().copied().unwrap_or(self.row_base) + rows;
         self.row_ends.push_back(end);
         self.shapes.push_back(shape);
         self.line_starts.push_back(start);
-        after
     }
 
     /// Changes the entry at `index` with `change`, which may grow its bytes (a read merged

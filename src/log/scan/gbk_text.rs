@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use super::utf8_text::{REPLACEMENT, between_byte};
+use super::utf8_text::{PLAIN_BLOCK, REPLACEMENT, between_byte, copy_plain_block, shown_char};
 use super::{GbkPiece, gb18030_char, gbk_piece, pair_index, unmapped_pair_len};
 
 /// In a [`PAIR_TEXT`] or [`SINGLE_TEXT`] entry: where the count of bytes to write starts (the
@@ -105,15 +105,8 @@ pub(super) fn gbk_lossy_bytes_into(held: &[u8], bytes: &[u8], whole: bool, out: 
     let mut after_lead = false;
     let mut lead = 0_u8;
     while at < bytes.len() {
-        if !after_lead
-            && let (Some(block), Some(to)) = (
-                bytes.get(at..at + PLAIN_BLOCK),
-                out.get_mut(at_out..at_out + PLAIN_BLOCK),
-            )
-            && block.iter().fold(true, |all, &b| all & plain(b))
-        {
+        if !after_lead && copy_plain_block(bytes, at, out, at_out) {
             // Text: copied a block at a time.
-            to.copy_from_slice(block);
             at += PLAIN_BLOCK;
             at_out += PLAIN_BLOCK;
             continue;
@@ -159,14 +152,6 @@ pub(super) fn gbk_lossy_bytes_into(held: &[u8], bytes: &[u8], whole: bool, out: 
     out.truncate(at_out);
 }
 
-/// Plain ASCII is looked for this many bytes at a time.
-const PLAIN_BLOCK: usize = 16;
-
-/// Whether `byte` is ASCII that shows as itself: printable, a line feed or a tab.
-fn plain(byte: u8) -> bool {
-    (0x20..0x7F).contains(&byte) || byte == b'\n' || byte == b'\t'
-}
-
 /// The character at `at` in `bytes`: how many bytes it takes and its text (UTF-8, the first
 /// `count` bytes of four), or `None` for one cut off by the end (not `last`).
 #[inline]
@@ -194,14 +179,8 @@ fn piece_text(bytes: &[u8], at: usize, last: bool) -> Option<(usize, [u8; 4], us
         }
         GbkPiece::Four(four) => {
             let mut utf8 = [0; 4];
-            // Four bytes reach the C1 controls too, which show as `·`.
-            let shown = gb18030_char(four).map(|c| {
-                if ('\u{80}'..='\u{9F}').contains(&c) {
-                    '·'
-                } else {
-                    c
-                }
-            });
+            // Four bytes reach the C1 controls too.
+            let shown = gb18030_char(four).map(shown_char);
             match shown.map_or(0, |c| c.encode_utf8(&mut utf8).len()) {
                 0 => (4, REPLACEMENT, 3),
                 len => (4, utf8, len),

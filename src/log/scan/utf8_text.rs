@@ -61,11 +61,11 @@ pub(super) fn utf8_lossy_into(bytes: &[u8], whole: bool, out: &mut String) {
     if rest.is_empty() {
         return;
     }
-    let mut text = std::mem::take(out).into_bytes();
+    let mut text = Vec::new();
     utf8_lossy_bytes_into(rest, whole, &mut text);
-    // Valid by construction; the lossy reading is only there to need no panic.
-    *out = String::from_utf8(text)
-        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+    // Valid by construction (only what was written now is checked); the lossy reading is
+    // only there to need no panic.
+    out.push_str(&String::from_utf8_lossy(&text));
 }
 
 /// [`utf8_lossy_into`] into UTF-8 bytes, as headless printing writes them, by an automaton
@@ -89,17 +89,10 @@ pub(super) fn utf8_lossy_bytes_into(bytes: &[u8], whole: bool, out: &mut Vec<u8>
     let mut state = READY_STATE;
     let mut at = 0;
     while at < bytes.len() {
-        let block_end = at + RUN_BLOCK;
-        if state == READY_STATE
-            && let (Some(block), Some(to)) = (
-                bytes.get(at..block_end),
-                out.get_mut(at_out..at_out + RUN_BLOCK),
-            )
-            && block.iter().fold(true, |all, &b| all & plain(b))
-        {
-            to.copy_from_slice(block);
+        let block_end = at + PLAIN_BLOCK;
+        if state == READY_STATE && copy_plain_block(bytes, at, out, at_out) {
             at = block_end;
-            at_out += RUN_BLOCK;
+            at_out += PLAIN_BLOCK;
             continue;
         }
         for &byte in bytes
@@ -246,7 +239,7 @@ pub(super) const REPLACEMENT: [u8; 4] = [0xEF, 0xBF, 0xBD, 0];
 
 /// What a byte between characters shows, as UTF-8 (`len` of `bytes`), or [`LEAD`] for a byte
 /// that begins a character of several bytes.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 pub(super) struct Shown {
     /// The bytes shown, as UTF-8.
     pub(super) bytes: [u8; 4],
@@ -256,6 +249,15 @@ pub(super) struct Shown {
 
 /// [`Shown::len`] of a byte that begins a character of several bytes.
 const LEAD: u8 = u8::MAX;
+
+/// How the log shows `c`: a C1 control character as `·`, as [`super::printable_into`] does.
+pub(super) fn shown_char(c: char) -> char {
+    if ('\u{80}'..='\u{9F}').contains(&c) {
+        '·'
+    } else {
+        c
+    }
+}
 
 /// What `byte` shows between characters.
 pub(super) const fn between_byte(byte: u8) -> Shown {
@@ -281,10 +283,22 @@ pub(super) const fn between_byte(byte: u8) -> Shown {
     }
 }
 
-/// Plain bytes are looked for this many at a time.
-const RUN_BLOCK: usize = 16;
+/// Plain bytes (see [`copy_plain_block`]) are looked for this many at a time.
+pub(super) const PLAIN_BLOCK: usize = 16;
 
-/// Whether `byte` is ASCII that shows as itself: printable, a line feed or a tab.
-fn plain(byte: u8) -> bool {
-    (0x20..0x7F).contains(&byte) || byte == b'\n' || byte == b'\t'
+/// Copies the [`PLAIN_BLOCK`] bytes of `bytes` at `at` to `out` at `at_out` if each is ASCII
+/// that shows as itself (printable, a line feed or a tab); whether it did. Checked without
+/// an early exit, which the compiler turns into vector instructions.
+pub(super) fn copy_plain_block(bytes: &[u8], at: usize, out: &mut [u8], at_out: usize) -> bool {
+    let plain = |byte: u8| (0x20..0x7F).contains(&byte) || byte == b'\n' || byte == b'\t';
+    match (
+        bytes.get(at..at + PLAIN_BLOCK),
+        out.get_mut(at_out..at_out + PLAIN_BLOCK),
+    ) {
+        (Some(block), Some(to)) if block.iter().fold(true, |all, &b| all & plain(b)) => {
+            to.copy_from_slice(block);
+            true
+        }
+        _ => false,
+    }
 }
