@@ -167,69 +167,67 @@ fn check_books(log: &mut Log) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-#[test]
-fn any_sequence_of_operations_keeps_the_books_straight() {
+/// Runs `check` on `cases` sequences of up to 60 operations.
+fn for_op_sequences(cases: u32, check: impl Fn(Vec<LogOp>) -> Result<(), TestCaseError>) {
     let config = ProptestConfig {
-        cases: 400,
+        cases,
         ..ProptestConfig::default()
     };
     let mut runner = proptest::test_runner::TestRunner::new(config);
     runner
-        .run(&proptest::collection::vec(op(), 1..60), |ops| {
-            let mut log = Log::default();
-            let mut model = Model::default();
-            let mut time = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default();
-            for op in ops {
-                model.apply(&mut log, op, &mut time);
-                model.check_bytes(&log)?;
-                check_books(&mut log)?;
-            }
-            Ok(())
-        })
+        .run(&proptest::collection::vec(op(), 1..60), check)
         .unwrap();
 }
 
 #[test]
+fn any_sequence_of_operations_keeps_the_books_straight() {
+    for_op_sequences(400, |ops| {
+        let mut log = Log::default();
+        let mut model = Model::default();
+        let mut time = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default();
+        for op in ops {
+            model.apply(&mut log, op, &mut time);
+            model.check_bytes(&log)?;
+            check_books(&mut log)?;
+        }
+        Ok(())
+    });
+}
+
+#[test]
 fn entries_measured_later_show_as_entries_measured_at_once() {
-    let config = ProptestConfig {
-        cases: 300,
-        ..ProptestConfig::default()
-    };
-    let mut runner = proptest::test_runner::TestRunner::new(config);
-    runner
-        .run(&proptest::collection::vec(op(), 1..60), |ops| {
-            let mut at_once = Log::default();
-            let mut later = Log::default();
-            later.store_mut().defer_measuring(true);
-            let (mut time, mut later_time) = (T0, T0);
-            for op in ops {
-                let deferring = matches!(
-                    op,
-                    LogOp::Defer(_) | LogOp::MeasurePending(_) | LogOp::SkipPending(_)
-                );
-                // A dropped entry's line ends are never read if it was not measured, so the
-                // budget stays out of this comparison; so do a peer's new connections, which
-                // a log measured all over again (switched back from hex) reads as one stream.
-                let apart = matches!(
-                    op,
-                    LogOp::Budget(_) | LogOp::PeerGone(_) | LogOp::ConnectionsEnded
-                );
-                if deferring || apart {
-                    if deferring {
-                        op.apply(&mut later, &mut later_time);
-                    }
-                    continue;
-                }
-                op.clone().apply(&mut at_once, &mut time);
-                op.apply(&mut later, &mut later_time);
-            }
-            later.store_mut().measure_all();
-            prop_assert_eq!(later.store().total_rows(), at_once.store().total_rows());
-            prop_assert_eq!(
-                row_texts(&later, 0, usize::MAX),
-                row_texts(&at_once, 0, usize::MAX)
+    for_op_sequences(300, |ops| {
+        let mut at_once = Log::default();
+        let mut later = Log::default();
+        later.store_mut().defer_measuring(true);
+        let (mut time, mut later_time) = (T0, T0);
+        for op in ops {
+            let deferring = matches!(
+                op,
+                LogOp::Defer(_) | LogOp::MeasurePending(_) | LogOp::SkipPending(_)
             );
-            Ok(())
-        })
-        .unwrap();
+            // A dropped entry's line ends are never read if it was not measured, so the
+            // budget stays out of this comparison; so do a peer's new connections, which
+            // a log measured all over again (switched back from hex) reads as one stream.
+            let apart = matches!(
+                op,
+                LogOp::Budget(_) | LogOp::PeerGone(_) | LogOp::ConnectionsEnded
+            );
+            if deferring || apart {
+                if deferring {
+                    op.apply(&mut later, &mut later_time);
+                }
+                continue;
+            }
+            op.clone().apply(&mut at_once, &mut time);
+            op.apply(&mut later, &mut later_time);
+        }
+        later.store_mut().measure_all();
+        prop_assert_eq!(later.store().total_rows(), at_once.store().total_rows());
+        prop_assert_eq!(
+            row_texts(&later, 0, usize::MAX),
+            row_texts(&at_once, 0, usize::MAX)
+        );
+        Ok(())
+    });
 }
