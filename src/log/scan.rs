@@ -842,6 +842,31 @@ mod tests {
         assert_eq!(1, char_columns('€'));
     }
 
+    #[test]
+    fn bytes_that_write_the_most_text_are_written_whole_at_any_place_in_a_block() {
+        // Each pair writes two or three characters for two bytes: a broken-off lead byte's
+        // `�` and a control character's `·` or a second `�`, the most a byte can write.
+        let heavy: [&[u8]; 4] = [b"\xC2\x01", b"\xE0\xFF", b"\x81\x01", b"\x81\xFF"];
+        for encoding in [TextEncoding::Utf8, TextEncoding::Gbk] {
+            let decoding = Decoding {
+                encoding,
+                escapes: false,
+            };
+            for pattern in heavy {
+                for shift in 0..2 * utf8_text::PLAIN_BLOCK {
+                    let bytes = [vec![b'x'; shift], pattern.repeat(40)].concat();
+                    let written = decode_bytes(decoding, Carry::CLEAN, &bytes, true);
+                    let shown = decode(decoding, Carry::CLEAN, &bytes, true);
+                    assert_eq!(
+                        String::from_utf8(written).unwrap(),
+                        shown,
+                        "{pattern:?} {shift}"
+                    );
+                }
+            }
+        }
+    }
+
     proptest! {
         /// Cut anywhere into reads, the scan tells what the decoded text holds, and the
         /// reads decoded from where the scan said each one starts are the text read whole.

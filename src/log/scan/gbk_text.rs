@@ -5,7 +5,9 @@
 
 use std::sync::LazyLock;
 
-use super::utf8_text::{PLAIN_BLOCK, REPLACEMENT, between_byte, copy_plain_block, shown_char};
+use super::utf8_text::{
+    PLAIN_BLOCK, REPLACEMENT, WINDOW, between_byte, copy_plain_block, shown_char,
+};
 use super::{GbkPiece, gb18030_char, gbk_piece, pair_index, unmapped_pair_len};
 
 /// In a [`PAIR_TEXT`] or [`SINGLE_TEXT`] entry: where the count of bytes to write starts (the
@@ -31,8 +33,12 @@ static SINGLE_TEXT: LazyLock<[u64; 256]> = LazyLock::new(|| {
 
 /// What a lead and a second byte write, at [`pair_index`]: the pair's character, or `�`
 /// and then what the second byte writes on its own when it is read again.
-static PAIR_TEXT: LazyLock<Box<[u64]>> = LazyLock::new(|| {
-    let mut pairs = vec![0_u64; 1 << 15].into_boxed_slice();
+static PAIR_TEXT: LazyLock<Box<[u64; 1 << 15]>> = LazyLock::new(|| {
+    // On the heap: too large for the stack. Its size known, a look-up needs no bounds check.
+    let mut pairs: Box<[u64; 1 << 15]> = vec![0_u64; 1 << 15]
+        .into_boxed_slice()
+        .try_into()
+        .unwrap_or_else(|_| Box::new([0; 1 << 15]));
     for lead in 0x81..=0xFE_u8 {
         for second in 0..=u8::MAX {
             let Some(slot) = pairs.get_mut(pair_index(lead, second)) else {
@@ -100,17 +106,26 @@ pub(super) fn gbk_lossy_bytes_into(held: &[u8], bytes: &[u8], whole: bool, out: 
     }
     let (single, pairs) = (&*SINGLE_TEXT, &**PAIR_TEXT);
     let mut at_out = out.len();
-    // A byte shows as at most 3 bytes (a `�`, or `�` and `·` for two), written 8 at a time.
-    out.resize(at_out + bytes.len() * 3 + 8, 0);
+    // Bytes show as at most 3 bytes each on average (a `�`, or `�` and `·` for two), so a
+    // block's window never reaches past the end.
+    out.resize(at_out + bytes.len() * 3 + WINDOW, 0);
+    let written = out.as_mut_slice();
     let mut after_lead = false;
     let mut lead = 0_u8;
     while at < bytes.len() {
-        if !after_lead && copy_plain_block(bytes, at, out, at_out) {
+        if !after_lead && copy_plain_block(bytes, at, written, at_out) {
             // Text: copied a block at a time.
             at += PLAIN_BLOCK;
             at_out += PLAIN_BLOCK;
             continue;
         }
+        let Some(window) = written
+            .get_mut(at_out..)
+            .and_then(|rest| rest.first_chunk_mut::<WINDOW>())
+        else {
+            break;
+        };
+        let mut in_window = 0;
         let end = (at + PLAIN_BLOCK).min(bytes.len());
         while at < end {
             let Some(&byte) = bytes.get(at) else {
@@ -119,32 +134,37 @@ pub(super) fn gbk_lossy_bytes_into(held: &[u8], bytes: &[u8], whole: bool, out: 
             let alone = single.get(usize::from(byte)).copied().unwrap_or(0);
             let pair = pairs.get(pair_index(lead, byte)).copied().unwrap_or(0);
             let text = if after_lead { pair } else { alone };
-            if text & FOUR != 0 && after_lead {
-                // Rare: a digit after a lead byte, read from the lead on.
+            if text & FOUR != 0 {
+                // Rare: a digit after a lead byte (no byte alone has the flag), read from the
+                // lead on.
                 let Some((len, text, count)) = piece_text(bytes, at - 1, whole) else {
                     at = bytes.len() + 1;
                     break;
                 };
-                if let Some(to) = out.get_mut(at_out..at_out + 4) {
+                if let Some(to) = window.get_mut(in_window..in_window + 4) {
                     to.copy_from_slice(&text);
                 }
-                at_out += count;
+                in_window += count;
                 at += len - 1;
                 after_lead = false;
                 continue;
             }
-            if let Some(to) = out.get_mut(at_out..at_out + 8) {
+            // Below 64 (see `WINDOW`); the mask only tells the compiler so.
+            debug_assert!(in_window < 64, "a block wrote past its window");
+            let to = in_window & 63;
+            if let Some(to) = window.get_mut(to..to + 8) {
                 to.copy_from_slice(&text.to_le_bytes());
             }
-            at_out += (text >> LEN_SHIFT) as usize;
+            in_window += (text >> LEN_SHIFT) as usize;
             after_lead = !after_lead && byte.wrapping_sub(0x81) < 0x7E;
             lead = byte;
             at += 1;
         }
+        at_out += in_window;
     }
     if after_lead && at == bytes.len() && whole {
         // A lead byte that the stream's end broke off.
-        if let Some(to) = out.get_mut(at_out..at_out + 3) {
+        if let Some(to) = written.get_mut(at_out..at_out + 3) {
             to.copy_from_slice(REPLACEMENT.get(..3).unwrap_or_default());
         }
         at_out += 3;

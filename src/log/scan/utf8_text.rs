@@ -70,76 +70,108 @@ pub(super) fn utf8_lossy_into(bytes: &[u8], whole: bool, out: &mut String) {
 
 /// [`utf8_lossy_into`] into UTF-8 bytes, as headless printing writes them, by an automaton
 /// on the states of [`NEXT`] (see [`super::utf8_middle`]) with no branch for most bytes:
-/// each byte writes what [`EMIT`] says for it and its state, a character's bytes are written
-/// as they come and taken back (with a `�` written instead) if the character breaks off.
-/// Blocks of plain text are copied whole.
-// The table entries pack bytes and counts into a u64 on purpose.
-#[allow(clippy::cast_possible_truncation)]
+/// each byte writes what [`EMIT`] says for it and its state. A character of several bytes is
+/// written when its last byte comes (a branch, but a rare one among random bytes, where most
+/// bytes of 0x80 or more are no character), from the bytes read. Blocks of plain text are
+/// copied whole.
 pub(super) fn utf8_lossy_bytes_into(bytes: &[u8], whole: bool, out: &mut Vec<u8>) {
     // Text, as in `utf8_lossy_into`.
     let (text, bytes) = valid_start(bytes);
     out.reserve(text.len());
     printable_pieces(text, |piece| out.extend_from_slice(piece.as_bytes()));
     let mut at_out = out.len();
-    // A byte shows as at most 3 bytes (a `�`) and every byte writes 8; a character under way
-    // may have written its bytes already.
-    out.resize(at_out + bytes.len() * 3 + 16, 0);
-    // Where the character under way began in `out`.
-    let mut under_way = at_out;
+    // Bytes show as at most 3 bytes each on average (a `�` for itself, or one for a character
+    // it breaks off and one for itself after one byte or more), so a block's window never
+    // reaches past the end.
+    out.resize(at_out + bytes.len() * 3 + WINDOW, 0);
+    let written = out.as_mut_slice();
     let mut state = READY_STATE;
+    let mut blocks = bytes.chunks_exact(PLAIN_BLOCK);
     let mut at = 0;
-    while at < bytes.len() {
-        let block_end = at + PLAIN_BLOCK;
-        if state == READY_STATE && copy_plain_block(bytes, at, out, at_out) {
-            at = block_end;
+    for block in &mut blocks {
+        if state == READY_STATE && copy_plain_block(bytes, at, written, at_out) {
             at_out += PLAIN_BLOCK;
-            continue;
+        } else {
+            (state, at_out) = write_block(bytes, at, block, state, written, at_out);
         }
-        for &byte in bytes
-            .get(at..block_end.min(bytes.len()))
-            .unwrap_or_default()
-        {
-            let emit = EMIT
-                .get(usize::from(byte))
-                .and_then(|row| row.get((state / 8) as usize))
-                .copied()
-                .unwrap_or_default();
-            state = (super::entry(&NEXT, byte) >> state) & 0xFF;
-            let base = if emit & TAKE_BACK == 0 {
-                at_out
-            } else {
-                under_way
-            };
-            if let Some(to) = out.get_mut(base..base + 8) {
-                to.copy_from_slice(&emit.to_le_bytes());
-            }
-            at_out = base + ((emit >> LEN_SHIFT) & 0xF) as usize;
-            if emit & BEGINS != 0 {
-                under_way = base + if emit & AFTER_REPLACEMENT == 0 { 0 } else { 3 };
-            }
-            if emit & MAY_END_C1 != 0 {
-                // Rare among random bytes: a C1 control (`C2 80`–`C2 9F`) shows as `·`. (Its
-                // own flag: a test of the byte here would be a branch guessed wrong often.)
-                if out.get(at_out - 2) == Some(&0xC2)
-                    && let Some(last) = out.get_mut(at_out - 1)
-                {
-                    *last = 0xB7;
-                }
-            }
-        }
-        at = block_end;
+        at += PLAIN_BLOCK;
     }
-    if state != READY_STATE {
-        // Cut off by the end: shown by the next read, or broken off as one `�`.
-        at_out = under_way;
-        if whole {
-            if let Some(to) = out.get_mut(at_out..at_out + 3) {
-                to.copy_from_slice(&REPLACEMENT[..3]);
-            }
-            at_out += 3;
+    let rest = blocks.remainder();
+    (state, at_out) = write_block(bytes, at, rest, state, written, at_out);
+    if state != READY_STATE && whole {
+        // Cut off by the end of the stream: one `�` (otherwise the next read shows it).
+        if let Some(to) = written.get_mut(at_out..at_out + 3) {
+            to.copy_from_slice(&REPLACEMENT[..3]);
         }
+        at_out += 3;
     }
     out.truncate(at_out);
+}
+
+/// How many bytes of output a block of [`PLAIN_BLOCK`] bytes is written into: 3 for each
+/// byte, up to 5 more for a character begun before it that one of its bytes ends or breaks
+/// off, and the 8 that every byte writes.
+pub(super) const WINDOW: usize = 64 + 8;
+
+/// Writes `block`, the bytes of `bytes` at `at`, in `state` to `written` at `at_out`: each
+/// byte what [`EMIT`] says for it and its state; the state after it and where its text ends.
+/// Inlined so that a whole block's loop unrolls and the window's bounds are known.
+// The table entries pack bytes and a count into a u64 on purpose.
+#[allow(clippy::cast_possible_truncation, clippy::inline_always)]
+#[inline(always)]
+fn write_block(
+    bytes: &[u8],
+    at: usize,
+    block: &[u8],
+    mut state: u64,
+    written: &mut [u8],
+    at_out: usize,
+) -> (u64, usize) {
+    let Some(window) = written
+        .get_mut(at_out..)
+        .and_then(|rest| rest.first_chunk_mut::<WINDOW>())
+    else {
+        return (state, at_out);
+    };
+    let mut in_window = 0;
+    for (k, &byte) in block.iter().enumerate() {
+        let emit = EMIT
+            .get(usize::from(byte) << 3 | (state >> 3 & 7) as usize)
+            .copied()
+            .unwrap_or_default();
+        state = (super::entry(&NEXT, byte) >> state) & 0xFF;
+        // Below 64 (see `WINDOW`); the mask only tells the compiler so.
+        debug_assert!(in_window < 64, "a block wrote past its window");
+        let to = in_window & 63;
+        if let Some(to) = window.get_mut(to..to + 8) {
+            to.copy_from_slice(&emit.to_le_bytes());
+        }
+        in_window += ((emit >> LEN_SHIFT) & 0xF) as usize;
+        if emit & COMPLETES != 0 {
+            let read = bytes.get(..=at + k).unwrap_or_default();
+            in_window = write_completed(read, window, in_window);
+        }
+    }
+    (state, at_out + in_window)
+}
+
+/// Writes the character of several bytes that the last of `bytes` completes (its lead byte
+/// among the three before) to `written` at `at_out`, a C1 control as `·`; where it ends.
+fn write_completed(bytes: &[u8], written: &mut [u8], at_out: usize) -> usize {
+    let from = bytes.len().saturating_sub(4);
+    let tail = bytes.get(from..).unwrap_or_default();
+    let lead = tail
+        .iter()
+        .rposition(|&byte| byte >= 0xC0)
+        .unwrap_or_default();
+    let character = match tail.get(lead..).unwrap_or_default() {
+        [0xC2, second] if *second <= 0x9F => "·".as_bytes(),
+        character => character,
+    };
+    if let Some(to) = written.get_mut(at_out..at_out + character.len()) {
+        to.copy_from_slice(character);
+    }
+    at_out + character.len()
 }
 
 /// A start of `bytes` that is valid UTF-8, and the rest: all of it that is valid but for a
@@ -168,38 +200,31 @@ const READY_STATE: u64 = READY as u64 * 8;
 /// In an [`EMIT`] entry: the bit where the count of bytes to write starts (the bytes are
 /// below it).
 const LEN_SHIFT: u32 = 48;
-/// In an [`EMIT`] entry: write from where the character under way began (it broke off).
-const TAKE_BACK: u64 = 1 << 52;
-/// In an [`EMIT`] entry: the byte begins a character of several bytes.
-const BEGINS: u64 = 1 << 53;
-/// In an [`EMIT`] entry: that character's bytes come after a `�` this byte writes first.
-const AFTER_REPLACEMENT: u64 = 1 << 54;
-/// In an [`EMIT`] entry: the byte completes a character of several bytes that may be a C1
-/// control (`80`–`9F` after one lead byte, which may be `C2`).
-const MAY_END_C1: u64 = 1 << 55;
+/// In an [`EMIT`] entry: the byte completes a character of several bytes, to be written
+/// from the bytes read (see [`write_completed`]).
+const COMPLETES: u64 = 1 << 52;
 
-/// What each byte writes in each state: up to 6 bytes and their count, and the flags above.
-static EMIT: [[u64; STATES]; 256] = emit_table();
+/// What each byte writes in each state (at `byte × 8 + state`): up to 6 bytes and their
+/// count, and whether it completes a character.
+static EMIT: [u64; 256 * STATES] = emit_table();
 
 /// The table of [`EMIT`], built at compile time, where an index out of bounds fails the
 /// build, not a run.
 #[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
-const fn emit_table() -> [[u64; STATES]; 256] {
-    let mut table = [[0; STATES]; 256];
+const fn emit_table() -> [u64; 256 * STATES] {
+    let mut table = [0; 256 * STATES];
     let mut byte = 0;
     while byte < 256 {
         let b = byte as u8;
         let mut state = 0;
         while state < STATES {
-            table[byte][state] = if state == READY {
+            table[byte * STATES + state] = if state == READY {
                 between_entry(b, 0)
             } else {
                 match continued(state, b) {
-                    Some(then) => {
-                        let c1 = then == READY && b <= 0x9F;
-                        b as u64 | 1 << LEN_SHIFT | if c1 { MAY_END_C1 } else { 0 }
-                    }
-                    None => TAKE_BACK | between_entry(b, 3),
+                    Some(READY) => COMPLETES,
+                    Some(_) => 0,
+                    None => between_entry(b, 3),
                 }
             };
             state += 1;
@@ -210,15 +235,14 @@ const fn emit_table() -> [[u64; STATES]; 256] {
 }
 
 /// The entry of `byte` read between characters after `skip` bytes already written (a `�`
-/// when 3).
+/// when 3); a byte that begins a character of several bytes writes nothing itself.
 #[allow(clippy::indexing_slicing)]
 const fn between_entry(byte: u8, skip: usize) -> u64 {
     let shown = between_byte(byte);
-    let (bytes, len, flags) = if shown.len == LEAD {
-        let after = if skip == 0 { 0 } else { AFTER_REPLACEMENT };
-        ([byte, 0, 0, 0], 1, BEGINS | after)
+    let len = if shown.len == LEAD {
+        0
     } else {
-        (shown.bytes, shown.len as usize, 0)
+        shown.len as usize
     };
     let mut entry = 0_u64;
     let mut k = 0;
@@ -228,10 +252,10 @@ const fn between_entry(byte: u8, skip: usize) -> u64 {
     }
     let mut k = 0;
     while k < len {
-        entry |= (bytes[k] as u64) << (8 * (skip + k));
+        entry |= (shown.bytes[k] as u64) << (8 * (skip + k));
         k += 1;
     }
-    entry | ((skip + len) as u64) << LEN_SHIFT | flags
+    entry | ((skip + len) as u64) << LEN_SHIFT
 }
 
 /// `�` in UTF-8.
