@@ -5,7 +5,6 @@
 //! does (the peer closed, an error), after `--exit-after-idle-ms` with nothing sent or
 //! received, or on Ctrl+C.
 
-use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{RecvTimeoutError, channel};
@@ -16,7 +15,7 @@ use tokio::runtime::Handle;
 use crate::cli::Args;
 use crate::controller::Controller;
 use crate::i18n::{Language, Texts};
-use crate::log::{Log, LogBody, dropped_marker, write_entry_lines};
+use crate::log::{Log, LogBody, PrintOut, dropped_marker, write_entry_lines};
 use crate::ui::Action;
 use crate::workspace::{Connection, SessionState, Workspace};
 
@@ -34,7 +33,7 @@ pub enum Outcome {
 }
 
 /// Runs the session the command line describes on `runtime`, printing the log to `out`.
-pub fn run(args: &Args, runtime: Handle, out: &mut impl Write) -> std::io::Result<Outcome> {
+pub fn run(args: &Args, runtime: Handle, out: &mut impl PrintOut) -> std::io::Result<Outcome> {
     // Only the command line counts: a script must not depend on what the window remembered.
     let workspace = Workspace::new(args.language().unwrap_or(Language::English));
     let (wake, woken) = channel::<()>();
@@ -174,7 +173,7 @@ impl Printer {
         log: &Log,
         t: &Texts,
         all: bool,
-        out: &mut impl Write,
+        out: &mut impl PrintOut,
     ) -> std::io::Result<()> {
         let dropped = log.store().dropped();
         if self.printed < dropped && !self.quiet {

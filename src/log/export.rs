@@ -46,13 +46,43 @@ pub(super) fn write_log(log: &Store, t: &Texts, out: &mut impl Write) -> io::Res
     }
 }
 
+/// Where a log printed line by line goes: a writer that also takes work making bytes (an
+/// entry's text, to decode) to do in order with what is written around it, now or on a
+/// thread of its own.
+pub trait PrintOut: Write {
+    /// Appends what `work` appends to a buffer, after what was written before and before
+    /// what is written after; `size` is about how many bytes it reads, to bound what waits.
+    ///
+    /// # Errors
+    /// When the output failed.
+    fn write_later(
+        &mut self,
+        size: usize,
+        work: impl FnOnce(&mut Vec<u8>) + Send + 'static,
+    ) -> io::Result<()>;
+}
+
+impl PrintOut for Vec<u8> {
+    fn write_later(
+        &mut self,
+        _size: usize,
+        work: impl FnOnce(&mut Vec<u8>) + Send + 'static,
+    ) -> io::Result<()> {
+        work(self);
+        Ok(())
+    }
+}
+
 /// Writes `entry` (kept in `log`) as a log printed line by line shows it, in `log`'s view: the
 /// rows of [`Store::entry_lines`], one line each, lifecycle lines in the language of `t`.
+///
+/// # Errors
+/// When `out` failed.
 pub fn write_entry_lines(
     log: &Store,
     entry: &LogEntry,
     t: &Texts,
-    out: &mut impl Write,
+    out: &mut impl PrintOut,
 ) -> io::Result<()> {
     let decoding = log.decoding();
     match &entry.body {
@@ -66,11 +96,16 @@ pub fn write_entry_lines(
         } if log.layout().view == InputMode::Text && !decoding.escapes => {
             writeln!(out, "{}", row_text(&Row::Header(entry), t))?;
             let whole = *direction == Direction::Tx;
-            let text = super::scan::decode_bytes(decoding, *carry, bytes, whole);
-            // A break ending the entry adds no line; an entry with no text is one empty line.
-            let body = text.strip_suffix(b"\n").unwrap_or(&text);
-            out.write_all(body)?;
-            out.write_all(b"\n")
+            let (bytes, carry) = (bytes.clone(), *carry);
+            out.write_later(bytes.len(), move |text| {
+                let start = text.len();
+                super::scan::decode_bytes_into(decoding, carry, &bytes, whole, text);
+                // A break ending the entry adds no line; an entry with no text is one empty
+                // line.
+                if text.len() == start || text.last() != Some(&b'\n') {
+                    text.push(b'\n');
+                }
+            })
         }
         _ => {
             for row in log.entry_lines(entry) {

@@ -43,7 +43,7 @@ mod text;
 mod unshown;
 
 pub use check::{CHECK_LIMIT, Check, CheckTally};
-pub use export::{SavedLog, save_in_background, write_entry_lines};
+pub use export::{PrintOut, SavedLog, save_in_background, write_entry_lines};
 pub use find::FindTally;
 pub(crate) use find::Matcher;
 pub use format::{ENTRY_LINE_BYTES, dropped_marker, entry_line, row_text};

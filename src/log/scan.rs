@@ -683,26 +683,28 @@ fn reads_quickly(decoding: Decoding, carry: Carry) -> bool {
     !decoding.escapes && decoding.encoding == TextEncoding::Utf8 && !carry.at_start
 }
 
-/// [`decode`] as UTF-8 bytes, for writing out. In the middle of a stream without escapes,
-/// by writers with no branch per byte for either encoding (whose text needs no check that
-/// it is UTF-8); otherwise as [`decode`] reads it.
-pub(super) fn decode_bytes(decoding: Decoding, carry: Carry, bytes: &[u8], whole: bool) -> Vec<u8> {
+/// [`decode`] as UTF-8 bytes appended to `out`, for writing out. In the middle of a stream
+/// without escapes, by writers with no branch per byte for either encoding (whose text needs
+/// no check that it is UTF-8); otherwise as [`decode`] reads it.
+pub(super) fn decode_bytes_into(
+    decoding: Decoding,
+    carry: Carry,
+    bytes: &[u8],
+    whole: bool,
+    out: &mut Vec<u8>,
+) {
     if decoding.escapes || carry.at_start {
-        return decode(decoding, carry, bytes, whole).into_bytes();
+        out.extend_from_slice(decode(decoding, carry, bytes, whole).as_bytes());
+        return;
     }
     match decoding.encoding {
         TextEncoding::Utf8 => {
             let mut seam = String::new();
             let rest = utf8_seam_into(carry.held(), bytes, whole, &mut seam);
-            let mut out = seam.into_bytes();
-            utf8_lossy_bytes_into(rest, whole, &mut out);
-            out
+            out.extend_from_slice(seam.as_bytes());
+            utf8_lossy_bytes_into(rest, whole, out);
         }
-        TextEncoding::Gbk => {
-            let mut out = Vec::new();
-            gbk_lossy_bytes_into(carry.held(), bytes, whole, &mut out);
-            out
-        }
+        TextEncoding::Gbk => gbk_lossy_bytes_into(carry.held(), bytes, whole, out),
     }
 }
 
@@ -840,6 +842,14 @@ mod tests {
         assert_eq!(REPLACEMENT_WIDTH, char_columns('\u{FFFD}'));
         assert_eq!(usize::from(TAB_COLUMNS), char_columns('\t'));
         assert_eq!(1, char_columns('€'));
+    }
+
+    /// [`decode_bytes_into`] after bytes already written, which it keeps.
+    fn decode_bytes(decoding: Decoding, carry: Carry, bytes: &[u8], whole: bool) -> Vec<u8> {
+        let mut out = b"kept".to_vec();
+        decode_bytes_into(decoding, carry, bytes, whole, &mut out);
+        assert!(out.starts_with(b"kept"));
+        out.split_off(4)
     }
 
     #[test]
