@@ -235,6 +235,25 @@ pub(super) fn notice_text(notice: &Notice, t: &Texts) -> String {
         Notice::PeerLeft(peer, reason) => {
             format!("{}: {peer} ({})", t.client_left, reason.get(t.language))
         }
+        Notice::UpstreamConnected {
+            client,
+            local,
+            upstream,
+        } => t
+            .upstream_connected
+            .replace("{client}", &client.to_string())
+            .replace("{upstream}", &upstream.to_string())
+            .replace("{local}", &local.to_string()),
+        Notice::HalfClosed(client, way) => match way {
+            crate::net::Way::ToUpstream => t.client_half_closed,
+            crate::net::Way::ToClient => t.upstream_half_closed,
+        }
+        .replace("{client}", &client.to_string()),
+        Notice::ResetPassedOn(client, way) => match way {
+            crate::net::Way::ToUpstream => t.client_reset,
+            crate::net::Way::ToClient => t.upstream_reset,
+        }
+        .replace("{client}", &client.to_string()),
         Notice::Closed(reason) => format!("{}: {}", t.session_closed, reason.get(t.language)),
         Notice::CycleStopped(sends) => t.cycle_stopped.replace("{n}", &sends.to_string()),
         Notice::FileDone {

@@ -130,6 +130,20 @@ pub enum Notice {
     PeerJoined(SocketAddr),
     /// A client left our server, and why.
     PeerLeft(SocketAddr, crate::i18n::Said),
+    /// A relay connected a client to the upstream server.
+    UpstreamConnected {
+        /// The client.
+        client: SocketAddr,
+        /// Our end of the upstream connection.
+        local: SocketAddr,
+        /// The upstream server.
+        upstream: SocketAddr,
+    },
+    /// One side of a relayed pair (named by its client) ended its sending, passed on; the
+    /// way that ended.
+    HalfClosed(SocketAddr, crate::net::Way),
+    /// One side of a relayed pair (named by its client) reset, passed on; the way it went.
+    ResetPassedOn(SocketAddr, crate::net::Way),
     /// The session ended, and why.
     Closed(crate::i18n::Said),
     /// A cycle send stopped after this many sends.

@@ -27,7 +27,9 @@ impl Backlog {
     /// The bytes `kind` carries.
     pub(crate) fn cost(kind: &EventKind) -> usize {
         match kind {
-            EventKind::Received { bytes, .. } | EventKind::Sent { bytes, .. } => bytes.len(),
+            EventKind::Received { bytes, .. }
+            | EventKind::Sent { bytes, .. }
+            | EventKind::Relayed { bytes, .. } => bytes.len(),
             EventKind::Datagrams(datagrams) => datagrams.iter().map(|(_, d)| d.len()).sum(),
             _ => 0,
         }

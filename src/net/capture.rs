@@ -19,7 +19,7 @@ use std::time::SystemTime;
 use bytes::Bytes;
 
 use super::budget::ByteBudget;
-use super::{EventKind, FileError};
+use super::{EventKind, FileError, Way};
 use crate::codec::{PeerStreams, TextEncoding};
 
 /// Bytes that may wait for the writer before reads wait too (64 MiB), unless the session
@@ -214,6 +214,15 @@ impl SharedCapture {
                 }
             }
             EventKind::Sent { peer, bytes, .. } if text => data(false, *peer, bytes, None),
+            // A relay's client sends what a server would receive; what goes back to it is
+            // what a server would send.
+            EventKind::Relayed {
+                client,
+                way: Way::ToUpstream,
+                bytes,
+                ..
+            } => data(true, *client, bytes, room),
+            EventKind::Relayed { client, bytes, .. } if text => data(false, *client, bytes, None),
             other if text => {
                 if let Some(text) = describe(other) {
                     let ended = match other {
@@ -448,7 +457,31 @@ fn describe(kind: &EventKind) -> Option<String> {
         EventKind::FileDone { path, sent, .. } => {
             format!("file {} sent {sent} bytes", path.display())
         }
-        EventKind::Received { .. } | EventKind::Datagrams(_) | EventKind::Sent { .. } => {
+        EventKind::UpstreamConnected {
+            client,
+            local,
+            upstream,
+        } => format!("client {client} connected to upstream {upstream} from {local}"),
+        EventKind::HalfClosed {
+            client,
+            way: Way::ToUpstream,
+        } => format!("client {client} ended its sending; passed on to upstream"),
+        EventKind::HalfClosed {
+            client,
+            way: Way::ToClient,
+        } => format!("upstream ended its sending to {client}; passed on"),
+        EventKind::ResetPassedOn {
+            client,
+            way: Way::ToUpstream,
+        } => format!("client {client} reset its connection; upstream reset too"),
+        EventKind::ResetPassedOn {
+            client,
+            way: Way::ToClient,
+        } => format!("upstream reset the connection of {client}; passed on"),
+        EventKind::Received { .. }
+        | EventKind::Datagrams(_)
+        | EventKind::Sent { .. }
+        | EventKind::Relayed { .. } => {
             return None;
         }
     })

@@ -48,6 +48,18 @@ pub enum SessionConfig {
         /// TLS over the connection; `None` for plain TCP.
         tls: Option<ClientTls>,
     },
+    /// Relay TCP: listen on a local address and connect each client that comes to the
+    /// upstream server over a connection of its own, passing bytes both ways.
+    TcpRelay {
+        /// Address and port to listen on; port 0 picks a free one.
+        local: Endpoint,
+        /// The server each client is connected to.
+        upstream: Endpoint,
+        /// How long connecting to it may take (and the TLS handshake, again, after it).
+        timeout: Duration,
+        /// TLS towards the upstream server; `None` for plain TCP.
+        tls: Option<ClientTls>,
+    },
     /// Bind a UDP socket.
     Udp {
         /// Address and port to bind; port 0 picks a free one.

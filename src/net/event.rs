@@ -50,6 +50,15 @@ pub enum SentBy {
     AutoReply,
 }
 
+/// Which way bytes go through a relay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Way {
+    /// From the client that connected to the relay, on to the upstream server.
+    ToUpstream,
+    /// From the upstream server back to the client.
+    ToClient,
+}
+
 /// What happened.
 #[derive(Debug)]
 pub enum EventKind {
@@ -134,6 +143,42 @@ pub enum EventKind {
         bytes: Bytes,
         /// Who decided to send them.
         by: SentBy,
+    },
+    /// A relay connected a client's own connection to the upstream server.
+    UpstreamConnected {
+        /// The client the connection is for (it names the pair).
+        client: SocketAddr,
+        /// Our end of the upstream connection.
+        local: SocketAddr,
+        /// The upstream server's address.
+        upstream: SocketAddr,
+    },
+    /// Bytes went through a relay: read from one side and written to the other, or written
+    /// to one side on the owner's (or auto reply's) behalf.
+    Relayed {
+        /// The client of the pair.
+        client: SocketAddr,
+        /// Which way they went.
+        way: Way,
+        /// Exactly what was read (or written, when injected).
+        bytes: Bytes,
+        /// Who decided to send them when the relay did not pass them on from the other side.
+        injected: Option<SentBy>,
+    },
+    /// One side of a relayed pair ended its sending (TCP's FIN); the relay ended its sending
+    /// to the other side too, which can still answer.
+    HalfClosed {
+        /// The client of the pair.
+        client: SocketAddr,
+        /// The way that ended: [`Way::ToUpstream`] when the client ended its sending.
+        way: Way,
+    },
+    /// One side of a relayed pair reset its connection; the relay reset the other.
+    ResetPassedOn {
+        /// The client of the pair.
+        client: SocketAddr,
+        /// The way the reset went on: [`Way::ToUpstream`] when the client reset.
+        way: Way,
     },
     /// A cycle send stopped (asked to, or a send failed), after this many sends.
     CycleStopped {

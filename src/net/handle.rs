@@ -17,7 +17,7 @@ use super::engine::{Hub, SessionConfig};
 use super::session::{Reporter, SessionCommand, Stop};
 use super::transfer::{self, FilePacing, FileProgress};
 use super::{
-    CAPTURE_QUEUE_LIMIT, CloseReason, EventKind, FileError, NetError, SendTarget, SessionId,
+    CAPTURE_QUEUE_LIMIT, CloseReason, EventKind, FileError, NetError, SendTarget, SessionId, relay,
     tcp_client, tcp_server, udp,
 };
 
@@ -181,6 +181,17 @@ impl Session {
                 let task = runtime.spawn(tcp_client::run(target, command_rx, reporter, stop_rx));
                 (Some(stop), task)
             }
+            SessionConfig::TcpRelay {
+                local,
+                upstream,
+                timeout,
+                tls,
+            } => (
+                None,
+                runtime.spawn(relay::run(
+                    local, upstream, timeout, tls, command_rx, reporter,
+                )),
+            ),
             SessionConfig::Udp { local, multicast } => (
                 None,
                 runtime.spawn(udp::run(local, multicast, command_rx, reporter)),

@@ -22,6 +22,7 @@ mod handle;
 mod interfaces;
 mod peer_stream;
 mod read_buffers;
+mod relay;
 mod session;
 mod tcp_client;
 mod tcp_server;
@@ -37,7 +38,7 @@ pub use engine::{Engine, EventReceiver, Notifier, SessionConfig, Wakeup};
 pub(crate) use error::HandshakeFailure;
 pub use error::NetError;
 pub use event::{
-    CloseReason, DATE, Event, EventKind, SentBy, SessionId, TIME_OF_DAY, local_date_and_time,
+    CloseReason, DATE, Event, EventKind, SentBy, SessionId, TIME_OF_DAY, Way, local_date_and_time,
 };
 pub use file_error::FileError;
 pub use handle::{Closing, NotOpen, Session};

@@ -8,7 +8,7 @@ use std::future::Future as _;
 use std::io;
 
 use bytes::Bytes;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsStream;
 
@@ -50,34 +50,8 @@ impl PeerStream {
     /// them without waiting again, and TLS keeps what it decrypted until the next read.
     pub(crate) async fn read(&mut self) -> ReadOutcome {
         match self {
-            Self::Plain(stream) => loop {
-                if let Err(error) = stream.readable().await {
-                    return ReadOutcome::Failed(error);
-                }
-                let mut buffer = Loan(read_buffers::take());
-                match stream.try_read_buf(&mut buffer.0) {
-                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
-                    result => return outcome(result, buffer),
-                }
-            },
-            Self::Tls(stream) => {
-                let mut buffer = Vec::with_capacity(TLS_READ);
-                match stream.read_buf(&mut buffer).await {
-                    Ok(0) => ReadOutcome::Closed,
-                    // As for plain reads: a few bytes do not keep a whole buffer alive.
-                    Ok(n) if n < TLS_READ / 2 => ReadOutcome::Data(Bytes::copy_from_slice(&buffer)),
-                    Ok(_) => {
-                        gather(stream, &mut buffer);
-                        ReadOutcome::Data(Bytes::from(buffer))
-                    }
-                    // Many peers (devices, `nc`, curl) close the TCP connection without TLS'
-                    // closing message; that is how they end, not a failure.
-                    Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => {
-                        ReadOutcome::Closed
-                    }
-                    Err(error) => ReadOutcome::Failed(error),
-                }
-            }
+            Self::Plain(stream) => read_plain(stream).await,
+            Self::Tls(stream) => read_records(&mut **stream, gather).await,
         }
     }
 
@@ -98,6 +72,43 @@ impl PeerStream {
             Self::Plain(stream) => stream.shutdown().await,
             Self::Tls(stream) => stream.shutdown().await,
         }
+    }
+}
+
+/// Waits for what the peer sends next over plain TCP, as [`PeerStream::read`] does (either
+/// half of a split stream reads through the whole stream it refers to).
+pub(crate) async fn read_plain(stream: &TcpStream) -> ReadOutcome {
+    loop {
+        if let Err(error) = stream.readable().await {
+            return ReadOutcome::Failed(error);
+        }
+        let mut buffer = Loan(read_buffers::take());
+        match stream.try_read_buf(&mut buffer.0) {
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+            result => return outcome(result, buffer),
+        }
+    }
+}
+
+/// Waits for what TLS decrypts next from `stream` (a TLS stream or the read half of one), up
+/// to [`TLS_READ`]; a full record's buffer is handed to `more` to add to.
+pub(crate) async fn read_records<R: AsyncRead + Unpin>(
+    stream: &mut R,
+    more: impl FnOnce(&mut R, &mut Vec<u8>),
+) -> ReadOutcome {
+    let mut buffer = Vec::with_capacity(TLS_READ);
+    match stream.read_buf(&mut buffer).await {
+        Ok(0) => ReadOutcome::Closed,
+        // As for plain reads: a few bytes do not keep a whole buffer alive.
+        Ok(n) if n < TLS_READ / 2 => ReadOutcome::Data(Bytes::copy_from_slice(&buffer)),
+        Ok(_) => {
+            more(stream, &mut buffer);
+            ReadOutcome::Data(Bytes::from(buffer))
+        }
+        // Many peers (devices, `nc`, curl) close the TCP connection without TLS' closing
+        // message; that is how they end, not a failure.
+        Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => ReadOutcome::Closed,
+        Err(error) => ReadOutcome::Failed(error),
     }
 }
 

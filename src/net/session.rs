@@ -33,6 +33,14 @@ pub enum SendTarget {
     Datagram(Endpoint),
     /// Whoever sent the last datagram to this UDP session.
     LastSender,
+    /// One way of a relay: to the upstream server or to the client, of one pair (named by
+    /// its client) or of every pair.
+    Relay {
+        /// Which side the bytes go to.
+        way: super::Way,
+        /// The pair's client; `None` for every pair.
+        client: Option<SocketAddr>,
+    },
 }
 
 /// A request from the owner to a running session.

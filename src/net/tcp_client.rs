@@ -44,7 +44,13 @@ pub(crate) async fn run(
             Some(options) => Some(Connector::new(options).await?),
             None => None,
         };
-        let stream = connect(&remote, timeout, local_port, &reporter).await?;
+        let attempt = |addr| {
+            reporter.report(EventKind::Connecting {
+                endpoint: remote.clone(),
+                remote: addr,
+            });
+        };
+        let stream = connect(&remote, timeout, local_port, attempt).await?;
         Ok::<_, NetError>((stream, connector))
     };
     // Close while connecting cancels the attempt.
@@ -74,21 +80,19 @@ async fn wait_for_close(
     }
 }
 
-/// Tries each resolved address in turn within one overall timeout.
-async fn connect(
+/// Tries each resolved address in turn within one overall timeout, telling `attempt` each
+/// address as it is tried.
+pub(crate) async fn connect(
     remote: &Endpoint,
     timeout: Duration,
     local_port: u16,
-    reporter: &Reporter,
+    attempt: impl Fn(SocketAddr),
 ) -> Result<TcpStream, NetError> {
-    let attempt = async {
+    let attempts = async {
         let addrs = resolve(remote).await?;
         let mut last_error = None;
         for addr in addrs {
-            reporter.report(EventKind::Connecting {
-                endpoint: remote.clone(),
-                remote: addr,
-            });
+            attempt(addr);
             match connect_from(local_port, addr).await {
                 Ok(stream) => return Ok(stream),
                 Err(error) => last_error = Some(error),
@@ -98,7 +102,7 @@ async fn connect(
             endpoint: remote.clone(),
         }))
     };
-    tokio::time::timeout(timeout, attempt)
+    tokio::time::timeout(timeout, attempts)
         .await
         .unwrap_or_else(|_| {
             Err(NetError::ConnectTimeout {

@@ -87,7 +87,7 @@ pub(crate) async fn run(
 /// client waits a second or more to retry; the OS caps this at its own maximum (somaxconn).
 const LISTEN_BACKLOG: i32 = 8192;
 
-async fn bind(local: &Endpoint) -> Result<TcpListener, NetError> {
+pub(crate) async fn bind(local: &Endpoint) -> Result<TcpListener, NetError> {
     let addr = resolve_local(local).await?;
     let bind_error = |source| NetError::Bind { addr, source };
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
@@ -128,7 +128,7 @@ async fn acceptor(options: &ServerTls, listener: &TcpListener) -> Result<Accepto
 }
 
 /// The next connection, or never once the server stopped listening (`None`).
-async fn accept(
+pub(crate) async fn accept(
     listener: Option<&TcpListener>,
 ) -> Option<std::io::Result<(TcpStream, SocketAddr)>> {
     match listener {
@@ -226,9 +226,10 @@ fn send(
                 .is_some_and(|client| client.commands.send(write()).is_ok());
             (!queued).then_some(NetError::NoSuchClient { peer })
         }
-        SendTarget::Connected | SendTarget::Datagram(_) | SendTarget::LastSender => {
-            Some(NetError::WrongTarget)
-        }
+        SendTarget::Connected
+        | SendTarget::Datagram(_)
+        | SendTarget::LastSender
+        | SendTarget::Relay { .. } => Some(NetError::WrongTarget),
     };
     if let Some(error) = error {
         if let Some(ack) = ack {

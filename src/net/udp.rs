@@ -316,7 +316,10 @@ async fn send(
             resolved.address(endpoint, lookup).await?
         }
         SendTarget::LastSender => last_sender.ok_or(NetError::NoLastSender)?,
-        SendTarget::Connected | SendTarget::AllClients | SendTarget::Client(_) => {
+        SendTarget::Connected
+        | SendTarget::AllClients
+        | SendTarget::Client(_)
+        | SendTarget::Relay { .. } => {
             return Err(NetError::WrongTarget);
         }
     };

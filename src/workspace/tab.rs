@@ -121,7 +121,7 @@ impl Tab {
     pub fn apply(&mut self, event: Event) {
         if !self.shown {
             self.unseen += match &event.kind {
-                EventKind::Received { .. } => 1,
+                EventKind::Received { .. } | EventKind::Relayed { .. } => 1,
                 EventKind::Datagrams(datagrams) => datagrams.len() as u64,
                 _ => 0,
             };

@@ -6,7 +6,7 @@ use super::{Connection, Mode, ServerTarget, SessionState};
 use crate::i18n::Said;
 use crate::log::{Direction, Notice};
 use crate::messages::Message as _;
-use crate::net::{CloseReason, Event, EventKind};
+use crate::net::{CloseReason, Event, EventKind, SentBy, Way};
 
 impl SessionState {
     /// Applies one engine event; events from sessions other than the current one are dropped.
@@ -122,6 +122,30 @@ impl SessionState {
                     self.log.note_send(peer, by, time);
                 }
             }
+            EventKind::UpstreamConnected {
+                client,
+                local,
+                upstream,
+            } => self.log.notice(
+                Notice::UpstreamConnected {
+                    client,
+                    local,
+                    upstream,
+                },
+                time,
+            ),
+            EventKind::Relayed {
+                client,
+                way,
+                bytes,
+                injected,
+            } => self.apply_relayed(client, way, bytes, injected, time),
+            EventKind::HalfClosed { client, way } => {
+                self.log.notice(Notice::HalfClosed(client, way), time);
+            }
+            EventKind::ResetPassedOn { client, way } => {
+                self.log.notice(Notice::ResetPassedOn(client, way), time);
+            }
             EventKind::CycleStopped { sends } => {
                 self.cycling = None;
                 self.log.notice(Notice::CycleStopped(sends), time);
@@ -184,6 +208,40 @@ impl SessionState {
                     self.retries = RetryTally::default();
                 }
             }
+        }
+    }
+
+    /// Logs and counts what went through a relay: what the client sends as a server would
+    /// receive it, what goes back to it as a server would send it.
+    fn apply_relayed(
+        &mut self,
+        client: std::net::SocketAddr,
+        way: Way,
+        bytes: bytes::Bytes,
+        injected: Option<SentBy>,
+        time: chrono::NaiveTime,
+    ) {
+        let direction = match way {
+            Way::ToUpstream => Direction::Rx,
+            Way::ToClient => Direction::Tx,
+        };
+        let counter = match direction {
+            Direction::Rx => &mut self.traffic.rx,
+            Direction::Tx => &mut self.traffic.tx,
+        };
+        counter.add(bytes.len(), Instant::now());
+        self.count_for_client(client, bytes.len(), direction);
+        if !self.shows(direction, &bytes) {
+            return;
+        }
+        match (way, injected) {
+            (Way::ToUpstream, None) => {
+                if let Some(after) = self.log.received_read(client, bytes, time) {
+                    self.traffic.responses.add(after);
+                }
+            }
+            (Way::ToClient, None) => self.log.sent(client, bytes, SentBy::Owner, time),
+            (_, Some(by)) => self.log.sent(client, bytes, by, time),
         }
     }
 

@@ -478,3 +478,67 @@ fn each_day_starts_with_its_date_and_clear_starts_again() {
         lines(&state)
     );
 }
+
+#[test]
+fn a_relays_ways_are_counted_and_logged_as_a_servers_received_and_sent() {
+    use crate::net::{SentBy, Way};
+    let mut state = SessionState::default();
+    state.opened(SessionId(1));
+    let client = addr(5000);
+    let kinds = [
+        EventKind::PeerJoined { peer: client },
+        EventKind::UpstreamConnected {
+            client,
+            local: addr(6000),
+            upstream: addr(7000),
+        },
+        EventKind::Relayed {
+            client,
+            way: Way::ToUpstream,
+            bytes: "request".into(),
+            injected: None,
+        },
+        EventKind::Relayed {
+            client,
+            way: Way::ToClient,
+            bytes: "answer".into(),
+            injected: None,
+        },
+        EventKind::Relayed {
+            client,
+            way: Way::ToClient,
+            bytes: "typed".into(),
+            injected: Some(SentBy::Owner),
+        },
+        EventKind::HalfClosed {
+            client,
+            way: Way::ToUpstream,
+        },
+        EventKind::ResetPassedOn {
+            client,
+            way: Way::ToClient,
+        },
+    ];
+    for kind in kinds {
+        state.apply(event(1, kind));
+    }
+    assert_eq!(state.traffic.rx.bytes, 7);
+    assert_eq!(state.traffic.tx.bytes, 11);
+    let rows = state.log.store().rows(0, usize::MAX);
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|row| crate::log::row_text(row, state.texts()).into_owned())
+        .collect();
+    let has = |text: &str| lines.iter().any(|line| line.contains(text));
+    assert!(has(
+        "127.0.0.1:5000 connected to upstream 127.0.0.1:7000 (from 127.0.0.1:6000)"
+    ));
+    assert!(has("RX ← 127.0.0.1:5000 (7 B)") && has("request"));
+    assert!(has("TX → 127.0.0.1:5000 (6 B)") && has("answer"));
+    assert!(has(
+        "127.0.0.1:5000 ended its sending (FIN); passed on to upstream"
+    ));
+    assert!(has(
+        "Upstream reset the connection of 127.0.0.1:5000 (RST); passed on"
+    ));
+}

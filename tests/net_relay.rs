@@ -1,0 +1,414 @@
+//! TCP relay mode over real loopback sockets: clients of the test connect to the relay, which
+//! connects each to a server of the test.
+#![cfg(test)] // helpers too, for clippy.toml's test allowances: a panic here is a failed test
+
+mod common;
+
+use common::tls::{certificate, server_config};
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{listening, session, wait_for};
+use netdebug::net::{
+    ClientTls, CloseReason, Endpoint, EventKind, EventReceiver, NetError, SendTarget, Session,
+    SessionConfig, Way,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// Opens a relay on a free loopback port to `upstream`; its address.
+async fn open_relay(
+    session: &mut Session,
+    events: &mut EventReceiver,
+    upstream: SocketAddr,
+) -> SocketAddr {
+    open_relay_with(session, events, upstream, None).await
+}
+
+/// Opens a relay on a free loopback port to `upstream` over `tls`; its address.
+async fn open_relay_with(
+    session: &mut Session,
+    events: &mut EventReceiver,
+    upstream: SocketAddr,
+    tls: Option<ClientTls>,
+) -> SocketAddr {
+    session.open(SessionConfig::TcpRelay {
+        local: Endpoint::new("127.0.0.1", 0),
+        upstream: Endpoint::new(upstream.ip().to_string(), upstream.port()),
+        timeout: Duration::from_secs(5),
+        tls,
+    });
+    listening(events).await
+}
+
+/// A server of the test on a free loopback port.
+async fn upstream_server() -> (TcpListener, SocketAddr) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    (listener, addr)
+}
+
+/// What the relay reported, gathered on a task of its own so that its backlog never fills.
+#[derive(Default)]
+struct Seen {
+    bytes: HashMap<(SocketAddr, Way), Vec<u8>>,
+    notices: Vec<String>,
+}
+
+fn watch(mut events: EventReceiver) -> Arc<Mutex<Seen>> {
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let kept = Arc::clone(&seen);
+    tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            let mut seen = kept.lock().unwrap();
+            match event.kind {
+                EventKind::Relayed {
+                    client, way, bytes, ..
+                } => seen
+                    .bytes
+                    .entry((client, way))
+                    .or_default()
+                    .extend_from_slice(&bytes),
+                other => seen.notices.push(format!("{other:?}")),
+            }
+        }
+    });
+    seen
+}
+
+/// Waits (a bounded time) until `done` holds for what was seen.
+async fn until_seen(seen: &Arc<Mutex<Seen>>, what: &str, done: impl Fn(&Seen) -> bool) {
+    for _ in 0..1000 {
+        if done(&seen.lock().unwrap()) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!(
+        "timed out waiting for {what}: {:?}",
+        seen.lock().unwrap().notices
+    );
+}
+
+/// Writes `sends` and ends the sending while reading until the other side ends; what it read.
+async fn exchange(stream: TcpStream, sends: Vec<u8>) -> Vec<u8> {
+    let (mut read, mut write) = stream.into_split();
+    let writing = tokio::spawn(async move {
+        write.write_all(&sends).await.unwrap();
+        write.shutdown().await.unwrap();
+    });
+    let mut got = Vec::new();
+    read.read_to_end(&mut got).await.unwrap();
+    writing.await.unwrap();
+    got
+}
+
+/// `len` bytes that look random, the same for the same `seed`.
+fn random_bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state.to_le_bytes()[0]
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_megabytes_each_way_at_once_arrive_exactly_and_are_reported() {
+    const LEN: usize = 10 << 20;
+    let (mut session, mut events) = session();
+    let (upstream, upstream_addr) = upstream_server().await;
+    let relay = open_relay(&mut session, &mut events, upstream_addr).await;
+    let seen = watch(events);
+    let up_bytes = random_bytes(LEN, 1);
+    let down_bytes = random_bytes(LEN, 2);
+
+    let client = TcpStream::connect(relay).await.unwrap();
+    let client_addr = client.local_addr().unwrap();
+    let (server, _) = upstream.accept().await.unwrap();
+    // Both sides write and read at once: a relay that waited for one way would stall here.
+    let (at_server, at_client) = tokio::join!(
+        exchange(server, down_bytes.clone()),
+        exchange(client, up_bytes.clone())
+    );
+    assert!(at_server == up_bytes, "the upstream got other bytes");
+    assert!(at_client == down_bytes, "the client got other bytes");
+    until_seen(&seen, "both ways reported", |seen| {
+        seen.notices.iter().any(|n| n.contains("PeerLeft"))
+    })
+    .await;
+    let seen = seen.lock().unwrap();
+    assert!(seen.bytes[&(client_addr, Way::ToUpstream)] == up_bytes);
+    assert!(seen.bytes[&(client_addr, Way::ToClient)] == down_bytes);
+    assert!(
+        seen.notices
+            .iter()
+            .any(|n| n.contains("PeerLeft") && n.contains("ByPeer")),
+        "{:?}",
+        seen.notices
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_close_is_passed_on_and_the_other_side_can_still_answer() {
+    let (mut session, mut events) = session();
+    let (upstream, upstream_addr) = upstream_server().await;
+    let relay = open_relay(&mut session, &mut events, upstream_addr).await;
+    let seen = watch(events);
+
+    let mut client = TcpStream::connect(relay).await.unwrap();
+    let (mut server, _) = upstream.accept().await.unwrap();
+    client.write_all(b"request").await.unwrap();
+    client.shutdown().await.unwrap();
+    // The server reads the request and then the end of the stream, as without the relay.
+    let mut request = Vec::new();
+    server.read_to_end(&mut request).await.unwrap();
+    assert_eq!(request, b"request");
+    server.write_all(b"answer").await.unwrap();
+    server.shutdown().await.unwrap();
+    let mut answer = Vec::new();
+    client.read_to_end(&mut answer).await.unwrap();
+    assert_eq!(answer, b"answer");
+    until_seen(&seen, "both half-closes and the end", |seen| {
+        let has = |text: &str| seen.notices.iter().any(|n| n.contains(text));
+        has("HalfClosed") && has("ToUpstream") && has("ToClient") && has("PeerLeft")
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upstream_that_refuses_closes_the_client_and_says_why() {
+    let (mut session, mut events) = session();
+    // A port nothing listens on.
+    let (gone, gone_addr) = upstream_server().await;
+    drop(gone);
+    let relay = open_relay(&mut session, &mut events, gone_addr).await;
+
+    let mut client = TcpStream::connect(relay).await.unwrap();
+    let left = wait_for(&mut events, "the client closed", |k| {
+        matches!(k, EventKind::PeerLeft { .. })
+    })
+    .await;
+    match left.kind {
+        EventKind::PeerLeft {
+            reason: CloseReason::Failed(NetError::Connect { addr, .. }),
+            ..
+        } => assert_eq!(addr, gone_addr),
+        other => panic!("expected the client to leave for the refused upstream: {other:?}"),
+    }
+    let mut rest = Vec::new();
+    let ended = client.read_to_end(&mut rest).await;
+    assert!(ended.is_ok_and(|n| n == 0), "the client's connection ends");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_on_either_side_reaches_the_other_as_a_reset() {
+    for resets_first in [Way::ToUpstream, Way::ToClient] {
+        let (mut session, mut events) = session();
+        let (upstream, upstream_addr) = upstream_server().await;
+        let relay = open_relay(&mut session, &mut events, upstream_addr).await;
+        let client = TcpStream::connect(relay).await.unwrap();
+        let (server, _) = upstream.accept().await.unwrap();
+        wait_for(&mut events, "upstream connected", |k| {
+            matches!(k, EventKind::UpstreamConnected { .. })
+        })
+        .await;
+        let (resetting, mut other) = match resets_first {
+            Way::ToUpstream => (client, server),
+            Way::ToClient => (server, client),
+        };
+        socket2::SockRef::from(&resetting)
+            .set_linger(Some(Duration::ZERO))
+            .unwrap();
+        drop(resetting);
+        let mut buffer = [0; 16];
+        let read = tokio::time::timeout(Duration::from_secs(10), other.read(&mut buffer))
+            .await
+            .expect("the other side hears of it");
+        assert_eq!(
+            read.map_err(|error| error.kind()),
+            Err(std::io::ErrorKind::ConnectionReset),
+            "{resets_first:?}"
+        );
+        let passed = wait_for(&mut events, "the reset passed on", |k| {
+            matches!(k, EventKind::ResetPassedOn { .. })
+        })
+        .await;
+        assert!(matches!(passed.kind, EventKind::ResetPassedOn { way, .. } if way == resets_first));
+        let left = wait_for(&mut events, "the pair ended", |k| {
+            matches!(k, EventKind::PeerLeft { .. })
+        })
+        .await;
+        assert!(matches!(
+            left.kind,
+            EventKind::PeerLeft {
+                reason: CloseReason::Reset,
+                ..
+            }
+        ));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_pairs_at_once_each_get_exactly_their_own_bytes() {
+    const PAIRS: usize = 200;
+    const LEN: usize = 20_000;
+    let (mut session, mut events) = session();
+    let (upstream, upstream_addr) = upstream_server().await;
+    let relay = open_relay(&mut session, &mut events, upstream_addr).await;
+    let seen = watch(events);
+    // An echo server: each upstream connection gives back exactly what its client sent.
+    tokio::spawn(async move {
+        loop {
+            let (stream, _) = upstream.accept().await.unwrap();
+            tokio::spawn(async move {
+                let (mut read, mut write) = stream.into_split();
+                tokio::io::copy(&mut read, &mut write).await.unwrap();
+                write.shutdown().await.unwrap();
+            });
+        }
+    });
+    let clients = (0..PAIRS).map(|n| {
+        tokio::spawn(async move {
+            let stream = TcpStream::connect(relay).await.unwrap();
+            let own = random_bytes(LEN, u64::try_from(n).unwrap() + 10);
+            exchange(stream, own.clone()).await == own
+        })
+    });
+    for client in clients.collect::<Vec<_>>() {
+        assert!(
+            client.await.unwrap(),
+            "a client got bytes other than its own"
+        );
+    }
+    until_seen(&seen, "every pair's bytes reported", |seen| {
+        seen.bytes.len() == 2 * PAIRS && seen.bytes.values().all(|bytes| bytes.len() == LEN)
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn injected_bytes_reach_only_the_chosen_side_of_the_chosen_pair() {
+    let (mut session, mut events) = session();
+    let (upstream, upstream_addr) = upstream_server().await;
+    let relay = open_relay(&mut session, &mut events, upstream_addr).await;
+    let mut client_a = TcpStream::connect(relay).await.unwrap();
+    let (mut server_a, _) = upstream.accept().await.unwrap();
+    let mut client_b = TcpStream::connect(relay).await.unwrap();
+    let (mut server_b, _) = upstream.accept().await.unwrap();
+    let (a, b) = (
+        client_a.local_addr().unwrap(),
+        client_b.local_addr().unwrap(),
+    );
+    for _ in 0..2 {
+        wait_for(&mut events, "both upstreams", |k| {
+            matches!(k, EventKind::UpstreamConnected { .. })
+        })
+        .await;
+    }
+
+    let to = |way, client| SendTarget::Relay {
+        way,
+        client: Some(client),
+    };
+    session
+        .send(to(Way::ToClient, a), b"to client a".to_vec())
+        .unwrap();
+    session
+        .send(to(Way::ToUpstream, b), b"to upstream b".to_vec())
+        .unwrap();
+    assert_eq!(
+        common::read_exactly(&mut client_a, 11).await,
+        b"to client a"
+    );
+    assert_eq!(
+        common::read_exactly(&mut server_b, 13).await,
+        b"to upstream b"
+    );
+    // Nothing else went anywhere: a marker through each way arrives first.
+    client_b.write_all(b"B>").await.unwrap();
+    server_a.write_all(b"<A").await.unwrap();
+    client_a.write_all(b"A>").await.unwrap();
+    server_b.write_all(b"<B").await.unwrap();
+    assert_eq!(common::read_exactly(&mut client_b, 2).await, b"<B");
+    assert_eq!(common::read_exactly(&mut server_a, 2).await, b"A>");
+    assert_eq!(common::read_exactly(&mut server_b, 2).await, b"B>");
+    assert_eq!(common::read_exactly(&mut client_a, 2).await, b"<A");
+
+    // Each reported as injected, for its pair and way (the two pairs in either order).
+    let mut injected = Vec::new();
+    for _ in 0..2 {
+        let event = wait_for(&mut events, "the injections reported", |k| {
+            matches!(
+                k,
+                EventKind::Relayed {
+                    injected: Some(_),
+                    ..
+                }
+            )
+        })
+        .await;
+        if let EventKind::Relayed {
+            client, way, bytes, ..
+        } = event.kind
+        {
+            injected.push((client, way, bytes.to_vec()));
+        }
+    }
+    injected.sort_by_key(|(_, way, _)| *way == Way::ToUpstream);
+    assert_eq!(
+        injected,
+        [
+            (a, Way::ToClient, b"to client a".to_vec()),
+            (b, Way::ToUpstream, b"to upstream b".to_vec())
+        ]
+    );
+    // A pair that is not there is said so.
+    let nobody: SocketAddr = "127.0.0.1:9".parse().unwrap();
+    session
+        .send(to(Way::ToClient, nobody), b"x".to_vec())
+        .unwrap();
+    let error = wait_for(&mut events, "the missing pair", |k| {
+        matches!(k, EventKind::Error(_))
+    })
+    .await;
+    assert!(matches!(
+        error.kind,
+        EventKind::Error(NetError::NoSuchClient { peer }) if peer == nobody
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_client_reaches_a_tls_upstream_through_the_relay() {
+    let made = certificate();
+    let acceptor = tokio_rustls::TlsAcceptor::from(server_config(&made));
+    let (mut session, mut events) = session();
+    let (upstream, upstream_addr) = upstream_server().await;
+    let tls = Some(ClientTls { verify: false });
+    let relay = open_relay_with(&mut session, &mut events, upstream_addr, tls).await;
+    let seen = watch(events);
+
+    let mut client = TcpStream::connect(relay).await.unwrap();
+    let (server, _) = upstream.accept().await.unwrap();
+    let mut server = acceptor.accept(server).await.unwrap();
+    let request = random_bytes(300_000, 7);
+    client.write_all(&request).await.unwrap();
+    assert!(common::read_exactly(&mut server, request.len()).await == request);
+    server.write_all(b"answer in clear").await.unwrap();
+    server.flush().await.unwrap();
+    assert_eq!(
+        common::read_exactly(&mut client, 15).await,
+        b"answer in clear"
+    );
+    until_seen(&seen, "the handshake and both ways", |seen| {
+        seen.notices.iter().any(|n| n.contains("Secured"))
+            && seen.bytes.values().map(Vec::len).sum::<usize>() == request.len() + 15
+    })
+    .await;
+}
