@@ -31,6 +31,9 @@ pub struct Args {
     /// UDP target, host:port.
     #[arg(long)]
     pub target: Option<String>,
+    /// The server a relay (`--mode relay`) connects each client on to, host:port.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub upstream: Option<String>,
     /// Open (listen, connect or bind) right away; with --workspace, every session of it
     /// (servers and UDP sockets first, so its clients find them).
     #[arg(long)]
@@ -242,6 +245,8 @@ pub enum ModeArg {
     TcpClient,
     /// UDP.
     Udp,
+    /// TCP relay between clients and an upstream server (`--upstream`).
+    Relay,
 }
 
 /// How received data is shown (`--show`).
@@ -386,7 +391,11 @@ impl Args {
                 ModeArg::TcpServer => Mode::TcpServer,
                 ModeArg::TcpClient => Mode::TcpClient,
                 ModeArg::Udp => Mode::Udp,
+                ModeArg::Relay => Mode::TcpRelay,
             };
+        }
+        if let Some(upstream) = &self.upstream {
+            state.upstream.clone_from(upstream);
         }
         if let Some(address) = &self.address {
             state.address.clone_from(address);

@@ -73,6 +73,7 @@ pub struct SessionSettings {
     pub udp_target: String,
     pub reply_to_last: bool,
     pub multicast_group: String,
+    pub upstream: String,
     pub send_format: SendFormat,
     pub clear_after_send: bool,
     pub hex_view: bool,
@@ -129,6 +130,7 @@ impl SessionSettings {
             udp_target: state.target.udp.clone(),
             reply_to_last: state.target.reply_to_last,
             multicast_group: state.multicast_group.clone(),
+            upstream: state.upstream.clone(),
             send_format: state.send.format,
             clear_after_send: state.send.clear_after_send,
             hex_view: layout.view == InputMode::Hex,
@@ -176,6 +178,7 @@ impl SessionSettings {
         state.target.udp.clone_from(&self.udp_target);
         state.target.reply_to_last = self.reply_to_last;
         state.multicast_group.clone_from(&self.multicast_group);
+        state.upstream.clone_from(&self.upstream);
         state.send.format = self.send_format;
         state.send.clear_after_send = self.clear_after_send;
         state.log.set_encoding(if self.decode_gbk {

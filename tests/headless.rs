@@ -399,3 +399,73 @@ fn show_escapes_prints_what_a_modem_answers_byte_for_byte() {
         "{printed}"
     );
 }
+
+#[test]
+fn a_relay_passes_both_ways_injects_and_prints_each_way_marked() {
+    let upstream = TcpListener::bind("127.0.0.1:0").unwrap();
+    let upstream_addr = upstream.local_addr().unwrap().to_string();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = upstream.accept().unwrap();
+        let mut request = [0; 7];
+        stream.read_exact(&mut request).unwrap();
+        stream.write_all(b"answer").unwrap();
+        let mut rest = Vec::new();
+        stream.read_to_end(&mut rest).unwrap();
+        request
+    });
+    let port = common::free_port();
+    let client = std::thread::spawn(move || {
+        let mut stream = common::connect_when_listening(port);
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        // Sent once the client is there: the injected greeting.
+        let mut greeting = [0; 5];
+        stream.read_exact(&mut greeting).unwrap();
+        stream.write_all(b"request").unwrap();
+        let mut answer = [0; 6];
+        stream.read_exact(&mut answer).unwrap();
+        // Held open: the run ends because it went quiet.
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
+        [greeting.to_vec(), answer.to_vec()]
+    });
+    let port = port.to_string();
+    let output = netdebug(&[
+        "--mode",
+        "relay",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--upstream",
+        &upstream_addr,
+        "--send-text",
+        "hello",
+        "--exit-after-idle-ms",
+        "1500",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(&server.join().unwrap(), b"request");
+    assert_eq!(
+        client.join().unwrap(),
+        [b"hello".to_vec(), b"answer".to_vec()]
+    );
+    let printed = stdout(&output);
+    let lines: Vec<&str> = printed.lines().collect();
+    let after = |mark: &str| {
+        let at = lines
+            .iter()
+            .position(|line| line.contains(mark))
+            .unwrap_or_else(|| panic!("no {mark:?} in {printed}"));
+        lines[at + 1]
+    };
+    assert_eq!(after("upstream→client"), "hello", "{printed}");
+    assert_eq!(after("client→upstream"), "request", "{printed}");
+    assert!(printed.contains("(5 B) · injected"), "{printed}");
+    assert!(
+        printed.contains(&format!("connected to upstream {upstream_addr}")),
+        "{printed}"
+    );
+    assert!(printed.contains("(6 B)\nanswer"), "{printed}");
+}

@@ -2390,3 +2390,51 @@ fn switching_the_language_relabels_what_the_log_and_status_bar_already_say() {
         "the log line and the status bar relabelled"
     );
 }
+
+#[test]
+fn a_relay_in_a_tab_shows_both_ways_marked_and_injects_into_the_chosen_side() {
+    let upstream = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut ui = Ui::english();
+    ui.choose("Protocol", "TCP Relay");
+    ui.set_text("Local address", "127.0.0.1");
+    ui.set_text("Local port", "0");
+    // Open with no upstream: said so, nothing opens.
+    ui.click("Open");
+    ui.wait_for_text("Type the upstream server (address:port)");
+    assert_eq!(ui.connection(), Connection::Closed);
+    ui.set_text(
+        "Upstream server",
+        &upstream.local_addr().unwrap().to_string(),
+    );
+    ui.open();
+    let relay = ui.local_addr();
+
+    let mut device = TcpStream::connect(relay).unwrap();
+    let device_addr = device.local_addr().unwrap();
+    let (mut server, _) = upstream.accept().unwrap();
+    ui.wait_for_text(&format!("{device_addr} connected to upstream"));
+    device.write_all(b"GET /status").unwrap();
+    assert_eq!(read_exactly(&mut server, 11), b"GET /status");
+    server.write_all(b"200 OK").unwrap();
+    assert_eq!(read_exactly(&mut device, 6), b"200 OK");
+    ui.wait_for_text(&format!("client→upstream {device_addr} (11 B)"));
+    ui.wait_for_text(&format!("upstream→client {device_addr} (6 B)"));
+    ui.wait_for_text("GET /status");
+    ui.wait_for_text("200 OK");
+
+    // Typed into the send box: to the client by default, then to the upstream.
+    ui.wait_for_combo("Send to", "All clients (1)");
+    ui.set_text("Send data", "hello device");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut device, 12), b"hello device");
+    ui.wait_for_text(&format!("upstream→client {device_addr} (12 B) · injected"));
+    assert_nothing_arrives(&mut server);
+    ui.click("To upstream");
+    ui.set_text("Send data", "hello server");
+    ui.click("Send");
+    assert_eq!(read_exactly(&mut server, 12), b"hello server");
+    ui.wait_for_text(&format!("client→upstream {device_addr} (12 B) · injected"));
+    assert_nothing_arrives(&mut device);
+    let traffic = &ui.harness.state().state().traffic;
+    assert_eq!((traffic.rx.bytes, traffic.tx.bytes), (23, 18));
+}

@@ -30,9 +30,14 @@ const TEXT_SIZES: [f32; 5] = [0.9, 1.0, 1.1, 1.2, 1.3];
 fn essentials(t: &Texts, mode: Mode) -> Vec<&'static str> {
     let (address, port) = match mode {
         Mode::TcpClient => (t.remote_address, t.remote_port),
-        Mode::TcpServer | Mode::Udp => (t.local_address, t.local_port),
+        Mode::TcpServer | Mode::Udp | Mode::TcpRelay => (t.local_address, t.local_port),
     };
-    vec![
+    // A relay needs its upstream, and which side a send goes to.
+    let relay = match mode {
+        Mode::TcpRelay => vec![t.upstream, t.send_to_client, t.send_to_upstream],
+        Mode::TcpServer | Mode::TcpClient | Mode::Udp => Vec::new(),
+    };
+    let mut essentials = vec![
         t.protocol,
         address,
         port,
@@ -49,7 +54,9 @@ fn essentials(t: &Texts, mode: Mode) -> Vec<&'static str> {
         t.send_data,
         t.send,
         t.reset_counters,
-    ]
+    ];
+    essentials.extend(relay);
+    essentials
 }
 
 /// Where the control labelled `label` is drawn, once.
@@ -149,10 +156,20 @@ fn a_udp_sockets_controls_fit_in_chinese() {
     check(Language::Chinese, Mode::Udp);
 }
 
+#[test]
+fn a_tcp_relays_controls_fit_in_english() {
+    check(Language::English, Mode::TcpRelay);
+}
+
+#[test]
+fn a_tcp_relays_controls_fit_in_chinese() {
+    check(Language::Chinese, Mode::TcpRelay);
+}
+
 /// Both languages' tables name the same controls.
 #[test]
 fn both_languages_name_every_control() {
-    for mode in [Mode::TcpServer, Mode::TcpClient, Mode::Udp] {
+    for mode in Mode::ALL {
         assert_eq!(essentials(&EN, mode).len(), essentials(&ZH, mode).len());
     }
 }

@@ -165,7 +165,7 @@ impl Peers {
             return;
         };
         match state.mode {
-            netdebug::workspace::Mode::TcpServer => {
+            netdebug::workspace::Mode::TcpServer | netdebug::workspace::Mode::TcpRelay => {
                 if let Ok(mut stream) = TcpStream::connect(local) {
                     let _ = stream.write_all(bytes);
                     stream.set_nonblocking(true).unwrap();
@@ -194,6 +194,8 @@ fn run(acts: Vec<Act>) {
         "127.0.0.1".clone_into(&mut state.address);
         state.port = listener.local_addr().unwrap().port().to_string();
         state.target.udp = udp.local_addr().unwrap().to_string();
+        // A relay connects its clients on to the listener, as the TCP client connects to it.
+        state.upstream = listener.local_addr().unwrap().to_string();
     }
     let mut peers = Peers {
         listener,

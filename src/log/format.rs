@@ -33,6 +33,7 @@ pub fn entry_line(entry: &LogEntry, text: &str, hex: bool, t: &Texts) -> String 
         direction,
         peer,
         bytes,
+        relayed,
         ..
     } = &entry.body
     else {
@@ -41,10 +42,7 @@ pub fn entry_line(entry: &LogEntry, text: &str, hex: bool, t: &Texts) -> String 
             LogBody::Data { .. } => String::new(),
         };
     };
-    let arrow = match direction {
-        Direction::Rx => "RX ←",
-        Direction::Tx => "TX →",
-    };
+    let arrow = direction_mark(*direction, *relayed, t);
     let mut line = format!("{arrow} {peer} ({} B)", bytes.len());
     for note in entry_notes(entry, t) {
         line.push_str(" · ");
@@ -112,6 +110,17 @@ pub(super) fn clock(entry: &LogEntry) -> impl std::fmt::Display + use<'_> {
     entry.time.format(crate::net::TIME_OF_DAY)
 }
 
+/// What a data entry's header says of its way: `RX ←` and `TX →` for a peer's, the way
+/// through a relay for a relay's (see [`LogBody::Data`]).
+fn direction_mark(direction: Direction, relayed: bool, t: &Texts) -> &'static str {
+    match (direction, relayed) {
+        (Direction::Rx, false) => "RX ←",
+        (Direction::Tx, false) => "TX →",
+        (Direction::Rx, true) => t.client_to_upstream,
+        (Direction::Tx, true) => t.upstream_to_client,
+    }
+}
+
 /// `[time] RX ← peer (n B)`: the header of a data entry, and for the first data a peer
 /// sent after a send to it, how long after the send it came.
 fn header(entry: &LogEntry, t: &Texts) -> String {
@@ -119,15 +128,13 @@ fn header(entry: &LogEntry, t: &Texts) -> String {
         direction,
         peer,
         bytes,
+        relayed,
         ..
     } = &entry.body
     else {
         return time(entry);
     };
-    let arrow = match direction {
-        Direction::Rx => "RX ←",
-        Direction::Tx => "TX →",
-    };
+    let arrow = direction_mark(*direction, *relayed, t);
     let mut header = format!("{} {arrow} {peer} ({} B)", time(entry), bytes.len());
     for note in entry_notes(entry, t) {
         header.push_str(" · ");
@@ -174,6 +181,7 @@ fn annotation_text(annotation: &Annotation, t: &Texts) -> String {
             t.since_send.replace("{ms}", &ms)
         }
         Annotation::AutoReply => t.auto_reply_sent.to_owned(),
+        Annotation::Injected => t.injected.to_owned(),
     }
 }
 

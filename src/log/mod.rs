@@ -184,6 +184,9 @@ pub enum LogBody {
         /// Where the peer's stream stood before them, for decoding them as it continues: the
         /// text is decoded only for what is drawn, found or saved (see [`Store::text`]).
         carry: Carry,
+        /// It went through a relay, whose received data is what a client sent on to the
+        /// upstream server and whose sent data what went back (the header says so).
+        relayed: bool,
     },
     /// A lifecycle event.
     Notice(Notice),
@@ -225,6 +228,8 @@ pub enum Annotation {
     SinceSend(std::time::Duration),
     /// Sent by auto reply, not by the person.
     AutoReply,
+    /// Written by a relay on the person's behalf, not passed on from the other side.
+    Injected,
 }
 
 impl LogEntry {
@@ -308,6 +313,8 @@ pub struct Log {
     check_tally: CheckTally,
     /// The date of the last date line since the log was cleared: a new day gets its own.
     day: Option<NaiveDate>,
+    /// Data logged now goes through a relay (see [`LogBody::Data`]).
+    relaying: bool,
 }
 
 impl Default for Log {
@@ -332,6 +339,7 @@ impl Log {
             check_span: ChecksumSpan::default(),
             check_tally: CheckTally::default(),
             day: None,
+            relaying: false,
         }
     }
 
@@ -407,6 +415,36 @@ impl Log {
         (self.on_this_day(time) - sent).to_std().ok()
     }
 
+    /// Marks the data logged from now on as going through a relay, or not.
+    pub fn set_relaying(&mut self, relaying: bool) {
+        self.relaying = relaying;
+    }
+
+    /// Adds bytes that went through a relay at `time`: what `client` sent on to the upstream
+    /// (`Rx`) as a server's reads from it are, and what went back (`Tx`) as its sends are;
+    /// written by the relay on the person's behalf when `injected`. Returns what
+    /// [`Log::received_read`] does.
+    pub fn relayed(
+        &mut self,
+        client: SocketAddr,
+        direction: Direction,
+        bytes: Bytes,
+        injected: bool,
+        time: NaiveTime,
+    ) -> Option<std::time::Duration> {
+        match (direction, injected) {
+            (Direction::Rx, false) => self.received_read(client, bytes, time),
+            (Direction::Tx, false) => {
+                self.data(Direction::Tx, client, bytes, time, None);
+                None
+            }
+            (direction, true) => {
+                self.data(direction, client, bytes, time, Some(Annotation::Injected));
+                None
+            }
+        }
+    }
+
     /// Adds bytes sent at `time`, `by` the person or auto reply; each send is a whole message,
     /// decoded on its own.
     pub fn sent(&mut self, peer: SocketAddr, bytes: Bytes, by: SentBy, time: NaiveTime) {
@@ -446,6 +484,7 @@ impl Log {
                 peer,
                 bytes,
                 carry,
+                relayed: self.relaying,
             },
             time,
             annotation,

@@ -23,6 +23,10 @@ pub(super) fn send_box_ui(
     let mut asked = Vec::new();
     match state.mode {
         Mode::TcpServer => server_target_ui(ui, state, &mut target, &mut asked),
+        Mode::TcpRelay => {
+            relay_way_ui(ui, state, &mut target);
+            server_target_ui(ui, state, &mut target, &mut asked);
+        }
         Mode::Udp => udp_target_ui(ui, state, &mut target, shared, &mut asked),
         Mode::TcpClient => {
             if let Connection::Securing { remote, .. } | Connection::Connected { remote, .. } =
@@ -88,6 +92,20 @@ pub(super) fn send_box_ui(
 }
 
 /// Which client a TCP server sends to, editing `target`; disconnecting goes to `actions`.
+/// Which side of a relay's pairs the send box writes to: the clients or the upstream.
+fn relay_way_ui(ui: &mut Ui, state: &SessionState, target: &mut Targets) {
+    use crate::net::Way;
+    let t = state.texts();
+    ui.horizontal(|ui| {
+        for (way, label) in [
+            (Way::ToClient, t.send_to_client),
+            (Way::ToUpstream, t.send_to_upstream),
+        ] {
+            ui.radio_value(&mut target.relay_way, way, label);
+        }
+    });
+}
+
 fn server_target_ui(
     ui: &mut Ui,
     state: &SessionState,

@@ -224,7 +224,7 @@ fn network_ui(ui: &mut Ui, state: &SessionState, shared: &Shared, actions: &mut 
     });
     let (address_label, port_label) = match state.mode {
         Mode::TcpClient => (t.remote_address, t.remote_port),
-        Mode::TcpServer | Mode::Udp => (t.local_address, t.local_port),
+        Mode::TcpServer | Mode::Udp | Mode::TcpRelay => (t.local_address, t.local_port),
     };
     // The address and its port side by side, each named by the label above it.
     let port_width = 64.0;
@@ -270,14 +270,21 @@ fn network_ui(ui: &mut Ui, state: &SessionState, shared: &Shared, actions: &mut 
             actions.push(Action::Edit(Edit::Port(port)));
         }
     });
-    // One line kept for what is wrong with either field, so an error never moves the
+    if state.mode == Mode::TcpRelay {
+        upstream_ui(ui, state, open, actions);
+    }
+    // One line kept for what is wrong with any of the fields, so an error never moves the
     // controls under it.
-    let problem = [&state.errors.address, &state.errors.port]
-        .into_iter()
-        .flatten()
-        .map(|problem| super::sentence(problem.get(state.language)).into_owned())
-        .collect::<Vec<_>>()
-        .join("; ");
+    let problem = [
+        &state.errors.address,
+        &state.errors.port,
+        &state.errors.upstream,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|problem| super::sentence(problem.get(state.language)).into_owned())
+    .collect::<Vec<_>>()
+    .join("; ");
     reserved_error_line(ui, &problem);
     ui.horizontal(|ui| {
         let (text, action) = if open {
@@ -303,6 +310,26 @@ fn network_ui(ui: &mut Ui, state: &SessionState, shared: &Shared, actions: &mut 
         let described = state.connection.describe(t);
         ui.add(egui::Label::new(RichText::new(described.as_str()).small()).truncate())
             .on_hover_text(described);
+    });
+}
+
+/// The relay's upstream server, `host:port`, on one row with its label.
+fn upstream_ui(ui: &mut Ui, state: &SessionState, open: bool, actions: &mut Vec<Action>) {
+    let t = state.texts();
+    ui.horizontal(|ui| {
+        let label = ui.label(t.upstream).on_hover_text(t.upstream_help);
+        let mut upstream = state.upstream.clone();
+        let edit = egui::TextEdit::singleline(&mut upstream)
+            .hint_text("192.168.1.10:8080")
+            .desired_width(ui.available_width());
+        if ui
+            .add_enabled(!open, edit)
+            .labelled_by(label.id)
+            .on_hover_text(t.upstream_help)
+            .changed()
+        {
+            actions.push(Action::Edit(Edit::Upstream(upstream)));
+        }
     });
 }
 
@@ -339,8 +366,9 @@ fn reserved_error_line(ui: &mut Ui, problem: &str) {
 fn network_more_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>) {
     let t = state.texts();
     let open = state.connection.is_open();
-    if state.mode == Mode::TcpClient {
-        let mut client = state.client;
+    let mut client = state.client;
+    if matches!(state.mode, Mode::TcpClient | Mode::TcpRelay) {
+        // A relay connects to its upstream as a client does, within the same timeout.
         number_row(
             ui,
             t.connect_timeout,
@@ -349,6 +377,8 @@ fn network_more_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>)
                 .range(crate::workspace::CONNECT_TIMEOUT_MS)
                 .speed(10),
         );
+    }
+    if state.mode == Mode::TcpClient {
         number_row(
             ui,
             t.client_local_port,
@@ -366,9 +396,9 @@ fn network_more_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>)
             )
             .labelled_by(label.id);
         });
-        if client != state.client {
-            actions.push(Action::Edit(Edit::Client(client)));
-        }
+    }
+    if client != state.client {
+        actions.push(Action::Edit(Edit::Client(client)));
     }
     super::tls::tls_ui(ui, state, actions, open);
     if state.mode == Mode::Udp {

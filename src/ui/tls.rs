@@ -48,7 +48,8 @@ fn tls_fields_ui(
     if !tls.enabled {
         return;
     }
-    if state.mode == Mode::TcpClient {
+    // A relay speaks TLS to its upstream as a client does.
+    if matches!(state.mode, Mode::TcpClient | Mode::TcpRelay) {
         ui.add_enabled(!open, egui::Checkbox::new(&mut tls.verify, t.tls_verify))
             .on_hover_text(t.tls_verify_help);
         return;

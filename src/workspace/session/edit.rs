@@ -22,6 +22,8 @@ pub enum Edit {
     Port(String),
     /// UDP: the multicast group field.
     MulticastGroup(String),
+    /// The relay's upstream server field.
+    Upstream(String),
     /// Fill the remote address (TCP client) or the UDP target from a Recent entry.
     UseRecent(String),
     /// A TCP client's connection options.
@@ -110,6 +112,10 @@ impl SessionState {
             }
             Edit::MulticastGroup(group) => {
                 self.multicast_group = group;
+                self.recheck_fields();
+            }
+            Edit::Upstream(upstream) => {
+                self.upstream = upstream;
                 self.recheck_fields();
             }
             Edit::UseRecent(remote) => {

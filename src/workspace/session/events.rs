@@ -234,14 +234,11 @@ impl SessionState {
         if !self.shows(direction, &bytes) {
             return;
         }
-        match (way, injected) {
-            (Way::ToUpstream, None) => {
-                if let Some(after) = self.log.received_read(client, bytes, time) {
-                    self.traffic.responses.add(after);
-                }
-            }
-            (Way::ToClient, None) => self.log.sent(client, bytes, SentBy::Owner, time),
-            (_, Some(by)) => self.log.sent(client, bytes, by, time),
+        if let Some(after) = self
+            .log
+            .relayed(client, direction, bytes, injected.is_some(), time)
+        {
+            self.traffic.responses.add(after);
         }
     }
 

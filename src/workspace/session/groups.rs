@@ -31,6 +31,8 @@ pub struct Targets {
     pub udp: String,
     /// UDP: send to whoever sent last instead of `udp`.
     pub reply_to_last: bool,
+    /// TCP relay: which side of the pair (or pairs, as `server` says) a send goes to.
+    pub relay_way: crate::net::Way,
 }
 
 impl Default for Targets {
@@ -41,6 +43,7 @@ impl Default for Targets {
             client_filter: String::new(),
             udp: "127.0.0.1:8081".to_owned(),
             reply_to_last: false,
+            relay_way: crate::net::Way::ToClient,
         }
     }
 }

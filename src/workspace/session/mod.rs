@@ -68,6 +68,8 @@ pub struct SessionState {
     pub target: Targets,
     /// UDP: a multicast group to join when opening (empty for none).
     pub multicast_group: String,
+    /// TCP relay: the server each client is connected on to, `host:port`.
+    pub upstream: String,
     /// Auto reply: echo, rules and the rule editor.
     pub auto_reply: AutoReplySettings,
     /// Where the connection stands.
@@ -137,6 +139,7 @@ impl SessionState {
             send: SendBox::default(),
             target: Targets::default(),
             multicast_group: String::new(),
+            upstream: String::new(),
             auto_reply: AutoReplySettings::default(),
             connection: Connection::Closed,
             clients: BTreeSet::new(),
@@ -211,6 +214,14 @@ impl SessionState {
             Err(TlsFilesMissing) => None,
         };
         self.errors.tls_files = None;
+        let upstream = match self.parse_upstream() {
+            Ok(upstream) => upstream,
+            Err(said) => {
+                self.errors.upstream = Some(said.clone());
+                self.set_error(said);
+                return None;
+            }
+        };
         let endpoint = Endpoint::new(host.clone(), *port);
         self.opening_remote = (self.mode == Mode::TcpClient).then(|| endpoint.to_string());
         Some(match self.mode {
@@ -227,6 +238,12 @@ impl SessionState {
             Mode::Udp => SessionConfig::Udp {
                 local: endpoint,
                 multicast,
+            },
+            Mode::TcpRelay => SessionConfig::TcpRelay {
+                local: endpoint,
+                upstream: upstream.unwrap_or_else(|| Endpoint::new("", 0)),
+                timeout: std::time::Duration::from_millis(self.client.connect_timeout_ms),
+                tls: self.tls.client(),
             },
         })
     }
@@ -256,6 +273,9 @@ impl SessionState {
         if self.errors.multicast.is_some() {
             self.errors.multicast = self.parse_multicast().err();
         }
+        if self.errors.upstream.is_some() {
+            self.errors.upstream = self.parse_upstream().err();
+        }
     }
 
     /// Notes a remote (`host:port`) that worked, for the app's Recent list.
@@ -281,8 +301,25 @@ impl SessionState {
                 remote.clone_into(&mut self.target.udp);
                 self.target.reply_to_last = false;
             }
+            Mode::TcpRelay => remote.clone_into(&mut self.upstream),
             Mode::TcpServer => {}
         }
+    }
+
+    /// The relay's upstream server: none unless the mode is the relay, whose field must hold
+    /// a `host:port`.
+    fn parse_upstream(&self) -> Result<Option<Endpoint>, Said> {
+        if self.mode != Mode::TcpRelay {
+            return Ok(None);
+        }
+        if self.upstream.trim().is_empty() {
+            return Err(Said::new(|language| {
+                language.texts().empty_upstream.to_owned()
+            }));
+        }
+        crate::net::parse_target(&self.upstream)
+            .map(Some)
+            .map_err(|error| said_of(&error))
     }
 
     /// The multicast group to join: none when the field is empty or the mode is not UDP.
@@ -314,6 +351,7 @@ impl SessionState {
         self.client_totals.clear();
         self.target.server = ServerTarget::All;
         self.sync_log_filter();
+        self.log.set_relaying(self.mode == Mode::TcpRelay);
         self.status = None;
     }
 
@@ -430,7 +468,7 @@ impl SessionState {
     /// back to all clients, and so does the log.
     pub fn sync_log_filter(&mut self) {
         let shown = match self.mode {
-            Mode::TcpServer => self.target.shown_client(),
+            Mode::TcpServer | Mode::TcpRelay => self.target.shown_client(),
             Mode::TcpClient | Mode::Udp => None,
         };
         self.log.store_mut().set_show_only(shown);

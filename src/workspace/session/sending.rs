@@ -141,6 +141,12 @@ impl SessionState {
                 .clients
                 .contains(&peer)
                 .then_some(SendTarget::Client(peer)),
+            (Mode::TcpRelay, Connection::Listening(_) | Connection::Serving(_)) => {
+                self.clients.contains(&peer).then_some(SendTarget::Relay {
+                    way: self.target.relay_way,
+                    client: Some(peer),
+                })
+            }
             (Mode::Udp, Connection::Bound(_)) => Some(SendTarget::Datagram(
                 crate::net::Endpoint::new(peer.ip().to_string(), peer.port()),
             )),
@@ -274,6 +280,13 @@ impl SessionState {
             Mode::TcpServer => match self.target.server {
                 ServerTarget::All => SendTarget::AllClients,
                 ServerTarget::One(peer) => SendTarget::Client(peer),
+            },
+            Mode::TcpRelay => SendTarget::Relay {
+                way: self.target.relay_way,
+                client: match self.target.server {
+                    ServerTarget::All => None,
+                    ServerTarget::One(peer) => Some(peer),
+                },
             },
             Mode::Udp if self.target.reply_to_last => SendTarget::LastSender,
             Mode::Udp => match parse_target(&self.target.udp) {

@@ -482,7 +482,10 @@ fn each_day_starts_with_its_date_and_clear_starts_again() {
 #[test]
 fn a_relays_ways_are_counted_and_logged_as_a_servers_received_and_sent() {
     use crate::net::{SentBy, Way};
-    let mut state = SessionState::default();
+    let mut state = SessionState {
+        mode: Mode::TcpRelay,
+        ..SessionState::default()
+    };
     state.opened(SessionId(1));
     let client = addr(5000);
     let kinds = [
@@ -533,8 +536,9 @@ fn a_relays_ways_are_counted_and_logged_as_a_servers_received_and_sent() {
     assert!(has(
         "127.0.0.1:5000 connected to upstream 127.0.0.1:7000 (from 127.0.0.1:6000)"
     ));
-    assert!(has("RX ← 127.0.0.1:5000 (7 B)") && has("request"));
-    assert!(has("TX → 127.0.0.1:5000 (6 B)") && has("answer"));
+    assert!(has("client→upstream 127.0.0.1:5000 (7 B)") && has("request"));
+    assert!(has("upstream→client 127.0.0.1:5000 (6 B)") && has("answer"));
+    assert!(has("upstream→client 127.0.0.1:5000 (5 B) · injected") && has("typed"));
     assert!(has(
         "127.0.0.1:5000 ended its sending (FIN); passed on to upstream"
     ));

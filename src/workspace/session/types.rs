@@ -18,11 +18,14 @@ pub enum Mode {
     TcpClient,
     /// Send and receive datagrams.
     Udp,
+    /// Sit between TCP clients and their server (转发): each client that connects is
+    /// connected on to the upstream server, and both ways are logged.
+    TcpRelay,
 }
 
 impl Mode {
     /// Every mode, in selector order.
-    pub const ALL: [Self; 3] = [Self::TcpServer, Self::TcpClient, Self::Udp];
+    pub const ALL: [Self; 4] = [Self::TcpServer, Self::TcpClient, Self::Udp, Self::TcpRelay];
 
     /// The mode's name in the window's language.
     pub fn label(self, t: &Texts) -> &'static str {
@@ -30,7 +33,13 @@ impl Mode {
             Self::TcpServer => t.tcp_server,
             Self::TcpClient => t.tcp_client,
             Self::Udp => t.udp,
+            Self::TcpRelay => t.tcp_relay,
         }
+    }
+
+    /// Whether clients connect to the session, which lists them (a server, a relay).
+    pub fn serves(self) -> bool {
+        matches!(self, Self::TcpServer | Self::TcpRelay)
     }
 
     /// Whether port 0 ("any free port") makes sense: when binding, not when connecting.
@@ -348,6 +357,8 @@ pub struct FieldErrors {
     pub send: Option<Said>,
     /// About the multicast group field.
     pub multicast: Option<Said>,
+    /// About the relay's upstream server field.
+    pub upstream: Option<Said>,
     /// About the auto reply editor.
     pub auto_reply: Option<Said>,
     /// About the delimiter TCP reads are split at.
