@@ -1,7 +1,7 @@
 //! Checking the checksum a received message ends with (校验接收): a device's frames carry
 //! one, and a wrong one is what an engineer is looking for.
 
-use super::{Direction, Log, LogBody, LogEntry};
+use super::{Log, LogBody, LogEntry};
 use crate::codec::{Checksum, ChecksumSpan, Digest, Framing};
 
 /// Entries longer than this are not checked: a message with a checksum is a frame, and
@@ -99,11 +99,10 @@ impl Log {
             return None;
         }
         match &entry.body {
-            LogBody::Data {
-                direction: Direction::Rx,
-                bytes,
-                ..
-            } => check(self.check, self.check_span, bytes, self.framing.as_ref()),
+            // What a peer sends, and what a relay passes back: each way checked alike.
+            LogBody::Data { bytes, .. } if entry.stream().is_some() => {
+                check(self.check, self.check_span, bytes, self.framing.as_ref())
+            }
             LogBody::Data { .. } | LogBody::Notice(_) => None,
         }
     }

@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{Direction, LogBody, LogEntry, Row, RowLayout, Store, row_text};
+use super::{LogBody, LogEntry, Row, RowLayout, Store, row_text};
 use crate::codec::InputMode;
 use crate::i18n::Texts;
 use crate::net::FileError;
@@ -88,14 +88,11 @@ pub fn write_entry_lines(
     match &entry.body {
         // Text without escapes: its lines are its text's, so the text is written in one go
         // instead of a copy for each line (random binary breaks a line every 256 bytes).
-        LogBody::Data {
-            direction,
-            bytes,
-            carry,
-            ..
-        } if log.layout().view == InputMode::Text && !decoding.escapes => {
+        LogBody::Data { bytes, carry, .. }
+            if log.layout().view == InputMode::Text && !decoding.escapes =>
+        {
             writeln!(out, "{}", row_text(&Row::Header(entry), t))?;
-            let whole = *direction == Direction::Tx;
+            let whole = entry.is_whole();
             let (bytes, carry) = (bytes.clone(), *carry);
             out.write_later(bytes.len(), move |text| {
                 let start = text.len();

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use bytes::Bytes;
 use chrono::NaiveTime;
 
-use super::{Direction, Log, LogBody};
+use super::{Log, LogBody, Stream};
 
 /// The largest entry that reads are merged into (see [`Log::set_merge_gap`]): each merge
 /// copies the entry, so it stays small, and a message from a device is smaller still.
@@ -48,13 +48,23 @@ impl Log {
         bytes: Bytes,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
+        self.stream_read(Stream::received(peer), bytes, time)
+    }
+
+    /// [`Log::received_read`] for any stream (a relay's way back to its client too).
+    pub(super) fn stream_read(
+        &mut self,
+        stream: Stream,
+        bytes: Bytes,
+        time: NaiveTime,
+    ) -> Option<std::time::Duration> {
         // Whether this read begins with the rest of a message from earlier reads.
         let mid_message = self
             .cursors
-            .get(&peer)
+            .get(&stream)
             .is_some_and(crate::codec::FrameCursor::in_message);
-        let ends = self.cut(peer, &bytes);
-        let (bytes, time, before) = match self.take_unshown(peer) {
+        let ends = self.cut(stream, &bytes);
+        let (bytes, time, before) = match self.take_unshown(stream) {
             // The display is back mid-message: the message shows whole, from its start.
             Some((start, began)) => {
                 let mut whole = bytes::BytesMut::with_capacity(start.len() + bytes.len());
@@ -68,17 +78,17 @@ impl Log {
             // The start of the message ends no message.
             let ends = ends.into_iter().map(|end| before + end).collect();
             let continues = mid_message && before == 0;
-            return self.received_split(peer, &bytes, time, ends, continues);
+            return self.received_split(stream, &bytes, time, ends, continues);
         }
         let follows = self.merge_gap.and_then(|gap| {
-            let last = self.last_reads.get(&peer)?;
+            let last = self.last_reads.get(&stream)?;
             let since = (time - last.time).to_std().ok()?;
             (since <= gap).then_some(last.entry)
         });
         let bytes = match follows.and_then(|entry| self.continuable(entry)) {
-            Some(index) => match self.merge_into(index, peer, bytes) {
+            Some(index) => match self.merge_into(index, stream, bytes) {
                 Ok(()) => {
-                    if let Some(last) = self.last_reads.get_mut(&peer) {
+                    if let Some(last) = self.last_reads.get_mut(&stream) {
                         last.time = time;
                     }
                     return None;
@@ -87,15 +97,16 @@ impl Log {
             },
             None => bytes,
         };
-        let since_send = self.received_piece(peer, bytes, time);
-        self.note_read(peer, time, false);
+        let since_send = self.stream_piece(stream, bytes, time);
+        self.note_read(stream, time, false);
         since_send
     }
 
-    /// Remembers that `peer`'s last read went to the newest entry.
-    pub(super) fn note_read(&mut self, peer: SocketAddr, time: NaiveTime, open: bool) {
+    /// Remembers that `stream`'s last read went to the newest entry.
+    pub(super) fn note_read(&mut self, stream: Stream, time: NaiveTime, open: bool) {
         let entry = self.store.next_number().saturating_sub(1);
-        self.last_reads.insert(peer, LastRead { entry, time, open });
+        self.last_reads
+            .insert(stream, LastRead { entry, time, open });
     }
 
     /// The index of `entry` (counted as [`LastRead::entry`]) if it is kept and within
@@ -105,21 +116,18 @@ impl Log {
         (self.store.entries().len() - index <= CONTINUE_REACH).then_some(index)
     }
 
-    /// Appends `more` from `peer` to the entry at `index` if it is data received from `peer`
-    /// with room for it; gives `more` back otherwise.
+    /// Appends `more` of `stream` to the entry at `index` if it is data of `stream` with room
+    /// for it; gives `more` back otherwise.
     pub(super) fn merge_into(
         &mut self,
         index: usize,
-        peer: SocketAddr,
+        stream: Stream,
         more: Bytes,
     ) -> Result<(), Bytes> {
         let fits = self.store.entries().get(index).is_some_and(|entry| {
-            matches!(&entry.body, LogBody::Data {
-                direction: Direction::Rx,
-                peer: entry_peer,
-                bytes,
-                ..
-            } if *entry_peer == peer && bytes.len() + more.len() <= MERGE_LIMIT)
+            entry.stream() == Some(stream)
+                && matches!(&entry.body, LogBody::Data { bytes, .. }
+                    if bytes.len() + more.len() <= MERGE_LIMIT)
         });
         if !fits {
             return Err(more);
@@ -142,7 +150,7 @@ impl Log {
             Some((std::mem::replace(&mut entry.check, new_check), new_check))
         });
         if let Some((checks, after)) = checks {
-            self.carry_on(peer, after);
+            self.carry_on(stream, after);
             if let Some((old_check, new_check)) = checks {
                 self.check_tally.count(old_check, false);
                 self.check_tally.count(new_check, true);

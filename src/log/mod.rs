@@ -93,12 +93,33 @@ impl Default for RowLayout {
 }
 
 /// Which way data went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
     /// Received from the peer.
     Rx,
     /// Sent to the peer.
     Tx,
+}
+
+/// One way of one peer's bytes that the log reads as a stream: what a peer sends, and what a
+/// relay passes back to its client (see [`LogEntry::stream`]). Its characters and messages
+/// run on across reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct Stream {
+    /// The peer (a relay's client).
+    pub(super) peer: SocketAddr,
+    /// Which way: `Rx` for what the peer sends.
+    pub(super) direction: Direction,
+}
+
+impl Stream {
+    /// What `peer` sends.
+    pub(super) fn received(peer: SocketAddr) -> Self {
+        Self {
+            peer,
+            direction: Direction::Rx,
+        }
+    }
 }
 
 /// A lifecycle event worth its own line, so a class can see what TCP and UDP do.
@@ -233,6 +254,34 @@ pub enum Annotation {
 }
 
 impl LogEntry {
+    /// Whether its data is a whole message (a send), so that a character cut off by its end
+    /// is broken off, not continued by a later entry as in a stream.
+    pub(super) fn is_whole(&self) -> bool {
+        self.stream().is_none()
+    }
+
+    /// The stream this entry's data is part of, if it is read as one: a peer's received
+    /// data, and what a relay passed back to its client; not a send, nor what a relay wrote
+    /// on the person's (or auto reply's) behalf, each a whole message.
+    pub(super) fn stream(&self) -> Option<Stream> {
+        let written_here = matches!(
+            self.annotation,
+            Some(Annotation::Injected | Annotation::AutoReply)
+        );
+        match &self.body {
+            LogBody::Data {
+                direction,
+                peer,
+                relayed,
+                ..
+            } => ((*direction == Direction::Rx || *relayed) && !written_here).then_some(Stream {
+                peer: *peer,
+                direction: *direction,
+            }),
+            LogBody::Notice(_) => None,
+        }
+    }
+
     /// Where the next read of `peer`'s stream in `direction` starts in the hex run, if it
     /// comes right after this entry: after this entry's bytes when it is of that stream, else
     /// a new run.
@@ -287,7 +336,7 @@ pub struct Log {
     store: Store,
     /// Where each peer's received stream stands after its last read, for decoding the next
     /// (a character cut across reads shows whole). Bounded as `PeerStreams` are.
-    carries: HashMap<SocketAddr, Carry>,
+    carries: HashMap<Stream, Carry>,
     /// When each peer was last sent data, until data from it comes; with the day (see
     /// [`Log::mark_day`]), so an answer just after midnight is still timed.
     last_send: HashMap<SocketAddr, NaiveDateTime>,
@@ -295,16 +344,16 @@ pub struct Log {
     /// its entry; `None`: every read is an entry of its own.
     merge_gap: Option<std::time::Duration>,
     /// Where each peer's TCP stream last went, for its next read to continue.
-    last_reads: HashMap<SocketAddr, merge::LastRead>,
+    last_reads: HashMap<Stream, merge::LastRead>,
     /// Each peer's message under way while the display does not show it.
-    unshown: HashMap<SocketAddr, unshown::Unshown>,
+    unshown: HashMap<Stream, unshown::Unshown>,
     /// How TCP reads are cut into one entry per message; `None`: they are not (and the merge
     /// gap applies).
     framing: Option<Framing>,
     /// Where each peer's unfinished message stands, for `framing` (only peers with one under
     /// way). Kept whether the display shows the reads or not, and through Clear: a length
     /// field's count must not lose its place.
-    cursors: HashMap<SocketAddr, FrameCursor>,
+    cursors: HashMap<Stream, FrameCursor>,
     /// The checksum received entries are checked for (校验接收); `None` checks nothing.
     check: Checksum,
     /// What of a received message `check` covers, and where in it the checksum sits.
@@ -379,26 +428,26 @@ impl Log {
         bytes: Bytes,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
+        let stream = Stream::received(peer);
         // Nothing read later continues a message that was whole.
-        self.last_reads.remove(&peer);
-        self.received_piece(peer, bytes, time)
+        self.last_reads.remove(&stream);
+        self.stream_piece(stream, bytes, time)
     }
 
-    /// Adds bytes received at `time` as a new entry (see [`Log::received`]).
-    fn received_piece(
+    /// Adds bytes of `stream` that came at `time` as a new entry (see [`Log::received`]); for
+    /// a peer's received data, the time since the last send to it when this is its first
+    /// data since.
+    fn stream_piece(
         &mut self,
-        peer: SocketAddr,
+        stream: Stream,
         bytes: Bytes,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
-        let since_send = self.since_send(peer, time);
-        self.data(
-            Direction::Rx,
-            peer,
-            bytes,
-            time,
-            since_send.map(Annotation::SinceSend),
-        );
+        let since_send = match stream.direction {
+            Direction::Rx => self.since_send(stream.peer, time),
+            Direction::Tx => None,
+        };
+        self.stream_data(stream, bytes, time, since_send.map(Annotation::SinceSend));
         since_send
     }
 
@@ -432,17 +481,46 @@ impl Log {
         injected: bool,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
+        // Only a relay's data comes this way.
+        self.relaying = true;
         match (direction, injected) {
-            (Direction::Rx, false) => self.received_read(client, bytes, time),
-            (Direction::Tx, false) => {
-                self.data(Direction::Tx, client, bytes, time, None);
-                None
-            }
+            (direction, false) => self.stream_read(
+                Stream {
+                    peer: client,
+                    direction,
+                },
+                bytes,
+                time,
+            ),
             (direction, true) => {
-                self.data(direction, client, bytes, time, Some(Annotation::Injected));
+                let injected = Some(Annotation::Injected);
+                self.whole_data(direction, client, bytes, time, injected);
                 None
             }
         }
+    }
+
+    /// Takes bytes that went through a relay as [`Log::relayed`] does while the display does
+    /// not show them: each way cut and checked on (see [`Log::unshown_read`]), what the
+    /// relay wrote on the person's behalf left out.
+    pub fn unshown_relayed(
+        &mut self,
+        client: SocketAddr,
+        direction: Direction,
+        bytes: &[u8],
+        injected: bool,
+        time: NaiveTime,
+    ) -> Option<std::time::Duration> {
+        let stream = Stream {
+            peer: client,
+            direction,
+        };
+        if injected {
+            // As when shown: the stream's entry ends here.
+            self.last_reads.remove(&stream);
+            return None;
+        }
+        self.unshown_stream_read(stream, bytes, time)
     }
 
     /// Adds bytes sent at `time`, `by` the person or auto reply; each send is a whole message,
@@ -450,7 +528,7 @@ impl Log {
     pub fn sent(&mut self, peer: SocketAddr, bytes: Bytes, by: SentBy, time: NaiveTime) {
         self.note_send(peer, by, time);
         let annotation = (by == SentBy::AutoReply).then_some(Annotation::AutoReply);
-        self.data(Direction::Tx, peer, bytes, time, annotation);
+        self.whole_data(Direction::Tx, peer, bytes, time, annotation);
     }
 
     /// What a send by the person changes for the peer's next data: the time to it counts from
@@ -460,28 +538,26 @@ impl Log {
     pub fn note_send(&mut self, peer: SocketAddr, by: SentBy, time: NaiveTime) {
         if by == SentBy::Owner {
             self.last_send.insert(peer, self.on_this_day(time));
-            if self.last_reads.get(&peer).is_some_and(|last| !last.open) {
-                self.last_reads.remove(&peer);
+            let stream = Stream::received(peer);
+            if self.last_reads.get(&stream).is_some_and(|last| !last.open) {
+                self.last_reads.remove(&stream);
             }
         }
     }
 
-    fn data(
+    /// Adds bytes of `stream`, decoded as a continuation of what came before in it.
+    fn stream_data(
         &mut self,
-        direction: Direction,
-        peer: SocketAddr,
+        stream: Stream,
         bytes: Bytes,
         time: NaiveTime,
         annotation: Option<Annotation>,
     ) {
-        let carry = match direction {
-            Direction::Rx => self.carries.get(&peer).copied().unwrap_or_default(),
-            Direction::Tx => Carry::START,
-        };
+        let carry = self.carries.get(&stream).copied().unwrap_or_default();
         let after = self.push(
             LogBody::Data {
-                direction,
-                peer,
+                direction: stream.direction,
+                peer: stream.peer,
                 bytes,
                 carry,
                 relayed: self.relaying,
@@ -490,14 +566,43 @@ impl Log {
             annotation,
         );
         // Most reads end between characters as the one before did: nothing to note.
-        if direction == Direction::Rx && after != carry {
-            self.carry_on(peer, after);
+        if after != carry {
+            self.carry_on(stream, after);
         }
     }
 
-    /// Notes where `peer`'s received stream stands now.
-    pub(super) fn carry_on(&mut self, peer: SocketAddr, carry: Carry) {
-        if self.carries.len() >= crate::codec::MAX_PEER_STREAMS && !self.carries.contains_key(&peer)
+    /// Adds bytes that are a whole message of their own (a send), decoded on their own; a
+    /// relay's are written by it on the person's behalf, as the header says.
+    fn whole_data(
+        &mut self,
+        direction: Direction,
+        peer: SocketAddr,
+        bytes: Bytes,
+        time: NaiveTime,
+        annotation: Option<Annotation>,
+    ) {
+        let annotation = if self.relaying {
+            annotation.or(Some(Annotation::Injected))
+        } else {
+            annotation
+        };
+        // Written between the reads of a stream the same way, it ends that stream's entry:
+        // what comes next is shown after it, as it went.
+        self.last_reads.remove(&Stream { peer, direction });
+        let body = LogBody::Data {
+            direction,
+            peer,
+            bytes,
+            carry: Carry::START,
+            relayed: self.relaying,
+        };
+        let _ = self.push(body, time, annotation);
+    }
+
+    /// Notes where `stream` stands now.
+    pub(super) fn carry_on(&mut self, stream: Stream, carry: Carry) {
+        if self.carries.len() >= crate::codec::MAX_PEER_STREAMS
+            && !self.carries.contains_key(&stream)
         {
             // Ever new peers (a UDP socket hearing from new ports): those in the middle of a
             // character stay; a forgotten one's next read starts afresh.
@@ -507,17 +612,21 @@ impl Log {
                 self.carries.clear();
             }
         }
-        self.carries.insert(peer, carry);
+        self.carries.insert(stream, carry);
     }
 
     /// Forgets a peer's pending partial character, unfinished message and last send (the peer
     /// is gone).
     pub fn peer_gone(&mut self, peer: SocketAddr) {
-        self.carries.remove(&peer);
         self.last_send.remove(&peer);
-        self.last_reads.remove(&peer);
-        self.unshown.remove(&peer);
-        self.cursors.remove(&peer);
+        // Both ways of a relay's client.
+        for direction in [Direction::Rx, Direction::Tx] {
+            let stream = Stream { peer, direction };
+            self.carries.remove(&stream);
+            self.last_reads.remove(&stream);
+            self.unshown.remove(&stream);
+            self.cursors.remove(&stream);
+        }
     }
 
     /// Forgets every peer's stream, as [`Log::peer_gone`] does for one: the session closed,

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use proptest::prelude::*;
 
-use super::ops::{LogOp, peer};
+use super::ops::{LogOp, peer, way};
 use super::tests::row_texts;
 use super::*;
 
@@ -76,15 +76,21 @@ fn op() -> impl Strategy<Value = LogOp> {
         1 => any::<bool>().prop_map(LogOp::Defer),
         1 => (0u8..4).prop_map(LogOp::MeasurePending),
         1 => (0u16..200).prop_map(LogOp::SkipPending),
+        1 => any::<bool>().prop_map(LogOp::Relaying),
+        3 => (peer.clone(), any::<bool>(), bytes(), any::<bool>())
+            .prop_map(|(p, back, b, i)| LogOp::Relayed(p, back, b, i)),
+        1 => (peer.clone(), any::<bool>(), bytes(), any::<bool>())
+            .prop_map(|(p, back, b, i)| LogOp::UnshownRelayed(p, back, b, i)),
     ]
 }
 
-/// What the log must hold of each peer's received bytes: everything since the last clear,
-/// or, once its data was not shown, nothing known.
+/// What the log must hold of each stream's bytes (each peer's received bytes, each relay
+/// client's way back): everything since the last clear, or, once its data was not shown,
+/// nothing known.
 #[derive(Default)]
 struct Model {
-    received: HashMap<SocketAddr, Vec<u8>>,
-    unknown: std::collections::HashSet<SocketAddr>,
+    received: HashMap<Stream, Vec<u8>>,
+    unknown: std::collections::HashSet<Stream>,
 }
 
 impl Model {
@@ -92,11 +98,25 @@ impl Model {
     fn apply(&mut self, log: &mut Log, op: LogOp, time: &mut NaiveTime) {
         match &op {
             LogOp::Datagram(p, b) | LogOp::Read(p, b) => {
-                self.received.entry(peer(*p)).or_default().extend(b);
+                let stream = Stream::received(peer(*p));
+                self.received.entry(stream).or_default().extend(b);
+            }
+            LogOp::Relayed(p, back, b, false) => {
+                let stream = Stream {
+                    peer: peer(*p),
+                    direction: way(*back),
+                };
+                self.received.entry(stream).or_default().extend(b);
             }
             // What shows of it later (the start of a message) is not predicted here.
             LogOp::UnshownRead(p, _) => {
-                self.unknown.insert(peer(*p));
+                self.unknown.insert(Stream::received(peer(*p)));
+            }
+            LogOp::UnshownRelayed(p, back, _, false) => {
+                self.unknown.insert(Stream {
+                    peer: peer(*p),
+                    direction: way(*back),
+                });
             }
             LogOp::Clear => {
                 self.received.clear();
@@ -107,30 +127,24 @@ impl Model {
         op.apply(log, time);
     }
 
-    /// Each peer's received bytes in the log, oldest first, end where the peer's bytes end
-    /// and are all of them unless the budget dropped entries.
+    /// Each stream's bytes in the log, oldest first, end where the stream's bytes end and
+    /// are all of them unless the budget dropped entries.
     fn check_bytes(&self, log: &Log) -> Result<(), TestCaseError> {
-        let mut kept: HashMap<SocketAddr, Vec<u8>> = HashMap::new();
+        let mut kept: HashMap<Stream, Vec<u8>> = HashMap::new();
         for entry in log.store().entries() {
-            if let LogBody::Data {
-                direction: Direction::Rx,
-                peer,
-                bytes,
-                ..
-            } = &entry.body
-            {
-                kept.entry(*peer).or_default().extend_from_slice(bytes);
+            if let (Some(stream), LogBody::Data { bytes, .. }) = (entry.stream(), &entry.body) {
+                kept.entry(stream).or_default().extend_from_slice(bytes);
             }
         }
-        for (peer, received) in &self.received {
-            if self.unknown.contains(peer) {
+        for (stream, received) in &self.received {
+            if self.unknown.contains(stream) {
                 continue;
             }
-            let shown = kept.remove(peer).unwrap_or_default();
+            let shown = kept.remove(stream).unwrap_or_default();
             if log.store().dropped() == 0 {
-                prop_assert_eq!(&shown, received, "{}", peer);
+                prop_assert_eq!(&shown, received, "{:?}", stream);
             } else {
-                prop_assert!(received.ends_with(&shown), "{}: {:?}", peer, shown);
+                prop_assert!(received.ends_with(&shown), "{:?}: {:?}", stream, shown);
             }
         }
         Ok(())

@@ -61,6 +61,21 @@ pub enum LogOp {
     MeasurePending(u8),
     /// Waiting entries but the newest this many bytes are skipped.
     SkipPending(u16),
+    /// Data logged from now on goes through a relay, or not.
+    Relaying(bool),
+    /// Through a relay for peer `n`: back to it (else from it), written by the relay.
+    Relayed(u8, bool, Vec<u8>, bool),
+    /// [`LogOp::Relayed`] while the display hides it.
+    UnshownRelayed(u8, bool, Vec<u8>, bool),
+}
+
+/// The way back to a relay's client when `back`, the way from it otherwise.
+pub fn way(back: bool) -> super::Direction {
+    if back {
+        super::Direction::Tx
+    } else {
+        super::Direction::Rx
+    }
 }
 
 /// The person when `owner`, auto reply otherwise.
@@ -94,6 +109,13 @@ impl LogOp {
                 log.unshown_datagram(peer(p), &b, *time);
             }
             Self::NoteSend(p, owner) => log.note_send(peer(p), sent_by(owner), *time),
+            Self::Relaying(on) => log.set_relaying(on),
+            Self::Relayed(p, back, b, injected) => {
+                log.relayed(peer(p), way(back), Bytes::from(b), injected, *time);
+            }
+            Self::UnshownRelayed(p, back, b, injected) => {
+                log.unshown_relayed(peer(p), way(back), &b, injected, *time);
+            }
             Self::Sent(p, b, owner) => log.sent(peer(p), Bytes::from(b), sent_by(owner), *time),
             Self::Notice => log.notice(
                 Notice::Closed(crate::i18n::Said::same("closed".into())),

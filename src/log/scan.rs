@@ -712,14 +712,9 @@ pub(super) fn decode_bytes_into(
 /// for a line that shows its start (see [`super::entry_line`]); empty for a notice.
 pub fn text_head(entry: &super::LogEntry, decoding: Decoding, limit: usize) -> String {
     match &entry.body {
-        super::LogBody::Data {
-            direction,
-            bytes,
-            carry,
-            ..
-        } => {
+        super::LogBody::Data { bytes, carry, .. } => {
             let head = bytes.get(..limit).unwrap_or(bytes);
-            let whole = *direction == super::Direction::Tx && head.len() == bytes.len();
+            let whole = entry.is_whole() && head.len() == bytes.len();
             decode(decoding, *carry, head, whole)
         }
         super::LogBody::Notice(_) => String::new(),

@@ -5,12 +5,10 @@
 //! size), the log cuts each peer's stream where its messages end instead, so every line or
 //! frame is an entry of its own.
 
-use std::net::SocketAddr;
-
 use bytes::Bytes;
 use chrono::NaiveTime;
 
-use super::{Direction, Log, LogBody};
+use super::{Log, LogBody, Stream};
 use crate::codec::Framing;
 
 impl Log {
@@ -22,7 +20,7 @@ impl Log {
     /// as such (see [`super::LogEntry::continues_message`]).
     pub(super) fn received_split(
         &mut self,
-        peer: SocketAddr,
+        stream: Stream,
         bytes: &Bytes,
         time: NaiveTime,
         mut ends: Vec<usize>,
@@ -30,7 +28,7 @@ impl Log {
     ) -> Option<std::time::Duration> {
         let open = self
             .last_reads
-            .get(&peer)
+            .get(&stream)
             .filter(|last| last.open)
             .and_then(|last| self.continuable(last.entry));
         let complete = ends.last() == Some(&bytes.len());
@@ -54,12 +52,12 @@ impl Log {
                 continue;
             }
             let piece = match open.filter(|_| i == 0) {
-                Some(index) => match self.merge_into(index, peer, piece) {
+                Some(index) => match self.merge_into(index, stream, piece) {
                     Ok(()) => {
                         self.judge_frame_start(index, open_piece);
                         if pieces == 1 {
                             // Still the same message, in the same entry.
-                            if let Some(last) = self.last_reads.get_mut(&peer) {
+                            if let Some(last) = self.last_reads.get_mut(&stream) {
                                 last.open = !complete;
                                 last.time = time;
                             }
@@ -70,7 +68,7 @@ impl Log {
                 },
                 None => piece,
             };
-            if let Some(after) = self.received_piece(peer, piece, time) {
+            if let Some(after) = self.stream_piece(stream, piece, time) {
                 since_send.get_or_insert(after);
             }
             let index = self.store.entries().len().saturating_sub(1);
@@ -82,7 +80,7 @@ impl Log {
         }
         if new_entries {
             // Once per read, not per message: a read can hold thousands of lines.
-            self.note_read(peer, time, !complete);
+            self.note_read(stream, time, !complete);
         }
         since_send
     }
@@ -101,13 +99,12 @@ impl Log {
     fn judge_frame_start(&mut self, index: usize, open: bool) {
         let framing = self.framing.as_ref();
         if let Some(entry) = self.store.mark(index) {
+            let streamed = entry.stream().is_some();
             entry.misses_frame_start = !entry.continues_message
                 && match &entry.body {
-                    LogBody::Data {
-                        direction: Direction::Rx,
-                        bytes,
-                        ..
-                    } => framing.is_some_and(|framing| framing.misses_start(bytes, open)),
+                    LogBody::Data { bytes, .. } if streamed => {
+                        framing.is_some_and(|framing| framing.misses_start(bytes, open))
+                    }
                     LogBody::Data { .. } | LogBody::Notice(_) => false,
                 };
         }
@@ -116,15 +113,15 @@ impl Log {
     /// Where messages end in `bytes`, `peer`'s next TCP read (the offset just after each), as
     /// the framing cuts its stream; empty with splitting off. Every read goes through here,
     /// shown or not, so the peer's cursor keeps its place.
-    pub(super) fn cut(&mut self, peer: SocketAddr, bytes: &[u8]) -> Vec<usize> {
+    pub(super) fn cut(&mut self, stream: Stream, bytes: &[u8]) -> Vec<usize> {
         let Some(framing) = &self.framing else {
             return Vec::new();
         };
-        let cursor = self.cursors.entry(peer).or_default();
+        let cursor = self.cursors.entry(stream).or_default();
         let ends = cursor.cut(framing, bytes);
         if cursor.is_idle() {
             // Thousands of clients between messages keep nothing.
-            self.cursors.remove(&peer);
+            self.cursors.remove(&stream);
         }
         ends
     }

@@ -15,7 +15,8 @@ use super::shape::{
     LineStart, Measured, RowShape, TAB_COLUMNS, TextSummary, line_rows, row_step, text_rows_at,
 };
 use super::{
-    Annotation, Direction, HEX_BYTES_PER_ROW, LogBody, LogEntry, Notice, Row, RowLayout, filter,
+    Annotation, Direction, HEX_BYTES_PER_ROW, LogBody, LogEntry, Notice, Row, RowLayout, Stream,
+    filter,
 };
 use crate::codec::InputMode;
 
@@ -469,10 +470,10 @@ impl Store {
 
     /// Shows the entries' bytes as text with `decoding` from now on: each peer's stream is
     /// read again in order, for where its lines end and what each entry's rows are. Where each
-    /// peer's received stream stands after its last entry.
-    pub(super) fn set_decoding(&mut self, decoding: Decoding) -> HashMap<SocketAddr, Carry> {
+    /// stream (see [`Stream`]) stands after its last entry.
+    pub(super) fn set_decoding(&mut self, decoding: Decoding) -> HashMap<Stream, Carry> {
         self.decoding = decoding;
-        let mut carries: HashMap<SocketAddr, Carry> = HashMap::default();
+        let mut carries: HashMap<Stream, Carry> = HashMap::default();
         let mut tail = LineStart::default();
         let mut previous: Option<(RowShape, Option<(Direction, SocketAddr)>)> = None;
         self.shapes.clear();
@@ -485,6 +486,7 @@ impl Store {
         self.newest_skipped = None;
         let mut end = 0;
         for (index, entry) in self.entries.iter_mut().enumerate() {
+            let continues = entry.stream();
             let stream = match &mut entry.body {
                 LogBody::Data {
                     direction,
@@ -492,8 +494,8 @@ impl Store {
                     carry,
                     ..
                 } => {
-                    if *direction == Direction::Rx {
-                        *carry = carries.get(peer).copied().unwrap_or_default();
+                    if let Some(continues) = continues {
+                        *carry = carries.get(&continues).copied().unwrap_or_default();
                     }
                     Some((*direction, *peer))
                 }
@@ -504,8 +506,8 @@ impl Store {
                     previous_stream == stream && shape.ends_mid_line()
                 });
             let (summary, after) = measure(decoding, entry, step);
-            if let Some((Direction::Rx, peer)) = stream {
-                carries.insert(peer, after);
+            if let Some(continues) = continues {
+                carries.insert(continues, after);
             }
             let shape = shape_of(entry, &summary);
             let start = if entry.joins_previous {
@@ -618,13 +620,8 @@ pub(super) fn measure(
     step: Option<usize>,
 ) -> (TextSummary, Carry) {
     match &entry.body {
-        LogBody::Data {
-            direction,
-            bytes,
-            carry,
-            ..
-        } => {
-            let whole = *direction == Direction::Tx;
+        LogBody::Data { bytes, carry, .. } => {
+            let whole = entry.is_whole();
             let Some(step) = step else {
                 return (
                     TextSummary::default(),
@@ -672,19 +669,14 @@ pub(super) fn entry_rows<'a>(
     limit: usize,
     out: &mut Vec<Row<'a>>,
 ) {
-    let (direction, bytes, carry) = match &entry.body {
+    let (bytes, carry) = match &entry.body {
         LogBody::Notice(notice) => {
             if layout.headers && skip == 0 && limit > 0 {
                 out.push(Row::Notice(entry, notice));
             }
             return;
         }
-        LogBody::Data {
-            direction,
-            bytes,
-            carry,
-            ..
-        } => (*direction, bytes, *carry),
+        LogBody::Data { bytes, carry, .. } => (bytes, *carry),
     };
     let start = out.len();
     if layout.headers {
@@ -698,7 +690,7 @@ pub(super) fn entry_rows<'a>(
     let room = limit.saturating_sub(out.len() - start);
     match layout.view {
         InputMode::Text => {
-            let whole = direction == Direction::Tx;
+            let whole = entry.is_whole();
             let lines = Lines {
                 decoding,
                 carry,

@@ -596,3 +596,57 @@ fn a_log_switched_to_an_encoding_shows_what_one_built_with_it_shows() {
         )
         .unwrap();
 }
+
+#[test]
+fn a_relays_two_ways_are_each_a_stream_of_their_own() {
+    let t0 = NaiveTime::from_hms_opt(12, 0, 0).unwrap();
+    let mut log = Log::default();
+    log.set_relaying(true);
+    log.set_split_at(Some(Bytes::from_static(b"\n")));
+    let gbk = TextEncoding::Gbk;
+    log.set_encoding(gbk);
+    let answer = gbk.encode("温度=25\n").unwrap();
+    let (start, rest) = answer.split_at(2 + 1);
+    // The upstream's answer cut inside a character, the client's request read in between,
+    // and a message the relay wrote itself, which ends the answer's entry (it went out
+    // between the answer's two reads): each way is cut and decoded on its own.
+    log.relayed(
+        peer(),
+        Direction::Tx,
+        Bytes::copy_from_slice(start),
+        false,
+        t0,
+    );
+    log.relayed(peer(), Direction::Rx, "GET".into(), false, t0);
+    log.relayed(peer(), Direction::Tx, "typed".into(), true, t0);
+    log.relayed(
+        peer(),
+        Direction::Tx,
+        Bytes::copy_from_slice(rest),
+        false,
+        t0,
+    );
+    log.relayed(peer(), Direction::Rx, " /\nnext".into(), false, t0);
+    let texts = ["温", "GET /\n", "typed", "度=25\n", "next"];
+    assert_eq!(entry_texts(&log), texts);
+    let ways: Vec<_> = log
+        .store()
+        .entries()
+        .iter()
+        .map(|entry| entry.stream().map(|stream| stream.direction))
+        .collect();
+    assert_eq!(
+        ways,
+        [
+            Some(Direction::Tx),
+            Some(Direction::Rx),
+            None,
+            Some(Direction::Tx),
+            Some(Direction::Rx)
+        ]
+    );
+    // Read again for another encoding, each way still runs on across its reads.
+    log.set_encoding(TextEncoding::Utf8);
+    log.set_encoding(gbk);
+    assert_eq!(entry_texts(&log), texts);
+}

@@ -8,7 +8,7 @@ use bytes::{Bytes, BytesMut};
 use chrono::NaiveTime;
 
 use super::check::{Check, check};
-use super::{Direction, Log, LogBody, MERGE_LIMIT};
+use super::{Direction, Log, LogBody, LogEntry, MERGE_LIMIT, Stream};
 
 /// A peer's message under way while the display does not show it.
 #[derive(Debug)]
@@ -41,18 +41,31 @@ impl Log {
         bytes: &[u8],
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
-        let since_send = self.since_send(peer, time);
-        let open_entry = self.last_reads.remove(&peer);
-        let ends = self.cut(peer, bytes);
+        self.unshown_stream_read(Stream::received(peer), bytes, time)
+    }
+
+    /// [`Log::unshown_read`] for any stream (a relay's way back to its client too).
+    pub(super) fn unshown_stream_read(
+        &mut self,
+        stream: Stream,
+        bytes: &[u8],
+        time: NaiveTime,
+    ) -> Option<std::time::Duration> {
+        let since_send = match stream.direction {
+            Direction::Rx => self.since_send(stream.peer, time),
+            Direction::Tx => None,
+        };
+        let open_entry = self.last_reads.remove(&stream);
+        let ends = self.cut(stream, bytes);
         if self.framing.is_none() {
             if self.check == crate::codec::Checksum::None {
-                self.unshown.remove(&peer);
+                self.unshown.remove(&stream);
             } else {
-                self.unshown_merged(peer, bytes, time);
+                self.unshown_merged(stream, bytes, time);
             }
             return since_send;
         }
-        let mut pending = match self.unshown.remove(&peer) {
+        let mut pending = match self.unshown.remove(&stream) {
             Some(pending) => pending,
             None => self.unshown_start(open_entry, time),
         };
@@ -93,7 +106,7 @@ impl Log {
             pending.bytes.clear();
         }
         if !pending.bytes.is_empty() {
-            self.unshown.insert(peer, pending);
+            self.unshown.insert(stream, pending);
         }
         since_send
     }
@@ -109,16 +122,15 @@ impl Log {
         let open = open_entry.filter(|last| last.open);
         let started =
             open.and_then(|last| self.continuable(last.entry))
-                .and_then(
-                    |index| match self.store.entries().get(index).map(|e| &e.body) {
-                        Some(LogBody::Data {
-                            direction: Direction::Rx,
-                            bytes,
+                .and_then(|index| match self.store.entries().get(index) {
+                    Some(
+                        entry @ LogEntry {
+                            body: LogBody::Data { bytes, .. },
                             ..
-                        }) => Some(BytesMut::from(&bytes[..])),
-                        _ => None,
-                    },
-                );
+                        },
+                    ) if entry.stream().is_some() => Some(BytesMut::from(&bytes[..])),
+                    _ => None,
+                });
         Unshown {
             shown: open.filter(|_| started.is_some()),
             bytes: started.unwrap_or_default(),
@@ -130,8 +142,8 @@ impl Log {
 
     /// [`Log::unshown_read`] without splitting: each read a message, or with a merge gap the
     /// reads that follow within it one message, counted again as it grows.
-    fn unshown_merged(&mut self, peer: SocketAddr, bytes: &[u8], time: NaiveTime) {
-        let follows = self.unshown.get(&peer).is_some_and(|pending| {
+    fn unshown_merged(&mut self, stream: Stream, bytes: &[u8], time: NaiveTime) {
+        let follows = self.unshown.get(&stream).is_some_and(|pending| {
             self.merge_gap.is_some_and(|gap| {
                 (time - pending.last)
                     .to_std()
@@ -139,7 +151,7 @@ impl Log {
                     && pending.bytes.len() + bytes.len() <= MERGE_LIMIT
             })
         });
-        if follows && let Some(pending) = self.unshown.get_mut(&peer) {
+        if follows && let Some(pending) = self.unshown.get_mut(&stream) {
             pending.bytes.extend_from_slice(bytes);
             pending.last = time;
             let new_check = check(self.check, self.check_span, &pending.bytes, None);
@@ -158,9 +170,9 @@ impl Log {
                 check: new_check,
                 shown: None,
             };
-            self.unshown.insert(peer, pending);
+            self.unshown.insert(stream, pending);
         } else {
-            self.unshown.remove(&peer);
+            self.unshown.remove(&stream);
         }
     }
 
@@ -182,8 +194,8 @@ impl Log {
     /// once), and the time it began. When an entry shows the message's start, that entry is
     /// the one the rest completes, and only what it lacks is given. A message merged by time
     /// was counted already and is not shown again.
-    pub(super) fn take_unshown(&mut self, peer: SocketAddr) -> Option<(Bytes, NaiveTime)> {
-        let pending = self.unshown.remove(&peer)?;
+    pub(super) fn take_unshown(&mut self, stream: Stream) -> Option<(Bytes, NaiveTime)> {
+        let pending = self.unshown.remove(&stream)?;
         self.framing.as_ref()?;
         let mut bytes = pending.bytes.freeze();
         if let Some(last) = pending.shown
@@ -193,7 +205,7 @@ impl Log {
             && bytes.starts_with(start)
         {
             bytes = bytes.slice(start.len()..);
-            self.last_reads.insert(peer, last);
+            self.last_reads.insert(stream, last);
         }
         Some((bytes, pending.time))
     }
@@ -294,7 +306,7 @@ mod tests {
         let mut flood = b"line\r\n".repeat(40_000);
         flood.extend_from_slice(b"par");
         log.unshown_read(peer(), &flood, at(0));
-        let pending = &log.unshown[&peer()];
+        let pending = &log.unshown[&Stream::received(peer())];
         assert_eq!(&pending.bytes[..], b"par");
         assert!(
             pending.bytes.capacity() <= 2 * MERGE_LIMIT,

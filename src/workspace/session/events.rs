@@ -231,13 +231,14 @@ impl SessionState {
         };
         counter.add(bytes.len(), Instant::now());
         self.count_for_client(client, bytes.len(), direction);
-        if !self.shows(direction, &bytes) {
-            return;
-        }
-        if let Some(after) = self
-            .log
-            .relayed(client, direction, bytes, injected.is_some(), time)
-        {
+        let after = if self.shows(direction, &bytes) {
+            self.log
+                .relayed(client, direction, bytes, injected.is_some(), time)
+        } else {
+            self.log
+                .unshown_relayed(client, direction, &bytes, injected.is_some(), time)
+        };
+        if let Some(after) = after {
             self.traffic.responses.add(after);
         }
     }
