@@ -11,6 +11,8 @@ Like the socket programs in a networking course: plain sockets, text encoded as 
                      modem does: the command echoed, then the answer between CR LFs
   tls-clients PORT   a TLS client (taking the app's self-signed certificate) sends readings
                      and reads the app's answers; a plain client that speaks no TLS is dropped
+  relay-pair PORT    a cloud server on PORT+1 that acknowledges each reading, and a device
+                     that connects to the app's relay on PORT and sends readings, in GBK
 """
 import itertools
 import socket
@@ -165,6 +167,42 @@ def tls_clients(port):
     device.close()
 
 
+def relay_pair(port):
+    import threading
+
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", port + 1))
+    server.listen(1)
+    server.settimeout(10)
+
+    def cloud():
+        conn, _ = server.accept()
+        conn.settimeout(8)
+        count = 0
+        try:
+            while data := conn.recv(4096):
+                count += 1
+                conn.sendall(f"ACK {count} 已收到\r\n".encode("gbk"))
+        except (TimeoutError, OSError):
+            pass
+        conn.close()
+
+    threading.Thread(target=cloud, daemon=True).start()
+    device = connect_retry(port)
+    device.settimeout(0.1)
+    device.sendall("登录 设备号=A17\r\n".encode("gbk"))
+    for i in range(25):
+        time.sleep(0.4)
+        device.sendall(f"温度=2{i % 10}.5℃ 电量={90 - i}%\r\n".encode("gbk"))
+        try:
+            device.recv(4096)
+        except (TimeoutError, OSError):
+            pass
+    time.sleep(2)
+    device.close()
+
+
 if __name__ == "__main__":
     peers = {
         "tcp-clients": tcp_clients,
@@ -173,5 +211,6 @@ if __name__ == "__main__":
         "frame-device": frame_device,
         "at-modem": at_modem,
         "tls-clients": tls_clients,
+        "relay-pair": relay_pair,
     }
     peers[sys.argv[1]](int(sys.argv[2]))

@@ -69,6 +69,13 @@ shot tls-server tls-clients 19040 -- --theme light --lang en --mode tcp-server \
   --address 127.0.0.1 --port 19040 --tls --open --send-text 'ACK\r\n' --escapes --cycle-ms 1000 \
   --screenshot-delay-ms 3000
 
+# A relay between a device and its cloud server: the device logs in and sends readings, the
+# server acknowledges each; both ways in the log, and a setting injected towards the device
+# every two seconds.
+shot tcp-relay relay-pair 19070 -- --theme dark --lang zh --encoding gbk --mode relay \
+  --address 127.0.0.1 --port 19070 --upstream 127.0.0.1:19071 --open \
+  --send-text '设置 周期=5s\r\n' --escapes --cycle-ms 2000 --screenshot-delay-ms 5000
+
 # A class's TCP server and its client in one workspace, side by side, in Chinese with GBK
 # both ways: the client greets every second, the server's auto reply answers. Then the same
 # two in tabs beside the all-sessions timeline, which interleaves both sides by time.
