@@ -34,6 +34,13 @@ pub struct Args {
     /// The server a relay (`--mode relay`) connects each client on to, host:port.
     #[arg(long, value_name = "HOST:PORT")]
     pub upstream: Option<String>,
+    /// With `--mode relay`: relay UDP datagrams instead of TCP connections.
+    #[arg(long)]
+    pub relay_udp: bool,
+    /// UDP relay: forget a source with nothing either way for this many ms (100 to
+    /// 3600000; 60000 by default).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(crate::workspace::RELAY_IDLE_MS))]
+    pub relay_idle_ms: Option<u64>,
     /// Open (listen, connect or bind) right away; with --workspace, every session of it
     /// (servers and UDP sockets first, so its clients find them).
     #[arg(long)]
@@ -391,6 +398,7 @@ impl Args {
                 ModeArg::TcpServer => Mode::TcpServer,
                 ModeArg::TcpClient => Mode::TcpClient,
                 ModeArg::Udp => Mode::Udp,
+                ModeArg::Relay if self.relay_udp => Mode::UdpRelay,
                 ModeArg::Relay => Mode::TcpRelay,
             };
         }
@@ -444,6 +452,9 @@ impl Args {
         }
         if self.rate_graph {
             state.display.rate_graph = true;
+        }
+        if let Some(idle) = self.relay_idle_ms {
+            state.client.relay_idle_ms = idle;
         }
         if let Some(wait) = self.auto_reconnect_ms {
             state.client.auto_reconnect = true;

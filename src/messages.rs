@@ -258,6 +258,11 @@ impl Message for CloseReason {
             Self::ByUser => english_or!(self, language, "本地关闭".to_owned()),
             Self::ByPeer => english_or!(self, language, "对方关闭了连接".to_owned()),
             Self::Reset => english_or!(self, language, "连接被对方重置".to_owned()),
+            Self::Idle(idle) => english_or!(
+                self,
+                language,
+                format!("{} 秒内两个方向都没有数据", idle.as_secs_f32())
+            ),
         }
     }
 }

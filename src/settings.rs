@@ -9,7 +9,7 @@ use crate::codec::{Checksum, ChecksumSpan, InputMode, LengthField, SendFormat, T
 use crate::i18n::Language;
 use crate::workspace::{
     AutoReplyRule, CONNECT_TIMEOUT_MS, DisplayOptions, FILE_INTERVAL_MS, HISTORY_LIMIT,
-    HistoryEntry, Mode, QuickCommand, RECENT_LIMIT, RECONNECT_MS, REPLY_DELAY_MS,
+    HistoryEntry, Mode, QuickCommand, RECENT_LIMIT, RECONNECT_MS, RELAY_IDLE_MS, REPLY_DELAY_MS,
     SPLIT_FIXED_BYTES, SessionState, Shared, SplitBy, SplitOptions, TlsSettings, merge_gap,
     merge_ms,
 };
@@ -104,6 +104,7 @@ pub struct SessionSettings {
     pub auto_reconnect: bool,
     pub client_local_port: u16,
     pub reconnect_ms: u64,
+    pub relay_idle_ms: u64,
     pub tls: TlsSettings,
     pub capture_as_text: bool,
     pub echo: bool,
@@ -162,6 +163,7 @@ impl SessionSettings {
             client_local_port: state.client.local_port,
             tls: state.tls.clone(),
             reconnect_ms: state.client.reconnect_ms,
+            relay_idle_ms: state.client.relay_idle_ms,
             capture_as_text: state.capture_as_text,
             echo: state.auto_reply.echo,
             reply_delay_ms: state.auto_reply.delay_ms,
@@ -244,6 +246,9 @@ impl SessionSettings {
         state.client.reconnect_ms = self
             .reconnect_ms
             .clamp(*RECONNECT_MS.start(), *RECONNECT_MS.end());
+        state.client.relay_idle_ms = self
+            .relay_idle_ms
+            .clamp(*RELAY_IDLE_MS.start(), *RELAY_IDLE_MS.end());
         state.capture_as_text = self.capture_as_text;
         state.auto_reply.echo = self.echo;
         state.target.show_selected_only = self.show_selected_only;

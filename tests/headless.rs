@@ -469,3 +469,60 @@ fn a_relay_passes_both_ways_injects_and_prints_each_way_marked() {
     );
     assert!(printed.contains("(6 B)\nanswer"), "{printed}");
 }
+
+#[test]
+fn a_udp_relay_from_the_command_line_passes_a_question_and_its_answer() {
+    let upstream = UdpSocket::bind("127.0.0.1:0").unwrap();
+    upstream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let upstream_addr = upstream.local_addr().unwrap().to_string();
+    let server = std::thread::spawn(move || {
+        let mut buffer = [0; 64];
+        let (len, from) = upstream.recv_from(&mut buffer).unwrap();
+        upstream.send_to(b"pong", from).unwrap();
+        buffer[..len].to_vec()
+    });
+    // A UDP port that was free a moment ago.
+    let port = UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let device = std::thread::spawn(move || {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        // Until the relay is bound and answers.
+        let mut buffer = [0; 64];
+        for _ in 0..50 {
+            socket.send_to(b"ping", ("127.0.0.1", port)).unwrap();
+            if let Ok(len) = socket.recv(&mut buffer) {
+                return buffer[..len].to_vec();
+            }
+        }
+        Vec::new()
+    });
+    let port = port.to_string();
+    let output = netdebug(&[
+        "--mode",
+        "relay",
+        "--relay-udp",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--upstream",
+        &upstream_addr,
+        "--exit-after-idle-ms",
+        "1500",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(server.join().unwrap(), b"ping");
+    assert_eq!(device.join().unwrap(), b"pong");
+    let printed = stdout(&output);
+    assert!(printed.contains("client→upstream"), "{printed}");
+    assert!(printed.contains("upstream→client"), "{printed}");
+    assert!(printed.contains("(4 B)\npong"), "{printed}");
+}

@@ -412,3 +412,127 @@ async fn a_plain_client_reaches_a_tls_upstream_through_the_relay() {
     })
     .await;
 }
+
+/// Opens a UDP relay on a free loopback port to `upstream`, forgetting sources after `idle`;
+/// its address.
+async fn open_udp_relay(
+    session: &mut Session,
+    events: &mut EventReceiver,
+    upstream: SocketAddr,
+    idle: Duration,
+) -> SocketAddr {
+    session.open(SessionConfig::UdpRelay {
+        local: Endpoint::new("127.0.0.1", 0),
+        upstream: Endpoint::new(upstream.ip().to_string(), upstream.port()),
+        idle,
+    });
+    common::bound(events).await
+}
+
+/// Receives one datagram on `socket` within the test's wait; its bytes and source.
+async fn datagram(socket: &tokio::net::UdpSocket) -> (Vec<u8>, SocketAddr) {
+    let mut buffer = [0; 2048];
+    let (len, from) = tokio::time::timeout(common::WAIT, socket.recv_from(&mut buffer))
+        .await
+        .expect("a datagram in time")
+        .unwrap();
+    (buffer[..len].to_vec(), from)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_udp_sources_through_one_relay_each_get_their_own_answers() {
+    let (mut session, mut events) = session();
+    let upstream = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let relay = open_udp_relay(
+        &mut session,
+        &mut events,
+        upstream.local_addr().unwrap(),
+        Duration::from_secs(30),
+    )
+    .await;
+    let seen = watch(events);
+    let mut sources = Vec::new();
+    for n in 0..3_u8 {
+        let source = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        source.send_to(&[b'q', n], relay).await.unwrap();
+        sources.push(source);
+    }
+    // The upstream answers each datagram to where it came from: a socket of the relay's
+    // own per source.
+    let mut seen_from = Vec::new();
+    for _ in 0..3 {
+        let (question, from) = datagram(&upstream).await;
+        assert_eq!(question[0], b'q');
+        seen_from.push(from);
+        upstream.send_to(&[b'a', question[1]], from).await.unwrap();
+    }
+    seen_from.sort_unstable();
+    seen_from.dedup();
+    assert_eq!(seen_from.len(), 3, "one upstream socket per source");
+    for (n, source) in sources.iter().enumerate() {
+        let (answer, from) = datagram(source).await;
+        assert_eq!(answer, [b'a', u8::try_from(n).unwrap()]);
+        assert_eq!(from, relay, "answers come from the relay's own address");
+    }
+    until_seen(&seen, "each source's two ways", |seen| {
+        seen.bytes.len() == 6
+    })
+    .await;
+    // Injected to one source only, from the relay's address; and into one source's way to
+    // the upstream, from that source's own socket there.
+    let one = sources[1].local_addr().unwrap();
+    let to = |way| SendTarget::Relay {
+        way,
+        client: Some(one),
+    };
+    session
+        .send(to(Way::ToClient), b"to source 1".to_vec())
+        .unwrap();
+    assert_eq!(
+        datagram(&sources[1]).await,
+        (b"to source 1".to_vec(), relay)
+    );
+    session
+        .send(to(Way::ToUpstream), b"from source 1".to_vec())
+        .unwrap();
+    let (injected, from) = datagram(&upstream).await;
+    assert_eq!(injected, b"from source 1");
+    assert!(seen_from.contains(&from));
+    for other in [&sources[0], &sources[2]] {
+        let mut buffer = [0; 64];
+        let nothing =
+            tokio::time::timeout(Duration::from_millis(200), other.recv_from(&mut buffer)).await;
+        assert!(nothing.is_err(), "only the chosen source gets it");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiet_udp_source_is_forgotten_after_the_idle_timeout() {
+    let (mut session, mut events) = session();
+    let upstream = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let idle = Duration::from_millis(300);
+    let relay = open_udp_relay(
+        &mut session,
+        &mut events,
+        upstream.local_addr().unwrap(),
+        idle,
+    )
+    .await;
+    let source = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    source.send_to(b"first", relay).await.unwrap();
+    let (_, first_from) = datagram(&upstream).await;
+    let left = wait_for(&mut events, "the source forgotten", |k| {
+        matches!(k, EventKind::PeerLeft { .. })
+    })
+    .await;
+    assert!(matches!(
+        left.kind,
+        EventKind::PeerLeft { peer, reason: CloseReason::Idle(after) }
+            if peer == source.local_addr().unwrap() && after == idle
+    ));
+    // Its next datagram gets a socket of its own again.
+    source.send_to(b"again", relay).await.unwrap();
+    let (again, again_from) = datagram(&upstream).await;
+    assert_eq!(again, b"again");
+    assert_ne!(again_from, first_from, "a new socket towards the upstream");
+}

@@ -30,11 +30,13 @@ const TEXT_SIZES: [f32; 5] = [0.9, 1.0, 1.1, 1.2, 1.3];
 fn essentials(t: &Texts, mode: Mode) -> Vec<&'static str> {
     let (address, port) = match mode {
         Mode::TcpClient => (t.remote_address, t.remote_port),
-        Mode::TcpServer | Mode::Udp | Mode::TcpRelay => (t.local_address, t.local_port),
+        Mode::TcpServer | Mode::Udp | Mode::TcpRelay | Mode::UdpRelay => {
+            (t.local_address, t.local_port)
+        }
     };
     // A relay needs its upstream, and which side a send goes to.
     let relay = match mode {
-        Mode::TcpRelay => vec![t.upstream, t.send_to_client, t.send_to_upstream],
+        Mode::TcpRelay | Mode::UdpRelay => vec![t.upstream, t.send_to_client, t.send_to_upstream],
         Mode::TcpServer | Mode::TcpClient | Mode::Udp => Vec::new(),
     };
     let mut essentials = vec![
@@ -164,6 +166,12 @@ fn a_tcp_relays_controls_fit_in_english() {
 #[test]
 fn a_tcp_relays_controls_fit_in_chinese() {
     check(Language::Chinese, Mode::TcpRelay);
+}
+
+#[test]
+fn a_udp_relays_controls_fit_in_both_languages() {
+    check(Language::English, Mode::UdpRelay);
+    check(Language::Chinese, Mode::UdpRelay);
 }
 
 /// Both languages' tables name the same controls.

@@ -172,7 +172,7 @@ impl Peers {
                     self.streams.push(stream);
                 }
             }
-            netdebug::workspace::Mode::Udp => {
+            netdebug::workspace::Mode::Udp | netdebug::workspace::Mode::UdpRelay => {
                 let _ = self.udp.send_to(bytes, local);
             }
             netdebug::workspace::Mode::TcpClient => {

@@ -500,6 +500,29 @@ impl Log {
         }
     }
 
+    /// [`Log::relayed`] for a datagram (a UDP relay's): each a whole message of its stream,
+    /// decoded as a continuation of what came before in it.
+    pub fn relayed_datagram(
+        &mut self,
+        client: SocketAddr,
+        direction: Direction,
+        bytes: Bytes,
+        injected: bool,
+        time: NaiveTime,
+    ) -> Option<std::time::Duration> {
+        let stream = Stream {
+            peer: client,
+            direction,
+        };
+        // Nothing later continues a datagram's entry.
+        self.last_reads.remove(&stream);
+        if injected {
+            return self.relayed(client, direction, bytes, true, time);
+        }
+        self.relaying = true;
+        self.stream_piece(stream, bytes, time)
+    }
+
     /// Takes bytes that went through a relay as [`Log::relayed`] does while the display does
     /// not show them: each way cut and checked on (see [`Log::unshown_read`]), what the
     /// relay wrote on the person's behalf left out.

@@ -60,6 +60,16 @@ pub enum SessionConfig {
         /// TLS towards the upstream server; `None` for plain TCP.
         tls: Option<ClientTls>,
     },
+    /// Relay UDP: bind a local address and send each source's datagrams on to the upstream
+    /// server from a socket of its own, its answers back to it.
+    UdpRelay {
+        /// Address and port to bind; port 0 picks a free one.
+        local: Endpoint,
+        /// The server datagrams go on to.
+        upstream: Endpoint,
+        /// A source quiet both ways for this long is forgotten.
+        idle: Duration,
+    },
     /// Bind a UDP socket.
     Udp {
         /// Address and port to bind; port 0 picks a free one.

@@ -214,6 +214,8 @@ pub enum CloseReason {
     Reset,
     /// It failed.
     Failed(NetError),
+    /// Nothing went either way for this long (a UDP relay forgets such a source).
+    Idle(std::time::Duration),
 }
 
 impl fmt::Display for CloseReason {
@@ -223,6 +225,7 @@ impl fmt::Display for CloseReason {
             Self::ByPeer => f.write_str("closed by peer"),
             Self::Reset => f.write_str("connection reset by peer"),
             Self::Failed(error) => write!(f, "{error}"),
+            Self::Idle(idle) => write!(f, "nothing either way for {} s", idle.as_secs_f32()),
         }
     }
 }

@@ -18,7 +18,7 @@ use super::session::{Reporter, SessionCommand, Stop};
 use super::transfer::{self, FilePacing, FileProgress};
 use super::{
     CAPTURE_QUEUE_LIMIT, CloseReason, EventKind, FileError, NetError, SendTarget, SessionId, relay,
-    tcp_client, tcp_server, udp,
+    relay_udp, tcp_client, tcp_server, udp,
 };
 
 /// A session: a TCP server, TCP client or UDP socket when open, with its own save-to-file,
@@ -191,6 +191,14 @@ impl Session {
                 runtime.spawn(relay::run(
                     local, upstream, timeout, tls, command_rx, reporter,
                 )),
+            ),
+            SessionConfig::UdpRelay {
+                local,
+                upstream,
+                idle,
+            } => (
+                None,
+                runtime.spawn(relay_udp::run(local, upstream, idle, command_rx, reporter)),
             ),
             SessionConfig::Udp { local, multicast } => (
                 None,

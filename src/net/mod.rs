@@ -23,6 +23,7 @@ mod interfaces;
 mod peer_stream;
 mod read_buffers;
 mod relay;
+mod relay_udp;
 mod session;
 mod tcp_client;
 mod tcp_server;

@@ -156,7 +156,10 @@ pub(crate) async fn run(
 
 /// Binds with a large receive buffer, broadcast allowed and the multicast group joined;
 /// returns the socket and the buffer size the OS granted.
-async fn bind(local: &Endpoint, multicast: Option<IpAddr>) -> Result<(UdpSocket, usize), NetError> {
+pub(crate) async fn bind(
+    local: &Endpoint,
+    multicast: Option<IpAddr>,
+) -> Result<(UdpSocket, usize), NetError> {
     let addr = resolve_local(local).await?;
     let bind_error = |source| NetError::Bind { addr, source };
     let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))

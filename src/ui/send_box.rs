@@ -23,7 +23,7 @@ pub(super) fn send_box_ui(
     let mut asked = Vec::new();
     match state.mode {
         Mode::TcpServer => server_target_ui(ui, state, &mut target, &mut asked),
-        Mode::TcpRelay => {
+        Mode::TcpRelay | Mode::UdpRelay => {
             relay_way_ui(ui, state, &mut target);
             server_target_ui(ui, state, &mut target, &mut asked);
         }

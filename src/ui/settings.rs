@@ -224,7 +224,9 @@ fn network_ui(ui: &mut Ui, state: &SessionState, shared: &Shared, actions: &mut 
     });
     let (address_label, port_label) = match state.mode {
         Mode::TcpClient => (t.remote_address, t.remote_port),
-        Mode::TcpServer | Mode::Udp | Mode::TcpRelay => (t.local_address, t.local_port),
+        Mode::TcpServer | Mode::Udp | Mode::TcpRelay | Mode::UdpRelay => {
+            (t.local_address, t.local_port)
+        }
     };
     // The address and its port side by side, each named by the label above it.
     let port_width = 64.0;
@@ -270,7 +272,7 @@ fn network_ui(ui: &mut Ui, state: &SessionState, shared: &Shared, actions: &mut 
             actions.push(Action::Edit(Edit::Port(port)));
         }
     });
-    if state.mode == Mode::TcpRelay {
+    if state.mode.relays() {
         upstream_ui(ui, state, open, actions);
     }
     // One line kept for what is wrong with any of the fields, so an error never moves the
@@ -396,6 +398,17 @@ fn network_more_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>)
             )
             .labelled_by(label.id);
         });
+    }
+    if state.mode == Mode::UdpRelay {
+        number_row(
+            ui,
+            t.relay_idle,
+            !open,
+            egui::DragValue::new(&mut client.relay_idle_ms)
+                .range(crate::workspace::RELAY_IDLE_MS)
+                .speed(100),
+        )
+        .on_hover_text(t.relay_idle_help);
     }
     if client != state.client {
         actions.push(Action::Edit(Edit::Client(client)));

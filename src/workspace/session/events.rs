@@ -231,12 +231,17 @@ impl SessionState {
         };
         counter.add(bytes.len(), Instant::now());
         self.count_for_client(client, bytes.len(), direction);
+        let injected = injected.is_some();
         let after = if self.shows(direction, &bytes) {
-            self.log
-                .relayed(client, direction, bytes, injected.is_some(), time)
+            if self.mode == Mode::UdpRelay {
+                self.log
+                    .relayed_datagram(client, direction, bytes, injected, time)
+            } else {
+                self.log.relayed(client, direction, bytes, injected, time)
+            }
         } else {
             self.log
-                .unshown_relayed(client, direction, &bytes, injected.is_some(), time)
+                .unshown_relayed(client, direction, &bytes, injected, time)
         };
         if let Some(after) = after {
             self.traffic.responses.add(after);

@@ -69,6 +69,8 @@ pub struct ClientOptions {
     pub auto_reconnect: bool,
     /// How long to wait before connecting again, in milliseconds.
     pub reconnect_ms: u64,
+    /// A UDP relay forgets a source quiet both ways for this long, in milliseconds.
+    pub relay_idle_ms: u64,
 }
 
 impl Default for ClientOptions {
@@ -77,6 +79,7 @@ impl Default for ClientOptions {
             connect_timeout_ms: super::duration_ms(DEFAULT_CONNECT_TIMEOUT),
             local_port: 0,
             auto_reconnect: false,
+            relay_idle_ms: 60_000,
             reconnect_ms: 1000,
         }
     }

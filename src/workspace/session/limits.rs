@@ -9,6 +9,10 @@ pub const CONNECT_TIMEOUT_MS: std::ops::RangeInclusive<u64> = 100..=600_000;
 /// The waits before an auto reconnect a person may choose, in milliseconds.
 pub const RECONNECT_MS: std::ops::RangeInclusive<u64> = 100..=600_000;
 
+/// The idle timeouts of a UDP relay's sources a person may choose, in milliseconds: 0.1 s to
+/// an hour.
+pub const RELAY_IDLE_MS: std::ops::RangeInclusive<u64> = 100..=3_600_000;
+
 /// The auto reply delays a person may choose, in milliseconds (0: at once).
 pub const REPLY_DELAY_MS: std::ops::RangeInclusive<u64> = 0..=60_000;
 

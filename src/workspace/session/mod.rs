@@ -245,6 +245,11 @@ impl SessionState {
                 timeout: std::time::Duration::from_millis(self.client.connect_timeout_ms),
                 tls: self.tls.client(),
             },
+            Mode::UdpRelay => SessionConfig::UdpRelay {
+                local: endpoint,
+                upstream: upstream.unwrap_or_else(|| Endpoint::new("", 0)),
+                idle: std::time::Duration::from_millis(self.client.relay_idle_ms.max(1)),
+            },
         })
     }
 
@@ -301,7 +306,7 @@ impl SessionState {
                 remote.clone_into(&mut self.target.udp);
                 self.target.reply_to_last = false;
             }
-            Mode::TcpRelay => remote.clone_into(&mut self.upstream),
+            Mode::TcpRelay | Mode::UdpRelay => remote.clone_into(&mut self.upstream),
             Mode::TcpServer => {}
         }
     }
@@ -309,7 +314,7 @@ impl SessionState {
     /// The relay's upstream server: none unless the mode is the relay, whose field must hold
     /// a `host:port`.
     fn parse_upstream(&self) -> Result<Option<Endpoint>, Said> {
-        if self.mode != Mode::TcpRelay {
+        if !self.mode.relays() {
             return Ok(None);
         }
         if self.upstream.trim().is_empty() {
@@ -351,7 +356,7 @@ impl SessionState {
         self.client_totals.clear();
         self.target.server = ServerTarget::All;
         self.sync_log_filter();
-        self.log.set_relaying(self.mode == Mode::TcpRelay);
+        self.log.set_relaying(self.mode.relays());
         self.status = None;
     }
 
@@ -468,7 +473,7 @@ impl SessionState {
     /// back to all clients, and so does the log.
     pub fn sync_log_filter(&mut self) {
         let shown = match self.mode {
-            Mode::TcpServer | Mode::TcpRelay => self.target.shown_client(),
+            Mode::TcpServer | Mode::TcpRelay | Mode::UdpRelay => self.target.shown_client(),
             Mode::TcpClient | Mode::Udp => None,
         };
         self.log.store_mut().set_show_only(shown);

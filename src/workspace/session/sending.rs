@@ -141,12 +141,13 @@ impl SessionState {
                 .clients
                 .contains(&peer)
                 .then_some(SendTarget::Client(peer)),
-            (Mode::TcpRelay, Connection::Listening(_) | Connection::Serving(_)) => {
-                self.clients.contains(&peer).then_some(SendTarget::Relay {
-                    way: self.target.relay_way,
-                    client: Some(peer),
-                })
-            }
+            (
+                Mode::TcpRelay | Mode::UdpRelay,
+                Connection::Listening(_) | Connection::Serving(_) | Connection::Bound(_),
+            ) => self.clients.contains(&peer).then_some(SendTarget::Relay {
+                way: self.target.relay_way,
+                client: Some(peer),
+            }),
             (Mode::Udp, Connection::Bound(_)) => Some(SendTarget::Datagram(
                 crate::net::Endpoint::new(peer.ip().to_string(), peer.port()),
             )),
@@ -245,6 +246,10 @@ impl SessionState {
             Connection::Listening(_) | Connection::Serving(_) if self.clients.is_empty() => {
                 Some(t.no_clients)
             }
+            // A UDP relay has no one to send to until a source has sent.
+            Connection::Bound(_) if self.mode == Mode::UdpRelay && self.clients.is_empty() => {
+                Some(t.no_clients)
+            }
             Connection::Listening(_)
             | Connection::Serving(_)
             // A send during the handshake waits for it in the session.
@@ -281,7 +286,7 @@ impl SessionState {
                 ServerTarget::All => SendTarget::AllClients,
                 ServerTarget::One(peer) => SendTarget::Client(peer),
             },
-            Mode::TcpRelay => SendTarget::Relay {
+            Mode::TcpRelay | Mode::UdpRelay => SendTarget::Relay {
                 way: self.target.relay_way,
                 client: match self.target.server {
                     ServerTarget::All => None,

@@ -21,11 +21,20 @@ pub enum Mode {
     /// Sit between TCP clients and their server (转发): each client that connects is
     /// connected on to the upstream server, and both ways are logged.
     TcpRelay,
+    /// Sit between UDP peers and their server: each source's datagrams go on to the
+    /// upstream server from a socket of its own, and the answers back to it.
+    UdpRelay,
 }
 
 impl Mode {
     /// Every mode, in selector order.
-    pub const ALL: [Self; 4] = [Self::TcpServer, Self::TcpClient, Self::Udp, Self::TcpRelay];
+    pub const ALL: [Self; 5] = [
+        Self::TcpServer,
+        Self::TcpClient,
+        Self::Udp,
+        Self::TcpRelay,
+        Self::UdpRelay,
+    ];
 
     /// The mode's name in the window's language.
     pub fn label(self, t: &Texts) -> &'static str {
@@ -34,12 +43,13 @@ impl Mode {
             Self::TcpClient => t.tcp_client,
             Self::Udp => t.udp,
             Self::TcpRelay => t.tcp_relay,
+            Self::UdpRelay => t.udp_relay,
         }
     }
 
-    /// Whether clients connect to the session, which lists them (a server, a relay).
-    pub fn serves(self) -> bool {
-        matches!(self, Self::TcpServer | Self::TcpRelay)
+    /// Whether it relays between clients and an upstream server.
+    pub fn relays(self) -> bool {
+        matches!(self, Self::TcpRelay | Self::UdpRelay)
     }
 
     /// Whether port 0 ("any free port") makes sense: when binding, not when connecting.
