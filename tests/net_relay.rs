@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use common::{listening, session, wait_for};
 use netdebug::net::{
-    ClientTls, CloseReason, Endpoint, EventKind, EventReceiver, NetError, SendTarget, Session,
-    SessionConfig, Way,
+    Chance, ClientTls, CloseReason, Endpoint, EventKind, EventReceiver, Fate, Impairment,
+    Impairments, NetError, SendTarget, Session, SessionConfig, Way,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -535,4 +535,188 @@ async fn a_quiet_udp_source_is_forgotten_after_the_idle_timeout() {
     let (again, again_from) = datagram(&upstream).await;
     assert_eq!(again, b"again");
     assert_ne!(again_from, first_from, "a new socket towards the upstream");
+}
+
+/// A UDP relay from one source to an upstream socket of the test, with `impairments`: the
+/// session (to keep it open), its events, the relay's address, the source and the upstream.
+async fn impaired_udp_relay(
+    impairments: Impairments,
+) -> (
+    Session,
+    EventReceiver,
+    SocketAddr,
+    tokio::net::UdpSocket,
+    tokio::net::UdpSocket,
+) {
+    let (mut session, mut events) = session();
+    session.set_impairments(impairments);
+    let upstream = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let relay = open_udp_relay(
+        &mut session,
+        &mut events,
+        upstream.local_addr().unwrap(),
+        Duration::from_secs(30),
+    )
+    .await;
+    let source = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    (session, events, relay, source, upstream)
+}
+
+/// Every datagram that comes to `socket` until none has come for 400 ms.
+async fn all_datagrams(socket: &tokio::net::UdpSocket) -> Vec<Vec<u8>> {
+    let mut got = Vec::new();
+    let mut buffer = [0; 64];
+    while let Ok(Ok(len)) =
+        tokio::time::timeout(Duration::from_millis(400), socket.recv(&mut buffer)).await
+    {
+        got.push(buffer[..len].to_vec());
+    }
+    got
+}
+
+/// The fates the relay's choices give `count` datagrams going `way` under `impairments`.
+fn fates(impairments: &Impairments, way: Way, count: usize) -> Vec<Fate> {
+    let mut chance = Chance::new(impairments.seed, way);
+    (0..count)
+        .map(|_| chance.fate(&impairments.of(way)))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loss_drops_exactly_the_datagrams_the_seed_says_and_the_log_says_which() {
+    const COUNT: u8 = 100;
+    let impairments = Impairments {
+        to_upstream: Impairment {
+            loss_percent: 30,
+            ..Impairment::default()
+        },
+        seed: 42,
+        ..Impairments::default()
+    };
+    let (_session, events, relay, source, upstream) = impaired_udp_relay(impairments).await;
+    let seen = watch_fates(events);
+    for n in 0..COUNT {
+        source.send_to(&[n], relay).await.unwrap();
+    }
+    let expected: Vec<Vec<u8>> = fates(&impairments, Way::ToUpstream, COUNT.into())
+        .iter()
+        .zip(0..COUNT)
+        .filter(|(fate, _)| !fate.dropped)
+        .map(|(_, n)| vec![n])
+        .collect();
+    assert!(
+        (55..85).contains(&expected.len()),
+        "{} kept",
+        expected.len()
+    );
+    assert_eq!(all_datagrams(&upstream).await, expected);
+    // Each datagram reported, the dropped ones as dropped.
+    until_seen_fates(&seen, usize::from(COUNT)).await;
+    let reported: Vec<(Vec<u8>, bool)> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(bytes, fate)| (bytes.clone(), fate.is_some_and(|fate| fate.dropped)))
+        .collect();
+    let passed_on: Vec<Vec<u8>> = reported
+        .iter()
+        .filter(|(_, dropped)| !dropped)
+        .map(|(bytes, _)| bytes.clone())
+        .collect();
+    assert_eq!(passed_on, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplication_and_reordering_follow_the_seed() {
+    const COUNT: u8 = 40;
+    let impairments = Impairments {
+        to_upstream: Impairment {
+            duplicate_percent: 25,
+            reorder_percent: 25,
+            ..Impairment::default()
+        },
+        seed: 7,
+        ..Impairments::default()
+    };
+    let (_session, _events, relay, source, upstream) = impaired_udp_relay(impairments).await;
+    for n in 0..COUNT {
+        source.send_to(&[n], relay).await.unwrap();
+    }
+    let fates = fates(&impairments, Way::ToUpstream, COUNT.into());
+    let mut expected: Vec<Vec<u8>> = Vec::new();
+    for (fate, n) in fates.iter().zip(0..COUNT) {
+        let copies = if fate.duplicated { 2 } else { 1 };
+        expected.extend(std::iter::repeat_n(vec![n], copies));
+    }
+    let got = all_datagrams(&upstream).await;
+    let mut sorted = got.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected, "each copy the seed says, no more");
+    assert!(fates.iter().any(|fate| fate.reordered));
+    // Those held back come after those sent right after them (40 datagrams take far less
+    // than the hold).
+    let first_held = fates.iter().position(|fate| fate.reordered).unwrap();
+    let held = u8::try_from(first_held).unwrap();
+    let overtaking = (first_held + 1..usize::from(COUNT))
+        .find(|&n| !fates[n].reordered)
+        .map(|n| u8::try_from(n).unwrap())
+        .unwrap();
+    let at = |n: u8| got.iter().position(|datagram| datagram == &[n]).unwrap();
+    assert!(at(overtaking) < at(held), "{got:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delay_holds_each_answer_at_least_that_long() {
+    let impairments = Impairments {
+        to_client: Impairment {
+            delay_ms: 50,
+            ..Impairment::default()
+        },
+        ..Impairments::default()
+    };
+    let (_session, _events, relay, source, upstream) = impaired_udp_relay(impairments).await;
+    for n in 0..5_u8 {
+        source.send_to(&[n], relay).await.unwrap();
+        let (question, from) = datagram(&upstream).await;
+        let answered = std::time::Instant::now();
+        upstream.send_to(&question, from).await.unwrap();
+        let (answer, _) = datagram(&source).await;
+        assert_eq!(answer, [n]);
+        let took = answered.elapsed();
+        assert!(
+            took >= Duration::from_millis(50),
+            "answer {n} after {took:?}"
+        );
+    }
+}
+
+/// Relayed datagrams as reported, with what happened to each.
+type Reported = Arc<Mutex<Vec<(Vec<u8>, Option<Fate>)>>>;
+
+/// The relayed datagrams reported, with what happened to each, gathered on a task.
+fn watch_fates(mut events: EventReceiver) -> Reported {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&seen);
+    tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            if let EventKind::Relayed {
+                bytes, impaired, ..
+            } = event.kind
+            {
+                kept.lock().unwrap().push((bytes.to_vec(), impaired));
+            }
+        }
+    });
+    seen
+}
+
+/// Waits (a bounded time) until `count` relayed datagrams were reported.
+async fn until_seen_fates(seen: &Reported, count: usize) {
+    for _ in 0..1000 {
+        if seen.lock().unwrap().len() >= count {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("only {} reported", seen.lock().unwrap().len());
 }

@@ -182,7 +182,25 @@ fn annotation_text(annotation: &Annotation, t: &Texts) -> String {
         }
         Annotation::AutoReply => t.auto_reply_sent.to_owned(),
         Annotation::Injected => t.injected.to_owned(),
+        Annotation::Impaired(fate) => fate_text(fate, t),
     }
+}
+
+/// What an impairment did to a datagram, in the language of `t`: lost, or sent (twice,
+/// held back) after a delay.
+fn fate_text(fate: &crate::net::Fate, t: &Texts) -> String {
+    if fate.dropped {
+        return t.impaired_dropped.to_owned();
+    }
+    let ms = fate.delay.as_millis().to_string();
+    let mut notes = vec![t.impaired_delayed.replace("{ms}", &ms)];
+    if fate.duplicated {
+        notes.push(t.impaired_duplicated.to_owned());
+    }
+    if fate.reordered {
+        notes.push(t.impaired_reordered.to_owned());
+    }
+    notes.join(" · ")
 }
 
 /// `0010  41 42 43 …  ABC…`: offset, the bytes, and their printable ASCII.

@@ -251,6 +251,8 @@ pub enum Annotation {
     AutoReply,
     /// Written by a relay on the person's behalf, not passed on from the other side.
     Injected,
+    /// What a relay's impairment did to a datagram: lost, sent twice, held back.
+    Impaired(crate::net::Fate),
 }
 
 impl LogEntry {
@@ -506,7 +508,7 @@ impl Log {
         &mut self,
         client: SocketAddr,
         direction: Direction,
-        bytes: Bytes,
+        (bytes, impaired): (Bytes, Option<crate::net::Fate>),
         injected: bool,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
@@ -520,7 +522,14 @@ impl Log {
             return self.relayed(client, direction, bytes, true, time);
         }
         self.relaying = true;
-        self.stream_piece(stream, bytes, time)
+        match impaired {
+            // What happened to it says more than a response time.
+            Some(fate) => {
+                self.stream_data(stream, bytes, time, Some(Annotation::Impaired(fate)));
+                None
+            }
+            None => self.stream_piece(stream, bytes, time),
+        }
     }
 
     /// Takes bytes that went through a relay as [`Log::relayed`] does while the display does

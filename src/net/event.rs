@@ -164,6 +164,8 @@ pub enum EventKind {
         bytes: Bytes,
         /// Who decided to send them when the relay did not pass them on from the other side.
         injected: Option<SentBy>,
+        /// What the way's impairment did to them (a UDP relay's datagram), if one is on.
+        impaired: Option<super::Fate>,
     },
     /// One side of a relayed pair ended its sending (TCP's FIN); the relay ended its sending
     /// to the other side too, which can still answer.

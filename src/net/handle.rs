@@ -30,6 +30,8 @@ pub struct Session {
     capture: SharedCapture,
     capture_writer: Option<FinishedCapture>,
     auto_reply: SharedAutoReply,
+    /// How a relay impairs each way, changed while it runs.
+    impairments: super::impair::SharedImpairments,
     open: Option<Running>,
 }
 
@@ -134,6 +136,7 @@ impl Session {
             capture: SharedCapture::default(),
             capture_writer: None,
             auto_reply: SharedAutoReply::default(),
+            impairments: super::impair::SharedImpairments::default(),
             open: None,
         }
     }
@@ -198,7 +201,14 @@ impl Session {
                 idle,
             } => (
                 None,
-                runtime.spawn(relay_udp::run(local, upstream, idle, command_rx, reporter)),
+                runtime.spawn(relay_udp::run(
+                    local,
+                    upstream,
+                    idle,
+                    self.impairments.clone(),
+                    command_rx,
+                    reporter,
+                )),
             ),
             SessionConfig::Udp { local, multicast } => (
                 None,
@@ -347,6 +357,12 @@ impl Session {
     /// (see [`AutoReply`]).
     pub fn set_auto_reply(&self, reply: AutoReply) {
         self.auto_reply.set(reply);
+    }
+
+    /// Sets how a relay impairs each way from now on, kept across Opens like auto reply;
+    /// a UDP relay applies it to each datagram, its seeded choices starting afresh.
+    pub fn set_impairments(&self, impairments: super::Impairments) {
+        self.impairments.set(impairments);
     }
 
     /// Has the open server stop accepting clients, keeping those it has (closing the

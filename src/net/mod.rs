@@ -19,6 +19,7 @@ mod error;
 mod event;
 mod file_error;
 mod handle;
+mod impair;
 mod interfaces;
 mod peer_stream;
 mod read_buffers;
@@ -43,6 +44,7 @@ pub use event::{
 };
 pub use file_error::FileError;
 pub use handle::{Closing, NotOpen, Session};
+pub use impair::{Chance, Fate, Impairment, Impairments, REORDER_HOLD};
 pub use interfaces::local_addresses;
 pub use session::SendTarget;
 pub use tls::{ClientTls, Fingerprint, PemKind, ServerTls, TlsError, TlsSummary};

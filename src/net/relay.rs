@@ -513,7 +513,7 @@ async fn pass(
                         Way::ToUpstream => reporter.capture_room(1, bytes.len()).await,
                         Way::ToClient => None,
                     };
-                    let event = EventKind::Relayed { client, way, bytes: bytes.clone(), injected: None };
+                    let event = EventKind::Relayed { client, way, bytes: bytes.clone(), injected: None, impaired: None };
                     reporter.report_data(time, event, room).await;
                     if let Err(error) = to.write_all(&bytes).await {
                         return broken_writing(error);
@@ -532,7 +532,7 @@ async fn pass(
             Some((bytes, ack)) = injected.recv() => {
                 let began = SystemTime::now();
                 let written = to.write_all(&bytes).await;
-                let event = EventKind::Relayed { client, way, bytes, injected: Some(SentBy::Owner) };
+                let event = EventKind::Relayed { client, way, bytes, injected: Some(SentBy::Owner), impaired: None };
                 if let Some(ack) = &ack {
                     if written.is_ok() { ack.written() } else { ack.failed() }
                 }

@@ -1,12 +1,15 @@
 //! UDP relay (UDP 转发): one bound socket takes datagrams from any source and sends each on to
 //! the upstream server from a socket of that source's own, so that the upstream's answers
 //! come back on that socket and go to the right source. A source quiet (both ways) for the
-//! idle timeout is forgotten and its socket closed, as a NAT forgets a mapping.
+//! idle timeout is forgotten and its socket closed, as a NAT forgets a mapping. With an
+//! impairment on (see [`super::impair`]), each way's datagrams are lost, duplicated, delayed
+//! or reordered as its seeded choices say, and each report says what happened to it.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -16,6 +19,7 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::ack::Ack;
+use super::impair::{Chance, Fate, Impairments, SharedImpairments};
 use super::session::{Reporter, SessionCommand, resolve};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy, Way};
 
@@ -27,6 +31,7 @@ pub(crate) async fn run(
     local: Endpoint,
     upstream: Endpoint,
     idle: Duration,
+    impairments: SharedImpairments,
     mut commands: mpsc::UnboundedReceiver<SessionCommand>,
     reporter: Reporter,
 ) -> CloseReason {
@@ -51,12 +56,18 @@ pub(crate) async fn run(
         }),
         Err(source) => return CloseReason::Failed(NetError::Receive { source }),
     }
+    let socket = Arc::new(socket);
+    let (outbox, scheduled) = mpsc::unbounded_channel();
+    // Ends with the loop: dropping the relay drops the last sender.
+    let delivering = tokio::spawn(deliver(scheduled, Arc::clone(&socket), reporter.clone()));
     let mut relay = Relay {
-        socket: Arc::new(socket),
+        socket,
         upstream,
         idle,
         started: Instant::now(),
         sources: HashMap::new(),
+        fates: Fates::new(impairments),
+        outbox,
         reporter,
     };
     // Often enough that a source goes within a tenth of the timeout of it.
@@ -93,7 +104,157 @@ pub(crate) async fn run(
             },
         }
     }
+    drop(relay);
+    delivering.abort();
     CloseReason::ByUser
+}
+
+/// Where an impaired datagram goes when its time comes.
+#[derive(Debug)]
+enum Destination {
+    /// On to the upstream, from the source's own socket.
+    Upstream(Arc<UdpSocket>),
+    /// Back to the source, from the relay's socket.
+    Client(SocketAddr),
+}
+
+/// A datagram held back by an impairment: when it goes, in what order among those due at
+/// the same time, where, and what.
+#[derive(Debug)]
+struct Held {
+    due: Instant,
+    order: u64,
+    destination: Destination,
+    datagram: Bytes,
+}
+
+impl PartialEq for Held {
+    fn eq(&self, other: &Self) -> bool {
+        (self.due, self.order) == (other.due, other.order)
+    }
+}
+
+impl Eq for Held {}
+
+impl PartialOrd for Held {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Held {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.due, self.order).cmp(&(other.due, other.order))
+    }
+}
+
+/// Sends the datagrams impairments held back, each when it is due (in the order they were
+/// held among those due at once), until the relay ends.
+async fn deliver(
+    mut scheduled: mpsc::UnboundedReceiver<Held>,
+    relay: Arc<UdpSocket>,
+    reporter: Reporter,
+) {
+    let mut held: BinaryHeap<Reverse<Held>> = BinaryHeap::new();
+    loop {
+        let next_due = held.peek().map(|Reverse(next)| next.due);
+        tokio::select! {
+            more = scheduled.recv() => match more {
+                Some(datagram) => held.push(Reverse(datagram)),
+                None => return,
+            },
+            () = tokio::time::sleep_until(next_due.unwrap_or_else(Instant::now)), if next_due.is_some() => {
+                while held.peek().is_some_and(|Reverse(next)| next.due <= Instant::now()) {
+                    let Some(Reverse(due)) = held.pop() else { break };
+                    let (sent, peer) = match &due.destination {
+                        Destination::Upstream(socket) => (
+                            socket.send(&due.datagram).await.map(drop),
+                            socket.peer_addr().unwrap_or(SocketAddr::from(([0, 0, 0, 0], 0))),
+                        ),
+                        Destination::Client(client) => {
+                            (relay.send_to(&due.datagram, *client).await.map(drop), *client)
+                        }
+                    };
+                    if let Err(source) = sent {
+                        reporter.report(EventKind::Error(NetError::Send { peer, source }));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Each way's seeded choices, started again from the seed whenever the impairments change,
+/// so that a run from that moment repeats exactly.
+#[derive(Debug, Clone)]
+struct Fates(Arc<Mutex<Lanes>>);
+
+#[derive(Debug)]
+struct Lanes {
+    shared: SharedImpairments,
+    seen: Impairments,
+    to_upstream: Chance,
+    to_client: Chance,
+}
+
+impl Fates {
+    fn new(shared: SharedImpairments) -> Self {
+        let seen = shared.current();
+        Self(Arc::new(Mutex::new(Lanes {
+            shared,
+            seen,
+            to_upstream: Chance::new(seen.seed, Way::ToUpstream),
+            to_client: Chance::new(seen.seed, Way::ToClient),
+        })))
+    }
+
+    /// The fate of the next datagram that goes `way`; `None` while that way is not impaired.
+    fn next(&self, way: Way) -> Option<Fate> {
+        let mut lanes = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = lanes.shared.current();
+        if now != lanes.seen {
+            lanes.seen = now;
+            lanes.to_upstream = Chance::new(now.seed, Way::ToUpstream);
+            lanes.to_client = Chance::new(now.seed, Way::ToClient);
+        }
+        let impairment = now.of(way);
+        if !impairment.is_active() {
+            return None;
+        }
+        Some(match way {
+            Way::ToUpstream => lanes.to_upstream.fate(&impairment),
+            Way::ToClient => lanes.to_client.fate(&impairment),
+        })
+    }
+}
+
+/// Holds a datagram back as its `fate` says (sent by `deliver`), in `order`; how many
+/// copies were held.
+fn hold(
+    outbox: &mpsc::UnboundedSender<Held>,
+    order: &AtomicU64,
+    fate: Fate,
+    destination: &Destination,
+    datagram: &Bytes,
+) {
+    if fate.dropped {
+        return;
+    }
+    let due = Instant::now() + fate.delay;
+    let copies = if fate.duplicated { 2 } else { 1 };
+    for _ in 0..copies {
+        let destination = match destination {
+            Destination::Upstream(socket) => Destination::Upstream(Arc::clone(socket)),
+            Destination::Client(client) => Destination::Client(*client),
+        };
+        let held = Held {
+            due,
+            order: order.fetch_add(1, Ordering::Relaxed),
+            destination,
+            datagram: datagram.clone(),
+        };
+        let _ = outbox.send(held);
+    }
 }
 
 /// One source's way to the upstream.
@@ -119,8 +280,15 @@ struct Relay {
     idle: Duration,
     started: Instant,
     sources: HashMap<SocketAddr, Source>,
+    /// Each way's impairment choices.
+    fates: Fates,
+    /// Where impaired datagrams wait their turn.
+    outbox: mpsc::UnboundedSender<Held>,
     reporter: Reporter,
 }
+
+/// The order in which held datagrams were held, across the relay's tasks.
+static HELD_ORDER: AtomicU64 = AtomicU64::new(0);
 
 impl Relay {
     /// Milliseconds since the relay started, the clock of [`Source::active`].
@@ -136,13 +304,20 @@ impl Relay {
             return;
         };
         let room = self.reporter.capture_room(1, datagram.len()).await;
+        let fate = self.fates.next(Way::ToUpstream);
         let event = EventKind::Relayed {
             client,
             way: Way::ToUpstream,
             bytes: datagram.clone(),
             injected: None,
+            impaired: fate,
         };
         self.reporter.report_data(time, event, room).await;
+        if let Some(fate) = fate {
+            let destination = Destination::Upstream(socket);
+            hold(&self.outbox, &HELD_ORDER, fate, &destination, &datagram);
+            return;
+        }
         if let Err(source) = socket.send(&datagram).await {
             let peer = self.upstream;
             self.reporter
@@ -170,8 +345,8 @@ impl Relay {
             Arc::clone(&socket),
             Arc::clone(&self.socket),
             client,
-            Arc::clone(&active),
-            self.started,
+            (Arc::clone(&active), self.started),
+            (self.fates.clone(), self.outbox.clone()),
             self.reporter.clone(),
         ));
         self.reporter.report(EventKind::PeerJoined { peer: client });
@@ -257,6 +432,7 @@ impl Relay {
                         way,
                         bytes: bytes.clone(),
                         injected: Some(SentBy::Owner),
+                        impaired: None,
                     };
                     self.reporter.report_data(began, event, None).await;
                 }
@@ -311,13 +487,14 @@ async fn connect(upstream: SocketAddr) -> Result<UdpSocket, NetError> {
 }
 
 /// Passes what the upstream sends to `client`'s socket back to `client`, from the relay's
-/// own socket, reporting each datagram first.
+/// own socket, reporting each datagram first (and noting each as `active`, on the clock
+/// that began at `started`); impaired as `fates` says, through `outbox`.
 async fn pass_back(
     from_upstream: Arc<UdpSocket>,
     relay: Arc<UdpSocket>,
     client: SocketAddr,
-    active: Arc<AtomicU64>,
-    started: Instant,
+    (active, started): (Arc<AtomicU64>, Instant),
+    (fates, outbox): (Fates, mpsc::UnboundedSender<Held>),
     reporter: Reporter,
 ) {
     let mut buffer = vec![0; MAX_DATAGRAM];
@@ -333,13 +510,25 @@ async fn pass_back(
         let now = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         active.store(now, Ordering::Relaxed);
         let datagram = Bytes::copy_from_slice(buffer.get(..len).unwrap_or_default());
+        let fate = fates.next(Way::ToClient);
         let event = EventKind::Relayed {
             client,
             way: Way::ToClient,
             bytes: datagram.clone(),
             injected: None,
+            impaired: fate,
         };
         reporter.report_data(SystemTime::now(), event, None).await;
+        if let Some(fate) = fate {
+            hold(
+                &outbox,
+                &HELD_ORDER,
+                fate,
+                &Destination::Client(client),
+                &datagram,
+            );
+            continue;
+        }
         if let Err(source) = relay.send_to(&datagram, client).await {
             let error = NetError::Send {
                 peer: client,

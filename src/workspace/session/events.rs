@@ -139,7 +139,8 @@ impl SessionState {
                 way,
                 bytes,
                 injected,
-            } => self.apply_relayed(client, way, bytes, injected, time),
+                impaired,
+            } => self.apply_relayed(client, way, (bytes, injected, impaired), time),
             EventKind::HalfClosed { client, way } => {
                 self.log.notice(Notice::HalfClosed(client, way), time);
             }
@@ -217,8 +218,7 @@ impl SessionState {
         &mut self,
         client: std::net::SocketAddr,
         way: Way,
-        bytes: bytes::Bytes,
-        injected: Option<SentBy>,
+        (bytes, injected, impaired): (bytes::Bytes, Option<SentBy>, Option<crate::net::Fate>),
         time: chrono::NaiveTime,
     ) {
         let direction = match way {
@@ -234,8 +234,9 @@ impl SessionState {
         let injected = injected.is_some();
         let after = if self.shows(direction, &bytes) {
             if self.mode == Mode::UdpRelay {
+                let datagram = (bytes, impaired);
                 self.log
-                    .relayed_datagram(client, direction, bytes, injected, time)
+                    .relayed_datagram(client, direction, datagram, injected, time)
             } else {
                 self.log.relayed(client, direction, bytes, injected, time)
             }

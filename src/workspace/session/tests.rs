@@ -500,18 +500,21 @@ fn a_relays_ways_are_counted_and_logged_as_a_servers_received_and_sent() {
             way: Way::ToUpstream,
             bytes: "request".into(),
             injected: None,
+            impaired: None,
         },
         EventKind::Relayed {
             client,
             way: Way::ToClient,
             bytes: "answer".into(),
             injected: None,
+            impaired: None,
         },
         EventKind::Relayed {
             client,
             way: Way::ToClient,
             bytes: "typed".into(),
             injected: Some(SentBy::Owner),
+            impaired: None,
         },
         EventKind::HalfClosed {
             client,
@@ -545,4 +548,51 @@ fn a_relays_ways_are_counted_and_logged_as_a_servers_received_and_sent() {
     assert!(has(
         "Upstream reset the connection of 127.0.0.1:5000 (RST); passed on"
     ));
+}
+
+#[test]
+fn a_udp_relays_impaired_datagrams_say_what_happened_to_them() {
+    use crate::net::{Fate, Way};
+    let mut state = SessionState {
+        mode: Mode::UdpRelay,
+        ..SessionState::default()
+    };
+    state.opened(SessionId(1));
+    let client = addr(5000);
+    let fate = |dropped, duplicated, ms| Fate {
+        dropped,
+        duplicated,
+        reordered: false,
+        delay: std::time::Duration::from_millis(ms),
+    };
+    for (bytes, impaired) in [
+        ("lost", Some(fate(true, false, 0))),
+        ("twice", Some(fate(false, true, 20))),
+        ("plain", None),
+    ] {
+        state.apply(event(
+            1,
+            EventKind::Relayed {
+                client,
+                way: Way::ToUpstream,
+                bytes: bytes.into(),
+                injected: None,
+                impaired,
+            },
+        ));
+    }
+    let rows = state.log.store().rows(0, usize::MAX);
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|row| crate::log::row_text(row, state.texts()).into_owned())
+        .collect();
+    let header_of = |text: &str| {
+        let at = lines.iter().position(|line| line == text).unwrap();
+        lines[at - 1].clone()
+    };
+    assert!(header_of("lost").ends_with("(4 B) · dropped (not passed on)"));
+    assert!(header_of("twice").ends_with("(5 B) · passed on after 20 ms · sent twice"));
+    assert!(header_of("plain").ends_with("(5 B)"));
+    // Each datagram an entry of its own, counted as what the client sent.
+    assert_eq!(state.traffic.rx.bytes, 14);
 }
