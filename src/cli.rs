@@ -37,6 +37,16 @@ pub struct Args {
     /// With `--mode relay`: relay UDP datagrams instead of TCP connections.
     #[arg(long)]
     pub relay_udp: bool,
+    /// UDP relay: impair what goes to the upstream, as `loss=30,dup=5,reorder=5,delay=50,
+    /// jitter=10` (percent and ms; any of them).
+    #[arg(long, value_name = "SETTINGS", value_parser = impairment, requires = "relay_udp")]
+    pub impair_up: Option<crate::net::Impairment>,
+    /// UDP relay: impair what goes back to the clients, as `--impair-up` does.
+    #[arg(long, value_name = "SETTINGS", value_parser = impairment, requires = "relay_udp")]
+    pub impair_down: Option<crate::net::Impairment>,
+    /// UDP relay: the seed of the impairments' random choices (the same seed repeats a run).
+    #[arg(long, value_name = "N", requires = "relay_udp")]
+    pub impair_seed: Option<u64>,
     /// UDP relay: forget a source with nothing either way for this many ms (100 to
     /// 3600000; 60000 by default).
     #[arg(long, value_parser = clap::value_parser!(u64).range(crate::workspace::RELAY_IDLE_MS))]
@@ -453,6 +463,15 @@ impl Args {
         if self.rate_graph {
             state.display.rate_graph = true;
         }
+        if let Some(up) = self.impair_up {
+            state.impairments.to_upstream = up;
+        }
+        if let Some(down) = self.impair_down {
+            state.impairments.to_client = down;
+        }
+        if let Some(seed) = self.impair_seed {
+            state.impairments.seed = seed;
+        }
         if let Some(idle) = self.relay_idle_ms {
             state.client.relay_idle_ms = idle;
         }
@@ -562,6 +581,39 @@ fn checked_hex(input: &str) -> Result<String, String> {
         .map_err(|error| error.to_string())
 }
 
+/// `loss=30,dup=5,reorder=5,delay=50,jitter=10` as an impairment (any of them, in any
+/// order; percentages up to 100, milliseconds up to 60000).
+fn impairment(input: &str) -> Result<crate::net::Impairment, String> {
+    let mut impairment = crate::net::Impairment::default();
+    for setting in input.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (name, value) = setting
+            .split_once('=')
+            .ok_or_else(|| format!("'{setting}' is not a setting like loss=30"))?;
+        let number = |limit: u32| {
+            value
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= limit)
+                .ok_or_else(|| format!("'{value}' for {name} is not a number from 0 to {limit}"))
+        };
+        let percent = || number(100).map(|n| u8::try_from(n).unwrap_or(100));
+        match name.trim() {
+            "loss" => impairment.loss_percent = percent()?,
+            "dup" => impairment.duplicate_percent = percent()?,
+            "reorder" => impairment.reorder_percent = percent()?,
+            "delay" => impairment.delay_ms = number(60_000)?,
+            "jitter" => impairment.jitter_ms = number(60_000)?,
+            other => {
+                return Err(format!(
+                    "'{other}' is none of loss, dup, reorder, delay, jitter"
+                ));
+            }
+        }
+    }
+    Ok(impairment)
+}
+
 /// `1280x800` as a window size.
 fn window_size(input: &str) -> Result<[f32; 2], String> {
     let wrong = || format!("'{input}' is not a size like 1280x800");
@@ -623,6 +675,45 @@ mod tests {
 
     fn parsed(args: &[&str]) -> Result<Args, clap::Error> {
         Args::try_parse_from([&["netdebug"], args].concat())
+    }
+
+    #[test]
+    fn a_udp_relays_impairments_are_preset_and_wrong_ones_refused() {
+        let mut state = SessionState::default();
+        parsed(&[
+            "--mode",
+            "relay",
+            "--relay-udp",
+            "--upstream",
+            "127.0.0.1:9",
+            "--impair-up",
+            "loss=30, delay=50",
+            "--impair-down",
+            "dup=5,reorder=10,jitter=20",
+            "--impair-seed",
+            "9",
+        ])
+        .unwrap()
+        .preset(&mut state);
+        assert_eq!(state.mode, Mode::UdpRelay);
+        assert_eq!(state.upstream, "127.0.0.1:9");
+        let up = state.impairments.to_upstream;
+        let down = state.impairments.to_client;
+        assert_eq!(
+            (up.loss_percent, up.delay_ms, up.duplicate_percent),
+            (30, 50, 0)
+        );
+        assert_eq!(
+            (down.duplicate_percent, down.reorder_percent, down.jitter_ms),
+            (5, 10, 20)
+        );
+        assert_eq!(state.impairments.seed, 9);
+        for wrong in ["loss=101", "lose=3", "delay", "jitter=-1"] {
+            let refused = parsed(&["--mode", "relay", "--relay-udp", "--impair-up", wrong]);
+            assert!(refused.is_err(), "{wrong}");
+        }
+        // Only a UDP relay impairs.
+        assert!(parsed(&["--impair-up", "loss=1"]).is_err());
     }
 
     #[test]

@@ -36,6 +36,8 @@ struct Driver {
     when_ready: Vec<Action>,
     /// The echo, rules and delay the engine's auto reply was last built from.
     applied_auto_reply: (bool, Vec<AutoReplyRule>, u64),
+    /// The relay impairments the engine has, to tell it only of changes.
+    applied_impairments: crate::net::Impairments,
 }
 
 impl Driver {
@@ -44,6 +46,7 @@ impl Driver {
             session: engine.session(),
             when_ready: Vec::new(),
             applied_auto_reply: (false, Vec::new(), 0),
+            applied_impairments: crate::net::Impairments::default(),
         }
     }
 }
@@ -354,6 +357,11 @@ impl Driver {
     }
 
     fn sync_auto_reply(&mut self, state: &SessionState) {
+        // A relay's impairments are the engine's too, changed while it runs.
+        if self.applied_impairments != state.impairments {
+            self.session.set_impairments(state.impairments);
+            self.applied_impairments = state.impairments;
+        }
         // The settings are compared, not the bytes they make: this runs every frame, and
         // encoding each rule would cost that much more.
         let (echo, rules, delay) = &self.applied_auto_reply;

@@ -2438,3 +2438,42 @@ fn a_relay_in_a_tab_shows_both_ways_marked_and_injects_into_the_chosen_side() {
     let traffic = &ui.harness.state().state().traffic;
     assert_eq!((traffic.rx.bytes, traffic.tx.bytes), (23, 18));
 }
+
+#[test]
+fn a_udp_relays_loss_set_in_the_window_drops_datagrams_until_it_is_taken_off() {
+    let upstream = UdpSocket::bind("127.0.0.1:0").unwrap();
+    upstream
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut ui = Ui::english();
+    ui.choose("Protocol", "UDP Relay");
+    ui.set_text("Local address", "127.0.0.1");
+    ui.set_text("Local port", "0");
+    ui.set_text(
+        "Upstream server",
+        &upstream.local_addr().unwrap().to_string(),
+    );
+    ui.set_number("Loss client→upstream", 100.0);
+    ui.harness.run_steps(2);
+    ui.open();
+    let relay = ui.local_addr();
+    let device = UdpSocket::bind("127.0.0.1:0").unwrap();
+    device.send_to(b"lost", relay).unwrap();
+    ui.wait_for_text("dropped (not passed on)");
+    let mut buffer = [0; 16];
+    assert!(
+        upstream.recv_from(&mut buffer).is_err(),
+        "a lost datagram went on"
+    );
+    // Taken off while the relay runs: the next one goes on.
+    ui.set_number("Loss client→upstream", 0.0);
+    ui.harness.run_steps(2);
+    device.send_to(b"kept", relay).unwrap();
+    upstream.set_read_timeout(Some(WAIT)).unwrap();
+    let (len, _) = upstream.recv_from(&mut buffer).unwrap();
+    assert_eq!(&buffer[..len], b"kept");
+    // Both counted as what the device sent, the lost one too.
+    ui.step_until("both datagrams counted", |h| {
+        h.state().state().traffic.rx.bytes == 8
+    });
+}

@@ -13,6 +13,8 @@ Like the socket programs in a networking course: plain sockets, text encoded as 
                      and reads the app's answers; a plain client that speaks no TLS is dropped
   relay-pair PORT    a cloud server on PORT+1 that acknowledges each reading, and a device
                      that connects to the app's relay on PORT and sends readings, in GBK
+  udp-relay-pair PORT  the same over UDP: datagrams to the app's relay on PORT, answered by
+                     a server on PORT+1
 """
 import itertools
 import socket
@@ -203,6 +205,31 @@ def relay_pair(port):
     device.close()
 
 
+def udp_relay_pair(port):
+    import threading
+
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("127.0.0.1", port + 1))
+    server.settimeout(8)
+
+    def cloud():
+        try:
+            while True:
+                data, source = server.recvfrom(2048)
+                server.sendto(b"ACK " + data.split(b" ")[0], source)
+        except (TimeoutError, OSError):
+            pass
+
+    threading.Thread(target=cloud, daemon=True).start()
+    device = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    device.bind(("127.0.0.1", 0))
+    time.sleep(1.0)
+    for i in range(30):
+        device.sendto(f"#{i:02} temperature=2{i % 10}.5".encode(), ("127.0.0.1", port))
+        time.sleep(0.12)
+    time.sleep(2)
+
+
 if __name__ == "__main__":
     peers = {
         "tcp-clients": tcp_clients,
@@ -212,5 +239,6 @@ if __name__ == "__main__":
         "at-modem": at_modem,
         "tls-clients": tls_clients,
         "relay-pair": relay_pair,
+        "udp-relay-pair": udp_relay_pair,
     }
     peers[sys.argv[1]](int(sys.argv[2]))

@@ -76,6 +76,12 @@ shot tcp-relay relay-pair 19070 -- --theme dark --lang zh --encoding gbk --mode 
   --address 127.0.0.1 --port 19070 --upstream 127.0.0.1:19071 --open \
   --send-text '设置 周期=5s\r\n' --escapes --cycle-ms 2000 --screenshot-delay-ms 5000
 
+# A UDP relay losing 30 % of what goes to the server (seed 7) and passing it on 20 ms late:
+# each datagram's header says what happened to it.
+shot udp-relay udp-relay-pair 19090 -- --theme dark --lang en --mode relay --relay-udp \
+  --address 127.0.0.1 --port 19090 --upstream 127.0.0.1:19091 --open \
+  --impair-up loss=30,delay=20 --impair-seed 7 --screenshot-delay-ms 4500
+
 # A class's TCP server and its client in one workspace, side by side, in Chinese with GBK
 # both ways: the client greets every second, the server's auto reply answers. Then the same
 # two in tabs beside the all-sessions timeline, which interleaves both sides by time.

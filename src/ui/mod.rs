@@ -4,6 +4,7 @@
 //! [`Command`]s that name the session.
 
 mod auto_reply;
+mod impair;
 mod log_view;
 mod palette;
 mod quick;

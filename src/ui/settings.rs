@@ -50,6 +50,13 @@ pub(super) fn settings_ui(
         section(ui, "network_more", t.more_network, &summary, wrong, |ui| {
             network_more_ui(ui, state, actions);
         });
+        if state.mode == Mode::UdpRelay {
+            let summary = summaries::impairments(state);
+            section(ui, "impairments", t.impairment, &summary, false, |ui| {
+                super::impair::impairments_ui(ui, state, actions);
+            })
+            .on_hover_text(t.impairment_help);
+        }
     });
     group(ui, t.receive, |ui| {
         receive_ui(ui, state, actions);

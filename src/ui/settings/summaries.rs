@@ -31,6 +31,20 @@ pub(super) fn network(state: &SessionState) -> String {
     ])
 }
 
+/// Which ways of a UDP relay are impaired, and the seed when any is (the values are in the
+/// section: a summary that long would widen the column).
+pub(super) fn impairments(state: &SessionState) -> String {
+    let t = state.texts();
+    let impairments = state.impairments;
+    let up = impairments.to_upstream.is_active();
+    let down = impairments.to_client.is_active();
+    join([
+        when(up, t.client_to_upstream),
+        when(down, t.upstream_to_client),
+        (up || down).then(|| format!("{} {}", t.impair_seed, impairments.seed)),
+    ])
+}
+
 /// Escapes, pausing and hiding, the rate graph, splitting, checking, merging, saving.
 pub(super) fn receive(state: &SessionState) -> String {
     let t = state.texts();

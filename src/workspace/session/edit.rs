@@ -24,6 +24,8 @@ pub enum Edit {
     MulticastGroup(String),
     /// The relay's upstream server field.
     Upstream(String),
+    /// A UDP relay's impairments.
+    Impairments(crate::net::Impairments),
     /// Fill the remote address (TCP client) or the UDP target from a Recent entry.
     UseRecent(String),
     /// A TCP client's connection options.
@@ -118,6 +120,7 @@ impl SessionState {
                 self.upstream = upstream;
                 self.recheck_fields();
             }
+            Edit::Impairments(impairments) => self.impairments = impairments,
             Edit::UseRecent(remote) => {
                 self.use_recent(&remote);
                 self.recheck_fields();

@@ -70,6 +70,8 @@ pub struct SessionState {
     pub multicast_group: String,
     /// TCP relay: the server each client is connected on to, `host:port`.
     pub upstream: String,
+    /// UDP relay: what it does to each way's datagrams, changed while it runs.
+    pub impairments: crate::net::Impairments,
     /// Auto reply: echo, rules and the rule editor.
     pub auto_reply: AutoReplySettings,
     /// Where the connection stands.
@@ -140,6 +142,7 @@ impl SessionState {
             target: Targets::default(),
             multicast_group: String::new(),
             upstream: String::new(),
+            impairments: crate::net::Impairments::default(),
             auto_reply: AutoReplySettings::default(),
             connection: Connection::Closed,
             clients: BTreeSet::new(),
