@@ -57,7 +57,11 @@ pub(crate) async fn run(
         Err(source) => return CloseReason::Failed(NetError::Receive { source }),
     }
     let socket = Arc::new(socket);
-    let (outbox, scheduled) = mpsc::unbounded_channel();
+    let (sender, scheduled) = mpsc::unbounded_channel();
+    let outbox = Outbox {
+        sender,
+        order: Arc::new(AtomicU64::new(0)),
+    };
     // Ends with the loop: dropping the relay drops the last sender.
     let delivering = tokio::spawn(deliver(scheduled, Arc::clone(&socket), reporter.clone()));
     let mut relay = Relay {
@@ -228,32 +232,36 @@ impl Fates {
     }
 }
 
-/// Holds a datagram back as its `fate` says (sent by `deliver`), in `order`; how many
-/// copies were held.
-fn hold(
-    outbox: &mpsc::UnboundedSender<Held>,
-    order: &AtomicU64,
-    fate: Fate,
-    destination: &Destination,
-    datagram: &Bytes,
-) {
-    if fate.dropped {
-        return;
-    }
-    let due = Instant::now() + fate.delay;
-    let copies = if fate.duplicated { 2 } else { 1 };
-    for _ in 0..copies {
-        let destination = match destination {
-            Destination::Upstream(socket) => Destination::Upstream(Arc::clone(socket)),
-            Destination::Client(client) => Destination::Client(*client),
-        };
-        let held = Held {
-            due,
-            order: order.fetch_add(1, Ordering::Relaxed),
-            destination,
-            datagram: datagram.clone(),
-        };
-        let _ = outbox.send(held);
+/// Where datagrams an impairment holds back wait for `deliver`, numbered in the order they
+/// were held (by any of the relay's tasks).
+#[derive(Debug, Clone)]
+struct Outbox {
+    sender: mpsc::UnboundedSender<Held>,
+    order: Arc<AtomicU64>,
+}
+
+impl Outbox {
+    /// Holds `datagram` for `destination` back as its `fate` says (nothing when lost, twice
+    /// when duplicated).
+    fn hold(&self, fate: Fate, destination: &Destination, datagram: &Bytes) {
+        if fate.dropped {
+            return;
+        }
+        let due = Instant::now() + fate.delay;
+        let copies = if fate.duplicated { 2 } else { 1 };
+        for _ in 0..copies {
+            let destination = match destination {
+                Destination::Upstream(socket) => Destination::Upstream(Arc::clone(socket)),
+                Destination::Client(client) => Destination::Client(*client),
+            };
+            let held = Held {
+                due,
+                order: self.order.fetch_add(1, Ordering::Relaxed),
+                destination,
+                datagram: datagram.clone(),
+            };
+            let _ = self.sender.send(held);
+        }
     }
 }
 
@@ -283,12 +291,9 @@ struct Relay {
     /// Each way's impairment choices.
     fates: Fates,
     /// Where impaired datagrams wait their turn.
-    outbox: mpsc::UnboundedSender<Held>,
+    outbox: Outbox,
     reporter: Reporter,
 }
-
-/// The order in which held datagrams were held, across the relay's tasks.
-static HELD_ORDER: AtomicU64 = AtomicU64::new(0);
 
 impl Relay {
     /// Milliseconds since the relay started, the clock of [`Source::active`].
@@ -315,7 +320,7 @@ impl Relay {
         self.reporter.report_data(time, event, room).await;
         if let Some(fate) = fate {
             let destination = Destination::Upstream(socket);
-            hold(&self.outbox, &HELD_ORDER, fate, &destination, &datagram);
+            self.outbox.hold(fate, &destination, &datagram);
             return;
         }
         if let Err(source) = socket.send(&datagram).await {
@@ -494,7 +499,7 @@ async fn pass_back(
     relay: Arc<UdpSocket>,
     client: SocketAddr,
     (active, started): (Arc<AtomicU64>, Instant),
-    (fates, outbox): (Fates, mpsc::UnboundedSender<Held>),
+    (fates, outbox): (Fates, Outbox),
     reporter: Reporter,
 ) {
     let mut buffer = vec![0; MAX_DATAGRAM];
@@ -520,13 +525,7 @@ async fn pass_back(
         };
         reporter.report_data(SystemTime::now(), event, None).await;
         if let Some(fate) = fate {
-            hold(
-                &outbox,
-                &HELD_ORDER,
-                fate,
-                &Destination::Client(client),
-                &datagram,
-            );
+            outbox.hold(fate, &Destination::Client(client), &datagram);
             continue;
         }
         if let Err(source) = relay.send_to(&datagram, client).await {
