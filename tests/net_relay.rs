@@ -720,3 +720,72 @@ async fn until_seen_fates(seen: &Reported, count: usize) {
     }
     panic!("only {} reported", seen.lock().unwrap().len());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_reply_answers_a_client_in_the_servers_place_and_passes_the_rest_on() {
+    let (mut session, mut events) = session();
+    session.set_auto_reply(netdebug::net::AutoReply {
+        rules: vec![netdebug::net::ReplyRule {
+            pattern: bytes::Bytes::from_static(b"VERSION?"),
+            reply: bytes::Bytes::from_static(b"v9.9 (relay)"),
+        }],
+        ..netdebug::net::AutoReply::default()
+    });
+    let (upstream, upstream_addr) = upstream_server().await;
+    let relay = open_relay(&mut session, &mut events, upstream_addr).await;
+    let mut client = TcpStream::connect(relay).await.unwrap();
+    let (mut server, _) = upstream.accept().await.unwrap();
+    client.write_all(b"VERSION?").await.unwrap();
+    assert_eq!(common::read_exactly(&mut client, 12).await, b"v9.9 (relay)");
+    // The next request is not the rule's: it goes on to the server, and only it.
+    client.write_all(b"STATUS?").await.unwrap();
+    let got = common::read_exactly(&mut server, 7).await;
+    assert_eq!(
+        got, b"STATUS?",
+        "the answered request reached the server too"
+    );
+    let answered = wait_for(&mut events, "the answer reported", |k| {
+        matches!(
+            k,
+            EventKind::Relayed {
+                injected: Some(_),
+                ..
+            }
+        )
+    })
+    .await;
+    assert!(matches!(
+        answered.kind,
+        EventKind::Relayed {
+            way: Way::ToClient,
+            injected: Some(netdebug::net::SentBy::AutoReply),
+            ..
+        }
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_udp_relays_auto_reply_answers_a_source_which_the_upstream_never_sees() {
+    let (mut session, mut events) = session();
+    session.set_auto_reply(netdebug::net::AutoReply {
+        rules: vec![netdebug::net::ReplyRule {
+            pattern: bytes::Bytes::from_static(b"PING"),
+            reply: bytes::Bytes::from_static(b"PONG"),
+        }],
+        ..netdebug::net::AutoReply::default()
+    });
+    let upstream = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let relay = open_udp_relay(
+        &mut session,
+        &mut events,
+        upstream.local_addr().unwrap(),
+        Duration::from_secs(30),
+    )
+    .await;
+    let source = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    source.send_to(b"PING", relay).await.unwrap();
+    assert_eq!(datagram(&source).await, (b"PONG".to_vec(), relay));
+    source.send_to(b"DATA", relay).await.unwrap();
+    // The first datagram the upstream gets is the one auto reply did not answer.
+    assert_eq!(datagram(&upstream).await.0, b"DATA");
+}

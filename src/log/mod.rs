@@ -473,30 +473,30 @@ impl Log {
 
     /// Adds bytes that went through a relay at `time`: what `client` sent on to the upstream
     /// (`Rx`) as a server's reads from it are, and what went back (`Tx`) as its sends are;
-    /// written by the relay on the person's behalf when `injected`. Returns what
-    /// [`Log::received_read`] does.
+    /// written by the relay on behalf of the person or auto reply when `injected` says who.
+    /// Returns what [`Log::received_read`] does.
     pub fn relayed(
         &mut self,
         client: SocketAddr,
         direction: Direction,
         bytes: Bytes,
-        injected: bool,
+        injected: Option<SentBy>,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
         // Only a relay's data comes this way.
         self.relaying = true;
-        match (direction, injected) {
-            (direction, false) => self.stream_read(
-                Stream {
-                    peer: client,
-                    direction,
-                },
-                bytes,
-                time,
-            ),
-            (direction, true) => {
-                let injected = Some(Annotation::Injected);
-                self.whole_data(direction, client, bytes, time, injected);
+        let stream = Stream {
+            peer: client,
+            direction,
+        };
+        match injected {
+            None => self.stream_read(stream, bytes, time),
+            Some(by) => {
+                let annotation = match by {
+                    SentBy::Owner => Annotation::Injected,
+                    SentBy::AutoReply => Annotation::AutoReply,
+                };
+                self.whole_data(direction, client, bytes, time, Some(annotation));
                 None
             }
         }
@@ -509,7 +509,7 @@ impl Log {
         client: SocketAddr,
         direction: Direction,
         (bytes, impaired): (Bytes, Option<crate::net::Fate>),
-        injected: bool,
+        injected: Option<SentBy>,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
         let stream = Stream {
@@ -518,8 +518,8 @@ impl Log {
         };
         // Nothing later continues a datagram's entry.
         self.last_reads.remove(&stream);
-        if injected {
-            return self.relayed(client, direction, bytes, true, time);
+        if injected.is_some() {
+            return self.relayed(client, direction, bytes, injected, time);
         }
         self.relaying = true;
         match impaired {

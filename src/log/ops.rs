@@ -111,7 +111,8 @@ impl LogOp {
             Self::NoteSend(p, owner) => log.note_send(peer(p), sent_by(owner), *time),
             Self::Relaying(on) => log.set_relaying(on),
             Self::Relayed(p, back, b, injected) => {
-                log.relayed(peer(p), way(back), Bytes::from(b), injected, *time);
+                let by = injected.then_some(SentBy::Owner);
+                log.relayed(peer(p), way(back), Bytes::from(b), by, *time);
             }
             Self::UnshownRelayed(p, back, b, injected) => {
                 log.unshown_relayed(peer(p), way(back), &b, injected, *time);

@@ -614,19 +614,25 @@ fn a_relays_two_ways_are_each_a_stream_of_their_own() {
         peer(),
         Direction::Tx,
         Bytes::copy_from_slice(start),
-        false,
+        None,
         t0,
     );
-    log.relayed(peer(), Direction::Rx, "GET".into(), false, t0);
-    log.relayed(peer(), Direction::Tx, "typed".into(), true, t0);
+    log.relayed(peer(), Direction::Rx, "GET".into(), None, t0);
+    log.relayed(
+        peer(),
+        Direction::Tx,
+        "typed".into(),
+        Some(SentBy::Owner),
+        t0,
+    );
     log.relayed(
         peer(),
         Direction::Tx,
         Bytes::copy_from_slice(rest),
-        false,
+        None,
         t0,
     );
-    log.relayed(peer(), Direction::Rx, " /\nnext".into(), false, t0);
+    log.relayed(peer(), Direction::Rx, " /\nnext".into(), None, t0);
     let texts = ["温", "GET /\n", "typed", "度=25\n", "next"];
     assert_eq!(entry_texts(&log), texts);
     let ways: Vec<_> = log

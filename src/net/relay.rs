@@ -2,7 +2,8 @@
 //! connection of its own, then passes bytes both ways, reporting each read as it goes. A side
 //! that ends its sending (FIN) has it passed on while the other way goes on; a side that
 //! resets has the other reset too; an upstream that cannot be reached closes the client with
-//! the reason.
+//! the reason. Auto reply answers either side instead of passing on what it matched, so a
+//! rule can play the server (or the device) for one request.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -18,6 +19,7 @@ use tokio::task::JoinSet;
 use tokio_rustls::TlsStream;
 
 use super::ack::Ack;
+use super::auto_reply::StreamMatcher;
 use super::peer_stream::{ReadOutcome, read_plain, read_records};
 use super::session::{Reporter, SessionCommand, Stop, close_reason_for};
 use super::tcp_client::connect;
@@ -82,6 +84,10 @@ impl Pair {
         let _ = self.stop.send(true);
     }
 }
+
+/// Bytes to write into one way of a pair on someone's behalf, with who decided it and the
+/// acknowledgement a file or cycle send waits for.
+type Injection = (Bytes, Option<Ack>, SentBy);
 
 /// What the relay tells one pair's task.
 enum PairCommand {
@@ -420,7 +426,7 @@ async fn relay(
         client,
         (&mut client_side.reader, client),
         (&mut upstream_side.writer, upstream_peer),
-        &mut to_upstream_rx,
+        (&mut to_upstream_rx, to_client_tx.clone()),
         reporter,
     );
     let upstream_way = pass(
@@ -428,7 +434,7 @@ async fn relay(
         client,
         (&mut upstream_side.reader, upstream_peer),
         (&mut client_side.writer, client),
-        &mut to_client_rx,
+        (&mut to_client_rx, to_upstream_tx.clone()),
         reporter,
     );
     tokio::pin!(client_way, upstream_way);
@@ -449,7 +455,7 @@ async fn relay(
                         Way::ToUpstream => (&to_upstream_tx, client_done),
                         Way::ToClient => (&to_client_tx, upstream_done),
                     };
-                    if done || sender.send((bytes, ack)).is_err() {
+                    if done || sender.send((bytes, ack, SentBy::Owner)).is_err() {
                         // That way has ended: nothing more can be written to that side.
                         reporter.report(EventKind::Error(NetError::NotConnected));
                     }
@@ -484,16 +490,22 @@ impl Side {
 }
 
 /// Passes what `from` sends on to `to` (`way` of the pair of `client`), reporting each read
-/// as it comes, and writes what the owner injects into that way between reads. Ends when
-/// `from` ends its sending (passed on to `to`) or either side breaks off.
+/// as it comes, and writes what is injected into that way between reads. A read that auto
+/// reply answers is not passed on: the answers go back through `answer_back`, the other
+/// way's injections. Ends when `from` ends its sending (passed on to `to`) or either side
+/// breaks off.
 async fn pass(
     way: Way,
     client: SocketAddr,
     (from, from_peer): (&mut Reader, SocketAddr),
     (to, to_peer): (&mut Writer, SocketAddr),
-    injected: &mut mpsc::UnboundedReceiver<(Bytes, Option<Ack>)>,
+    (injected, answer_back): (
+        &mut mpsc::UnboundedReceiver<Injection>,
+        mpsc::UnboundedSender<Injection>,
+    ),
     reporter: &Reporter,
 ) -> WayEnd {
+    let mut matcher = StreamMatcher::default();
     // A side's failure belongs to the way it would have been read from.
     let broken_writing = |error| {
         let back = match way {
@@ -513,8 +525,23 @@ async fn pass(
                         Way::ToUpstream => reporter.capture_room(1, bytes.len()).await,
                         Way::ToClient => None,
                     };
+                    let auto_reply = reporter.auto_reply();
+                    let answers = if auto_reply.is_active() {
+                        matcher.replies_to(&auto_reply, &bytes)
+                    } else {
+                        Vec::new()
+                    };
                     let event = EventKind::Relayed { client, way, bytes: bytes.clone(), injected: None, impaired: None };
                     reporter.report_data(time, event, room).await;
+                    if !answers.is_empty() {
+                        // Answered here instead of by the other side, after auto reply's
+                        // delay (as a slow device's), which holds up only this way.
+                        tokio::time::sleep(auto_reply.delay).await;
+                        for answer in answers {
+                            let _ = answer_back.send((answer, None, SentBy::AutoReply));
+                        }
+                        continue;
+                    }
                     if let Err(error) = to.write_all(&bytes).await {
                         return broken_writing(error);
                     }
@@ -529,10 +556,10 @@ async fn pass(
                     return WayEnd::Broken(way, close_reason_for(error, from_peer));
                 }
             },
-            Some((bytes, ack)) = injected.recv() => {
+            Some((bytes, ack, by)) = injected.recv() => {
                 let began = SystemTime::now();
                 let written = to.write_all(&bytes).await;
-                let event = EventKind::Relayed { client, way, bytes, injected: Some(SentBy::Owner), impaired: None };
+                let event = EventKind::Relayed { client, way, bytes, injected: Some(by), impaired: None };
                 if let Some(ack) = &ack {
                     if written.is_ok() { ack.written() } else { ack.failed() }
                 }

@@ -3,7 +3,8 @@
 //! come back on that socket and go to the right source. A source quiet (both ways) for the
 //! idle timeout is forgotten and its socket closed, as a NAT forgets a mapping. With an
 //! impairment on (see [`super::impair`]), each way's datagrams are lost, duplicated, delayed
-//! or reordered as its seeded choices say, and each report says what happened to it.
+//! or reordered as its seeded choices say, and each report says what happened to it. Auto
+//! reply answers a datagram it matches in the other side's place, which never sees it.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -309,6 +310,20 @@ impl Relay {
             return;
         };
         let room = self.reporter.capture_room(1, datagram.len()).await;
+        let answers = auto_answers(&self.reporter, &datagram);
+        if !answers.is_empty() {
+            let answered = (Way::ToUpstream, datagram, room);
+            let destination = Destination::Client(client);
+            answer_in_place(
+                &self.reporter,
+                &self.outbox,
+                client,
+                answered,
+                (&destination, answers),
+            )
+            .await;
+            return;
+        }
         let fate = self.fates.next(Way::ToUpstream);
         let event = EventKind::Relayed {
             client,
@@ -468,6 +483,56 @@ impl Relay {
     }
 }
 
+/// What auto reply answers `datagram` with, if it is on.
+fn auto_answers(reporter: &Reporter, datagram: &Bytes) -> Vec<Bytes> {
+    let auto_reply = reporter.auto_reply();
+    if !auto_reply.is_active() {
+        return Vec::new();
+    }
+    auto_reply.replies_to(datagram).collect()
+}
+
+/// Reports a datagram of `client`'s pair that went the `answered` way and that auto reply
+/// answered in the other side's place (so it is not passed on), and sends its `answers` to
+/// `destination` after auto reply's delay, each reported as auto reply's.
+async fn answer_in_place(
+    reporter: &Reporter,
+    outbox: &Outbox,
+    client: SocketAddr,
+    (way, datagram, room): (Way, Bytes, Option<super::capture::Room>),
+    (destination, answers): (&Destination, Vec<Bytes>),
+) {
+    let event = EventKind::Relayed {
+        client,
+        way,
+        bytes: datagram,
+        injected: None,
+        impaired: None,
+    };
+    reporter.report_data(SystemTime::now(), event, room).await;
+    let back = match way {
+        Way::ToUpstream => Way::ToClient,
+        Way::ToClient => Way::ToUpstream,
+    };
+    let held = Fate {
+        dropped: false,
+        duplicated: false,
+        reordered: false,
+        delay: reporter.auto_reply().delay,
+    };
+    for answer in answers {
+        outbox.hold(held, destination, &answer);
+        let event = EventKind::Relayed {
+            client,
+            way: back,
+            bytes: answer,
+            injected: Some(SentBy::AutoReply),
+            impaired: None,
+        };
+        reporter.report_data(SystemTime::now(), event, None).await;
+    }
+}
+
 /// A socket of its own to `upstream`, of its address family, on a port the system picks.
 async fn connect(upstream: SocketAddr) -> Result<UdpSocket, NetError> {
     let any = match upstream.ip() {
@@ -515,6 +580,21 @@ async fn pass_back(
         let now = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         active.store(now, Ordering::Relaxed);
         let datagram = Bytes::copy_from_slice(buffer.get(..len).unwrap_or_default());
+        let answers = auto_answers(&reporter, &datagram);
+        if !answers.is_empty() {
+            // Answered in the client's place: the client never sees it.
+            let answered = (Way::ToClient, datagram, None);
+            let destination = Destination::Upstream(Arc::clone(&from_upstream));
+            answer_in_place(
+                &reporter,
+                &outbox,
+                client,
+                answered,
+                (&destination, answers),
+            )
+            .await;
+            continue;
+        }
         let fate = fates.next(Way::ToClient);
         let event = EventKind::Relayed {
             client,

@@ -231,7 +231,6 @@ impl SessionState {
         };
         counter.add(bytes.len(), Instant::now());
         self.count_for_client(client, bytes.len(), direction);
-        let injected = injected.is_some();
         let after = if self.shows(direction, &bytes) {
             if self.mode == Mode::UdpRelay {
                 let datagram = (bytes, impaired);
@@ -242,7 +241,7 @@ impl SessionState {
             }
         } else {
             self.log
-                .unshown_relayed(client, direction, &bytes, injected, time)
+                .unshown_relayed(client, direction, &bytes, injected.is_some(), time)
         };
         if let Some(after) = after {
             self.traffic.responses.add(after);

@@ -516,6 +516,13 @@ fn a_relays_ways_are_counted_and_logged_as_a_servers_received_and_sent() {
             injected: Some(SentBy::Owner),
             impaired: None,
         },
+        EventKind::Relayed {
+            client,
+            way: Way::ToClient,
+            bytes: "PONG".into(),
+            injected: Some(SentBy::AutoReply),
+            impaired: None,
+        },
         EventKind::HalfClosed {
             client,
             way: Way::ToUpstream,
@@ -529,7 +536,7 @@ fn a_relays_ways_are_counted_and_logged_as_a_servers_received_and_sent() {
         state.apply(event(1, kind));
     }
     assert_eq!(state.traffic.rx.bytes, 7);
-    assert_eq!(state.traffic.tx.bytes, 11);
+    assert_eq!(state.traffic.tx.bytes, 15);
     let rows = state.log.store().rows(0, usize::MAX);
     let lines: Vec<String> = rows
         .iter()
@@ -542,6 +549,7 @@ fn a_relays_ways_are_counted_and_logged_as_a_servers_received_and_sent() {
     assert!(has("client→upstream 127.0.0.1:5000 (7 B)") && has("request"));
     assert!(has("upstream→client 127.0.0.1:5000 (6 B)") && has("answer"));
     assert!(has("upstream→client 127.0.0.1:5000 (5 B) · injected") && has("typed"));
+    assert!(has("upstream→client 127.0.0.1:5000 (4 B) · auto reply") && has("PONG"));
     assert!(has(
         "127.0.0.1:5000 ended its sending (FIN); passed on to upstream"
     ));
