@@ -50,6 +50,23 @@ fn tcp_client_of(port: u16, more: &[&str]) -> Output {
     netdebug(&args)
 }
 
+/// A headless relay on 127.0.0.1:`port` to `upstream`, with `more` options.
+fn relay_on(port: u16, upstream: &str, more: &[&str]) -> Output {
+    let port = port.to_string();
+    let mut args = vec![
+        "--mode",
+        "relay",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--upstream",
+        upstream,
+    ];
+    args.extend_from_slice(more);
+    netdebug(&args)
+}
+
 /// A UDP device on 127.0.0.1: its address, and a thread that answers the first datagram
 /// with `answer` and gives that datagram back.
 fn udp_device_answering(answer: &'static [u8]) -> (String, std::thread::JoinHandle<Vec<u8>>) {
@@ -430,21 +447,11 @@ fn a_relay_passes_both_ways_injects_and_prints_each_way_marked() {
         let _ = stream.read_to_end(&mut rest);
         [greeting.to_vec(), answer.to_vec()]
     });
-    let port = port.to_string();
-    let output = netdebug(&[
-        "--mode",
-        "relay",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--upstream",
+    let output = relay_on(
+        port,
         &upstream_addr,
-        "--send-text",
-        "hello",
-        "--exit-after-idle-ms",
-        "1500",
-    ]);
+        &["--send-text", "hello", "--exit-after-idle-ms", "1500"],
+    );
     assert!(output.status.success(), "{output:?}");
     assert_eq!(&server.join().unwrap(), b"request");
     assert_eq!(
@@ -504,20 +511,11 @@ fn a_udp_relay_from_the_command_line_passes_a_question_and_its_answer() {
         }
         Vec::new()
     });
-    let port = port.to_string();
-    let output = netdebug(&[
-        "--mode",
-        "relay",
-        "--relay-udp",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--upstream",
+    let output = relay_on(
+        port,
         &upstream_addr,
-        "--exit-after-idle-ms",
-        "1500",
-    ]);
+        &["--relay-udp", "--exit-after-idle-ms", "1500"],
+    );
     assert!(output.status.success(), "{output:?}");
     assert_eq!(server.join().unwrap(), b"ping");
     assert_eq!(device.join().unwrap(), b"pong");

@@ -537,7 +537,8 @@ async fn a_quiet_udp_source_is_forgotten_after_the_idle_timeout() {
     assert_ne!(again_from, first_from, "a new socket towards the upstream");
 }
 
-/// A UDP relay from one source to an upstream socket of the test, with `impairments`: the
+/// A UDP relay from one source to an upstream socket of the test, with `impairments` (none
+/// for the default): the
 /// session (to keep it open), its events, the relay's address, the source and the upstream.
 async fn impaired_udp_relay(
     impairments: Impairments,
@@ -766,7 +767,9 @@ async fn auto_reply_answers_a_client_in_the_servers_place_and_passes_the_rest_on
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_udp_relays_auto_reply_answers_a_source_which_the_upstream_never_sees() {
-    let (mut session, mut events) = session();
+    let (session, _events, relay, source, upstream) =
+        impaired_udp_relay(Impairments::default()).await;
+    // Set while the relay runs, as the window does.
     session.set_auto_reply(netdebug::net::AutoReply {
         rules: vec![netdebug::net::ReplyRule {
             pattern: bytes::Bytes::from_static(b"PING"),
@@ -774,15 +777,6 @@ async fn a_udp_relays_auto_reply_answers_a_source_which_the_upstream_never_sees(
         }],
         ..netdebug::net::AutoReply::default()
     });
-    let upstream = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let relay = open_udp_relay(
-        &mut session,
-        &mut events,
-        upstream.local_addr().unwrap(),
-        Duration::from_secs(30),
-    )
-    .await;
-    let source = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
     source.send_to(b"PING", relay).await.unwrap();
     assert_eq!(datagram(&source).await, (b"PONG".to_vec(), relay));
     source.send_to(b"DATA", relay).await.unwrap();
