@@ -16,9 +16,10 @@ pub(super) fn impairments_ui(ui: &mut Ui, state: &SessionState, actions: &mut Ve
         .num_columns(3)
         .spacing([6.0, 2.0])
         .show(ui, |ui| {
+            // Short headers: the column is narrow (the fields' names carry the full marks).
             ui.label("");
-            ui.label(t.client_to_upstream);
-            ui.label(t.upstream_to_client);
+            ui.label(t.send_to_upstream);
+            ui.label(t.send_to_client);
             ui.end_row();
             let rows: [(&str, Field); 5] = [
                 (t.impair_loss, |i| FieldValue::Percent(&mut i.loss_percent)),
