@@ -57,7 +57,7 @@ fn main() {
         latency(&runtime);
     }
     if runs("pairs") {
-        pairs(&runtime);
+        pairs();
     }
 }
 
@@ -134,8 +134,8 @@ fn netdebug_relay(
         tls: None,
     };
     let (mut state, local) = support::open_and_wait(&mut session, &mut events, config);
+    // As the window's state of a relay is (the log marks relayed data once it comes).
     state.mode = Mode::TcpRelay;
-    state.log.set_relaying(true);
     (session, events, state, local)
 }
 
@@ -281,7 +281,7 @@ async fn open_pairs(to: SocketAddr) -> (Duration, Vec<TcpStream>) {
     (start.elapsed(), streams)
 }
 
-fn pairs(runtime: &Runtime) {
+fn pairs() {
     // Each relay in a process of its own, so that neither finds memory the other freed.
     println!("pairs: {PAIRS} at once, a byte each way through each");
     for which in ["bare", "netdebug"] {
@@ -291,7 +291,6 @@ fn pairs(runtime: &Runtime) {
             .unwrap();
         print!("{}", String::from_utf8_lossy(&child.stdout));
     }
-    let _ = runtime;
 }
 
 /// The pairs of one relay (`--pairs-of bare|netdebug`), in this process.

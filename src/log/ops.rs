@@ -115,7 +115,8 @@ impl LogOp {
                 log.relayed(peer(p), way(back), Bytes::from(b), by, *time);
             }
             Self::UnshownRelayed(p, back, b, injected) => {
-                log.unshown_relayed(peer(p), way(back), &b, injected, *time);
+                let by = injected.then_some(SentBy::Owner);
+                log.unshown_relayed(peer(p), way(back), &b, by, *time);
             }
             Self::Sent(p, b, owner) => log.sent(peer(p), Bytes::from(b), sent_by(owner), *time),
             Self::Notice => log.notice(

@@ -85,14 +85,14 @@ impl Log {
         client: SocketAddr,
         direction: Direction,
         bytes: &[u8],
-        injected: bool,
+        injected: Option<SentBy>,
         time: NaiveTime,
     ) -> Option<std::time::Duration> {
         let stream = Stream {
             peer: client,
             direction,
         };
-        if injected {
+        if injected.is_some() {
             // As when shown: the stream's entry ends here.
             self.last_reads.remove(&stream);
             return None;

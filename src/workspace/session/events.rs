@@ -241,7 +241,7 @@ impl SessionState {
             }
         } else {
             self.log
-                .unshown_relayed(client, direction, &bytes, injected.is_some(), time)
+                .unshown_relayed(client, direction, &bytes, injected, time)
         };
         if let Some(after) = after {
             self.traffic.responses.add(after);
