@@ -37,15 +37,17 @@ pub struct Args {
     /// With `--mode relay`: relay UDP datagrams instead of TCP connections.
     #[arg(long)]
     pub relay_udp: bool,
-    /// UDP relay: impair what goes to the upstream, as `loss=30,dup=5,reorder=5,delay=50,
-    /// jitter=10` (percent and ms; any of them).
-    #[arg(long, value_name = "SETTINGS", value_parser = impairment, requires = "relay_udp")]
+    /// Relay: impair what goes to the upstream, as `delay=50,jitter=10,rate=1000` (ms and
+    /// bytes a second), for UDP also `loss=30,dup=5,reorder=5` (percent), for TCP also
+    /// `write=4,gap=20,cut=1000` (re-cut into writes of 4 bytes 20 ms apart, cut off after
+    /// 1000 bytes); any of them.
+    #[arg(long, value_name = "SETTINGS", value_parser = impairment, requires = "upstream")]
     pub impair_up: Option<crate::net::Impairment>,
-    /// UDP relay: impair what goes back to the clients, as `--impair-up` does.
-    #[arg(long, value_name = "SETTINGS", value_parser = impairment, requires = "relay_udp")]
+    /// Relay: impair what goes back to the clients, as `--impair-up` does.
+    #[arg(long, value_name = "SETTINGS", value_parser = impairment, requires = "upstream")]
     pub impair_down: Option<crate::net::Impairment>,
-    /// UDP relay: the seed of the impairments' random choices (the same seed repeats a run).
-    #[arg(long, value_name = "N", requires = "relay_udp")]
+    /// Relay: the seed of the impairments' random choices (the same seed repeats a run).
+    #[arg(long, value_name = "N", requires = "upstream")]
     pub impair_seed: Option<u64>,
     /// UDP relay: forget a source with nothing either way for this many ms (100 to
     /// 3600000; 60000 by default).
@@ -356,6 +358,35 @@ pub enum ThemeArg {
 }
 
 impl Args {
+    /// The arguments, or what in them does not go together that clap cannot tell: an
+    /// impairment a relay of that kind does not do.
+    pub fn checked(self) -> Result<Self, clap::Error> {
+        let sides = [
+            ("--impair-up", self.impair_up),
+            ("--impair-down", self.impair_down),
+        ];
+        for (flag, impairment) in sides {
+            let Some(impairment) = impairment else {
+                continue;
+            };
+            let (kept, wrong) = if self.relay_udp {
+                let wrong = "write, gap and cut are for a TCP relay";
+                (impairment.for_datagrams(), wrong)
+            } else {
+                let wrong = "loss, dup and reorder are for a UDP relay (--relay-udp)";
+                (impairment.for_stream(), wrong)
+            };
+            if kept != impairment {
+                let message = format!("{flag}: {wrong}\n");
+                return Err(clap::Error::raw(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    message,
+                ));
+            }
+        }
+        Ok(self)
+    }
+
     /// The label language asked for, if any.
     pub fn language(&self) -> Option<Language> {
         match self.lang? {
@@ -581,8 +612,8 @@ fn checked_hex(input: &str) -> Result<String, String> {
         .map_err(|error| error.to_string())
 }
 
-/// `loss=30,dup=5,reorder=5,delay=50,jitter=10` as an impairment (any of them, in any
-/// order; percentages up to 100, milliseconds up to 60000).
+/// `loss=30,dup=5,reorder=5,delay=50,jitter=10,rate=1000,write=4,gap=20,cut=1000` as an
+/// impairment (any of them, in any order; percentages up to 100, milliseconds up to 60000).
 fn impairment(input: &str) -> Result<crate::net::Impairment, String> {
     let mut impairment = crate::net::Impairment::default();
     for setting in input.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -604,9 +635,18 @@ fn impairment(input: &str) -> Result<crate::net::Impairment, String> {
             "reorder" => impairment.reorder_percent = percent()?,
             "delay" => impairment.delay_ms = number(60_000)?,
             "jitter" => impairment.jitter_ms = number(60_000)?,
+            "rate" => impairment.rate_bytes_per_s = number(1_000_000_000)?,
+            "write" => impairment.write_size = number(1_048_576)?,
+            "gap" => impairment.write_gap_ms = number(60_000)?,
+            "cut" => {
+                impairment.cut_after = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("'{value}' for cut is not a number of bytes"))?;
+            }
             other => {
                 return Err(format!(
-                    "'{other}' is none of loss, dup, reorder, delay, jitter"
+                    "'{other}' is none of loss, dup, reorder, delay, jitter, rate, write, gap, cut"
                 ));
             }
         }
@@ -674,7 +714,7 @@ mod tests {
     use bytes::Bytes;
 
     fn parsed(args: &[&str]) -> Result<Args, clap::Error> {
-        Args::try_parse_from([&["netdebug"], args].concat())
+        Args::try_parse_from([&["netdebug"], args].concat()).and_then(Args::checked)
     }
 
     #[test]
@@ -708,12 +748,56 @@ mod tests {
             (5, 10, 20)
         );
         assert_eq!(state.impairments.seed, 9);
-        for wrong in ["loss=101", "lose=3", "delay", "jitter=-1"] {
-            let refused = parsed(&["--mode", "relay", "--relay-udp", "--impair-up", wrong]);
+        for wrong in [
+            "loss=101",
+            "lose=3",
+            "delay",
+            "jitter=-1",
+            "write=4",
+            "cut=x",
+        ] {
+            let refused = parsed(&[
+                "--mode",
+                "relay",
+                "--relay-udp",
+                "--upstream",
+                "127.0.0.1:9",
+                "--impair-up",
+                wrong,
+            ]);
             assert!(refused.is_err(), "{wrong}");
         }
-        // Only a UDP relay impairs.
+        // Only a relay impairs.
         assert!(parsed(&["--impair-up", "loss=1"]).is_err());
+    }
+
+    #[test]
+    fn a_tcp_relays_impairments_are_preset_and_udp_ones_refused() {
+        let mut state = SessionState::default();
+        let relay = ["--mode", "relay", "--upstream", "127.0.0.1:9"];
+        let impaired = |up: &str| {
+            let args = [
+                &relay[..],
+                &["--impair-up", up, "--impair-down", "cut=1000000"],
+            ]
+            .concat();
+            parsed(&args)
+        };
+        impaired("delay=5,jitter=2,rate=1000,write=4,gap=20")
+            .unwrap()
+            .preset(&mut state);
+        assert_eq!(state.mode, Mode::TcpRelay);
+        let up = state.impairments.to_upstream;
+        assert_eq!(
+            (up.delay_ms, up.jitter_ms, up.rate_bytes_per_s),
+            (5, 2, 1000)
+        );
+        assert_eq!((up.write_size, up.write_gap_ms), (4, 20));
+        assert_eq!(state.impairments.to_client.cut_after, 1_000_000);
+        for wrong in ["loss=1", "dup=2", "reorder=3"] {
+            let refused = impaired(wrong).map(drop).unwrap_err().to_string();
+            assert!(refused.contains("--relay-udp"), "{wrong}: {refused}");
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "netdebug=info".into()),
         )
         .init();
-    let args = Args::parse();
+    let args = Args::parse().checked().unwrap_or_else(|error| error.exit());
     raise_file_limit();
 
     // Network work runs here, never on the UI thread.

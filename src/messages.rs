@@ -263,6 +263,13 @@ impl Message for CloseReason {
                 language,
                 format!("{} 秒内两个方向都没有数据", idle.as_secs_f32())
             ),
+            Self::Cut { way, after } => english_or!(self, language, {
+                let way = match way {
+                    crate::net::Way::ToUpstream => "客户端→上游",
+                    crate::net::Way::ToClient => "上游→客户端",
+                };
+                format!("链路劣化：{way}转发 {after} 字节后切断连接")
+            }),
         }
     }
 }

@@ -11,45 +11,14 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{listening, session, wait_for};
+use common::relay::{open_relay, open_relay_with, open_udp_relay, upstream_server};
+use common::{session, wait_for};
 use netdebug::net::{
-    Chance, ClientTls, CloseReason, Endpoint, EventKind, EventReceiver, Fate, Impairment,
-    Impairments, NetError, SendTarget, Session, SessionConfig, Way,
+    Chance, ClientTls, CloseReason, EventKind, EventReceiver, Fate, Impairment, Impairments,
+    NetError, SendTarget, Session, Way,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-
-/// Opens a relay on a free loopback port to `upstream`; its address.
-async fn open_relay(
-    session: &mut Session,
-    events: &mut EventReceiver,
-    upstream: SocketAddr,
-) -> SocketAddr {
-    open_relay_with(session, events, upstream, None).await
-}
-
-/// Opens a relay on a free loopback port to `upstream` over `tls`; its address.
-async fn open_relay_with(
-    session: &mut Session,
-    events: &mut EventReceiver,
-    upstream: SocketAddr,
-    tls: Option<ClientTls>,
-) -> SocketAddr {
-    session.open(SessionConfig::TcpRelay {
-        local: Endpoint::new("127.0.0.1", 0),
-        upstream: Endpoint::new(upstream.ip().to_string(), upstream.port()),
-        timeout: Duration::from_secs(5),
-        tls,
-    });
-    listening(events).await
-}
-
-/// A server of the test on a free loopback port.
-async fn upstream_server() -> (TcpListener, SocketAddr) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    (listener, addr)
-}
+use tokio::net::TcpStream;
 
 /// What the relay reported, gathered on a task of its own so that its backlog never fills.
 #[derive(Default)]
@@ -411,22 +380,6 @@ async fn a_plain_client_reaches_a_tls_upstream_through_the_relay() {
             && seen.bytes.values().map(Vec::len).sum::<usize>() == request.len() + 15
     })
     .await;
-}
-
-/// Opens a UDP relay on a free loopback port to `upstream`, forgetting sources after `idle`;
-/// its address.
-async fn open_udp_relay(
-    session: &mut Session,
-    events: &mut EventReceiver,
-    upstream: SocketAddr,
-    idle: Duration,
-) -> SocketAddr {
-    session.open(SessionConfig::UdpRelay {
-        local: Endpoint::new("127.0.0.1", 0),
-        upstream: Endpoint::new(upstream.ip().to_string(), upstream.port()),
-        idle,
-    });
-    common::bound(events).await
 }
 
 /// Receives one datagram on `socket` within the test's wait; its bytes and source.

@@ -2440,6 +2440,50 @@ fn a_relay_in_a_tab_shows_both_ways_marked_and_injects_into_the_chosen_side() {
 }
 
 #[test]
+fn a_tcp_relays_write_size_and_cut_set_in_the_window_re_cut_and_cut_off_the_stream() {
+    let upstream = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut ui = Ui::english();
+    ui.choose("Protocol", "TCP Relay");
+    ui.set_text("Local address", "127.0.0.1");
+    ui.set_text("Local port", "0");
+    ui.set_text(
+        "Upstream server",
+        &upstream.local_addr().unwrap().to_string(),
+    );
+    ui.open();
+    let mut device = TcpStream::connect(ui.local_addr()).unwrap();
+    let (mut server, _) = upstream.accept().unwrap();
+    ui.wait_for_text("connected to upstream");
+    // Set while the relay runs: what goes back to the device in writes of 2 bytes, 150 ms
+    // apart, so the device reads them one by one (拆包).
+    ui.set_number("Write size upstream→client", 2.0);
+    ui.set_number("Write gap upstream→client", 150.0);
+    ui.set_number("Cut after client→upstream", 3.0);
+    ui.harness.run_steps(2);
+    server.write_all(b"abcdef").unwrap();
+    device.set_read_timeout(Some(WAIT)).unwrap();
+    let mut buffer = [0; 16];
+    let mut reads = Vec::new();
+    while reads.concat::<u8>().len() < 6 {
+        let len = device.read(&mut buffer).unwrap();
+        assert!(len > 0, "the device's connection ended early");
+        reads.push(buffer[..len].to_vec());
+    }
+    assert_eq!(reads, [b"ab", b"cd", b"ef"]);
+    // Three bytes on to the upstream, then both connections cut off with a reset.
+    device.write_all(b"12345").unwrap();
+    server.set_read_timeout(Some(WAIT)).unwrap();
+    let mut got = Vec::new();
+    let ended = server.read_to_end(&mut got);
+    assert_eq!(got, b"123");
+    assert_eq!(
+        ended.map_err(|error| error.kind()).err(),
+        Some(ErrorKind::ConnectionReset)
+    );
+    ui.wait_for_text("cut off by the impairment after 3 bytes client→upstream");
+}
+
+#[test]
 fn a_udp_relays_loss_set_in_the_window_drops_datagrams_until_it_is_taken_off() {
     let upstream = UdpSocket::bind("127.0.0.1:0").unwrap();
     upstream

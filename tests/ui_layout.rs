@@ -237,3 +237,72 @@ fn two_sessions_side_by_side_each_show_their_essentials() {
         }
     }
 }
+
+/// The names of a `mode` relay's impairment fields, both ways.
+fn impairment_fields(t: &Texts, mode: Mode) -> Vec<String> {
+    let rows = match mode {
+        Mode::TcpRelay => vec![
+            t.impair_delay,
+            t.impair_jitter,
+            t.impair_rate,
+            t.impair_write_size,
+            t.impair_write_gap,
+            t.impair_cut,
+        ],
+        _ => vec![
+            t.impair_loss,
+            t.impair_duplicate,
+            t.impair_reorder,
+            t.impair_delay,
+            t.impair_jitter,
+            t.impair_rate,
+        ],
+    };
+    rows.into_iter()
+        .flat_map(|row| {
+            [t.client_to_upstream, t.upstream_to_client].map(|way| format!("{row} {way}"))
+        })
+        .collect()
+}
+
+#[test]
+fn an_open_impairment_grid_fits_the_window_for_both_relays_in_both_languages() {
+    for language in [Language::English, Language::Chinese] {
+        let t = language.texts();
+        for mode in [Mode::TcpRelay, Mode::UdpRelay] {
+            let fields = impairment_fields(t, mode);
+            for size in [[800.0, 600.0], [1280.0, 800.0]] {
+                let mut ui = Ui::sized(language, size);
+                ui.harness.state_mut().state_mut().mode = mode;
+                for zoom in [0.9, 1.3] {
+                    ui.harness.ctx.set_zoom_factor(zoom);
+                    ui.harness.run_steps(4);
+                    ui.reveal(&fields[0]);
+                    let window = ui.harness.ctx.content_rect();
+                    let what = format!("{language:?} {mode:?} {size:?} at text size {zoom}");
+                    for field in &fields {
+                        ui.harness.get_by_label(field).scroll_to_me();
+                        ui.harness.run_steps(12);
+                        let rect = rect_of(&ui, field);
+                        assert!(
+                            window.contains_rect(rect),
+                            "{what}: {field:?} at {rect:?} is outside {window:?}"
+                        );
+                    }
+                    // The grid scrolls as one: each field beside, never over, another.
+                    let now: Vec<Rect> = fields.iter().map(|field| rect_of(&ui, field)).collect();
+                    for (i, a) in now.iter().enumerate() {
+                        for (j, b) in now.iter().enumerate().skip(i + 1) {
+                            assert!(
+                                !overlap(*a, *b),
+                                "{what}: {:?} overlaps {:?}",
+                                fields[i],
+                                fields[j]
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

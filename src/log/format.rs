@@ -189,11 +189,18 @@ fn annotation_text(annotation: &Annotation, t: &Texts) -> String {
 /// What an impairment did to a datagram, in the language of `t`: lost, or sent (twice,
 /// held back) after a delay.
 fn fate_text(fate: &crate::net::Fate, t: &Texts) -> String {
+    if fate.dropped_by_queue() {
+        return t.impaired_queue_full.to_owned();
+    }
     if fate.dropped {
         return t.impaired_dropped.to_owned();
     }
     let ms = fate.delay.as_millis().to_string();
     let mut notes = vec![t.impaired_delayed.replace("{ms}", &ms)];
+    if !fate.queued.is_zero() {
+        let queued = fate.queued.as_millis().to_string();
+        notes.push(t.impaired_queued.replace("{ms}", &queued));
+    }
     if fate.duplicated {
         notes.push(t.impaired_duplicated.to_owned());
     }

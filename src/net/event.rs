@@ -59,6 +59,17 @@ pub enum Way {
     ToClient,
 }
 
+impl Way {
+    /// The other way.
+    #[must_use]
+    pub fn back(self) -> Self {
+        match self {
+            Self::ToUpstream => Self::ToClient,
+            Self::ToClient => Self::ToUpstream,
+        }
+    }
+}
+
 /// What happened.
 #[derive(Debug)]
 pub enum EventKind {
@@ -218,6 +229,14 @@ pub enum CloseReason {
     Failed(NetError),
     /// Nothing went either way for this long (a UDP relay forgets such a source).
     Idle(std::time::Duration),
+    /// A relay's impairment cut the connections off once this way had passed on this many
+    /// bytes.
+    Cut {
+        /// The way whose bytes were counted.
+        way: Way,
+        /// How many it passed on.
+        after: u64,
+    },
 }
 
 impl fmt::Display for CloseReason {
@@ -228,6 +247,13 @@ impl fmt::Display for CloseReason {
             Self::Reset => f.write_str("connection reset by peer"),
             Self::Failed(error) => write!(f, "{error}"),
             Self::Idle(idle) => write!(f, "nothing either way for {} s", idle.as_secs_f32()),
+            Self::Cut { way, after } => {
+                let way = match way {
+                    Way::ToUpstream => "client→upstream",
+                    Way::ToClient => "upstream→client",
+                };
+                write!(f, "cut off by the impairment after {after} bytes {way}")
+            }
         }
     }
 }

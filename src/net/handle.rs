@@ -192,7 +192,13 @@ impl Session {
             } => (
                 None,
                 runtime.spawn(relay::run(
-                    local, upstream, timeout, tls, command_rx, reporter,
+                    local,
+                    upstream,
+                    timeout,
+                    tls,
+                    self.impairments.clone(),
+                    command_rx,
+                    reporter,
                 )),
             ),
             SessionConfig::UdpRelay {

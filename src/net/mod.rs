@@ -24,6 +24,7 @@ mod interfaces;
 mod peer_stream;
 mod read_buffers;
 mod relay;
+mod relay_line;
 mod relay_udp;
 mod session;
 mod tcp_client;

@@ -16,11 +16,14 @@ use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
+use tokio::time::Instant;
 use tokio_rustls::TlsStream;
 
 use super::ack::Ack;
 use super::auto_reply::StreamMatcher;
+use super::impair::{Fate, Fates, SharedImpairments};
 use super::peer_stream::{ReadOutcome, read_plain, read_records};
+use super::relay_line::{Line, Next};
 use super::session::{Reporter, SessionCommand, Stop, close_reason_for};
 use super::tcp_client::connect;
 use super::tls::Connector;
@@ -36,12 +39,14 @@ pub(crate) struct Upstream {
     pub(crate) tls: Option<Connector>,
 }
 
-/// Listens on `local` and relays each client to `upstream` until told to close.
+/// Listens on `local` and relays each client to `upstream` until told to close, impaired as
+/// `impairments` say.
 pub(crate) async fn run(
     local: Endpoint,
     upstream: Endpoint,
     timeout: Duration,
     tls: Option<super::ClientTls>,
+    impairments: SharedImpairments,
     commands: mpsc::UnboundedReceiver<SessionCommand>,
     reporter: Reporter,
 ) -> CloseReason {
@@ -66,7 +71,13 @@ pub(crate) async fn run(
         timeout,
         tls,
     });
-    serve(listener, &upstream, commands, &reporter).await;
+    serve(
+        listener,
+        &upstream,
+        commands,
+        (&reporter, &Fates::new(impairments)),
+    )
+    .await;
     CloseReason::ByUser
 }
 
@@ -102,7 +113,7 @@ async fn serve(
     listener: tokio::net::TcpListener,
     upstream: &Arc<Upstream>,
     mut commands: mpsc::UnboundedReceiver<SessionCommand>,
-    reporter: &Reporter,
+    (reporter, fates): (&Reporter, &Fates),
 ) {
     let mut listener = Some(listener);
     let mut pairs: HashMap<SocketAddr, Pair> = HashMap::new();
@@ -140,7 +151,7 @@ async fn serve(
                         Arc::clone(upstream),
                         rx,
                         stop_rx,
-                        reporter.clone(),
+                        (reporter.clone(), fates.clone()),
                     );
                     let left = left_tx.clone();
                     tasks.spawn(async move {
@@ -206,7 +217,7 @@ async fn pair_task(
     upstream: Arc<Upstream>,
     mut commands: mpsc::UnboundedReceiver<PairCommand>,
     mut stop: Stop,
-    reporter: Reporter,
+    (reporter, fates): (Reporter, Fates),
 ) -> CloseReason {
     let connected = tokio::select! {
         connected = connect_upstream(&upstream, client, &reporter) => connected,
@@ -235,7 +246,7 @@ async fn pair_task(
         &mut upstream_side,
         &mut commands,
         &mut stop,
-        &reporter,
+        (&reporter, &fates),
     )
     .await;
     match ended {
@@ -262,6 +273,12 @@ async fn pair_task(
                 reporter.report(EventKind::ResetPassedOn { client, way });
             }
             reason
+        }
+        PairEnd::Cut { way, after } => {
+            // As a link that goes down mid-stream: neither side gets an orderly end.
+            client_side.reset();
+            upstream_side.reset();
+            CloseReason::Cut { way, after }
         }
     }
 }
@@ -398,6 +415,8 @@ enum PairEnd {
     Disconnected,
     /// A side broke off: the way whose read or write failed, and why.
     Broken { way: Way, reason: CloseReason },
+    /// The impairment of `way` cut both connections off after that many bytes.
+    Cut { way: Way, after: u64 },
 }
 
 /// How one way of a pair ended.
@@ -406,6 +425,8 @@ enum WayEnd {
     Closed,
     /// Its reading side reset or failed (`Way` as read), or its writing side did.
     Broken(Way, CloseReason),
+    /// Its impairment cut the pair off after that many bytes.
+    Cut(Way, u64),
 }
 
 /// Relays both ways of a pair at once, each on its own so that a side that does not read
@@ -416,26 +437,29 @@ async fn relay(
     upstream_side: &mut Side,
     commands: &mut mpsc::UnboundedReceiver<PairCommand>,
     stop: &mut Stop,
-    reporter: &Reporter,
+    (reporter, fates): (&Reporter, &Fates),
 ) -> PairEnd {
     let (to_upstream_tx, mut to_upstream_rx) = mpsc::unbounded_channel();
     let (to_client_tx, mut to_client_rx) = mpsc::unbounded_channel();
     let upstream_peer = upstream_side.peer();
-    let client_way = pass(
-        Way::ToUpstream,
+    let of = |way| WayOf {
+        way,
         client,
+        reporter,
+        fates,
+    };
+    let (to_upstream, to_client) = (of(Way::ToUpstream), of(Way::ToClient));
+    let client_way = pass(
+        &to_upstream,
         (&mut client_side.reader, client),
         (&mut upstream_side.writer, upstream_peer),
         (&mut to_upstream_rx, to_client_tx.clone()),
-        reporter,
     );
     let upstream_way = pass(
-        Way::ToClient,
-        client,
+        &to_client,
         (&mut upstream_side.reader, upstream_peer),
         (&mut client_side.writer, client),
         (&mut to_client_rx, to_upstream_tx.clone()),
-        reporter,
     );
     tokio::pin!(client_way, upstream_way);
     let (mut client_done, mut upstream_done) = (false, false);
@@ -467,6 +491,7 @@ async fn relay(
         };
         match ended {
             WayEnd::Broken(way, reason) => return PairEnd::Broken { way, reason },
+            WayEnd::Cut(way, after) => return PairEnd::Cut { way, after },
             WayEnd::Closed if client_done && upstream_done => return PairEnd::Both,
             WayEnd::Closed => {}
         }
@@ -490,84 +515,153 @@ impl Side {
 }
 
 /// Passes what `from` sends on to `to` (`way` of the pair of `client`), reporting each read
-/// as it comes, and writes what is injected into that way between reads. A read that auto
+/// as it comes, and writes what is injected into that way between reads. What is read waits
+/// on the way's line as its impairment says (see [`super::relay_line`]). A read that auto
 /// reply answers is not passed on: the answers go back through `answer_back`, the other
-/// way's injections. Ends when `from` ends its sending (passed on to `to`) or either side
-/// breaks off.
+/// way's injections. Ends when `from` ends its sending (passed on to `to` once all it sent
+/// was written), either side breaks off, or the impairment cuts the pair off.
 async fn pass(
-    way: Way,
-    client: SocketAddr,
+    of: &WayOf<'_>,
     (from, from_peer): (&mut Reader, SocketAddr),
     (to, to_peer): (&mut Writer, SocketAddr),
     (injected, answer_back): (
         &mut mpsc::UnboundedReceiver<Injection>,
         mpsc::UnboundedSender<Injection>,
     ),
-    reporter: &Reporter,
 ) -> WayEnd {
     let mut matcher = StreamMatcher::default();
+    let mut line = Line::new();
+    let mut reading = true;
+    // Reset to when the line's next write is due, whenever it waits.
+    let due = tokio::time::sleep_until(Instant::now());
+    tokio::pin!(due);
     // A side's failure belongs to the way it would have been read from.
-    let broken_writing = |error| {
-        let back = match way {
-            Way::ToUpstream => Way::ToClient,
-            Way::ToClient => Way::ToUpstream,
-        };
-        WayEnd::Broken(back, close_reason_for(error, to_peer))
-    };
+    let broken_writing = |error| WayEnd::Broken(of.way.back(), close_reason_for(error, to_peer));
     loop {
-        tokio::select! {
-            outcome = from.read() => match outcome {
-                ReadOutcome::Data(bytes) => {
-                    let time = SystemTime::now();
-                    // Save-to-file keeps what the client sends, as a server's keeps what it
-                    // receives (its text format has both ways).
-                    let room = match way {
-                        Way::ToUpstream => reporter.capture_room(1, bytes.len()).await,
-                        Way::ToClient => None,
-                    };
-                    let auto_reply = reporter.auto_reply();
-                    let answers = if auto_reply.is_active() {
-                        matcher.replies_to(&auto_reply, &bytes)
-                    } else {
-                        Vec::new()
-                    };
-                    let event = EventKind::Relayed { client, way, bytes: bytes.clone(), injected: None, impaired: None };
-                    reporter.report_data(time, event, room).await;
-                    if !answers.is_empty() {
-                        // Answered here instead of by the other side, after auto reply's
-                        // delay (as a slow device's), which holds up only this way.
-                        tokio::time::sleep(auto_reply.delay).await;
-                        for answer in answers {
-                            let _ = answer_back.send((answer, None, SentBy::AutoReply));
-                        }
-                        continue;
-                    }
-                    if let Err(error) = to.write_all(&bytes).await {
-                        return broken_writing(error);
-                    }
-                }
-                ReadOutcome::Closed => {
-                    // The other side may still answer: only this way ends.
-                    let _ = to.shutdown().await;
-                    reporter.report(EventKind::HalfClosed { client, way });
-                    return WayEnd::Closed;
-                }
-                ReadOutcome::Failed(error) => {
-                    return WayEnd::Broken(way, close_reason_for(error, from_peer));
-                }
-            },
-            Some((bytes, ack, by)) = injected.recv() => {
-                let began = SystemTime::now();
-                let written = to.write_all(&bytes).await;
-                let event = EventKind::Relayed { client, way, bytes, injected: Some(by), impaired: None };
-                if let Some(ack) = &ack {
-                    if written.is_ok() { ack.written() } else { ack.failed() }
-                }
-                if let Err(error) = written {
+        let impairment = of.fates.stream(of.way);
+        let waits = match line.next(&impairment, Instant::now()) {
+            Next::Write(piece) => {
+                if let Err(error) = to.write_all(&piece).await {
                     return broken_writing(error);
                 }
-                reporter.report_data(began, event, None).await;
+                line.wrote(piece.len(), &impairment);
+                continue;
             }
+            Next::Cut(after) => return WayEnd::Cut(of.way, after),
+            Next::Wait(at) => {
+                due.as_mut().reset(at);
+                true
+            }
+            Next::Empty if !reading => {
+                // The other side may still answer: only this way ends.
+                let _ = to.shutdown().await;
+                of.reporter.report(EventKind::HalfClosed {
+                    client: of.client,
+                    way: of.way,
+                });
+                return WayEnd::Closed;
+            }
+            Next::Empty => false,
+        };
+        tokio::select! {
+            outcome = from.read(), if reading && line.has_room() => match outcome {
+                ReadOutcome::Data(bytes) => {
+                    take_read(of, bytes, (&mut matcher, &mut line), &answer_back).await;
+                }
+                ReadOutcome::Closed => reading = false,
+                ReadOutcome::Failed(error) => {
+                    return WayEnd::Broken(of.way, close_reason_for(error, from_peer));
+                }
+            },
+            Some(injection) = injected.recv() => {
+                if let Err(error) = write_injected(of, to, injection).await {
+                    return broken_writing(error);
+                }
+            }
+            () = &mut due, if waits => {}
         }
     }
+}
+
+/// Takes a read of `bytes` from the way's reading side: reports it (with its delay, if the
+/// impairment holds it) and puts it on the `line`, unless auto reply answers it, which sends
+/// its answers through `answer_back` after auto reply's delay instead.
+async fn take_read(
+    of: &WayOf<'_>,
+    bytes: Bytes,
+    (matcher, line): (&mut StreamMatcher, &mut Line),
+    answer_back: &mpsc::UnboundedSender<Injection>,
+) {
+    let time = SystemTime::now();
+    // Save-to-file keeps what the client sends, as a server's keeps what it receives (its
+    // text format has both ways).
+    let room = match of.way {
+        Way::ToUpstream => of.reporter.capture_room(1, bytes.len()).await,
+        Way::ToClient => None,
+    };
+    let auto_reply = of.reporter.auto_reply();
+    let answers = if auto_reply.is_active() {
+        matcher.replies_to(&auto_reply, &bytes)
+    } else {
+        Vec::new()
+    };
+    let delay = if answers.is_empty() {
+        of.fates.read_delay(of.way)
+    } else {
+        None
+    };
+    let event = EventKind::Relayed {
+        client: of.client,
+        way: of.way,
+        bytes: bytes.clone(),
+        injected: None,
+        impaired: delay.map(Fate::delayed),
+    };
+    of.reporter.report_data(time, event, room).await;
+    if answers.is_empty() {
+        line.put(bytes, delay.unwrap_or_default());
+        return;
+    }
+    // Answered here instead of by the other side, after auto reply's delay (as a slow
+    // device's), which holds up only this way.
+    tokio::time::sleep(auto_reply.delay).await;
+    for answer in answers {
+        let _ = answer_back.send((answer, None, SentBy::AutoReply));
+    }
+}
+
+/// Writes bytes injected into the way, acknowledges them, and reports them.
+async fn write_injected(
+    of: &WayOf<'_>,
+    to: &mut Writer,
+    (bytes, ack, by): Injection,
+) -> std::io::Result<()> {
+    let began = SystemTime::now();
+    let written = to.write_all(&bytes).await;
+    if let Some(ack) = &ack {
+        if written.is_ok() {
+            ack.written();
+        } else {
+            ack.failed();
+        }
+    }
+    written?;
+    let event = EventKind::Relayed {
+        client: of.client,
+        way: of.way,
+        bytes,
+        injected: Some(by),
+        impaired: None,
+    };
+    of.reporter.report_data(began, event, None).await;
+    Ok(())
+}
+
+/// Who a way's work is for: the way, its pair's client, where events go, and the relay's
+/// impairments.
+struct WayOf<'a> {
+    way: Way,
+    client: SocketAddr,
+    reporter: &'a Reporter,
+    fates: &'a Fates,
 }

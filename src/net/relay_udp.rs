@@ -2,15 +2,15 @@
 //! the upstream server from a socket of that source's own, so that the upstream's answers
 //! come back on that socket and go to the right source. A source quiet (both ways) for the
 //! idle timeout is forgotten and its socket closed, as a NAT forgets a mapping. With an
-//! impairment on (see [`super::impair`]), each way's datagrams are lost, duplicated, delayed
-//! or reordered as its seeded choices say, and each report says what happened to it. Auto
+//! impairment on (see [`super::impair`]), each way's datagrams are lost, duplicated, delayed,
+//! reordered or held to a bandwidth limit as its seeded choices say, and each report says what happened to it. Auto
 //! reply answers a datagram it matches in the other side's place, which never sees it.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::ack::Ack;
-use super::impair::{Chance, Fate, Impairments, SharedImpairments};
+use super::impair::{Fate, Fates, SharedImpairments};
 use super::session::{Reporter, SessionCommand, resolve};
 use super::{CloseReason, Endpoint, EventKind, NetError, SendTarget, SentBy, Way};
 
@@ -189,50 +189,6 @@ async fn deliver(
     }
 }
 
-/// Each way's seeded choices, started again from the seed whenever the impairments change,
-/// so that a run from that moment repeats exactly.
-#[derive(Debug, Clone)]
-struct Fates(Arc<Mutex<Lanes>>);
-
-#[derive(Debug)]
-struct Lanes {
-    shared: SharedImpairments,
-    seen: Impairments,
-    to_upstream: Chance,
-    to_client: Chance,
-}
-
-impl Fates {
-    fn new(shared: SharedImpairments) -> Self {
-        let seen = shared.current();
-        Self(Arc::new(Mutex::new(Lanes {
-            shared,
-            seen,
-            to_upstream: Chance::new(seen.seed, Way::ToUpstream),
-            to_client: Chance::new(seen.seed, Way::ToClient),
-        })))
-    }
-
-    /// The fate of the next datagram that goes `way`; `None` while that way is not impaired.
-    fn next(&self, way: Way) -> Option<Fate> {
-        let mut lanes = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let now = lanes.shared.current();
-        if now != lanes.seen {
-            lanes.seen = now;
-            lanes.to_upstream = Chance::new(now.seed, Way::ToUpstream);
-            lanes.to_client = Chance::new(now.seed, Way::ToClient);
-        }
-        let impairment = now.of(way);
-        if !impairment.is_active() {
-            return None;
-        }
-        Some(match way {
-            Way::ToUpstream => lanes.to_upstream.fate(&impairment),
-            Way::ToClient => lanes.to_client.fate(&impairment),
-        })
-    }
-}
-
 /// Where datagrams an impairment holds back wait for `deliver`, numbered in the order they
 /// were held (by any of the relay's tasks).
 #[derive(Debug, Clone)]
@@ -324,7 +280,7 @@ impl Relay {
             .await;
             return;
         }
-        let fate = self.fates.next(Way::ToUpstream);
+        let fate = self.fates.datagram(Way::ToUpstream, datagram.len());
         let event = EventKind::Relayed {
             client,
             way: Way::ToUpstream,
@@ -510,16 +466,8 @@ async fn answer_in_place(
         impaired: None,
     };
     reporter.report_data(SystemTime::now(), event, room).await;
-    let back = match way {
-        Way::ToUpstream => Way::ToClient,
-        Way::ToClient => Way::ToUpstream,
-    };
-    let held = Fate {
-        dropped: false,
-        duplicated: false,
-        reordered: false,
-        delay: reporter.auto_reply().delay,
-    };
+    let back = way.back();
+    let held = Fate::delayed(reporter.auto_reply().delay);
     for answer in answers {
         outbox.hold(held, destination, &answer);
         let event = EventKind::Relayed {
@@ -595,7 +543,7 @@ async fn pass_back(
             .await;
             continue;
         }
-        let fate = fates.next(Way::ToClient);
+        let fate = fates.datagram(Way::ToClient, datagram.len());
         let event = EventKind::Relayed {
             client,
             way: Way::ToClient,

@@ -50,12 +50,16 @@ pub(super) fn settings_ui(
         section(ui, "network_more", t.more_network, &summary, wrong, |ui| {
             network_more_ui(ui, state, actions);
         });
-        if state.mode == Mode::UdpRelay {
+        if state.mode.relays() {
             let summary = summaries::impairments(state);
+            let help = match state.mode {
+                Mode::TcpRelay => t.impairment_help_tcp,
+                _ => t.impairment_help,
+            };
             section(ui, "impairments", t.impairment, &summary, false, |ui| {
                 super::impair::impairments_ui(ui, state, actions);
             })
-            .on_hover_text(t.impairment_help);
+            .on_hover_text(help);
         }
     });
     group(ui, t.receive, |ui| {

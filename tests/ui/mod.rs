@@ -52,7 +52,9 @@ impl Ui {
 
     /// The app as `netdebug ARGS` starts it (from fresh settings).
     pub fn from_command_line(args: &[&str]) -> Self {
-        let args = Args::try_parse_from([&["netdebug"], args].concat()).unwrap();
+        let args = Args::try_parse_from([&["netdebug"], args].concat())
+            .and_then(Args::checked)
+            .unwrap();
         Self::built([1100.0, 760.0], move |cc, handle| {
             let mut app = NetDebugApp::with_state(cc, handle, SessionState::new(Language::English));
             args.apply(&mut app);

@@ -31,13 +31,17 @@ pub(super) fn network(state: &SessionState) -> String {
     ])
 }
 
-/// Which ways of a UDP relay are impaired, and the seed when any is (the values are in the
+/// Which ways of a relay are impaired, and the seed when any is (the values are in the
 /// section: a summary that long would widen the column).
 pub(super) fn impairments(state: &SessionState) -> String {
     let t = state.texts();
     let impairments = state.impairments;
-    let up = impairments.to_upstream.is_active();
-    let down = impairments.to_client.is_active();
+    let does = |impairment: crate::net::Impairment| match state.mode {
+        Mode::TcpRelay => impairment.for_stream().is_active(),
+        _ => impairment.for_datagrams().is_active(),
+    };
+    let up = does(impairments.to_upstream);
+    let down = does(impairments.to_client);
     join([
         when(up, t.client_to_upstream),
         when(down, t.upstream_to_client),

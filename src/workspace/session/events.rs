@@ -232,7 +232,8 @@ impl SessionState {
         counter.add(bytes.len(), Instant::now());
         self.count_for_client(client, bytes.len(), direction);
         let after = if self.shows(direction, &bytes) {
-            if self.mode == Mode::UdpRelay {
+            // A delayed TCP read shows on its own, to say by how much.
+            if self.mode == Mode::UdpRelay || impaired.is_some() {
                 let datagram = (bytes, impaired);
                 self.log
                     .relayed_datagram(client, direction, datagram, injected, time)

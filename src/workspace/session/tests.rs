@@ -567,16 +567,20 @@ fn a_udp_relays_impaired_datagrams_say_what_happened_to_them() {
     };
     state.opened(SessionId(1));
     let client = addr(5000);
-    let fate = |dropped, duplicated, ms| Fate {
+    let ms = std::time::Duration::from_millis;
+    let fate = |dropped, duplicated, delay, queued| Fate {
         dropped,
         duplicated,
         reordered: false,
-        delay: std::time::Duration::from_millis(ms),
+        delay: ms(delay),
+        queued: ms(queued),
     };
     for (bytes, impaired) in [
-        ("lost", Some(fate(true, false, 0))),
-        ("twice", Some(fate(false, true, 20))),
+        ("lost", Some(fate(true, false, 0, 0))),
+        ("twice", Some(fate(false, true, 20, 0))),
         ("plain", None),
+        ("full", Some(fate(true, false, 0, 1200))),
+        ("slow", Some(fate(false, false, 300, 250))),
     ] {
         state.apply(event(
             1,
@@ -601,6 +605,50 @@ fn a_udp_relays_impaired_datagrams_say_what_happened_to_them() {
     assert!(header_of("lost").ends_with("(4 B) · dropped (not passed on)"));
     assert!(header_of("twice").ends_with("(5 B) · passed on after 20 ms · sent twice"));
     assert!(header_of("plain").ends_with("(5 B)"));
+    assert!(header_of("full").ends_with("(4 B) · dropped: the bandwidth limit's queue is full"));
+    assert!(
+        header_of("slow")
+            .ends_with("(4 B) · passed on after 300 ms · 250 ms of it queued for the bandwidth")
+    );
     // Each datagram an entry of its own, counted as what the client sent.
-    assert_eq!(state.traffic.rx.bytes, 14);
+    assert_eq!(state.traffic.rx.bytes, 22);
+}
+
+#[test]
+fn a_tcp_relays_delayed_reads_say_by_how_much_and_plain_ones_stream_on() {
+    use crate::net::{Fate, Way};
+    let mut state = SessionState {
+        mode: Mode::TcpRelay,
+        ..SessionState::default()
+    };
+    state.opened(SessionId(1));
+    state
+        .log
+        .set_merge_gap(Some(std::time::Duration::from_mins(1)));
+    let client = addr(5000);
+    let delayed = Some(Fate::delayed(std::time::Duration::from_millis(40)));
+    for (bytes, impaired) in [("late", delayed), ("r1", None), ("r2", None)] {
+        state.apply(event(
+            1,
+            EventKind::Relayed {
+                client,
+                way: Way::ToUpstream,
+                bytes: bytes.into(),
+                injected: None,
+                impaired,
+            },
+        ));
+    }
+    let rows = state.log.store().rows(0, usize::MAX);
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|row| crate::log::row_text(row, state.texts()).into_owned())
+        .collect();
+    let at = lines.iter().position(|line| line == "late").unwrap();
+    assert!(
+        lines[at - 1].ends_with("(4 B) · passed on after 40 ms"),
+        "{lines:?}"
+    );
+    // Undelayed reads go on as a stream: merged into one entry within the merge gap.
+    assert!(lines.iter().any(|line| line == "r1r2"), "{lines:?}");
 }
