@@ -115,8 +115,11 @@ pub struct Texts {
     pub impair_write_size: &'static str,
     pub impair_write_gap: &'static str,
     pub impair_cut: &'static str,
-    /// What 0 means in the bandwidth, write size and cut fields.
+    /// What 0 means in the bandwidth, write size and cut fields, and how they show it.
     pub impair_zero_is_off: &'static str,
+    pub impair_off: &'static str,
+    /// In the impairment section's summary: both ways are impaired.
+    pub both_ways: &'static str,
     pub impair_loss: &'static str,
     pub impair_duplicate: &'static str,
     pub impair_reorder: &'static str,
@@ -521,6 +524,8 @@ pub static ZH: Texts = Texts {
     impair_write_gap: "分包间隔",
     impair_cut: "断开于",
     impair_zero_is_off: "0 表示不限制",
+    impair_off: "不限",
+    both_ways: "双向",
     impair_loss: "丢包",
     impair_duplicate: "重复",
     impair_reorder: "乱序",
@@ -801,6 +806,8 @@ pub static EN: Texts = Texts {
     impair_write_gap: "Write gap",
     impair_cut: "Cut after",
     impair_zero_is_off: "0: no limit",
+    impair_off: "off",
+    both_ways: "Both ways",
     impair_loss: "Loss",
     impair_duplicate: "Duplicate",
     impair_reorder: "Reorder",

@@ -306,3 +306,41 @@ fn an_open_impairment_grid_fits_the_window_for_both_relays_in_both_languages() {
         }
     }
 }
+
+#[test]
+fn long_section_summaries_never_widen_the_settings_column() {
+    for language in [Language::English, Language::Chinese] {
+        let t = language.texts();
+        let mut ui = Ui::sized(language, [800.0, 600.0]);
+        {
+            let state = ui.harness.state_mut().state_mut();
+            state.mode = Mode::TcpRelay;
+            let impaired = netdebug::net::Impairment {
+                jitter_ms: 5,
+                write_size: 4,
+                ..netdebug::net::Impairment::default()
+            };
+            state.impairments.to_upstream = impaired;
+            state.impairments.to_client = impaired;
+            state.impairments.seed = u64::MAX;
+            state.display.rate_graph = true;
+            state.display.hide_sent = true;
+        }
+        for zoom in TEXT_SIZES {
+            ui.harness.ctx.set_zoom_factor(zoom);
+            ui.harness.run_steps(6);
+            let window = ui.harness.ctx.content_rect();
+            let what = format!("{language:?} at text size {zoom}");
+            // The column keeps to its share; the log and the send box keep theirs.
+            let column = rect_of(&ui, t.local_port).right();
+            assert!(
+                column <= window.width() * 0.5,
+                "{what}: the column ends at {column}"
+            );
+            for label in [t.find, t.clear_input] {
+                let rect = rect_of(&ui, label);
+                assert!(window.contains_rect(rect), "{what}: {label:?} at {rect:?}");
+            }
+        }
+    }
+}

@@ -99,28 +99,47 @@ impl FieldValue<'_> {
             ),
             Self::Rate(value) => ui
                 .add(
-                    egui::DragValue::new(value)
+                    limit(value, "B/s", t.impair_off)
                         .range(0..=1_000_000_000)
-                        .suffix(" B/s")
                         .speed(10),
                 )
                 .on_hover_text(t.impair_zero_is_off),
             Self::Size(value) => ui
-                .add(
-                    egui::DragValue::new(value)
-                        .range(0..=1_048_576)
-                        .suffix(" B"),
-                )
+                .add(limit(value, "B", t.impair_off).range(0..=1_048_576))
                 .on_hover_text(t.impair_zero_is_off),
             Self::Total(value) => ui
                 .add(
-                    egui::DragValue::new(value)
+                    limit(value, "B", t.impair_off)
                         .range(0..=1_000_000_000_000_u64)
-                        .suffix(" B")
                         .speed(10),
                 )
                 .on_hover_text(t.impair_zero_is_off),
         };
         let _ = response.accessible_name(name);
     }
+}
+
+/// A field of bytes (or bytes a second) where 0 means no limit: it reads `off` then, the
+/// number and its `unit` otherwise, and takes either back (or nothing, for off).
+fn limit<'a, N: egui::emath::Numeric>(
+    value: &'a mut N,
+    unit: &'static str,
+    off: &'static str,
+) -> egui::DragValue<'a> {
+    egui::DragValue::new(value)
+        .custom_formatter(move |n, _| {
+            if n == 0.0 {
+                off.to_owned()
+            } else {
+                format!("{n} {unit}")
+            }
+        })
+        .custom_parser(move |text| {
+            let text = text.trim();
+            if text.is_empty() || text == off {
+                return Some(0.0);
+            }
+            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
 }

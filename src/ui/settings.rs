@@ -118,10 +118,18 @@ fn section(
     let was_wrong = ui.data_mut(|data| data.get_temp::<bool>(wrong_id).unwrap_or(false));
     ui.data_mut(|data| data.insert_temp(wrong_id, wrong));
     let header = if open || summary.is_empty() {
-        RichText::new(title)
+        title.to_owned()
     } else {
-        RichText::new(format!("{title} · {summary}"))
+        format!("{title} · {summary}")
     };
+    // A header never wraps: cut short with "…" rather than widen the column and squeeze
+    // the log beside it.
+    let width = ui.available_width() - ui.spacing().indent - ui.spacing().button_padding.x;
+    let font = egui::TextStyle::Button.resolve(ui.style());
+    let mut job =
+        egui::text::LayoutJob::simple_singleline(header, font, egui::Color32::PLACEHOLDER);
+    job.wrap = egui::text::TextWrapping::truncate_at_width(width.max(0.0));
+    let header = egui::WidgetText::Galley(ui.fonts_mut(|fonts| fonts.layout_job(job)));
     let shown = egui::CollapsingHeader::new(header)
         .id_salt(id)
         .open((wrong && !was_wrong).then_some(true))

@@ -42,10 +42,25 @@ pub(super) fn impairments(state: &SessionState) -> String {
     };
     let up = does(impairments.to_upstream);
     let down = does(impairments.to_client);
+    // The seed matters only where something is left to chance.
+    let chance = |impairment: crate::net::Impairment| {
+        impairment.jitter_ms > 0
+            || (state.mode == Mode::UdpRelay
+                && impairment.loss_percent
+                    + impairment.duplicate_percent
+                    + impairment.reorder_percent
+                    > 0)
+    };
+    let random = chance(impairments.to_upstream) || chance(impairments.to_client);
+    let ways = match (up, down) {
+        (true, true) => Some(t.both_ways),
+        (true, false) => Some(t.send_to_upstream),
+        (false, true) => Some(t.send_to_client),
+        (false, false) => None,
+    };
     join([
-        when(up, t.client_to_upstream),
-        when(down, t.upstream_to_client),
-        (up || down).then(|| format!("{} {}", t.impair_seed, impairments.seed)),
+        ways.map(str::to_owned),
+        random.then(|| format!("{} {}", t.impair_seed, impairments.seed)),
     ])
 }
 
