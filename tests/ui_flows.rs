@@ -2437,6 +2437,25 @@ fn a_relay_in_a_tab_shows_both_ways_marked_and_injects_into_the_chosen_side() {
     assert_nothing_arrives(&mut device);
     let traffic = &ui.harness.state().state().traffic;
     assert_eq!((traffic.rx.bytes, traffic.tx.bytes), (23, 18));
+    // The relay list: the pair, both legs, and what went each way.
+    let leg = server.peer_addr().unwrap();
+    ui.harness
+        .get_by_role_and_label(Role::ComboBox, "Send to")
+        .click();
+    ui.harness.run_steps(2);
+    assert!(
+        ui.harness
+            .query_by_label(&format!("{device_addr} → {leg}"))
+            .is_some()
+    );
+    assert!(
+        ui.harness
+            .query_by_label("To upstream 23 B · To client 18 B")
+            .is_some()
+    );
+    ui.click(&format!("{device_addr} → {leg}"));
+    ui.click("Disconnect client");
+    ui.wait_for_text(&format!("Client left: {device_addr} (closed locally)"));
 }
 
 #[test]

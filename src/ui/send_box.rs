@@ -217,18 +217,43 @@ fn client_list_ui(ui: &mut Ui, state: &SessionState, target: &mut Targets, all: 
             };
             for peer in shown {
                 let selected = target.server == ServerTarget::One(peer);
+                let totals = state.client_totals.get(&peer).copied().unwrap_or_default();
                 ui.horizontal(|ui| {
-                    if ui.selectable_label(selected, peer.to_string()).clicked() {
+                    if ui
+                        .selectable_label(selected, pair_name(peer, &totals))
+                        .clicked()
+                    {
                         chosen = Some(ServerTarget::One(peer));
                     }
-                    let totals = state.client_totals.get(&peer).copied().unwrap_or_default();
-                    ui.weak(format!("RX {} B · TX {} B", totals.rx, totals.tx));
+                    ui.weak(totals_text(state, &totals));
                 });
             }
         });
     if let Some(chosen) = chosen {
         target.server = chosen;
         ui.close();
+    }
+}
+
+/// A client in the list: its address, and for a relay the pair's other leg too (the local end
+/// of its connection to the upstream), as the log names them.
+fn pair_name(peer: SocketAddr, totals: &crate::workspace::PeerTotals) -> String {
+    match totals.upstream_leg {
+        Some(leg) => format!("{peer} → {leg}"),
+        None => peer.to_string(),
+    }
+}
+
+/// What went each way for a client in the list: a relay's by way.
+fn totals_text(state: &SessionState, totals: &crate::workspace::PeerTotals) -> String {
+    let t = state.texts();
+    if state.mode.relays() {
+        format!(
+            "{} {} B · {} {} B",
+            t.send_to_upstream, totals.rx, t.send_to_client, totals.tx
+        )
+    } else {
+        format!("RX {} B · TX {} B", totals.rx, totals.tx)
     }
 }
 

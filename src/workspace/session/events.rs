@@ -126,14 +126,20 @@ impl SessionState {
                 client,
                 local,
                 upstream,
-            } => self.log.notice(
-                Notice::UpstreamConnected {
-                    client,
-                    local,
-                    upstream,
-                },
-                time,
-            ),
+            } => {
+                if self.clients.contains(&client) {
+                    let totals = self.client_totals.entry(client).or_default();
+                    totals.upstream_leg = Some(local);
+                }
+                self.log.notice(
+                    Notice::UpstreamConnected {
+                        client,
+                        local,
+                        upstream,
+                    },
+                    time,
+                );
+            }
             EventKind::Relayed {
                 client,
                 way,

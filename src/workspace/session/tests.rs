@@ -361,11 +361,19 @@ fn a_server_counts_what_went_to_and_from_each_client() {
     state.apply(event(1, data(addr(1), 1, true)));
     assert_eq!(
         state.client_totals[&addr(1)],
-        super::PeerTotals { rx: 11, tx: 5 }
+        super::PeerTotals {
+            rx: 11,
+            tx: 5,
+            upstream_leg: None
+        }
     );
     assert_eq!(
         state.client_totals[&addr(2)],
-        super::PeerTotals { rx: 7, tx: 0 }
+        super::PeerTotals {
+            rx: 7,
+            tx: 0,
+            upstream_leg: None
+        }
     );
     state.apply(event(
         1,

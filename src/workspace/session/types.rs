@@ -379,11 +379,14 @@ pub struct FieldErrors {
     pub tls_files: Option<Said>,
 }
 
-/// What went each way between a TCP server and one client.
+/// What went each way between a TCP server and one client (a relay: between the client and
+/// the upstream, received being what went on to the upstream).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PeerTotals {
     /// Bytes received from it.
     pub rx: u64,
     /// Bytes sent to it.
     pub tx: u64,
+    /// A relay's: the local address its connection (or socket) to the upstream is from.
+    pub upstream_leg: Option<SocketAddr>,
 }
