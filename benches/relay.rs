@@ -3,7 +3,8 @@
 //! that reads it, with the log on (the window's drain, text decoded), save-to-file off and
 //! then on; (2) the time a 16-byte request and its answer take through each relay beside a
 //! direct connection, over 10,000 round trips (p50, p99, and what the relay adds); (3) 1,000
-//! pairs at once: time until each has passed a byte both ways, and the memory they take.
+//! pairs at once: time until each has passed a byte both ways, and the memory they take; (4)
+//! 128 MiB through an impaired relay: re-cut into 1460-byte writes, and limited to 50 MB/s.
 //! Figures, not asserts.
 #![allow(
     dead_code,
@@ -23,7 +24,9 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use netdebug::controller::{DRAIN_BUDGET, measuring_deadline};
-use netdebug::net::{CaptureFormat, Endpoint, EventReceiver, Session, SessionConfig};
+use netdebug::net::{
+    CaptureFormat, Endpoint, EventReceiver, Impairment, Impairments, Session, SessionConfig,
+};
 use netdebug::workspace::{Mode, SessionState};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -58,6 +61,9 @@ fn main() {
     }
     if runs("pairs") {
         pairs();
+    }
+    if runs("impaired") {
+        impaired(&runtime);
     }
 }
 
@@ -161,18 +167,80 @@ fn window_until(events: &mut EventReceiver, state: &mut SessionState, done: impl
 /// Sends [`TOTAL`] random bytes to `relay` and waits until the upstream counted them all;
 /// the rate in MB/s.
 async fn send_through(relay: SocketAddr, data: &[u8]) -> f64 {
+    send_total(relay, data, TOTAL).await
+}
+
+/// Sends `total` bytes (`data` over and over) to `relay` and waits until the upstream
+/// counted them all; the rate in MB/s.
+async fn send_total(relay: SocketAddr, data: &[u8], total: usize) -> f64 {
     let mut stream = TcpStream::connect(relay).await.unwrap();
     let start = Instant::now();
     let mut sent = 0;
-    while sent < TOTAL {
+    while sent < total {
         stream.write_all(data).await.unwrap();
         sent += data.len();
     }
     stream.shutdown().await.unwrap();
     let mut counted = [0; 8];
     stream.read_exact(&mut counted).await.unwrap();
-    assert_eq!(u64::from_le_bytes(counted), TOTAL as u64);
-    TOTAL as f64 / 1e6 / start.elapsed().as_secs_f64()
+    assert_eq!(u64::from_le_bytes(counted), total as u64);
+    total as f64 / 1e6 / start.elapsed().as_secs_f64()
+}
+
+/// Bytes sent through each impaired relay.
+const IMPAIRED_TOTAL: usize = 128 << 20;
+/// The bandwidth limit the impaired run sets, in bytes a second.
+const LIMIT: u32 = 50_000_000;
+
+/// What impairments cost where they should cost nothing but their effect: a stream re-cut
+/// into writes of an Ethernet frame's payload (every write copied together from the reads)
+/// beside the bare relay, and a bandwidth limit beside the limit it was set to.
+fn impaired(runtime: &Runtime) {
+    let data = support::random_bytes(1 << 20);
+    let upstream = runtime.block_on(sink());
+    let bare = runtime.block_on(bare_relay(upstream));
+    println!(
+        "impaired: {} MiB of random binary, one way, log on",
+        IMPAIRED_TOTAL >> 20
+    );
+    let sending = runtime.spawn({
+        let data = data.clone();
+        async move { send_total(bare, &data, IMPAIRED_TOTAL).await }
+    });
+    let bare_rate = runtime.block_on(sending).unwrap();
+    let recut = Impairment {
+        write_size: 1460,
+        ..Impairment::default()
+    };
+    let limited = Impairment {
+        rate_bytes_per_s: LIMIT,
+        ..Impairment::default()
+    };
+    for (name, impairment) in [
+        ("re-cut into 1460-byte writes", recut),
+        ("limited to 50 MB/s", limited),
+    ] {
+        let (session, mut events, mut state, relay) = netdebug_relay(runtime, upstream);
+        session.set_impairments(Impairments {
+            to_upstream: impairment,
+            ..Impairments::default()
+        });
+        let sending = runtime.spawn({
+            let data = data.clone();
+            async move { send_total(relay, &data, IMPAIRED_TOTAL).await }
+        });
+        window_until(&mut events, &mut state, || sending.is_finished());
+        let rate = runtime.block_on(sending).unwrap();
+        let against = if impairment.rate_bytes_per_s > 0 {
+            format!("{:.3}x the limit", rate * 1e6 / f64::from(LIMIT))
+        } else {
+            format!(
+                "{:.2}x bare copy_bidirectional ({bare_rate:.0} MB/s)",
+                rate / bare_rate
+            )
+        };
+        println!("  {name}: {rate:.1} MB/s = {against}");
+    }
 }
 
 fn throughput(runtime: &Runtime) {

@@ -541,10 +541,11 @@ async fn pass(
         let impairment = of.fates.stream(of.way);
         let waits = match line.next(&impairment, Instant::now()) {
             Next::Write(piece) => {
+                let started = Instant::now();
                 if let Err(error) = to.write_all(&piece).await {
                     return broken_writing(error);
                 }
-                line.wrote(piece.len(), &impairment);
+                line.wrote(piece.len(), started, &impairment);
                 continue;
             }
             Next::Cut(after) => return WayEnd::Cut(of.way, after),

@@ -31,8 +31,8 @@ pub(super) struct Line {
     /// When the last segment is due: a later one never overtakes it (TCP keeps order,
     /// whatever the jitter).
     last_due: Instant,
-    /// When the gap and the bandwidth limit let the next write go.
-    free_at: Instant,
+    /// When the gap and the bandwidth limit let the next write go; `None` before the first.
+    free_at: Option<Instant>,
     /// How many bytes went on.
     passed_on: u64,
 }
@@ -56,7 +56,7 @@ impl Line {
             waiting: VecDeque::new(),
             held: 0,
             last_due: now,
-            free_at: now,
+            free_at: None,
             passed_on: 0,
         }
     }
@@ -85,7 +85,7 @@ impl Line {
         let Some(first) = self.waiting.front() else {
             return Next::Empty;
         };
-        let at = first.due.max(self.free_at);
+        let at = self.free_at.map_or(first.due, |free_at| first.due.max(free_at));
         if at > now {
             return Next::Wait(at);
         }
@@ -95,13 +95,20 @@ impl Line {
         Next::Write(piece)
     }
 
-    /// Notes that a write of `len` bytes just ended: the gap and the bandwidth limit hold the
-    /// next one back from now.
-    pub(super) fn wrote(&mut self, len: usize, impairment: &Impairment) {
+    /// Notes that a write of `len` bytes that `started` has ended: the gap and the bandwidth
+    /// limit hold the next one back.
+    pub(super) fn wrote(&mut self, len: usize, started: Instant, impairment: &Impairment) {
         let busy = impairment.busy_after(len);
-        if !busy.is_zero() {
-            self.free_at = Instant::now() + busy;
+        if busy.is_zero() {
+            return;
         }
+        // Kept to the schedule while the writes keep up with it, so that waking up and
+        // writing take nothing from the bandwidth; from this write's start once behind.
+        let from = match self.free_at {
+            Some(free_at) if started <= free_at + busy => free_at,
+            _ => started,
+        };
+        self.free_at = Some(from + busy);
     }
 
     /// The next write from the due segments at the head of the line: the first whole when
@@ -148,7 +155,7 @@ mod tests {
     fn writes(line: &mut Line, impairment: &Impairment, now: Instant) -> Vec<Vec<u8>> {
         let mut writes = Vec::new();
         while let Next::Write(piece) = line.next(impairment, now) {
-            line.wrote(piece.len(), impairment);
+            line.wrote(piece.len(), now, impairment);
             writes.push(piece.to_vec());
         }
         writes
