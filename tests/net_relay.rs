@@ -14,11 +14,11 @@ use std::time::Duration;
 use common::relay::{open_relay, open_relay_with, open_udp_relay, upstream_server};
 use common::{session, wait_for};
 use netdebug::net::{
-    Chance, ClientTls, CloseReason, EventKind, EventReceiver, Fate, Impairment, Impairments,
-    NetError, SendTarget, Session, Way,
+    Chance, ClientTls, CloseReason, Endpoint, EventKind, EventReceiver, Fate, Impairment,
+    Impairments, NetError, SendTarget, Session, SessionConfig, Way,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
 
 /// What the relay reported, gathered on a task of its own so that its backlog never fills.
 #[derive(Default)]
@@ -735,4 +735,59 @@ async fn a_udp_relays_auto_reply_answers_a_source_which_the_upstream_never_sees(
     source.send_to(b"DATA", relay).await.unwrap();
     // The first datagram the upstream gets is the one auto reply did not answer.
     assert_eq!(datagram(&upstream).await.0, b"DATA");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_upstream_ending_first_is_passed_on_while_the_client_still_sends() {
+    let (mut session, mut events) = session();
+    let (upstream, upstream_addr) = upstream_server().await;
+    let relay = open_relay(&mut session, &mut events, upstream_addr).await;
+    let seen = watch(events);
+
+    let mut client = TcpStream::connect(relay).await.unwrap();
+    let (mut server, _) = upstream.accept().await.unwrap();
+    server.write_all(b"banner").await.unwrap();
+    server.shutdown().await.unwrap();
+    // The client reads the banner and the end of the stream, and can still send.
+    let mut banner = Vec::new();
+    client.read_to_end(&mut banner).await.unwrap();
+    assert_eq!(banner, b"banner");
+    client.write_all(b"still here").await.unwrap();
+    client.shutdown().await.unwrap();
+    let mut got = Vec::new();
+    server.read_to_end(&mut got).await.unwrap();
+    assert_eq!(got, b"still here");
+    until_seen(&seen, "both half-closes and the end", |seen| {
+        let has = |text: &str| seen.notices.iter().any(|n| n.contains(text));
+        has("HalfClosed") && has("ToClient") && has("ToUpstream") && has("PeerLeft")
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_listens_on_ipv6_and_reaches_its_upstream_by_ipv6_address_or_by_name() {
+    for (listen_on, upstream_host) in [("[::1]:0", "::1"), ("127.0.0.1:0", "localhost")] {
+        let (mut session, mut events) = session();
+        let upstream = TcpListener::bind(listen_on).await.unwrap();
+        let port = upstream.local_addr().unwrap().port();
+        session.open(SessionConfig::TcpRelay {
+            local: Endpoint::new("::1", 0),
+            upstream: Endpoint::new(upstream_host, port),
+            timeout: common::WAIT,
+            tls: None,
+        });
+        let relay = common::listening(&mut events).await;
+        assert!(relay.is_ipv6(), "{relay}");
+        let client = TcpStream::connect(relay).await.unwrap();
+        let (server, _) = upstream.accept().await.unwrap();
+        let (at_server, at_client) = tokio::join!(
+            exchange(server, b"pong".to_vec()),
+            exchange(client, b"ping".to_vec())
+        );
+        assert_eq!(
+            (at_server, at_client),
+            (b"ping".to_vec(), b"pong".to_vec()),
+            "{upstream_host}"
+        );
+    }
 }

@@ -85,7 +85,9 @@ impl Line {
         let Some(first) = self.waiting.front() else {
             return Next::Empty;
         };
-        let at = self.free_at.map_or(first.due, |free_at| first.due.max(free_at));
+        let at = self
+            .free_at
+            .map_or(first.due, |free_at| first.due.max(free_at));
         if at > now {
             return Next::Wait(at);
         }
