@@ -4,7 +4,10 @@
 //! then on; (2) the time a 16-byte request and its answer take through each relay beside a
 //! direct connection, over 10,000 round trips (p50, p99, and what the relay adds); (3) 1,000
 //! pairs at once: time until each has passed a byte both ways, and the memory they take; (4)
-//! 128 MiB through an impaired relay: re-cut into 1460-byte writes, and limited to 50 MB/s.
+//! 128 MiB through an impaired relay: re-cut into 1460-byte writes, and limited to 50 MB/s;
+//! (5) 100,000 random 56-byte datagrams through the UDP relay beside a bare tokio loop
+//! relaying them, as fast as a socket sends them and paced: how many reach the upstream, and
+//! how many the log counts.
 //! Figures, not asserts.
 #![allow(
     dead_code,
@@ -64,6 +67,9 @@ fn main() {
     }
     if runs("impaired") {
         impaired(&runtime);
+    }
+    if runs("udp") {
+        udp_burst(&runtime);
     }
 }
 
@@ -397,4 +403,153 @@ fn pairs_of(runtime: &Runtime, which: &str) {
         state.clients.len()
     );
     drop(streams);
+}
+
+/// Datagrams in the UDP burst.
+const BURST: u64 = 100_000;
+/// Bytes in each.
+const DATAGRAM: usize = 56;
+
+/// A UDP socket on loopback with a receive buffer as large as the system grants (as the
+/// UDP session's), so that the upstream itself drops nothing.
+fn roomy_udp_socket() -> std::net::UdpSocket {
+    let socket = socket2::Socket::new(
+        socket2::Domain::IPV4,
+        socket2::Type::DGRAM,
+        Some(socket2::Protocol::UDP),
+    )
+    .unwrap();
+    let _ = socket.set_recv_buffer_size(8 << 20);
+    socket
+        .bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .unwrap();
+    socket.into()
+}
+
+/// Sends [`BURST`] random datagrams to `to`, `rate` a second or as fast as one socket can;
+/// how long it took.
+fn send_burst(to: SocketAddr, rate: Option<u64>) -> Duration {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let payload = support::random_bytes(DATAGRAM * 64);
+    let start = Instant::now();
+    let mut sent = 0_u64;
+    while sent < BURST {
+        if let Some(rate) = rate {
+            let due = start + Duration::from_micros(sent * 1_000_000 / rate);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+        }
+        let at = (sent as usize % 64) * DATAGRAM;
+        let mut datagram = payload[at..at + DATAGRAM].to_vec();
+        datagram[..8].copy_from_slice(&sent.to_be_bytes());
+        match socket.send_to(&datagram, to) {
+            Ok(_) => sent += 1,
+            // ENOBUFS: the sender's own queue is full; that datagram again.
+            Err(error) if error.raw_os_error() == Some(105) => std::thread::yield_now(),
+            Err(error) => panic!("send failed: {error}"),
+        }
+    }
+    start.elapsed()
+}
+
+/// Where the kernel dropped datagrams: at the relay's socket and at the upstream's.
+fn drops_at(relay: SocketAddr, upstream: SocketAddr) -> String {
+    let at = |addr: SocketAddr| {
+        support::udp_drops(addr.port()).map_or_else(|| "?".to_owned(), |n| n.to_string())
+    };
+    format!(
+        "kernel drops: relay {}, upstream {}",
+        at(relay),
+        at(upstream)
+    )
+}
+
+/// Counts the datagrams that reach `upstream` until none came for half a second.
+fn count_arrivals(upstream: &std::net::UdpSocket) -> u64 {
+    upstream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let mut buffer = [0; 2048];
+    let mut count = 0;
+    while upstream.recv(&mut buffer).is_ok() {
+        count += 1;
+    }
+    count
+}
+
+/// A bare relay: a tokio loop that receives each datagram and sends it on to `upstream`
+/// from a socket connected to it; its address.
+async fn bare_udp_relay(upstream: SocketAddr) -> SocketAddr {
+    let listening = tokio::net::UdpSocket::from_std({
+        let socket = roomy_udp_socket();
+        socket.set_nonblocking(true).unwrap();
+        socket
+    })
+    .unwrap();
+    let addr = listening.local_addr().unwrap();
+    let onward = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    onward.connect(upstream).await.unwrap();
+    tokio::spawn(async move {
+        let mut buffer = vec![0; 65_536];
+        loop {
+            let Ok((len, _)) = listening.recv_from(&mut buffer).await else {
+                return;
+            };
+            let _ = onward.send(&buffer[..len]).await;
+        }
+    });
+    addr
+}
+
+fn udp_burst(runtime: &Runtime) {
+    println!("udp: {BURST} random datagrams of {DATAGRAM} B through each relay");
+    for rate in [None, Some(150_000), Some(100_000), Some(50_000)] {
+        let upstream = roomy_udp_socket();
+        let upstream_addr = upstream.local_addr().unwrap();
+        let bare = runtime.block_on(bare_udp_relay(upstream_addr));
+        let sending = std::thread::spawn(move || send_burst(bare, rate));
+        let bare_arrived = count_arrivals(&upstream);
+        let bare_took = sending.join().unwrap();
+        let bare_drops = drops_at(bare, upstream_addr);
+
+        let upstream = roomy_udp_socket();
+        let upstream_addr = upstream.local_addr().unwrap();
+        let (mut session, mut events) = support::session(runtime);
+        let config = SessionConfig::UdpRelay {
+            local: Endpoint::new("127.0.0.1", 0),
+            upstream: Endpoint::new("127.0.0.1", upstream_addr.port()),
+            idle: Duration::from_mins(1),
+        };
+        let (mut state, relay) = support::open_and_wait(&mut session, &mut events, config);
+        state.mode = Mode::UdpRelay;
+        let sending = std::thread::spawn(move || send_burst(relay, rate));
+        let counting = std::thread::spawn(move || {
+            let arrived = count_arrivals(&upstream);
+            (arrived, drops_at(relay, upstream_addr))
+        });
+        let frames = Instant::now();
+        window_until(&mut events, &mut state, || counting.is_finished());
+        let window_took = frames.elapsed();
+        let (arrived, drops) = counting.join().unwrap();
+        let took = sending.join().unwrap();
+        // What is still on its way to the window, then what the log counted.
+        std::thread::sleep(Duration::from_millis(200));
+        for event in events.drain() {
+            state.apply(event);
+        }
+        let shown = state.traffic.rx.bytes / DATAGRAM as u64;
+        println!(
+            "  {}: bare loop {bare_arrived} arrived ({:.0}/s sent, {bare_drops}); NetDebug {arrived} arrived = {:.3}x bare ({:.0}/s sent, {drops}), {shown} counted in the log, window busy {:.1} s",
+            rate.map_or_else(
+                || "as fast as it goes".to_owned(),
+                |rate| format!("{rate}/s")
+            ),
+            BURST as f64 / bare_took.as_secs_f64(),
+            arrived as f64 / bare_arrived.max(1) as f64,
+            BURST as f64 / took.as_secs_f64(),
+            window_took.as_secs_f64()
+        );
+        drop(session);
+    }
 }
