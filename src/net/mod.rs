@@ -45,7 +45,7 @@ pub use event::{
 };
 pub use file_error::FileError;
 pub use handle::{Closing, NotOpen, Session};
-pub use impair::{Chance, Fate, Impairment, Impairments, REORDER_HOLD};
+pub use impair::{Chance, Fate, Impairment, Impairments, RATE_QUEUE, REORDER_HOLD};
 pub use interfaces::local_addresses;
 pub use session::SendTarget;
 pub use tls::{ClientTls, Fingerprint, PemKind, ServerTls, TlsError, TlsSummary};
