@@ -258,18 +258,29 @@ impl NetDebugApp {
         }
     }
 
+    /// Opens the file dialog for `purpose`, or says in the focused session's status bar why
+    /// none can open.
+    fn open_dialog(&mut self, purpose: DialogPurpose) {
+        if let Err(error) = self.dialogs.open(purpose, &self.ctx) {
+            self.controller.state_mut().status = Some(StatusMessage {
+                said: Said::new(|language| error.message(language)),
+                is_error: true,
+            });
+        }
+    }
+
     /// Does what `action` asks of session `tab`: file dialogs and Save log here, the rest
     /// through the [`Controller`].
     fn perform_in(&mut self, tab: TabId, action: Action) {
         // The dialog answers go to the session that asked, in focus when they come back.
         self.controller.workspace.focus(tab);
         match action {
-            Action::PickFileToSend => self.dialogs.open(DialogPurpose::SendFile, &self.ctx),
-            Action::PickQuickExport => self.dialogs.open(DialogPurpose::ExportQuick, &self.ctx),
-            Action::PickQuickImport => self.dialogs.open(DialogPurpose::ImportQuick, &self.ctx),
-            Action::PickCaptureFile => self.dialogs.open(DialogPurpose::Capture, &self.ctx),
-            Action::PickLogFile => self.dialogs.open(DialogPurpose::SaveLog, &self.ctx),
-            Action::PickTlsFile(file) => self.dialogs.open(DialogPurpose::Tls(file), &self.ctx),
+            Action::PickFileToSend => self.open_dialog(DialogPurpose::SendFile),
+            Action::PickQuickExport => self.open_dialog(DialogPurpose::ExportQuick),
+            Action::PickQuickImport => self.open_dialog(DialogPurpose::ImportQuick),
+            Action::PickCaptureFile => self.open_dialog(DialogPurpose::Capture),
+            Action::PickLogFile => self.open_dialog(DialogPurpose::SaveLog),
+            Action::PickTlsFile(file) => self.open_dialog(DialogPurpose::Tls(file)),
             // Files are read and written off the window's thread; the outcome comes back.
             Action::ExportQuick(path) => {
                 let commands = self.controller.workspace.shared.quick_commands.clone();
@@ -365,17 +376,17 @@ impl NetDebugApp {
                 workspace.set_language(language);
             }
             WorkspaceAction::PickSaveWorkspace => {
-                self.dialogs.open(DialogPurpose::SaveWorkspace, &self.ctx);
+                self.open_dialog(DialogPurpose::SaveWorkspace);
             }
             WorkspaceAction::PickOpenWorkspace => {
-                self.dialogs.open(DialogPurpose::OpenWorkspace, &self.ctx);
+                self.open_dialog(DialogPurpose::OpenWorkspace);
             }
             WorkspaceAction::ShowTimeline => self.layout.show_timeline(),
             WorkspaceAction::CloseTimeline => self.layout.close_timeline(),
             WorkspaceAction::TimelineQuery(query) => workspace.set_timeline_query(query),
             WorkspaceAction::TimelineFindNext => workspace.timeline_find_next(),
             WorkspaceAction::PickSaveTimeline => {
-                self.dialogs.open(DialogPurpose::SaveTimeline, &self.ctx);
+                self.open_dialog(DialogPurpose::SaveTimeline);
             }
             WorkspaceAction::SaveTimeline(path) => {
                 let workspace = &self.controller.workspace;

@@ -19,211 +19,301 @@ use crate::workspace::{Mode, SessionState, SplitBy};
 #[command(version, about, args_override_self = true)]
 #[command(group(ArgGroup::new("split_length_or_fixed").args(["split_length", "split_fixed"])))]
 pub struct Args {
-    /// Start in this mode.
-    #[arg(long, value_enum)]
+    /// Start in this mode: tcp-server, tcp-client, udp, relay
+    #[arg(long, value_enum, hide_possible_values = true)]
     pub mode: Option<ModeArg>,
-    /// Local address (server, UDP) or remote address (client).
+    /// Local address (server, UDP) or remote (client)
+    ///
+    /// Local for a TCP server, UDP and a relay; remote for a TCP client: an IPv4 or IPv6
+    /// address, or for a client a name.
     #[arg(long)]
     pub address: Option<String>,
-    /// Port (0 picks a free one where binding).
+    /// Port (0 picks a free one where binding)
     #[arg(long)]
     pub port: Option<String>,
-    /// UDP target, host:port.
-    #[arg(long)]
+    /// UDP: where sends go, host:port
+    #[arg(long, value_name = "HOST:PORT")]
     pub target: Option<String>,
-    /// The server a relay (`--mode relay`) connects each client on to, host:port.
+    /// Relay: the server each client is relayed to
+    ///
+    /// A relay (`--mode relay`) connects each client on to it: a name or an IPv4/IPv6
+    /// address, and the port.
     #[arg(long, value_name = "HOST:PORT")]
     pub upstream: Option<String>,
-    /// With `--mode relay`: relay UDP datagrams instead of TCP connections.
+    /// Relay: relay UDP datagrams instead of TCP
     #[arg(long)]
     pub relay_udp: bool,
-    /// Relay: impair what goes to the upstream, as `delay=50,jitter=10,rate=1000` (ms and
+    /// Relay: impair what goes to the upstream
+    ///
+    /// Settings as `delay=50,jitter=10,rate=1000` (ms and
     /// bytes a second), for UDP also `loss=30,dup=5,reorder=5` (percent), for TCP also
     /// `write=4,gap=20,cut=1000` (re-cut into writes of 4 bytes 20 ms apart, cut off after
     /// 1000 bytes); any of them.
     #[arg(long, value_name = "SETTINGS", value_parser = impairment, requires = "upstream")]
     pub impair_up: Option<crate::net::Impairment>,
-    /// Relay: impair what goes back to the clients, as `--impair-up` does.
+    /// Relay: impair what goes back to the clients
+    ///
+    /// The same settings as `--impair-up`.
     #[arg(long, value_name = "SETTINGS", value_parser = impairment, requires = "upstream")]
     pub impair_down: Option<crate::net::Impairment>,
-    /// Relay: the seed of the impairments' random choices (the same seed repeats a run).
+    /// Relay: seed of the impairments' random choices
+    ///
+    /// The same seed and the same traffic meet the same fate: a run repeats exactly.
     #[arg(long, value_name = "N", requires = "upstream")]
     pub impair_seed: Option<u64>,
-    /// UDP relay: forget a source with nothing either way for this many ms (100 to
-    /// 3600000; 60000 by default).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(crate::workspace::RELAY_IDLE_MS))]
+    /// UDP relay: forget a source quiet this long
+    ///
+    /// Milliseconds with nothing either way, 100 to 3600000; 60000 by default.
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(crate::workspace::RELAY_IDLE_MS))]
     pub relay_idle_ms: Option<u64>,
-    /// Open (listen, connect or bind) right away; with --workspace, every session of it
-    /// (servers and UDP sockets first, so its clients find them).
+    /// Open (listen, connect or bind) at once
+    ///
+    /// With --workspace, every session of it (servers and UDP sockets first, so its clients
+    /// find them).
     #[arg(long)]
     pub open: bool,
+    /// Run without a window, printing the log
+    ///
     /// Run without a window: open at once, send the send box once there is someone to send to
     /// (or cycle it with --cycle-ms), print the log to stdout as it grows, and end when the
     /// session does, after --exit-after-idle-ms of quiet, or on Ctrl+C. Remembered
-    /// settings are not used, only the command line. Exits with 1 if the session cannot open.
+    /// settings are not used, only the command line. Only warnings and errors go to stderr
+    /// (`RUST_LOG=netdebug=info` for more). Exits with 1 if the session cannot open.
     #[arg(long)]
     pub headless: bool,
-    /// With --headless: print nothing but errors (no log lines), for a run whose data goes
-    /// to a file (--save-to) and whose log nobody reads.
+    /// With --headless: print nothing but errors
+    ///
+    /// No log lines, for a run whose data goes to a file (--save) and whose log nobody reads.
     #[arg(long, requires = "headless")]
     pub quiet: bool,
-    /// With --headless: end after this many ms with nothing sent or received.
+    /// With --headless: end after this long idle
+    ///
+    /// Milliseconds with nothing sent or received.
     #[arg(long, value_name = "MS", requires = "headless")]
     pub exit_after_idle_ms: Option<u64>,
-    /// Text to put in the send box.
-    #[arg(long, conflicts_with = "send_hex")]
+    /// Text to put in the send box
+    #[arg(long, value_name = "TEXT", conflicts_with = "send_hex")]
     pub send_text: Option<String>,
-    /// Read escapes in the send box's text: \r \n \t \\ \0 \xNN (`--send-text 'AT\r\n'`).
+    /// Read escapes (\r \n \xNN …) in the send text
+    ///
+    /// \r \n \t \\ \0 \xNN, as in `--send-text 'AT\r\n'`.
     #[arg(long)]
     pub escapes: bool,
-    /// Bytes in hex (`01 02 ff`, `0102FF`, `0x01,0x02`) to put in the send box, sent as hex.
-    #[arg(long, value_parser = checked_hex)]
+    /// Bytes in hex to put in the send box
+    ///
+    /// `01 02 ff`, `0102FF` or `0x01,0x02`; sent as hex.
+    #[arg(long, value_name = "HEX", value_parser = checked_hex)]
     pub send_hex: Option<String>,
-    /// Cycle send: send the send box every this many ms (at least 1) from the moment
-    /// something can receive it: once connected, bound, or for a server once a client joins.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Send the send box every this many ms
+    ///
+    /// Cycle send, at least 1 ms, from the moment something can receive it: once connected,
+    /// bound, or for a server once a client joins.
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
     pub cycle_ms: Option<u64>,
-    /// With --cycle-ms: stop after this many sends.
-    #[arg(long, requires = "cycle_ms", value_parser = clap::value_parser!(u64).range(1..))]
+    /// With --cycle-ms: stop after this many sends
+    #[arg(long, value_name = "N", requires = "cycle_ms", value_parser = clap::value_parser!(u64).range(1..))]
     pub cycle_times: Option<u64>,
-    /// TCP client: give up connecting after this many ms (100 to 600000; 5000 by default).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(crate::workspace::CONNECT_TIMEOUT_MS))]
+    /// TCP client: give up connecting after this long
+    ///
+    /// Milliseconds, 100 to 600000; 5000 by default.
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(crate::workspace::CONNECT_TIMEOUT_MS))]
     pub connect_timeout_ms: Option<u64>,
-    /// TCP client: connect again this many ms after the connection ends or an attempt fails
-    /// (100 to 600000), until Close.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(crate::workspace::RECONNECT_MS))]
+    /// TCP client: connect again this long after it ends
+    ///
+    /// Milliseconds (100 to 600000) after the connection ends or an attempt fails; it goes on
+    /// trying until Close.
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(crate::workspace::RECONNECT_MS))]
     pub auto_reconnect_ms: Option<u64>,
-    /// Send this file (streamed, as Send file… does) from the moment something can receive it.
+    /// Send this file once someone can receive it
+    ///
+    /// Streamed, as Send file… does, from the moment something can receive it.
     #[arg(long, value_name = "FILE")]
     pub send_file: Option<PathBuf>,
-    /// Cut a sent file into packets of this many bytes (1 to 65507; by default 64 KiB chunks
-    /// over TCP, 1400-byte datagrams over UDP).
+    /// Cut a sent file into packets of this size
+    ///
+    /// Bytes, 1 to 65507; by default 64 KiB chunks over TCP, 1400-byte datagrams over UDP.
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=crate::net::MAX_FILE_PACKET as u64))]
     pub file_packet_size: Option<u64>,
-    /// Wait this many ms from one packet of a sent file to the next (0 to 60000).
+    /// Wait this long between a file's packets
+    ///
+    /// Milliseconds from one packet to the next, 0 to 60000.
     #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(crate::workspace::FILE_INTERVAL_MS))]
     pub file_interval_ms: Option<u64>,
-    /// Save everything received to this file from the start (created or truncated).
-    #[arg(long)]
+    /// Save everything received to this file
+    ///
+    /// From the start; the file is created or truncated.
+    #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
-    /// What --save writes: the raw bytes (default) or the log as text.
-    #[arg(long, value_enum, requires = "save")]
+    /// What --save writes: raw (default) or text
+    ///
+    /// raw: the bytes as received; text: the log, a timestamped line per event with the data
+    /// decoded.
+    #[arg(long, value_enum, requires = "save", hide_possible_values = true)]
     pub save_as: Option<SaveAsArg>,
-    /// Auto reply: send everything that arrives straight back to its sender (an echo server).
+    /// Auto reply: echo what arrives to its sender
+    ///
+    /// Everything that arrives goes straight back: an echo server.
     #[arg(long)]
     pub echo: bool,
-    /// Auto reply: wait this many ms before answering, as a slow device would (0 to 60000).
+    /// Auto reply: answer after this many ms
+    ///
+    /// As a slow device would; 0 to 60000.
     #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(crate::workspace::REPLY_DELAY_MS))]
     pub reply_delay_ms: Option<u64>,
-    /// Show the RX/TX rate graph above the log.
+    /// Show the RX/TX rate graph above the log
     #[arg(long)]
     pub rate_graph: bool,
-    /// Leave what is sent out of the log (counting, saving and response times go on).
+    /// Leave what is sent out of the log
+    ///
+    /// Counting, saving and response times go on.
     #[arg(long)]
     pub hide_sent: bool,
-    /// Show received and sent text with escapes where it would not show: \r \n \t \0 \\,
-    /// and \xNN for other control characters and bytes that are no text.
+    /// Show escapes for what would not show (\r \n …)
+    ///
+    /// Received and sent text shows \r \n \t \0 \\, and \xNN for other control
+    /// characters and bytes that are no text.
     #[arg(long)]
     pub show_escapes: bool,
-    /// TCP: a read that follows the previous one from the same peer within this many ms joins
-    /// its log entry (0 to 10000; 0, the default, merges nothing).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(crate::workspace::MERGE_READS_MS))]
+    /// TCP: merge reads this many ms apart in the log
+    ///
+    /// A read that follows the previous one from the same peer within this many ms joins its
+    /// log entry (0 to 10000; 0, the default, merges nothing).
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(crate::workspace::MERGE_READS_MS))]
     pub merge_ms: Option<u64>,
-    /// TCP: cut received data after each occurrence of this delimiter, one log entry per
-    /// message however TCP cut the stream; escapes work: '\n', '\r\n', '\x03'.
+    /// TCP: split received data after a delimiter
+    ///
+    /// One log entry per message however TCP cut the stream; escapes work: '\n', '\r\n',
+    /// '\x03'.
     #[arg(long, value_name = "DELIMITER", value_parser = checked_escapes)]
     pub split_at: Option<String>,
-    /// TCP: cut received data into messages by a length field in each message's header,
-    /// given as `OFFSET:WIDTH[:ADJUST]`: the field's offset from the message's start, its width
+    /// TCP: split received data by a length field
+    ///
+    /// The field in each message's header, given as `OFFSET:WIDTH[:ADJUST]`: the field's
+    /// offset from the message's start, its width
     /// (u8, u16be, u16le, u32be, u32le) and what to add to its value to give the bytes after
     /// the field. '4:u16be' is Modbus TCP; '2:u8:+2' a one-byte length at offset 2 that leaves
     /// out a 2-byte checksum.
-    #[arg(long, value_name = "OFFSET:WIDTH[:ADJUST]", conflicts_with_all = ["split_at", "split_fixed"])]
+    #[arg(long, value_name = "SPEC", conflicts_with_all = ["split_at", "split_fixed"])]
     pub split_length: Option<crate::codec::LengthField>,
-    /// TCP: cut received data into messages of this many bytes each.
+    /// TCP: split received data every this many bytes
     #[arg(long, value_name = "BYTES", conflicts_with = "split_at", value_parser = fixed_size)]
     pub split_fixed: Option<usize>,
-    /// With --split-length or --split-fixed: the bytes every message begins with (帧头), in
-    /// hex ('AA 55'). Where they are missing, what comes before their next occurrence is cut
-    /// off as a piece of its own, so a stream that lost step finds its frames again.
+    /// With a split: the bytes each message starts with
+    ///
+    /// With --split-length or --split-fixed: the frame start (帧头), in hex ('AA 55'). Where
+    /// it is missing, what comes before its next occurrence is cut off as a piece of its own,
+    /// so a stream that lost step finds its frames again.
     #[arg(long, value_name = "HEX", value_parser = checked_hex)]
     #[arg(requires = "split_length_or_fixed")]
     pub frame_start: Option<String>,
-    /// TCP client: connect from this local port (0, the default, lets the system pick).
+    /// TCP client: connect from this local port
+    ///
+    /// 0, the default, lets the system pick.
     #[arg(long, value_name = "PORT")]
     pub local_port: Option<u16>,
-    /// TCP server and client: speak TLS (SSL) over the connection. A server shows a
+    /// TCP server and client: speak TLS
+    ///
+    /// TLS (SSL) over the connection. A server shows a
     /// self-signed certificate made at start unless --tls-cert and --tls-key are given; a
     /// client checks the server's certificate unless --tls-any-cert.
     #[arg(long)]
     pub tls: bool,
-    /// With --tls, TCP client: take any certificate (a device's self-signed one); the log
-    /// still shows its SHA-256 fingerprint.
+    /// TLS client: take any server certificate
+    ///
+    /// A device's self-signed one, say; the log still shows its SHA-256 fingerprint.
     #[arg(long, requires = "tls")]
     pub tls_any_cert: bool,
-    /// With --tls, TCP server: the certificate chain, a PEM file.
+    /// TLS server: the certificate chain (PEM)
     #[arg(long, value_name = "PEM", requires_all = ["tls", "tls_key"])]
     pub tls_cert: Option<PathBuf>,
-    /// With --tls, TCP server: the certificate's private key, a PEM file.
+    /// TLS server: the certificate's key (PEM)
     #[arg(long, value_name = "PEM", requires_all = ["tls", "tls_cert"])]
     pub tls_key: Option<PathBuf>,
-    /// Check that each received entry ends with this checksum of the bytes before it (before
-    /// the --split-at delimiter, if any).
-    #[arg(long, value_enum)]
+    /// Check each entry's checksum (crc16-modbus, …)
+    ///
+    /// Each received entry must end with this checksum of the bytes before it (before the
+    /// --split-at delimiter, if any): sum8, sum16, xor8, crc8, crc8-maxim, crc16-modbus,
+    /// crc16-ccitt-false, crc16-xmodem, crc32.
+    #[arg(long, value_name = "SUM", value_enum, hide_possible_values = true)]
     pub check: Option<ChecksumArg>,
+    /// With --check: which bytes it covers
+    ///
     /// With --check: the checksum covers the message from byte FROM (counted from 0) and is
     /// followed by TAIL more bytes (0 if left out): '2' leaves out an AA 55 header, '0:1' finds
     /// it before an end mark such as DL/T 645's 16.
     #[arg(long, value_name = "FROM[:TAIL]", requires = "check", value_parser = checksum_span)]
     pub check_span: Option<ChecksumSpan>,
-    /// Add this checksum to what is sent (after the send box's bytes, or as --checksum-span
-    /// says).
-    #[arg(long, value_enum)]
+    /// Add this checksum to what is sent
+    ///
+    /// After the send box's bytes, or as --checksum-span says; one of those --check takes.
+    #[arg(long, value_name = "SUM", value_enum, hide_possible_values = true)]
     pub checksum: Option<ChecksumArg>,
+    /// With --checksum: which bytes it covers
+    ///
     /// With --checksum: it covers the send box's bytes from byte FROM (counted from 0) and
     /// goes before their last TAIL bytes (0 if left out).
     #[arg(long, value_name = "FROM[:TAIL]", requires = "checksum", value_parser = checksum_span)]
     pub checksum_span: Option<ChecksumSpan>,
-    /// Add this line ending to what is sent, after the checksum.
-    #[arg(long, value_enum)]
+    /// Add this line ending to sends: cr, lf, crlf
+    ///
+    /// After the checksum: none, cr (0D), lf (0A) or crlf (0D 0A).
+    #[arg(long, value_name = "END", value_enum, hide_possible_values = true)]
     pub line_ending: Option<LineEndingArg>,
-    /// Show received data as text or hex.
-    #[arg(long, value_enum)]
+    /// Show received data as text or hex
+    #[arg(long, value_enum, hide_possible_values = true)]
     pub show: Option<ShowArg>,
-    /// Text encoding for both the log and the send box.
-    #[arg(long, value_enum)]
+    /// Text encoding: utf8 or gbk
+    ///
+    /// For both the log and the send box.
+    #[arg(long, value_enum, hide_possible_values = true)]
     pub encoding: Option<EncodingArg>,
-    /// Open this workspace file (sessions, their settings and how they are laid out) instead
-    /// of the last workspace; the other options then preset its focused session.
+    /// Open this workspace file
+    ///
+    /// Its sessions, their settings and how they are laid out, instead of the last
+    /// workspace; the other options then preset its focused session.
     #[arg(long, value_name = "FILE")]
     pub workspace: Option<PathBuf>,
-    /// Label language; by default the system's.
-    #[arg(long, value_enum)]
+    /// Label language: zh or en (the system's)
+    ///
+    /// zh: Chinese, en: English; by default the system's.
+    #[arg(long, value_enum, hide_possible_values = true)]
     pub lang: Option<LangArg>,
-    /// Light or dark window; by default the one last chosen, or the system's.
-    #[arg(long, value_enum)]
+    /// Window theme: light or dark
+    ///
+    /// By default the one last chosen, or the system's.
+    #[arg(long, value_enum, hide_possible_values = true)]
     pub theme: Option<ThemeArg>,
-    /// Write a PNG of the window to this file after --screenshot-delay-ms.
-    #[arg(long)]
+    /// Write a PNG of the window to this file
+    ///
+    /// After --screenshot-delay-ms.
+    #[arg(long, value_name = "PNG")]
     pub screenshot: Option<PathBuf>,
-    /// Open the window this size, `WIDTHxHEIGHT` in points (default 1024x700).
+    /// Window size in points, WIDTHxHEIGHT
+    ///
+    /// 1024x700 by default.
     #[arg(long, value_name = "WxH", value_parser = window_size)]
     pub window_size: Option<[f32; 2]>,
-    /// Text size: 1.0 is normal, each A+ adds 0.1 (0.5 to 5).
-    #[arg(long, value_parser = text_size)]
+    /// Text size: 1.0 normal, A+ adds 0.1
+    ///
+    /// 0.5 to 5.
+    #[arg(long, value_name = "SCALE", value_parser = text_size)]
     pub text_size: Option<f32>,
-    /// How long after start to take the screenshot.
-    #[arg(long, default_value_t = 1500)]
+    /// Take the screenshot this long after start
+    #[arg(long, value_name = "MS", default_value_t = 1500)]
     pub screenshot_delay_ms: u64,
-    /// Close the window once the screenshot is written.
+    /// Close the window once the screenshot is written
     #[arg(long)]
     pub quit_after_screenshot: bool,
-    /// Print one line to stdout when the first frame has been laid out (for benchmarks).
+    /// Say when the first frame is laid out
+    ///
+    /// One line to stdout, for benchmarks.
     #[arg(long)]
     pub print_first_frame: bool,
-    /// How the window is drawn: OpenGL (glow) by default, falling back to wgpu (Vulkan, Metal,
-    /// DirectX) when OpenGL cannot start.
-    #[arg(long, value_enum)]
+    /// Draw with glow (OpenGL, default) or wgpu
+    ///
+    /// By default OpenGL (glow), falling back to wgpu (Vulkan, Metal, DirectX) when OpenGL
+    /// cannot start.
+    #[arg(long, value_enum, hide_possible_values = true)]
     pub renderer: Option<RendererArg>,
 }
 
@@ -769,6 +859,29 @@ mod tests {
         }
         // Only a relay impairs.
         assert!(parsed(&["--impair-up", "loss=1"]).is_err());
+    }
+
+    #[test]
+    fn short_help_gives_each_option_one_line_and_long_help_the_details() {
+        use clap::CommandFactory as _;
+        let short = Args::command().render_help().to_string();
+        let options: Vec<&str> = short
+            .lines()
+            .skip_while(|line| !line.starts_with("Options:"))
+            .skip(1)
+            .filter(|line| !line.is_empty())
+            .collect();
+        assert!(options.len() > 50, "{short}");
+        for line in &options {
+            assert!(
+                line.trim_start().starts_with('-'),
+                "a second line: {line:?}"
+            );
+            assert!(line.chars().count() <= 100, "too long: {line:?}");
+        }
+        let long = Args::command().render_long_help().to_string();
+        assert!(long.contains("'4:u16be' is Modbus TCP"), "{long}");
+        assert!(long.contains("crc16-ccitt-false"), "{long}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod dialogs;
 pub mod fonts;
 pub mod headless;
 pub mod i18n;
+pub mod icon;
 pub mod log;
 pub mod messages;
 pub mod net;

@@ -10,15 +10,8 @@ use netdebug::i18n::Language;
 use netdebug::screenshot::ScreenshotPlan;
 
 fn main() -> anyhow::Result<()> {
-    // Logs go to stderr; stdout carries only what --print-first-frame promises.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "netdebug=info".into()),
-        )
-        .init();
     let args = Args::parse().checked().unwrap_or_else(|error| error.exit());
+    start_tracing(&args);
     raise_file_limit();
 
     // Network work runs here, never on the UI thread.
@@ -79,12 +72,16 @@ fn run_window(
     renderer: RendererArg,
 ) -> Result<(), WindowError> {
     let language = args.language();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title(language.unwrap_or_else(Language::from_system).texts().title)
+        .with_app_id("netdebug")
+        .with_inner_size(args.window_size.unwrap_or([1024.0, 700.0]))
+        .with_min_inner_size([720.0, 480.0]);
+    if let Some(icon) = netdebug::icon::window_icon() {
+        viewport = viewport.with_icon(std::sync::Arc::new(icon));
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title(language.unwrap_or_else(Language::from_system).texts().title)
-            .with_app_id("netdebug")
-            .with_inner_size(args.window_size.unwrap_or([1024.0, 700.0]))
-            .with_min_inner_size([720.0, 480.0]),
+        viewport,
         renderer: renderer.renderer(),
         // A flat interface has no gradients to band; dithering would only cost fill time.
         dithering: false,
@@ -124,6 +121,29 @@ fn run_window(
             WindowError::NotStarted(error)
         }
     })
+}
+
+/// Sends the app's own diagnostics to stderr (stdout carries the headless log and what
+/// --print-first-frame promises): what the window does, but from `--headless` only warnings
+/// and errors, from `--quiet` only errors, unless `RUST_LOG` asks for more; coloured only on a
+/// terminal.
+fn start_tracing(args: &Args) {
+    use std::io::IsTerminal as _;
+    let default = if args.quiet {
+        "error"
+    } else if args.headless {
+        "warn"
+    } else {
+        "netdebug=info"
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| default.into()),
+        )
+        .init();
 }
 
 /// Raises the soft limit on open files to the hard limit, so a server can hold thousands of

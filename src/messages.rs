@@ -274,6 +274,18 @@ impl Message for CloseReason {
     }
 }
 
+impl Message for crate::dialogs::NoFileDialog {
+    fn message(&self, language: Language) -> String {
+        english_or!(
+            self,
+            language,
+            "无法打开文件对话框：请安装 zenity，或 xdg-desktop-portal 及桌面的文件选择后端\
+             （xdg-desktop-portal-gtk、-kde 或 -gnome）"
+                .to_owned()
+        )
+    }
+}
+
 impl Message for FileError {
     fn message(&self, language: Language) -> String {
         english_or!(

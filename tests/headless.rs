@@ -524,3 +524,37 @@ fn a_udp_relay_from_the_command_line_passes_a_question_and_its_answer() {
     assert!(printed.contains("upstream→client"), "{printed}");
     assert!(printed.contains("(4 B)\npong"), "{printed}");
 }
+
+#[test]
+fn headless_prints_no_diagnostics_unless_rust_log_asks_and_never_colours_a_pipe() {
+    let run = |rust_log: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_netdebug"));
+        command.args([
+            "--headless",
+            "--lang",
+            "en",
+            "--mode",
+            "udp",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--exit-after-idle-ms",
+            "200",
+        ]);
+        command.env_remove("RUST_LOG");
+        if let Some(filter) = rust_log {
+            command.env("RUST_LOG", filter);
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    // By default only warnings and errors, and a UDP socket that opens and idles has none.
+    let quiet = run(None);
+    assert!(quiet.is_empty(), "{quiet}");
+    // Asked for, the app says what it does; stderr is a pipe here, so without colour codes.
+    let told = run(Some("netdebug=info"));
+    assert!(told.contains("opening session"), "{told}");
+    assert!(!told.contains('\u{1b}'), "{told:?}");
+}

@@ -2540,3 +2540,16 @@ fn a_udp_relays_loss_set_in_the_window_drops_datagrams_until_it_is_taken_off() {
         h.state().state().traffic.rx.bytes == 8
     });
 }
+
+#[test]
+fn a_file_dialog_that_cannot_open_is_explained_in_the_status_bar() {
+    if netdebug::dialogs::can_open_where(|name| std::env::var_os(name)) {
+        eprintln!("note: a file dialog can open on this machine; nothing to explain");
+        return;
+    }
+    let mut ui = Ui::english();
+    ui.click("Send file…");
+    ui.wait_for_text("No file dialog can open here: install zenity");
+    ui.click("中文");
+    ui.wait_for_text("无法打开文件对话框");
+}
