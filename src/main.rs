@@ -1,5 +1,9 @@
 //! NetDebug's entry point: parse the command line, build the tokio runtime, run the window.
 
+// A window program on Windows: started from Explorer it opens no console window behind it.
+// `--headless` there prints to a pipe or a file (`netdebug --headless … > log.txt`).
+#![cfg_attr(windows, windows_subsystem = "windows")]
+
 use std::time::Duration;
 
 use anyhow::Context as _;

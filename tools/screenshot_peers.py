@@ -99,6 +99,20 @@ def udp(port):
     time.sleep(5)
 
 
+def udp_answering(port):
+    """As udp(), but only once the app has sent its first datagram: an app that takes long
+    to start (under Wine) still gets every datagram."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", port + 1))
+    sock.settimeout(120)
+    sock.recvfrom(2048)
+    for text in ["hello NetDebug", "temperature=21.5", "湿度=48%"]:
+        sock.sendto(text.encode("utf-8"), ("127.0.0.1", port))
+        time.sleep(0.3)
+    sock.sendto(bytes([0xAA, 0x55, 0x01, 0x02, 0x03, 0x04, 0xFF]), ("127.0.0.1", port))
+    time.sleep(5)
+
+
 def crc16_modbus(data):
     crc = 0xFFFF
     for byte in data:
@@ -235,6 +249,7 @@ if __name__ == "__main__":
         "tcp-clients": tcp_clients,
         "tcp-server": tcp_server,
         "udp": udp,
+        "udp-answering": udp_answering,
         "frame-device": frame_device,
         "at-modem": at_modem,
         "tls-clients": tls_clients,

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# NetDebug for Windows (x86_64), built on Linux with mingw-w64 and run under Wine.
+#
+#   tools/windows.sh package            release build, checked, zipped into target/dist/
+#   tools/windows.sh smoke [--release] [--screenshot PNG]
+#                                       build, then under Wine: a headless UDP exchange with a
+#                                       loopback peer, and the window writing a screenshot
+#
+# Needs: apt-get install gcc-mingw-w64-x86-64 (package, smoke) wine64 xvfb python3 (smoke),
+# and `rustup target add x86_64-pc-windows-gnu`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=x86_64-pc-windows-gnu
+version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
+
+# build PROFILE: cross-builds netdebug.exe and prints its path.
+build() {
+  local profile=$1 flags=()
+  [ "$profile" = release ] && flags+=(--release)
+  cargo build --locked --target "$target" "${flags[@]}" >&2
+  local exe="target/$target/$profile/netdebug.exe"
+  # The icon and version went in (build.rs warns and goes on without a resource compiler).
+  if ! x86_64-w64-mingw32-objdump -h "$exe" | grep -q '\.rsrc'; then
+    echo "error: $exe has no resources (icon, version): is x86_64-w64-mingw32-windres there?" >&2
+    exit 1
+  fi
+  echo "$exe"
+}
+
+# package: the portable zip, one .exe that needs no installing (fonts are inside it).
+package() {
+  local exe
+  exe=$(build release)
+  local name="netdebug-$version-windows-x86_64"
+  local dist=target/dist
+  mkdir -p "$dist"
+  # Symbols are for the developers' profilers, not for the download.
+  local stripped="$dist/netdebug.exe"
+  x86_64-w64-mingw32-strip -o "$stripped" "$exe"
+  python3 - "$stripped" "$dist/$name.zip" "$name" <<'PY'
+import sys, zipfile
+exe, out, folder = sys.argv[1:4]
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    z.write(exe, f"{folder}/netdebug.exe")
+    for doc in ["README.md", "LICENSE-MIT", "LICENSE-APACHE", "resources/fonts/OFL.txt",
+                "resources/fonts/DejaVu-LICENSE.txt"]:
+        try:
+            z.write(doc, f"{folder}/{doc.split('/')[-1]}")
+        except FileNotFoundError:
+            pass
+PY
+  rm "$stripped"
+  echo "wrote $dist/$name.zip"
+}
+
+# smoke [--release] [--screenshot PNG]: the Windows build must run, not only build.
+smoke() {
+  local profile=debug screenshot=""
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --release) profile=release ;;
+      --screenshot) screenshot=$2; shift ;;
+      *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+  done
+  local exe
+  exe=$(build "$profile")
+  local run
+  run=$(mktemp -d)
+  cp "$exe" "$run/netdebug.exe"
+  # Wine 8 lacks bcryptprimitives.dll's ProcessPrng, which Rust's std needs: a stand-in beside
+  # the .exe for this run only (see tools/wine/bcryptprimitives.c).
+  x86_64-w64-mingw32-gcc -shared -O2 -o "$run/bcryptprimitives.dll" \
+    tools/wine/bcryptprimitives.c -ladvapi32
+  export WINEPREFIX="$run/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+  wineboot --init >/dev/null 2>&1 || true
+
+  # 1. Headless UDP: NetDebug asks, a loopback peer answers, both sides see the bytes.
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  python3 - "$port" >"$run/peer.txt" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(60)
+data, peer = s.recvfrom(2048)
+print(data.decode(errors="replace"), flush=True)
+s.sendto(b"pong from the peer", peer)
+PY
+  local peer_pid=$!
+  sleep 0.5
+  (cd "$run" && timeout 120 wine netdebug.exe --headless --lang en --mode udp \
+    --address 127.0.0.1 --port 0 --target "127.0.0.1:$port" --send-text "ping from windows" \
+    --exit-after-idle-ms 3000 >"$run/headless.txt" 2>"$run/headless.err") || {
+    echo "error: the headless run failed:" >&2
+    cat "$run/headless.txt" "$run/headless.err" >&2
+    exit 1
+  }
+  wait "$peer_pid"
+  grep -q "ping from windows" "$run/peer.txt" || { echo "error: the peer got nothing" >&2; exit 1; }
+  grep -q "pong from the peer" "$run/headless.txt" || {
+    echo "error: NetDebug printed no answer:" >&2
+    cat "$run/headless.txt" >&2
+    exit 1
+  }
+  echo "windows headless: sent and received over UDP under Wine"
+
+  # 2. The window: drawn and photographed by itself, in Chinese (the bundled font), a UDP
+  # socket that a peer sends text and a binary frame to, while it sends one line a second.
+  local own_display=""
+  if [ -z "${DISPLAY:-}" ]; then
+    export DISPLAY=:93
+    Xvfb "$DISPLAY" -screen 0 1280x800x24 >/dev/null 2>&1 &
+    own_display=$!
+    sleep 1
+  fi
+  python3 tools/screenshot_peers.py udp-answering 19120 >/dev/null 2>&1 &
+  local sender=$!
+  (cd "$run" && timeout 180 wine netdebug.exe --lang zh --theme dark --mode udp \
+    --address 127.0.0.1 --port 19120 --target 127.0.0.1:19121 --open \
+    --send-text "查询状态" --cycle-ms 1000 --window-size 1024x700 \
+    --screenshot window.png --screenshot-delay-ms 6000 --quit-after-screenshot \
+    >/dev/null 2>"$run/window.err") || {
+    echo "error: the window did not run:" >&2
+    cat "$run/window.err" >&2
+    exit 1
+  }
+  kill "$sender" 2>/dev/null || true
+  if [ -n "$own_display" ]; then kill "$own_display" 2>/dev/null || true; fi
+  local size
+  size=$(python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); print(*struct.unpack(">II", d[16:24]))' "$run/window.png")
+  echo "windows window: screenshot $size"
+  [ "$size" != "0 0" ] || { echo "error: an empty screenshot" >&2; exit 1; }
+  if [ -n "$screenshot" ]; then
+    cp "$run/window.png" "$screenshot"
+    echo "wrote $screenshot"
+  fi
+  rm -rf "$run"
+}
+
+case "${1:-}" in
+  package) package ;;
+  smoke) shift; smoke "$@" ;;
+  *) echo "usage: tools/windows.sh package | smoke [--release] [--screenshot PNG]" >&2; exit 2 ;;
+esac
