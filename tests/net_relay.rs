@@ -124,31 +124,48 @@ async fn ten_megabytes_each_way_at_once_arrive_exactly_and_are_reported() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_half_close_is_passed_on_and_the_other_side_can_still_answer() {
+/// Opens a pair through a relay; `first` ends its sending after `said`, the other side reads
+/// that and the end of the stream, then still sends `answer`, which `first` reads: a
+/// half-close passed on while the other way goes on, and both reported.
+async fn half_close_is_passed_on(first_is_client: bool, said: &[u8], answer: &[u8]) {
     let (mut session, mut events) = session();
     let (upstream, upstream_addr) = upstream_server().await;
     let relay = open_relay(&mut session, &mut events, upstream_addr).await;
     let seen = watch(events);
 
-    let mut client = TcpStream::connect(relay).await.unwrap();
-    let (mut server, _) = upstream.accept().await.unwrap();
-    client.write_all(b"request").await.unwrap();
-    client.shutdown().await.unwrap();
-    // The server reads the request and then the end of the stream, as without the relay.
-    let mut request = Vec::new();
-    server.read_to_end(&mut request).await.unwrap();
-    assert_eq!(request, b"request");
-    server.write_all(b"answer").await.unwrap();
-    server.shutdown().await.unwrap();
-    let mut answer = Vec::new();
-    client.read_to_end(&mut answer).await.unwrap();
-    assert_eq!(answer, b"answer");
+    let client = TcpStream::connect(relay).await.unwrap();
+    let (server, _) = upstream.accept().await.unwrap();
+    let (mut first, mut second) = if first_is_client {
+        (client, server)
+    } else {
+        (server, client)
+    };
+    first.write_all(said).await.unwrap();
+    first.shutdown().await.unwrap();
+    // The other side reads it and then the end of the stream, as without the relay.
+    let mut got = Vec::new();
+    second.read_to_end(&mut got).await.unwrap();
+    assert_eq!(got, said);
+    second.write_all(answer).await.unwrap();
+    second.shutdown().await.unwrap();
+    let mut back = Vec::new();
+    first.read_to_end(&mut back).await.unwrap();
+    assert_eq!(back, answer);
     until_seen(&seen, "both half-closes and the end", |seen| {
         let has = |text: &str| seen.notices.iter().any(|n| n.contains(text));
         has("HalfClosed") && has("ToUpstream") && has("ToClient") && has("PeerLeft")
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_close_is_passed_on_and_the_other_side_can_still_answer() {
+    half_close_is_passed_on(true, b"request", b"answer").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_upstream_ending_first_is_passed_on_while_the_client_still_sends() {
+    half_close_is_passed_on(false, b"banner", b"still here").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -735,33 +752,6 @@ async fn a_udp_relays_auto_reply_answers_a_source_which_the_upstream_never_sees(
     source.send_to(b"DATA", relay).await.unwrap();
     // The first datagram the upstream gets is the one auto reply did not answer.
     assert_eq!(datagram(&upstream).await.0, b"DATA");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_upstream_ending_first_is_passed_on_while_the_client_still_sends() {
-    let (mut session, mut events) = session();
-    let (upstream, upstream_addr) = upstream_server().await;
-    let relay = open_relay(&mut session, &mut events, upstream_addr).await;
-    let seen = watch(events);
-
-    let mut client = TcpStream::connect(relay).await.unwrap();
-    let (mut server, _) = upstream.accept().await.unwrap();
-    server.write_all(b"banner").await.unwrap();
-    server.shutdown().await.unwrap();
-    // The client reads the banner and the end of the stream, and can still send.
-    let mut banner = Vec::new();
-    client.read_to_end(&mut banner).await.unwrap();
-    assert_eq!(banner, b"banner");
-    client.write_all(b"still here").await.unwrap();
-    client.shutdown().await.unwrap();
-    let mut got = Vec::new();
-    server.read_to_end(&mut got).await.unwrap();
-    assert_eq!(got, b"still here");
-    until_seen(&seen, "both half-closes and the end", |seen| {
-        let has = |text: &str| seen.notices.iter().any(|n| n.contains(text));
-        has("HalfClosed") && has("ToClient") && has("ToUpstream") && has("PeerLeft")
-    })
-    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -80,15 +80,7 @@ if [ "${1:-}" = smoke ]; then
   [ -f /usr/share/applications/netdebug.desktop ] && [ -f /usr/share/icons/hicolor/256x256/apps/netdebug.png ] ||
     { echo "error: no desktop entry or icon" >&2; exit 1; }
   port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  python3 - "$port" >"$work/peer.txt" <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(30)
-data, peer = s.recvfrom(2048)
-print(data.decode(errors="replace"), flush=True)
-s.sendto(b"pong from the peer", peer)
-PY
+  python3 tools/screenshot_peers.py udp-pong "$port" >"$work/peer.txt" &
   peer=$!
   sleep 0.3
   netdebug --headless --lang en --mode udp --address 127.0.0.1 --port 0 \

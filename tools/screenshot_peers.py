@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Loopback peers that give the app something to show while tools/screenshots.sh photographs it.
+"""Loopback peers that give the app something to show while tools/screenshots.sh photographs it,
+and that the packages' smoke tests (tools/windows.sh, tools/deb.sh) talk to.
 
 Like the socket programs in a networking course: plain sockets, text encoded as GBK.
   tcp-clients PORT   two clients connect to the app's TCP server and send
@@ -15,6 +16,8 @@ Like the socket programs in a networking course: plain sockets, text encoded as 
                      that connects to the app's relay on PORT and sends readings, in GBK
   udp-relay-pair PORT  the same over UDP: datagrams to the app's relay on PORT, answered by
                      a server on PORT+1
+  udp-answering APP_PORT  as udp, once the app has sent to PORT+1 (an app slow to start)
+  udp-pong PORT      takes one datagram on PORT, prints it, answers "pong from the peer"
 """
 import itertools
 import socket
@@ -111,6 +114,15 @@ def udp_answering(port):
         time.sleep(0.3)
     sock.sendto(bytes([0xAA, 0x55, 0x01, 0x02, 0x03, 0x04, 0xFF]), ("127.0.0.1", port))
     time.sleep(5)
+
+
+def udp_pong(port):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", port))
+    sock.settimeout(120)
+    data, peer = sock.recvfrom(2048)
+    print(data.decode(errors="replace"), flush=True)
+    sock.sendto(b"pong from the peer", peer)
 
 
 def crc16_modbus(data):
@@ -250,6 +262,7 @@ if __name__ == "__main__":
         "tcp-server": tcp_server,
         "udp": udp,
         "udp-answering": udp_answering,
+        "udp-pong": udp_pong,
         "frame-device": frame_device,
         "at-modem": at_modem,
         "tls-clients": tls_clients,

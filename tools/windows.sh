@@ -79,15 +79,7 @@ smoke() {
   # 1. Headless UDP: NetDebug asks, a loopback peer answers, both sides see the bytes.
   local port
   port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  python3 - "$port" >"$run/peer.txt" <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(60)
-data, peer = s.recvfrom(2048)
-print(data.decode(errors="replace"), flush=True)
-s.sendto(b"pong from the peer", peer)
-PY
+  python3 tools/screenshot_peers.py udp-pong "$port" >"$run/peer.txt" &
   local peer_pid=$!
   sleep 0.5
   (cd "$run" && timeout 120 wine netdebug.exe --headless --lang en --mode udp \
