@@ -236,6 +236,12 @@ pub struct Texts {
     pub check_tally: &'static str,
     /// Tooltip of that count.
     pub check_tally_help: &'static str,
+    /// In the status bar: what a relay's impairment did, `{parts}` of the three below.
+    pub impair_tally: &'static str,
+    pub impair_tally_dropped: &'static str,
+    pub impair_tally_duplicated: &'static str,
+    pub impair_tally_reordered: &'static str,
+    pub impair_tally_help: &'static str,
     /// Label of the first byte a sent checksum covers.
     pub checksum_from: &'static str,
     /// Label of how many of the send box's last bytes go after its checksum.
@@ -618,6 +624,11 @@ pub static ZH: Texts = Texts {
     check_bad: "{kind} 校验错误，应为 {expected}",
     check_tally: "{kind}：{good} 正确，{bad} 错误",
     check_tally_help: "接收记录的校验结果（选择校验方式或复位计数以来）。暂停显示或不显示接收数据时，收到的消息照样检查和计数。",
+    impair_tally: "链路劣化：{parts}",
+    impair_tally_dropped: "丢弃 {n}",
+    impair_tally_duplicated: "重复 {n}",
+    impair_tally_reordered: "乱序 {n}",
+    impair_tally_help: "复位计数以来，链路劣化对转发的数据报做了什么：丢弃（按比例或限速队列已满）、重复发送、乱序。日志里每个数据报的标题行注明了它的遭遇。",
     checksum_from: "校验起始字节",
     checksum_span_rule: "帧：{from} 字节 + 校验部分 + {kind} + {tail} 字节",
     checksum_tail: "校验后字节数",
@@ -900,6 +911,11 @@ pub static EN: Texts = Texts {
     check_bad: "{kind} wrong, expected {expected}",
     check_tally: "{kind}: {good} OK, {bad} wrong",
     check_tally_help: "How received entries' checksums came out since the checksum was chosen or the counters reset. Messages that arrive while the display is paused or hides received data are checked and counted all the same.",
+    impair_tally: "Impaired: {parts}",
+    impair_tally_dropped: "{n} dropped",
+    impair_tally_duplicated: "{n} sent twice",
+    impair_tally_reordered: "{n} reordered",
+    impair_tally_help: "What the link's impairment did to relayed datagrams since the counters were reset: dropped (by chance or by the bandwidth limit's full queue), sent twice, reordered. Each datagram's header in the log says what happened to it.",
     checksum_from: "Checksum from byte",
     checksum_span_rule: "Frame: {from} B + covered + {kind} + {tail} B",
     checksum_tail: "Bytes after checksum",

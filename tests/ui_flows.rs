@@ -2523,6 +2523,7 @@ fn a_udp_relays_loss_set_in_the_window_drops_datagrams_until_it_is_taken_off() {
     let device = UdpSocket::bind("127.0.0.1:0").unwrap();
     device.send_to(b"lost", relay).unwrap();
     ui.wait_for_text("dropped (not passed on)");
+    ui.wait_for_text("Impaired: 1 dropped");
     let mut buffer = [0; 16];
     assert!(
         upstream.recv_from(&mut buffer).is_err(),

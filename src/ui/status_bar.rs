@@ -155,23 +155,36 @@ fn text_width(ui: &Ui, text: &str, style: &TextStyle) -> f32 {
     })
 }
 
-/// How received checksums came out, while they are being checked.
+/// The tallies kept beside the counters: how received checksums came out while they are
+/// checked, and what a relay's impairment did once it did anything.
 fn check_tally_text(state: &SessionState) -> Option<String> {
+    let t = state.texts();
     let kind = state.log.check_kind();
-    if kind == crate::codec::Checksum::None {
-        return None;
-    }
-    let tally = state.log.check_tally();
-    let text = state
-        .texts()
-        .check_tally
-        .replace("{kind}", kind.name())
-        .replace("{good}", &tally.good.to_string())
-        .replace("{bad}", &tally.bad.to_string());
-    Some(text)
+    let checks = (kind != crate::codec::Checksum::None).then(|| {
+        let tally = state.log.check_tally();
+        t.check_tally
+            .replace("{kind}", kind.name())
+            .replace("{good}", &tally.good.to_string())
+            .replace("{bad}", &tally.bad.to_string())
+    });
+    let impaired = state.traffic.impaired;
+    let impairments = (!impaired.is_empty()).then(|| {
+        let parts: Vec<String> = [
+            (impaired.dropped, t.impair_tally_dropped),
+            (impaired.duplicated, t.impair_tally_duplicated),
+            (impaired.reordered, t.impair_tally_reordered),
+        ]
+        .into_iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, text)| text.replace("{n}", &count.to_string()))
+        .collect();
+        t.impair_tally.replace("{parts}", &parts.join(" · "))
+    });
+    let both: Vec<String> = [checks, impairments].into_iter().flatten().collect();
+    (!both.is_empty()).then(|| both.join(" | "))
 }
 
-/// The checksum tally, red once a check has failed.
+/// The tallies, red once a check has failed, each one's help on hover.
 fn check_tally_ui(ui: &mut Ui, state: &SessionState, text: String) {
     let t = state.texts();
     let text = RichText::new(text).monospace();
@@ -180,7 +193,14 @@ fn check_tally_ui(ui: &mut Ui, state: &SessionState, text: String) {
     } else {
         text
     };
-    ui.label(text).on_hover_text(t.check_tally_help);
+    let mut help = Vec::new();
+    if state.log.check_kind() != crate::codec::Checksum::None {
+        help.push(t.check_tally_help);
+    }
+    if !state.traffic.impaired.is_empty() {
+        help.push(t.impair_tally_help);
+    }
+    ui.label(text).on_hover_text(help.join("\n\n"));
     ui.separator();
 }
 

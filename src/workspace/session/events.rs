@@ -236,6 +236,9 @@ impl SessionState {
             Direction::Tx => &mut self.traffic.tx,
         };
         counter.add(bytes.len(), Instant::now());
+        if let Some(fate) = &impaired {
+            self.traffic.impaired.count(fate);
+        }
         self.count_for_client(client, bytes.len(), direction);
         let after = if self.shows(direction, &bytes) {
             // A delayed TCP read shows on its own, to say by how much.

@@ -156,6 +156,34 @@ pub struct Traffic {
     pub responses: crate::response_times::ResponseTimes,
     /// Bytes received or sent while the display was paused or hid them (still counted).
     pub not_shown: u64,
+    /// What a relay's impairment did to the datagrams it passed.
+    pub impaired: ImpairTally,
+}
+
+/// How many relayed datagrams an impairment dropped, sent twice or held back for later
+/// ones to overtake, since the counters were reset.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ImpairTally {
+    /// Lost, by chance or by the bandwidth limit's full queue.
+    pub dropped: u64,
+    /// Sent twice.
+    pub duplicated: u64,
+    /// Held back so that later ones overtake them.
+    pub reordered: u64,
+}
+
+impl ImpairTally {
+    /// Counts what `fate` did.
+    pub fn count(&mut self, fate: &crate::net::Fate) {
+        self.dropped += u64::from(fate.dropped);
+        self.duplicated += u64::from(fate.duplicated);
+        self.reordered += u64::from(fate.reordered);
+    }
+
+    /// Whether it has counted nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 impl Traffic {

@@ -22,8 +22,8 @@ mod types;
 pub use auto_reply::AutoReplyRule;
 pub use edit::{Edit, LogEdit};
 pub use groups::{
-    AutoReplySettings, ClientOptions, CycleOptions, FileOptions, FindState, SendBox, Targets,
-    Traffic,
+    AutoReplySettings, ClientOptions, CycleOptions, FileOptions, FindState, ImpairTally, SendBox,
+    Targets, Traffic,
 };
 pub use limits::*;
 pub use sending::SendPreview;

@@ -620,6 +620,14 @@ fn a_udp_relays_impaired_datagrams_say_what_happened_to_them() {
     );
     // Each datagram an entry of its own, counted as what the client sent.
     assert_eq!(state.traffic.rx.bytes, 22);
+    // The status bar's tally: two lost (by chance, by the full queue), one sent twice.
+    let tally = state.traffic.impaired;
+    assert_eq!(
+        (tally.dropped, tally.duplicated, tally.reordered),
+        (2, 1, 0)
+    );
+    state.reset_counters();
+    assert!(state.traffic.impaired.is_empty());
 }
 
 #[test]
