@@ -86,7 +86,7 @@ if [ "${1:-}" = smoke ]; then
   netdebug --headless --lang en --mode udp --address 127.0.0.1 --port 0 \
     --target "127.0.0.1:$port" --send-text "ping from the package" --exit-after-idle-ms 2000 \
     >"$work/headless.txt"
-  wait "$peer"
+  wait "$peer" || true  # a peer that got nothing times out; said below
   grep -q "ping from the package" "$work/peer.txt" && grep -q "pong from the peer" "$work/headless.txt" ||
     { echo "error: no exchange:" >&2; cat "$work/headless.txt" >&2; exit 1; }
   echo "deb: installed, started ($(netdebug --version)), exchanged UDP headless, removed" >&2

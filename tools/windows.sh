@@ -68,6 +68,8 @@ smoke() {
   exe=$(build "$profile")
   local run
   run=$(mktemp -d)
+  # shellcheck disable=SC2064  # the folder is known now
+  trap "rm -rf '$run'" EXIT
   cp "$exe" "$run/netdebug.exe"
   # Wine 8 lacks bcryptprimitives.dll's ProcessPrng, which Rust's std needs: a stand-in beside
   # the .exe for this run only (see tools/wine/bcryptprimitives.c).
@@ -89,7 +91,7 @@ smoke() {
     cat "$run/headless.txt" "$run/headless.err" >&2
     exit 1
   }
-  wait "$peer_pid"
+  wait "$peer_pid" || true  # a peer that got nothing times out; said below
   grep -q "ping from windows" "$run/peer.txt" || { echo "error: the peer got nothing" >&2; exit 1; }
   grep -q "pong from the peer" "$run/headless.txt" || {
     echo "error: NetDebug printed no answer:" >&2
@@ -128,7 +130,6 @@ smoke() {
     cp "$run/window.png" "$screenshot"
     echo "wrote $screenshot"
   fi
-  rm -rf "$run"
 }
 
 case "${1:-}" in
