@@ -11,12 +11,18 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 fn netdebug(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_netdebug"))
-        .args(["--headless", "--lang", "en"])
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap()
+    netdebug_logging(args, Some("warn"))
+}
+
+/// The headless binary run with `args` and `RUST_LOG` set to `rust_log` (unset for `None`).
+fn netdebug_logging(args: &[&str], rust_log: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_netdebug"));
+    command.args(["--headless", "--lang", "en"]).args(args);
+    match rust_log {
+        Some(filter) => command.env("RUST_LOG", filter),
+        None => command.env_remove("RUST_LOG"),
+    };
+    command.output().unwrap()
 }
 
 /// A headless UDP socket on 127.0.0.1 that sends to `target`, with `more` options.
@@ -528,11 +534,7 @@ fn a_udp_relay_from_the_command_line_passes_a_question_and_its_answer() {
 #[test]
 fn headless_prints_no_diagnostics_unless_rust_log_asks_and_never_colours_a_pipe() {
     let run = |rust_log: Option<&str>| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_netdebug"));
-        command.args([
-            "--headless",
-            "--lang",
-            "en",
+        let args = [
             "--mode",
             "udp",
             "--address",
@@ -541,12 +543,8 @@ fn headless_prints_no_diagnostics_unless_rust_log_asks_and_never_colours_a_pipe(
             "0",
             "--exit-after-idle-ms",
             "200",
-        ]);
-        command.env_remove("RUST_LOG");
-        if let Some(filter) = rust_log {
-            command.env("RUST_LOG", filter);
-        }
-        let output = command.output().unwrap();
+        ];
+        let output = netdebug_logging(&args, rust_log);
         assert!(output.status.success(), "{output:?}");
         String::from_utf8_lossy(&output.stderr).into_owned()
     };

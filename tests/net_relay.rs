@@ -411,15 +411,7 @@ async fn datagram(socket: &tokio::net::UdpSocket) -> (Vec<u8>, SocketAddr) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_udp_sources_through_one_relay_each_get_their_own_answers() {
-    let (mut session, mut events) = session();
-    let upstream = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let relay = open_udp_relay(
-        &mut session,
-        &mut events,
-        upstream.local_addr().unwrap(),
-        Duration::from_secs(30),
-    )
-    .await;
+    let (session, events, relay, _, upstream) = impaired_udp_relay(Impairments::default()).await;
     let seen = watch(events);
     let mut sources = Vec::new();
     for n in 0..3_u8 {

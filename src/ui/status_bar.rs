@@ -34,7 +34,7 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec
         )
     });
     let described = state.connection.describe(t);
-    let tally = check_tally_text(state);
+    let tally = tallies_text(state);
     let responses = responses_texts(state);
     // The first level, from all to least, at which everything shown leaves the state whole.
     // Each item is followed by the gap between items; some by a separator too, which takes
@@ -109,7 +109,7 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec
             }
         }
         if let Some(tally) = tally.filter(|_| fit < Fit::Least) {
-            check_tally_ui(ui, state, tally);
+            tallies_ui(ui, state, tally);
         }
         for ((whole, bytes), counter) in counters
             .into_iter()
@@ -157,7 +157,7 @@ fn text_width(ui: &Ui, text: &str, style: &TextStyle) -> f32 {
 
 /// The tallies kept beside the counters: how received checksums came out while they are
 /// checked, and what a relay's impairment did once it did anything.
-fn check_tally_text(state: &SessionState) -> Option<String> {
+fn tallies_text(state: &SessionState) -> Option<String> {
     let t = state.texts();
     let kind = state.log.check_kind();
     let checks = (kind != crate::codec::Checksum::None).then(|| {
@@ -185,7 +185,7 @@ fn check_tally_text(state: &SessionState) -> Option<String> {
 }
 
 /// The tallies, red once a check has failed, each one's help on hover.
-fn check_tally_ui(ui: &mut Ui, state: &SessionState, text: String) {
+fn tallies_ui(ui: &mut Ui, state: &SessionState, text: String) {
     let t = state.texts();
     let text = RichText::new(text).monospace();
     let text = if state.log.check_tally().bad > 0 {

@@ -9,6 +9,17 @@ fn addr(port: u16) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], port))
 }
 
+/// The log's rows as the window shows them, each as text.
+fn log_lines(state: &SessionState) -> Vec<String> {
+    state
+        .log
+        .store()
+        .rows(0, usize::MAX)
+        .iter()
+        .map(|row| crate::log::row_text(row, state.texts()).into_owned())
+        .collect()
+}
+
 fn event(session: u64, kind: EventKind) -> Event {
     Event {
         session: SessionId(session),
@@ -430,15 +441,7 @@ fn each_day_starts_with_its_date_and_clear_starts_again() {
             },
         });
     };
-    let lines = |state: &SessionState| -> Vec<String> {
-        state
-            .log
-            .store()
-            .rows(0, usize::MAX)
-            .iter()
-            .map(|row| crate::log::row_text(row, state.texts()).into_owned())
-            .collect()
-    };
+    let lines = log_lines;
     received(&mut state, at(24, 23, 59, 58), "a\n");
     received(&mut state, at(24, 23, 59, 59), "b\n");
     received(&mut state, at(25, 0, 0, 1), "c\n");
@@ -545,11 +548,7 @@ fn a_relays_ways_are_counted_and_logged_as_a_servers_received_and_sent() {
     }
     assert_eq!(state.traffic.rx.bytes, 7);
     assert_eq!(state.traffic.tx.bytes, 15);
-    let rows = state.log.store().rows(0, usize::MAX);
-    let lines: Vec<String> = rows
-        .iter()
-        .map(|row| crate::log::row_text(row, state.texts()).into_owned())
-        .collect();
+    let lines = log_lines(&state);
     let has = |text: &str| lines.iter().any(|line| line.contains(text));
     assert!(has(
         "127.0.0.1:5000 connected to upstream 127.0.0.1:7000 (from 127.0.0.1:6000)"
@@ -601,11 +600,7 @@ fn a_udp_relays_impaired_datagrams_say_what_happened_to_them() {
             },
         ));
     }
-    let rows = state.log.store().rows(0, usize::MAX);
-    let lines: Vec<String> = rows
-        .iter()
-        .map(|row| crate::log::row_text(row, state.texts()).into_owned())
-        .collect();
+    let lines = log_lines(&state);
     let header_of = |text: &str| {
         let at = lines.iter().position(|line| line == text).unwrap();
         lines[at - 1].clone()
@@ -655,11 +650,7 @@ fn a_tcp_relays_delayed_reads_say_by_how_much_and_plain_ones_stream_on() {
             },
         ));
     }
-    let rows = state.log.store().rows(0, usize::MAX);
-    let lines: Vec<String> = rows
-        .iter()
-        .map(|row| crate::log::row_text(row, state.texts()).into_owned())
-        .collect();
+    let lines = log_lines(&state);
     let at = lines.iter().position(|line| line == "late").unwrap();
     assert!(
         lines[at - 1].ends_with("(4 B) · passed on after 40 ms"),
