@@ -1,7 +1,8 @@
 //! NetDebug's entry point: parse the command line, build the tokio runtime, run the window.
 
 // A window program on Windows: started from Explorer it opens no console window behind it.
-// `--headless` there prints to a pipe or a file (`netdebug --headless … > log.txt`).
+// For a console the Windows zip has netdebug.com, the same program marked as a console one
+// (tools/windows.sh); netdebug.exe's own output goes only to a pipe or a file.
 #![cfg_attr(windows, windows_subsystem = "windows")]
 
 use std::time::Duration;

@@ -3,8 +3,9 @@
 #
 #   tools/windows.sh package            release build, checked, zipped into target/dist/
 #   tools/windows.sh smoke [--release] [--screenshot PNG]
-#                                       build, then under Wine: a headless UDP exchange with a
-#                                       loopback peer, and the window writing a screenshot
+#                                       build, then under Wine: netdebug.com's --version and a
+#                                       headless UDP exchange with a loopback peer, and the
+#                                       window writing a screenshot
 #
 # Needs: apt-get install gcc-mingw-w64-x86-64 (package, smoke) wine64 xvfb python3 (smoke),
 # and `rustup target add x86_64-pc-windows-gnu`.
@@ -13,35 +14,56 @@ cd "$(dirname "$0")/.."
 target=x86_64-pc-windows-gnu
 version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 
-# build PROFILE: cross-builds netdebug.exe and prints its path.
+# subsystem EXE: "Windows GUI" or "Windows CUI", as the PE header says.
+subsystem() {
+  x86_64-w64-mingw32-objdump -p "$1" | sed -n 's/^Subsystem[[:space:]]*[0-9a-f]*[[:space:]]*(\(.*\))/\1/p'
+}
+
+# build PROFILE: cross-builds netdebug.exe (a window program) and from it netdebug.com, its
+# console twin, and prints the folder they are in. Windows gives a window program no
+# console, so typed in cmd or PowerShell its --help, errors and --headless log would go
+# nowhere; both shells try .com before .exe, so `netdebug …` typed there runs the twin: the
+# same program with the subsystem in its header set to console (Packet Sender ships
+# packetsender.com for the same reason).
 build() {
   local profile=$1 flags=()
   [ "$profile" = release ] && flags+=(--release)
   cargo build --locked --target "$target" "${flags[@]}" >&2
-  local exe="target/$target/$profile/netdebug.exe"
+  local out="target/$target/$profile"
   # The icon and version went in (build.rs warns and goes on without a resource compiler).
-  if ! x86_64-w64-mingw32-objdump -h "$exe" | grep -q '\.rsrc'; then
-    echo "error: $exe has no resources (icon, version): is x86_64-w64-mingw32-windres there?" >&2
+  if ! x86_64-w64-mingw32-objdump -h "$out/netdebug.exe" | grep -q '\.rsrc'; then
+    echo "error: $out/netdebug.exe has no resources (icon, version): is x86_64-w64-mingw32-windres there?" >&2
     exit 1
   fi
-  echo "$exe"
+  x86_64-w64-mingw32-objcopy --subsystem console "$out/netdebug.exe" "$out/netdebug.com"
+  # Explorer must open no console behind the window; a console must get the twin's output.
+  local gui cui
+  gui=$(subsystem "$out/netdebug.exe")
+  cui=$(subsystem "$out/netdebug.com")
+  if [ "$gui" != "Windows GUI" ] || [ "$cui" != "Windows CUI" ]; then
+    echo "error: netdebug.exe is '$gui' (want Windows GUI), netdebug.com '$cui' (want Windows CUI)" >&2
+    exit 1
+  fi
+  echo "$out"
 }
 
-# package: the portable zip, one .exe that needs no installing (fonts are inside it).
+# package: the portable zip: netdebug.exe, which needs no installing (fonts are inside it), and
+# netdebug.com, the same program for typing in a console.
 package() {
-  local exe
-  exe=$(build release)
+  local built
+  built=$(build release)
   local name="netdebug-$version-windows-x86_64"
   local dist=target/dist
   mkdir -p "$dist"
   # Symbols are for the developers' profilers, not for the download.
-  local stripped="$dist/netdebug.exe"
-  x86_64-w64-mingw32-strip -o "$stripped" "$exe"
-  python3 - "$stripped" "$dist/$name.zip" "$name" <<'PY'
+  x86_64-w64-mingw32-strip -o "$dist/netdebug.exe" "$built/netdebug.exe"
+  x86_64-w64-mingw32-strip -o "$dist/netdebug.com" "$built/netdebug.com"
+  python3 - "$dist" "$dist/$name.zip" "$name" <<'PY'
 import sys, zipfile
-exe, out, folder = sys.argv[1:4]
+dist, out, folder = sys.argv[1:4]
 with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-    z.write(exe, f"{folder}/netdebug.exe")
+    for exe in ["netdebug.exe", "netdebug.com"]:
+        z.write(f"{dist}/{exe}", f"{folder}/{exe}")
     for doc in ["README.md", "LICENSE-MIT", "LICENSE-APACHE", "resources/fonts/OFL.txt",
                 "resources/fonts/DejaVu-LICENSE.txt"]:
         try:
@@ -49,7 +71,7 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         except FileNotFoundError:
             pass
 PY
-  rm "$stripped"
+  rm "$dist/netdebug.exe" "$dist/netdebug.com"
   echo "wrote $dist/$name.zip"
 }
 
@@ -64,13 +86,14 @@ smoke() {
     esac
     shift
   done
-  local exe
-  exe=$(build "$profile")
+  local built
+  built=$(build "$profile")
   local run
   run=$(mktemp -d)
   # shellcheck disable=SC2064  # the folder is known now
   trap "rm -rf '$run'" EXIT
-  cp "$exe" "$run/netdebug.exe"
+  cp "$built/netdebug.exe" "$run/netdebug.exe"
+  cp "$built/netdebug.com" "$run/netdebug.com"
   # Wine 8 lacks bcryptprimitives.dll's ProcessPrng, which Rust's std needs: a stand-in beside
   # the .exe for this run only (see tools/wine/bcryptprimitives.c).
   x86_64-w64-mingw32-gcc -shared -O2 -o "$run/bcryptprimitives.dll" \
@@ -78,13 +101,23 @@ smoke() {
   export WINEPREFIX="$run/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
   wineboot --init >/dev/null 2>&1 || true
 
-  # 1. Headless UDP: NetDebug asks, a loopback peer answers, both sides see the bytes.
+  # 1. The console twin answers on stdout, as typed in cmd (`netdebug --version`).
+  local said
+  said=$(cd "$run" && timeout 60 wine netdebug.com --version 2>&1) || true
+  [ "$said" = "netdebug $version" ] || {
+    echo "error: netdebug.com --version said '$said', not 'netdebug $version'" >&2
+    exit 1
+  }
+  echo "windows console twin: $said"
+
+  # 2. Headless UDP through the twin: NetDebug asks, a loopback peer answers, both sides see
+  # the bytes.
   local port
   port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   python3 tools/screenshot_peers.py udp-pong "$port" >"$run/peer.txt" &
   local peer_pid=$!
   sleep 0.5
-  (cd "$run" && timeout 120 wine netdebug.exe --headless --lang en --mode udp \
+  (cd "$run" && timeout 120 wine netdebug.com --headless --lang en --mode udp \
     --address 127.0.0.1 --port 0 --target "127.0.0.1:$port" --send-text "ping from windows" \
     --exit-after-idle-ms 3000 >"$run/headless.txt" 2>"$run/headless.err") || {
     echo "error: the headless run failed:" >&2
@@ -98,9 +131,9 @@ smoke() {
     cat "$run/headless.txt" >&2
     exit 1
   }
-  echo "windows headless: sent and received over UDP under Wine"
+  echo "windows headless (netdebug.com): sent and received over UDP under Wine"
 
-  # 2. The window: drawn and photographed by itself, in Chinese (the bundled font), a UDP
+  # 3. The window: drawn and photographed by itself, in Chinese (the bundled font), a UDP
   # socket that a peer sends text and a binary frame to, while it sends one line a second.
   local own_display=""
   if [ -z "${DISPLAY:-}" ]; then
