@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A .deb of NetDebug built with Debian's own dpkg-deb: the release binary, a desktop entry,
+# A .deb of NetDebug built with Debian's own dpkg-deb: the shipped build (Cargo.toml's ship
+# profile), a desktop entry,
 # the icon in every size the desktop asks for, and the licences.
 #   tools/deb.sh          writes target/dist/netdebug_VERSION_ARCH.deb and prints its path
 #   tools/deb.sh smoke    builds it, installs it with dpkg -i (as root), checks that the
@@ -10,12 +11,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 arch=$(dpkg --print-architecture)
-cargo build --release --locked >&2
+cargo build --profile ship --locked >&2
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 stage="$work/netdebug_${version}_${arch}"
-install -Dm755 -s target/release/netdebug "$stage/usr/bin/netdebug"
+install -Dm755 -s target/ship/netdebug "$stage/usr/bin/netdebug"
 install -Dm644 resources/linux/netdebug.desktop "$stage/usr/share/applications/netdebug.desktop"
 for size in 16 32 48 64 128 256; do
   install -Dm644 "resources/icon/netdebug-$size.png" \

@@ -9,13 +9,13 @@ cd "$(dirname "$0")/.."
 version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 for target in aarch64-apple-darwin x86_64-apple-darwin; do
   rustup target add "$target"
-  cargo build --release --locked --target "$target"
+  cargo build --profile ship --locked --target "$target"
 done
 app=target/dist/NetDebug.app
 rm -rf "$app"
 mkdir -p "$app/Contents/MacOS" "$app/Contents/Resources"
 lipo -create -output "$app/Contents/MacOS/netdebug" \
-  target/aarch64-apple-darwin/release/netdebug target/x86_64-apple-darwin/release/netdebug
+  target/aarch64-apple-darwin/ship/netdebug target/x86_64-apple-darwin/ship/netdebug
 sed "s/@VERSION@/$version/g" resources/macos/Info.plist >"$app/Contents/Info.plist"
 iconset=$(mktemp -d)/netdebug.iconset
 mkdir -p "$iconset"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # NetDebug for Windows (x86_64), built on Linux with mingw-w64 and run under Wine.
 #
-#   tools/windows.sh package            release build, checked, zipped into target/dist/
-#   tools/windows.sh smoke [--release] [--screenshot PNG]
-#                                       build, then under Wine: netdebug.com's --version and a
-#                                       headless UDP exchange with a loopback peer, and the
-#                                       window writing a screenshot
+#   tools/windows.sh package            the shipped build (Cargo.toml's ship profile), checked,
+#                                       zipped into target/dist/
+#   tools/windows.sh smoke [--ship] [--screenshot PNG]
+#                                       build (debug, or as shipped), then under Wine:
+#                                       netdebug.com's --version and a headless UDP
+#                                       exchange with a loopback peer, and the window
+#                                       writing a screenshot
 #
 # Needs: apt-get install gcc-mingw-w64-x86-64 (package, smoke) wine64 xvfb python3 (smoke),
 # and `rustup target add x86_64-pc-windows-gnu`.
@@ -19,16 +21,15 @@ subsystem() {
   x86_64-w64-mingw32-objdump -p "$1" | sed -n 's/^Subsystem[[:space:]]*[0-9a-f]*[[:space:]]*(\(.*\))/\1/p'
 }
 
-# build PROFILE: cross-builds netdebug.exe (a window program) and from it netdebug.com, its
+# build PROFILE (debug or ship): cross-builds netdebug.exe (a window program) and from it netdebug.com, its
 # console twin, and prints the folder they are in. Windows gives a window program no
 # console, so typed in cmd or PowerShell its --help, errors and --headless log would go
 # nowhere; both shells try .com before .exe, so `netdebug …` typed there runs the twin: the
 # same program with the subsystem in its header set to console (Packet Sender ships
 # packetsender.com for the same reason).
 build() {
-  local profile=$1 flags=()
-  [ "$profile" = release ] && flags+=(--release)
-  cargo build --locked --target "$target" "${flags[@]}" >&2
+  local profile=$1
+  cargo build --locked --target "$target" --profile "$(echo "$profile" | sed 's/^debug$/dev/')" >&2
   local out="target/$target/$profile"
   # The icon and version went in (build.rs warns and goes on without a resource compiler).
   if ! x86_64-w64-mingw32-objdump -h "$out/netdebug.exe" | grep -q '\.rsrc'; then
@@ -51,7 +52,7 @@ build() {
 # netdebug.com, the same program for typing in a console.
 package() {
   local built
-  built=$(build release)
+  built=$(build ship)
   local name="netdebug-$version-windows-x86_64"
   local dist=target/dist
   mkdir -p "$dist"
@@ -75,12 +76,12 @@ PY
   echo "wrote $dist/$name.zip"
 }
 
-# smoke [--release] [--screenshot PNG]: the Windows build must run, not only build.
+# smoke [--ship] [--screenshot PNG]: the Windows build must run, not only build.
 smoke() {
   local profile=debug screenshot=""
   while [ $# -gt 0 ]; do
     case "$1" in
-      --release) profile=release ;;
+      --ship) profile=ship ;;
       --screenshot) screenshot=$2; shift ;;
       *) echo "unknown option $1" >&2; exit 2 ;;
     esac
@@ -168,5 +169,5 @@ smoke() {
 case "${1:-}" in
   package) package ;;
   smoke) shift; smoke "$@" ;;
-  *) echo "usage: tools/windows.sh package | smoke [--release] [--screenshot PNG]" >&2; exit 2 ;;
+  *) echo "usage: tools/windows.sh package | smoke [--ship] [--screenshot PNG]" >&2; exit 2 ;;
 esac
