@@ -9,7 +9,7 @@ use common::tls::{certificate, server_config};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::relay::{open_relay, open_relay_with, open_udp_relay, upstream_server};
 use common::{session, wait_for};
@@ -641,7 +641,7 @@ async fn a_delay_holds_each_answer_at_least_that_long() {
     for n in 0..5_u8 {
         source.send_to(&[n], relay).await.unwrap();
         let (question, from) = datagram(&upstream).await;
-        let answered = std::time::Instant::now();
+        let answered = Instant::now();
         upstream.send_to(&question, from).await.unwrap();
         let (answer, _) = datagram(&source).await;
         assert_eq!(answer, [n]);
@@ -772,4 +772,56 @@ async fn a_relay_listens_on_ipv6_and_reaches_its_upstream_by_ipv6_address_or_by_
             "{upstream_host}"
         );
     }
+}
+
+/// A relay whose auto reply answers `GET TIME\r\n` in the server's place (with its events),
+/// a client through it and the server's end of the client's upstream connection.
+async fn relay_answering_get_time() -> ((Session, EventReceiver), TcpStream, TcpStream) {
+    let (mut session, mut events) = session();
+    session.set_auto_reply(netdebug::net::AutoReply {
+        rules: vec![netdebug::net::ReplyRule {
+            pattern: bytes::Bytes::from_static(b"GET TIME\r\n"),
+            reply: bytes::Bytes::from_static(b"12:00\r\n"),
+        }],
+        ..netdebug::net::AutoReply::default()
+    });
+    let (upstream, upstream_addr) = upstream_server().await;
+    let relay = open_relay(&mut session, &mut events, upstream_addr).await;
+    let client = TcpStream::connect(relay).await.unwrap();
+    let (server, _) = upstream.accept().await.unwrap();
+    ((session, events), client, server)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_cut_across_reads_is_answered_and_none_of_it_reaches_the_server() {
+    let (_session, mut client, mut server) = relay_answering_get_time().await;
+    client.set_nodelay(true).unwrap();
+    // As a device behind a serial server sends it: in pieces a few milliseconds apart.
+    for piece in [&b"GET "[..], b"TI", b"ME\r", b"\n"] {
+        client.write_all(piece).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(common::read_exactly(&mut client, 7).await, b"12:00\r\n");
+    // The next request is no rule's: the server gets it, and nothing before it.
+    client.write_all(b"STATUS?").await.unwrap();
+    assert_eq!(common::read_exactly(&mut server, 7).await, b"STATUS?");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_might_begin_a_request_goes_on_when_no_rest_comes_or_the_client_ends() {
+    let (_session, mut client, mut server) = relay_answering_get_time().await;
+    let sent = Instant::now();
+    client.write_all(b"data GET").await.unwrap();
+    // "data " at once; "GET", which may begin the rule's request, once no rest has come.
+    assert_eq!(common::read_exactly(&mut server, 8).await, b"data GET");
+    assert!(
+        sent.elapsed() >= Duration::from_millis(90),
+        "the possible start of a request went on before the rest could come"
+    );
+    // The client ends its sending: what is held goes on at once, then the end of the stream.
+    client.write_all(b"G").await.unwrap();
+    client.shutdown().await.unwrap();
+    let mut rest = Vec::new();
+    server.read_to_end(&mut rest).await.unwrap();
+    assert_eq!(rest, b"G");
 }

@@ -52,6 +52,23 @@ impl AutoReply {
         echo.into_iter().chain(rules)
     }
 
+    /// How many of the last bytes of `stream` may be the start of a rule's pattern whose rest
+    /// has not come yet: the longest end of `stream` that some pattern begins with (and is
+    /// longer than). A relay holds these back so that a request cut across reads is not half
+    /// passed on before the read that completes it is answered.
+    pub(crate) fn unfinished_match(&self, stream: &[u8]) -> usize {
+        self.rules
+            .iter()
+            .filter_map(|rule| {
+                let longest = rule.pattern.len().saturating_sub(1).min(stream.len());
+                (1..=longest)
+                    .rev()
+                    .find(|&len| rule.pattern.get(..len) == stream.get(stream.len() - len..))
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
     /// The longest pattern, in bytes.
     fn longest_pattern(&self) -> usize {
         self.rules
@@ -191,6 +208,41 @@ mod tests {
                 start = end;
             }
         }
+    }
+
+    #[test]
+    fn the_unfinished_start_of_a_pattern_is_found_at_the_end_of_a_stream() {
+        let reply = AutoReply {
+            rules: vec![
+                ReplyRule {
+                    pattern: Bytes::from_static(b"GET TIME\r\n"),
+                    reply: Bytes::from_static(b"12:00"),
+                },
+                ReplyRule {
+                    pattern: Bytes::from_static(b"\xAA\x55"),
+                    reply: Bytes::from_static(b"ok"),
+                },
+            ],
+            ..AutoReply::default()
+        };
+        for (stream, held) in [
+            (&b"data GET TI"[..], 6),
+            (b"data G", 1),
+            (b"GET TIME\r", 9),
+            // A whole pattern is no unfinished one: auto reply has answered it.
+            (b"GET TIME\r\n", 0),
+            (b"\x01\x02\xAA", 1),
+            (b"\xAA\x55", 0),
+            (b"data", 0),
+            (b"", 0),
+        ] {
+            assert_eq!(reply.unfinished_match(stream), held, "{stream:?}");
+        }
+        let nothing_held = AutoReply {
+            echo: true,
+            ..AutoReply::default()
+        };
+        assert_eq!(nothing_held.unfinished_match(b"GET TI"), 0);
     }
 
     #[test]

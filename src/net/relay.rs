@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
@@ -569,7 +569,10 @@ async fn pass(
                 ReadOutcome::Data(bytes) => {
                     take_read(of, bytes, (&mut matcher, &mut line), &answer_back).await;
                 }
-                ReadOutcome::Closed => reading = false,
+                ReadOutcome::Closed => {
+                    reading = false;
+                    line.release_unfinished();
+                }
                 ReadOutcome::Failed(error) => {
                     return WayEnd::Broken(of.way, close_reason_for(error, from_peer));
                 }
@@ -584,9 +587,16 @@ async fn pass(
     }
 }
 
+/// How long the end of a read that may begin an auto reply request waits for the rest before
+/// it goes on: a device behind a serial server sends one request in pieces a few
+/// milliseconds apart.
+const HOLD_UNFINISHED: Duration = Duration::from_millis(100);
+
 /// Takes a read of `bytes` from the way's reading side: reports it (with its delay, if the
 /// impairment holds it) and puts it on the `line`, unless auto reply answers it, which sends
-/// its answers through `answer_back` after auto reply's delay instead.
+/// its answers through `answer_back` after auto reply's delay instead. An end that may begin
+/// a rule's pattern is held back until the rest comes, so that a request cut across reads is
+/// not half passed on before the read that completes it is answered.
 async fn take_read(
     of: &WayOf<'_>,
     bytes: Bytes,
@@ -620,9 +630,28 @@ async fn take_read(
     };
     of.reporter.report_data(time, event, room).await;
     if answers.is_empty() {
-        line.put(bytes, delay.unwrap_or_default());
+        let mut bytes = match line.take_unfinished() {
+            Some(before) => {
+                let mut joined = BytesMut::with_capacity(before.len() + bytes.len());
+                joined.extend_from_slice(&before);
+                joined.extend_from_slice(&bytes);
+                joined.freeze()
+            }
+            None => bytes,
+        };
+        let delay = delay.unwrap_or_default();
+        let unfinished = auto_reply.unfinished_match(&bytes);
+        let complete = bytes.split_to(bytes.len() - unfinished);
+        if !complete.is_empty() {
+            line.put(complete, delay);
+        }
+        if !bytes.is_empty() {
+            line.hold_back(bytes, delay, HOLD_UNFINISHED);
+        }
         return;
     }
+    // The start of the answered request, if held back, is not passed on either.
+    let _ = line.take_unfinished();
     // Answered here instead of by the other side, after auto reply's delay (as a slow
     // device's), which holds up only this way.
     tokio::time::sleep(auto_reply.delay).await;

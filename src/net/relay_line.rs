@@ -2,6 +2,8 @@
 //! until its delay is up, and goes on re-cut into writes of the way's write size, with its
 //! gap between them and held to its bandwidth limit, until the way has passed on as many
 //! bytes as its impairment allows. Unimpaired, each read goes on whole as soon as it came.
+//! The end of a read that may begin an auto reply request is held back a little while (see
+//! [`Line::hold_back`]).
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -23,9 +25,20 @@ struct Segment {
     bytes: Bytes,
 }
 
+/// The end of the last read, held back because it may be the start of a request auto reply
+/// answers in the other side's place.
+struct Unfinished {
+    bytes: Bytes,
+    /// The read's impairment delay, which starts once it goes on.
+    delay: Duration,
+    /// Goes on then if the rest has not come.
+    until: Instant,
+}
+
 /// One way's line.
 pub(super) struct Line {
     waiting: VecDeque<Segment>,
+    unfinished: Option<Unfinished>,
     /// How many bytes wait.
     held: usize,
     /// When the last segment is due: a later one never overtakes it (TCP keeps order,
@@ -54,6 +67,7 @@ impl Line {
         let now = Instant::now();
         Self {
             waiting: VecDeque::new(),
+            unfinished: None,
             held: 0,
             last_due: now,
             free_at: None,
@@ -76,20 +90,54 @@ impl Line {
         });
     }
 
+    /// Holds `bytes`, the end of the read just put, back from the other side for `hold`:
+    /// they may start a request that auto reply will answer once the rest comes, and which
+    /// must not then be half passed on. Taken back with [`Line::take_unfinished`], or put on
+    /// the line (with `delay`) when the time is up or [`Line::release_unfinished`] says.
+    pub(super) fn hold_back(&mut self, bytes: Bytes, delay: Duration, hold: Duration) {
+        self.release_unfinished();
+        let until = Instant::now() + hold;
+        self.unfinished = Some(Unfinished {
+            bytes,
+            delay,
+            until,
+        });
+    }
+
+    /// The bytes held back, no longer held: the next read goes on from them.
+    pub(super) fn take_unfinished(&mut self) -> Option<Bytes> {
+        self.unfinished.take().map(|unfinished| unfinished.bytes)
+    }
+
+    /// Puts the bytes held back on the line (no more is coming to complete them).
+    pub(super) fn release_unfinished(&mut self) {
+        if let Some(Unfinished { bytes, delay, .. }) = self.unfinished.take() {
+            self.put(bytes, delay);
+        }
+    }
+
     /// What to do next under `impairment`, at `now`. A write it hands out counts as done
     /// (see [`Line::wrote`] for the time it takes).
     pub(super) fn next(&mut self, impairment: &Impairment, now: Instant) -> Next {
         if impairment.cut_after > 0 && self.passed_on >= impairment.cut_after {
             return Next::Cut(self.passed_on);
         }
+        if self
+            .unfinished
+            .as_ref()
+            .is_some_and(|held| held.until <= now)
+        {
+            self.release_unfinished();
+        }
+        let held_until = self.unfinished.as_ref().map(|held| held.until);
         let Some(first) = self.waiting.front() else {
-            return Next::Empty;
+            return held_until.map_or(Next::Empty, Next::Wait);
         };
         let at = self
             .free_at
             .map_or(first.due, |free_at| first.due.max(free_at));
         if at > now {
-            return Next::Wait(at);
+            return Next::Wait(held_until.map_or(at, |until| until.min(at)));
         }
         let piece = self.take(impairment, now);
         self.held -= piece.len();
@@ -233,6 +281,45 @@ mod tests {
             writes(&mut line, &none, later),
             [&b"late"[..], b"less late"]
         );
+    }
+
+    #[test]
+    fn held_back_bytes_go_on_when_their_time_is_up_or_are_taken_back() {
+        let none = Impairment::default();
+        let mut line = Line::new();
+        line.put(Bytes::from_static(b"data "), Duration::ZERO);
+        line.hold_back(
+            Bytes::from_static(b"GET"),
+            Duration::ZERO,
+            Duration::from_millis(100),
+        );
+        let now = Instant::now();
+        assert_eq!(writes(&mut line, &none, now), [b"data "]);
+        let Next::Wait(until) = line.next(&none, now) else {
+            panic!("the held bytes wait for the rest");
+        };
+        assert!(until >= now + Duration::from_millis(90));
+        assert_eq!(writes(&mut line, &none, until), [b"GET"]);
+        assert!(matches!(line.next(&none, until), Next::Empty));
+
+        line.hold_back(
+            Bytes::from_static(b"GET"),
+            Duration::ZERO,
+            Duration::from_secs(9),
+        );
+        assert_eq!(line.take_unfinished().as_deref(), Some(&b"GET"[..]));
+        assert!(matches!(line.next(&none, Instant::now()), Next::Empty));
+
+        // The end of the stream: what is held goes on at once, after what came before it.
+        line.put(Bytes::from_static(b"x"), Duration::from_millis(50));
+        line.hold_back(
+            Bytes::from_static(b"G"),
+            Duration::ZERO,
+            Duration::from_secs(9),
+        );
+        line.release_unfinished();
+        let later = Instant::now() + Duration::from_millis(60);
+        assert_eq!(writes(&mut line, &none, later), [b"x", b"G"]);
     }
 
     #[test]
