@@ -162,6 +162,10 @@ pub struct Texts {
     pub copy_text: &'static str,
     /// A log entry's menu: copy its bytes in hex.
     pub copy_hex: &'static str,
+    /// A log entry's menu: copy its bytes as a Python bytes literal.
+    pub copy_python: &'static str,
+    /// A log entry's menu: copy its bytes as a C array initializer.
+    pub copy_c_array: &'static str,
     /// A log entry's menu: put its bytes in the send box.
     pub to_send_box: &'static str,
     /// Log entry menu: send the entry's bytes to its peer again (`{peer}`).
@@ -566,6 +570,8 @@ pub static ZH: Texts = Texts {
     not_found: "未找到",
     copy_text: "复制为文本",
     copy_hex: "复制为十六进制",
+    copy_python: "复制为 Python 字节串",
+    copy_c_array: "复制为 C 数组",
     to_send_box: "放入发送框（十六进制）",
     send_again: "再发一次给 {peer}",
     peer_not_connected: "{peer} 已不在连接中，未发送",
@@ -853,6 +859,8 @@ pub static EN: Texts = Texts {
     not_found: "not found",
     copy_text: "Copy as text",
     copy_hex: "Copy as hex",
+    copy_python: "Copy as Python bytes",
+    copy_c_array: "Copy as C array",
     to_send_box: "Put in the send box (hex)",
     send_again: "Send again to {peer}",
     peer_not_connected: "{peer} is not connected any more, nothing was sent",

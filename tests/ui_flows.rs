@@ -1893,6 +1893,15 @@ fn a_log_entry_is_copied_or_sent_again_from_its_menu() {
         copied(&mut ui, "Copy as hex").as_deref(),
         Some("E6 B8 A9 E5 BA A6 3D 32 35 2E 33 0A")
     );
+    // For the test script or the firmware that sends the same bytes.
+    assert_eq!(
+        copied(&mut ui, "Copy as Python bytes").as_deref(),
+        Some(r"b'\xe6\xb8\xa9\xe5\xba\xa6=25.3\n'")
+    );
+    assert_eq!(
+        copied(&mut ui, "Copy as C array").as_deref(),
+        Some("{0xE6, 0xB8, 0xA9, 0xE5, 0xBA, 0xA6, 0x3D, 0x32, 0x35, 0x2E, 0x33, 0x0A}")
+    );
 
     // Back to the device, byte for byte.
     assert_eq!(copied(&mut ui, "Put in the send box (hex)"), None);

@@ -4,6 +4,7 @@
 mod as_text;
 mod checksum;
 mod checksum_span;
+mod code_literal;
 mod encoding;
 mod escape;
 mod escaped_text;
@@ -15,6 +16,7 @@ mod peer_streams;
 pub use as_text::text_for_bytes;
 pub use checksum::{Checksum, Digest, LineEnding};
 pub use checksum_span::{ChecksumSpan, ChecksumSpanError};
+pub use code_literal::{c_array_initializer, python_bytes_literal};
 pub use encoding::{EncodeError, StreamDecoder, TextEncoding};
 pub use escape::{ESCAPE_HELP, EscapeError, Piece, unescape};
 pub use framing::{FrameCursor, Framing, LengthField, LengthFieldError, LengthWidth};

@@ -5,7 +5,7 @@ use egui::{RichText, ScrollArea, TextStyle, Ui};
 
 use super::Action;
 use super::palette::Palette;
-use crate::codec::{InputMode, format_hex};
+use crate::codec::{InputMode, c_array_initializer, format_hex, python_bytes_literal};
 use crate::i18n::Texts;
 use crate::log::{Direction, LogBody, LogEntry, Row, TEXT_CHARS_PER_ROW, row_text};
 use crate::messages::Message as _;
@@ -261,6 +261,12 @@ fn row_ui(
         }
         if ui.button(t.copy_hex).clicked() {
             ui.ctx().copy_text(format_hex(bytes));
+        }
+        if ui.button(t.copy_python).clicked() {
+            ui.ctx().copy_text(python_bytes_literal(bytes));
+        }
+        if ui.button(t.copy_c_array).clicked() {
+            ui.ctx().copy_text(c_array_initializer(bytes));
         }
         if ui.button(t.to_send_box).clicked() {
             choice = Some(MenuChoice::ToSendBox(bytes.clone()));
