@@ -152,7 +152,8 @@ fn save_log(state: &SessionState) {
     let snapshot = state.log.snapshot();
     let copied = start.elapsed();
     let (done, outcome) = std::sync::mpsc::channel();
-    netdebug::log::save_in_background(snapshot, state.texts(), path.clone(), move |result| {
+    let to = (path.clone(), state.wire());
+    netdebug::log::save_in_background(snapshot, state.texts(), to, move |result| {
         done.send(result).unwrap();
     })
     .unwrap();

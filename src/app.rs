@@ -310,7 +310,7 @@ impl NetDebugApp {
                 let started = crate::log::save_in_background(
                     state.log.snapshot(),
                     state.texts(),
-                    path,
+                    (path, state.wire()),
                     move |outcome| {
                         let _ = finished.send(Finished::LogSaved(tab, outcome));
                         ctx.request_repaint();

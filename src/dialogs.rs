@@ -117,6 +117,7 @@ impl Dialogs {
                         .set_file_name("netdebug-log.txt")
                         .add_filter("Text", &["txt"])
                         .add_filter("CSV (spreadsheet)", &["csv"])
+                        .add_filter("pcap (Wireshark)", &["pcap"])
                         .save_file()
                         .await
                 }

@@ -1765,6 +1765,33 @@ fn save_log_writes_what_the_window_shows_and_explains_a_bad_path() {
         ["TX", &peer.to_string(), "4", "READ", "52 45 41 44"]
     );
 
+    // Named .pcap: the conversation as the packets that carried it, for Wireshark.
+    let path = path.with_extension("pcap");
+    ui.harness
+        .state_mut()
+        .perform(netdebug::ui::Action::SaveLog(path.clone()));
+    ui.wait_for_text(&format!("Log saved to {}", path.display()));
+    let capture = std::fs::read(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let packets = common::pcap::tcp_segments(&capture);
+    let (syn, data) = packets.split_at(3);
+    assert_eq!(
+        syn.iter()
+            .map(|p| (p.from, p.flags.as_str()))
+            .collect::<Vec<_>>(),
+        [(peer, "SYN"), (local, "SYN ACK"), (peer, "ACK")],
+        "the device connected to the server"
+    );
+    assert_eq!(data.len(), 2);
+    assert_eq!((data[0].from, data[0].to), (peer, local));
+    assert_eq!(data[0].payload, "温度=25.3\n".as_bytes());
+    assert_eq!((data[1].from, data[1].to), (local, peer));
+    assert_eq!(data[1].payload, b"READ");
+    // Sequence numbers run on from the handshake, as Wireshark's stream follows them.
+    assert_eq!(data[0].seq, syn[0].seq.wrapping_add(1));
+    assert_eq!(data[1].seq, syn[1].seq.wrapping_add(1));
+    assert_eq!(data[1].ack, data[0].seq.wrapping_add(12));
+
     let nowhere = std::env::temp_dir()
         .join("netdebug-no-such-dir")
         .join("log.txt");

@@ -20,7 +20,7 @@ const ROWS_PER_BATCH: usize = 4096;
 pub struct SavedLog {
     /// The file written.
     pub path: PathBuf,
-    /// Lines written.
+    /// Lines written (a CSV's rows, a capture's packets).
     pub lines: u64,
 }
 
@@ -114,11 +114,12 @@ pub fn write_entry_lines(
 }
 
 /// Saves `log` (a [`super::Log::snapshot`]) to `path` on a thread of its own and calls `done`
-/// with the outcome. Fails at once only when the thread cannot start.
+/// with the outcome: as text, as CSV for a `.csv` file, or as a packet capture on `wire`
+/// for a `.pcap` file. Fails at once only when the thread cannot start.
 pub fn save_in_background(
     mut log: Store,
     t: &'static Texts,
-    path: PathBuf,
+    (path, wire): (PathBuf, super::Wire),
     done: impl FnOnce(Result<SavedLog, FileError>) + Send + 'static,
 ) -> Result<(), FileError> {
     let spawn_path = path.clone();
@@ -132,7 +133,7 @@ pub fn save_in_background(
                 columns: usize::MAX,
                 ..log.layout()
             });
-            done(save(&log, t, &path));
+            done(save(&log, t, &path, wire));
         })
         .map(drop)
         .map_err(|source| FileError::Spawn {
@@ -141,7 +142,7 @@ pub fn save_in_background(
         })
 }
 
-fn save(log: &Store, t: &Texts, path: &Path) -> Result<SavedLog, FileError> {
+fn save(log: &Store, t: &Texts, path: &Path, wire: super::Wire) -> Result<SavedLog, FileError> {
     let file = File::create(path).map_err(|source| FileError::Create {
         path: path.to_owned(),
         source,
@@ -153,11 +154,14 @@ fn save(log: &Store, t: &Texts, path: &Path) -> Result<SavedLog, FileError> {
         written: out.get_ref().metadata().map_or(0, |file| file.len()),
         source,
     };
-    let is_csv = path
-        .extension()
-        .is_some_and(|extension| extension.eq_ignore_ascii_case("csv"));
-    let written = if is_csv {
+    let is = |wanted: &str| {
+        path.extension()
+            .is_some_and(|extension| extension.eq_ignore_ascii_case(wanted))
+    };
+    let written = if is("csv") {
         super::table::write_csv(log, t, &mut out)
+    } else if is("pcap") {
+        super::pcap::write_pcap(log, wire, &mut out)
     } else {
         write_log(log, t, &mut out)
     };
@@ -199,6 +203,12 @@ mod tests {
         assert_eq!(lines, lines_seen.len() as u64);
         lines_seen
     }
+
+    /// What a capture would fall back on: a TCP session whose address is not known.
+    const TCP_SERVER: crate::log::Wire = crate::log::Wire {
+        tcp: true,
+        local: None,
+    };
 
     fn sample() -> (Log, SocketAddr) {
         let peer = SocketAddr::from(([127, 0, 0, 1], 4000));
@@ -271,7 +281,7 @@ mod tests {
         save_in_background(
             log.snapshot(),
             Language::English.texts(),
-            path.clone(),
+            (path.clone(), TCP_SERVER),
             move |result| done.send(result).unwrap(),
         )
         .unwrap();
@@ -297,7 +307,7 @@ mod tests {
         save_in_background(
             log.snapshot(),
             Language::English.texts(),
-            path,
+            (path, TCP_SERVER),
             move |result| {
                 done.send(result).unwrap();
             },

@@ -31,6 +31,7 @@ mod model_tests;
 #[cfg(any(test, feature = "arbitrary"))]
 #[doc(hidden)]
 pub mod ops;
+mod pcap;
 mod relayed;
 mod scan;
 mod shape;
@@ -49,6 +50,7 @@ pub use find::FindTally;
 pub(crate) use find::Matcher;
 pub use format::{ENTRY_LINE_BYTES, dropped_marker, entry_line, row_text};
 pub use merge::{CONTINUE_REACH, MERGE_LIMIT};
+pub use pcap::Wire;
 pub use scan::{Carry, Decoding, text_head};
 pub use store::Store;
 

@@ -1,6 +1,7 @@
 //! Helpers shared by the loopback integration tests.
 #![allow(dead_code)]
 
+pub mod pcap;
 pub mod relay;
 pub mod tls;
 pub mod xvfb;

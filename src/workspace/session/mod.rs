@@ -413,6 +413,15 @@ impl SessionState {
         self.set_error(Said::new(|language| error.message(language)));
     }
 
+    /// What a capture of the log falls back on where its lines no longer say: whether the
+    /// session speaks TCP, and its address now.
+    pub fn wire(&self) -> crate::log::Wire {
+        crate::log::Wire {
+            tcp: self.mode.is_tcp(),
+            local: self.connection.local_addr(),
+        }
+    }
+
     /// Shows how Save log ended.
     pub fn log_saved(&mut self, outcome: Result<crate::log::SavedLog, crate::net::FileError>) {
         match outcome {

@@ -47,6 +47,11 @@ impl Mode {
         }
     }
 
+    /// Whether it speaks TCP (a server, a client or a relay) rather than UDP.
+    pub fn is_tcp(self) -> bool {
+        matches!(self, Self::TcpServer | Self::TcpClient | Self::TcpRelay)
+    }
+
     /// Whether it relays between clients and an upstream server.
     pub fn relays(self) -> bool {
         matches!(self, Self::TcpRelay | Self::UdpRelay)
