@@ -18,7 +18,7 @@ pub enum TlsFile {
 
 /// Draws the TLS settings for the TCP modes (nothing for UDP); `open` greys them out.
 pub(super) fn tls_ui(ui: &mut Ui, state: &SessionState, actions: &mut Vec<Action>, open: bool) {
-    if matches!(state.mode, Mode::Udp | Mode::UdpRelay) {
+    if !state.mode.is_tcp() {
         return;
     }
     let mut tls = state.tls.clone();

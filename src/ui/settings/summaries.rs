@@ -20,7 +20,7 @@ fn when(on: bool, text: &str) -> Option<String> {
 pub(super) fn network(state: &SessionState) -> String {
     let t = state.texts();
     let client = state.mode == Mode::TcpClient;
-    let tcp = !matches!(state.mode, Mode::Udp | Mode::UdpRelay);
+    let tcp = state.mode.is_tcp();
     let group = state.multicast_group.trim();
     join([
         when(tcp && state.tls.enabled, t.tls),
