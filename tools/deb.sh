@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # A .deb of NetDebug built with Debian's own dpkg-deb: the shipped build (Cargo.toml's ship
-# profile), a desktop entry,
-# the icon in every size the desktop asks for, and the licences.
+# profile), a desktop entry, the icon in every size the desktop asks for, and the licences.
 #   tools/deb.sh          writes target/dist/netdebug_VERSION_ARCH.deb and prints its path
 #   tools/deb.sh smoke    builds it, installs it with dpkg -i (as root), checks that the
 #                         installed netdebug starts and exchanges UDP datagrams headless,

@@ -21,12 +21,12 @@ subsystem() {
   x86_64-w64-mingw32-objdump -p "$1" | sed -n 's/^Subsystem[[:space:]]*[0-9a-f]*[[:space:]]*(\(.*\))/\1/p'
 }
 
-# build PROFILE (debug or ship): cross-builds netdebug.exe (a window program) and from it netdebug.com, its
-# console twin, and prints the folder they are in. Windows gives a window program no
-# console, so typed in cmd or PowerShell its --help, errors and --headless log would go
-# nowhere; both shells try .com before .exe, so `netdebug …` typed there runs the twin: the
-# same program with the subsystem in its header set to console (Packet Sender ships
-# packetsender.com for the same reason).
+# build PROFILE (debug or ship): cross-builds netdebug.exe (a window program) and from it
+# netdebug.com, its console twin, and prints the folder they are in. Windows gives a window
+# program no console, so typed in cmd or PowerShell its --help, errors and --headless log
+# would go nowhere; both shells try .com before .exe, so `netdebug …` typed there runs the
+# twin: the same program with the subsystem in its header set to console (Packet Sender
+# ships packetsender.com for the same reason).
 build() {
   local profile=$1
   cargo build --locked --target "$target" --profile "$(echo "$profile" | sed 's/^debug$/dev/')" >&2
