@@ -120,6 +120,34 @@ fn a_tcp_clients_connection_opens_carries_long_entries_in_segments_and_closes() 
 }
 
 #[test]
+fn a_log_that_goes_on_from_a_client_to_a_server_has_each_connection_opened_by_its_client() {
+    let client_end = addr("127.0.0.1:40000");
+    let server = addr("127.0.0.1:9000");
+    let device = addr("127.0.0.1:41000");
+    let mut log = Log::default();
+    log.notice(
+        Notice::Connected {
+            local: client_end,
+            remote: server,
+        },
+        at(0),
+    );
+    log.notice(Notice::Closed(Said::new(|_| "closed".to_owned())), at(1));
+    log.notice(Notice::Listening(addr("127.0.0.1:7000")), at(2));
+    log.notice(Notice::PeerJoined(device), at(3));
+    let wire = Wire {
+        tcp: true,
+        local: None,
+    };
+    let syns: Vec<SocketAddr> = tcp_segments(&saved_capture(&log, wire, "client-then-server"))
+        .iter()
+        .filter(|s| s.flags == "SYN")
+        .map(|s| s.from)
+        .collect();
+    assert_eq!(syns, [client_end, device]);
+}
+
+#[test]
 fn without_its_lifecycle_lines_the_sessions_mode_and_address_stand_in() {
     let local = addr("10.0.0.1:7000");
     let client = addr("10.0.0.9:51000");

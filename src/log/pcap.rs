@@ -90,17 +90,20 @@ struct Capture<W: Write> {
 impl<W: Write> Capture<W> {
     fn notice(&mut self, notice: &Notice, at: Duration) -> io::Result<()> {
         match *notice {
+            // A log goes on across Opens, whose mode may change: each says it afresh.
             Notice::Listening(local) => {
                 self.wire = Wire {
                     tcp: true,
                     local: Some(local),
                 };
+                self.we_connect = false;
             }
             Notice::Bound(local, _) => {
                 self.wire = Wire {
                     tcp: false,
                     local: Some(local),
                 };
+                self.we_connect = false;
             }
             Notice::Connected { local, remote } => {
                 self.wire = Wire {
